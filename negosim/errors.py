@@ -1,0 +1,77 @@
+"""Errors a user can cause, carrying where in which file the problem is.
+
+The CLI turns a `NegosimInputError` into one line per problem on stderr and exit
+code 3, and a `UsageError` into one line and exit code 2. Anything else is an
+internal error and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input: where it is and what is wrong."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None  # 1-based
+    path: str | None = None  # dotted key path, e.g. "game.nodes.ua.actions.accept"
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [p for p in (where, self.path) if p]
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+class NegosimError(Exception):
+    """Base of every error a user can cause."""
+
+    exit_code = 3
+
+
+class NegosimInputError(NegosimError):
+    """Invalid input: a scenario, a game file, a formula or a parameter value.
+
+    Holds every problem found, so a file's problems are reported at once.
+    """
+
+    exit_code = 3
+
+    def __init__(self, problems: Problem | str | list[Problem], **where):
+        if isinstance(problems, str):
+            problems = [Problem(problems, **where)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class FormulaError(NegosimInputError):
+    """A formula that cannot be parsed, uses forbidden constructs, or evaluates badly."""
+
+
+class ScenarioError(NegosimInputError):
+    """A scenario file that does not follow the schema or describes an invalid game."""
+
+
+class GameFileError(NegosimInputError):
+    """A Gambit .nfg/.efg file that cannot be read."""
+
+
+class GameError(NegosimInputError):
+    """A game whose structure is invalid (not a tree, imperfect recall, bad probabilities...)."""
+
+
+class UsageError(NegosimError):
+    """A command line that does not make sense (exit code 2)."""
+
+    exit_code = 2
+
+
+class VerificationError(AssertionError):
+    """A solver returned a profile that is not an equilibrium: a bug in negosim, raised loudly."""

@@ -1,0 +1,110 @@
+"""Labelled n-player normal-form games with a leading batch of parameter points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import GameError
+
+
+@dataclass(frozen=True, eq=False)
+class NormalFormGame:
+    """An n-player strategic game, batched over parameter points.
+
+    `payoffs` has shape ``(*batch, n_players, *n_actions)``: ``payoffs[..., i, a1, ..., an]``
+    is player ``i``'s payoff when each player ``j`` plays action ``aj``. A single game has
+    ``batch_shape == ()``.
+
+    `outcomes` optionally names the outcome of every pure profile: an object array of shape
+    ``n_actions`` holding outcome ids (strings), used in reports and sweeps.
+    """
+
+    players: tuple[str, ...]
+    actions: tuple[tuple[str, ...], ...]
+    payoffs: np.ndarray
+    title: str = ""
+    outcomes: np.ndarray | None = field(default=None)
+
+    def __post_init__(self):
+        players = tuple(str(p) for p in self.players)
+        actions = tuple(tuple(str(a) for a in acts) for acts in self.actions)
+        object.__setattr__(self, "players", players)
+        object.__setattr__(self, "actions", actions)
+        payoffs = np.asarray(self.payoffs, dtype=float)
+        object.__setattr__(self, "payoffs", payoffs)
+        n = len(players)
+        if n < 1:
+            raise GameError("a game needs at least one player")
+        if len(actions) != n:
+            raise GameError(f"{n} players but action lists for {len(actions)}")
+        for p, acts in zip(players, actions):
+            if len(acts) < 1:
+                raise GameError(f"player {p!r} has no actions")
+            if len(set(acts)) != len(acts):
+                raise GameError(f"player {p!r} has repeated action labels {list(acts)}")
+        if len(set(players)) != n:
+            raise GameError(f"repeated player labels {list(players)}")
+        shape = tuple(len(a) for a in actions)
+        if payoffs.ndim < n + 1 or payoffs.shape[-(n + 1):] != (n, *shape):
+            raise GameError(
+                f"payoff array has shape {payoffs.shape}; expected (*batch, {n}, {', '.join(map(str, shape))})"
+            )
+        if self.outcomes is not None:
+            outcomes = np.asarray(self.outcomes, dtype=object)
+            if outcomes.shape != shape:
+                raise GameError(f"outcome array has shape {outcomes.shape}; expected {shape}")
+            object.__setattr__(self, "outcomes", outcomes)
+
+    @property
+    def n_players(self) -> int:
+        return len(self.players)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of actions of each player."""
+        return tuple(len(a) for a in self.actions)
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return self.payoffs.shape[: self.payoffs.ndim - self.n_players - 1]
+
+    @property
+    def batch_size(self) -> int:
+        return int(np.prod(self.batch_shape, dtype=np.int64))
+
+    def flat(self) -> "NormalFormGame":
+        """The same game with the batch flattened to one leading axis."""
+        n = self.n_players
+        pay = self.payoffs.reshape((self.batch_size, n, *self.shape))
+        return NormalFormGame(self.players, self.actions, pay, self.title, self.outcomes)
+
+    def at(self, index) -> "NormalFormGame":
+        """The game at one batch index (a tuple, or a flat integer index)."""
+        if isinstance(index, (int, np.integer)):
+            index = np.unravel_index(int(index), self.batch_shape) if self.batch_shape else ()
+        return NormalFormGame(self.players, self.actions, self.payoffs[tuple(index)], self.title, self.outcomes)
+
+    def player_index(self, player: str) -> int:
+        try:
+            return self.players.index(player)
+        except ValueError:
+            raise GameError(f"unknown player {player!r}; players are {list(self.players)}") from None
+
+    def payoff_range(self) -> np.ndarray:
+        """Largest minus smallest payoff at each batch point, shape ``batch_shape``."""
+        n = self.n_players
+        axes = tuple(range(self.payoffs.ndim - n - 1, self.payoffs.ndim))
+        return self.payoffs.max(axis=axes) - self.payoffs.min(axis=axes)
+
+    @classmethod
+    def from_bimatrix(cls, A, B, players=("P1", "P2"), actions=None, title="") -> "NormalFormGame":
+        """A 2-player game from row and column payoff matrices (each ``(*batch, m, n)``)."""
+        A = np.asarray(A, dtype=float)
+        B = np.asarray(B, dtype=float)
+        A, B = np.broadcast_arrays(A, B)
+        m, n = A.shape[-2:]
+        if actions is None:
+            actions = (tuple(str(i + 1) for i in range(m)), tuple(str(j + 1) for j in range(n)))
+        return cls(tuple(players), actions, np.stack([A, B], axis=-3), title)

@@ -1,0 +1,118 @@
+"""Extensive-form games (game trees) with a leading batch of parameter points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import GameError
+
+DECISION = "decision"
+CHANCE = "chance"
+TERMINAL = "terminal"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A terminal outcome: a stable id (used in JSON and sweeps) and a human label."""
+
+    id: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of a game tree.
+
+    - decision: `player` (index into `GameTree.players`), `infoset` (an id shared by the
+      nodes the player cannot tell apart; defaults to the node id), `actions`, `children`;
+    - chance: `actions` and `children`; probabilities live in `GameTree.chance_probs`;
+    - terminal: `outcome` (index into `GameTree.outcomes`).
+    `children` are indices into `GameTree.nodes`, one per action, in action order.
+    """
+
+    id: str
+    kind: str
+    actions: tuple[str, ...] = ()
+    children: tuple[int, ...] = ()
+    player: int | None = None
+    infoset: str | None = None
+    outcome: int | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class GameTree:
+    """A finite extensive-form game, batched over parameter points.
+
+    `payoffs` has shape ``(*batch, n_outcomes, n_players)``; `chance_probs` maps the index of
+    each chance node to an array of shape ``(*batch, n_children)``. Every array's batch shape
+    broadcasts to `batch_shape`.
+    """
+
+    players: tuple[str, ...]
+    nodes: tuple[Node, ...]
+    root: int
+    outcomes: tuple[Outcome, ...]
+    payoffs: np.ndarray
+    chance_probs: dict = field(default_factory=dict)
+    title: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "players", tuple(str(p) for p in self.players))
+        object.__setattr__(self, "payoffs", np.asarray(self.payoffs, dtype=float))
+        object.__setattr__(
+            self, "chance_probs", {int(k): np.asarray(v, dtype=float) for k, v in self.chance_probs.items()}
+        )
+        from .checks import check_tree  # the structural checks live in their own module
+
+        check_tree(self)
+
+    # --- basic facts -------------------------------------------------------------------
+    @property
+    def n_players(self) -> int:
+        return len(self.players)
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        shapes = [self.payoffs.shape[:-2]] + [p.shape[:-1] for p in self.chance_probs.values()]
+        return tuple(np.broadcast_shapes(*shapes))
+
+    @property
+    def batch_size(self) -> int:
+        return int(np.prod(self.batch_shape, dtype=np.int64))
+
+    def node_index(self, node_id: str) -> int:
+        for i, node in enumerate(self.nodes):
+            if node.id == node_id:
+                return i
+        raise GameError(f"unknown node {node_id!r}")
+
+    def infosets(self) -> list[tuple[int, str, tuple[int, ...]]]:
+        """Every information set as ``(player, infoset id, node indices)``, in order of first appearance
+        in a depth-first walk from the root (so a player's earlier information sets come first)."""
+        seen: dict[tuple[int, str], list[int]] = {}
+        for i in self.preorder():
+            node = self.nodes[i]
+            if node.kind == DECISION:
+                seen.setdefault((node.player, node.infoset), []).append(i)
+        return [(p, s, tuple(ix)) for (p, s), ix in seen.items()]
+
+    def preorder(self) -> list[int]:
+        """Node indices in depth-first order from the root, children in action order."""
+        order, stack = [], [self.root]
+        while stack:
+            i = stack.pop()
+            order.append(i)
+            stack.extend(reversed(self.nodes[i].children))
+        return order
+
+    def leaf_payoffs(self) -> np.ndarray:
+        """Payoffs broadcast to the full batch: shape ``(*batch, n_outcomes, n_players)``."""
+        return np.broadcast_to(self.payoffs, (*self.batch_shape, *self.payoffs.shape[-2:]))
+
+    def probs(self, node: int) -> np.ndarray:
+        """Chance probabilities of a chance node broadcast to the full batch: ``(*batch, n_children)``."""
+        p = self.chance_probs[node]
+        return np.broadcast_to(p, (*self.batch_shape, p.shape[-1]))
