@@ -1,0 +1,35 @@
+"""Pure-strategy Nash equilibria of n-player games: a vectorised best-response test over all profiles."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..game.normal import NormalFormGame
+from .result import Solution
+from .tolerance import RTOL, scaled_tol
+from .verify import flat_payoffs, require_finite, verified_solution
+
+
+def pure_nash(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
+    """All pure-strategy Nash equilibria at every batch point (concept ``"pure"``).
+
+    A profile is an equilibrium when no player gains more than `tol` (``rtol`` times the payoff
+    range at that point) by switching action; every profile of every point is tested at once, so
+    the result is complete everywhere. A row is `tied` when some player has another action within
+    `tol` of its best reply, and a point is `degenerate` when one of its pure equilibria is tied.
+    `extra` holds ``best_responses``, ``tied_actions`` and ``tie_descriptions`` (see
+    `verify.verified_solution`).
+    """
+    require_finite(game)
+    n, shape, P = game.n_players, game.shape, game.batch_size
+    pay = flat_payoffs(game)
+    tol = scaled_tol(game.payoff_range(), rtol).reshape(-1)
+    slack = tol.reshape((P,) + (1,) * n)
+    is_eq = np.ones((P, *shape), dtype=bool)
+    for i in range(n):
+        u = pay[:, i]
+        is_eq &= u >= u.max(axis=1 + i, keepdims=True) - slack
+    found = np.nonzero(is_eq)  # C order: sorted by point, then by action indices
+    strategies = tuple(np.eye(k)[a] for k, a in zip(shape, found[1:]))
+    return verified_solution(game, concept="pure", method="best-response enumeration", point=found[0],
+                             strategies=strategies, tol=tol, complete=np.ones(P, dtype=bool))
