@@ -24,6 +24,10 @@ class TieRules:
         object.__setattr__(self, "prefer", tuple(self.prefer))
         object.__setattr__(self, "per_node", MappingProxyType({k: tuple(v) for k, v in self.per_node.items()}))
 
+    def __reduce__(self):
+        # MappingProxyType cannot be pickled; rebuild from a plain dict (for worker processes).
+        return (TieRules, (self.prefer, dict(self.per_node)))
+
     def priority(self, node_id: str, actions: tuple[str, ...]) -> list[int]:
         """Action indices of a node in the order a tie is broken (first wins)."""
         ranked: list[int] = []

@@ -1,0 +1,16 @@
+"""Scenario files: the YAML schema (version 1), loading with line numbers, and building games.
+
+>>> from negosim.scenario import load_scenario
+>>> scenario = load_scenario("scenarios/ceasefire_2025.yaml")      # doctest: +SKIP
+>>> game = scenario.build({"p": numpy.linspace(0, 1, 201)})        # doctest: +SKIP
+>>> game.batch_shape                                               # doctest: +SKIP
+(201,)
+
+The format is described in docs/scenario-format.md; `json_schema()` returns it as JSON Schema.
+"""
+
+from .load import load_scenario, parse_overrides
+from .model import Parameter, Player, Scenario, SweepSpec
+from .schema import json_schema
+
+__all__ = ["Parameter", "Player", "Scenario", "SweepSpec", "json_schema", "load_scenario", "parse_overrides"]

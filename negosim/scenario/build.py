@@ -1,0 +1,183 @@
+"""Build games from a scenario for a whole batch of parameter points at once.
+
+Every formula is evaluated once on arrays (numpy broadcasting), so building the game at a
+million points costs a few array operations per formula; there is no loop over points.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Mapping
+
+import numpy as np
+
+from ..errors import FormulaError, GameError, Problem, ScenarioError
+from ..game import GameTree, NormalFormGame, Outcome
+
+if TYPE_CHECKING:
+    from .model import OutcomeSpec, Scenario
+
+#: Chance probabilities may miss non-negativity and summing to 1 by this much (rounding).
+PROB_TOL = 1e-9
+
+
+def evaluate(scenario: Scenario, params: Mapping | None = None) -> dict[str, np.ndarray]:
+    """Return parameter and derived values as float64 arrays (see `Scenario.evaluate`)."""
+    given = dict(params or {})
+    unknown = [name for name in given if name not in scenario.parameters]
+    if unknown:
+        raise ScenarioError([Problem(scenario.unknown_name(n), file=scenario.path) for n in unknown])
+    env: dict[str, np.ndarray] = {}
+    for name, p in scenario.parameters.items():
+        if name not in given:
+            env[name] = np.asarray(p.value, dtype=np.float64)
+            continue
+        where = dict(file=scenario.path, line=p.line, path=f"parameters.{name}")
+        try:
+            value = np.asarray(given[name], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ScenarioError(
+                Problem(f"the value given for {name!r} is not a number or array of numbers", **where)
+            ) from None
+        if not np.isfinite(value).all():
+            raise ScenarioError(Problem(f"the value given for {name!r} is not finite (NaN or infinity)", **where))
+        env[name] = value
+    for name, formula in scenario.derived.items():
+        env[name] = formula.evaluate(env)
+    return env
+
+
+def batch_shape(params: Mapping | None) -> tuple[int, ...]:
+    """Return the broadcast shape of the given parameter values (``()`` for scalars or none)."""
+    shapes = [np.shape(v) for v in (params or {}).values()]
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        listed = ", ".join(f"{name}: {np.shape(v)}" for name, v in params.items())
+        raise ValueError(f"parameter arrays do not broadcast to one batch shape ({listed})") from None
+
+
+def build_game(scenario: Scenario, params: Mapping | None = None) -> NormalFormGame | GameTree:
+    """Return the scenario's game at `params` (see `Scenario.build`)."""
+    from .model import NormalSpec
+
+    batch = batch_shape(params)
+    env = evaluate(scenario, params)
+    players = scenario.player_ids
+    spec = scenario.game
+    if isinstance(spec, NormalSpec):
+        return _normal_form(scenario, spec, env, batch)
+    payoffs = payoff_table(spec.outcomes, env, batch)
+    chance = {}
+    for index, formulas, line in spec.chance:
+        chance[index] = chance_probs(scenario, spec.nodes[index].id, formulas, line, env, batch)
+    outcomes = tuple(Outcome(o.id, o.label) for o in spec.outcomes)
+    return GameTree(players, spec.nodes, 0, outcomes, payoffs, chance, scenario.title)
+
+
+def payoff_table(outcomes: tuple[OutcomeSpec, ...], env: Mapping, batch: tuple[int, ...]) -> np.ndarray:
+    """Return every outcome's payoffs, shape ``(*batch, n_outcomes, n_players)``."""
+    n = len(outcomes[0].payoffs) if outcomes else 0
+    out = np.empty((*batch, len(outcomes), n))
+    for k, outcome in enumerate(outcomes):
+        for i, formula in enumerate(outcome.payoffs):
+            out[..., k, i] = formula.evaluate(env)
+    return out
+
+
+def _normal_form(scenario: Scenario, spec, env: Mapping, batch: tuple[int, ...]) -> NormalFormGame:
+    """Return the normal form: each distinct outcome evaluated once, then placed in its cells."""
+    values = [[f.evaluate(env) for f in o.payoffs] for o in spec.outcomes]
+    n = len(scenario.players)
+    shape = spec.cell_outcome.shape
+    payoffs = np.empty((*batch, n, *shape))
+    for cell in np.ndindex(*shape):
+        row = values[spec.cell_outcome[cell]]
+        for i in range(n):
+            payoffs[(Ellipsis, i, *cell)] = row[i]
+    return NormalFormGame(scenario.player_ids, spec.actions, payoffs, scenario.title, outcomes=spec.cell_ids)
+
+
+def chance_probs(scenario: Scenario, node_id: str, formulas, line, env: Mapping, batch) -> np.ndarray:
+    """Return a chance node's probabilities, shape ``(*batch, n_branches)``, checked at every point.
+
+    Raises ScenarioError at the node's line, naming the first point where they are negative or do
+    not sum to 1 (within `PROB_TOL`). Rounding-sized negatives are set to 0.
+    """
+    probs = np.empty((*batch, len(formulas)))
+    for j, formula in enumerate(formulas):
+        probs[..., j] = formula.evaluate(env)
+    bad = (probs < -PROB_TOL).any(axis=-1) | (np.abs(probs.sum(axis=-1) - 1.0) > PROB_TOL)
+    if bad.any():
+        point = np.unravel_index(int(np.argmax(bad)), batch) if batch else ()
+        shown = ", ".join(f"{x:.6g}" for x in probs[point])
+        total = probs[point].sum()
+        message = f"chance probabilities must be non-negative and sum to 1; they are [{shown}] (sum {total:.12g})"
+        names = sorted({name for f in formulas for name in f.names})
+        if names:
+            at = ", ".join(f"{name}={float(np.broadcast_to(env[name], batch)[point]):.6g}" for name in names)
+            message += f" at {at}"
+        if batch:
+            message += f" (point {tuple(int(i) for i in point)}, one of {int(bad.sum())} such points)"
+        raise ScenarioError(Problem(message, file=scenario.path, line=line, path=f"game.nodes.{node_id}.chance"))
+    np.maximum(probs, 0.0, out=probs)
+    return probs
+
+
+def baseline_problems(scenario: Scenario) -> list[Problem]:
+    """Return every problem of the scenario at its baseline values (each formula checked on its own).
+
+    Non-finite derived values and payoffs, invalid chance probabilities, and (when all of those
+    are fine) whatever `GameTree`'s structural checks reject, located at a node's line if possible.
+    """
+    from .model import NormalSpec
+
+    problems: list[Problem] = []
+    env: dict = {name: np.asarray(p.value, dtype=np.float64) for name, p in scenario.parameters.items()}
+    for name, formula in scenario.derived.items():
+        if formula.names <= env.keys():
+            try:
+                env[name] = formula.evaluate(env)
+            except FormulaError as error:
+                problems.extend(error.problems)
+    spec = scenario.game
+    for outcome in spec.outcomes:
+        for formula in outcome.payoffs:
+            if formula.names <= env.keys():
+                try:
+                    formula.evaluate(env)
+                except FormulaError as error:
+                    problems.extend(error.problems)
+    if isinstance(spec, NormalSpec):
+        return problems
+    for index, formulas, line in spec.chance:
+        if all(f.names <= env.keys() for f in formulas):
+            try:
+                chance_probs(scenario, spec.nodes[index].id, formulas, line, env, ())
+            except (FormulaError, ScenarioError) as error:
+                problems.extend(error.problems)
+    if not problems:
+        try:
+            scenario.build()
+        except GameError as error:
+            problems.extend(_locate(scenario, p) for p in error.problems)
+    return problems
+
+
+def _locate(scenario: Scenario, problem: Problem) -> Problem:
+    """Return a game problem with the scenario's file and the line of the node it names last, if any.
+
+    GameTree's messages quote node ids (``node 'ru'``); the last one quoted is the offending one
+    ("... at node 'a' ... but node 'b' ...").
+    """
+    if problem.file is not None and problem.line is not None:
+        return problem
+    lines = scenario.game.node_lines
+    infosets = {n.infoset: n.id for n in scenario.game.nodes if n.infoset}
+    line, path = None, problem.path
+    for quoted in reversed(re.findall(r"'([^']+)'", problem.message)):
+        nid = quoted if quoted in lines else infosets.get(quoted)
+        if nid is not None:
+            line, path = lines.get(nid), f"game.nodes.{nid.split('.')[0]}"
+            break
+    return Problem(problem.message, file=scenario.path, line=line or scenario.game_line, path=path or "game")

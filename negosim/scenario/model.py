@@ -1,0 +1,191 @@
+"""What a scenario file says, as frozen dataclasses: players, parameters, formulas, the game, sweeps.
+
+`Scenario` is the front door: `values()` gives the baseline, `with_overrides` applies `--set`,
+`evaluate` computes parameters and derived values for arrays of points, and `build` turns any
+batch of parameter points into a `NormalFormGame` or `GameTree` in one vectorised step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+
+from ..errors import Problem, ScenarioError
+from ..expr import Formula
+from ..game import GameTree, Node, NormalFormGame
+from ..solve.ties import TieRules
+from . import build as _build
+from .yamlio import number_text
+
+
+@dataclass(frozen=True)
+class Player:
+    """A party to the game: a stable id (used in formulas' payoff maps and in JSON) and a name."""
+
+    id: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named model parameter: its baseline value, the range it may take, and what it means."""
+
+    name: str
+    value: float
+    low: float
+    high: float
+    description: str
+    unit: str | None = None
+    source: str | None = None
+    line: int | None = None  # line of the parameter's key in the scenario file
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A named sweep: parameter name -> (from, to, num) for an evenly spaced grid."""
+
+    name: str
+    description: str
+    vary: dict[str, tuple[float, float, int]]
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    """A payoff vector with an id: a terminal outcome of a tree, or a normal-form cell's outcome."""
+
+    id: str
+    label: str
+    payoffs: tuple[Formula, ...]  # one per player, in player order
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class NormalSpec:
+    """A normal-form game as written: actions per player and, per profile, which outcome it yields.
+
+    `cell_outcome[a1, ..., an]` indexes `outcomes`; `cell_ids` holds the outcome id of each profile
+    (an outcome's id, or the actions joined by "/" for a cell that names no outcome).
+    """
+
+    actions: tuple[tuple[str, ...], ...]
+    outcomes: tuple[OutcomeSpec, ...]
+    cell_outcome: np.ndarray
+    cell_ids: np.ndarray
+
+
+@dataclass(frozen=True)
+class TreeSpec:
+    """A game tree ready to build: its nodes (preorder, root first), outcomes and chance formulas.
+
+    `chance` lists ``(node index, probability formulas in action order, line of the node)``.
+    `node_lines` maps a written node id to the line of its key (for locating game errors).
+    """
+
+    nodes: tuple[Node, ...]
+    outcomes: tuple[OutcomeSpec, ...]
+    chance: tuple[tuple[int, tuple[Formula, ...], int | None], ...]
+    node_lines: dict[str, int | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A loaded, validated scenario file. Build games from it with `build`."""
+
+    path: str
+    sha256: str
+    id: str
+    title: str
+    description: str
+    sources: tuple[dict, ...]
+    players: tuple[Player, ...]
+    parameters: dict[str, Parameter]
+    derived: dict[str, Formula]
+    ties: TieRules
+    sweeps: dict[str, SweepSpec]
+    questions: tuple[str, ...]
+    form: str  # "normal" or "extensive"
+    game: NormalSpec | TreeSpec = field(repr=False)
+    game_line: int | None = None  # line of the `game` key
+
+    @property
+    def player_ids(self) -> tuple[str, ...]:
+        """The players' ids, in the file's order (the games' player order)."""
+        return tuple(p.id for p in self.players)
+
+    def values(self) -> dict[str, float]:
+        """Return the baseline value of every parameter, in declaration order."""
+        return {name: p.value for name, p in self.parameters.items()}
+
+    def with_overrides(self, overrides: Mapping[str, float]) -> "Scenario":
+        """Return this scenario with new baseline values, each checked against its declared range.
+
+        Raises ScenarioError listing every unknown name (with a suggestion) and every value
+        outside its range, located at the parameter's line.
+        """
+        problems: list[Problem] = []
+        params = dict(self.parameters)
+        for name, value in overrides.items():
+            shown = f"--set {name}={number_text(value)}"
+            if name not in self.parameters:
+                problems.append(Problem(f"{shown}: {self.unknown_name(name)}", file=self.path))
+                continue
+            p = self.parameters[name]
+            where = dict(file=self.path, line=p.line, path=f"parameters.{name}")
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+                problems.append(Problem(f"{shown}: the value must be a number", **where))
+            elif not math.isfinite(value):
+                problems.append(Problem(f"{shown}: the value must be a finite number", **where))
+            elif not p.low <= value <= p.high:
+                problems.append(
+                    Problem(
+                        f"{shown}: outside the declared range [{number_text(p.low)}, {number_text(p.high)}]", **where
+                    )
+                )
+            else:
+                params[name] = dataclasses.replace(p, value=float(value))
+        if problems:
+            raise ScenarioError(problems)
+        return dataclasses.replace(self, parameters=params)
+
+    def unknown_name(self, name: str) -> str:
+        """Return the message for a name that is not a parameter (with a suggestion if one is close)."""
+        if name in self.derived:
+            return f"{name!r} is a derived value, not a parameter; set the parameters it is computed from"
+        close = difflib.get_close_matches(name, list(self.parameters), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; parameters are {', '.join(self.parameters)}"
+        return f"unknown parameter {name!r}{hint}" if self.parameters else f"unknown parameter {name!r}; none declared"
+
+    def evaluate(self, params: Mapping[str, float | np.ndarray] | None = None) -> dict[str, np.ndarray]:
+        """Return every parameter and derived value as float64 arrays, at the baseline overridden by `params`.
+
+        Arrays broadcast; each value keeps its own shape (a scalar is a 0-d array). Derived values
+        are evaluated in file order. Raises ScenarioError for an unknown name or a non-finite
+        parameter value, FormulaError for a derived formula that is not finite.
+        """
+        return _build.evaluate(self, params)
+
+    def build(self, params: Mapping[str, float | np.ndarray] | None = None) -> NormalFormGame | GameTree:
+        """Return the game at the baseline overridden by `params` (scalars or arrays).
+
+        The game's batch shape is the broadcast of the shapes of the values in `params` (no
+        arrays: batch shape ``()``). Values are not range-checked here; formulas must give finite
+        payoffs and valid chance probabilities at every point, else FormulaError/ScenarioError.
+        """
+        return _build.build_game(self, params)
+
+
+__all__ = [
+    "NormalSpec",
+    "OutcomeSpec",
+    "Parameter",
+    "Player",
+    "Scenario",
+    "SweepSpec",
+    "TreeSpec",
+]
