@@ -1,0 +1,84 @@
+"""The JSON document of `negosim solve --json` (the contract of DESIGN.md §6)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from .. import __version__
+
+
+def clean(x: float) -> float:
+    """A float rounded to 12 significant digits, so 0.32749999999999996 prints as 0.3275."""
+    if x == 0 or not math.isfinite(x):
+        return 0.0 if x == 0 else x
+    return float(f"{x:.12g}")
+
+
+def _probs(d: dict[str, float]) -> dict[str, float]:
+    return {k: clean(v) for k, v in d.items()}
+
+
+def equilibrium_json(eq) -> dict:
+    """One labelled `Equilibrium` as a JSON-ready dict."""
+    out: dict = {}
+    if eq.behavior is not None:
+        out["behavior"] = {p: {s: _probs(a) for s, a in sets.items()} for p, sets in eq.behavior.items()}
+        out["path"] = list(eq.path or [])
+        out["outcome"] = eq.outcome
+        if eq.outcome is None and eq.outcome_probs:
+            out["outcome_probabilities"] = _probs(eq.outcome_probs)
+    else:
+        out["strategies"] = {p: _probs(a) for p, a in eq.strategies.items()}
+    out["payoffs"] = _probs(eq.payoffs)
+    return out
+
+
+def condense_tie(text: str, shown: int = 3) -> str:
+    """'US: a = b = c = d = e' -> 'US: 5 tied best responses (a = b = c = ...)'; short ties unchanged."""
+    player, sep, rest = text.partition(": ")
+    items = rest.split(" = ")
+    if not sep or len(items) <= shown:
+        return text
+    return f"{player}: {len(items)} tied best responses ({' = '.join(items[:shown])} = ...)"
+
+
+def solution_warnings(solution, point: int = 0) -> list[str]:
+    """Human-readable warnings about one solution at one point: ties, degeneracy, incompleteness."""
+    warnings = [f"{solution.concept}: {note}" for note in solution.notes]
+    eqs = solution.equilibria_at(point)
+    for k, eq in enumerate(eqs, 1):
+        label = "" if len(eqs) == 1 else f"equilibrium {k}: "
+        for tie in eq.ties:
+            warnings.append(f"{solution.concept}: tie: {label}{condense_tie(tie)}")
+    if bool(solution.degenerate.reshape(-1)[point]) and not any(": tie: " in w or "degenerate" in w for w in warnings):
+        warnings.append(f"{solution.concept}: the game is degenerate at these parameter values (tied best responses)")
+    return warnings
+
+
+def solve_document(source, solutions, point: int = 0) -> dict:
+    """The whole `solve --json` document for one parameter point."""
+    warnings: list[str] = []
+    sols = []
+    for sol in solutions:
+        sols.append(
+            {
+                "concept": sol.concept,
+                "complete": bool(sol.complete.reshape(-1)[point]),
+                "degenerate": bool(sol.degenerate.reshape(-1)[point]),
+                "equilibria": [equilibrium_json(eq) for eq in sol.equilibria_at(point)],
+            }
+        )
+        warnings.extend(solution_warnings(sol, point))
+    return {
+        "negosim_version": __version__,
+        "source": {"path": source.path, "sha256": source.sha256},
+        "players": list(source.game.players),
+        "parameters": {k: clean(v) for k, v in source.parameters.items()},
+        "solutions": sols,
+        "warnings": warnings,
+    }
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False)
