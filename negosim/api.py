@@ -1,0 +1,75 @@
+"""Open a scenario or a Gambit file as something to solve, and solve it: the CLI's and users' front door.
+
+>>> from negosim.api import open_source, solve_source
+>>> src = open_source("scenarios/ceasefire_2025.yaml", {"mu": 0.2})   # doctest: +SKIP
+>>> [s.concept for s in solve_source(src)]                              # doctest: +SKIP
+['spe', 'nash']
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from .errors import NegosimInputError, UsageError
+from .game import GameTree, NormalFormGame
+from .solve.ties import TieRules
+
+GAMBIT_SUFFIXES = (".nfg", ".efg")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A game ready to solve, with where it came from."""
+
+    path: str
+    sha256: str
+    game: NormalFormGame | GameTree
+    ties: TieRules = field(default_factory=TieRules)
+    parameters: dict[str, float] = field(default_factory=dict)
+    scenario: object | None = None  # negosim.scenario.Scenario for scenario files
+
+    @property
+    def title(self) -> str:
+        if self.scenario is not None:
+            return self.scenario.title
+        return self.game.title or Path(self.path).name
+
+
+def read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise NegosimInputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise NegosimInputError(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise NegosimInputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Source:
+    """Load a scenario (.yaml/.yml) or a Gambit game (.nfg/.efg) at its baseline (plus `overrides`)."""
+    path = str(path)
+    if path.lower().endswith(GAMBIT_SUFFIXES):
+        if overrides:
+            raise UsageError("--set applies to scenario files; a Gambit game has no parameters")
+        from .io import read_game
+
+        data = read_bytes(path)
+        return Source(path, hashlib.sha256(data).hexdigest(), read_game(path))
+    from .scenario import load_scenario
+
+    scenario = load_scenario(path)
+    if overrides:
+        scenario = scenario.with_overrides(overrides)
+    return Source(path, scenario.sha256, scenario.build(), scenario.ties, scenario.values(), scenario)
+
+
+def solve_source(source: Source, concepts=None, *, rtol: float | None = None):
+    """Solve a source for the given concepts (default: every concept that applies)."""
+    from .solve import solve
+    from .solve.tolerance import RTOL
+
+    return solve(source.game, concepts, ties=source.ties, rtol=RTOL if rtol is None else rtol)

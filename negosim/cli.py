@@ -1,0 +1,213 @@
+"""The `negosim` command line: argument parsing and exit codes only.
+
+Exit codes: 0 ok, 1 internal error, 2 usage error, 3 invalid input (scenario, game file,
+formula), 4 an analysis finding under --strict (a tie, a degenerate game, or an enumeration that
+is not guaranteed complete). Data go to stdout; errors, one line each, to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+
+from . import __version__
+from .errors import NegosimError, UsageError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_FINDING = 0, 1, 2, 3, 4
+CONCEPT_CHOICES = ("pure", "nash", "spe")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line and exit code 2, like every usage error."""
+
+    def error(self, message):
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="negosim",
+        description="Negotiation game-theory simulator: scenario files to verified equilibria.",
+        epilog="Scenario format: docs/scenario-format.md. Exit codes: 0 ok, 1 internal error, "
+        "2 usage error, 3 invalid input, 4 a finding under --strict.",
+    )
+    parser.add_argument("--version", action="version", version=f"negosim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add_set(p):
+        p.add_argument(
+            "--set", action="append", default=[], metavar="NAME=VALUE",
+            help="override a parameter's value (repeatable); checked against its declared range",
+        )
+
+    p = sub.add_parser("validate", help="check scenario or Gambit files; report every problem as file:line: path: message")
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = sub.add_parser("solve", help="solve a scenario (.yaml) or Gambit game (.nfg/.efg) for verified equilibria")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--concept", action="append", default=[], metavar="NAME",
+        help="solution concept: pure, nash, spe (repeatable or comma-separated; default: all that apply)",
+    )
+    add_set(p)
+    p.add_argument("--json", action="store_true", help="print one JSON document (see docs) instead of a table")
+    p.add_argument("--strict", action="store_true", help="exit 4 if a result has ties, is degenerate or not complete")
+    p.add_argument("--rtol", type=float, default=None, metavar="X",
+                   help="relative tolerance for ties and verification, scaled to the payoff range (default 1e-9)")
+
+    p = sub.add_parser("convert", help="write a scenario or game as a Gambit .nfg or .efg file")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file; its suffix (.nfg or .efg) picks the format")
+    add_set(p)
+
+    sub.add_parser("schema", help="print the JSON Schema of scenario files (version 1)")
+    return parser
+
+
+def _concepts(values: list[str]) -> list[str] | None:
+    names = [c.strip() for v in values for c in v.split(",") if c.strip()]
+    for c in names:
+        if c not in CONCEPT_CHOICES:
+            raise UsageError(f"unknown concept {c!r}; choose from {', '.join(CONCEPT_CHOICES)}")
+    return names or None
+
+
+def _overrides(items: list[str]) -> dict[str, float]:
+    from .scenario import parse_overrides
+
+    return parse_overrides(items)
+
+
+def _write_atomically(path: str, text: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".negosim-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def cmd_validate(args) -> int:
+    from .api import open_source
+
+    failed = False
+    for path in args.files:
+        try:
+            src = open_source(path)
+        except NegosimError as exc:
+            failed = True
+            _print_error(exc)
+            continue
+        game = src.game
+        form = "extensive form" if hasattr(game, "nodes") else "normal form"
+        what = f"scenario '{src.scenario.id}'" if src.scenario is not None else "Gambit game"
+        extra = f", {len(src.parameters)} parameters" if src.scenario is not None else ""
+        print(f"ok: {path}: {what}, {game.n_players} players, {form}{extra}")
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+def cmd_solve(args) -> int:
+    from .api import open_source, solve_source
+
+    concepts = _concepts(args.concept)
+    source = open_source(args.file, _overrides(args.set))
+    solutions = solve_source(source, concepts, rtol=args.rtol)
+    if args.json:
+        from .io.jsonout import dumps, solve_document
+
+        print(dumps(solve_document(source, solutions)))
+    else:
+        from .present.text import format_solutions
+
+        print(format_solutions(source, solutions))
+    if args.strict:
+        flagged = any(bool(s.degenerate.any()) or not bool(s.complete.all()) or bool(s.tied.any()) for s in solutions)
+        if flagged:
+            print("negosim: --strict: the result has ties, a degenerate game or an incomplete enumeration",
+                  file=sys.stderr)
+            return EXIT_FINDING
+    return EXIT_OK
+
+
+def cmd_convert(args) -> int:
+    from .api import open_source
+    from .game import GameTree
+
+    out = args.output
+    suffix = os.path.splitext(out)[1].lower()
+    if suffix not in (".nfg", ".efg"):
+        raise UsageError(f"cannot tell the format of {out!r}: convert writes .nfg or .efg files")
+    source = open_source(args.file, _overrides(args.set))
+    game = source.game
+    title = source.title
+    if suffix == ".nfg":
+        from .io import write_nfg
+
+        if isinstance(game, GameTree):
+            from .game.reduce import reduced_normal_form
+
+            game = reduced_normal_form(game)
+        text = write_nfg(game, title=title)
+    else:
+        from .io import write_efg
+
+        if not isinstance(game, GameTree):
+            from .game.convert import normal_to_tree
+
+            game = normal_to_tree(game)
+        text = write_efg(game, title=title)
+    _write_atomically(out, text)
+    print(f"wrote {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    import json
+
+    from .scenario import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "solve": cmd_solve, "convert": cmd_convert, "schema": cmd_schema}
+
+
+def _print_error(exc: NegosimError) -> None:
+    problems = getattr(exc, "problems", None)
+    lines = [str(p) for p in problems] if problems else [str(exc)]
+    prefix = "negosim: error: " if isinstance(exc, UsageError) else ""
+    for line in lines:
+        print(prefix + line, file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        return COMMANDS[args.command](args)
+    except NegosimError as exc:
+        _print_error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("negosim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""Conversions between game forms that need no solving: a normal form as a game tree."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .normal import NormalFormGame
+from .tree import DECISION, TERMINAL, GameTree, Node, Outcome
+
+
+def profile_id(actions: tuple[str, ...]) -> str:
+    """The id of a pure profile's outcome when the game names none: actions joined by '/'."""
+    return "/".join(actions)
+
+
+def normal_to_tree(game: NormalFormGame) -> GameTree:
+    """The normal form as a tree of simultaneous moves: player 1 moves, then each later player
+    moves in a single information set (it does not see the earlier moves)."""
+    n = game.n_players
+    nodes: list[Node] = []
+    outcomes: list[Outcome] = []
+    outcome_index: dict[str, int] = {}
+    columns: list[np.ndarray] = []
+
+    def build(level: int, profile: tuple[int, ...]) -> int:
+        index = len(nodes)
+        nodes.append(None)  # placeholder, filled below once the children exist
+        if level == n:
+            labels = tuple(game.actions[i][a] for i, a in enumerate(profile))
+            oid = str(game.outcomes[profile]) if game.outcomes is not None else profile_id(labels)
+            if oid not in outcome_index:
+                outcome_index[oid] = len(outcomes)
+                outcomes.append(Outcome(oid, profile_id(labels)))
+                columns.append(game.payoffs[(..., slice(None), *profile)])
+            nodes[index] = Node(f"t{index}", TERMINAL, outcome=outcome_index[oid])
+            return index
+        children = tuple(build(level + 1, profile + (a,)) for a in range(game.shape[level]))
+        player = game.players[level]
+        nodes[index] = Node(
+            f"{player}" if level == 0 else f"{player}.{'.'.join(game.actions[i][a] for i, a in enumerate(profile))}",
+            DECISION,
+            actions=game.actions[level],
+            children=children,
+            player=level,
+            infoset=player,
+        )
+        return index
+
+    build(0, ())
+    payoffs = np.stack(columns, axis=-2)  # (*batch, n_outcomes, n_players)
+    return GameTree(game.players, tuple(nodes), 0, tuple(outcomes), payoffs, {}, game.title)
+

@@ -1,0 +1,137 @@
+"""Readable terminal output of `negosim solve`."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..io.jsonout import clean, condense_tie, solution_warnings
+
+TITLES = {
+    "spe": "Subgame-perfect equilibrium",
+    "nash": "Nash equilibria",
+    "pure": "Pure-strategy Nash equilibria",
+}
+
+
+def fmt_number(x: float) -> str:
+    """A payoff or parameter for people: 0.3275, -1, 2.5e-05."""
+    x = clean(x)
+    return str(int(x)) if x == int(x) else f"{x:.6g}"
+
+
+def fmt_prob(x: float) -> str:
+    """A probability for people: small fractions exactly (1/3), others as decimals (0.4142)."""
+    f = Fraction(clean(x)).limit_denominator(12)
+    if abs(float(f) - x) < 1e-9:
+        return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+    return f"{x:.4g}"
+
+
+def fmt_mixed(probs: dict[str, float]) -> str:
+    """'defect', or '1/3 cooperate + 2/3 defect'."""
+    used = {a: p for a, p in probs.items() if p > 0}
+    if len(used) == 1:
+        return next(iter(used))
+    return " + ".join(f"{fmt_prob(p)} {a}" for a, p in used.items())
+
+
+def fmt_payoffs(payoffs: dict[str, float]) -> str:
+    return "   ".join(f"{p} {fmt_number(v)}" for p, v in payoffs.items())
+
+
+def _header(sol, n: int, point: int) -> str:
+    complete = bool(sol.complete.reshape(-1)[point])
+    degenerate = bool(sol.degenerate.reshape(-1)[point])
+    count = f"{n} equilibri{'um' if n == 1 else 'a'}"
+    if complete:
+        flags = ["all of them"]
+    elif sol.concept == "spe" and degenerate:
+        flags = ["chosen by the tie rules (breaking a tie the other way gives another)"]
+    else:
+        flags = ["not guaranteed to be all"]
+    if degenerate and sol.concept != "spe":
+        flags.append("degenerate game")
+    return f"{TITLES.get(sol.concept, sol.concept)} ({sol.method}): {count}, {', '.join(flags)}"
+
+
+def _tree_lines(game, eq) -> list[str]:
+    lines = []
+    path = " -> ".join(step.replace(":", " ") for step in eq.path or []) or "(starts with chance)"
+    if eq.outcome is not None:
+        label = game.outcomes[[o.id for o in game.outcomes].index(eq.outcome)].label
+        lines.append(f"  Path      {path}  =>  {eq.outcome}" + (f": {label}" if label else ""))
+    else:
+        dist = ", ".join(f"{o} {fmt_prob(p)}" for o, p in (eq.outcome_probs or {}).items())
+        lines.append(f"  Path      {path}  =>  {dist}")
+    lines.append(f"  Payoffs   {fmt_payoffs(eq.payoffs)}")
+    lines.append("  Strategy  (a choice at every decision, on and off the path)")
+    for player, sets in eq.behavior.items():
+        if sets:
+            choices = "   ".join(f"{infoset}: {fmt_mixed(a)}" for infoset, a in sets.items())
+            lines.append(f"    {player:<6} {choices}")
+    for tie in eq.ties:
+        lines.append(f"  Tie       {tie}")
+    return lines
+
+
+def _normal_lines(game, eq, k: int) -> list[str]:
+    strat = " | ".join(f"{p}: {fmt_mixed(a)}" for p, a in eq.strategies.items())
+    line = f"  #{k:<3} {strat}"
+    tail = f"payoffs {fmt_payoffs(eq.payoffs)}"
+    if eq.outcome:
+        tail += f"  ({eq.outcome})"
+    lines = [line, f"        {tail}"]
+    for tie in eq.ties:
+        lines.append(f"        tie: {condense_tie(tie)}")
+    return lines
+
+
+def format_solutions(source, solutions, point: int = 0) -> str:
+    """The full text report of a solve: title, players, parameters, each concept's equilibria, warnings."""
+    game = source.game
+    out = [f"{source.title}  ({source.path})"]
+    if source.scenario is not None:
+        names = {p.id: p.name for p in source.scenario.players}
+        out.append("Players: " + ", ".join(f"{p} ({names[p]})" if names.get(p) not in (None, "", p) else p
+                                           for p in game.players))
+    else:
+        out.append("Players: " + ", ".join(game.players))
+    if source.parameters:
+        out.append("Parameters: " + ", ".join(f"{k}={fmt_number(v)}" for k, v in source.parameters.items()))
+    for sol in solutions:
+        eqs = sol.equilibria_at(point)
+        out.append("")
+        out.append(_header(sol, len(eqs), point))
+        legend = strategy_legend(game) if eqs and eqs[0].behavior is None and hasattr(game, "infosets") else None
+        if legend:
+            out.append("  " + legend)
+        for k, eq in enumerate(eqs, 1):
+            if eq.behavior is not None:
+                out.extend(_tree_lines(game, eq))
+            else:
+                out.extend(_normal_lines(game, eq, k))
+        notes = [w for w in solution_warnings(sol, point) if ": tie: " not in w]
+        for note in notes:
+            out.append(f"  Note: {note.split(': ', 1)[1]}")
+    out.append("")
+    out.append("Every equilibrium above was verified: no player gains more than the tolerance "
+               f"({fmt_tol(solutions, point)}) by deviating.")
+    return "\n".join(out)
+
+
+def strategy_legend(tree) -> str | None:
+    """How to read reduced-normal-form strategy labels such as 'impose/refuse/impose/freeze'
+    (None when every player decides once, so a strategy is just an action)."""
+    order: dict[str, list[str]] = {p: [] for p in tree.players}
+    for player, infoset, _ in tree.infosets():
+        order[tree.players[player]].append(infoset)
+    parts = [f"{p}: {'/'.join(sets)}" for p, sets in order.items() if len(sets) > 1]
+    if not parts:
+        return None
+    return ("Strategies list choices at: " + "; ".join(parts)
+            + " (skipping decisions the player's own earlier choice rules out)")
+
+
+def fmt_tol(solutions, point: int) -> str:
+    tols = [float(s.tol.reshape(-1)[point]) for s in solutions]
+    return f"{max(tols):.1e}" if tols else "n/a"
