@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -61,6 +61,10 @@ class GameTree:
 
     def __post_init__(self):
         object.__setattr__(self, "players", tuple(str(p) for p in self.players))
+        # A decision node without an information set is its own one, named by the node id.
+        object.__setattr__(self, "nodes", tuple(
+            replace(n, infoset=n.id) if n.kind == DECISION and n.infoset is None else n for n in self.nodes
+        ))
         object.__setattr__(self, "payoffs", np.asarray(self.payoffs, dtype=float))
         object.__setattr__(
             self, "chance_probs", {int(k): np.asarray(v, dtype=float) for k, v in self.chance_probs.items()}
