@@ -107,7 +107,8 @@ def cmd_validate(args) -> int:
         game = src.game
         form = "extensive form" if hasattr(game, "nodes") else "normal form"
         what = f"scenario '{src.scenario.id}'" if src.scenario is not None else "Gambit game"
-        extra = f", {len(src.parameters)} parameters" if src.scenario is not None else ""
+        n = len(src.parameters)
+        extra = f", {n} parameter{'' if n == 1 else 's'}" if src.scenario is not None else ""
         print(f"ok: {path}: {what}, {game.n_players} players, {form}{extra}")
     return EXIT_INPUT if failed else EXIT_OK
 

@@ -18,6 +18,11 @@ from ..game.tree import CHANCE, DECISION, TERMINAL, GameTree
 CONCEPTS = ("pure", "nash", "spe")
 
 
+def at_points(count: int, total: int) -> str:
+    """' at 3 of 100 points' for notes about a batch; '' for a single point."""
+    return "" if total == 1 else f" at {count} of {total} points"
+
+
 @dataclass(frozen=True)
 class Equilibrium:
     """One verified equilibrium at one parameter point, addressed by labels."""
@@ -105,7 +110,8 @@ class Solution:
             if game.outcomes is not None:
                 picks = [np.flatnonzero(self.strategies[i][e] > 0.5) for i in range(game.n_players)]
                 if all(len(ix) == 1 and self.strategies[i][e, ix[0]] == 1.0 for i, ix in enumerate(picks)):
-                    outcome = str(game.outcomes[tuple(int(ix[0]) for ix in picks)])
+                    # "" marks a profile whose outcome is uncertain (a chance move decides it).
+                    outcome = str(game.outcomes[tuple(int(ix[0]) for ix in picks)]) or None
             return Equilibrium(payoffs, float(self.regret[e]), bool(self.tied[e]), strategies=strategies,
                                outcome=outcome, ties=ties)
         behavior: dict[str, dict[str, dict[str, float]]] = {p: {} for p in game.players}

@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import VerificationError
 from ..game.reduce import tree_sequences
 from ..game.tree import CHANCE, DECISION, TERMINAL, GameTree
-from .result import Solution
+from .result import Solution, at_points
 from .subgames import best_responses, columns, reach_by, solve_simultaneous, subgame_roots
 from .ties import TieRules
 from .tolerance import RTOL, scaled_tol
@@ -204,8 +204,8 @@ def _verify(tree, seq, payoffs, probs, tol, values, behavior, choice, outcome_pr
 def _notes(tree, ties, tied, simultaneous) -> tuple[str, ...]:
     notes = []
     if tied.any():
-        notes.append(f"ties at {int(tied.sum())} of {len(tied)} points: other subgame-perfect equilibria break "
-                     f"them differently (tie rules: {ties.describe()})")
+        notes.append(f"a player is indifferent{at_points(int(tied.sum()), len(tied))}: other subgame-perfect "
+                     f"equilibria break the tie differently (tie rules: {ties.describe()})")
     for sg in simultaneous:
         where = tree.nodes[sg.root].id
         many = int((sg.count > 1).sum())

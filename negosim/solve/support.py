@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..game.normal import NormalFormGame
-from .result import Solution
+from .result import Solution, at_points
 from .tolerance import RTOL
 from .verify import verified_solution
 from .vertex import _solve_chunks, candidates, check_two_player, expand, rescaled
@@ -48,8 +48,8 @@ def support_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution
     point, strategies, tol, degenerate = _solve_chunks(game, rtol, _support_equilibria)
     notes = ()
     if degenerate.any():
-        notes = (f"degenerate at {int(degenerate.sum())} of {game.batch_size} points: support enumeration "
-                 "may miss equilibria there (complete: false); vertex enumeration lists all extreme ones",)
+        notes = (f"the game is degenerate{at_points(int(degenerate.sum()), game.batch_size)}: support "
+                 "enumeration may miss equilibria (complete: false); vertex enumeration lists all extreme ones",)
     return verified_solution(game, concept="nash", method="support enumeration", point=point,
                              strategies=strategies, tol=tol, complete=~degenerate, degenerate=degenerate,
                              notes=notes)

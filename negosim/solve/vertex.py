@@ -27,7 +27,7 @@ import numpy as np
 
 from ..errors import GameError
 from ..game.normal import NormalFormGame
-from .result import Solution
+from .result import Solution, at_points
 from .tolerance import RTOL, scaled_tol
 from .verify import flat_payoffs, require_finite, verified_solution
 
@@ -311,8 +311,8 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     point, strategies, tol, degenerate = _solve_chunks(game, rtol, _extreme_equilibria)
     notes = ()
     if degenerate.any():
-        notes = (f"degenerate at {int(degenerate.sum())} of {game.batch_size} points: equilibria there may "
-                 "form continua; listed are all extreme equilibria",)
+        notes = (f"the game is degenerate{at_points(int(degenerate.sum()), game.batch_size)}: its equilibria "
+                 "may form continua; all extreme equilibria are listed",)
     return verified_solution(game, concept="nash", method="vertex enumeration", point=point,
                              strategies=strategies, tol=tol, complete=np.ones(game.batch_size, dtype=bool),
                              degenerate=degenerate, notes=notes)
