@@ -1,0 +1,70 @@
+"""Write figures as PNG, SVG or PDF with the same bytes for the same input (no dates, no tool
+versions that change between runs, fixed SVG ids), atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from ...errors import UsageError
+from .style import context
+
+FORMATS = ("png", "svg", "pdf")
+PNG_DPI = 150  # crisp when projected; every size in the figures is set in points and inches
+
+# Metadata that would differ between runs (dates) or between installs (tool versions) is dropped.
+_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+}
+
+
+def figure_format(path, format: str | None = None) -> str:
+    """The format to write: `format` if given, else the file's suffix; one of png, svg, pdf."""
+    fmt = (format or Path(path).suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        what = f"format {fmt!r}" if fmt else f"no format in {str(path)!r}"
+        raise UsageError(f"cannot write a figure with {what}; use .png, .svg or .pdf")
+    return fmt
+
+
+def figure_bytes(fig, format: str, *, dpi: float | None = None) -> bytes:
+    """The figure encoded as PNG, SVG or PDF, deterministically."""
+    fmt = figure_format("", format)
+    buf = io.BytesIO()
+    with context():
+        fig.savefig(buf, format=fmt, dpi=dpi or (PNG_DPI if fmt == "png" else fig.dpi),
+                    metadata=_METADATA[fmt], bbox_inches="tight", pad_inches=0.15,
+                    facecolor=fig.get_facecolor())
+    return buf.getvalue()
+
+
+def save_figure(fig, path, *, format: str | None = None, dpi: float | None = None) -> None:
+    """Write `fig` to `path` (PNG, SVG or PDF, by `format` or the suffix), atomically: a reader never
+    sees a half-written file. The same figure gives the same bytes every time."""
+    path = Path(path)
+    data = figure_bytes(fig, figure_format(path, format), dpi=dpi)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise UsageError(f"cannot write {str(path)!r}: no directory {str(directory)!r}")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a figure is for reading
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def figure_svg(fig) -> str:
+    """The figure as SVG text to inline in HTML: starts at ``<svg``, no XML prolog or DOCTYPE."""
+    text = figure_bytes(fig, "svg").decode("utf-8")
+    return text[text.index("<svg"):]
+

@@ -1,0 +1,356 @@
+"""Teaching figures: what they draw (layout, bold equilibrium path, boxed equilibria, best responses,
+regimes) and that the same input gives the same bytes."""
+
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from negosim.api import open_source, solve_source
+from negosim.errors import GameError, UsageError
+from negosim.game import NormalFormGame
+from negosim.game.tree import GameTree, Node, Outcome
+from negosim.present.figures import (best_response_figure, figure_svg, matrix_figure, outcome_figure,
+                                     regime_boundaries, save_figure, tree_figure, tree_layout)
+from negosim.present.figures.best_response import correspondence
+from negosim.scenario import load_scenario
+from negosim.solve.spe import subgame_perfect
+
+ROOT = Path(__file__).resolve().parent.parent
+TREES = ["scenarios/ceasefire_2025.yaml", "scenarios/entry_deterrence.yaml", "scenarios/sanctions_threat.yaml",
+         "scenarios/ultimatum.yaml", "tests/data/scenarios/crisis_signal.yaml", "tests/data/one_card_poker.efg"]
+
+
+def source(rel):
+    return open_source(str(ROOT / rel))
+
+
+def spe_of(src):
+    return solve_source(src, ["spe"])[0]
+
+
+def texts(fig) -> list[str]:
+    """Every piece of text drawn in a figure (axes texts, annotations, figure texts, legends)."""
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in fig.findobj(Text)]
+
+
+def lines_by_gid(fig, prefix):
+    from matplotlib.lines import Line2D
+
+    return [ln for ln in fig.findobj(Line2D) if (ln.get_gid() or "").startswith(prefix)]
+
+
+def random_tree(seed: int, n_target: int = 40) -> GameTree:
+    """A random tree of about `n_target` nodes: 3 players, 2-3 actions per move, some chance nodes."""
+    rng = np.random.default_rng(seed)
+    kinds, queue, count = {}, [(0, 0)], 1
+    while queue:
+        i, depth = queue.pop(0)
+        k = int(rng.integers(2, 4))
+        if depth >= 4 or count + k > n_target or (depth >= 2 and rng.random() < 0.3):
+            kinds[i] = None
+            continue
+        kids = tuple(range(count, count + k))
+        count += k
+        kinds[i] = ("chance" if depth and rng.random() < 0.15 else "decision", kids, depth % 3)
+        queue.extend((c, depth + 1) for c in kids)
+    nodes, payoffs, chance = [], [], {}
+    for i in range(count):
+        if kinds[i] is None:
+            nodes.append(Node(f"n{i}", "terminal", outcome=len(payoffs)))
+            payoffs.append(rng.normal(size=3).round(2))
+            continue
+        kind, kids, player = kinds[i]
+        actions = tuple(f"a{j}" for j in range(len(kids)))
+        if kind == "chance":
+            chance[i] = np.full(len(kids), 1 / len(kids))
+            nodes.append(Node(f"n{i}", "chance", actions=actions, children=kids))
+        else:
+            nodes.append(Node(f"n{i}", "decision", actions=actions, children=kids, player=player))
+    return GameTree(("P1", "P2", "P3"), tuple(nodes), 0, tuple(Outcome(f"o{k}") for k in range(len(payoffs))),
+                    np.array(payoffs), chance)
+
+
+# --- tree layout ---------------------------------------------------------------------------------
+def _segments_cross(p1, p2, q1, q2) -> bool:
+    """Whether two segments cross at a point inside both (touching at an end does not count)."""
+    def orient(a, b, c):
+        v = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+        return 0 if abs(v) < 1e-12 else (1 if v > 0 else -1)
+
+    if {tuple(p1), tuple(p2)} & {tuple(q1), tuple(q2)}:
+        return False
+    return orient(p1, p2, q1) * orient(p1, p2, q2) < 0 and orient(q1, q2, p1) * orient(q1, q2, p2) < 0
+
+
+@pytest.mark.parametrize("tree", [source(f).game for f in TREES] + [random_tree(s) for s in range(6)],
+                         ids=[Path(f).stem for f in TREES] + [f"random{s}" for s in range(6)])
+def test_tree_layout_keeps_parent_order_and_has_no_crossing_edges(tree):
+    lay = tree_layout(tree)
+    for level in range(int(lay.depth.max()) + 1):
+        at = sorted((i for i in range(len(tree.nodes)) if lay.depth[i] == level), key=lambda i: lay.x[i])
+        xs = [lay.x[i] for i in at]
+        assert all(a < b for a, b in zip(xs, xs[1:])), f"two nodes share a place at depth {level}"
+        parents = [lay.x[lay.parent[i]] for i in at if lay.parent[i] >= 0]
+        assert parents == sorted(parents), f"children at depth {level} are not in their parents' order"
+    edges = [((lay.x[i], -lay.depth[i]), (lay.x[c], -lay.depth[c]))
+             for i, n in enumerate(tree.nodes) for c in n.children]
+    for k, (a, b) in enumerate(edges):
+        for c, d in edges[k + 1:]:
+            assert not _segments_cross(a, b, c, d)
+
+
+def test_tree_layout_spaces_leaves_evenly_and_centres_parents():
+    tree = random_tree(11)
+    lay = tree_layout(tree)
+    assert sorted(lay.x[list(lay.leaves)]) == list(range(len(lay.leaves)))
+    for i, node in enumerate(tree.nodes):
+        if node.children:
+            kids = [lay.x[c] for c in node.children]
+            assert lay.x[i] == pytest.approx((min(kids) + max(kids)) / 2)
+
+
+# --- tree figure ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("rel", TREES, ids=[Path(f).stem for f in TREES])
+def test_tree_figure_draws_every_edge_and_every_leaf_outcome(rel):
+    src = source(rel)
+    tree = src.game
+    fig = tree_figure(tree, spe_of(src))
+    edges = lines_by_gid(fig, "edge-")
+    assert len(edges) == sum(len(n.children) for n in tree.nodes)
+    drawn = " ".join(texts(fig)).replace("\n", "")
+    for leaf in tree.nodes:
+        if leaf.kind == "terminal":
+            assert tree.outcomes[leaf.outcome].id in drawn
+    for player in tree.players:
+        assert player in texts(fig)
+
+
+def test_tree_figure_draws_the_spe_path_thicker_than_other_edges():
+    src = source("scenarios/ceasefire_2025.yaml")
+    spe = spe_of(src)
+    fig = tree_figure(src.game, spe)
+    edges = lines_by_gid(fig, "edge-")
+    path = [e for e in edges if e.get_gid().endswith("-path")]
+    chosen = [e for e in edges if e.get_gid().endswith("-chosen")]
+    other = [e for e in edges if e.get_gid().endswith("-other")]
+    assert sorted(e.get_gid() for e in path) == ["edge-ru-accept-path", "edge-ua-accept-path"]
+    assert len(path) == len(spe.equilibria_at(0)[0].path)
+    assert min(e.get_linewidth() for e in path) > max(e.get_linewidth() for e in chosen)
+    assert min(e.get_linewidth() for e in chosen) > max(e.get_linewidth() for e in other)
+    # one equilibrium choice per decision node off the path (5 of 7 decision nodes are off it)
+    assert len(chosen) == 5
+
+
+def test_tree_figure_shows_chance_probabilities_and_joins_information_sets():
+    from matplotlib.patches import FancyArrowPatch
+
+    src = source("tests/data/scenarios/crisis_signal.yaml")
+    fig = tree_figure(src.game, spe_of(src))
+    assert "resolute (2/5)" in texts(fig) and "weak (3/5)" in texts(fig)
+    joins = [p for p in fig.findobj(FancyArrowPatch) if (p.get_gid() or "").startswith("infoset-")]
+    assert [p.get_gid() for p in joins] == ["infoset-r_demand"]
+    assert "r_demand" in texts(fig)
+    assert "Nature" in texts(fig)
+
+
+def test_tree_figure_without_an_equilibrium_draws_all_edges_alike():
+    src = source("scenarios/entry_deterrence.yaml")
+    fig = tree_figure(src.game)
+    widths = {e.get_linewidth() for e in lines_by_gid(fig, "edge-")}
+    assert len(widths) == 1
+    assert all(e.get_gid().endswith("-plain") for e in lines_by_gid(fig, "edge-"))
+
+
+def test_tree_figure_rejects_a_normal_form_solution():
+    src = source("scenarios/entry_deterrence.yaml")
+    nash = solve_source(src, ["nash"])[0]
+    with pytest.raises(GameError, match="subgame-perfect"):
+        tree_figure(src.game, nash)
+
+
+def test_tree_figure_reads_the_requested_batch_point():
+    sc = load_scenario(ROOT / "scenarios/ceasefire_2025.yaml")
+    tree = sc.build({"mu": np.array([0.05, 0.25])})
+    spe = subgame_perfect(tree, ties=sc.ties)
+    low = {e.get_gid() for e in lines_by_gid(tree_figure(tree, spe, point=0), "edge-") if e.get_gid().endswith("-path")}
+    high = {e.get_gid() for e in lines_by_gid(tree_figure(tree, spe, point=1), "edge-") if e.get_gid().endswith("-path")}
+    assert low == {"edge-ua-accept-path", "edge-ru-accept-path"}
+    assert high == {"edge-ua-accept-path", "edge-ru-reject-path", "edge-us_sanction-impose-path"}
+
+
+# --- matrix figure -------------------------------------------------------------------------------
+def boxes(fig):
+    from matplotlib.patches import Rectangle
+
+    return sorted(p.get_gid() for p in fig.findobj(Rectangle) if (p.get_gid() or "").startswith("pure-equilibrium"))
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("prisoners_dilemma", ["pure-equilibrium-1-1"]),
+    ("battle_of_the_sexes", ["pure-equilibrium-0-0", "pure-equilibrium-1-1"]),
+    ("matching_pennies", []),
+    ("three_player", ["pure-equilibrium-0-1-1", "pure-equilibrium-1-0-1", "pure-equilibrium-1-1-0"]),
+])
+def test_matrix_figure_boxes_exactly_the_pure_equilibria(name, expected):
+    src = source(f"scenarios/{name}.yaml")
+    assert boxes(matrix_figure(src.game)) == expected
+    assert boxes(matrix_figure(src.game, solve_source(src, ["nash"])[0])) == expected
+
+
+def test_matrix_figure_marks_each_players_best_responses():
+    from matplotlib.lines import Line2D
+
+    fig = matrix_figure(source("scenarios/prisoners_dilemma.yaml").game)
+    marks = sorted(ln.get_gid() for ln in fig.findobj(Line2D) if (ln.get_gid() or "").startswith("best-response"))
+    # defect (index 1) is each player's best response to both actions of the other
+    assert marks == ["best-response-0-1-0", "best-response-0-1-1", "best-response-1-0-1", "best-response-1-1-1"]
+
+
+def test_matrix_figure_lists_mixed_equilibria_in_the_caption():
+    fig = matrix_figure(source("scenarios/battle_of_the_sexes.yaml").game)
+    caption = " ".join(texts(fig))
+    assert "Mixed equilibrium: Ann 2/3 opera + 1/3 football; Bob 1/3 opera + 2/3 football" in caption
+
+
+def test_matrix_figure_rejects_four_players():
+    game = NormalFormGame(("A", "B", "C", "D"), (("x", "y"),) * 4, np.zeros((4, 2, 2, 2, 2)))
+    with pytest.raises(GameError, match="2- or 3-player"):
+        matrix_figure(game)
+
+
+# --- best-response diagram -----------------------------------------------------------------------
+def test_best_response_figure_rejects_a_3x2_game():
+    game = NormalFormGame.from_bimatrix(np.zeros((3, 2)), np.zeros((3, 2)))
+    with pytest.raises(GameError, match="needs a 2x2 game; this one is 3x2"):
+        best_response_figure(game)
+
+
+def test_best_response_figure_marks_the_three_equilibria_of_battle_of_the_sexes():
+    from matplotlib.lines import Line2D
+
+    fig = best_response_figure(source("scenarios/battle_of_the_sexes.yaml").game)
+    marks = [ln for ln in fig.findobj(Line2D) if (ln.get_gid() or "").startswith("equilibrium")]
+    points = sorted((float(ln.get_xdata()[0]), float(ln.get_ydata()[0])) for ln in marks)
+    assert points == pytest.approx([(0, 0), (2 / 3, 1 / 3), (1, 1)])
+    assert {"(0, 0)", "(2/3, 1/3)", "(1, 1)"} <= set(texts(fig))
+
+
+def test_best_response_figure_draws_each_players_correspondence_as_a_step():
+    fig = best_response_figure(source("scenarios/matching_pennies.yaml").game)
+    row, col = lines_by_gid(fig, "best-response-Matcher")[0], lines_by_gid(fig, "best-response-Mismatcher")[0]
+    # (p, q): the Matcher plays tails (p=0) while q < 1/2 and heads above; the Mismatcher the opposite
+    assert list(zip(row.get_xdata(), row.get_ydata())) == [(0, 0), (0, 0.5), (1, 0.5), (1, 1)]
+    assert list(zip(col.get_xdata(), col.get_ydata())) == [(0, 1), (0.5, 1), (0.5, 0), (1, 0)]
+    assert row.get_linewidth() > col.get_linewidth()  # the row's line stays visible under the column's
+
+
+def test_correspondence_is_a_step_through_the_indifference_point():
+    # gain -1 at t=0 and 2 at t=1: indifferent at t=1/3, second action below, first above
+    path, zero, everywhere = correspondence(-1.0, 2.0, 1e-9)
+    assert Fraction(zero).limit_denominator(10) == Fraction(1, 3) and not everywhere
+    assert path == pytest.approx([(0, 0), (1 / 3, 0), (1 / 3, 1), (1, 1)])
+    # indifferent exactly at t=0: every probability is a best response there
+    path, zero, _ = correspondence(0.0, 1.0, 1e-9)
+    assert zero == 0 and path == [(0.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
+    assert correspondence(0.0, 0.0, 1e-9) == ([], None, True)
+
+
+# --- outcome figure ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def momentum():
+    sc = load_scenario(ROOT / "scenarios/ceasefire_2025.yaml")
+    mu = np.linspace(0, 0.3, 301)
+    tree = sc.build({"mu": mu})
+    spe = subgame_perfect(tree, ties=sc.ties)
+    ids = np.array([o.id for o in tree.outcomes], dtype=object)[spe.outcome_probs.argmax(axis=1)]
+    payoffs = {p: spe.payoffs[:, i] for i, p in enumerate(tree.players)}
+    return mu, ids, payoffs, spe
+
+
+def test_regime_boundaries_of_the_seed_over_momentum_sit_at_the_tie_points(momentum):
+    mu, ids, _, spe = momentum
+    bounds = regime_boundaries(mu, ids, spe.extra["tied_on_path"])
+    assert [(round(v, 6), a, b) for v, a, b in bounds] == [
+        (0.105, "truce_aid", "truce_frozen"), (0.185, "truce_frozen", "war_sanctions")]
+    # without tie flags a boundary falls halfway between the samples around it
+    assert regime_boundaries([0, 1, 2], ["a", "a", "b"]) == [(1.5, "a", "b")]
+
+
+def test_outcome_figure_shades_each_regime_and_labels_each_boundary(momentum):
+    from matplotlib.patches import Polygon, Rectangle
+
+    mu, ids, payoffs, spe = momentum
+    bounds = regime_boundaries(mu, ids, spe.extra["tied_on_path"])
+    fig = outcome_figure("mu", mu, ids, payoffs, boundaries=bounds, labels={"truce_aid": "Truce, aid flows"})
+    spans = [p for p in fig.findobj(lambda a: isinstance(a, (Polygon, Rectangle)))
+             if (p.get_gid() or "").startswith("regime-")]
+    assert [s.get_gid() for s in spans] == ["regime-0-truce_aid", "regime-1-truce_frozen", "regime-2-war_sanctions"]
+    assert len({s.get_hatch() for s in spans}) == 3  # regimes differ in hatching too (grayscale)
+    lines = lines_by_gid(fig, "boundary-")
+    assert [round(float(ln.get_xdata()[0]), 6) for ln in lines] == [0.105, 0.185]
+    assert {"mu = 0.105", "mu = 0.185"} <= set(texts(fig))
+    assert "Truce, aid flows (truce_aid)" in texts(fig)
+    assert len(lines_by_gid(fig, "payoff-")) == 3
+
+
+def test_outcome_figure_draws_extra_equilibrium_branches_thinner():
+    values = np.linspace(0, 1, 11)
+    second = np.where(values > 0.5, 2.0, np.nan)
+    fig = outcome_figure("x", values, ["a"] * 11, {"P1": np.stack([values, second], axis=1)})
+    (main,), (branch,) = lines_by_gid(fig, "payoff-"), lines_by_gid(fig, "branch-")
+    assert branch.get_linewidth() < main.get_linewidth()
+    assert "other equilibria" in texts(fig)
+
+
+def test_outcome_figure_rejects_unsorted_values():
+    with pytest.raises(ValueError, match="ascending"):
+        outcome_figure("x", [0, 2, 1], ["a", "a", "a"], {"P": [0, 0, 0]})
+
+
+# --- saving --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_save_figure_writes_the_same_bytes_for_the_same_input(tmp_path, fmt):
+    src = source("tests/data/scenarios/crisis_signal.yaml")
+    spe = spe_of(src)
+    save_figure(tree_figure(src.game, spe), tmp_path / f"a.{fmt}")
+    save_figure(tree_figure(src.game, spe), tmp_path / f"b.{fmt}")
+    save_figure(tree_figure(src.game), tmp_path / f"c.{fmt}")
+    a, b, c = ((tmp_path / f"{k}.{fmt}").read_bytes() for k in "abc")
+    assert a == b
+    assert a != c  # a different figure does give different bytes
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"a.{fmt}", f"b.{fmt}", f"c.{fmt}"]  # no temporaries
+
+
+def test_saved_files_are_what_their_suffix_says(tmp_path):
+    fig = matrix_figure(source("scenarios/prisoners_dilemma.yaml").game)
+    for fmt, magic in (("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")):
+        save_figure(fig, tmp_path / f"m.{fmt}")
+        assert (tmp_path / f"m.{fmt}").read_bytes().startswith(magic)
+    save_figure(fig, tmp_path / "m.out", format="svg")
+    assert (tmp_path / "m.out").read_bytes() == (tmp_path / "m.svg").read_bytes()
+
+
+def test_save_figure_rejects_an_unknown_format(tmp_path):
+    fig = matrix_figure(source("scenarios/prisoners_dilemma.yaml").game)
+    with pytest.raises(UsageError, match="use .png, .svg or .pdf"):
+        save_figure(fig, tmp_path / "m.jpg")
+
+
+def test_figure_svg_is_inline_svg_and_deterministic():
+    fig = best_response_figure(source("scenarios/battle_of_the_sexes.yaml").game)
+    svg = figure_svg(fig)
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "<?xml" not in svg and "DOCTYPE" not in svg
+    assert figure_svg(fig) == svg
+
+
+def test_importing_the_cli_does_not_import_figures_or_matplotlib():
+    code = "import sys, negosim.cli; print([m for m in ('matplotlib', 'negosim.present.figures') if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
