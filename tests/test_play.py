@@ -1,0 +1,153 @@
+"""Play mode, driven through standard input: choices, help, bad answers, quitting, the reveal."""
+
+import io
+from pathlib import Path
+
+import pytest
+
+from negosim.api import open_source
+from negosim.present.play import play
+from negosim.present.play_console import MAX_BAD, PROMPT, match_action
+
+ROOT = Path(__file__).resolve().parents[1]
+CEASEFIRE = str(ROOT / "scenarios" / "ceasefire_2025.yaml")
+PD = str(ROOT / "scenarios" / "prisoners_dilemma.yaml")
+CRISIS = str(ROOT / "tests" / "data" / "scenarios" / "crisis_signal.yaml")
+ULTIMATUM = str(ROOT / "scenarios" / "ultimatum.yaml")
+
+
+def session(path, player, answers, **kw):
+    """(exit code, transcript) of a game played with `answers` typed at the prompt."""
+    out = io.StringIO()
+    code = play(open_source(path), player, stdin=io.StringIO(answers), stdout=out, seed=kw.pop("seed", 1), **kw)
+    return code, out.getvalue()
+
+
+def test_ukraine_accepting_ends_in_the_truce_and_matches_the_equilibrium():
+    code, text = session(CEASEFIRE, "UA", "accept\n")
+    assert code == 0
+    assert "== Outcome: truce_aid" in text
+    assert "Play: UA accept -> RU accept => truce_aid" in text
+    assert "Match." in text and "You matched the equilibrium at 1 of 1 decision." in text
+    assert "Your payoff: 0.355; in the equilibrium: 0.355 (the same)." in text
+
+
+@pytest.mark.parametrize("answer", ["2", "reject", "REJ"])
+def test_russia_rejecting_ends_in_war_and_reports_the_deviation_and_the_lower_payoff(answer):
+    code, text = session(CEASEFIRE, "RU", f"{answer}\n")
+    assert code == 0
+    assert "Ukraine (UA) chooses accept." in text  # the others follow the equilibrium
+    assert "== Outcome: war_sanctions" in text  # the US carries out its credible sanctions threat
+    assert "you chose reject; the equilibrium chooses accept. Different" in text
+    assert "reject is worth 0.49 to you and accept 0.545" in text
+    assert "Your payoff: 0.49; in the equilibrium: 0.545 (0.055 less)." in text
+
+
+def test_bad_answers_are_explained_and_asked_again_then_a_valid_choice_works():
+    code, text = session(CEASEFIRE, "RU", "xyz\n9\n\nreject\n")
+    assert code == 0
+    assert "not an action here: 'xyz'; choose 1-3 or a name" in text
+    assert "not an action here: '9'; choose 1-3 or a name" in text
+    assert "not an action here: ''; choose 1-3 or a name" in text
+    assert text.count(PROMPT) == 4
+    assert "== Outcome: war_sanctions" in text
+
+
+def test_an_ambiguous_prefix_is_explained_and_a_longer_one_chooses():
+    code, text = session(ULTIMATUM, "Proposer", "give\ngive2\n")
+    assert code == 0
+    assert "'give' could be give0 or give1 or give2 or give3" in text
+    assert "you chose give2;" in text
+
+
+def test_end_of_input_mid_game_stops_cleanly_without_a_reveal():
+    code, text = session(CEASEFIRE, "RU", "counter\n")  # the US refuses; Russia must answer again, but input ends
+    assert code == 0
+    assert text.count(PROMPT) == 2
+    assert "End of input: the game stops here." in text
+    assert "== Outcome" not in text and "== The equilibrium" not in text
+
+
+def test_q_quits_cleanly_without_a_reveal():
+    code, text = session(CEASEFIRE, "UA", "q\naccept\n")
+    assert code == 0
+    assert "You stopped the game." in text
+    assert "== Outcome" not in text and "== The equilibrium" not in text
+
+
+def test_question_mark_prints_where_each_action_leads_and_the_game_goes_on():
+    code, text = session(CEASEFIRE, "RU", "?\naccept\n")
+    help_text = text.split("Help:", 1)[1].split(PROMPT, 1)[0]
+    assert "1) accept: ends the game: truce_aid (30-day truce, aid keeps flowing); your payoff 0.545" in help_text
+    assert "2) reject: United States (US) moves next" in help_text
+    assert "give you 0.49 to 0.55" in help_text  # Russia's payoffs in the two war outcomes below
+    assert "q to stop the game" in help_text
+    assert "== Outcome: truce_aid" in text
+
+
+def test_an_unknown_player_returns_2_and_lists_the_players_on_stderr():
+    out, err = io.StringIO(), io.StringIO()
+    code = play(open_source(CEASEFIRE), "EU", stdin=io.StringIO("accept\n"), stdout=out, stderr=err)
+    assert code == 2
+    assert "unknown player 'EU'" in err.getvalue()
+    assert "US (United States), UA (Ukraine), RU (Russia)" in err.getvalue()
+    assert out.getvalue() == ""  # no game started
+
+
+def test_a_player_may_be_named_by_id_in_any_case_or_by_name():
+    assert session(CEASEFIRE, "ua", "accept\n")[1] == session(CEASEFIRE, "Ukraine", "accept\n")[1]
+
+
+def test_random_opponents_give_the_same_transcript_for_the_same_seed_and_differ_across_seeds():
+    runs = {seed: session(CEASEFIRE, "UA", "accept\n", opponents="random", seed=seed)[1] for seed in range(6)}
+    assert runs[3] == session(CEASEFIRE, "UA", "accept\n", opponents="random", seed=3)[1]
+    assert len(set(runs.values())) > 1
+    assert all("The other players chose at random" in t for t in runs.values())
+
+
+def test_the_student_does_not_see_a_chance_move_hidden_by_their_information_set():
+    code, text = session(CRISIS, "R", "resist\n", seed=3)
+    before, after = text.split(PROMPT, 1)
+    assert "Chance moved; you cannot see the result." in before
+    assert "Chance: resolute" not in before and "Chance: weak" not in before
+    assert "information set 'r_demand'" in before and "Sender (S) chooses demand." in before
+    assert "What you could not see: Chance drew" in after
+    assert "at information set r_demand" in after
+
+
+def test_a_chance_move_the_student_can_observe_is_announced_with_its_probability():
+    code, text = session(CRISIS, "S", "demand\n", seed=3)
+    before = text.split(PROMPT, 1)[0]
+    assert "Chance: resolute (probability 2/5)." in before or "Chance: weak (probability 3/5)." in before
+
+
+def test_chance_draws_are_reproducible_with_a_seed():
+    draws = {session(CRISIS, "S", "demand\n", seed=s)[1] for s in (11, 11)}
+    assert len(draws) == 1
+
+
+def test_the_prisoners_dilemma_plays_as_one_simultaneous_move():
+    code, text = session(PD, "Row", "?\ncooperate\n")
+    assert code == 0
+    assert "1) cooperate: 3 if Column cooperate; 0 if Column defect" in text
+    assert "Column player (Column) chooses defect." in text  # the unique equilibrium
+    assert "== Outcome: row_exploited" in text
+    assert "Nash equilibrium 1 of 1 (the one the others followed): Row: defect | Column: defect" in text
+    assert "You chose cooperate; the equilibrium has you play defect. Different." in text
+    assert "your best reply was defect (1); cooperate paid 0" in text
+    assert "Your payoff: 0; in the equilibrium: 1 (1 less)." in text
+
+
+def test_endless_bad_answers_stop_the_game_instead_of_asking_forever():
+    code, text = session(PD, "Row", "nonsense\n" * (MAX_BAD + 5))
+    assert code == 0
+    assert text.count("not an action here") == MAX_BAD
+    assert "Too many answers that name no action" in text
+
+
+def test_match_action_reads_numbers_names_prefixes_and_rejects_the_rest():
+    acts = ("accept", "reject", "counter")
+    assert [match_action(t, acts) for t in ("1", " 3 ", "Reject", "co", "a", "2)")] == [0, 2, 1, 2, 0, 1]
+    assert match_action("0", acts) == "not an action here: '0'; choose 1-3 or a name"
+    assert match_action("x", ("only",)) == "not an action here: 'x'; choose 1 or a name"
+    assert "could be" in match_action("c", ("continue", "counter"))
