@@ -1,0 +1,70 @@
+"""`negosim explain`: a readable, step-by-step derivation of a game's equilibria for the terminal.
+
+Normal form: the payoff matrix with best responses starred and pure equilibria boxed, iterated
+elimination of strictly dominated strategies round by round, every equilibrium with the
+indifference equations behind a mixed one. Game tree: backward induction node by node in
+sentences, the equilibrium path, the Nash equilibria that rest on threats that would not be carried
+out. Both end with what would change the outcome: the nearest regime boundary in each parameter.
+
+>>> from negosim.api import open_source                                  # doctest: +SKIP
+>>> print(explain(open_source("scenarios/prisoners_dilemma.yaml")))     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from ..game.normal import NormalFormGame
+from .explain_change import change_text
+from .explain_normal import WIDTH, explain_normal
+from .explain_tree import explain_tree
+from .style import Style, wrap
+from .text import fmt_number
+
+
+def explain(source, *, color: bool = False) -> str:
+    """Return the step-by-step explanation of a source's game at its parameter values (ANSI colour
+    only with ``color=True``)."""
+    from ..api import solve_source
+
+    st = Style(color)
+    game = source.game
+    names = player_names(source)
+    out = header(source, names, st)
+    nash, limit = nash_or_pure(source)
+    if isinstance(game, NormalFormGame):
+        out += explain_normal(game, names, nash, st, limit)
+    else:
+        (spe,) = solve_source(source, ["spe"])
+        out += explain_tree(game, names, source.ties, spe, nash, st, limit)
+    out += ["", *change_text(source, names, st)]
+    return "\n".join(out) + "\n"
+
+
+def nash_or_pure(source):
+    """The "nash" solution, or where the game is too large to enumerate all equilibria the "pure" one
+    with the reason (else None)."""
+    from ..api import solve_source
+    from ..errors import GameError
+
+    try:
+        return solve_source(source, ["nash"])[0], None
+    except GameError as exc:
+        return solve_source(source, ["pure"])[0], str(exc).split(": ", 1)[-1]
+
+
+def player_names(source) -> dict[str, str]:
+    """Player id -> the name to use in sentences (the scenario's name, else the id)."""
+    if source.scenario is None:
+        return {p: p for p in source.game.players}
+    return {p.id: p.name or p.id for p in source.scenario.players}
+
+
+def header(source, names: dict[str, str], st: Style) -> list[str]:
+    """Title, players and parameter values."""
+    out = [st(source.title, "bold"), ""]
+    players = [f"{p} ({names[p]})" if names[p] != p else p for p in source.game.players]
+    out += wrap("Players: " + ", ".join(players), WIDTH, "  ")
+    if source.parameters:
+        out += wrap("Parameters: " + ", ".join(f"{k}={fmt_number(v)}" for k, v in source.parameters.items()),
+                    WIDTH, "  ")
+    out.append("")
+    return out

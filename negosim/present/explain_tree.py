@@ -1,0 +1,360 @@
+"""Explaining a game tree: backward induction node by node, the equilibrium path, and the Nash
+equilibria of the normal form that rest on threats that would not be carried out.
+
+A Nash equilibrium is named as resting on such a threat when, at some decision (an information set)
+that its play does not reach, it prescribes an action that is not optimal there given what the
+players would go on to do under the same profile: the one-shot deviation test, which a profile
+passes at every decision exactly when it is subgame perfect. The numbers quoted are the mover's
+payoffs of the actions at that decision under the profile's own continuation (at the deepest such
+decision, that continuation is itself credible).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..game.reduce import behavior_from_mixed, tree_sequences
+from ..game.tree import CHANCE, DECISION, TERMINAL
+from ..solve.subgames import subgame_roots
+from .explain_normal import WIDTH
+from .style import Style, and_list, capital, do, does, frac, noun, num, sig_values, wrap
+from .text import strategy_legend
+
+SHOW_NASH = 8  # non-credible Nash equilibria described in full
+
+
+def explain_tree(tree, names: dict[str, str], ties, spe, nash, st: Style, limit: str | None = None) -> list[str]:
+    """The game-tree sections of an explanation: backward induction, path, non-credible Nash equilibria."""
+    view = TreeView(tree, names)
+    out = [st.heading("Backward induction (subgame-perfect equilibrium)"), ""]
+    out += wrap("Start at the last decisions and work back to the first: at each one the mover picks the action "
+                "with the highest payoff for itself, knowing how play will continue after it. Each value in "
+                "parentheses is the mover's payoff of that action, with the outcome it leads to.",
+                WIDTH, "  ", "  ")
+    out.append("")
+    if len(spe.point) == 0:
+        out += wrap("No subgame-perfect equilibrium was found at these values: " + "; ".join(spe.notes) + ".",
+                    WIDTH, "  ", "  ")
+        return out
+    for i in view.induction_order(spe):
+        out += wrap(view.node_sentence(i, spe, ties, st), WIDTH, "    ", "  - ")
+    out += ["", *view.path_text(spe, st), "", *nash_text(view, spe, nash, st, limit)]
+    return out
+
+
+class TreeView:
+    """A tree at one parameter point, with the phrases used to talk about its nodes."""
+
+    def __init__(self, tree, names: dict[str, str]):
+        self.tree = tree
+        self.names = names
+        self.seq = tree_sequences(tree)
+        self.order = tree.preorder()
+        self.parent: dict[int, tuple[int, int]] = {}
+        for i in self.order:
+            for j, c in enumerate(tree.nodes[i].children):
+                self.parent[c] = (i, j)
+        self.depth = {tree.root: 0}
+        for i in self.order:
+            for c in tree.nodes[i].children:
+                self.depth[c] = self.depth[i] + 1
+        n = tree.n_players
+        self.payoffs = np.asarray(tree.leaf_payoffs()).reshape(-1, len(tree.outcomes), n)[0]
+        self.roots = subgame_roots(tree, self.order)
+
+    # --- phrases --------------------------------------------------------------------------
+    def who(self, player: int) -> str:
+        """The player as named in a sentence ("the United States")."""
+        return noun(self.names.get(self.tree.players[player], self.tree.players[player]))
+
+    def move(self, i: int, j: int) -> str:
+        """'Russia rejects' / 'chance picks win' for action j at node i."""
+        node = self.tree.nodes[i]
+        if node.kind == CHANCE:
+            return f"chance picks {node.actions[j]}"
+        return f"{self.who(node.player)} {does(node.actions[j])}"
+
+    def history(self, i: int) -> str:
+        """'After Ukraine accepts and Russia rejects (us_sanction)' or 'At the start (ua)'."""
+        moves = []
+        k = i
+        while k in self.parent:
+            p, j = self.parent[k]
+            moves.append(self.move(p, j))
+            k = p
+        node_id = self.tree.nodes[i].id
+        if not moves:
+            return f"At the start ({node_id})"
+        return f"After {and_list(list(reversed(moves)))} ({node_id})"
+
+    def chance_probs(self, i: int) -> np.ndarray:
+        """The probabilities of chance node i's actions at the point."""
+        return np.asarray(self.tree.probs(i)).reshape(-1, len(self.tree.nodes[i].children))[0]
+
+    def outcome_of(self, i: int, choice: dict) -> str | None:
+        """The outcome id play reaches from node i when everyone follows `choice` (None if chance or a mix decides)."""
+        while True:
+            node = self.tree.nodes[i]
+            if node.kind == TERMINAL:
+                return self.tree.outcomes[node.outcome].id
+            j = int(choice.get(node.id, [-1])[0]) if node.kind == DECISION else -1
+            if j < 0:
+                return None
+            i = node.children[j]
+
+    # --- backward induction ---------------------------------------------------------------
+    def induction_order(self, spe) -> list[int]:
+        """Nodes to describe, deepest first: decisions solved by backward induction, chance nodes that
+        start a subgame, and the roots of subgames with simultaneous moves."""
+        tied = spe.extra["tied_actions"]
+        sims = spe.extra["subgames"]
+        keep = []
+        for i in self.order:
+            node = self.tree.nodes[i]
+            if node.id in tied or node.id in sims or (node.kind == CHANCE and i in self.roots):
+                keep.append(i)
+        pos = {i: t for t, i in enumerate(self.order)}
+        return sorted(keep, key=lambda i: (-self.depth[i], pos[i]))
+
+    def node_sentence(self, i: int, spe, ties, st: Style) -> str:
+        """One backward-induction step in words: what the mover compares and chooses (or chance's odds)."""
+        node = self.tree.nodes[i]
+        values = spe.extra["values"]
+        if node.id in spe.extra["subgames"]:
+            return self._simultaneous_sentence(i, spe, st)
+        if node.kind == CHANCE:
+            p = self.chance_probs(i)
+            odds = and_list([f"{a} with probability {frac(x)}" for a, x in zip(node.actions, p)])
+            pay = self.payoff_text(values[node.id][0])
+            return f"{self.history(i)}, chance decides: {odds}; expected payoffs {pay}."
+        mover = node.player
+        kids = [self.tree.nodes[c].id for c in node.children]
+        v = [float(values[c][0, mover]) for c in kids]
+        shown = sig_values(v)
+        choice = spe.extra["choice"]
+        items = []
+        for j, a in enumerate(node.actions):
+            leads = self.outcome_of(node.children[j], choice) or "a lottery"
+            items.append(f"{a} ({shown[j]}, {leads})")
+        who = self.who(mover)
+        chosen = int(spe.extra["choice"][node.id][0])
+        tied = np.flatnonzero(spe.extra["tied_actions"][node.id][0])
+        if len(items) == 1:
+            return f"{self.history(i)}, {who} has one action: {node.actions[0]}."
+        compare = f"{items[0]} with {items[1]}" if len(items) == 2 else and_list(items)
+        head = f"{self.history(i)}, {who} compares {compare}"
+        if len(tied) > 1:
+            rule = ties.describe().split(";")[0]
+            return (f"{head}. {capital(who)} is indifferent between {and_list([node.actions[j] for j in tied])} "
+                    f"({shown[tied[0]]} each); the tie rule ({rule}) chooses {st(node.actions[chosen], 'bold')}.")
+        return f"{head} and {st(does(node.actions[chosen]), 'bold')}."
+
+    def _simultaneous_sentence(self, i: int, spe, st: Style) -> str:
+        node = self.tree.nodes[i]
+        inside, stack = [], list(node.children) if node.kind != DECISION else [i]
+        tied = spe.extra["tied_actions"]
+        while stack:
+            k = stack.pop()
+            nk = self.tree.nodes[k]
+            if nk.kind == DECISION and nk.id not in tied:
+                inside.append(k)
+            if nk.id not in tied:
+                stack.extend(nk.children)
+        infosets = []
+        for k in sorted(inside, key=self.order.index):
+            pos = self.seq.infoset_of[k]
+            if pos not in [x for x, _ in infosets]:
+                infosets.append((pos, k))
+        plays = []
+        for pos, k in infosets:
+            acts = self.tree.nodes[k].actions
+            probs = spe.behavior[pos][0]
+            player, infoset, _ = self.seq.infosets[pos]
+            plays.append(f"{self.who(player)} {_mix(acts, probs)} at {infoset}")
+        movers = and_list(sorted({self.who(self.seq.infosets[pos][0]) for pos, _ in infosets}))
+        count = int(spe.extra["subgames"][node.id][0])
+        many = f" It has {count} equilibria; the first found is used." if count > 1 else ""
+        sets = and_list([self.seq.infosets[pos][1] for pos, _ in infosets])
+        return (f"{self.history(i)}, {movers} {'move' if len(infosets) > 1 else 'moves'} without seeing every "
+                f"earlier move (information sets {sets}), so this subgame is solved as a normal-form game. "
+                f"Its equilibrium: {st(and_list(plays), 'bold')}, worth "
+                f"{self.payoff_text(spe.extra['values'][node.id][0])}.{many}")
+
+    def payoff_text(self, values) -> str:
+        """'United States 0.3275, Ukraine 0.355, Russia 0.545'."""
+        shown = sig_values(values, 2, 4)
+        return ", ".join(f"{self.names.get(p, p)} {s}" for p, s in zip(self.tree.players, shown))
+
+    def path_text(self, spe, st: Style) -> list[str]:
+        """The equilibrium path in words, with its outcome and payoffs."""
+        eq = spe.equilibria_at(0)[0]
+        moves, i = [], self.tree.root
+        choice = spe.extra["choice"]
+        while self.tree.nodes[i].kind == DECISION and int(choice[self.tree.nodes[i].id][0]) >= 0:
+            j = int(choice[self.tree.nodes[i].id][0])
+            moves.append(self.move(i, j))
+            i = self.tree.nodes[i].children[j]
+        pay = ", ".join(f"{self.names.get(p, p)} {num(v)}" for p, v in eq.payoffs.items())
+        path = and_list(moves) if moves else "play starts with chance"
+        if eq.outcome is not None:
+            where = f"outcome {st(outcome_text(self.tree, eq.outcome), 'bold')}"
+        else:
+            where = "outcomes " + ", ".join(f"{outcome_text(self.tree, o)} with probability {frac(p)}"
+                                            for o, p in (eq.outcome_probs or {}).items())
+            if self.tree.nodes[i].kind != TERMINAL:
+                path += ", then " + ("chance decides" if self.tree.nodes[i].kind == CHANCE else "players mix")
+        return wrap(f"The equilibrium path: {path}: {where}, with payoffs {pay}.", WIDTH, "  ", "")
+
+
+def outcome_text(tree, outcome_id: str) -> str:
+    """'truce_aid (30-day truce, aid keeps flowing)' for an outcome id of the tree."""
+    for o in tree.outcomes:
+        if o.id == outcome_id:
+            return f"{o.id} ({o.label})" if o.label else o.id
+    return outcome_id
+
+
+def _mix(actions, probs) -> str:
+    used = [(a, p) for a, p in zip(actions, probs) if p > 1e-9]
+    if len(used) == 1:
+        return does(used[0][0])
+    return "mixes " + " + ".join(f"{frac(p)} {a}" for a, p in used)
+
+
+# --- Nash equilibria and non-credible threats ---------------------------------------------------
+def nash_text(view: TreeView, spe, nash, st: Style, limit: str | None = None) -> list[str]:
+    """Which Nash equilibria of the reduced normal form are subgame perfect, and the threat each other rests on."""
+    tree = view.tree
+    eqs = nash.equilibria_at(0)
+    out = [st.heading("Nash equilibria of the normal form: which threats are credible?"), ""]
+    pure_only = " (with three or more players negosim finds pure equilibria only)" if tree.n_players > 2 else ""
+    if limit:
+        pure_only = f" in pure strategies ({limit}, so only pure ones are listed)"
+    out += wrap(f"In the normal form each player picks a whole plan (an action at each of its decisions) at once. "
+                f"It has {len(eqs)} Nash equilibri{'um' if len(eqs) == 1 else 'a'}{pure_only}. A Nash equilibrium "
+                "only asks that no one gains by changing plan given the others' plans, so it can rest on a threat at "
+                "a decision that is never reached; subgame perfection asks that every choice be optimal if it came "
+                "to it.", WIDTH, "  ", "  ")
+    legend = strategy_legend(tree)
+    if legend:
+        out += wrap(legend + ".", WIDTH, "  ", "  ")
+    out.append("")
+    spe_beh = [b[0] for b in spe.behavior]
+    tol = float(np.max(nash.tol)) if np.size(nash.tol) else 1e-9
+    same, other_spe, threats = [], [], []
+    for k, eq in enumerate(eqs, 1):
+        beh = profile_behavior(view, nash, nash.rows_at(0)[k - 1], spe_beh)
+        flags = incredible(view, beh, tol)
+        if flags:
+            threats.append((k, eq, flags))
+        elif all(np.allclose(b, s, atol=1e-9) for b, s in zip(beh, spe_beh)):
+            same.append(k)
+        else:
+            other_spe.append(k)
+    threats.sort(key=lambda t: not _is_pure(t[1]))  # the simplest (pure) equilibria first
+    for k, eq, flags in threats[:SHOW_NASH]:
+        plan = "; ".join(f"{view.names.get(p, p)} {_plan(s)}" for p, s in eq.strategies.items())
+        result = f"outcome {eq.outcome}" if eq.outcome else "an uncertain outcome"
+        pay = ", ".join(f"{view.names.get(p, p)} {num(v)}" for p, v in eq.payoffs.items())
+        out += wrap(f"Nash equilibrium {k}: {plan} ({result}; payoffs {pay}).", WIDTH, "      ", "  - ")
+        if len(flags) == 1:
+            out += wrap("It rests on a threat that would not be carried out: " + threat_sentence(view, *flags[0], st),
+                        WIDTH, "      ", "    ")
+        else:
+            out += wrap(f"It rests on {len(flags)} threats that would not be carried out:", WIDTH, "      ", "    ")
+            for flag in flags:
+                out += wrap(threat_sentence(view, *flag, st), WIDTH, "        ", "      * ")
+    if len(threats) > SHOW_NASH:
+        rest = sorted(k for k, _, _ in threats[SHOW_NASH:])
+        which = (f"Nash equilibri{'um' if len(rest) == 1 else 'a'} {and_list([str(k) for k in rest])}"
+                 if len(rest) <= 10 else f"The other {len(rest)} Nash equilibria")
+        out += wrap(f"{which} also rest{'s' if len(rest) == 1 else ''} on threats that would not be carried out.",
+                    WIDTH, "      ", "  - ")
+    if same:
+        out += wrap(f"Nash equilibrium {and_list([str(k) for k in same])} is the subgame-perfect equilibrium above.",
+                    WIDTH, "      ", "  - ")
+    if other_spe:
+        out += wrap(f"Nash equilibri{'um' if len(other_spe) == 1 else 'a'} {and_list([str(k) for k in other_spe])} "
+                    f"{'is' if len(other_spe) == 1 else 'are'} subgame perfect too: {'it differs' if len(other_spe) == 1 else 'they differ'} "
+                    "from the one above only where a player is indifferent (or a subgame has several equilibria).",
+                    WIDTH, "      ", "  - ")
+    if not threats:
+        out += wrap("No Nash equilibrium rests on a threat that would not be carried out.", WIDTH, "      ", "  - ")
+    return out
+
+
+def _is_pure(eq) -> bool:
+    return all(max(s.values()) > 1 - 1e-9 for s in eq.strategies.values())
+
+
+def _plan(strategy: dict[str, float]) -> str:
+    used = [(a, p) for a, p in strategy.items() if p > 1e-9]
+    if len(used) == 1:
+        return used[0][0]
+    return " + ".join(f"{frac(p)} {a}" for a, p in used)
+
+
+def profile_behavior(view: TreeView, nash, row: int, fallback_beh) -> list[np.ndarray]:
+    """Behaviour (one probability vector per information set) of a Nash equilibrium of the reduced normal
+    form; at information sets a player's own plan rules out, the subgame-perfect choice."""
+    tree, seq = view.tree, view.seq
+    beh = [None] * len(seq.infosets)
+    for p in range(tree.n_players):
+        fallback = {k: int(np.argmax(fallback_beh[k])) for k, (q, _, _) in enumerate(seq.infosets) if q == p}
+        mixed = nash.strategies[p][row][None, :]
+        for k, b in behavior_from_mixed(tree, p, mixed, fallback, seq).items():
+            beh[k] = b[0]
+    return beh
+
+
+def incredible(view: TreeView, beh: list[np.ndarray], tol: float) -> list[tuple]:
+    """The decisions at which the profile prescribes an action that is not optimal if it came to it:
+    (infoset position, a node of it, bad action, best action, action values, behaviour) per decision."""
+    tree, seq = view.tree, view.seq
+    n = tree.n_players
+    value = [None] * len(tree.nodes)
+    for i in reversed(view.order):
+        node = tree.nodes[i]
+        if node.kind == TERMINAL:
+            value[i] = view.payoffs[node.outcome]
+        else:
+            w = view.chance_probs(i) if node.kind == CHANCE else beh[seq.infoset_of[i]]
+            value[i] = sum(w[j] * value[c] for j, c in enumerate(node.children)) + np.zeros(n)
+    flags = []
+    for pos, (player, _, nodes) in enumerate(seq.infosets):
+        weights = np.array([_reach_within_subgame(view, beh, i) for i in nodes])
+        if weights.sum() <= 0:
+            continue
+        n_act = len(tree.nodes[nodes[0]].actions)
+        q = np.array([sum(w * value[tree.nodes[i].children[j]][player] for w, i in zip(weights, nodes))
+                      for j in range(n_act)]) / weights.sum()
+        best = int(np.argmax(q))
+        bad = [j for j in range(n_act) if beh[pos][j] > 1e-9 and q[j] < q[best] - tol]
+        if bad:
+            flags.append((pos, nodes[0], bad[0], best, q, beh[pos]))
+    return flags
+
+
+def _reach_within_subgame(view: TreeView, beh, i: int) -> float:
+    """Probability of reaching node i from the root of the smallest subgame containing it, under the profile."""
+    r, k = 1.0, i
+    while k not in view.roots:
+        p, j = view.parent[k]
+        node = view.tree.nodes[p]
+        r *= view.chance_probs(p)[j] if node.kind == CHANCE else beh[view.seq.infoset_of[p]][j]
+        k = p
+    return float(r)
+
+
+def threat_sentence(view: TreeView, pos, node_i, bad, best, q, probs, st: Style) -> str:
+    """'after ... (us_sanction), the United States would impose, but if it came to that it would hold ...'."""
+    node = view.tree.nodes[node_i]
+    player, infoset, nodes = view.seq.infosets[pos]
+    who = view.who(player)
+    shown = sig_values([q[best], q[bad]])
+    chance = f" (with probability {frac(probs[bad])})" if probs[bad] < 1 - 1e-9 else ""
+    where = view.history(node_i) if len(nodes) == 1 else f"At information set {infoset}"
+    where = where[0].lower() + where[1:]
+    return (f"{where}, {who} would "
+            f"{st(do(node.actions[bad]), 'red', 'bold')}{chance}, but if it came to that it would "
+            f"{do(node.actions[best])} instead ({node.actions[best]} {shown[0]} > {node.actions[bad]} {shown[1]}).")

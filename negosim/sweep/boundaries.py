@@ -1,0 +1,238 @@
+"""Regime boundaries: where in a parameter the equilibrium outcome changes, found by batched bisection.
+
+An *outcome label* names the regime a parameter point is in:
+
+- game trees: the id of the subgame-perfect outcome (under the scenario's tie rules); where chance
+  makes the outcome random, the ids of every outcome reached with positive probability joined by
+  " + " (a change in the probabilities alone is not a change of regime); "no equilibrium found"
+  where a simultaneous subgame of 3+ players has no pure equilibrium;
+- normal forms: the set of pure Nash equilibria, each as "(a1, a2, ...)" joined by " + " in the
+  game's profile order, or "mixed only" where there is none (a mixed equilibrium always exists).
+  Mixed equilibria move continuously with the payoffs, so they do not define regimes.
+
+`nearest_boundaries` scans every declared parameter over its declared range (one batched solve for
+all parameters, the others held at their base values), takes the outcome changes nearest to the base
+value on each side, and refines each by `locate_boundaries`' bisection, all brackets in one batch per
+step. No matplotlib here: sweeps and presentation build on these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from ..game.normal import NormalFormGame
+from ..solve.pure import pure_nash
+from ..solve.spe import subgame_perfect
+from ..solve.ties import TieRules
+from ..solve.tolerance import RTOL, scaled_tol
+
+NO_PURE = "mixed only"
+NO_EQUILIBRIUM = "no equilibrium found"
+#: Tie check at a refined boundary: payoffs within this relative tolerance count as tied, and the
+#: two sides are probed this far away (relative to the parameter's range).
+TIE_RTOL = 1e-6
+SIDE_STEP = 1e-4
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """A value of one parameter where the outcome label changes (the others held at their base values).
+
+    `below` and `above` are the labels just below and just above `value`. `tied` is True when the
+    players are indifferent exactly at the boundary (a tie present at neither side), so there the
+    tie rules decide; False for a jump in a payoff formula.
+    """
+
+    parameter: str
+    value: float
+    below: str
+    above: str
+    tied: bool
+
+
+def game_outcome_labels(game, ties: TieRules = TieRules(), rtol: float = RTOL) -> np.ndarray:
+    """Return the outcome label of every batch point of a built game (object array, shape `batch_shape`)."""
+    if isinstance(game, NormalFormGame):
+        present, names = _pure_equilibria(game, rtol)
+        empty = NO_PURE
+    else:
+        sol = subgame_perfect(game, ties=ties, rtol=rtol)
+        present = np.zeros((game.batch_size, len(game.outcomes)), dtype=bool)
+        present[sol.point] = sol.outcome_probs > 1e-12
+        names = [o.id for o in game.outcomes]
+        empty = NO_EQUILIBRIUM
+    rows, inverse = np.unique(present, axis=0, return_inverse=True)
+    texts = np.array([" + ".join(names[j] for j in np.flatnonzero(r)) or empty for r in rows] + [""], dtype=object)
+    return texts[:-1][np.asarray(inverse).reshape(-1)].reshape(game.batch_shape)
+
+
+def outcome_labels(scenario, params: Mapping | None = None) -> np.ndarray:
+    """Return the outcome label (see the module docstring) at every point of ``scenario.build(params)``."""
+    return game_outcome_labels(scenario.build(params), scenario.ties)
+
+
+def locate_boundaries(scenario, parameter: str, lo, hi, base_params: Mapping | None = None, *,
+                      tol: float = 1e-9, max_iter: int = 100) -> list[float]:
+    """Return, for each bracket ``[lo[i], hi[i]]`` of `parameter` whose two ends have different outcome
+    labels, a value within `tol` (absolute, in the parameter's units) of a point where the label changes.
+
+    All brackets are bisected together: one batched solve per step. Raise ValueError if the labels at
+    the two ends of some bracket are equal (there is then nothing to locate).
+    """
+    lo, hi = np.broadcast_arrays(np.atleast_1d(np.asarray(lo, float)), np.atleast_1d(np.asarray(hi, float)))
+    names = np.full(lo.shape, parameter, dtype=object)
+    base = _base(scenario, base_params)
+    at_lo = _labels_at(scenario, base, names, lo)
+    at_hi = _labels_at(scenario, base, names, hi)
+    same = at_lo == at_hi
+    if same.any():
+        i = int(np.flatnonzero(same)[0])
+        raise ValueError(f"{parameter}: both ends of the bracket [{lo[i]}, {hi[i]}] have outcome {at_lo[i]!r}")
+    lo, hi, _ = _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter)
+    return [float(x) for x in (lo + hi) / 2]
+
+
+def nearest_boundaries(scenario, base_params: Mapping | None = None, *, grid: int = 201, tol: float = 1e-9,
+                       max_iter: int = 100) -> dict[str, list[Boundary]]:
+    """Return, for every declared parameter, the outcome changes nearest to its base value: at most one
+    below and one above (in that order), within the parameter's declared range, others held at base.
+
+    The scan evaluates `grid` evenly spaced values of every parameter (plus its base value) in one
+    batched solve; each change found is refined by bisection to `tol`. A change between two grid
+    points that changes back before the next one can be missed: raise `grid` to look closer. A
+    change at an end of the range itself (within 10 `tol`: a tie at exactly that value, such as
+    P = S at P = 0 in a prisoner's dilemma) is not reported: its regime is a single point.
+    """
+    if grid < 2:
+        raise ValueError("grid must be at least 2")
+    base = _base(scenario, base_params)
+    params = [p for p in scenario.parameters.values() if p.high > p.low]
+    if not params:
+        return {}
+    xs = np.stack([np.sort(np.append(np.linspace(p.low, p.high, grid), base[p.name])) for p in params])
+    names = np.repeat(np.array([p.name for p in params], dtype=object), xs.shape[1])
+    labels = _labels_at(scenario, base, names, xs.reshape(-1)).reshape(xs.shape)
+    found = []  # (parameter index, lo, hi, label at lo, label at hi)
+    for j, p in enumerate(params):
+        x, lab = xs[j], labels[j]
+        b = int(np.searchsorted(x, base[p.name]))
+        up = np.flatnonzero(lab[b + 1:] != lab[b])
+        down = np.flatnonzero(lab[:b] != lab[b])
+        if len(down):
+            k = int(down[-1])
+            found.append((j, x[k], x[k + 1], lab[k], lab[k + 1]))
+        if len(up):
+            k = b + 1 + int(up[0])
+            found.append((j, x[k - 1], x[k], lab[k - 1], lab[k]))
+    out: dict[str, list[Boundary]] = {p.name: [] for p in params}
+    if not found:
+        return out
+    which = np.array([f[0] for f in found])
+    bnames = np.array([params[j].name for j in which], dtype=object)
+    lo, hi, at_lo, at_hi = (np.array([f[c] for f in found], dtype=float if c < 3 else object) for c in range(1, 5))
+    lo, hi, at_hi = _bisect(scenario, base, bnames, lo, hi, at_lo, at_hi, tol, max_iter)
+    widths = np.array([params[j].high - params[j].low for j in which])
+    lows, highs = np.array([params[j].low for j in which]), np.array([params[j].high for j in which])
+    tied = _new_tie(scenario, base, bnames, (lo + hi) / 2, np.maximum(lo - SIDE_STEP * widths, lows),
+                    np.minimum(hi + SIDE_STEP * widths, highs))
+    for i, j in enumerate(which):
+        if min(lo[i] - lows[i], highs[i] - hi[i]) <= 10 * tol:
+            continue
+        out[params[j].name].append(Boundary(params[j].name, float((lo[i] + hi[i]) / 2), str(at_lo[i]),
+                                            str(at_hi[i]), bool(tied[i])))
+    return out
+
+
+# --- helpers ------------------------------------------------------------------------------
+def _base(scenario, base_params: Mapping | None) -> dict[str, float]:
+    return {**scenario.values(), **{k: float(v) for k, v in (base_params or {}).items()}}
+
+
+def _points(scenario, base: dict, names: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
+    """Parameter arrays for a batch where point i sets parameter names[i] to values[i], others at base."""
+    out = {}
+    for name in scenario.parameters:
+        mine = names == name
+        out[name] = np.where(mine, values, base[name]) if mine.any() else np.float64(base[name])
+    return out
+
+
+def _labels_at(scenario, base, names, values) -> np.ndarray:
+    return outcome_labels(scenario, _points(scenario, base, names, np.asarray(values, float))).reshape(-1)
+
+
+def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter):
+    """Shrink every bracket to width <= tol keeping different labels at its ends; return lo, hi, label at hi."""
+    lo, hi, at_hi = lo.astype(float).copy(), hi.astype(float).copy(), at_hi.copy()
+    for _ in range(max_iter):
+        open_ = hi - lo > tol
+        if not open_.any():
+            break
+        idx = np.flatnonzero(open_)
+        mid = (lo[idx] + hi[idx]) / 2
+        lab = _labels_at(scenario, base, names[idx], mid)
+        same = lab == at_lo[idx]
+        lo[idx[same]] = mid[same]
+        hi[idx[~same]] = mid[~same]
+        at_hi[idx[~same]] = lab[~same]
+    return lo, hi, at_hi
+
+
+def _new_tie(scenario, base, names, mid, left, right) -> np.ndarray:
+    """Whether each boundary point has a tie that neither side has: near-best sets larger than both sides'."""
+    n = len(mid)
+    game = scenario.build(_points(scenario, base, np.tile(names, 3), np.concatenate([mid, left, right])))
+    near = _near_best(game, scenario.ties).reshape(3, n, -1)
+    m, l_, r = near
+    return (m & ~l_).any(axis=1) & (m & ~r).any(axis=1)
+
+
+def _near_best(game, ties: TieRules) -> np.ndarray:
+    """Per point, a flat bool vector of every (decision, action) within TIE_RTOL of the best there.
+
+    The tolerance is scaled to the largest payoff size at the point (not only to the payoff range,
+    which can vanish exactly at a boundary where every payoff is equal).
+    """
+    B = game.batch_size
+    if isinstance(game, NormalFormGame):
+        n = game.n_players
+        pay = game.payoffs.reshape(B, n, *game.shape)
+        tol = _tie_tol(pay.reshape(B, -1)).reshape((B,) + (1,) * n)
+        cols = [(pay[:, i] >= pay[:, i].max(axis=1 + i, keepdims=True) - tol).reshape(B, -1) for i in range(n)]
+        return np.concatenate(cols, axis=1)
+    sol = subgame_perfect(game, ties=ties)
+    values = sol.extra["values"]
+    tol = _tie_tol(game.leaf_payoffs().reshape(B, -1))[sol.point]
+    cols = []
+    for node in game.nodes:
+        if node.id in sol.extra["tied_actions"]:
+            kids = np.stack([values[game.nodes[c].id][:, node.player] for c in node.children], axis=1)
+            cols.append(kids >= kids.max(axis=1, keepdims=True) - tol[:, None])
+    cols.append(sol.tied[:, None])  # simultaneous subgames: their own tie flag
+    out = np.zeros((B, sum(c.shape[1] for c in cols)), dtype=bool)
+    out[sol.point] = np.concatenate(cols, axis=1)
+    return out
+
+
+def _tie_tol(flat: np.ndarray) -> np.ndarray:
+    """(B,) tie tolerance: TIE_RTOL times the larger of the payoff range and the largest |payoff|."""
+    scale = np.maximum(flat.max(axis=1) - flat.min(axis=1), np.abs(flat).max(axis=1))
+    return scaled_tol(scale, TIE_RTOL)
+
+
+def _pure_equilibria(game: NormalFormGame, rtol: float) -> tuple[np.ndarray, list[str]]:
+    """(B, n_profiles) bool: which pure profiles are equilibria; and each profile's "(a, b)" name."""
+    sol = pure_nash(game, rtol=rtol)
+    present = np.zeros((game.batch_size, int(np.prod(game.shape))), dtype=bool)
+    if len(sol.point):
+        idx = np.ravel_multi_index(tuple(s.argmax(axis=1) for s in sol.strategies), game.shape)
+        present[sol.point, idx] = True
+    names = ["(" + ", ".join(game.actions[i][a] for i, a in enumerate(prof)) + ")" for prof in np.ndindex(*game.shape)]
+    return present, names
+
+
+__all__ = ["Boundary", "NO_EQUILIBRIUM", "NO_PURE", "game_outcome_labels", "locate_boundaries",
+           "nearest_boundaries", "outcome_labels"]
