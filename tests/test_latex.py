@@ -46,14 +46,21 @@ def test_prisoners_dilemma_is_a_2x2_sgame_with_each_payoff_pair_in_its_cell():
     assert "    & cooperate & defect \\\\" in tex
     assert cell_row(tex, "cooperate") == r"cooperate & $3$, $3$ & $0$, $5$ \\"
     assert cell_row(tex, "defect") == r"defect & $5$, $0$ & $1$, $1$"
-    assert r"\fbox" not in tex  # nothing is marked without a solution
+    assert r"\underline" not in tex  # nothing is marked without a solution
 
 
-def test_the_pure_nash_equilibrium_cell_is_boxed_when_a_solution_is_given():
+def equilibrium_cells(tex: str) -> int:
+    """Cells of the sgame matrices in which every payoff is underlined (pure Nash equilibria)."""
+    cells = [c.strip().rstrip("\\").strip() for line in tex.splitlines() if "$" in line for c in line.split("&")[1:]]
+    return sum(1 for c in cells if c and all(p.strip().startswith(r"$\underline{") for p in c.split(",")))
+
+
+def test_best_responses_are_underlined_so_the_equilibrium_cell_is_fully_underlined():
     src = source("prisoners_dilemma")
     tex = to_latex(src.game, solution=solve(src.game, ["nash"]))
-    assert tex.count(r"\fbox") == 1
-    assert cell_row(tex, "defect").endswith(r"\fbox{$1$, $1$}")
+    assert cell_row(tex, "cooperate") == r"cooperate & $3$, $3$ & $0$, $\underline{5}$ \\"
+    assert cell_row(tex, "defect") == r"defect & $\underline{5}$, $0$ & $\underline{1}$, $\underline{1}$"
+    assert equilibrium_cells(tex) == 1
 
 
 def test_action_and_player_labels_are_escaped_for_latex():
@@ -75,9 +82,9 @@ def test_a_three_player_game_gets_one_captioned_matrix_per_action_of_the_third_p
     tex = to_latex(src.game, solution=solve(src.game, ["nash"]))
     assert tex.count(r"\begin{game}{2}{2}[A][B]") == 2
     assert r"C plays \emph{volunteer}:" in tex and r"C plays \emph{abstain}:" in tex
-    # exactly one volunteer: the three pure equilibria are boxed, two of them when C abstains
-    assert tex.count(r"\fbox") == 3
-    assert tex.split(r"C plays \emph{abstain}")[1].count(r"\fbox") == 2
+    # exactly one volunteer: the three pure equilibria are fully underlined, two of them when C abstains
+    assert equilibrium_cells(tex) == 3
+    assert equilibrium_cells(tex.split(r"C plays \emph{abstain}")[1]) == 2
 
 
 def test_a_batched_game_is_written_at_the_point_asked_for():

@@ -10,7 +10,8 @@ column actions, then one row per row action with cells ``$3$, $3$``). Trees use 
 ``\\node`` per tree node at coordinates from a tidy layout (leaves evenly spaced in depth-first order,
 each parent centred over its children, so edges never cross), no istgame/forest needed.
 
-Given a solution, pure Nash equilibria of a matrix are boxed (``\\fbox`` around the cell); in a tree
+Given a solution, each best-response payoff of a matrix is underlined, the textbook convention, so
+the pure Nash equilibria are the cells whose payoffs are all underlined; in a tree
 the subgame-perfect equilibrium's play is drawn ``very thick`` and its choices off the play ``thick``.
 """
 
@@ -61,8 +62,9 @@ def fmt_payoff(x: float, digits: int = 4) -> str:
 def to_latex(game, *, solution=None, title: str | None = None, standalone: bool = False, point: int = 0) -> str:
     """LaTeX source for `game` at batch point `point`: an `sgame` matrix (normal form) or a TikZ tree.
 
-    `solution`: a `Solution` (or a list of them, e.g. from `solve_source`); a normal form's pure Nash
-    equilibria are boxed, a tree's subgame-perfect equilibrium is drawn in bold. `standalone=True`
+    `solution`: a `Solution` (or a list of them, e.g. from `solve_source`); a normal form's
+    best-response payoffs are then underlined (a cell with every payoff underlined is a pure Nash
+    equilibrium), a tree's subgame-perfect equilibrium is drawn in bold. `standalone=True`
     gives a complete document (`standalone` class) that compiles alone; otherwise a fragment whose
     leading comment lists the packages it needs. `title` heads a standalone document and is a comment
     in a fragment.
@@ -74,7 +76,8 @@ def to_latex(game, *, solution=None, title: str | None = None, standalone: bool 
     heading = latex_escape(title) if title and standalone else None
     if isinstance(game, NormalFormGame):
         package = "sgame"
-        body = _matrices(game.at(point) if game.batch_shape else game, _pure_profiles(game, solution, point))
+        single = game.at(point) if game.batch_shape else game
+        body = _matrices(single, _best_responses(single) if _solutions(solution) else None)
         if heading:
             body = rf"\textbf{{{heading}}}\par\medskip" + "\n" + body
     else:
@@ -100,23 +103,25 @@ def _solutions(solution) -> list:
     return [solution]
 
 
-def _pure_profiles(game: NormalFormGame, solution, point: int) -> set[tuple[int, ...]]:
-    """Action-index profiles of the pure equilibria among `solution`'s equilibria at `point`."""
-    profiles = set()
-    for sol in _solutions(solution):
-        if sol.strategies is None or sol.game.players != game.players or sol.game.actions != game.actions:
-            continue  # a tree's solution, or another game's
-        for e in sol.rows_at(point):
-            picks = [np.asarray(s[e]) for s in sol.strategies]
-            if all(np.isclose(p.max(), 1.0) for p in picks):
-                profiles.add(tuple(int(p.argmax()) for p in picks))
-    return profiles
+def _best_responses(game: NormalFormGame) -> np.ndarray:
+    """(n_players, *shape) bool: player i's payoff in a cell is a best response (within tol) to the others."""
+    from ..solve.tolerance import scaled_tol
+
+    tol = float(scaled_tol(game.payoff_range()))
+    return np.stack([game.payoffs[i] >= game.payoffs[i].max(axis=i, keepdims=True) - tol
+                     for i in range(game.n_players)])
 
 
-def _matrices(game: NormalFormGame, marked: set) -> str:
-    """One `game` environment per profile of players 3.. (each captioned), just one for 1 or 2 players."""
+def _matrices(game: NormalFormGame, marks: np.ndarray | None) -> str:
+    """One `game` environment per profile of players 3.. (each captioned), just one for 1 or 2 players.
+    `marks`: best-response flags (see `_best_responses`) to underline, or None for a plain matrix."""
+
+    def cell(profile):
+        flags = marks[(slice(None), *profile)] if marks is not None else None
+        return _cell(game.payoffs[(slice(None), *profile)], flags)
+
     if game.n_players == 1:  # a column of payoffs
-        cells = [[_cell(game.payoffs[:, i], (i,) in marked)] for i in range(len(game.actions[0]))]
+        cells = [[cell((i,))] for i in range(len(game.actions[0]))]
         return _matrix(game.actions[0], ("payoff",), cells, latex_escape(game.players[0]), "")
     blocks = []
     for rest in itertools.product(*(range(len(a)) for a in game.actions[2:])):
@@ -124,17 +129,17 @@ def _matrices(game: NormalFormGame, marked: set) -> str:
             who = ", ".join(rf"{latex_escape(game.players[2 + k])} plays \emph{{{latex_escape(game.actions[2 + k][a])}}}"
                             for k, a in enumerate(rest))
             blocks.append(rf"\par\medskip\noindent {who}:\par\smallskip")
-        cells = [[_cell(game.payoffs[(slice(None), i, j, *rest)], (i, j, *rest) in marked)
-                  for j in range(len(game.actions[1]))] for i in range(len(game.actions[0]))]
+        cells = [[cell((i, j, *rest)) for j in range(len(game.actions[1]))] for i in range(len(game.actions[0]))]
         blocks.append(_matrix(game.actions[0], game.actions[1], cells,
                               latex_escape(game.players[0]), latex_escape(game.players[1])))
     return "\n".join(blocks)
 
 
-def _cell(payoffs, boxed: bool) -> str:
-    """'$3$, $3$', boxed (an equilibrium) as '\\fbox{$3$, $3$}'."""
-    cell = ", ".join(f"${fmt_payoff(v)}$" for v in payoffs)
-    return rf"\fbox{{{cell}}}" if boxed else cell
+def _cell(payoffs, best=None) -> str:
+    """'$3$, $3$'; with best-response flags, those payoffs underlined: '$\\underline{3}$, $3$'."""
+    if best is None:
+        best = [False] * len(payoffs)
+    return ", ".join(rf"$\underline{{{fmt_payoff(v)}}}$" if b else f"${fmt_payoff(v)}$" for v, b in zip(payoffs, best))
 
 
 def _matrix(rows, cols, cells, row_player: str, col_player: str) -> str:
