@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import tempfile
 
@@ -57,9 +58,33 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rtol", type=float, default=None, metavar="X",
                    help="relative tolerance for ties and verification, scaled to the payoff range (default 1e-9)")
 
-    p = sub.add_parser("convert", help="write a scenario or game as a Gambit .nfg or .efg file")
+    p = sub.add_parser("explain", help="derive the equilibria step by step, in sentences, in the terminal")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file; its suffix (.nfg or .efg) picks the format")
+    add_set(p)
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the output (auto: when the terminal supports it and NO_COLOR is unset)")
+
+    p = sub.add_parser("report", help="write a self-contained HTML handout (or worksheet) for a scenario")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.html")
+    p.add_argument("--no-answers", action="store_true", help="leave out equilibria and derivations: a worksheet")
+    add_set(p)
+
+    p = sub.add_parser("play", help="play a scenario as one of its players against the others")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--as", dest="player", required=True, metavar="PLAYER", help="the player you play")
+    p.add_argument("--opponents", choices=("equilibrium", "random"), default="equilibrium",
+                   help="how the other players choose (default: by the equilibrium)")
+    p.add_argument("--seed", type=int, default=None, help="seed for chance moves and random or mixed choices")
+    add_set(p)
+
+    p = sub.add_parser("convert", help="write a game as a Gambit file (.nfg, .efg), LaTeX (.tex) or a figure (.png, .svg, .pdf)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output file; its suffix picks the format: .nfg, .efg, .tex, .png, .svg or .pdf")
+    p.add_argument("--figure", choices=("tree", "matrix", "best-response"), default=None,
+                   help="for a figure: what to draw (default: the tree of an extensive game, the matrix of a normal one)")
+    p.add_argument("--standalone", action="store_true", help="for .tex: a complete document instead of a fragment")
     add_set(p)
 
     sub.add_parser("schema", help="print the JSON Schema of scenario files (version 1)")
@@ -136,17 +161,99 @@ def cmd_solve(args) -> int:
     return EXIT_OK
 
 
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def _color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def cmd_explain(args) -> int:
+    from .api import open_source
+    from .present.explain import explain
+
+    print(explain(open_source(args.file, _overrides(args.set)), color=_color(args.color)))
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from .api import open_source
+    from .present.report import render_report
+
+    if not args.output.lower().endswith((".html", ".htm")):
+        raise UsageError(f"the handout is an HTML file: give an output ending in .html, not {args.output!r}")
+    source = open_source(args.file, _overrides(args.set))
+    command = shlex.join(["negosim", *args.argv])
+    _write_atomically(args.output, render_report(source, answers=not args.no_answers, command=command))
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_play(args) -> int:
+    from .api import open_source
+    from .present.play import play
+
+    source = open_source(args.file, _overrides(args.set))
+    return play(source, args.player, opponents=args.opponents, seed=args.seed)
+
+
+def _figure(source, kind: str | None):
+    from .game import GameTree
+    from .solve import solve
+
+    game = source.game
+    kind = kind or ("tree" if isinstance(game, GameTree) else "matrix")
+    if kind == "tree":
+        if not isinstance(game, GameTree):
+            raise UsageError("--figure tree needs an extensive-form game; this one is a normal form (try matrix)")
+        from .present.figures import tree_figure
+
+        (spe,) = solve(game, ["spe"], ties=source.ties)
+        return tree_figure(game, spe, title=source.title)
+    if isinstance(game, GameTree):
+        from .game.reduce import reduced_normal_form
+
+        game = reduced_normal_form(game)
+    (nash,) = solve(game, ["nash"], ties=source.ties)
+    if kind == "matrix":
+        from .present.figures import matrix_figure
+
+        return matrix_figure(game, nash, title=source.title)
+    from .present.figures import best_response_figure
+
+    return best_response_figure(game, nash, title=source.title)
+
+
 def cmd_convert(args) -> int:
     from .api import open_source
     from .game import GameTree
 
     out = args.output
     suffix = os.path.splitext(out)[1].lower()
-    if suffix not in (".nfg", ".efg"):
-        raise UsageError(f"cannot tell the format of {out!r}: convert writes .nfg or .efg files")
+    if suffix not in (".nfg", ".efg", ".tex", *FIGURE_SUFFIXES):
+        raise UsageError(f"cannot tell the format of {out!r}: convert writes .nfg, .efg, .tex, .png, .svg or .pdf")
+    if args.figure and suffix not in FIGURE_SUFFIXES:
+        raise UsageError("--figure applies to .png, .svg and .pdf outputs")
     source = open_source(args.file, _overrides(args.set))
     game = source.game
     title = source.title
+    if suffix in FIGURE_SUFFIXES:
+        from .present.figures import save_figure
+
+        save_figure(_figure(source, args.figure), out)
+        print(f"wrote {out}", file=sys.stderr)
+        return EXIT_OK
+    if suffix == ".tex":
+        from .present.latex import to_latex
+        from .solve import solve
+
+        concept = "spe" if isinstance(game, GameTree) else "nash"
+        (solution,) = solve(game, [concept], ties=source.ties)
+        _write_atomically(out, to_latex(game, solution=solution, title=title, standalone=args.standalone))
+        print(f"wrote {out}", file=sys.stderr)
+        return EXIT_OK
     if suffix == ".nfg":
         from .io import write_nfg
 
@@ -177,7 +284,10 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "solve": cmd_solve, "convert": cmd_convert, "schema": cmd_schema}
+COMMANDS = {
+    "validate": cmd_validate, "solve": cmd_solve, "explain": cmd_explain, "report": cmd_report,
+    "play": cmd_play, "convert": cmd_convert, "schema": cmd_schema,
+}
 
 
 def _print_error(exc: NegosimError) -> None:
@@ -192,7 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _parser()
     try:
+        argv = sys.argv[1:] if argv is None else list(argv)
         args = parser.parse_args(argv)
+        args.argv = argv
         if args.command is None:
             parser.print_help(sys.stderr)
             return EXIT_USAGE

@@ -132,7 +132,7 @@ def test_set_changes_the_outcome_and_is_reported(capsys):
         (["solve", SEED, "--set", "mu"], 2, "NAME=VALUE"),
         (["solve", SEED, "--concept", "bogus"], 2, "unknown concept"),
         (["solve", str(ROOT / "no_such_file.yaml")], 3, "no such file"),
-        (["convert", SEED, "-o", "out.txt"], 2, ".nfg or .efg"),
+        (["convert", SEED, "-o", "out.txt"], 2, "cannot tell the format"),
         (["frobnicate"], 2, "invalid choice"),
     ],
 )
