@@ -11,7 +11,8 @@ import pytest
 from negosim.api import open_source
 from negosim.errors import GameError
 from negosim.game import NormalFormGame
-from negosim.present.latex import latex_escape, tidy_layout, to_latex
+from negosim.present.latex import latex_escape, to_latex
+from negosim.present.treeplay import tree_layout
 from negosim.solve import solve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,7 +149,8 @@ def test_no_leaf_sits_under_an_information_sets_dashed_line():
 @pytest.mark.parametrize("name", TREES)
 def test_the_tidy_layout_spaces_leaves_evenly_centres_parents_and_never_crosses_edges(name):
     tree = source(name).game
-    x, depth, parent = tidy_layout(tree)
+    layout = tree_layout(tree)
+    x, depth, parent = layout.x, layout.depth, list(layout.parent)
     leaves = [i for i in tree.preorder() if not tree.nodes[i].children]
     assert list(x[leaves]) == list(range(len(leaves)))
     for i, node in enumerate(tree.nodes):

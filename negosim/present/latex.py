@@ -26,6 +26,7 @@ from ..errors import GameError
 from ..game.normal import NormalFormGame
 from ..game.tree import CHANCE, DECISION, TERMINAL, GameTree
 from .text import fmt_prob
+from .treeplay import chance_probs, equilibrium_play, tree_layout
 
 _ESCAPES = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
@@ -167,23 +168,6 @@ def _spe(tree: GameTree, solution):
                     f"({', '.join(s.concept for s in sols)})")
 
 
-def tidy_layout(tree: GameTree) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """`(x, depth, parent)` per node: leaves at x = 0, 1, 2, ... in depth-first order, parents centred."""
-    n = len(tree.nodes)
-    x, depth, parent = np.zeros(n), np.zeros(n, dtype=int), [-1] * n
-    order = tree.preorder()
-    for i in order:
-        for c in tree.nodes[i].children:
-            depth[c], parent[c] = depth[i] + 1, i
-    leaves = [i for i in order if not tree.nodes[i].children]
-    x[leaves] = np.arange(len(leaves))
-    for i in reversed(order):
-        kids = tree.nodes[i].children
-        if kids:
-            x[i] = (x[kids[0]] + x[kids[-1]]) / 2
-    return x, depth, parent
-
-
 def _wrap_id(name: str, width: int = 11) -> list[str]:
     """An identifier in lines of about `width` characters, broken after '_' (never inside a word)."""
     lines, line = [], ""
@@ -197,23 +181,9 @@ def _wrap_id(name: str, width: int = 11) -> list[str]:
 
 
 def _behaviour(tree: GameTree, spe, point: int):
-    """(action probabilities per decision/chance node, reach probability per node) at `point`."""
-    probs = {i: tree.probs(i).reshape(-1, len(tree.nodes[i].children))[point] for i in tree.chance_probs}
-    if spe is None:
-        return probs, None
-    rows = spe.rows_at(point)
-    if len(rows) == 0:  # no equilibrium reported at this point
-        return probs, None
-    e = int(rows[0])
-    for k, (_, _, nodes) in enumerate(tree.infosets()):
-        for i in nodes:
-            probs[i] = np.asarray(spe.behavior[k][e], dtype=float)
-    reach = np.zeros(len(tree.nodes))
-    reach[tree.root] = 1.0
-    for i in tree.preorder():
-        for j, c in enumerate(tree.nodes[i].children):
-            reach[c] = reach[i] * probs[i][j]
-    return probs, reach
+    """(action probabilities per decision/chance node, reach probability per node or None) at `point`."""
+    played = equilibrium_play(tree, spe, point)
+    return played if played is not None else (chance_probs(tree, point), None)
 
 
 def tree_tikz(tree: GameTree, spe=None, *, point: int = 0, heading: str | None = None) -> str:
@@ -221,7 +191,8 @@ def tree_tikz(tree: GameTree, spe=None, *, point: int = 0, heading: str | None =
     on edges, outcome ids and payoffs at the leaves, dashed lines joining the nodes of an information
     set, and the equilibrium `spe` (a subgame-perfect `Solution`) in bold. `heading` (LaTeX) is set in
     bold above the picture."""
-    x, depth, parent = tidy_layout(tree)
+    layout = tree_layout(tree)
+    x, depth, parent = layout.x, layout.depth, list(layout.parent)
     y = _heights(tree, x, depth)
     grouped = {i for _, _, nodes in tree.infosets() if len(nodes) > 1 for i in nodes}
     probs, reach = _behaviour(tree, spe, point)

@@ -1,9 +1,8 @@
 """The game tree as a figure: players, actions, chance probabilities, information sets, payoffs at
 the leaves and, given a subgame-perfect equilibrium, its path in bold.
 
-The layout is a tidy layered drawing: leaves evenly spaced from left to right in depth-first order,
-each parent centred over its children, depth downwards. A subtree occupies a contiguous run of leaf
-columns, so edges never cross.
+The layout (`negosim.present.treeplay`, shared with the TikZ export) puts leaves evenly spaced in
+depth-first order and each parent centred over its children, so edges never cross.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import numpy as np
 from ...errors import GameError
 from ...game.tree import CHANCE, DECISION, TERMINAL, GameTree
 from ..text import fmt_prob
+from ..treeplay import TreeLayout, chance_probs, equilibrium_play, tree_layout
 from . import style
 
 LEVEL_IN = 1.3  # inches between depth levels
@@ -22,37 +22,6 @@ LINE_PT = 13.0  # points between lines of a leaf's label
 
 # Edge widths: the equilibrium play, the equilibrium's choices off the play, everything else.
 PATH_LW, CHOSEN_LW, OTHER_LW, PLAIN_LW = 4.5, 2.6, 1.2, 1.6
-
-
-@dataclass(frozen=True)
-class TreeLayout:
-    """Where each node goes: `x` in leaf columns (leaves at 0, 1, 2, ...), `depth` from the root (0)."""
-
-    x: np.ndarray  # (n_nodes,) float
-    depth: np.ndarray  # (n_nodes,) int
-    leaves: tuple[int, ...]  # terminal node indices from left to right
-    parent: tuple[int, ...]  # parent index of each node (-1 for the root)
-
-
-def tree_layout(tree: GameTree) -> TreeLayout:
-    """The tidy layered layout of `tree`: leaves evenly spaced, parents centred over their children."""
-    n = len(tree.nodes)
-    x = np.zeros(n)
-    depth = np.zeros(n, dtype=int)
-    parent = [-1] * n
-    order = tree.preorder()
-    for i in order:
-        for c in tree.nodes[i].children:
-            depth[c] = depth[i] + 1
-            parent[c] = i
-    leaves = [i for i in order if not tree.nodes[i].children]
-    for col, i in enumerate(leaves):
-        x[i] = col
-    for i in reversed(order):  # children before parents
-        kids = tree.nodes[i].children
-        if kids:
-            x[i] = (x[kids[0]] + x[kids[-1]]) / 2
-    return TreeLayout(x, depth, tuple(leaves), tuple(parent))
 
 
 @dataclass(frozen=True)
@@ -72,24 +41,11 @@ def _play(tree: GameTree, solution, point: int) -> _Play | None:
     if solution.behavior is None or not isinstance(game, GameTree) or len(game.nodes) != len(tree.nodes):
         raise GameError(f"the tree figure shows a subgame-perfect equilibrium of this tree; got the "
                         f"{solution.concept!r} solution of another game")
-    rows = solution.rows_at(point)
-    if len(rows) == 0:
+    played = equilibrium_play(tree, solution, point)
+    if played is None:
         return None
-    e = int(rows[0])
-    probs = _chance_probs(tree, point)
-    for k, (_, _, nodes) in enumerate(tree.infosets()):
-        for i in nodes:
-            probs[i] = np.asarray(solution.behavior[k][e], dtype=float)
-    reach = np.zeros(len(tree.nodes))
-    reach[tree.root] = 1.0
-    for i in tree.preorder():
-        for j, c in enumerate(tree.nodes[i].children):
-            reach[c] = reach[i] * probs[i][j]
+    probs, reach = played
     return _Play(probs, reach, solution.equilibria_at(point)[0])
-
-
-def _chance_probs(tree: GameTree, point: int) -> dict[int, np.ndarray]:
-    return {i: tree.probs(i).reshape(-1, len(tree.nodes[i].children))[point] for i in tree.chance_probs}
 
 
 def tree_figure(tree: GameTree, spe=None, *, point: int = 0, title: str | None = None, node_ids: bool = False):
@@ -107,7 +63,7 @@ def tree_figure(tree: GameTree, spe=None, *, point: int = 0, title: str | None =
     if not 0 <= point < n_points:
         raise GameError(f"point {point} is out of range (the game has {n_points} parameter points)")
     layout = tree_layout(tree)
-    chance = _chance_probs(tree, point)
+    chance = chance_probs(tree, point)
     play = _play(tree, spe, point)
     payoffs = tree.leaf_payoffs().reshape(-1, len(tree.outcomes), tree.n_players)[point]
     with style.context():
