@@ -136,7 +136,7 @@ def nearest_boundaries(scenario, base_params: Mapping | None = None, *, grid: in
     lo, hi, at_hi = _bisect(scenario, base, bnames, lo, hi, at_lo, at_hi, tol, max_iter)
     widths = np.array([params[j].high - params[j].low for j in which])
     lows, highs = np.array([params[j].low for j in which]), np.array([params[j].high for j in which])
-    tied = _new_tie(scenario, base, bnames, (lo + hi) / 2, np.maximum(lo - SIDE_STEP * widths, lows),
+    tied = tied_at_boundary(scenario, base, bnames, (lo + hi) / 2, np.maximum(lo - SIDE_STEP * widths, lows),
                     np.minimum(hi + SIDE_STEP * widths, highs))
     for i, j in enumerate(which):
         if min(lo[i] - lows[i], highs[i] - hi[i]) <= 10 * tol:
@@ -181,7 +181,7 @@ def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter):
     return lo, hi, at_hi
 
 
-def _new_tie(scenario, base, names, mid, left, right) -> np.ndarray:
+def tied_at_boundary(scenario, base, names, mid, left, right) -> np.ndarray:
     """Whether each boundary point has a tie that neither side has: near-best sets larger than both sides'."""
     n = len(mid)
     game = scenario.build(_points(scenario, base, np.tile(names, 3), np.concatenate([mid, left, right])))
