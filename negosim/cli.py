@@ -58,6 +58,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rtol", type=float, default=None, metavar="X",
                    help="relative tolerance for ties and verification, scaled to the payoff range (default 1e-9)")
 
+    p = sub.add_parser("sweep", help="solve over a grid of parameter values; write results.csv, summary.json "
+                       "(outcome counts, exact regime boundaries) and manifest.json")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--sweep", metavar="NAME", help="a sweep named in the scenario's `sweeps` section")
+    p.add_argument("--vary", action="append", default=[], metavar="NAME=START:STOP:NUM",
+                   help="vary a declared parameter over NUM evenly spaced values (repeatable: a grid)")
+    add_set(p)
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the results")
+    p.add_argument("--resume", action="store_true", help="complete an interrupted sweep in DIR")
+    p.add_argument("--chunk-size", type=int, default=100_000, metavar="N",
+                   help="points solved per batch (memory is bounded by it; results do not depend on it)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
     p = sub.add_parser("explain", help="derive the equilibria step by step, in sentences, in the terminal")
     p.add_argument("file", metavar="FILE")
     add_set(p)
@@ -168,6 +181,52 @@ def _color(choice: str) -> bool:
     if choice != "auto":
         return choice == "always"
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _progress_bar(quiet: bool):
+    """A progress callback drawing a bar on stderr, or None when quiet or stderr is no terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def draw(done: int, total: int) -> None:
+        filled = int(30 * done / max(total, 1))
+        sys.stderr.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {done:,}/{total:,} points")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return draw
+
+
+def cmd_sweep(args) -> int:
+    from .scenario import load_scenario
+    from .sweep.designs import parse_vary
+    from .sweep.engine import run_sweep
+
+    if args.file.lower().endswith((".nfg", ".efg")):
+        raise UsageError("sweep varies a scenario's parameters; a Gambit game has none")
+    if bool(args.sweep) == bool(args.vary):
+        raise UsageError("give either --sweep NAME or one or more --vary NAME=START:STOP:NUM")
+    if args.chunk_size < 1:
+        raise UsageError("--chunk-size must be a positive number of points")
+    scenario = load_scenario(args.file)
+    if args.sweep:
+        if args.sweep not in scenario.sweeps:
+            named = ", ".join(scenario.sweeps) or "none"
+            raise UsageError(f"no sweep named {args.sweep!r} in {args.file} (named sweeps: {named})")
+        vary = dict(scenario.sweeps[args.sweep].vary)
+    else:
+        vary = parse_vary(args.vary, scenario)
+    summary = run_sweep(scenario, vary, overrides=_overrides(args.set), out_dir=args.output,
+                        chunk_size=args.chunk_size, resume=args.resume, progress=_progress_bar(args.quiet),
+                        command=shlex.join(["negosim", *args.argv]))
+    counts = ", ".join(f"{o} {n:,}" for o, n in summary.outcomes.items())
+    print(f"{summary.points:,} points in {summary.wall_time:.2f} s: {counts}")
+    for b in summary.boundaries:
+        tie = " (a tie at the boundary)" if b.tied else ""
+        print(f"boundary: {b.parameter} = {b.value:.10g}: {b.below} below, {b.above} above{tie}")
+    print(f"wrote {args.output}/results.csv, summary.json, manifest.json", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_explain(args) -> int:
@@ -285,7 +344,7 @@ def cmd_schema(args) -> int:
 
 
 COMMANDS = {
-    "validate": cmd_validate, "solve": cmd_solve, "explain": cmd_explain, "report": cmd_report,
+    "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "explain": cmd_explain, "report": cmd_report,
     "play": cmd_play, "convert": cmd_convert, "schema": cmd_schema,
 }
 

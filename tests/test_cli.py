@@ -289,3 +289,34 @@ def test_batched_solve_equals_point_by_point():
         one = subgame_perfect(sc.build({"mu": mu[i]}), ties=sc.ties)
         assert np.array_equal(one.outcome_probs[0], batch.outcome_probs[i])
         assert np.allclose(one.payoffs[0], batch.payoffs[i])
+
+
+def test_sweep_finds_the_momentum_boundaries_at_their_closed_forms(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    code, stdout, err = run(["sweep", SEED, "--sweep", "momentum", "-o", str(out), "--quiet"], capsys)
+    assert code == 0, err
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["points"] == 121
+    # beta*(cR + cU) + s - Delta and beta*(cR + cU) + s at the baseline
+    values = [b["value"] for b in summary["boundaries"]]
+    assert values == pytest.approx([0.5 * 0.25 + 0.06 - 0.08, 0.5 * 0.25 + 0.06], abs=2e-9)
+    assert [(b["below"], b["above"]) for b in summary["boundaries"]] == [
+        ("truce_aid", "truce_frozen"), ("truce_frozen", "war_sanctions")]
+    assert "boundary: mu = 0.105" in stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scenario"]["sha256"] == hashlib.sha256(Path(SEED).read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "extra, fragment",
+    [
+        (["--sweep", "nope"], "no sweep named 'nope'"),
+        (["--vary", "muu=0:0.1:5"], "did you mean 'mu'"),
+        (["--vary", "mu=0:2:5"], "range"),
+        ([], "either --sweep NAME or"),
+    ],
+)
+def test_sweep_usage_errors_are_one_line(extra, fragment, tmp_path, capsys):
+    code, _, err = run(["sweep", SEED, "-o", str(tmp_path / "o"), *extra], capsys)
+    assert code in (2, 3)
+    assert len(err.strip().splitlines()) == 1 and fragment in err
