@@ -360,8 +360,8 @@ def _print_error(exc: NegosimError) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        argv = sys.argv[1:] if argv is None else list(argv)
         args = parser.parse_args(argv)
         args.argv = argv
         if args.command is None:
@@ -372,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         _print_error(exc)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("negosim: interrupted", file=sys.stderr)
+        hint = "; the finished chunks are kept: run the same command with --resume" if argv[:1] == ["sweep"] else ""
+        print(f"negosim: interrupted{hint}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error of ours.
