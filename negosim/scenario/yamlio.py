@@ -101,10 +101,12 @@ def _load(text: str, file: str):
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
+    # The round-trip parser builds only its own mapping, sequence and scalar types (never arbitrary
+    # Python objects, whatever the tags say), and `_Converter` refuses tagged nodes outright.
+    parser = YAML(typ="rt")
+    parser.allow_duplicate_keys = False
     try:
-        return yaml.load(io.StringIO(text))
+        return parser.load(io.StringIO(text))
     except MarkedYAMLError as exc:
         raise ScenarioError(_yaml_problem(exc, file)) from None
     except YAMLError as exc:  # unmarked errors are rare; keep them to one line
