@@ -133,6 +133,7 @@ def _write_atomically(path: str, text: str) -> None:
 
 def cmd_validate(args) -> int:
     from .api import open_source
+    from .game import GameTree
 
     failed = False
     for path in args.files:
@@ -143,7 +144,7 @@ def cmd_validate(args) -> int:
             _print_error(exc)
             continue
         game = src.game
-        form = "extensive form" if hasattr(game, "nodes") else "normal form"
+        form = "extensive form" if isinstance(game, GameTree) else "normal form"
         what = f"scenario '{src.scenario.id}'" if src.scenario is not None else "Gambit game"
         n = len(src.parameters)
         extra = f", {n} parameter{'' if n == 1 else 's'}" if src.scenario is not None else ""
@@ -155,6 +156,8 @@ def cmd_solve(args) -> int:
     from .api import open_source, solve_source
 
     concepts = _concepts(args.concept)
+    if args.rtol is not None and not 0 < args.rtol < 1:
+        raise UsageError(f"--rtol must lie between 0 and 1 (a fraction of the payoff range), not {args.rtol:g}")
     source = open_source(args.file, _overrides(args.set))
     solutions = solve_source(source, concepts, rtol=args.rtol)
     if args.json:

@@ -131,6 +131,7 @@ def test_set_changes_the_outcome_and_is_reported(capsys):
         (["solve", SEED, "--set", "muu=0.1"], 3, "did you mean 'mu'"),
         (["solve", SEED, "--set", "mu"], 2, "NAME=VALUE"),
         (["solve", SEED, "--concept", "bogus"], 2, "unknown concept"),
+        (["solve", SEED, "--rtol", "0"], 2, "--rtol must lie between 0 and 1"),
         (["solve", str(ROOT / "no_such_file.yaml")], 3, "no such file"),
         (["convert", SEED, "-o", "out.txt"], 2, "cannot tell the format"),
         (["frobnicate"], 2, "invalid choice"),
