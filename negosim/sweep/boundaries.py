@@ -64,9 +64,17 @@ def game_outcome_labels(game, ties: TieRules = TieRules(), rtol: float = RTOL) -
         present[sol.point] = sol.outcome_probs > 1e-12
         names = [o.id for o in game.outcomes]
         empty = NO_EQUILIBRIUM
+    return joined_labels(present, names, empty).reshape(game.batch_shape)
+
+
+def joined_labels(present: np.ndarray, names: list[str], empty: str) -> np.ndarray:
+    """Per row of a bool matrix, the names of its True columns joined by " + " (`empty` if none).
+    Each distinct row is joined once, so a million rows cost a few string joins."""
+    if len(present) == 0:
+        return np.array([], dtype=object)
     rows, inverse = np.unique(present, axis=0, return_inverse=True)
-    texts = np.array([" + ".join(names[j] for j in np.flatnonzero(r)) or empty for r in rows] + [""], dtype=object)
-    return texts[:-1][np.asarray(inverse).reshape(-1)].reshape(game.batch_shape)
+    texts = [" + ".join(names[j] for j in np.flatnonzero(r)) or empty for r in rows]
+    return np.array(texts + [""], dtype=object)[:-1][np.asarray(inverse).reshape(-1)]
 
 
 def outcome_labels(scenario, params: Mapping | None = None) -> np.ndarray:

@@ -35,7 +35,8 @@ from ..solve.pure import pure_nash
 from ..solve.spe import subgame_perfect
 from ..solve.tolerance import RTOL
 from . import output
-from .boundaries import NO_EQUILIBRIUM, SIDE_STEP, Boundary, tied_at_boundary, game_outcome_labels, locate_boundaries
+from .boundaries import (NO_EQUILIBRIUM, SIDE_STEP, Boundary, game_outcome_labels, joined_labels, locate_boundaries,
+                         tied_at_boundary)
 from .designs import check_vary, grid
 
 BOUNDARY_TOL = 1e-9
@@ -119,7 +120,7 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int) -> tuple[st
         labels = game_outcome_labels(game, scenario.ties).reshape(-1)
     else:
         sol = subgame_perfect(game, ties=scenario.ties)
-        outcome = _joined(sol.outcome_probs > 1e-12, [o.id for o in game.outcomes], NO_EQUILIBRIUM)
+        outcome = joined_labels(sol.outcome_probs > 1e-12, [o.id for o in game.outcomes], NO_EQUILIBRIUM)
         labels = np.full(n, NO_EQUILIBRIUM, dtype=object)
         labels[sol.point] = outcome
     cols = [(start + sol.point).astype(str)]
@@ -149,15 +150,6 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray)
 
 
 # --- helpers ------------------------------------------------------------------------------
-def _joined(present: np.ndarray, names: list[str], empty: str) -> np.ndarray:
-    """Per row of a bool matrix, the names of its True columns joined by " + " (`empty` if none)."""
-    if len(present) == 0:
-        return np.array([], dtype=object)
-    rows, inverse = np.unique(present, axis=0, return_inverse=True)
-    texts = [" + ".join(names[j] for j in np.flatnonzero(r)) or empty for r in rows]
-    return np.array(texts + [""], dtype=object)[:-1][np.asarray(inverse).reshape(-1)]
-
-
 def _normal_outcomes(game: NormalFormGame, sol) -> np.ndarray:
     """Outcome of each equilibrium row: the outcome id (or profile name) if pure, else "mixed"."""
     if game.outcomes is not None:
