@@ -58,18 +58,37 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rtol", type=float, default=None, metavar="X",
                    help="relative tolerance for ties and verification, scaled to the payoff range (default 1e-9)")
 
-    p = sub.add_parser("sweep", help="solve over a grid of parameter values; write results.csv, summary.json "
-                       "(outcome counts, exact regime boundaries) and manifest.json")
+    p = sub.add_parser("sweep", help="solve over a grid or a random design of parameter values; write results.csv, "
+                       "summary.json (outcome counts, exact regime boundaries), manifest.json and figures")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--sweep", metavar="NAME", help="a sweep named in the scenario's `sweeps` section")
-    p.add_argument("--vary", action="append", default=[], metavar="NAME=START:STOP:NUM",
-                   help="vary a declared parameter over NUM evenly spaced values (repeatable: a grid)")
+    p.add_argument("--vary", action="append", default=[], metavar="NAME=START:STOP[:NUM]",
+                   help="vary a declared parameter: a grid of NUM evenly spaced values, or for --design lhs/sobol "
+                   "the range START:STOP (repeatable)")
+    p.add_argument("--design", choices=("grid", "lhs", "sobol"), default="grid",
+                   help="grid (default), Latin hypercube or Sobol sequence; lhs and sobol vary every declared "
+                   "parameter over its range unless --vary or --sweep says which")
+    p.add_argument("--samples", type=int, metavar="N", help="points of an lhs or sobol design (sobol: a power of 2)")
+    p.add_argument("--seed", type=int, metavar="S", help="seed of an lhs or sobol design (default: a fresh one, "
+                   "recorded in manifest.json)")
     add_set(p)
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the results")
     p.add_argument("--resume", action="store_true", help="complete an interrupted sweep in DIR")
     p.add_argument("--chunk-size", type=int, default=100_000, metavar="N",
                    help="points solved per batch (memory is bounded by it; results do not depend on it)")
+    p.add_argument("--jobs", type=int, metavar="N", help="solve chunks in N local processes")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="solve chunks on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs negosim[distributed])")
+    p.add_argument("--parquet", action="store_true", help="also write results.parquet (needs pyarrow)")
+    p.add_argument("--figures", default="png", metavar="FORMATS",
+                   help="figure formats, comma-separated from png, svg, pdf; or none (default: png)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("plot", help="draw a finished sweep's figures again from its folder (no solving)")
+    p.add_argument("folder", metavar="DIR", help="a folder written by `negosim sweep` or `negosim sensitivity`")
+    p.add_argument("--format", action="append", default=[], metavar="FMT",
+                   help="png, svg or pdf (repeatable or comma-separated; default: png)")
+    p.add_argument("-o", "--output", metavar="OUTDIR", help="where to write the figures (default: DIR)")
 
     p = sub.add_parser("explain", help="derive the equilibria step by step, in sentences, in the terminal")
     p.add_argument("file", metavar="FILE")
@@ -201,34 +220,76 @@ def _progress_bar(quiet: bool):
     return draw
 
 
+def _figure_formats(text: str) -> tuple[str, ...]:
+    from .present.figures.save import FORMATS
+
+    names = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
+    if names == ["none"]:
+        return ()
+    for f in names:
+        if f not in FORMATS:
+            raise UsageError(f"unknown figure format {f!r}; choose from {', '.join(FORMATS)}, or none")
+    return tuple(dict.fromkeys(names)) or ("png",)
+
+
 def cmd_sweep(args) -> int:
     from .scenario import load_scenario
-    from .sweep.designs import parse_vary
+    from .sweep.designs import declared_ranges, parse_vary
     from .sweep.engine import run_sweep
+    from .sweep.executors import sweep_executor
 
     if args.file.lower().endswith((".nfg", ".efg")):
         raise UsageError("sweep varies a scenario's parameters; a Gambit game has none")
-    if bool(args.sweep) == bool(args.vary):
+    if args.sweep and args.vary:
+        raise UsageError("give either --sweep NAME or --vary, not both")
+    if not (args.sweep or args.vary) and args.design == "grid":
         raise UsageError("give either --sweep NAME or one or more --vary NAME=START:STOP:NUM")
     if args.chunk_size < 1:
         raise UsageError("--chunk-size must be a positive number of points")
+    formats = _figure_formats(args.figures)
     scenario = load_scenario(args.file)
     if args.sweep:
         if args.sweep not in scenario.sweeps:
             named = ", ".join(scenario.sweeps) or "none"
             raise UsageError(f"no sweep named {args.sweep!r} in {args.file} (named sweeps: {named})")
         vary = dict(scenario.sweeps[args.sweep].vary)
+    elif args.vary:
+        vary = parse_vary(args.vary, scenario, design=args.design)
     else:
-        vary = parse_vary(args.vary, scenario)
-    summary = run_sweep(scenario, vary, overrides=_overrides(args.set), out_dir=args.output,
-                        chunk_size=args.chunk_size, resume=args.resume, progress=_progress_bar(args.quiet),
-                        command=shlex.join(["negosim", *args.argv]))
+        vary = declared_ranges(scenario)
+        if not vary:
+            raise UsageError(f"{args.file} declares no parameter with a range to sample")
+    overrides = _overrides(args.set)
+    command = shlex.join(["negosim", *args.argv])
+    with sweep_executor(args.jobs, args.scheduler) as executor:
+        summary = run_sweep(scenario, vary, design=args.design, samples=args.samples, seed=args.seed,
+                            overrides=overrides, out_dir=args.output, chunk_size=args.chunk_size,
+                            resume=args.resume, progress=_progress_bar(args.quiet), command=command,
+                            executor=executor, parquet=args.parquet)
     counts = ", ".join(f"{o} {n:,}" for o, n in summary.outcomes.items())
-    print(f"{summary.points:,} points in {summary.wall_time:.2f} s: {counts}")
+    seed = f" (seed {summary.seed})" if summary.design != "grid" else ""
+    print(f"{summary.points:,} points{seed} in {summary.wall_time:.2f} s: {counts}")
     for b in summary.boundaries:
         tie = " (a tie at the boundary)" if b.tied else ""
         print(f"boundary: {b.parameter} = {b.value:.10g}: {b.below} below, {b.above} above{tie}")
-    print(f"wrote {args.output}/results.csv, summary.json, manifest.json", file=sys.stderr)
+    written = ["results.csv"] + (["results.parquet"] if args.parquet else []) + ["summary.json", "manifest.json"]
+    if formats:
+        from .present.sweep_plots import plot_folder
+
+        written += [p.name for p in plot_folder(args.output, formats)]
+    print(f"wrote {args.output}/: {', '.join(written)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_plot(args) -> int:
+    from .present.sweep_plots import plot_folder
+
+    formats = _figure_formats(",".join(args.format) or "png")
+    if not formats:
+        raise UsageError("plot needs a format: png, svg or pdf")
+    paths = plot_folder(args.folder, formats, out_dir=args.output)
+    for p in paths:
+        print(f"wrote {p}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -347,7 +408,8 @@ def cmd_schema(args) -> int:
 
 
 COMMANDS = {
-    "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "explain": cmd_explain, "report": cmd_report,
+    "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot, "explain": cmd_explain,
+    "report": cmd_report,
     "play": cmd_play, "convert": cmd_convert, "schema": cmd_schema,
 }
 

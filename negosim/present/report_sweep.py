@@ -42,7 +42,7 @@ def sweep_outcomes(scenario, name: str, grid: np.ndarray) -> SweepOutcomes:
 
     Regimes are `negosim.sweep.game_outcome_labels` (so boundaries can be located exactly).
     """
-    from ..sweep import game_outcome_labels
+    from ..sweep.boundaries import game_outcome_labels, label_names
 
     game = scenario.build({name: grid})
     outcomes = np.asarray(game_outcome_labels(game, scenario.ties), dtype=object).reshape(-1)
@@ -52,8 +52,6 @@ def sweep_outcomes(scenario, name: str, grid: np.ndarray) -> SweepOutcomes:
 
         sol = subgame_perfect(game, ties=scenario.ties)
         rows = np.searchsorted(sol.point, np.arange(n))  # the tie rules' equilibrium at each point
-        names = {o.id: o.label or o.id for o in game.outcomes}
-        labels = {key: " + ".join(names.get(part, part) for part in key.split(" + ")) for key in set(outcomes)}
         note = "in the subgame-perfect equilibrium"
     else:
         from ..solve import solve
@@ -69,24 +67,9 @@ def sweep_outcomes(scenario, name: str, grid: np.ndarray) -> SweepOutcomes:
             rows, note = mixed[np.argsort(sol.point[mixed], kind="stable")], "expected, in the mixed equilibrium"
         else:
             rows, note = np.searchsorted(sol.point, np.arange(n)), "in the first equilibrium listed at each point"
-        labels = {key: _profiles_label(game, key) for key in set(outcomes)}
+    labels = label_names(game, sorted(set(outcomes)))
     payoffs = {p: sol.payoffs[rows, i] for i, p in enumerate(game.players)}
     return SweepOutcomes(name, grid, outcomes, payoffs, dict(sorted(labels.items())), note)
-
-
-def _profiles_label(game, key: str) -> str:
-    """'(swerve, straight) + (straight, swerve)' -> 'equilibria column_wins, row_wins' (outcome ids)."""
-    if game.outcomes is None or not key.startswith("("):
-        return key
-    names = []
-    for profile in key.split(" + "):
-        actions = profile.strip("()").split(", ")
-        try:
-            cell = tuple(acts.index(a) for acts, a in zip(game.actions, actions))
-        except ValueError:
-            return key
-        names.append(str(game.outcomes[cell]) or profile)
-    return ("equilibria " if len(names) > 1 else "equilibrium ") + ", ".join(names)
 
 
 def regime_changes(scenario, result: SweepOutcomes) -> list[tuple[float, str, str]]:

@@ -70,11 +70,51 @@ def game_outcome_labels(game, ties: TieRules = TieRules(), rtol: float = RTOL) -
 def joined_labels(present: np.ndarray, names: list[str], empty: str) -> np.ndarray:
     """Per row of a bool matrix, the names of its True columns joined by " + " (`empty` if none).
     Each distinct row is joined once, so a million rows cost a few string joins."""
+    texts, codes = joined_codes(present, names, empty)
+    return np.array(list(texts) + [""], dtype=object)[:-1][codes]
+
+
+def joined_codes(present: np.ndarray, names: list[str], empty: str) -> tuple[np.ndarray, np.ndarray]:
+    """`joined_labels` as (sorted distinct texts (str array), each row's index into them (int32))."""
+    present = np.asarray(present, dtype=bool)
     if len(present) == 0:
-        return np.array([], dtype=object)
-    rows, inverse = np.unique(present, axis=0, return_inverse=True)
-    texts = [" + ".join(names[j] for j in np.flatnonzero(r)) or empty for r in rows]
-    return np.array(texts + [""], dtype=object)[:-1][np.asarray(inverse).reshape(-1)]
+        return np.array([], dtype=str), np.array([], dtype=np.int32)
+    if present.shape[1] <= 62:  # one integer per row: a 1-D unique is far faster than unique(axis=0)
+        key = present.astype(np.int64) @ (np.int64(1) << np.arange(present.shape[1], dtype=np.int64))
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        rows = present[first]
+    else:
+        rows, inverse = np.unique(present, axis=0, return_inverse=True)
+    texts = np.array([" + ".join(names[j] for j in np.flatnonzero(r)) or empty for r in rows])
+    order = np.argsort(texts, kind="stable")  # distinct rows can give one text only if names repeat
+    sorted_texts, rank = np.unique(texts[order], return_inverse=True)
+    remap = np.empty(len(texts), dtype=np.int32)
+    remap[order] = rank
+    return sorted_texts, remap[np.asarray(inverse).reshape(-1)]
+
+
+def label_names(game, labels: list[str]) -> dict[str, str]:
+    """A readable name for each outcome label of `game`: a tree's outcome labels (as the scenario
+    writes them) joined like the ids; a normal form's profiles named by their cells' outcome ids
+    ("equilibria column_wins, row_wins"). A label with nothing better to say is its own name."""
+    if isinstance(game, NormalFormGame):
+        return {key: _profiles_name(game, key) for key in labels}
+    names = {o.id: o.label or o.id for o in game.outcomes}
+    return {key: " + ".join(names.get(part, part) for part in key.split(" + ")) for key in labels}
+
+
+def _profiles_name(game: NormalFormGame, key: str) -> str:
+    if game.outcomes is None or not key.startswith("("):
+        return key
+    names = []
+    for profile in key.split(" + "):
+        actions = profile.strip("()").split(", ")
+        try:
+            cell = tuple(acts.index(a) for acts, a in zip(game.actions, actions))
+        except ValueError:
+            return key
+        names.append(str(game.outcomes[cell]) or profile)
+    return ("equilibria " if len(names) > 1 else "equilibrium ") + ", ".join(names)
 
 
 def outcome_labels(scenario, params: Mapping | None = None) -> np.ndarray:
@@ -242,5 +282,5 @@ def _pure_equilibria(game: NormalFormGame, rtol: float) -> tuple[np.ndarray, lis
     return present, names
 
 
-__all__ = ["Boundary", "NO_EQUILIBRIUM", "NO_PURE", "game_outcome_labels", "locate_boundaries",
+__all__ = ["Boundary", "NO_EQUILIBRIUM", "NO_PURE", "game_outcome_labels", "label_names", "locate_boundaries",
            "nearest_boundaries", "outcome_labels"]

@@ -1,18 +1,119 @@
-"""Sweep designs: which parameter points a sweep visits, and the `--vary NAME=START:STOP:NUM` syntax.
+"""Sweep designs: which parameter points a sweep visits, and the `--vary NAME=START:STOP[:NUM]` syntax.
+
+Three designs:
+
+- ``grid``: the full factorial of ``np.linspace(start, stop, num)`` per parameter, the first
+  parameter varying slowest. Its points are computed chunk by chunk, so a grid of any size costs
+  memory in proportion to the chunk only.
+- ``lhs``: a Latin hypercube of `samples` points over the boxes ``[start, stop]`` (scipy.stats.qmc).
+- ``sobol``: the first `samples` points (a power of 2) of a scrambled Sobol sequence over the boxes.
+
+The random designs are drawn once, up front, from ``numpy.random.SeedSequence(seed)``, so a sweep's
+points depend on its seed only, never on how it is chunked or which executor runs it.
 
 >>> grid({"mu": (0.0, 0.2, 3), "s": (0.0, 1.0, 2)})["mu"]
 array([0. , 0. , 0.1, 0.1, 0.2, 0.2])
+>>> d = Design("lhs", {"mu": (0.0, 0.3, None)}, samples=4, seed=7)
+>>> d.total, bool(((d.points(0, 4)["mu"] >= 0) & (d.points(0, 4)["mu"] <= 0.3)).all())
+(4, True)
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..errors import UsageError
 
 VARY_SYNTAX = "NAME=START:STOP:NUM, e.g. mu=0:0.3:61"
+DESIGNS = ("grid", "lhs", "sobol")
+RANDOM_VARY_SYNTAX = "NAME=START:STOP, e.g. mu=0:0.3"
+
+
+@dataclass
+class Design:
+    """The points of a sweep: `kind` (grid, lhs or sobol) over `vary` ``{name: (start, stop, num)}``.
+
+    For a grid every num is an int >= 2; for lhs and sobol the nums are ignored and `samples`
+    points are drawn with `seed` (an int; see the module docstring).
+    """
+
+    kind: str
+    vary: dict[str, tuple[float, float, int | None]]
+    samples: int | None = None
+    seed: int | None = None
+    _drawn: dict[str, np.ndarray] | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.kind not in DESIGNS:
+            raise UsageError(f"unknown design {self.kind!r}; choose from {', '.join(DESIGNS)}")
+        if not self.vary:
+            raise UsageError("nothing to vary: give --vary or a --sweep from the scenario")
+        if self.kind == "grid":
+            if self.samples is not None:
+                raise UsageError("--samples is for --design lhs or sobol; a grid's size is the product of its NUMs")
+            missing = [n for n, (_, _, num) in self.vary.items() if num is None]
+            if missing:
+                raise UsageError(f"--vary {missing[0]}: a grid needs NUM ({VARY_SYNTAX})")
+            return
+        if self.samples is None or self.samples < 2:
+            raise UsageError(f"--design {self.kind} needs --samples N (at least 2)")
+        if self.kind == "sobol" and self.samples & (self.samples - 1):
+            below = 1 << (self.samples.bit_length() - 1)
+            raise UsageError(f"--samples {self.samples}: a Sobol design needs a power of 2 to keep its balance "
+                             f"(try {below} or {below * 2}), or use --design lhs")
+        if self.seed is None:
+            raise UsageError(f"--design {self.kind} needs a seed")
+
+    @property
+    def total(self) -> int:
+        """The number of points."""
+        if self.kind == "grid":
+            return math.prod(int(num) for _, _, num in self.vary.values())
+        return int(self.samples)
+
+    def points(self, start: int, stop: int) -> dict[str, np.ndarray]:
+        """The points numbered ``start`` to ``stop - 1``, as flat arrays per varied parameter."""
+        if self.kind == "grid":
+            return grid_slice(self.vary, start, stop)
+        if self._drawn is None:
+            self._drawn = _draw(self.kind, self.vary, int(self.samples), int(self.seed))
+        return {k: v[start:stop] for k, v in self._drawn.items()}
+
+    def to_dict(self) -> dict:
+        """The design as JSON (for sweep.json and manifest.json)."""
+        out = {"design": self.kind,
+               "vary": {k: [float(a), float(b)] + ([int(n)] if self.kind == "grid" else [])
+                        for k, (a, b, n) in self.vary.items()}}
+        if self.kind != "grid":
+            out.update(samples=int(self.samples), seed=int(self.seed))
+        return out
+
+
+def _draw(kind: str, vary, samples: int, seed: int) -> dict[str, np.ndarray]:
+    from scipy.stats import qmc
+
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    d = len(vary)
+    engine = qmc.LatinHypercube if kind == "lhs" else qmc.Sobol
+    try:
+        sampler = engine(d=d, rng=rng)
+    except TypeError:  # scipy < 1.15 names the generator `seed`
+        sampler = engine(d=d, seed=rng)
+    unit = sampler.random(samples) if kind == "lhs" else sampler.random_base2(int(samples).bit_length() - 1)
+    lows = np.array([float(a) for a, _, _ in vary.values()])
+    highs = np.array([float(b) for _, b, _ in vary.values()])
+    values = lows + unit * (highs - lows)
+    return {name: np.ascontiguousarray(values[:, j]) for j, name in enumerate(vary)}
+
+
+def grid_slice(vary: dict[str, tuple[float, float, int]], start: int, stop: int) -> dict[str, np.ndarray]:
+    """Return points ``start`` to ``stop - 1`` of `grid(vary)` without building the whole grid."""
+    axes = [np.linspace(float(a), float(b), int(n)) for a, b, n in vary.values()]
+    index = np.unravel_index(np.arange(start, stop), [len(a) for a in axes])
+    return {name: axis[i] for name, axis, i in zip(vary, axes, index)}
 
 
 def grid(vary: dict[str, tuple[float, float, int]]) -> dict[str, np.ndarray]:
@@ -27,24 +128,30 @@ def grid(vary: dict[str, tuple[float, float, int]]) -> dict[str, np.ndarray]:
     return {name: m.reshape(-1) for name, m in zip(vary, mesh)}
 
 
-def parse_vary(items: list[str], scenario) -> dict[str, tuple[float, float, int]]:
-    """Return ``{name: (start, stop, num)}`` from ``--vary`` items like ``"mu=0:0.3:61"``, checked against `scenario`.
+def parse_vary(items: list[str], scenario, *, design: str = "grid") -> dict[str, tuple[float, float, int | None]]:
+    """Return ``{name: (start, stop, num)}`` from ``--vary`` items, checked against `scenario`.
 
-    Raises UsageError (one line) for a malformed item, an unknown parameter (with a suggestion),
-    a repeated parameter, a value outside the parameter's declared range, or NUM below 2.
+    A grid takes ``"mu=0:0.3:61"``; the random designs (lhs, sobol) take ``"mu=0:0.3"`` (num None:
+    their size is --samples). Raises UsageError (one line) for a malformed item, an unknown
+    parameter (with a suggestion), a repeated parameter, a value outside the parameter's declared
+    range, NUM below 2, or a NUM given to a random design.
     """
-    out: dict[str, tuple[float, float, int]] = {}
+    syntax = VARY_SYNTAX if design == "grid" else RANDOM_VARY_SYNTAX
+    out: dict[str, tuple[float, float, int | None]] = {}
     for item in items:
         name, sep, spec = item.partition("=")
         name = name.strip()
         parts = spec.split(":")
-        if not sep or not name or len(parts) != 3:
-            raise UsageError(f"--vary {item}: expected {VARY_SYNTAX}")
+        if not sep or not name or len(parts) != (3 if design == "grid" else 2):
+            if design != "grid" and sep and name and len(parts) == 3:
+                raise UsageError(f"--vary {item}: NUM is for grids; a --design {design} sweep draws --samples points "
+                                 f"(give {syntax})")
+            raise UsageError(f"--vary {item}: expected {syntax}")
         try:
             start, stop = float(parts[0]), float(parts[1])
-            num = int(parts[2])
+            num = int(parts[2]) if design == "grid" else None
         except ValueError:
-            raise UsageError(f"--vary {item}: START and STOP must be numbers and NUM an integer ({VARY_SYNTAX})") from None
+            raise UsageError(f"--vary {item}: START and STOP must be numbers and NUM an integer ({syntax})") from None
         if name in out:
             raise UsageError(f"--vary {item}: {name!r} is varied twice")
         out[name] = (start, stop, num)
@@ -52,15 +159,21 @@ def parse_vary(items: list[str], scenario) -> dict[str, tuple[float, float, int]
     return out
 
 
-def check_vary(vary: dict[str, tuple[float, float, int]], scenario, shown: str | None = None) -> None:
-    """Raise UsageError unless every varied name is a parameter of `scenario`, inside its range, with num >= 2."""
+def declared_ranges(scenario) -> dict[str, tuple[float, float, None]]:
+    """Every parameter whose declared range is not a single value, over that range (for random designs)."""
+    return {n: (p.low, p.high, None) for n, p in scenario.parameters.items() if p.high > p.low}
+
+
+def check_vary(vary: dict[str, tuple[float, float, int | None]], scenario, shown: str | None = None) -> None:
+    """Raise UsageError unless every varied name is a parameter of `scenario`, inside its range, with num >= 2
+    (num None: a random design's range)."""
     for name, (start, stop, num) in vary.items():
         where = shown or f"--vary {name}"
         if name not in scenario.parameters:
             raise UsageError(f"{where}: {scenario.unknown_name(name)}")
         if not (math.isfinite(start) and math.isfinite(stop)):
             raise UsageError(f"{where}: START and STOP must be finite numbers")
-        if int(num) < 2:
+        if num is not None and int(num) < 2:
             raise UsageError(f"{where}: NUM must be at least 2 (got {num})")
         p = scenario.parameters[name]
         bad = [v for v in (start, stop) if not p.low <= v <= p.high]
@@ -68,4 +181,4 @@ def check_vary(vary: dict[str, tuple[float, float, int]], scenario, shown: str |
             raise UsageError(f"{where}: {bad[0]:g} is outside {name}'s declared range [{p.low:g}, {p.high:g}]")
 
 
-__all__ = ["check_vary", "grid", "parse_vary"]
+__all__ = ["DESIGNS", "Design", "check_vary", "declared_ranges", "grid", "grid_slice", "parse_vary"]

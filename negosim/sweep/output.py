@@ -2,8 +2,9 @@
 
 A sweep folder holds ``sweep.json`` (the spec, written first, checked on ``--resume``),
 ``chunks/chunk-NNNNN.csv`` with ``chunks/chunk-NNNNN.npz`` (each chunk's per-point outcome labels,
-written before its CSV, so a chunk is finished when both exist), and at the end ``results.csv``,
-``summary.json`` and ``manifest.json``. Every file is written to a temporary name and moved into
+written before its CSV, so a chunk is finished when both exist), and at the end ``results.csv``
+(plus ``results.parquet`` when asked), ``points.npz`` (every point's outcome label, and for a random
+design its parameter values: what `negosim plot` draws from), ``summary.json`` and ``manifest.json``. Every file is written to a temporary name and moved into
 place, so an interrupted sweep never leaves a half-written file under a final name.
 """
 
@@ -66,13 +67,19 @@ def existing_chunks(out_dir: Path) -> list[Path]:
     return sorted((Path(out_dir) / CHUNK_DIR).glob("chunk-*.csv"))
 
 
-def write_chunk(out_dir: Path, index: int, rows: str, labels: np.ndarray) -> None:
-    """Write chunk `index`: its per-point labels first, then its CSV rows (the CSV marks it finished)."""
-    csv_path, npz_path = chunk_paths(out_dir, index)
+def label_codes(labels) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct labels (str array), each label's index into them (int32)) of an array of labels."""
     names, codes = np.unique(np.asarray(labels, dtype=object).astype(str), return_inverse=True)
+    return names, np.asarray(codes, dtype=np.int32).reshape(-1)
+
+
+def write_chunk(out_dir: Path, index: int, rows: str, names: np.ndarray, codes: np.ndarray) -> None:
+    """Write chunk `index`: its per-point labels (``names[codes]``) first, then its CSV rows (the CSV
+    marks it finished)."""
+    csv_path, npz_path = chunk_paths(out_dir, index)
     tmp = npz_path.with_name(f".{npz_path.name}.tmp")
     with open(tmp, "wb") as fh:
-        np.savez(fh, names=names, codes=np.asarray(codes, dtype=np.int64).reshape(-1))
+        np.savez(fh, names=np.asarray(names, dtype=str), codes=np.asarray(codes, dtype=np.int32).reshape(-1))
     os.replace(tmp, npz_path)
     write_atomic(csv_path, rows)
 
@@ -82,10 +89,19 @@ def chunk_done(out_dir: Path, index: int) -> bool:
     return all(p.exists() for p in chunk_paths(out_dir, index))
 
 
-def read_labels(out_dir: Path, index: int) -> np.ndarray:
-    """Return chunk `index`'s per-point outcome labels (object array)."""
+def read_labels(out_dir: Path, index: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return chunk `index`'s per-point outcome labels as (names, codes): label i is names[codes[i]]."""
     with np.load(chunk_paths(out_dir, index)[1], allow_pickle=False) as data:
-        return data["names"].astype(object)[data["codes"]]
+        return data["names"], data["codes"]
+
+
+def merge_labels(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Join chunks' (names, codes) into one (sorted names, codes) without touching a string per point."""
+    if not parts:
+        return np.array([], dtype=str), np.array([], dtype=np.int32)
+    names = np.unique(np.concatenate([n for n, _ in parts]).astype(str))
+    codes = [np.searchsorted(names, n.astype(str)).astype(np.int32)[c] for n, c in parts]
+    return names, np.concatenate(codes)
 
 
 def join_chunks(out_dir: Path, n_chunks: int, header: str) -> Path:
@@ -102,5 +118,56 @@ def join_chunks(out_dir: Path, n_chunks: int, header: str) -> Path:
     return path
 
 
-__all__ = ["chunk_done", "chunk_paths", "csv_lines", "csv_text", "existing_chunks", "float_text",
+def require_parquet() -> None:
+    """Raise UsageError unless pyarrow can be imported (checked before a sweep starts)."""
+    try:
+        import pyarrow  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        from ..errors import UsageError
+
+        raise UsageError("--parquet needs pyarrow: pip install 'negosim[parquet]'") from None
+
+
+def write_parquet(out_dir: Path, parameters: list[str], players: list[str]) -> Path:
+    """Write ``results.parquet`` from ``results.csv`` (streamed in blocks, typed columns), atomically."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    types = {"point": pa.int64(), "concept": pa.string(), "outcome": pa.string(), "tied": pa.bool_(),
+             **{p: pa.float64() for p in parameters}, **{f"payoff_{p}": pa.float64() for p in players}}
+    path = Path(out_dir) / "results.parquet"
+    tmp = path.with_name(f".{path.name}.tmp")
+    reader = pacsv.open_csv(Path(out_dir) / "results.csv", read_options=pacsv.ReadOptions(block_size=1 << 24),
+                            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False))
+    with pq.ParquetWriter(tmp, reader.schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+    os.replace(tmp, path)
+    return path
+
+
+def write_points(out_dir: Path, values: dict[str, np.ndarray], names: np.ndarray, codes: np.ndarray) -> Path:
+    """Write ``points.npz``: every point's outcome label (``names[codes]``) and, for a random design,
+    each varied parameter's value at every point (``value_<name>``)."""
+    path = Path(out_dir) / "points.npz"
+    tmp = path.with_name(f".{path.name}.tmp")
+    arrays = {"names": np.asarray(names, dtype=str), "codes": np.asarray(codes, dtype=np.int32).reshape(-1),
+              **{f"value_{k}": np.asarray(v, dtype=float) for k, v in values.items()}}
+    with open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)
+    os.replace(tmp, path)
+    return path
+
+
+def read_points(out_dir: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Return (labels (N,) object, {name: values (N,)} for a random design) from ``points.npz``."""
+    with np.load(Path(out_dir) / "points.npz", allow_pickle=False) as data:
+        labels = data["names"].astype(object)[data["codes"]]
+        values = {k[len("value_"):]: data[k] for k in data.files if k.startswith("value_")}
+    return labels, values
+
+
+__all__ = ["label_codes", "merge_labels", "read_points", "require_parquet", "write_parquet", "write_points", "chunk_done", "chunk_paths", "csv_lines", "csv_text", "existing_chunks", "float_text",
            "join_chunks", "read_labels", "write_atomic", "write_chunk", "write_json"]

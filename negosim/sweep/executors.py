@@ -1,0 +1,67 @@
+"""Where a sweep's chunks run: this process, local worker processes (`--jobs N`), or a Dask cluster
+(`--scheduler tcp://HOST:PORT`, with the optional `distributed` extra).
+
+Every chunk is solved by the same function (`negosim.sweep.engine.solve_chunk`) from the same
+arguments, and the main process writes what comes back, so the results are identical whichever
+executor runs them. From Python, `run_sweep(..., executor=...)` takes any
+`concurrent.futures.Executor`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from concurrent.futures import Executor
+
+from ..errors import UsageError
+
+#: Seconds to wait for a Dask scheduler to answer before giving up.
+CONNECT_TIMEOUT = 15
+
+
+@contextlib.contextmanager
+def sweep_executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[Executor | None]:
+    """Yield the executor for `jobs` local processes or a Dask `scheduler` address (None: in-process);
+    shut it down (cancelling what has not started) when the block ends, however it ends."""
+    if jobs is not None and scheduler is not None:
+        raise UsageError("give --jobs or --scheduler, not both")
+    if scheduler is not None:
+        with _dask_executor(scheduler) as ex:
+            yield ex
+        return
+    if jobs is None or jobs == 1:
+        yield None
+        return
+    if jobs < 1:
+        raise UsageError(f"--jobs must be a positive number of processes (got {jobs}; this machine has "
+                         f"{os.cpu_count()} cores)")
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+@contextlib.contextmanager
+def _dask_executor(address: str) -> Iterator[Executor]:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--scheduler needs dask.distributed: pip install 'negosim[distributed]'") from None
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler there ({reason})") from None
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()
+
+
+__all__ = ["sweep_executor"]
