@@ -90,6 +90,26 @@ def _parser() -> argparse.ArgumentParser:
                    help="png, svg or pdf (repeatable or comma-separated; default: png)")
     p.add_argument("-o", "--output", metavar="OUTDIR", help="where to write the figures (default: DIR)")
 
+    p = sub.add_parser("sensitivity", help="rank the parameters: one-at-a-time swings (tornado), Sobol or Morris "
+                       "indices of each outcome's probability and each player's payoff")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--method", choices=("oat", "sobol", "morris"), default="oat",
+                   help="oat: each parameter alone to the ends of its range; sobol, morris: global indices over "
+                   "all the ranges at once (need negosim[sensitivity]) (default: oat)")
+    p.add_argument("--parameters", metavar="A,B,...", help="the parameters to study (default: every one with a range)")
+    p.add_argument("--range", action="append", default=[], metavar="NAME=LOW:HIGH",
+                   help="study NAME over [LOW, HIGH] instead of its whole declared range (repeatable)")
+    p.add_argument("--samples", type=int, default=1024, metavar="N", help="sobol: base samples, a power of 2 "
+                   "(N*(k+2) evaluations for k parameters; default 1024)")
+    p.add_argument("--trajectories", type=int, default=100, metavar="N", help="morris: trajectories (default 100)")
+    p.add_argument("--levels", type=int, default=4, metavar="L", help="morris: grid levels, even (default 4)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="sobol, morris: seed (default 0)")
+    add_set(p)
+    p.add_argument("-o", "--output", metavar="DIR", help="also write DIR/sensitivity.json and the figure")
+    p.add_argument("--figures", default="png", metavar="FORMATS",
+                   help="with -o: figure formats from png, svg, pdf, or none (default: png)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON instead of a table")
+
     p = sub.add_parser("explain", help="derive the equilibria step by step, in sentences, in the terminal")
     p.add_argument("file", metavar="FILE")
     add_set(p)
@@ -205,17 +225,30 @@ def _color(choice: str) -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def _progress_bar(quiet: bool):
-    """A progress callback drawing a bar on stderr, or None when quiet or stderr is no terminal."""
-    if quiet or not sys.stderr.isatty():
+def _progress_bar(quiet: bool, *, delay: float = 1.0, stream=None):
+    """A progress callback drawing a bar on stderr once a run has taken `delay` seconds (a short run
+    shows none), or None when quiet or stderr is no terminal."""
+    import time
+
+    stream = stream or sys.stderr
+    if quiet or not stream.isatty():
         return None
+    started = time.monotonic()
+    shown = False
 
     def draw(done: int, total: int) -> None:
+        nonlocal shown
+        elapsed = time.monotonic() - started
+        if not shown and elapsed < delay:
+            return
+        shown = True
         filled = int(30 * done / max(total, 1))
-        sys.stderr.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {done:,}/{total:,} points")
+        rate = done / elapsed if elapsed > 0 else 0.0
+        stream.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {done:,}/{total:,} points, {elapsed:.0f} s"
+                     + (f", {rate:,.0f} points/s" if rate else ""))
         if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            stream.write("\n")
+        stream.flush()
 
     return draw
 
@@ -291,6 +324,63 @@ def cmd_plot(args) -> int:
     for p in paths:
         print(f"wrote {p}", file=sys.stderr)
     return EXIT_OK
+
+
+def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
+    out = {}
+    for item in items:
+        name, sep, spec = item.partition("=")
+        parts = spec.split(":")
+        try:
+            if not sep or not name.strip() or len(parts) != 2:
+                raise ValueError
+            out[name.strip()] = (float(parts[0]), float(parts[1]))
+        except ValueError:
+            raise UsageError(f"--range {item}: expected NAME=LOW:HIGH, e.g. mu=0:0.3") from None
+    return out
+
+
+def cmd_sensitivity(args) -> int:
+    import json
+
+    from .scenario import load_scenario
+    from .sweep import sensitivity as sa
+
+    if args.file.lower().endswith((".nfg", ".efg")):
+        raise UsageError("sensitivity varies a scenario's parameters; a Gambit game has none")
+    formats = _figure_formats(args.figures)
+    scenario = load_scenario(args.file)
+    params = [p.strip() for p in args.parameters.split(",") if p.strip()] if args.parameters else None
+    common = dict(parameters=params, overrides=_overrides(args.set) or None, ranges=_ranges(args.range) or None)
+    if args.method == "oat":
+        result = sa.oat(scenario, **common)
+        table = sa.format_oat(result)
+    elif args.method == "sobol":
+        result = sa.sobol(scenario, samples=args.samples, seed=args.seed, **common)
+        table = sa.format_indices(result)
+    else:
+        result = sa.morris(scenario, trajectories=args.trajectories, levels=args.levels, seed=args.seed, **common)
+        table = sa.format_indices(result)
+    doc = result.to_dict()
+    print(json.dumps(doc, indent=2) if args.json else table)
+    if args.output:
+        from . import __version__
+
+        os.makedirs(args.output, exist_ok=True)
+        doc = {**doc, "title": f"{scenario.title}: {_METHOD_TITLES[args.method]}", "negosim": __version__,
+               "command": shlex.join(["negosim", *args.argv]),
+               "scenario": {"path": scenario.path, "sha256": scenario.sha256}}
+        _write_atomically(os.path.join(args.output, "sensitivity.json"), json.dumps(doc, indent=2) + "\n")
+        written = ["sensitivity.json"]
+        if formats:
+            from .present.sweep_plots import plot_folder
+
+            written += [p.name for p in plot_folder(args.output, formats)]
+        print(f"wrote {args.output}/: {', '.join(written)}", file=sys.stderr)
+    return EXIT_OK
+
+
+_METHOD_TITLES = {"oat": "one parameter at a time", "sobol": "Sobol indices", "morris": "Morris screening"}
 
 
 def cmd_explain(args) -> int:
@@ -408,7 +498,7 @@ def cmd_schema(args) -> int:
 
 
 COMMANDS = {
-    "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot, "explain": cmd_explain,
+    "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot, "sensitivity": cmd_sensitivity, "explain": cmd_explain,
     "report": cmd_report,
     "play": cmd_play, "convert": cmd_convert, "schema": cmd_schema,
 }

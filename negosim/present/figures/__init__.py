@@ -10,10 +10,15 @@ Importing this package imports matplotlib; the command line imports it only when
 """
 
 from .best_response import best_response_figure
+from .indices import indices_figure
 from .matrix import matrix_figure
 from .outcome import outcome_figure, regime_boundaries
+from .regime_map import regime_map_figure
 from .save import figure_svg, save_figure
+from .shares import outcome_share_figure
+from .tornado import tornado_figure
 from .tree import tree_figure, tree_layout
 
-__all__ = ["best_response_figure", "figure_svg", "matrix_figure", "outcome_figure", "regime_boundaries",
-           "save_figure", "tree_figure", "tree_layout"]
+__all__ = ["best_response_figure", "figure_svg", "indices_figure", "matrix_figure", "outcome_figure",
+           "outcome_share_figure", "regime_boundaries", "regime_map_figure", "save_figure", "tornado_figure",
+           "tree_figure", "tree_layout"]

@@ -1,0 +1,411 @@
+"""The regime map: the equilibrium outcome over a grid of two parameters, each outcome a region
+filled with its colour and hatching, thin ink boundaries between regions, and optional curves
+(closed-form boundaries) drawn on top.
+
+Regions are contoured from the grid, not painted cell by cell. Each outcome's indicator is
+smoothed by a local linear fit over a few grid cells (more for coarse grids, none when a cell is
+smaller than two pixels), the outcomes are compared on a grid fine enough that they tile the map,
+and each region is cut where its smoothed indicator meets the best other one, with every grid
+point kept on its own side. A straight boundary then reads as a straight line up to the frame,
+and no region grows or shrinks by more than one grid cell. Pieces too thin or too small to see as
+areas (a tie line, a single point) are marked on their grid points, so every outcome on the grid
+is on the map and in the legend. Grids of more than two points per pixel are thinned for
+contouring; markers and shares always come from the whole grid.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from . import style
+from .save import PNG_DPI
+
+REGIME_GID = "regime"
+MARKS_GID = "regime-marks"
+BOUNDARY_GID = "boundaries"
+OVERLAY_GID = "overlay"
+
+FILL_ALPHA = 0.45
+#: Marker shapes of outcomes drawn as points (thin or tiny regions), one per regime index.
+REGION_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+OVERLAY_DASHES = ((0, (6, 3)), (0, (2, 2)), (0, (8, 3, 2, 3)), (0, (12, 4)), (0, (3, 2, 1, 2)))
+_MIN_AREA_PX = 64.0  # a region drawn on fewer square pixels than this is marked with points too,
+_MIN_WIDTH_PX = 3.0  # and so is one thinner than this on average
+_MARKER_PT = 7.0
+_SMOOTH_PX = 1.8  # grid cells smaller than this (in pixels) are contoured as they are
+_FINE_PX = 3.0  # regions are compared on a grid at least this fine (in pixels)
+_SIDE = 1e-3  # how far inside its own side a grid point is pushed before contouring
+
+PLOT_W, PLOT_H, LEFT, RIGHT = 6.4, 4.8, 1.05, 0.75
+_AXIS_ZONE = 0.8  # inches below the plot for tick labels and the axis label
+
+
+def regime_map_figure(x_name: str, x_values, y_name: str, y_values, labels, *,
+                      names: Mapping[str, str] | None = None, overlays: Sequence[Mapping] = (),
+                      title: str | None = None, x_unit: str | None = None, y_unit: str | None = None,
+                      order: Sequence[str] = ()):
+    """A `Figure` of the equilibrium outcome over a grid of two parameters.
+
+    `x_values` (nx,) and `y_values` (ny,) are ascending; `labels` (nx, ny) holds the outcome label
+    at each grid point (``labels[i, j]`` at ``x_values[i], y_values[j]``, as ``meshgrid(...,
+    indexing="ij")`` gives). `names` maps a label to the name shown in the legend. Each overlay
+    ``{"x": array, "y": array, "label": str}`` is a curve drawn on top and listed in the legend.
+    `order` lists labels whose colours are taken first (to match other figures); the rest follow
+    in order of first appearance on the grid.
+    """
+    x = _axis(x_values, "x_values")
+    y = _axis(y_values, "y_values")
+    grid = np.asarray(labels, dtype=object)
+    if grid.shape != (len(x), len(y)):
+        raise ValueError(f"labels have shape {grid.shape}; expected ({len(x)}, {len(y)}) "
+                         "(labels[i, j] at x_values[i], y_values[j])")
+    curves = [_overlay(o, k) for k, o in enumerate(overlays)]
+    codes, found = factorize(grid.reshape(-1))
+    outcomes = list(dict.fromkeys([str(o) for o in order if str(o) in found] + found))
+    remap = np.array([outcomes.index(o) for o in found])
+    codes = remap[codes].reshape(grid.shape)
+    with style.context():
+        return _draw(x_name, x, y_name, y, codes, outcomes, dict(names or {}), curves, title, x_unit, y_unit)
+
+
+def factorize(flat: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Integer codes of the labels in `flat` and the labels in order of first appearance.
+
+    Grids of outcomes come in long runs of one label, so only the start of each run is looked up.
+    """
+    if flat.size == 0:
+        return np.zeros(0, dtype=np.intp), []
+    starts = np.concatenate([[0], np.flatnonzero(flat[1:] != flat[:-1]) + 1])
+    seen: dict[str, int] = {}
+    run_codes = np.array([seen.setdefault(str(flat[i]), len(seen)) for i in starts], dtype=np.intp)
+    return np.repeat(run_codes, np.diff(np.append(starts, flat.size))), list(seen)
+
+
+def _axis(values, what: str) -> np.ndarray:
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 1 or len(v) < 2:
+        raise ValueError(f"{what} must be a 1-D array of at least 2 grid values; got shape {v.shape}")
+    if not np.all(np.isfinite(v)) or np.any(np.diff(v) <= 0):
+        raise ValueError(f"{what} must be finite and strictly ascending")
+    return v
+
+
+def _overlay(o: Mapping, k: int) -> tuple[np.ndarray, np.ndarray, str]:
+    if not isinstance(o, Mapping) or not {"x", "y", "label"} <= set(o):
+        raise ValueError(f"overlay {k} must be a mapping with keys 'x', 'y' and 'label'")
+    ox, oy = np.asarray(o["x"], dtype=float), np.asarray(o["y"], dtype=float)
+    if ox.ndim != 1 or ox.shape != oy.shape or len(ox) < 2:
+        raise ValueError(f"overlay {k} ({o['label']!r}) needs 1-D 'x' and 'y' of the same length, at least 2; "
+                         f"got shapes {ox.shape} and {oy.shape}")
+    return ox, oy, str(o["label"])
+
+
+# --- geometry -----------------------------------------------------------------------------
+def _thin_out(n: int, pixels: float) -> np.ndarray:
+    """Indices of the grid values to contour: all of them unless there are more than two per pixel."""
+    if n <= 2 * pixels:
+        return np.arange(n)
+    return np.unique(np.round(np.linspace(0, n - 1, int(pixels) + 1)).astype(int))
+
+
+def _gaussian(sigma: float) -> np.ndarray:
+    r = max(1, math.ceil(2.5 * sigma))
+    t = np.arange(-r, r + 1, dtype=float)
+    w = np.exp(-t * t / (2 * sigma * sigma))
+    return w / w.sum()
+
+
+def _correlate(a: np.ndarray, w: np.ndarray, axis: int) -> np.ndarray:
+    """`a` correlated with the odd-length kernel `w` along `axis`, nothing beyond the frame."""
+    r = len(w) // 2
+    pad = [(0, 0), (0, 0)]
+    pad[axis] = (r, r)
+    p = np.pad(a, pad)
+    n = a.shape[axis]
+    return sum(w[i] * (p[i:i + n] if axis == 0 else p[:, i:i + n]) for i in range(len(w)))
+
+
+def local_linear(fields: np.ndarray, sigma: tuple[float, float]) -> np.ndarray:
+    """Each (nx, ny) field of `fields` smoothed by a local linear fit with Gaussian weights `sigma`
+    grid steps wide along x and along y. Inside the grid this is a Gaussian blur; near the frame,
+    where part of the window is missing, the linear term removes the bias a blur would have, so a
+    boundary meeting the frame at a slant keeps its slope up to it."""
+    kernels = []
+    for s in sigma:
+        w = _gaussian(s)
+        d = np.arange(len(w), dtype=float) - len(w) // 2
+        kernels.append((w, d * w, d * d * w))
+    (wx, dx, ddx), (wy, dy, ddy) = kernels
+
+    def smooth(a, kx, ky):
+        return _correlate(_correlate(a, kx, 0), ky, 1)
+
+    one = np.ones(fields.shape[1:])
+    s0, sx, sy = smooth(one, wx, wy), smooth(one, dx, wy), smooth(one, wx, dy)
+    sxx, syy, sxy = smooth(one, ddx, wy), smooth(one, wx, ddy), smooth(one, dx, dy)
+    normal = np.stack([np.stack(row, -1) for row in ((s0, sx, sy), (sx, sxx, sxy), (sy, sxy, syy))], -2)
+    intercept = np.linalg.inv(normal)[..., 0, :]  # the fitted value's weights on the three moments
+    out = []
+    for a in fields:
+        moments = np.stack([smooth(a, wx, wy), smooth(a, dx, wy), smooth(a, wx, dy)], -1)
+        out.append((intercept * moments).sum(-1))
+    return np.stack(out)
+
+
+def _refine(a: np.ndarray, f: int, axis: int) -> np.ndarray:
+    """`a` linearly interpolated onto `f` times finer steps along `axis` (the old points kept)."""
+    if f == 1:
+        return a
+    n = a.shape[axis]
+    t = np.arange((n - 1) * f + 1) / f
+    i = np.minimum(t.astype(int), n - 2)
+    frac = (t - i).reshape((-1, 1) if axis == 0 else (1, -1))
+    lo, hi = np.take(a, i, axis=axis), np.take(a, i + 1, axis=axis)
+    return lo * (1 - frac) + hi * frac
+
+
+def refined_axis(v: np.ndarray, f: int) -> np.ndarray:
+    """Grid values `v` with f - 1 evenly spaced values inserted between neighbours."""
+    return _refine(v[:, None], f, 0)[:, 0]
+
+
+def side_fields(codes: np.ndarray, k_count: int, sigma: tuple[float, float] | None = None,
+                refine: tuple[int, int] = (1, 1)) -> np.ndarray:
+    """For each outcome k, a field positive on its grid points and negative elsewhere, whose zero
+    contour is that region's boundary: the indicator of k, smoothed by `local_linear` with
+    `sigma` (None: not smoothed), minus the largest such indicator of any other outcome, with
+    every grid point kept on its own side.
+
+    With `refine` (fx, fy) above 1 the indicators are interpolated onto a grid that many times
+    finer before they are compared, so the regions tile the map even where three meet in one cell.
+    """
+    own = np.stack([codes == k for k in range(k_count)])
+    if sigma is None and tuple(refine) == (1, 1):  # contour the indicators as they are
+        return np.where(own, np.float32(1), np.float32(-1))
+    smooth = own.astype(float) if sigma is None else local_linear(own.astype(float), sigma)
+    fx, fy = refine
+    smooth = np.stack([_refine(_refine(a, fx, 0), fy, 1) for a in smooth])
+    on_grid = np.zeros(smooth.shape, dtype=bool)  # k's own grid points, on the finer grid
+    on_grid[:, ::fx, ::fy] = own
+    at_point = np.zeros(smooth.shape[1:], dtype=bool)
+    at_point[::fx, ::fy] = True
+    top2 = np.sort(smooth, axis=0)[-2:] if k_count > 1 else np.stack([np.zeros_like(smooth[0]), smooth[0]])
+    rival = np.where(smooth >= top2[1], top2[0], top2[1])  # the best other outcome at each point
+    g = smooth - rival
+    forced = np.where(on_grid, np.maximum(g, _SIDE), np.minimum(g, -_SIDE))
+    return np.where(at_point, forced, g).astype(np.float32)
+
+
+def visible_parts(path, to_px: tuple[float, float]) -> list:
+    """The pieces of a filled region that read as areas, as closed Paths: outer rings of at least
+    `_MIN_AREA_PX` square pixels that are on average `_MIN_WIDTH_PX` wide (twice the area over the
+    perimeter). `to_px` scales data units to pixels. Holes are ignored."""
+    from matplotlib.path import Path
+
+    parts = []
+    for poly in ([] if path is None else path.to_polygons(closed_only=False)):
+        px = poly * np.asarray(to_px)
+        nx, ny = np.roll(px[:, 0], -1), np.roll(px[:, 1], -1)
+        area = 0.5 * float(np.sum(px[:, 0] * ny - nx * px[:, 1]))  # outer rings run anticlockwise: area > 0
+        perimeter = float(np.hypot(nx - px[:, 0], ny - px[:, 1]).sum())
+        if area >= _MIN_AREA_PX and 2 * area / max(perimeter, 1e-12) >= _MIN_WIDTH_PX:
+            parts.append(Path(poly, closed=True))
+    return parts
+
+
+def marked_points(codes: np.ndarray, k: int, x: np.ndarray, y: np.ndarray, parts: list,
+                  step: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Grid points of outcome `k` to mark because no visible part of its region covers them: at most
+    one per block of `step` grid points, so the markers do not pile up."""
+    i, j = np.nonzero(codes == k)
+    block = (i // step[0]) * (codes.shape[1] // step[1] + 1) + j // step[1]
+    _, keep = np.unique(block, return_index=True)
+    keep.sort()
+    px, py = x[i[keep]], y[j[keep]]
+    if parts and len(px):
+        # points on the frame lie on their region's outline: test them a hair inside it
+        ex, ey = 1e-9 * (x[-1] - x[0]), 1e-9 * (y[-1] - y[0])
+        pts = np.column_stack([np.clip(px, x[0] + ex, x[-1] - ex), np.clip(py, y[0] + ey, y[-1] - ey)])
+        covered = np.zeros(len(pts), dtype=bool)
+        for part in parts:
+            covered |= part.contains_points(pts)
+        px, py = px[~covered], py[~covered]
+    return px, py
+
+
+def _paths(x, y, fields):
+    """The filled region (zero and above) and the zero line of each field, as matplotlib Paths."""
+    import contourpy
+    from matplotlib.path import Path
+
+    fills, lines = [], []
+    for g in fields:
+        gen = contourpy.contour_generator(x, y, g.T, fill_type=contourpy.FillType.ChunkCombinedCode,
+                                          line_type=contourpy.LineType.ChunkCombinedCode)
+        (pts,), (codes,) = gen.filled(0.0, 2.0)
+        fills.append(Path(pts, codes) if pts is not None else None)
+        (pts,), (codes,) = gen.lines(0.0)
+        lines.append(Path(pts, codes) if pts is not None else None)
+    return fills, lines
+
+
+# --- drawing ------------------------------------------------------------------------------
+def percent(share: float) -> str:
+    """A share as a legend percentage: 64.4%, 25%, <0.1%, >99.9%."""
+    if share <= 0:
+        return "0%"
+    if share < 0.001:
+        return "<0.1%"
+    if share > 0.999 and share < 1:
+        return ">99.9%"
+    return f"{100 * share:.1f}%".replace(".0%", "%")
+
+
+def wrap_label(text: str, width: int = 72) -> str:
+    """`text` in lines of at most about `width` characters, broken after ' + ' where it can, else at spaces."""
+    if len(text) <= width:
+        return text
+    parts = text.replace(" + ", " +\x00").split("\x00") if " + " in text else text.split(" ")
+    lines, line = [], ""
+    for part in parts:
+        if line and len(line) + 1 + len(part) > width:
+            lines.append(line)
+            line = part
+        else:
+            line = f"{line} {part}" if line else part
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def outcome_name(label: str, names: Mapping[str, str]) -> str:
+    """The legend text of an outcome: its name, and the label in brackets when they differ."""
+    name = names.get(label) or label
+    return name if name == label else f"{name} ({label})"
+
+
+def legend_height(rows: int, extra_lines: int, *, row: float = 0.25) -> float:
+    """Height in inches of a titled legend at the house font sizes: `rows` entries (patch handles
+    1.3 font sizes tall unless `row` says otherwise) and `extra_lines` lines of wrapped labels."""
+    return 0.3 + row * rows + 0.2 * extra_lines
+
+
+def _draw(x_name, x, y_name, y, codes, outcomes, names, curves, title, x_unit, y_unit):
+    from matplotlib.colors import to_rgba
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, PathPatch, Rectangle
+    from matplotlib.legend_handler import HandlerTuple
+    from matplotlib.path import Path
+    from matplotlib.patheffects import withStroke
+
+    k_count = len(outcomes)
+    counts = np.bincount(codes.reshape(-1), minlength=k_count)
+    total = codes.size
+    px_w, px_h = PLOT_W * PNG_DPI, PLOT_H * PNG_DPI
+    ix, iy = _thin_out(len(x), px_w), _thin_out(len(y), px_h)
+    drawn = codes[np.ix_(ix, iy)]
+
+    texts = [wrap_label(f"{outcome_name(o, names)}: {percent(counts[k] / total)}") for k, o in enumerate(outcomes)]
+    cols = 1 if k_count == 1 or any(len(t) > 34 for t in texts) else 2
+    if cols == 1:
+        outcome_h = legend_height(len(texts), sum(t.count("\n") for t in texts))
+    else:
+        outcome_h = legend_height(math.ceil(k_count / 2), 0)
+    overlay_h = legend_height(len(curves), 0, row=0.23) if curves else 0.0
+    top = 0.75 if title else 0.3
+    below = _AXIS_ZONE + outcome_h + (0.15 + overlay_h if curves else 0) + 0.1
+    width, height = LEFT + PLOT_W + RIGHT, top + PLOT_H + below
+    fig = style.new_figure(width, height)
+    ax = fig.add_axes((LEFT / width, below / height, PLOT_W / width, PLOT_H / height))
+    ax.set_xlim(x[0], x[-1])
+    ax.set_ylim(y[0], y[-1])
+
+    xs, ys = x[ix], y[iy]
+    edge = to_rgba(style.INK, 0.35)
+    to_px = (px_w / (x[-1] - x[0]), px_h / (y[-1] - y[0]))
+    marker_px = _MARKER_PT / 72 * PNG_DPI
+    step = (max(1, math.ceil(1.4 * marker_px / (px_w / max(1, len(x) - 1)))),
+            max(1, math.ceil(1.4 * marker_px / (px_h / max(1, len(y) - 1)))))
+    if k_count == 1:
+        fills, lines, has_area = [None], [None], [True]
+        marks = [(np.zeros(0), np.zeros(0))]
+        color, hatch = style.regime_style(0)
+        ax.add_patch(Rectangle((x[0], y[0]), x[-1] - x[0], y[-1] - y[0], fc=to_rgba(color, FILL_ALPHA), ec=edge,
+                               lw=0, hatch=hatch, zorder=0, gid=style.gid(REGIME_GID, 0, outcomes[0])))
+    else:
+        # Smooth over about a sixth of a drawn cell (at most 2 grid steps), unless cells are tiny.
+        cell = (px_w / max(1, len(ix) - 1), px_h / max(1, len(iy) - 1))
+        sigma = tuple(min(2.0, max(0.5, c / 6.0)) for c in cell) if max(cell) >= _SMOOTH_PX else None
+        refine = tuple(max(1, math.ceil(c / _FINE_PX)) for c in cell)
+        fields = side_fields(drawn, k_count, sigma, refine)
+        fills, lines = _paths(refined_axis(xs, refine[0]), refined_axis(ys, refine[1]), fields)
+        parts = [visible_parts(path, to_px) for path in fills]
+        has_area = [bool(p) for p in parts]
+        # Grid points in pieces of a region too small or thin to see as areas are marked with points.
+        marks = [marked_points(codes, k, x, y, parts[k], step) for k in range(k_count)]
+    for k, path in enumerate(fills):
+        if path is None:
+            continue
+        color, hatch = style.regime_style(k)
+        ax.add_artist(PathPatch(path, fc=to_rgba(color, FILL_ALPHA), ec=edge, lw=0, hatch=hatch, zorder=0,
+                                gid=style.gid(REGIME_GID, k, outcomes[k])))
+    # Each boundary is the zero line of both regions it separates: the last region's lines are all
+    # drawn by its neighbours already.
+    segs = [p for p in lines[:-1] if p is not None]
+    if segs:
+        ax.add_artist(PathPatch(Path.make_compound_path(*segs), fc="none", ec=style.INK, lw=0.9, zorder=2,
+                                capstyle="round", joinstyle="round", gid=BOUNDARY_GID))
+    for k, (mx, my) in enumerate(marks):
+        if len(mx):
+            ax.plot(mx, my, ls="none", **_marker(k), zorder=5, clip_on=False, gid=style.gid(MARKS_GID, k, outcomes[k]))
+
+    overlay_handles = []
+    for k, (ox, oy, label) in enumerate(curves):
+        dash = OVERLAY_DASHES[k % len(OVERLAY_DASHES)]
+        halo = [withStroke(linewidth=4.6, foreground="white")]
+        ax.plot(ox, oy, color="black", lw=2.0, ls=dash, zorder=4, path_effects=halo,
+                gid=style.gid(OVERLAY_GID, k, label))
+        inside = Path(np.column_stack([ox, oy])).intersects_bbox(_bbox(x, y), filled=False)
+        overlay_handles.append(Line2D([], [], color="black", lw=2.0, ls=dash, path_effects=halo,
+                                      label=label if inside else f"{label} (outside this range)"))
+
+    ax.set_xlabel(x_name + (f" ({x_unit})" if x_unit else ""), fontsize=style.LABEL_SIZE + 1)
+    ax.set_ylabel(y_name + (f" ({y_unit})" if y_unit else ""), fontsize=style.LABEL_SIZE + 1)
+    ax.tick_params(labelsize=style.TEXT_SIZE + 1, direction="out")
+
+    handles = []
+    for k, o in enumerate(outcomes):
+        color, hatch = style.regime_style(k)
+        patch = Patch(fc=to_rgba(color, FILL_ALPHA), ec=edge, hatch=hatch, label=texts[k])
+        point = Line2D([], [], ls="none", **_marker(k), label=texts[k])
+        handles.append(point if not has_area[k] else (patch, point) if len(marks[k][0]) else patch)
+    grid_text = f"{len(x)} × {len(y)} grid"
+    y_top = below - _AXIS_ZONE
+    fig.legend(handles=handles, labels=texts, handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
+               title=f"equilibrium outcome (share of the {grid_text})", loc="upper left",
+               ncol=cols, bbox_to_anchor=(LEFT / width, y_top / height), frameon=False, fontsize=style.TEXT_SIZE,
+               title_fontsize=style.TEXT_SIZE + 1, alignment="left", handlelength=2.4, handleheight=1.3,
+               columnspacing=1.5)
+    if curves:
+        y_top -= outcome_h + 0.15
+        fig.legend(handles=overlay_handles, title="curves drawn on top", loc="upper left",
+                   bbox_to_anchor=(LEFT / width, y_top / height), frameon=False, fontsize=style.TEXT_SIZE,
+                   title_fontsize=style.TEXT_SIZE + 1, alignment="left", handlelength=3.2)
+    if title:
+        fig.text(LEFT / width, 1 - 0.15 / height, title, ha="left", va="top", fontsize=style.TITLE_SIZE,
+                 fontweight="bold", color=style.INK)
+    return fig
+
+
+def _marker(k: int) -> dict:
+    """Marker settings of the points marking outcome k."""
+    return dict(marker=REGION_MARKERS[k % len(REGION_MARKERS)], ms=_MARKER_PT, mfc=style.regime_style(k)[0],
+                mec=style.INK, mew=0.8)
+
+
+def _bbox(x, y):
+    from matplotlib.transforms import Bbox
+
+    return Bbox([[x[0], y[0]], [x[-1], y[-1]]])

@@ -1,0 +1,159 @@
+"""Figures of a finished sweep or sensitivity analysis, drawn from its folder alone (no solving).
+
+`negosim sweep` calls `plot_folder` when it finishes and `negosim plot DIR` calls it again later,
+so the figures always come from the saved results:
+
+- a one-parameter sweep: the outcome against the parameter (`outcome-<name>`), every equilibrium
+  branch drawn, the boundaries bisected by the sweep marked with their values;
+- a two-parameter grid: the regime map (`regime-map-<x>-<y>`);
+- a grid of three or more parameters, or a Latin-hypercube / Sobol design: the share of each
+  outcome across each parameter's range (`outcome-shares`);
+- a sensitivity folder (`sensitivity.json`): the tornado (`tornado`) or the Sobol / Morris indices
+  (`sobol`, `morris`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import UsageError
+
+
+def plot_folder(folder, formats=("png",), *, out_dir=None) -> list[Path]:
+    """Draw the figures of the sweep or sensitivity analysis saved in `folder`, in each of `formats`,
+    into `out_dir` (default: `folder`); return the paths written."""
+    folder = Path(folder)
+    out = Path(out_dir) if out_dir is not None else folder
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder")
+    if (folder / "sensitivity.json").exists():
+        figures = sensitivity_figures(folder)
+    elif (folder / "sweep.json").exists():
+        figures = sweep_figures(folder)
+    else:
+        raise UsageError(f"{folder}: holds no sweep (sweep.json) or sensitivity analysis (sensitivity.json)")
+    out.mkdir(parents=True, exist_ok=True)
+    from .figures.save import save_figure
+
+    paths = []
+    for stem, fig in figures:
+        for fmt in formats:
+            path = out / f"{stem}.{fmt}"
+            save_figure(fig, path)
+            paths.append(path)
+    return paths
+
+
+def _read_json(path: Path, hint: str) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise UsageError(f"{path.parent}: {path.name} is missing; {hint}") from None
+    except ValueError as exc:
+        raise UsageError(f"{path}: not valid JSON ({exc})") from None
+
+
+def sweep_figures(folder: Path) -> list[tuple[str, object]]:
+    """The (file stem, Figure) pairs of the sweep saved in `folder` (see the module docstring)."""
+    from ..sweep.output import read_points
+
+    spec = _read_json(folder / "sweep.json", "this is not a sweep folder")
+    summary = _read_json(folder / "summary.json", "the sweep has not finished: run it again with --resume")
+    if not (folder / "points.npz").exists():
+        raise UsageError(f"{folder}: points.npz is missing; the sweep has not finished: run it again with --resume")
+    labels, values = read_points(folder)
+    vary = spec["vary"]
+    names = list(vary)
+    design = spec.get("design", "grid")
+    if design == "grid":
+        axes = [np.linspace(a, b, int(n)) for a, b, n in vary.values()]
+        if not values:
+            mesh = np.meshgrid(*axes, indexing="ij")
+            values = {k: m.reshape(-1) for k, m in zip(names, mesh)}
+    outcome_names = summary.get("outcome_names", {})
+    params = summary.get("parameters", {})
+    title = summary.get("scenario", {}).get("title")
+    if len(names) == 1:
+        (name,) = names
+        return [(f"outcome-{name}", _outcome_figure(folder, name, values[name], labels, summary, title))]
+    if design == "grid" and len(names) == 2:
+        from .figures.regime_map import regime_map_figure
+
+        x, y = names
+        fig = regime_map_figure(x, axes[0], y, axes[1], labels.reshape(len(axes[0]), len(axes[1])),
+                                names=outcome_names, title=title, x_unit=params.get(x, {}).get("unit"),
+                                y_unit=params.get(y, {}).get("unit"))
+        return [(f"regime-map-{x}-{y}", fig)]
+    from .figures.shares import outcome_share_figure
+
+    ranges = {k: (float(v[0]), float(v[1])) for k, v in vary.items()}
+    bins = 10 if design != "grid" else max(2, min(10, min(int(v[2]) for v in vary.values())))
+    fig = outcome_share_figure(values, labels, ranges=ranges, bins=bins, names=outcome_names, title=title)
+    return [("outcome-shares", fig)]
+
+
+def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndarray, summary: dict,
+                    title: str | None):
+    """The one-parameter figure: each point's label, and from results.csv every equilibrium's payoffs
+    as branches (at each point the rows in order of their outcome, so a branch keeps its identity)."""
+    from .figures import outcome_figure
+
+    players = summary.get("players", [])
+    rows: dict[int, list[tuple[str, list[float]]]] = {}
+    with open(folder / "results.csv", newline="") as fh:
+        for r in csv.DictReader(fh):
+            rows.setdefault(int(r["point"]), []).append(
+                (r["outcome"], [float(r[f"payoff_{p}"]) for p in players]))
+    n = len(values)
+    k = max((len(v) for v in rows.values()), default=1)
+    pays = {p: np.full((n, k), np.nan) for p in players}
+    for i, eqs in rows.items():
+        for j, (_, pay) in enumerate(sorted(eqs, key=lambda e: e[0])):
+            for pi, p in enumerate(players):
+                pays[p][i, j] = pay[pi]
+    order = np.argsort(values, kind="stable")
+    bounds = [(b["value"], b["below"], b["above"]) for b in summary.get("boundaries", [])]
+    meta = summary.get("parameters", {}).get(name, {})
+    return outcome_figure(name, values[order], labels[order], {p: v[order] for p, v in pays.items()},
+                          boundaries=bounds, labels=summary.get("outcome_names", {}), unit=meta.get("unit"),
+                          title=title)
+
+
+def sensitivity_figures(folder: Path) -> list[tuple[str, object]]:
+    """The (file stem, Figure) pairs of the sensitivity analysis saved in `folder`."""
+    data = _read_json(folder / "sensitivity.json", "")
+    method = data.get("method")
+    title = data.get("title")
+    if method == "oat":
+        from .figures.tornado import tornado_figure
+
+        players = data["players"]
+        fig = tornado_figure(data["parameters"], _floats(data["low"]), _floats(data["high"]),
+                             _floats(data["payoffs_low"]), _floats(data["payoffs_high"]),
+                             _floats(data["baseline_payoffs"]),
+                             [f"payoff of {p}" for p in players], outcome_low=data["outcome_low"],
+                             outcome_high=data["outcome_high"], baseline_outcome=data["baseline_outcome"],
+                             title=title)
+        return [("tornado", fig)]
+    if method in ("sobol", "morris"):
+        from .figures.indices import indices_figure
+
+        keys = ("S1", "S1_conf", "ST", "ST_conf") if method == "sobol" else ("mu_star", "mu_star_conf", "sigma", None)
+        idx = data["indices"]
+        shape = (len(data["outputs"]), len(data["parameters"]))
+        arr = [np.full(shape, np.nan) if k is None else _floats(idx[k]) for k in keys]
+        fig = indices_figure(data["parameters"], data["outputs"], *arr, method=method, title=title)
+        return [(method, fig)]
+    raise UsageError(f"{folder}/sensitivity.json: unknown method {method!r}")
+
+
+def _floats(values) -> np.ndarray:
+    """A JSON list (of lists) of numbers, null standing for NaN, as a float array."""
+    return np.array(values, dtype=object).astype(float) if values is not None else np.array([])
+
+
+__all__ = ["plot_folder", "sensitivity_figures", "sweep_figures"]
