@@ -308,6 +308,45 @@ def test_outcome_figure_draws_extra_equilibrium_branches_thinner():
     assert "other equilibria" in texts(fig)
 
 
+@pytest.mark.parametrize("n", [2, 5, 11, 61])
+def test_coincident_payoff_lines_show_each_players_markers_at_different_values(n):
+    values = np.linspace(0, 1, n)
+    same = 0.5 - values
+    fig = outcome_figure("x", values, ["a"] * n, {"P1": same, "P2": same.copy()})
+    (m1,), (m2,) = lines_by_gid(fig, "marks-P1"), lines_by_gid(fig, "marks-P2")
+    x1, x2 = set(m1.get_xdata()), set(m2.get_xdata())
+    assert x1 and x2 and not x1 & x2
+    assert np.allclose(m2.get_ydata(), 0.5 - m2.get_xdata())  # each marker sits on its line
+    (l1,), (l2,) = lines_by_gid(fig, "payoff-P1"), lines_by_gid(fig, "payoff-P2")
+    # the later line is drawn thinner on top, so the earlier one shows on both sides of it in any print
+    assert l2.get_linewidth() < l1.get_linewidth() and l2.get_zorder() >= l1.get_zorder()
+    assert min(m1.get_zorder(), m2.get_zorder()) > l2.get_zorder()  # no line cuts through a marker
+
+
+def _title_and_plot(fig):
+    """(title bottom, plot top, boundary labels' (bottom, top)) in inches from the figure's foot."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Annotation
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    inch = fig.dpi
+    (title,) = fig.texts
+    labels = [a.get_window_extent(renderer) for a in fig.findobj(Annotation)]
+    return (title.get_window_extent(renderer).y0 / inch, fig.axes[0].get_window_extent(renderer).y1 / inch,
+            [(b.y0 / inch, b.y1 / inch) for b in labels])
+
+
+def test_outcome_figure_keeps_room_above_the_plot_only_for_boundary_labels(momentum):
+    mu, ids, payoffs, spe = momentum
+    flat = outcome_figure("mu", mu[:100], ids[:100], {p: v[:100] for p, v in payoffs.items()}, title="T")
+    assert set(ids[:100]) == {"truce_aid"}  # one regime, no boundaries (mu < 0.105)
+    title, plot, labels = _title_and_plot(flat)
+    assert labels == [] and 0 < title - plot < 0.3  # no empty band between title and plot
+    bounds = regime_boundaries(mu, ids, spe.extra["tied_on_path"])
+    title, plot, labels = _title_and_plot(outcome_figure("mu", mu, ids, payoffs, boundaries=bounds, title="T"))
+    assert len(labels) == 2 and all(plot < lo and hi < title for lo, hi in labels)
+
+
 def test_outcome_figure_rejects_unsorted_values():
     with pytest.raises(ValueError, match="ascending"):
         outcome_figure("x", [0, 2, 1], ["a", "a", "a"], {"P": [0, 0, 0]})

@@ -251,6 +251,34 @@ def test_long_labels_wrap_after_a_plus():
     assert " ".join(lines) == label
 
 
+def test_a_long_stretch_between_pluses_is_broken_at_its_spaces():
+    label = "(a, b) + " + " ".join(f"word{k}" for k in range(12)) + " + (c, d)"
+    assert wrap_label(label, 30).split("\n") == [
+        "(a, b) + word0 word1 word2", "word3 word4 word5 word6 word7", "word8 word9 word10 word11 +", "(c, d)"]
+    assert wrap_label("a_single_word_longer_than_the_width", 10) == "a_single_word_longer_than_the_width"
+
+
+def _png_width(fig) -> int:
+    data = figure_bytes(fig, "png")
+    return int.from_bytes(data[16:20], "big")  # the IHDR chunk's width
+
+
+def test_a_long_overlay_label_wraps_instead_of_widening_the_figure():
+    x = y = np.linspace(0, 1, 11)
+    labels = np.where(np.add.outer(x, y) > 1, "high", "low").astype(object)
+    long = ("the closed-form boundary x + y = 1, above which both players prefer the high outcome to the "
+            "low one by a wide margin now")
+    assert len(long) == 120
+
+    def drawn(label):
+        return regime_map_figure("x", x, "y", y, labels, overlays=[{"x": [0, 1], "y": [1, 0], "label": label}])
+
+    fig = drawn(long)
+    (text,) = [t for t in texts(fig) if t.startswith("the closed-form")]
+    assert text.count("\n") >= 1 and text.replace("\n", " ") == long
+    assert abs(_png_width(fig) - _png_width(drawn("x + y = 1"))) <= 3
+
+
 def test_factorize_gives_codes_in_order_of_first_appearance():
     rng = np.random.default_rng(0)
     flat = rng.choice(np.array(["war", "truce", "x + y"], dtype=object), size=500)

@@ -11,6 +11,7 @@ from . import style
 
 BOUNDARY_GID = "boundary"
 REGIME_GID = "regime"
+MARKS_GID = "marks"
 
 
 def regime_boundaries(values, outcomes, tied=None) -> list[tuple[float, str, str]]:
@@ -95,8 +96,10 @@ def _draw(parameter, values, outcomes, pays, bounds, labels, unit, title):
     legend_cols = 1 if long_names or len(order) == 1 else 2
     legend_rows = -(-len(order) // legend_cols)
     width, plot_w, plot_h = 10.0, 7.3, 4.6
-    top, below = (0.95 if title else 0.55) + (0.25 if _stacked(bounds, values, parameter, plot_w) else 0), \
-        0.95 + 0.32 * legend_rows
+    # Room above the plot: the title's, and the boundary labels' only when there are any.
+    top = (0.55 if title else 0.15) + (0.4 if bounds else 0) \
+        + (0.25 if _stacked(bounds, values, parameter, plot_w) else 0)
+    below = 0.95 + 0.32 * legend_rows
     height = top + plot_h + below
     fig = style.new_figure(width, height)
     ax = fig.add_axes((1.0 / width, below / height, plot_w / width, plot_h / height))
@@ -106,7 +109,6 @@ def _draw(parameter, values, outcomes, pays, bounds, labels, unit, title):
         ax.axvspan(start, end, fc=to_rgba(color, 0.28), ec=to_rgba(style.INK, 0.35), hatch=hatch, lw=0, zorder=0,
                    gid=style.gid(REGIME_GID, k, o))
     branches = False
-    marks = max(1, len(values) // 8)
     # The chosen equilibrium's payoffs jump where the outcome changes: break its lines there.
     cut = np.flatnonzero(outcomes[1:] != outcomes[:-1]) + 1
     x_main = np.insert(values, cut, np.nan)
@@ -118,9 +120,12 @@ def _draw(parameter, values, outcomes, pays, bounds, labels, unit, title):
                 branches = True
                 ax.plot(values, cols[:, k], lw=1.6, alpha=0.75, gid=style.gid("branch", name, k), **kw)
             else:
-                ax.plot(x_main, np.insert(cols[:, 0], cut, np.nan), lw=3.0, marker=style.player_marker(p), ms=7,
-                        markevery=marks,
-                        mec="white", mew=0.8, gid=style.gid("payoff", name), **kw)
+                ax.plot(x_main, np.insert(cols[:, 0], cut, np.nan), lw=payoff_linewidth(p),
+                        gid=style.gid("payoff", name), **kw)
+                # markers above every line, so a later player's line never cuts an earlier one's
+                marks = marker_points(len(values), p, n_players)
+                ax.plot(values[marks], cols[marks, 0], ls="none", color=kw["color"], marker=style.player_marker(p),
+                        ms=7, mec="white", mew=0.8, zorder=3.5, clip_on=False, gid=style.gid(MARKS_GID, name))
     for k, (v, _, _) in enumerate(bounds):
         ax.axvline(v, color=style.INK, lw=1.6, ls=(0, (5, 3)), zorder=4, gid=style.gid(BOUNDARY_GID, k))
     _boundary_labels(ax, bounds, plot_w, parameter)
@@ -130,7 +135,7 @@ def _draw(parameter, values, outcomes, pays, bounds, labels, unit, title):
     ax.grid(axis="y", color="white", lw=0.8, alpha=0.9, zorder=1)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    player_handles = [Line2D([], [], color=style.player_color(p), ls=style.player_linestyle(p), lw=3,
+    player_handles = [Line2D([], [], color=style.player_color(p), ls=style.player_linestyle(p), lw=payoff_linewidth(p),
                              marker=style.player_marker(p), ms=7, mec="white", label=name)
                       for p, name in enumerate(pays)]
     if branches:
@@ -152,6 +157,20 @@ def _draw(parameter, values, outcomes, pays, bounds, labels, unit, title):
         fig.text(1.0 / width, 1 - 0.15 / height, title, ha="left", va="top", fontsize=style.TITLE_SIZE,
                  fontweight="bold", color=style.INK)
     return fig
+
+
+def payoff_linewidth(p: int) -> float:
+    """The width of the payoff line of the player at index `p`: each player's line a little thinner
+    than the one drawn before it, so where two players' payoffs coincide the lower line shows on
+    both sides of the upper one."""
+    return max(1.6, 3.4 - 0.6 * p)
+
+
+def marker_points(n: int, p: int, n_players: int) -> np.ndarray:
+    """Indices of the `n` samples that get the marker of the player at index `p`: about 8 along the
+    line, each player's offset from the others', so coincident lines still show every player's marker."""
+    step = max(n_players, n // 8)
+    return np.arange(p * step // n_players, n, step)
 
 
 def _label_rows(bounds, values, parameter, plot_w) -> list[tuple[float, str, int]]:

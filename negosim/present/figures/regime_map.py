@@ -16,7 +16,7 @@ contouring; markers and shares always come from the whole grid.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -264,20 +264,44 @@ def percent(share: float) -> str:
     return f"{100 * share:.1f}%".replace(".0%", "%")
 
 
-def wrap_label(text: str, width: int = 72) -> str:
-    """`text` in lines of at most about `width` characters, broken after ' + ' where it can, else at spaces."""
-    if len(text) <= width:
+def wrap_label(text: str, width: float = 72, measure: Callable[[str], float] = len) -> str:
+    """`text` in lines at most `width` long as `measure` gives it (default: characters), broken after
+    ' + ' where it can, else at spaces (a word longer than `width` stays whole)."""
+    if measure(text) <= width:
         return text
-    parts = text.replace(" + ", " +\x00").split("\x00") if " + " in text else text.split(" ")
+    parts = text.replace(" + ", " +\x00").split("\x00") if " + " in text else [text]
+    words = []
+    for part in parts:  # a stretch between two ' + ' too long for a line is broken at its spaces
+        if measure(part) <= width:
+            words.append(part)
+            continue
+        split = part.split(" ")
+        words.extend(split[:-2] + [f"{split[-2]} +"] if split[-1] == "+" else split)
     lines, line = [], ""
-    for part in parts:
-        if line and len(line) + 1 + len(part) > width:
+    for word in words:
+        joined = f"{line} {word}" if line else word
+        if line and measure(joined) > width:
             lines.append(line)
-            line = part
+            line = word
         else:
-            line = f"{line} {part}" if line else part
+            line = joined
     lines.append(line)
     return "\n".join(lines)
+
+
+def text_width(text: str, size: float) -> float:
+    """The width in points of one line of `text` in the house font at `size` points."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family=style.RC["font.family"], size=size)
+    return TextToPath().get_text_width_height_descent(text, prop, ismath=False)[0]
+
+
+def legend_text_width(handlelength: float, size: float = style.TEXT_SIZE) -> float:
+    """The width in points left for label text in a legend anchored at the plot's left edge whose
+    labels must end by its right edge (matplotlib's default legend paddings, in font sizes)."""
+    return PLOT_W * 72 - (0.5 + 0.4 + handlelength + 0.8) * size
 
 
 def outcome_name(label: str, names: Mapping[str, str]) -> str:
@@ -307,13 +331,17 @@ def _draw(x_name, x, y_name, y, codes, outcomes, names, curves, title, x_unit, y
     ix, iy = _thin_out(len(x), px_w), _thin_out(len(y), px_h)
     drawn = codes[np.ix_(ix, iy)]
 
-    texts = [wrap_label(f"{outcome_name(o, names)}: {percent(counts[k] / total)}") for k, o in enumerate(outcomes)]
+    # Legend labels are wrapped to end by the plot's right edge, so they never widen the figure.
+    texts = [f"{outcome_name(o, names)}: {percent(counts[k] / total)}" for k, o in enumerate(outcomes)]
     cols = 1 if k_count == 1 or any(len(t) > 34 for t in texts) else 2
     if cols == 1:
+        texts = [_wrap_legend(t, 2.4) for t in texts]
         outcome_h = legend_height(len(texts), sum(t.count("\n") for t in texts))
     else:
         outcome_h = legend_height(math.ceil(k_count / 2), 0)
-    overlay_h = legend_height(len(curves), 0, row=0.23) if curves else 0.0
+    curve_texts = [_wrap_legend(label if Path(np.column_stack([ox, oy])).intersects_bbox(_bbox(x, y), filled=False)
+                                else f"{label} (outside this range)", 3.2) for ox, oy, label in curves]
+    overlay_h = legend_height(len(curves), sum(t.count("\n") for t in curve_texts), row=0.23) if curves else 0.0
     top = 0.75 if title else 0.3
     below = _AXIS_ZONE + outcome_h + (0.15 + overlay_h if curves else 0) + 0.1
     width, height = LEFT + PLOT_W + RIGHT, top + PLOT_H + below
@@ -367,9 +395,7 @@ def _draw(x_name, x, y_name, y, codes, outcomes, names, curves, title, x_unit, y
         halo = [withStroke(linewidth=4.6, foreground="white")]
         ax.plot(ox, oy, color="black", lw=2.0, ls=dash, zorder=4, path_effects=halo,
                 gid=style.gid(OVERLAY_GID, k, label))
-        inside = Path(np.column_stack([ox, oy])).intersects_bbox(_bbox(x, y), filled=False)
-        overlay_handles.append(Line2D([], [], color="black", lw=2.0, ls=dash, path_effects=halo,
-                                      label=label if inside else f"{label} (outside this range)"))
+        overlay_handles.append(Line2D([], [], color="black", lw=2.0, ls=dash, path_effects=halo, label=curve_texts[k]))
 
     ax.set_xlabel(x_name + (f" ({x_unit})" if x_unit else ""), fontsize=style.LABEL_SIZE + 1)
     ax.set_ylabel(y_name + (f" ({y_unit})" if y_unit else ""), fontsize=style.LABEL_SIZE + 1)
@@ -397,6 +423,11 @@ def _draw(x_name, x, y_name, y, codes, outcomes, names, curves, title, x_unit, y
         fig.text(LEFT / width, 1 - 0.15 / height, title, ha="left", va="top", fontsize=style.TITLE_SIZE,
                  fontweight="bold", color=style.INK)
     return fig
+
+
+def _wrap_legend(text: str, handlelength: float) -> str:
+    """A legend label wrapped to end by the plot's right edge (see `legend_text_width`)."""
+    return wrap_label(text, legend_text_width(handlelength), lambda t: text_width(t, style.TEXT_SIZE))
 
 
 def _marker(k: int) -> dict:
