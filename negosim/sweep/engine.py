@@ -196,19 +196,19 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int) -> tuple[st
     else:
         sol = subgame_perfect(game, ties=scenario.ties)
         texts, row_codes = joined_codes(sol.outcome_probs > 1e-12, [o.id for o in game.outcomes], NO_EQUILIBRIUM)
-        outcome = np.array(output.csv_text(texts).tolist() + [""], dtype=object)[:-1][row_codes]
+        outcome = output.csv_text(texts)[row_codes]
         if len(sol.point) == n:
             names, codes = texts, row_codes
         else:  # points where a 3+ player subgame has no pure equilibrium have no row
             names = np.unique(np.append(texts, NO_EQUILIBRIUM))
             codes = np.full(n, int(np.searchsorted(names, NO_EQUILIBRIUM)), dtype=np.int32)
             codes[sol.point] = np.searchsorted(names, texts)[row_codes]
-    cols = [(start + sol.point).astype(str)]
+    cols = [output.int_text(start + sol.point)]
     cols += [output.float_text(v[sol.point]) for v in params.values()]
-    cols.append(np.full(len(sol.point), sol.concept))
+    cols.append(output.object_strings([sol.concept], np.zeros(len(sol.point), dtype=np.intp)))
     cols.append(outcome)
     cols += [output.float_text(sol.payoffs[:, i]) for i in range(sol.payoffs.shape[1])]
-    cols.append(np.where(sol.tied, "true", "false"))
+    cols.append(output.object_strings(["false", "true"], sol.tied.astype(np.intp)))
     return output.csv_lines(cols), names, codes
 
 
