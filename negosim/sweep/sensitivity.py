@@ -191,10 +191,7 @@ def sobol(scenario, *, samples: int = 1024, seed: int = 0, parameters: Sequence[
     if isinstance(samples, bool) or int(samples) != samples or samples < 2 or int(samples) & (int(samples) - 1):
         hint = 2 ** max(1, round(math.log2(samples))) if samples > 0 else 1024
         raise UsageError(f"Sobol' samples must be a power of 2 (got {samples}); try {hint}")
-    if not 0 < confidence < 1:
-        raise UsageError(f"confidence must be between 0 and 1 (got {confidence})")
-    if resamples < 2:
-        raise UsageError(f"resamples must be at least 2 (got {resamples})")
+    _check_bootstrap(confidence, resamples)
     base, names, bounds, notes = _setup(scenario, parameters, overrides, ranges)
     problem = _problem(names, bounds)
     sample_seq, boot_seq = np.random.SeedSequence(seed).spawn(2)
@@ -236,10 +233,7 @@ def morris(scenario, *, trajectories: int = 100, levels: int = 4, seed: int = 0,
         raise UsageError(f"Morris needs at least 2 trajectories (got {trajectories})")
     if isinstance(levels, bool) or int(levels) != levels or levels < 2 or levels % 2:
         raise UsageError(f"Morris levels must be an even number, at least 2 (got {levels}); 4 is usual")
-    if not 0 < confidence < 1:
-        raise UsageError(f"confidence must be between 0 and 1 (got {confidence})")
-    if resamples < 2:
-        raise UsageError(f"resamples must be at least 2 (got {resamples})")
+    _check_bootstrap(confidence, resamples)
     base, names, bounds, notes = _setup(scenario, parameters, overrides, ranges)
     problem = _problem(names, bounds)
     sample_seq, boot_seq = np.random.SeedSequence(seed).spawn(2)
@@ -329,6 +323,13 @@ def format_indices(result: IndicesResult) -> str:
 
 
 # --- helpers ------------------------------------------------------------------------------
+def _check_bootstrap(confidence: float, resamples: int) -> None:
+    if not 0 < confidence < 1:
+        raise UsageError(f"confidence must be between 0 and 1 (got {confidence})")
+    if resamples < 2:
+        raise UsageError(f"resamples must be at least 2 (got {resamples})")
+
+
 def _salib(module: str, method: str):
     """Import ``SALib.<module>`` or raise UsageError saying how to install it."""
     try:
