@@ -535,6 +535,12 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        # The filesystem said no (a full disk, a folder we may not write): one line, not a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        hint = "; finished chunks are kept: run the same command with --resume" if argv[:1] == ["sweep"] else ""
+        print(f"negosim: error: {where}{exc.strerror or exc}{hint}", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -271,3 +271,53 @@ def test_the_progress_bar_waits_a_second_and_ends_with_a_newline(monkeypatch):
     text = stream.getvalue()
     assert "50/100 points" in text and text.endswith("100/100 points, 4 s, 25 points/s\n")
     assert cli._progress_bar(True, stream=Tty()) is None and cli._progress_bar(False, stream=io.StringIO()) is None
+
+
+def test_a_second_sweep_into_a_folder_being_written_stops_with_one_line(tmp_path, capsys):
+    from negosim.sweep.output import FolderLock
+
+    with FolderLock(tmp_path / "busy"):  # as a running sweep holds it
+        code = main(["sweep", SEED, "--vary", "mu=0:0.3:5", "-o", str(tmp_path / "busy"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "another negosim sweep is writing" in err
+    assert main(["sweep", SEED, "--vary", "mu=0:0.3:5", "-o", str(tmp_path / "busy"), "--quiet"]) == 0
+
+
+def test_a_filesystem_error_is_one_line_with_the_resume_hint(tmp_path, capsys, monkeypatch):
+    from negosim.sweep import output
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(tmp_path / "o" / "results.csv"))
+
+    monkeypatch.setattr(output, "join_chunks", full)
+    code = main(["sweep", SEED, "--vary", "mu=0:0.3:5", "-o", str(tmp_path / "o"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "No space left on device" in err and "--resume" in err and "Traceback" not in err
+
+
+def test_ctrl_c_during_a_jobs_sweep_stops_the_workers_and_resume_completes_it(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "int"
+    argv = [sys.executable, "-m", "negosim", "sweep", SEED, "--vary", "p=0.2:0.8:2000", "--vary", "mu=0:0.3:1000",
+            "-o", str(out), "--jobs", "2", "--chunk-size", "20000", "--figures", "none", "--quiet"]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list((out / "chunks").glob("chunk-*.csv")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines() == ["negosim: interrupted; the finished chunks are kept: run the same command "
+                                        "with --resume"]
+    kept = len(list((out / "chunks").glob("chunk-*.csv")))
+    assert 0 < kept < 100 and not (out / "results.csv").exists()
+    done = subprocess.run(argv + ["--resume"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["points"] == 2_000_000 and sum(summary["outcomes"].values()) == 2_000_000
+    assert summary["outcomes"] == {"truce_aid": 700_000, "truce_frozen": 534_000, "war_sanctions": 766_000}

@@ -95,6 +95,17 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     overrides = {k: float(v) for k, v in (overrides or {}).items()}
     base = scenario.with_overrides(overrides) if overrides else scenario
     spec = _spec(scenario, points, overrides, chunk_size)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: exists and is not a folder")
+    with output.FolderLock(out):
+        return _run_locked(scenario, base, vary, points, spec, out, chunk_size, resume, progress, command, executor,
+                           parquet, started)
+
+
+def _run_locked(scenario, base, vary, points: Design, spec: dict, out: Path, chunk_size: int, resume: bool,
+                progress, command: str, executor, parquet: bool, started: float) -> SweepSummary:
+    """The body of `run_sweep` once it holds the folder's lock."""
+    design, seed = points.kind, points.seed
     _prepare(out, spec, resume)
 
     total = points.total
@@ -308,8 +319,6 @@ def _describe(scenario, vary, labels) -> dict:
 def _prepare(out: Path, spec: dict, resume: bool) -> None:
     """Create the folder and write sweep.json, or check it on resume; refuse to mix two sweeps."""
     spec_path = out / "sweep.json"
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out}: exists and is not a folder")
     if resume and spec_path.exists():
         old = json.loads(spec_path.read_text())
         keys = ("scenario_sha256", "design", "vary", "samples", "seed", "overrides", "chunk_size")

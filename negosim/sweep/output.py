@@ -54,6 +54,35 @@ def csv_lines(columns: list[np.ndarray]) -> str:
     return "\n".join(map(",".join, zip(*lists))) + "\n"
 
 
+class FolderLock:
+    """An exclusive lock on a sweep folder (``DIR/.lock``, held with flock while a sweep writes), so a
+    second sweep into the same folder stops with a clear message instead of racing the first."""
+
+    def __init__(self, out_dir: Path):
+        self.path = Path(out_dir) / ".lock"
+        self.handle = None
+
+    def __enter__(self) -> "FolderLock":
+        from ..errors import UsageError
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a+")
+        try:
+            import fcntl
+        except ImportError:  # no flock on this platform: nothing to hold
+            return self
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.handle.close()
+            raise UsageError(f"{self.path.parent}: another negosim sweep is writing to this folder; wait for it "
+                             "to finish (then --resume if it was interrupted) or use another folder") from None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.handle.close()  # closing releases the lock
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder and os.replace."""
     path = Path(path)
@@ -199,5 +228,5 @@ def read_points(out_dir: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     return labels, values
 
 
-__all__ = ["label_codes", "merge_labels", "read_points", "require_parquet", "write_parquet", "write_points", "chunk_done", "chunk_paths", "csv_lines", "csv_text", "existing_chunks", "float_text", "int_text", "object_strings",
+__all__ = ["FolderLock", "label_codes", "merge_labels", "read_points", "require_parquet", "write_parquet", "write_points", "chunk_done", "chunk_paths", "csv_lines", "csv_text", "existing_chunks", "float_text", "int_text", "object_strings",
            "join_chunks", "read_labels", "write_atomic", "write_chunk", "write_json"]
