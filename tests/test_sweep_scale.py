@@ -321,3 +321,23 @@ def test_ctrl_c_during_a_jobs_sweep_stops_the_workers_and_resume_completes_it(tm
     summary = json.loads((out / "summary.json").read_text())
     assert summary["points"] == 2_000_000 and sum(summary["outcomes"].values()) == 2_000_000
     assert summary["outcomes"] == {"truce_aid": 700_000, "truce_frozen": 534_000, "war_sanctions": 766_000}
+
+
+def test_every_figure_of_a_sweep_colours_an_outcome_the_same_way(tmp_path):
+    """summary.json lists outcomes in the scenario's own order, and the figures colour them in that order,
+    so truce_frozen has one colour in the outcome figure, the regime map and the shares figure."""
+    from matplotlib.colors import to_hex
+
+    from negosim.present.figures import outcome_figure
+    from negosim.present.figures.style import regime_style
+
+    run_sweep(load_scenario(SEED), {"mu": (0.3, 0.0, 31)}, out_dir=tmp_path)  # descending: war first
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["outcome_order"] == ["truce_aid", "truce_frozen", "war_sanctions"]
+    values = np.linspace(0, 1, 4)
+    fig = outcome_figure("x", values, ["war_sanctions", "war_sanctions", "truce_frozen", "truce_frozen"],
+                         {"A": values}, order=summary["outcome_order"])
+    fills = {a.get_gid().split("-", 2)[2]: to_hex(a.get_facecolor(), keep_alpha=False)
+             for a in fig.axes[0].patches if (a.get_gid() or "").startswith("regime-")}
+    # truce_aid is absent: the present outcomes keep their relative order, truce_frozen first
+    assert fills == {"truce_frozen": regime_style(0)[0].lower(), "war_sanctions": regime_style(1)[0].lower()}

@@ -86,13 +86,14 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
         x, y = names
         fig = regime_map_figure(x, axes[0], y, axes[1], labels.reshape(len(axes[0]), len(axes[1])),
                                 names=outcome_names, title=title, x_unit=params.get(x, {}).get("unit"),
-                                y_unit=params.get(y, {}).get("unit"))
+                                y_unit=params.get(y, {}).get("unit"), order=summary.get("outcome_order", ()))
         return [(f"regime-map-{x}-{y}", fig)]
     from .figures.shares import outcome_share_figure
 
     ranges = {k: (float(v[0]), float(v[1])) for k, v in vary.items()}
     bins = 10 if design != "grid" else max(2, min(10, min(int(v[2]) for v in vary.values())))
-    fig = outcome_share_figure(values, labels, ranges=ranges, bins=bins, names=outcome_names, title=title)
+    fig = outcome_share_figure(values, labels, ranges=ranges, bins=bins, names=outcome_names, title=title,
+                               order=summary.get("outcome_order", ()))
     return [("outcome-shares", fig)]
 
 
@@ -120,7 +121,7 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
     meta = summary.get("parameters", {}).get(name, {})
     return outcome_figure(name, values[order], labels[order], {p: v[order] for p, v in pays.items()},
                           boundaries=bounds, labels=summary.get("outcome_names", {}), unit=meta.get("unit"),
-                          title=title)
+                          title=title, order=summary.get("outcome_order", ()))
 
 
 def sensitivity_figures(folder: Path) -> list[tuple[str, object]]:

@@ -312,8 +312,22 @@ def _describe(scenario, vary, labels) -> dict:
         params[name] = {"baseline": p.value, "low": p.low, "high": p.high, "description": p.description,
                         "unit": p.unit}
     game = scenario.build()
+    labels = [str(x) for x in labels]
     return {"scenario": {"id": scenario.id, "title": scenario.title}, "players": list(scenario.player_ids),
-            "parameters": params, "outcome_names": label_names(game, [str(x) for x in labels])}
+            "parameters": params, "outcome_names": label_names(game, labels),
+            "outcome_order": sorted(labels, key=lambda label: _canonical(game, label))}
+
+
+def _canonical(game, label: str) -> tuple:
+    """Sort key putting outcome labels in the game's own order: a tree's outcomes as the scenario lists
+    them, a normal form's profiles in profile order; combined labels after their first part, and
+    labels the game does not name ("mixed only") last. Figures colour outcomes in this order."""
+    if isinstance(game, NormalFormGame):
+        names = ["(" + ", ".join(game.actions[i][a] for i, a in enumerate(prof)) + ")" for prof in np.ndindex(*game.shape)]
+    else:
+        names = [o.id for o in game.outcomes]
+    rank = {n: i for i, n in enumerate(names)}
+    return tuple(rank.get(part, len(names)) for part in label.split(" + ")) + (label,)
 
 
 def _prepare(out: Path, spec: dict, resume: bool) -> None:

@@ -3,7 +3,7 @@ each player's equilibrium payoff as a line, and the regime boundaries marked wit
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -46,7 +46,8 @@ def _as_triples(boundaries: Iterable) -> list[tuple[float, str, str]]:
 
 
 def outcome_figure(parameter: str, values, outcomes, payoffs: Mapping[str, np.ndarray], *, boundaries=(),
-                   labels: Mapping[str, str] | None = None, unit: str | None = None, title: str | None = None):
+                   labels: Mapping[str, str] | None = None, unit: str | None = None, title: str | None = None,
+                   order: Sequence[str] = ()):
     """A `Figure` of the equilibrium outcome and payoffs as `parameter` varies.
 
     `values` (N,) are the parameter values, ascending; `outcomes` (N,) the outcome id at each value
@@ -54,7 +55,9 @@ def outcome_figure(parameter: str, values, outcomes, payoffs: Mapping[str, np.nd
     order, to its payoffs: shape (N,) for that equilibrium, or (N, K) for K equilibrium branches
     (column 0 the one whose outcome is shaded, NaN where a branch does not exist; the others are drawn
     thin). `boundaries` are objects with ``.value``, ``.below``, ``.above`` or such tuples (see
-    `regime_boundaries`); `labels` maps outcome ids to the names shown in the legend.
+    `regime_boundaries`); `labels` maps outcome ids to the names shown in the legend. `order` lists
+    outcomes whose colours are taken first (to match other figures); the rest follow in order of
+    first appearance.
     """
     values = np.asarray(values, dtype=float).reshape(-1)
     outcomes = np.asarray(outcomes, dtype=object).reshape(-1)
@@ -68,7 +71,8 @@ def outcome_figure(parameter: str, values, outcomes, payoffs: Mapping[str, np.nd
         if v.shape[0] != len(values) or v.ndim not in (1, 2):
             raise ValueError(f"payoffs of {p!r} have shape {v.shape}; expected ({len(values)},) or ({len(values)}, K)")
     with style.context():
-        return _draw(parameter, values, outcomes, pays, _as_triples(boundaries), dict(labels or {}), unit, title)
+        return _draw(parameter, values, outcomes, pays, _as_triples(boundaries), dict(labels or {}), unit, title,
+                     [str(o) for o in order])
 
 
 def _regimes(values, outcomes, bounds) -> list[tuple[float, float, str]]:
@@ -85,12 +89,14 @@ def _regimes(values, outcomes, bounds) -> list[tuple[float, float, str]]:
     return [(edges[k], edges[k + 1], str(outcomes[s])) for k, s in enumerate(starts)]
 
 
-def _draw(parameter, values, outcomes, pays, bounds, labels, unit, title):
+def _draw(parameter, values, outcomes, pays, bounds, labels, unit, title, first=()):
     from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    order = list(dict.fromkeys(str(o) for o in outcomes))  # outcomes in order of first appearance
+    # outcomes coloured in the order `first` (to match other figures), then in order of first appearance
+    seen = list(dict.fromkeys(str(o) for o in outcomes))
+    order = list(dict.fromkeys([o for o in first if o in seen] + seen))
     n_players = len(pays)
     long_names = any(len(labels.get(o) or o) + len(o) > 40 for o in order)
     legend_cols = 1 if long_names or len(order) == 1 else 2
