@@ -171,12 +171,7 @@ def _panel(ax, o, params, first, first_conf, total, total_conf, method, lim) -> 
                 ha="center", va="center", fontsize=style.TEXT_SIZE, style="italic", color=style.INK,
                 gid=style.gid("no-variation", o))
     ax.axvline(0, color=style.INK, lw=1.0, zorder=1)
-    ax.tick_params(axis="y", length=0)
-    ax.tick_params(axis="x", labelsize=style.SMALL_SIZE + 1, direction="out")
-    ax.xaxis.set_major_locator(_locator())
-    ax.grid(axis="x", color="#DDDDDD", lw=0.6, zorder=0)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
+    style.bar_axes(ax)
 
 
 def _long(method: str, k: int) -> str:
@@ -198,7 +193,3 @@ def _note(method: str, first: np.ndarray) -> str:
             "interactions); parameters sorted by μ*.")
 
 
-def _locator():
-    from matplotlib.ticker import MaxNLocator
-
-    return MaxNLocator(nbins=5)

@@ -78,6 +78,19 @@ def regime_style(k: int) -> tuple[str, str]:
     return REGIME_COLORS[k % len(REGIME_COLORS)], REGIME_HATCHES[k % len(REGIME_HATCHES)]
 
 
+def bar_axes(ax) -> None:
+    """The look of a horizontal bar chart's axes (tornado, sensitivity indices): no y ticks, about five
+    x ticks pointing out, light vertical grid lines, and only the bottom spine."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="x", labelsize=SMALL_SIZE + 1, direction="out")
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.grid(axis="x", color="#DDDDDD", lw=0.6, zorder=0)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+
+
 def context():
     """A context manager applying `RC` (figures are built and saved inside it)."""
     import matplotlib

@@ -254,12 +254,7 @@ def _panel(ax, m, metric, shown, labels, params, at_low, at_high, base, moved, f
     for tick, i in zip(ax.get_yticklabels(), rows):
         if any((i, e) in flips for e in ("low", "high")):
             tick.set_fontweight("bold")
-    ax.tick_params(axis="y", length=0)
-    ax.tick_params(axis="x", labelsize=style.SMALL_SIZE + 1, direction="out")
-    ax.xaxis.set_major_locator(_locator())
-    ax.grid(axis="x", color="#DDDDDD", lw=0.6, zorder=0)
-    for side_name in ("top", "right", "left"):
-        ax.spines[side_name].set_visible(False)
+    style.bar_axes(ax)
     ax.set_title(metric, fontsize=style.LABEL_SIZE + 1, fontweight="bold", loc="left", pad=22, x=0.0)
 
 
@@ -269,7 +264,3 @@ def _change_marker(k: int) -> dict:
                 mec=style.INK, mew=1.0)
 
 
-def _locator():
-    from matplotlib.ticker import MaxNLocator
-
-    return MaxNLocator(nbins=5)
