@@ -191,5 +191,3 @@ def _note(method: str, first: np.ndarray) -> str:
     return ("Morris screening: μ* is the mean absolute change of the output per full range of the parameter "
             "(a large μ* matters), σ the spread of those changes (a large σ means nonlinear effects or "
             "interactions); parameters sorted by μ*.")
-
-

@@ -262,5 +262,3 @@ def _change_marker(k: int) -> dict:
     """Marker settings of the k-th new outcome."""
     return dict(marker=CHANGE_MARKERS[k % len(CHANGE_MARKERS)], ms=10, mfc=CHANGE_COLORS[k % len(CHANGE_COLORS)],
                 mec=style.INK, mew=1.0)
-
-
