@@ -19,11 +19,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import numpy as np
-
 import _common
-from _common import (ROOT, boundary_table, compare_boundaries, fresh, map_agreement, save_map, segment,
-                     sweep_map, values_list, write_table)
+import numpy as np
+from _common import (
+    ROOT,
+    boundary_table,
+    compare_boundaries,
+    fresh,
+    map_agreement,
+    save_map,
+    segment,
+    sweep_map,
+    values_list,
+    write_table,
+)
 
 SCENARIO = ROOT / "scenarios" / "ceasefire_2025.yaml"
 NAME = "aid_freeze_credibility"

@@ -17,12 +17,22 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import numpy as np
-
 import _common
+import numpy as np
 from _ceasefire import closed_form_payoffs, mu_thresholds, truce_assumptions, truce_share
-from _common import (ROOT, boundary_table, compare_boundaries, fresh, markdown_table, map_agreement,
-                     read_results, save_map, sweep_map, values_list, write_table)
+from _common import (
+    ROOT,
+    boundary_table,
+    compare_boundaries,
+    fresh,
+    map_agreement,
+    markdown_table,
+    read_results,
+    save_map,
+    sweep_map,
+    values_list,
+    write_table,
+)
 
 SCENARIO = ROOT / "scenarios" / "ceasefire_2025.yaml"
 NAME = "leverage_sweep"

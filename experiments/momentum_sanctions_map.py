@@ -16,12 +16,21 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import numpy as np
-
 import _common
+import numpy as np
 from _ceasefire import truce_assumptions
-from _common import (ROOT, boundary_table, compare_boundaries, fresh, map_agreement, save_map, segment,
-                     sweep_map, values_list, write_table)
+from _common import (
+    ROOT,
+    boundary_table,
+    compare_boundaries,
+    fresh,
+    map_agreement,
+    save_map,
+    segment,
+    sweep_map,
+    values_list,
+    write_table,
+)
 
 SCENARIO = ROOT / "scenarios" / "ceasefire_2025.yaml"
 NAME = "momentum_sanctions_map"

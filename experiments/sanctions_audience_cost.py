@@ -16,11 +16,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import numpy as np
-
 import _common
-from _common import (ROOT, compare_boundaries, fresh, markdown_table, map_agreement, read_results, save_map,
-                     sweep_map, values_list, write_table)
+import numpy as np
+from _common import (
+    ROOT,
+    compare_boundaries,
+    fresh,
+    map_agreement,
+    markdown_table,
+    read_results,
+    save_map,
+    sweep_map,
+    values_list,
+    write_table,
+)
 
 SCENARIO = ROOT / "scenarios" / "sanctions_threat.yaml"
 NAME = "sanctions_audience_cost"

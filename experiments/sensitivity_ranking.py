@@ -23,9 +23,8 @@ import shlex
 import sys
 from pathlib import Path
 
-import numpy as np
-
 import _common
+import numpy as np
 from _ceasefire import closed_form_payoffs, mu_thresholds, truce_share
 from _common import ROOT, TOL, markdown_table, write_table
 
@@ -158,8 +157,8 @@ def check_oat(r, v: dict[str, float], failures: list[str]) -> str:
         f"that parameter alone, the outcome first changes (bisected).\n\n"
         + markdown_table(["parameter", "low", "base", "high", "outcome at low", "outcome at high",
                           *(f"swing {q}" for q in r.players), "nearest change"], rows)
-        + f"\nChecked against DOMAIN §7's closed forms:\n\n"
-        f"- Leverage `p` never changes the outcome: it cancels from every acceptance condition.\n"
+        + "\nChecked against DOMAIN §7's closed forms:\n\n"
+        "- Leverage `p` never changes the outcome: it cancels from every acceptance condition.\n"
         + (f"- Momentum `mu` first changes the outcome at {near.value:.10f}, where Russia stops accepting the "
            f"plain truce: closed form `beta(cR + cU) + s - Delta` = {plain:.6g} (difference "
            f"{near.value - plain:+.1e}).\n" if near is not None else "- Momentum `mu` NEVER changes the outcome.\n")

@@ -9,9 +9,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from .errors import NegosimInputError, UsageError
 from .game import GameTree, NormalFormGame

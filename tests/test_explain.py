@@ -5,14 +5,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_spe import simultaneous_after_entry  # shared tree builders
+from test_tree import build
 
 from negosim.api import Source, open_source
 from negosim.game import NormalFormGame
 from negosim.present.explain import explain
 from negosim.present.explain_normal import dominance_rounds
 from negosim.present.style import ANSI
-from test_spe import simultaneous_after_entry  # shared tree builders
-from test_tree import build
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,8 +13,16 @@ from negosim.api import open_source, solve_source
 from negosim.errors import GameError, UsageError
 from negosim.game import NormalFormGame
 from negosim.game.tree import GameTree, Node, Outcome
-from negosim.present.figures import (best_response_figure, figure_svg, matrix_figure, outcome_figure,
-                                     regime_boundaries, save_figure, tree_figure, tree_layout)
+from negosim.present.figures import (
+    best_response_figure,
+    figure_svg,
+    matrix_figure,
+    outcome_figure,
+    regime_boundaries,
+    save_figure,
+    tree_figure,
+    tree_layout,
+)
 from negosim.present.figures.best_response import correspondence
 from negosim.scenario import load_scenario
 from negosim.solve.spe import subgame_perfect

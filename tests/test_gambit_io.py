@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from negosim.errors import GameError, GameFileError
-from negosim.game import CHANCE, DECISION, TERMINAL, GameTree, NormalFormGame, Node, Outcome
+from negosim.game import CHANCE, DECISION, TERMINAL, GameTree, Node, NormalFormGame, Outcome
 from negosim.io import format_number, read_efg, read_game, read_nfg, write_efg, write_nfg
 from negosim.io.numbers import exact_probabilities
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from negosim.game import CHANCE, DECISION, TERMINAL, GameTree, NormalFormGame, Node, Outcome
+from negosim.game import CHANCE, DECISION, TERMINAL, GameTree, Node, NormalFormGame, Outcome
 from negosim.io import read_efg, read_game, read_nfg, write_efg, write_nfg
 
 DATA = Path(__file__).parent / "data"

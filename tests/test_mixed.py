@@ -8,12 +8,17 @@ import numpy as np
 import pytest
 
 from negosim.errors import GameError, VerificationError
-from negosim.game.generate import (battle_of_the_sexes, chicken, matching_pennies, prisoners_dilemma,
-                                   random_game, stag_hunt)
+from negosim.game.generate import (
+    battle_of_the_sexes,
+    chicken,
+    matching_pennies,
+    prisoners_dilemma,
+    random_game,
+    stag_hunt,
+)
 from negosim.game.normal import NormalFormGame
 from negosim.solve import vertex
-from negosim.solve.mixed import (NOT_ENUMERATED, is_degenerate, nash_equilibria, support_enumeration,
-                                 vertex_enumeration)
+from negosim.solve.mixed import NOT_ENUMERATED, is_degenerate, nash_equilibria, support_enumeration, vertex_enumeration
 from negosim.solve.pure import pure_nash
 from negosim.solve.verify import expected_payoffs, regrets, verify
 

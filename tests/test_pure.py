@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from negosim.errors import GameError
-from negosim.game.generate import (battle_of_the_sexes, matching_pennies, prisoners_dilemma, random_game,
-                                   stag_hunt)
+from negosim.game.generate import battle_of_the_sexes, matching_pennies, prisoners_dilemma, random_game, stag_hunt
 from negosim.game.normal import NormalFormGame
 from negosim.solve.pure import pure_nash
 

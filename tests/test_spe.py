@@ -3,6 +3,7 @@ agreement with independent checks (reduced normal form regret, pygambit)."""
 
 import numpy as np
 import pytest
+from test_tree import build, entry_deterrence, random_tree, to_gambit  # shared tree builders
 
 from negosim.errors import UsageError
 from negosim.game import GameTree, NormalFormGame
@@ -12,7 +13,6 @@ from negosim.solve.pure import pure_nash
 from negosim.solve.spe import subgame_perfect
 from negosim.solve.subgames import subgame_roots
 from negosim.solve.ties import TieRules
-from test_tree import build, entry_deterrence, random_tree, to_gambit  # shared tree builders
 
 
 def behavior_of(eq, player, infoset):

@@ -12,8 +12,7 @@ import pytest
 
 from negosim.present.figures import style
 from negosim.present.figures.indices import BARS, indices_figure
-from negosim.present.figures.regime_map import (FILL_ALPHA, factorize, regime_map_figure, side_fields,
-                                                wrap_label)
+from negosim.present.figures.regime_map import FILL_ALPHA, factorize, regime_map_figure, side_fields, wrap_label
 from negosim.present.figures.save import figure_bytes
 from negosim.present.figures.shares import outcome_share_figure
 from negosim.present.figures.tornado import END_STYLE, tornado_figure

@@ -74,13 +74,13 @@ class NormalFormGame:
     def batch_size(self) -> int:
         return int(np.prod(self.batch_shape, dtype=np.int64))
 
-    def flat(self) -> "NormalFormGame":
+    def flat(self) -> NormalFormGame:
         """The same game with the batch flattened to one leading axis."""
         n = self.n_players
         pay = self.payoffs.reshape((self.batch_size, n, *self.shape))
         return NormalFormGame(self.players, self.actions, pay, self.title, self.outcomes)
 
-    def at(self, index) -> "NormalFormGame":
+    def at(self, index) -> NormalFormGame:
         """The game at one batch index (a tuple, or a flat integer index)."""
         if isinstance(index, (int, np.integer)):
             index = np.unravel_index(int(index), self.batch_shape) if self.batch_shape else ()
@@ -99,7 +99,7 @@ class NormalFormGame:
         return self.payoffs.max(axis=axes) - self.payoffs.min(axis=axes)
 
     @classmethod
-    def from_bimatrix(cls, A, B, players=("P1", "P2"), actions=None, title="") -> "NormalFormGame":
+    def from_bimatrix(cls, A, B, players=("P1", "P2"), actions=None, title="") -> NormalFormGame:
         """A 2-player game from row and column payoff matrices (each ``(*batch, m, n)``)."""
         A = np.asarray(A, dtype=float)
         B = np.asarray(B, dtype=float)

@@ -13,7 +13,6 @@ from html import escape
 
 from .. import __version__
 from .report_css import CSS
-from .text import fmt_number
 from .report_game import equilibria_html, game_html
 from .report_parts import (
     derived_table,
@@ -24,6 +23,7 @@ from .report_parts import (
     sources_html,
     worksheet_tasks,
 )
+from .text import fmt_number
 
 
 def render_report(source, *, answers: bool = True, command: str | None = None) -> str:

@@ -9,7 +9,6 @@ from ..io.jsonout import solution_warnings
 from .report_parts import decision_table, outcome_table, payoff_matrix_html
 from .text import TITLES, _header, fmt_mixed, fmt_number, fmt_tol, strategy_legend
 
-
 _ID_REF = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 

@@ -7,7 +7,8 @@ million points costs a few array operations per formula; there is no loop over p
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 

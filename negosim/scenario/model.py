@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 
@@ -122,7 +122,7 @@ class Scenario:
         """Return the baseline value of every parameter, in declaration order."""
         return {name: p.value for name, p in self.parameters.items()}
 
-    def with_overrides(self, overrides: Mapping[str, float]) -> "Scenario":
+    def with_overrides(self, overrides: Mapping[str, float]) -> Scenario:
         """Return this scenario with new baseline values, each checked against its declared range.
 
         Raises ScenarioError listing every unknown name (with a suggestion) and every value

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from math import comb
 
 import numpy as np
@@ -47,7 +47,7 @@ MAX_SYSTEMS = 2_000_000
 _CHUNK_ELEMENTS = 1 << 22
 
 
-@lru_cache(maxsize=None)
+@cache
 def _subsets(n: int, k: int) -> np.ndarray:
     return np.array(list(itertools.combinations(range(n), k)), dtype=np.intp).reshape(-1, k)
 

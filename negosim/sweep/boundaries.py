@@ -18,8 +18,8 @@ step. No matplotlib here: sweeps and presentation build on these functions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 

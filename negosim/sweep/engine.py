@@ -21,11 +21,11 @@ import math
 import platform
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import dataclass, field
 from importlib import metadata
-from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -36,8 +36,17 @@ from ..solve.pure import pure_nash
 from ..solve.spe import subgame_perfect
 from ..solve.tolerance import RTOL
 from . import output
-from .boundaries import (NO_EQUILIBRIUM, SIDE_STEP, Boundary, game_outcome_labels, joined_codes, joined_labels,
-                         label_names, locate_boundaries, tied_at_boundary)
+from .boundaries import (
+    NO_EQUILIBRIUM,
+    SIDE_STEP,
+    Boundary,
+    game_outcome_labels,
+    joined_codes,
+    joined_labels,
+    label_names,
+    locate_boundaries,
+    tied_at_boundary,
+)
 from .designs import Design, check_vary
 
 BOUNDARY_TOL = 1e-9

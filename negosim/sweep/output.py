@@ -62,7 +62,7 @@ class FolderLock:
         self.path = Path(out_dir) / ".lock"
         self.handle = None
 
-    def __enter__(self) -> "FolderLock":
+    def __enter__(self) -> FolderLock:
         from ..errors import UsageError
 
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -318,9 +318,9 @@ def legend_height(rows: int, extra_lines: int, *, row: float = 0.25) -> float:
 
 def _draw(x_name, x, y_name, y, codes, outcomes, names, curves, title, x_unit, y_unit):
     from matplotlib.colors import to_rgba
+    from matplotlib.legend_handler import HandlerTuple
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, PathPatch, Rectangle
-    from matplotlib.legend_handler import HandlerTuple
     from matplotlib.path import Path
     from matplotlib.patheffects import withStroke
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...errors import GameError
-from ...game.tree import CHANCE, DECISION, TERMINAL, GameTree
+from ...game.tree import CHANCE, TERMINAL, GameTree
 from ..text import fmt_prob
 from ..treeplay import TreeLayout, chance_probs, equilibrium_play, tree_layout
 from . import style
