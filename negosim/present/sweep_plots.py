@@ -31,7 +31,13 @@ def plot_folder(folder, formats=("png",), *, out_dir=None) -> list[Path]:
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such folder")
     if (folder / "sensitivity.json").exists():
-        figures = sensitivity_figures(folder)
+        try:
+            figures = sensitivity_figures(folder)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            from ..sweep.identity import DamagedFolderError
+
+            raise DamagedFolderError(folder / "sensitivity.json", f"damaged ({type(exc).__name__}: {exc}); run the "
+                                     "analysis again") from None
     elif (folder / "sweep.json").exists():
         figures = sweep_figures(folder)
     else:

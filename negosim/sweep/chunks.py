@@ -53,7 +53,12 @@ def existing_chunk_files(out_dir: Path) -> list[Path]:
 
 def stray_chunk_files(out_dir: Path, n_chunks: int) -> list[Path]:
     """Return the chunk files in `out_dir` numbered beyond the sweep's `n_chunks` (never read, never joined)."""
-    return [p for p in existing_chunk_files(out_dir) if int(_NAME.fullmatch(p.name).group(1)) >= n_chunks]
+    return [p for p in existing_chunk_files(out_dir) if _index(p) >= n_chunks]
+
+
+def _index(path: Path) -> int:
+    match = _NAME.fullmatch(path.name)
+    return int(match.group(1)) if match else -1
 
 
 def _digest(data: bytes) -> dict:

@@ -11,7 +11,7 @@ assignments, so their order does not matter.
 >>> a.sha256 == b.sha256
 False
 >>> differences(a, b)
-'--vary gives mu, p here and p, mu in the folder (the order decides the columns): repeat the order of the folder'
+"--vary names mu, p here but p, mu in the folder, and the order decides the columns: give them in the folder's order"
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def record(identity: SweepIdentity, scenario_path: str) -> dict:
 
 def _readable(identity: SweepIdentity) -> dict:
     out = {"scenario_sha256": identity.scenario_sha256, "design": identity.design,
-           "vary": {n: [a, b] + ([k] if identity.design == "grid" else []) for n, a, b, k in identity.vary},
+           "vary": {n: [a, b, k] if identity.design == "grid" else [a, b] for n, a, b, k in identity.vary},
            "overrides": dict(identity.overrides), "chunk_size": identity.chunk_size}
     if identity.design != "grid":
         out.update(samples=identity.samples, seed=identity.seed)
@@ -168,8 +168,8 @@ def differences(asked: SweepIdentity, found: SweepIdentity) -> str:
     """Say in one clause how the sweep `asked` for differs from the one `found` in a folder."""
     names_asked, names_found = [v[0] for v in asked.vary], [v[0] for v in found.vary]
     if names_asked != names_found and sorted(names_asked) == sorted(names_found):
-        return (f"--vary gives {', '.join(names_asked)} here and {', '.join(names_found)} in the folder (the order "
-                "decides the columns): repeat the order of the folder")
+        return (f"--vary names {', '.join(names_asked)} here but {', '.join(names_found)} in the folder, and the order "
+                "decides the columns: give them in the folder's order")
     labels = {"scenario_sha256": "the scenario file", "overrides": "--set", "design": "--design", "vary": "--vary",
               "samples": "--samples", "seed": "--seed", "chunk_size": "--chunk-size", "negosim": "the negosim version",
               "format": "the folder format"}

@@ -128,7 +128,7 @@ def write_points(out_dir: Path, values: dict[str, np.ndarray], names: np.ndarray
     arrays = {"names": np.asarray(names, dtype=str), "codes": np.asarray(codes, dtype=np.int32).reshape(-1),
               **{f"value_{k}": np.asarray(v, dtype=float) for k, v in values.items()}}
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types the keywords as allow_pickle
     return write_atomic(Path(out_dir) / "points.npz", buffer.getvalue())
 
 
