@@ -332,6 +332,19 @@ def test_out_of_range_sweep_options_are_one_line_usage_errors(argv, fragment, tm
     assert not (tmp_path / "o" / "chunks").exists()
 
 
+@pytest.mark.parametrize("argv, fragment", [
+    (["--method", "sobol", "--samples", "64", "--seed", "-1"], "--seed -1"),
+    (["--method", "morris", "--seed", "-1"], "--seed -1"),
+    (["--method", "sobol", "--samples", str(2**40)], "more than the bound of 10,000,000"),
+    (["--method", "morris", "--trajectories", "1000000000000"], "more than the bound of 10,000,000"),
+    (["--method", "morris", "--levels", "100000000000"], "at most 1,000"),
+    (["--method", "sobol", "--samples", "1e11"], "invalid int value"),
+])
+def test_out_of_range_sensitivity_options_are_one_line_usage_errors(argv, fragment, capsys):
+    code = main(["sensitivity", SEED, "--parameters", "p,mu", *argv])
+    assert_refused(code, capsys.readouterr().err, (2,), fragment)
+
+
 def test_a_named_sweep_beyond_the_bound_is_refused_by_the_library_too(tmp_path):
     with pytest.raises(UsageError, match="more than the bound"):
         run_sweep(load_scenario(SEED), {"mu": (0.0, 0.3, 10**12)}, out_dir=tmp_path)
