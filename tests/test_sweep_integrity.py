@@ -5,6 +5,7 @@ to an undamaged run; two sweeps never write one folder; out-of-range options are
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import signal
@@ -137,6 +138,7 @@ REPAIRED: dict[str, Callable[[Path], None]] = {
     "two chunks' csv swapped": lambda o: swap_chunks(o, 1, 2, ("csv",)),
     "a chunk duplicated over another": lambda o: duplicate(o, 0, 1),
     "an extra chunk beyond the sweep": extra,
+    "the chunks folder deleted": lambda o: shutil.rmtree(o / "chunks"),
     "a sidecar of another index": lambda o: shutil.copyfile(chunk(o, 0, "json"), chunk(o, 1, "json")),
 }
 
@@ -173,7 +175,7 @@ def test_a_damaged_chunk_is_solved_again_on_resume_and_the_results_are_identical
     assert_repaired(out, reference, code, err)
     if damage == "an extra chunk beyond the sweep":
         assert "chunk-00099" in err and "ignored" in err
-    elif damage != "deleted whole chunk":  # (a chunk with no file left is one never reached: nothing to say)
+    elif damage not in ("deleted whole chunk", "the chunks folder deleted"):  # no file left: as if never reached
         assert "again" in err  # say so on stderr
     assert main([*ARGV, "-o", str(out), "--resume"]) == 0  # and the repaired folder verifies again
 
@@ -225,17 +227,23 @@ def test_resume_of_another_sweep_names_what_differs(reference, tmp_path, capsys,
     assert_refused(code, err, (2,), fragment)
 
 
-def test_random_byte_flips_anywhere_end_in_a_refusal_or_identical_results(reference, tmp_path, capsys):
+def test_random_flips_truncations_and_deletions_anywhere_end_in_a_refusal_or_identical_results(reference, tmp_path,
+                                                                                             capsys):
     rng = random.Random(14)
-    for trial in range(40):
+    for trial in range(int(os.environ.get("NEGOSIM_FLIP_TRIALS", "40"))):
         out = tmp_path / f"t{trial}"
         shutil.copytree(reference, out)
         files = sorted(p for p in out.rglob("*") if p.is_file())
         target = rng.choice(files)
         data = bytearray(target.read_bytes())
-        if data:
+        how = rng.choice(["flip", "truncate", "delete"])
+        if how == "delete":
+            target.unlink()
+        elif how == "truncate":
+            target.write_bytes(bytes(data[: rng.randrange(len(data) + 1)]))
+        elif data:
             data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
-        target.write_bytes(bytes(data))
+            target.write_bytes(bytes(data))
         code, err = resume(out, capsys)
         if code == 0:
             assert (out / "results.csv").read_bytes() == (reference / "results.csv").read_bytes(), target
@@ -298,6 +306,28 @@ def test_plot_draws_an_undamaged_folder_and_a_regime_map_from_verified_files(one
     assert main(["plot", str(one_parameter), "-o", str(tmp_path / "a")]) == 0
     assert main(["plot", str(reference), "-o", str(tmp_path / "b")]) == 0
     assert (tmp_path / "a" / "outcome-mu.png").exists() and (tmp_path / "b" / "regime-map-mu-s.png").exists()
+
+
+def test_plot_of_a_randomly_damaged_folder_refuses_or_draws_the_undamaged_figure(one_parameter, tmp_path, capsys):
+    assert main(["plot", str(one_parameter), "-o", str(tmp_path / "good")]) == 0
+    good = (tmp_path / "good" / "outcome-mu.png").read_bytes()
+    rng = random.Random(7)
+    for trial in range(int(os.environ.get("NEGOSIM_FLIP_TRIALS", "40")) // 2):
+        out = tmp_path / f"t{trial}"
+        shutil.copytree(one_parameter, out)
+        target = rng.choice(sorted(p for p in out.iterdir() if p.is_file()))
+        data = bytearray(target.read_bytes())
+        if rng.random() < 0.5:
+            target.write_bytes(bytes(data[: rng.randrange(len(data) + 1)]))
+        else:
+            data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+            target.write_bytes(bytes(data))
+        capsys.readouterr()
+        code = main(["plot", str(out), "-o", str(tmp_path / f"fig{trial}")])
+        if code == 0:
+            assert (tmp_path / f"fig{trial}" / "outcome-mu.png").read_bytes() == good, target
+        else:
+            assert_refused(code, capsys.readouterr().err, (2, 3))
 
 
 # --- identity -----------------------------------------------------------------------------

@@ -364,6 +364,7 @@ def _prepare(out: Path, identity: SweepIdentity, scenario_path: str, resuming: b
     """Create the folder and write sweep.json, unless resuming the sweep it already records; refuse to mix
     two sweeps (a folder holding chunks without --resume, or chunks without a sweep.json)."""
     if resuming:
+        (out / chunks.CHUNK_DIR).mkdir(exist_ok=True)  # (a chunks folder deleted by hand is made again)
         return
     if chunks.existing_chunk_files(out):
         if (out / RECORD).exists():
