@@ -29,7 +29,7 @@ from ..errors import UsageError
 
 VARY_SYNTAX = "NAME=START:STOP:NUM, e.g. mu=0:0.3:61"
 #: The most points a sweep takes unless its caller raises the bound (`--max-points`): a hundred million
-#: points is about 7 minutes, 10 GB of results.csv and 400 MB of labels held at the end.
+#: points is about 7 minutes, 12 GB of results.csv and 400 MB of labels held at the end.
 MAX_POINTS = 100_000_000
 #: Seeds are what numpy.random.SeedSequence takes and a fresh one draws: non-negative, below 2**128.
 SEED_LIMIT = 2**128

@@ -114,7 +114,7 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     with FolderLock(out) as lock:
         found = read_record(out) if resume and (out / RECORD).exists() else None
         if design != "grid" and seed is None:
-            seed = found.seed if found is not None else int(np.random.SeedSequence().entropy)
+            seed = found.seed if found is not None else int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
         points = Design(design, dict(vary), samples=samples, seed=seed, max_points=max_points)
         identity = make_identity(scenario.sha256, overrides, design, vary, samples, seed, chunk_size)
         if found is not None:
