@@ -1,8 +1,9 @@
 """The `negosim` command line: argument parsing and exit codes only.
 
 Exit codes: 0 ok, 1 internal error, 2 usage error, 3 invalid input (scenario, game file,
-formula), 4 an analysis finding under --strict (a tie, a degenerate game, or an enumeration that
-is not guaranteed complete). Data go to stdout; errors, one line each, to stderr.
+formula, a damaged sweep folder), 4 an analysis finding under --strict (a tie, a degenerate game,
+or an enumeration that is not guaranteed complete), 5 a filesystem error (a full disk, a folder
+that cannot be written). Data go to stdout; errors, one line each, to stderr.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import tempfile
 from . import __version__
 from .errors import NegosimError, UsageError
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_FINDING = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_FINDING, EXIT_FILESYSTEM = 0, 1, 2, 3, 4, 5
 CONCEPT_CHOICES = ("pure", "nash", "spe")
 
 
@@ -32,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="negosim",
         description="Negotiation game-theory simulator: scenario files to verified equilibria.",
         epilog="Scenario format: docs/scenario-format.md. Exit codes: 0 ok, 1 internal error, "
-        "2 usage error, 3 invalid input, 4 a finding under --strict.",
+        "2 usage error, 3 invalid input (or a damaged sweep folder), 4 a finding under --strict, "
+        "5 a filesystem error (disk full, no permission).",
     )
     parser.add_argument("--version", action="version", version=f"negosim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -75,7 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the results")
     p.add_argument("--resume", action="store_true", help="complete an interrupted sweep in DIR")
     p.add_argument("--chunk-size", type=int, default=100_000, metavar="N",
-                   help="points solved per batch (memory is bounded by it; results do not depend on it)")
+                   help="points solved per batch, at most 1,000,000 (memory is bounded by it; results do not "
+                   "depend on it)")
+    p.add_argument("--max-points", type=int, default=None, metavar="N",
+                   help="refuse a design of more than N points (default 100,000,000; a random design counts "
+                   "points times parameters)")
     p.add_argument("--jobs", type=int, metavar="N", help="solve chunks in N local processes")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="solve chunks on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs negosim[distributed])")
@@ -277,8 +283,14 @@ def cmd_sweep(args) -> int:
         raise UsageError("give either --sweep NAME or --vary, not both")
     if not (args.sweep or args.vary) and args.design == "grid":
         raise UsageError("give either --sweep NAME or one or more --vary NAME=START:STOP:NUM")
-    if args.chunk_size < 1:
-        raise UsageError("--chunk-size must be a positive number of points")
+    from .sweep.designs import MAX_POINTS, SEED_LIMIT
+    from .sweep.engine import check_chunk_size
+
+    check_chunk_size(args.chunk_size)
+    if args.seed is not None and not 0 <= args.seed < SEED_LIMIT:
+        raise UsageError(f"--seed {args.seed}: a seed is a whole number from 0 to 2**128 - 1")
+    if args.max_points is not None and args.max_points < 1:
+        raise UsageError(f"--max-points {args.max_points}: give a positive number of points")
     formats = _figure_formats(args.figures)
     scenario = load_scenario(args.file)
     if args.sweep:
@@ -298,7 +310,8 @@ def cmd_sweep(args) -> int:
         summary = run_sweep(scenario, vary, design=args.design, samples=args.samples, seed=args.seed,
                             overrides=overrides, out_dir=args.output, chunk_size=args.chunk_size,
                             resume=args.resume, progress=_progress_bar(args.quiet), command=command,
-                            executor=executor, parquet=args.parquet)
+                            executor=executor, parquet=args.parquet, max_points=args.max_points or MAX_POINTS,
+                            notify=lambda line: print(f"negosim: {line}", file=sys.stderr))
     counts = ", ".join(f"{o} {n:,}" for o, n in summary.outcomes.items())
     seed = f" (seed {summary.seed})" if summary.design != "grid" else ""
     print(f"{summary.points:,} points{seed} in {summary.wall_time:.2f} s: {counts}")
@@ -540,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         hint = "; finished chunks are kept: run the same command with --resume" if argv[:1] == ["sweep"] else ""
         print(f"negosim: error: {where}{exc.strerror or exc}{hint}", file=sys.stderr)
-        return EXIT_INTERNAL
+        return EXIT_FILESYSTEM
 
 
 if __name__ == "__main__":  # pragma: no cover

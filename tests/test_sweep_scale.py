@@ -274,7 +274,7 @@ def test_the_progress_bar_waits_a_second_and_ends_with_a_newline(monkeypatch):
 
 
 def test_a_second_sweep_into_a_folder_being_written_stops_with_one_line(tmp_path, capsys):
-    from negosim.sweep.output import FolderLock
+    from negosim.sweep.lock import FolderLock
 
     with FolderLock(tmp_path / "busy"):  # as a running sweep holds it
         code = main(["sweep", SEED, "--vary", "mu=0:0.3:5", "-o", str(tmp_path / "busy"), "--quiet"])
@@ -284,15 +284,15 @@ def test_a_second_sweep_into_a_folder_being_written_stops_with_one_line(tmp_path
 
 
 def test_a_filesystem_error_is_one_line_with_the_resume_hint(tmp_path, capsys, monkeypatch):
-    from negosim.sweep import output
+    from negosim.sweep import chunks
 
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device", str(tmp_path / "o" / "results.csv"))
 
-    monkeypatch.setattr(output, "join_chunks", full)
+    monkeypatch.setattr(chunks, "join_chunks", full)
     code = main(["sweep", SEED, "--vary", "mu=0:0.3:5", "-o", str(tmp_path / "o"), "--quiet"])
     err = capsys.readouterr().err
-    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert code == 5 and len(err.strip().splitlines()) == 1
     assert "No space left on device" in err and "--resume" in err and "Traceback" not in err
 
 

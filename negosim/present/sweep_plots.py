@@ -31,7 +31,13 @@ def plot_folder(folder, formats=("png",), *, out_dir=None) -> list[Path]:
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such folder")
     if (folder / "sensitivity.json").exists():
-        figures = sensitivity_figures(folder)
+        try:
+            figures = sensitivity_figures(folder)
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            from ..sweep.identity import DamagedFolderError
+
+            raise DamagedFolderError(folder / "sensitivity.json", f"damaged ({type(exc).__name__}: {exc}); run the "
+                                     "analysis again") from None
     elif (folder / "sweep.json").exists():
         figures = sweep_figures(folder)
     else:
@@ -58,22 +64,32 @@ def _read_json(path: Path, hint: str) -> dict:
 
 
 def sweep_figures(folder: Path) -> list[tuple[str, object]]:
-    """The (file stem, Figure) pairs of the sweep saved in `folder` (see the module docstring)."""
-    from ..sweep.output import read_points
+    """The (file stem, Figure) pairs of the sweep saved in `folder` (see the module docstring).
 
-    spec = _read_json(folder / "sweep.json", "this is not a sweep folder")
-    summary = _read_json(folder / "summary.json", "the sweep has not finished: run it again with --resume")
-    if not (folder / "points.npz").exists():
-        raise UsageError(f"{folder}: points.npz is missing; the sweep has not finished: run it again with --resume")
-    labels, values = read_points(folder)
-    vary = spec["vary"]
+    Nothing is drawn from a file that does not match the checksums ``manifest.json`` recorded for it
+    (`negosim.sweep.output.verified_path`): a damaged folder is one DamagedFolderError naming the file.
+    """
+    from ..sweep.identity import DamagedFolderError, read_record
+    from ..sweep.output import finished_files, read_points, verified_path
+
+    identity = read_record(folder)
+    files = finished_files(folder)
+    summary_path = verified_path(folder, "summary.json", files)
+    summary = json.loads(summary_path.read_text())
+    labels, values = read_points(folder, files)
+    if len(labels) != summary.get("points"):
+        raise DamagedFolderError(folder / "points.npz", f"holds {len(labels):,} points where summary.json counts "
+                                 f"{summary.get('points')}")
+    vary = {n: (a, b, k) for n, a, b, k in identity.vary}
     names = list(vary)
-    design = spec.get("design", "grid")
+    design = identity.design
     if design == "grid":
         axes = [np.linspace(a, b, int(n)) for a, b, n in vary.values()]
         if not values:
             mesh = np.meshgrid(*axes, indexing="ij")
             values = {k: m.reshape(-1) for k, m in zip(names, mesh)}
+    if set(values) != set(names) or any(len(v) != len(labels) for v in values.values()):
+        raise DamagedFolderError(folder / "points.npz", "its parameter values do not match sweep.json")
     outcome_names = summary.get("outcome_names", {})
     params = summary.get("parameters", {})
     title = summary.get("scenario", {}).get("title")
@@ -104,8 +120,10 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
     from .figures import outcome_figure
 
     players = summary.get("players", [])
+    from ..sweep.output import verified_path
+
     rows: dict[int, list[tuple[str, list[float]]]] = {}
-    with open(folder / "results.csv", newline="") as fh:
+    with open(verified_path(folder, "results.csv"), newline="") as fh:
         for r in csv.DictReader(fh):
             rows.setdefault(int(r["point"]), []).append(
                 (r["outcome"], [float(r[f"payoff_{p}"]) for p in players]))

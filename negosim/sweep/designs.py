@@ -28,6 +28,11 @@ import numpy as np
 from ..errors import UsageError
 
 VARY_SYNTAX = "NAME=START:STOP:NUM, e.g. mu=0:0.3:61"
+#: The most points a sweep takes unless its caller raises the bound (`--max-points`): a hundred million
+#: points is about 7 minutes, 12 GB of results.csv and 400 MB of labels held at the end.
+MAX_POINTS = 100_000_000
+#: Seeds are what numpy.random.SeedSequence takes and a fresh one draws: non-negative, below 2**128.
+SEED_LIMIT = 2**128
 DESIGNS = ("grid", "lhs", "sobol")
 RANDOM_VARY_SYNTAX = "NAME=START:STOP, e.g. mu=0:0.3"
 
@@ -44,6 +49,7 @@ class Design:
     vary: dict[str, tuple[float, float, int | None]]
     samples: int | None = None
     seed: int | None = None
+    max_points: int = MAX_POINTS
     _drawn: dict[str, np.ndarray] | None = field(default=None, repr=False)
 
     def __post_init__(self):
@@ -57,15 +63,26 @@ class Design:
             missing = [n for n, (_, _, num) in self.vary.items() if num is None]
             if missing:
                 raise UsageError(f"--vary {missing[0]}: a grid needs NUM ({VARY_SYNTAX})")
+            self._check_size(self.total, "the grid has {:,} points")
             return
         if self.samples is None or self.samples < 2:
             raise UsageError(f"--design {self.kind} needs --samples N (at least 2)")
+        # a random design is drawn in one go: bound its values, not only its points
+        self._check_size(self.samples * len(self.vary),
+                         f"--samples {self.samples:,} over {len(self.vary)} parameters draws {{:,}} values")
         if self.kind == "sobol" and self.samples & (self.samples - 1):
             below = 1 << (self.samples.bit_length() - 1)
             raise UsageError(f"--samples {self.samples}: a Sobol design needs a power of 2 to keep its balance "
                              f"(try {below} or {below * 2}), or use --design lhs")
         if self.seed is None:
             raise UsageError(f"--design {self.kind} needs a seed")
+        if not 0 <= self.seed < SEED_LIMIT:
+            raise UsageError(f"--seed {self.seed}: a seed is a whole number from 0 to 2**128 - 1")
+
+    def _check_size(self, size: int, what: str) -> None:
+        if size > self.max_points:
+            raise UsageError(f"{what.format(size)}, more than the bound of {self.max_points:,}; sweep fewer points, "
+                             "or raise the bound with --max-points N if this machine can hold and solve them")
 
     @property
     def total(self) -> int:
@@ -181,4 +198,5 @@ def check_vary(vary: dict[str, tuple[float, float, int | None]], scenario, shown
             raise UsageError(f"{where}: {bad[0]:g} is outside {name}'s declared range [{p.low:g}, {p.high:g}]")
 
 
-__all__ = ["DESIGNS", "Design", "check_vary", "declared_ranges", "grid", "grid_slice", "parse_vary"]
+__all__ = ["DESIGNS", "MAX_POINTS", "SEED_LIMIT", "Design", "check_vary", "declared_ranges", "grid", "grid_slice",
+           "parse_vary"]

@@ -16,7 +16,6 @@ for normal forms the set of pure equilibria.
 
 from __future__ import annotations
 
-import json
 import math
 import platform
 import sys
@@ -35,7 +34,7 @@ from ..solve.mixed import nash_equilibria
 from ..solve.pure import pure_nash
 from ..solve.spe import subgame_perfect
 from ..solve.tolerance import RTOL
-from . import output
+from . import chunks, output
 from .boundaries import (
     NO_EQUILIBRIUM,
     SIDE_STEP,
@@ -47,9 +46,14 @@ from .boundaries import (
     locate_boundaries,
     tied_at_boundary,
 )
-from .designs import Design, check_vary
+from .chunks import ChunkPlace
+from .designs import MAX_POINTS, Design, check_vary
+from .identity import RECORD, SweepIdentity, check_same, make_identity, read_record, record
+from .lock import FolderLock
 
 BOUNDARY_TOL = 1e-9
+#: The largest chunk: a chunk is solved in memory at once, at a few kilobytes per point.
+MAX_CHUNK_SIZE = 1_000_000
 MIXED = "mixed"
 
 
@@ -70,83 +74,113 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
               samples: int | None = None, seed: int | None = None, overrides: dict | None = None,
               out_dir: str | Path, chunk_size: int = 100_000, resume: bool = False,
               progress: Callable[[int, int], None] | None = None, command: str = "",
-              executor: Executor | None = None, parquet: bool = False) -> SweepSummary:
+              executor: Executor | None = None, parquet: bool = False, max_points: int = MAX_POINTS,
+              notify: Callable[[str], None] | None = None) -> SweepSummary:
     """Return the summary of solving `scenario` at every point of a design (others at baseline + `overrides`).
 
     `design` is "grid" (`vary` gives ``{name: (start, stop, num)}``), or "lhs" / "sobol" (`vary` gives
     the ranges, num ignored; `samples` points drawn from `seed`; with no seed a fresh one is drawn and
     recorded, and a resume reuses the recorded one). Chunks of `chunk_size` points are solved in this
     process, or on `executor` (any `concurrent.futures.Executor`: a process pool, a Dask client's
-    executor); the results are the same either way.
+    executor); the results are the same either way. A design of more than `max_points` points (or
+    random values) is refused.
 
     Writes ``out_dir``: chunk files as they finish, then ``results.csv`` (and ``results.parquet`` with
     `parquet`), ``points.npz``, ``summary.json`` and ``manifest.json``. With `resume`, finished chunks
-    of the same sweep are kept and skipped. Raises UsageError for a bad design, a folder holding
-    another sweep's chunks (without `resume`), or a resume of a different sweep. On
-    KeyboardInterrupt (or any error) finished chunks stay on disk.
+    of the same sweep (`negosim.sweep.identity`) are verified (`negosim.sweep.chunks`) and skipped; a
+    chunk that does not verify is solved again, and `notify` (a callable taking one line) is told.
+    Raises UsageError for a bad design, a folder holding another sweep's chunks (without `resume`), or
+    a resume of a different sweep; DamagedFolderError (exit 3) for a ``sweep.json`` that does not verify,
+    or a chunk that changes between its check and its joining. On KeyboardInterrupt (or any error)
+    finished chunks stay on disk.
     """
     started = time.perf_counter()
     if not vary:
         raise UsageError("nothing to vary: give --vary NAME=START:STOP:NUM or a --sweep from the scenario")
-    if chunk_size < 1:
-        raise UsageError(f"chunk size must be at least 1 (got {chunk_size})")
+    check_chunk_size(chunk_size)
     if parquet:
         output.require_parquet()
     check_vary(vary, scenario)
     out = Path(out_dir)
-    if design != "grid" and seed is None:
-        seed = _recorded_seed(out) if resume else None
-        if seed is None:
-            seed = int(np.random.SeedSequence().entropy)
-    if design != "grid":
-        vary = {k: (a, b, None) for k, (a, b, _) in vary.items()}
-    points = Design(design, dict(vary), samples=samples, seed=seed)
-    overrides = {k: float(v) for k, v in (overrides or {}).items()}
-    base = scenario.with_overrides(overrides) if overrides else scenario
-    spec = _spec(scenario, points, overrides, chunk_size)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: exists and is not a folder")
-    with output.FolderLock(out):
-        return _run_locked(scenario, base, vary, points, spec, out, chunk_size, resume, progress, command, executor,
-                           parquet, started)
+    if design != "grid":
+        vary = {k: (a, b, None) for k, (a, b, _) in vary.items()}
+    else:
+        seed = None  # a grid draws nothing
+    Design(design, dict(vary), samples=samples, seed=0 if seed is None else seed, max_points=max_points)
+    overrides = {k: float(v) for k, v in (overrides or {}).items()}
+    base = scenario.with_overrides(overrides) if overrides else scenario
+    with FolderLock(out) as lock:
+        found = read_record(out) if resume and (out / RECORD).exists() else None
+        if design != "grid" and seed is None:
+            seed = found.seed if found is not None else int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+        points = Design(design, dict(vary), samples=samples, seed=seed, max_points=max_points)
+        identity = make_identity(scenario.sha256, overrides, design, vary, samples, seed, chunk_size)
+        if found is not None:
+            check_same(identity, found, out)
+        _prepare(out, identity, str(scenario.path), found is not None)
+        return _run_locked(scenario, base, vary, points, identity, out, lock, progress, command, executor,
+                           parquet, started, notify or (lambda line: None))
 
 
-def _run_locked(scenario, base, vary, points: Design, spec: dict, out: Path, chunk_size: int, resume: bool,
-                progress, command: str, executor, parquet: bool, started: float) -> SweepSummary:
-    """The body of `run_sweep` once it holds the folder's lock."""
-    design, seed = points.kind, points.seed
-    _prepare(out, spec, resume)
+def check_chunk_size(chunk_size: int) -> None:
+    """Raise UsageError unless `chunk_size` is a whole number of points from 1 to MAX_CHUNK_SIZE."""
+    if not 1 <= chunk_size <= MAX_CHUNK_SIZE:
+        raise UsageError(f"--chunk-size {chunk_size}: give a number of points from 1 to {MAX_CHUNK_SIZE:,} (a chunk "
+                         "is solved in memory at once; the results do not depend on it)")
 
+
+def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, out: Path, lock: FolderLock,
+                progress, command: str, executor, parquet: bool, started: float,
+                notify: Callable[[str], None]) -> SweepSummary:
+    """The body of `run_sweep` once it holds the folder's lock and has checked or written sweep.json."""
+    design, seed, chunk_size = points.kind, points.seed, identity.chunk_size
     total = points.total
     n_chunks = max(1, math.ceil(total / chunk_size))
-    todo = [c for c in range(n_chunks) if not (resume and output.chunk_done(out, c))]
-    done = total - sum(_chunk_len(c, chunk_size, total) for c in todo)
+    places = [ChunkPlace(identity.sha256, c, c * chunk_size, min(total, (c + 1) * chunk_size)) for c in range(n_chunks)]
+    for path in chunks.stray_chunk_files(out, n_chunks):
+        notify(f"{path}: not a chunk of this sweep ({n_chunks} chunks); ignored")
+    todo = []
+    for place in places:
+        if not chunks.chunk_started(out, place.index):
+            todo.append(place)
+        elif (problem := chunks.verify_chunk(out, place)) is not None:
+            notify(f"{problem}; solving chunk {place.index} again")
+            chunks.remove_chunk(out, place.index)
+            todo.append(place)
+    done = total - sum(p.stop - p.start for p in todo)
     if progress is not None and done:
         progress(done, total)
 
-    def finished(c: int, result: tuple[str, np.ndarray, np.ndarray]) -> None:
+    def finished(place: ChunkPlace, result: tuple[str, np.ndarray, np.ndarray]) -> None:
         nonlocal done
-        output.write_chunk(out, c, *result)
-        done += _chunk_len(c, chunk_size, total)
+        lock.check()
+        chunks.write_chunk(out, place, *result)
+        done += place.stop - place.start
         if progress is not None:
             progress(done, total)
 
-    def task(c: int):
-        lo, hi = c * chunk_size, min(total, (c + 1) * chunk_size)
-        return base, points.points(lo, hi), lo
+    def task(place: ChunkPlace):
+        return base, points.points(place.start, place.stop), place.start
 
     if executor is None:
-        for c in todo:
-            finished(c, solve_chunk(*task(c)))
+        for place in todo:
+            finished(place, solve_chunk(*task(place)))
     else:
         _run_on(executor, todo, task, finished)
 
+    lock.check()
     header = _header(scenario, vary)
-    output.join_chunks(out, n_chunks, header)
+    files = {}
+    results_sha = chunks.join_chunks(out, places, header)
+    files["results.csv"] = {"bytes": (out / "results.csv").stat().st_size, "sha256": results_sha}
     if parquet:
         output.write_parquet(out, list(vary), list(scenario.player_ids))
-    names, codes = output.merge_labels([output.read_labels(out, c) for c in range(n_chunks)])
+        files["results.parquet"] = output.file_digest(out / "results.parquet")
+    names, codes = output.merge_labels([chunks.read_labels(out, p) for p in places])
     output.write_points(out, {k: points.points(0, total)[k] for k in vary} if design != "grid" else {}, names, codes)
+    files["points.npz"] = output.file_digest(out / "points.npz")
     counts = np.bincount(codes, minlength=len(names))
     outcomes = {str(n): int(k) for n, k in zip(names, counts) if k}
     boundaries: list[Boundary] = []
@@ -162,13 +196,11 @@ def _run_locked(scenario, base, vary, points: Design, spec: dict, out: Path, chu
         summary["note"] = "boundaries are located for one-parameter sweeps only"
     summary.update(_describe(base, vary, names))
     output.write_json(out / "summary.json", summary)
+    files["summary.json"] = output.file_digest(out / "summary.json")
     wall = time.perf_counter() - started
-    output.write_json(out / "manifest.json", _manifest(scenario, spec, command, wall, n_chunks, executor))
+    lock.check()
+    output.write_json(out / "manifest.json", _manifest(scenario, identity, command, wall, n_chunks, executor, files))
     return SweepSummary(out, total, outcomes, boundaries, wall, design, seed)
-
-
-def _chunk_len(c: int, chunk_size: int, total: int) -> int:
-    return min(total, (c + 1) * chunk_size) - c * chunk_size
 
 
 #: Chunks in flight on an executor at once: enough to keep a cluster busy, few enough that the
@@ -176,7 +208,7 @@ def _chunk_len(c: int, chunk_size: int, total: int) -> int:
 MAX_IN_FLIGHT = 32
 
 
-def _run_on(executor: Executor, todo: list[int], task, finished) -> None:
+def _run_on(executor: Executor, todo: list[ChunkPlace], task, finished) -> None:
     """Solve the chunks `todo` on `executor`, at most MAX_IN_FLIGHT at a time, writing each as it
     finishes; on an error or interrupt cancel the rest (what finished is on disk)."""
     pending: dict = {}
@@ -184,21 +216,14 @@ def _run_on(executor: Executor, todo: list[int], task, finished) -> None:
     try:
         while queue or pending:
             while queue and len(pending) < MAX_IN_FLIGHT:
-                c = queue.pop(0)
-                pending[executor.submit(solve_chunk, *task(c))] = c
+                place = queue.pop(0)
+                pending[executor.submit(solve_chunk, *task(place))] = place
             ready, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            for fut in sorted(ready, key=pending.get):
+            for fut in sorted(ready, key=lambda f: pending[f].index):
                 finished(pending.pop(fut), fut.result())
     finally:
         for fut in pending:
             fut.cancel()
-
-
-def _recorded_seed(out: Path) -> int | None:
-    try:
-        return json.loads((out / "sweep.json").read_text()).get("seed")
-    except (OSError, ValueError):
-        return None
 
 
 def solve_chunk(scenario, params: dict[str, np.ndarray], start: int) -> tuple[str, np.ndarray, np.ndarray]:
@@ -307,11 +332,6 @@ def _header(scenario, vary) -> str:
     return ",".join(["point", *vary, "concept", "outcome", *(f"payoff_{p}" for p in players), "tied"])
 
 
-def _spec(scenario, design: Design, overrides, chunk_size) -> dict:
-    return {"scenario": str(scenario.path), "scenario_sha256": scenario.sha256, **design.to_dict(),
-            "overrides": dict(overrides), "chunk_size": int(chunk_size)}
-
-
 def _describe(scenario, vary, labels) -> dict:
     """What a figure needs to draw the sweep without the scenario: players, the varied parameters'
     ranges and meanings, and a readable name for every outcome label."""
@@ -332,29 +352,26 @@ def _canonical(game, label: str) -> tuple:
     them, a normal form's profiles in profile order; combined labels after their first part, and
     labels the game does not name ("mixed only") last. Figures colour outcomes in this order."""
     if isinstance(game, NormalFormGame):
-        names = ["(" + ", ".join(game.actions[i][a] for i, a in enumerate(prof)) + ")" for prof in np.ndindex(*game.shape)]
+        names = ["(" + ", ".join(game.actions[i][a] for i, a in enumerate(prof)) + ")"
+                 for prof in np.ndindex(*game.shape)]
     else:
         names = [o.id for o in game.outcomes]
     rank = {n: i for i, n in enumerate(names)}
     return tuple(rank.get(part, len(names)) for part in label.split(" + ")) + (label,)
 
 
-def _prepare(out: Path, spec: dict, resume: bool) -> None:
-    """Create the folder and write sweep.json, or check it on resume; refuse to mix two sweeps."""
-    spec_path = out / "sweep.json"
-    if resume and spec_path.exists():
-        old = json.loads(spec_path.read_text())
-        keys = ("scenario_sha256", "design", "vary", "samples", "seed", "overrides", "chunk_size")
-        if any(old.get(k) != spec.get(k) for k in keys):
-            raise UsageError(f"{out}: the folder holds a different sweep (scenario, design, --vary, --samples, "
-                             "--seed, --set or chunk size differ); use a new folder or repeat that sweep's command")
+def _prepare(out: Path, identity: SweepIdentity, scenario_path: str, resuming: bool) -> None:
+    """Create the folder and write sweep.json, unless resuming the sweep it already records; refuse to mix
+    two sweeps (a folder holding chunks without --resume, or chunks without a sweep.json)."""
+    if resuming:
+        (out / chunks.CHUNK_DIR).mkdir(exist_ok=True)  # (a chunks folder deleted by hand is made again)
         return
-    if output.existing_chunks(out):
-        if resume:
-            raise UsageError(f"{out}: holds chunk files but no sweep.json; use a new folder")
-        raise UsageError(f"{out}: already holds a sweep; add --resume to finish it, or choose a new folder")
-    (out / output.CHUNK_DIR).mkdir(parents=True, exist_ok=True)
-    output.write_json(spec_path, spec)
+    if chunks.existing_chunk_files(out):
+        if (out / RECORD).exists():
+            raise UsageError(f"{out}: already holds a sweep; add --resume to finish it, or choose a new folder")
+        raise UsageError(f"{out}: holds chunk files but no sweep.json; use a new folder")
+    (out / chunks.CHUNK_DIR).mkdir(parents=True, exist_ok=True)
+    output.write_json(out / RECORD, record(identity, scenario_path))
 
 
 def _version(package: str) -> str | None:
@@ -364,11 +381,13 @@ def _version(package: str) -> str | None:
         return None
 
 
-def _manifest(scenario, spec: dict, command: str, wall: float, n_chunks: int, executor) -> dict:
+def _manifest(scenario, identity: SweepIdentity, command: str, wall: float, n_chunks: int, executor,
+              files: dict[str, dict]) -> dict:
     from .. import __version__
 
     libs = {name: _version(name) for name in ("scipy", "nashpy", "matplotlib", "ruamel.yaml", "pyarrow",
                                               "distributed")}
+    spec = record(identity, str(scenario.path))
     return {"negosim": __version__, "numpy": np.__version__, **{k: v for k, v in libs.items() if v},
             "python": platform.python_version(), "platform": sys.platform, "command": command,
             "scenario": {"path": str(scenario.path), "sha256": scenario.sha256},
@@ -376,7 +395,7 @@ def _manifest(scenario, spec: dict, command: str, wall: float, n_chunks: int, ex
             "overrides": spec["overrides"], "chunk_size": spec["chunk_size"],
             "executor": "in-process" if executor is None else type(executor).__name__,
             "tolerances": {"rtol": RTOL, "boundary_tol": BOUNDARY_TOL}, "wall_time_seconds": round(wall, 3),
-            "chunks": n_chunks}
+            "chunks": n_chunks, "sweep": identity.sha256, "files": files}
 
 
 __all__ = ["PointOutputs", "SweepSummary", "evaluate_points", "grid_boundaries", "run_sweep", "solve_chunk"]

@@ -1,15 +1,19 @@
-"""Sweep output on disk: CSV text from column arrays, atomic writes, chunk files and their joining.
+"""Sweep output on disk: CSV text from column arrays, atomic writes, the final files and their checks.
 
-A sweep folder holds ``sweep.json`` (the spec, written first, checked on ``--resume``),
-``chunks/chunk-NNNNN.csv`` with ``chunks/chunk-NNNNN.npz`` (each chunk's per-point outcome labels,
-written before its CSV, so a chunk is finished when both exist), and at the end ``results.csv``
-(plus ``results.parquet`` when asked), ``points.npz`` (every point's outcome label, and for a random
-design its parameter values: what `negosim plot` draws from), ``summary.json`` and ``manifest.json``. Every file is written to a temporary name and moved into
-place, so an interrupted sweep never leaves a half-written file under a final name.
+A sweep folder holds ``sweep.json`` (the sweep's identity and its hash, written first, checked on
+``--resume``: `negosim.sweep.identity`), ``chunks/`` (each chunk's rows, labels and a sidecar that
+vouches for them: `negosim.sweep.chunks`), and at the end ``results.csv`` (plus ``results.parquet``
+when asked), ``points.npz`` (every point's outcome label, and for a random design its parameter
+values: what `negosim plot` draws from), ``summary.json`` and, last, ``manifest.json``, which records
+the size and SHA-256 of each of those files; `verified_path` checks a file against it before it is
+read. Every file is written to a temporary name and moved into place, so an interrupted sweep never
+leaves a half-written file under a final name.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 from pathlib import Path
@@ -54,86 +58,29 @@ def csv_lines(columns: list[np.ndarray]) -> str:
     return "\n".join(map(",".join, zip(*lists))) + "\n"
 
 
-class FolderLock:
-    """An exclusive lock on a sweep folder (``DIR/.lock``, held with flock while a sweep writes), so a
-    second sweep into the same folder stops with a clear message instead of racing the first."""
-
-    def __init__(self, out_dir: Path):
-        self.path = Path(out_dir) / ".lock"
-        self.handle = None
-
-    def __enter__(self) -> FolderLock:
-        from ..errors import UsageError
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.path, "a+")
-        try:
-            import fcntl
-        except ImportError:  # no flock on this platform: nothing to hold
-            return self
-        try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self.handle.close()
-            raise UsageError(f"{self.path.parent}: another negosim sweep is writing to this folder; wait for it "
-                             "to finish (then --resume if it was interrupted) or use another folder") from None
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.handle.close()  # closing releases the lock
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and os.replace."""
+def write_atomic(path: Path, data: str | bytes) -> str:
+    """Write `data` to `path` through a temporary file in the same folder and os.replace; return its SHA-256."""
     path = Path(path)
+    raw = data.encode() if isinstance(data, str) else data
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data.encode() if isinstance(data, str) else data)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(raw)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return hashlib.sha256(raw).hexdigest()
 
 
-def write_json(path: Path, obj) -> None:
-    """Write `obj` as indented JSON, atomically."""
-    write_atomic(path, json.dumps(obj, indent=2) + "\n")
-
-
-def chunk_paths(out_dir: Path, index: int) -> tuple[Path, Path]:
-    """Return the (CSV, labels) paths of chunk `index`."""
-    base = Path(out_dir) / CHUNK_DIR / f"chunk-{index:05d}"
-    return base.with_suffix(".csv"), base.with_suffix(".npz")
-
-
-def existing_chunks(out_dir: Path) -> list[Path]:
-    """Return the chunk CSV files already in `out_dir` (sorted)."""
-    return sorted((Path(out_dir) / CHUNK_DIR).glob("chunk-*.csv"))
+def write_json(path: Path, obj) -> str:
+    """Write `obj` as indented JSON, atomically; return the SHA-256 of the file."""
+    return write_atomic(path, json.dumps(obj, indent=2) + "\n")
 
 
 def label_codes(labels) -> tuple[np.ndarray, np.ndarray]:
     """(sorted distinct labels (str array), each label's index into them (int32)) of an array of labels."""
     names, codes = np.unique(np.asarray(labels, dtype=object).astype(str), return_inverse=True)
     return names, np.asarray(codes, dtype=np.int32).reshape(-1)
-
-
-def write_chunk(out_dir: Path, index: int, rows: str, names: np.ndarray, codes: np.ndarray) -> None:
-    """Write chunk `index`: its per-point labels (``names[codes]``) first, then its CSV rows (the CSV
-    marks it finished)."""
-    csv_path, npz_path = chunk_paths(out_dir, index)
-    tmp = npz_path.with_name(f".{npz_path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        np.savez(fh, names=np.asarray(names, dtype=str), codes=np.asarray(codes, dtype=np.int32).reshape(-1))
-    os.replace(tmp, npz_path)
-    write_atomic(csv_path, rows)
-
-
-def chunk_done(out_dir: Path, index: int) -> bool:
-    """Return whether chunk `index` is finished (both its files exist)."""
-    return all(p.exists() for p in chunk_paths(out_dir, index))
-
-
-def read_labels(out_dir: Path, index: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return chunk `index`'s per-point outcome labels as (names, codes): label i is names[codes[i]]."""
-    with np.load(chunk_paths(out_dir, index)[1], allow_pickle=False) as data:
-        return data["names"], data["codes"]
 
 
 def merge_labels(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
@@ -143,38 +90,6 @@ def merge_labels(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray
     names = np.unique(np.concatenate([n for n, _ in parts]).astype(str))
     codes = [np.searchsorted(names, n.astype(str)).astype(np.int32)[c] for n, c in parts]
     return names, np.concatenate(codes)
-
-
-def _append(src, dst) -> None:
-    """Append file `src` to `dst` (both open, binary), in the kernel where it can (copy_file_range)."""
-    size = os.fstat(src.fileno()).st_size
-    copy = getattr(os, "copy_file_range", None)
-    done = 0
-    if copy is not None:
-        try:
-            while done < size and (step := copy(src.fileno(), dst.fileno(), size - done)):
-                done += step
-        except OSError:  # a filesystem or kernel without it: copy through memory from where it stopped
-            pass
-    src.seek(done)
-    dst.seek(0, os.SEEK_END)
-    while block := src.read(1 << 22):
-        dst.write(block)
-    dst.flush()
-
-
-def join_chunks(out_dir: Path, n_chunks: int, header: str) -> Path:
-    """Write ``results.csv``: `header` then every chunk's rows in order, atomically; return its path."""
-    path = Path(out_dir) / "results.csv"
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as out:
-        out.write((header + "\n").encode())
-        out.flush()
-        for i in range(n_chunks):
-            with open(chunk_paths(out_dir, i)[0], "rb") as fh:
-                _append(fh, out)
-    os.replace(tmp, path)
-    return path
 
 
 def require_parquet() -> None:
@@ -207,26 +122,86 @@ def write_parquet(out_dir: Path, parameters: list[str], players: list[str]) -> P
     return path
 
 
-def write_points(out_dir: Path, values: dict[str, np.ndarray], names: np.ndarray, codes: np.ndarray) -> Path:
+def write_points(out_dir: Path, values: dict[str, np.ndarray], names: np.ndarray, codes: np.ndarray) -> str:
     """Write ``points.npz``: every point's outcome label (``names[codes]``) and, for a random design,
-    each varied parameter's value at every point (``value_<name>``)."""
-    path = Path(out_dir) / "points.npz"
-    tmp = path.with_name(f".{path.name}.tmp")
+    each varied parameter's value at every point (``value_<name>``); return the file's SHA-256."""
     arrays = {"names": np.asarray(names, dtype=str), "codes": np.asarray(codes, dtype=np.int32).reshape(-1),
               **{f"value_{k}": np.asarray(v, dtype=float) for k, v in values.items()}}
-    with open(tmp, "wb") as fh:
-        np.savez(fh, **arrays)
-    os.replace(tmp, path)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types the keywords as allow_pickle
+    return write_atomic(Path(out_dir) / "points.npz", buffer.getvalue())
+
+
+def file_digest(path: Path) -> dict:
+    """The size and SHA-256 of the file at `path` (read in blocks), as recorded in manifest.json."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 22):
+            h.update(block)
+            size += len(block)
+    return {"bytes": size, "sha256": h.hexdigest()}
+
+
+def finished_files(out_dir: Path) -> dict[str, dict]:
+    """Return the size and SHA-256 of each final file of a finished sweep, from its ``manifest.json``,
+    after checking that the manifest belongs to the sweep in ``sweep.json``.
+
+    Raises DamagedFolderError if the sweep has not finished (no manifest) or the manifest is damaged.
+    """
+    from .identity import DamagedFolderError, read_record
+
+    folder = Path(out_dir)
+    identity = read_record(folder)
+    path = folder / "manifest.json"
+    try:
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+        files = manifest["files"]
+        sweep = manifest["sweep"]
+        if not isinstance(files, dict) or not all(isinstance(d, dict) and isinstance(d.get("sha256"), str)
+                                                  and isinstance(d.get("bytes"), int) for d in files.values()):
+            raise TypeError
+    except FileNotFoundError:
+        raise DamagedFolderError(path, "missing: the sweep has not finished; run it again with --resume") from None
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise DamagedFolderError(path, "damaged (not a sweep manifest); run the sweep again with --resume to "
+                                 "rebuild it") from None
+    if sweep != identity.sha256:
+        raise DamagedFolderError(path, "belongs to another sweep than sweep.json; run the sweep again with --resume")
+    return files
+
+
+def verified_path(out_dir: Path, name: str, files: dict[str, dict] | None = None) -> Path:
+    """Return ``out_dir/name`` after checking its size and SHA-256 against the sweep's manifest.
+
+    Raises DamagedFolderError (one line naming the file) if it is missing, not listed, or changed.
+    """
+    from .identity import DamagedFolderError
+
+    files = finished_files(out_dir) if files is None else files
+    path = Path(out_dir) / name
+    if name not in files:
+        raise DamagedFolderError(path, "not recorded in manifest.json; run the sweep again with --resume")
+    try:
+        found = file_digest(path)
+    except FileNotFoundError:
+        raise DamagedFolderError(path, "missing; run the sweep again with --resume to rebuild it") from None
+    if found != files[name]:
+        raise DamagedFolderError(path, "changed since the sweep wrote it (checksum differs); run the sweep again "
+                                 "with --resume to rebuild it")
     return path
 
 
-def read_points(out_dir: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Return (labels (N,) object, {name: values (N,)} for a random design) from ``points.npz``."""
-    with np.load(Path(out_dir) / "points.npz", allow_pickle=False) as data:
+def read_points(out_dir: Path, files: dict[str, dict] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Return (labels (N,) object, {name: values (N,)} for a random design) from ``points.npz``, verified
+    against the sweep's manifest first (DamagedFolderError if it does not match)."""
+    raw = verified_path(out_dir, "points.npz", files).read_bytes()
+    with np.load(io.BytesIO(raw), allow_pickle=False) as data:
         labels = data["names"].astype(object)[data["codes"]]
         values = {k[len("value_"):]: data[k] for k in data.files if k.startswith("value_")}
     return labels, values
 
 
-__all__ = ["FolderLock", "label_codes", "merge_labels", "read_points", "require_parquet", "write_parquet", "write_points", "chunk_done", "chunk_paths", "csv_lines", "csv_text", "existing_chunks", "float_text", "int_text", "object_strings",
-           "join_chunks", "read_labels", "write_atomic", "write_chunk", "write_json"]
+__all__ = ["csv_lines", "csv_text", "file_digest", "finished_files", "float_text", "int_text", "label_codes",
+           "merge_labels", "object_strings", "read_points", "require_parquet", "verified_path", "write_atomic",
+           "write_json", "write_parquet", "write_points"]

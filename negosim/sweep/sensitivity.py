@@ -193,6 +193,7 @@ def sobol(scenario, *, samples: int = 1024, seed: int = 0, parameters: Sequence[
         raise UsageError(f"Sobol' samples must be a power of 2 (got {samples}); try {hint}")
     _check_bootstrap(confidence, resamples)
     base, names, bounds, notes = _setup(scenario, parameters, overrides, ranges)
+    _check_run(seed, int(samples) * (len(names) + 2), f"--samples {int(samples):,} over {len(names)} parameters")
     problem = _problem(names, bounds)
     sample_seq, boot_seq = np.random.SeedSequence(seed).spawn(2)
     with warnings.catch_warnings(record=True) as caught:
@@ -233,8 +234,12 @@ def morris(scenario, *, trajectories: int = 100, levels: int = 4, seed: int = 0,
         raise UsageError(f"Morris needs at least 2 trajectories (got {trajectories})")
     if isinstance(levels, bool) or int(levels) != levels or levels < 2 or levels % 2:
         raise UsageError(f"Morris levels must be an even number, at least 2 (got {levels}); 4 is usual")
+    if levels > MAX_LEVELS:
+        raise UsageError(f"Morris levels must be at most {MAX_LEVELS:,} (got {levels:,}); 4 is usual")
     _check_bootstrap(confidence, resamples)
     base, names, bounds, notes = _setup(scenario, parameters, overrides, ranges)
+    _check_run(seed, int(trajectories) * (len(names) + 1),
+               f"--trajectories {int(trajectories):,} over {len(names)} parameters")
     problem = _problem(names, bounds)
     sample_seq, boot_seq = np.random.SeedSequence(seed).spawn(2)
     with warnings.catch_warnings(record=True) as caught:
@@ -323,11 +328,28 @@ def format_indices(result: IndicesResult) -> str:
 
 
 # --- helpers ------------------------------------------------------------------------------
+#: The most points a Sobol' or Morris run evaluates: SALib holds them all in memory at once.
+MAX_EVALUATIONS = 10_000_000
+#: The finest Morris grid (SALib builds arrays over the levels).
+MAX_LEVELS = 1_000
+#: The most bootstrap resamples (each one re-analyses every output).
+MAX_RESAMPLES = 100_000
+
+
+def _check_run(seed: int, evaluations: int, what: str) -> None:
+    """Raise UsageError for a seed numpy cannot take or a run of more than MAX_EVALUATIONS points."""
+    if isinstance(seed, bool) or int(seed) != seed or not 0 <= seed < 2**128:
+        raise UsageError(f"--seed {seed}: a seed is a whole number from 0 to 2**128 - 1")
+    if evaluations > MAX_EVALUATIONS:
+        raise UsageError(f"{what} evaluate {evaluations:,} points, more than the bound of {MAX_EVALUATIONS:,} "
+                         "(SALib holds them in memory at once); use fewer")
+
+
 def _check_bootstrap(confidence: float, resamples: int) -> None:
     if not 0 < confidence < 1:
         raise UsageError(f"confidence must be between 0 and 1 (got {confidence})")
-    if resamples < 2:
-        raise UsageError(f"resamples must be at least 2 (got {resamples})")
+    if not 2 <= resamples <= MAX_RESAMPLES:
+        raise UsageError(f"resamples must be from 2 to {MAX_RESAMPLES:,} (got {resamples})")
 
 
 def _salib(module: str, method: str):

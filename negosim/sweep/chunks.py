@@ -1,0 +1,203 @@
+"""A sweep's chunk files, each carrying what identifies it, verified before it is trusted or joined.
+
+Chunk ``c`` of a sweep is three files in ``DIR/chunks/``: ``chunk-NNNNN.npz`` (each point's outcome
+label), ``chunk-NNNNN.csv`` (its rows of ``results.csv``) and, written last, ``chunk-NNNNN.json``: the
+sweep's identity hash, the index, the range of points ``[start, stop)``, the row count, and the size
+and SHA-256 of the other two. Each file is written to a temporary name and moved into place, so a
+chunk whose sidecar is present and matches is finished and intact. Anything else (a truncated or
+edited file, a chunk of another sweep or copied from another index, a sidecar that does not parse) is
+reported by `verify_chunk` and never joined: a resume solves such a chunk again, a join refuses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .identity import DamagedFolderError
+from .output import write_atomic
+
+CHUNK_DIR = "chunks"
+_NAME = re.compile(r"chunk-(\d{5,})\.(csv|npz|json)")
+_BLOCK = 1 << 22
+
+
+@dataclass(frozen=True)
+class ChunkPlace:
+    """Where chunk `index` of a sweep sits: its points ``[start, stop)`` and the sweep's identity hash."""
+
+    sweep: str
+    index: int
+    start: int
+    stop: int
+
+
+def chunk_paths(out_dir: Path, index: int) -> tuple[Path, Path, Path]:
+    """Return the (CSV, labels, sidecar) paths of chunk `index`."""
+    base = Path(out_dir) / CHUNK_DIR / f"chunk-{index:05d}"
+    return base.with_suffix(".csv"), base.with_suffix(".npz"), base.with_suffix(".json")
+
+
+def existing_chunk_files(out_dir: Path) -> list[Path]:
+    """Return every chunk file (CSV, labels or sidecar) in `out_dir` (sorted)."""
+    folder = Path(out_dir) / CHUNK_DIR
+    return sorted(p for p in folder.glob("chunk-*") if _NAME.fullmatch(p.name)) if folder.is_dir() else []
+
+
+def stray_chunk_files(out_dir: Path, n_chunks: int) -> list[Path]:
+    """Return the chunk files in `out_dir` numbered beyond the sweep's `n_chunks` (never read, never joined)."""
+    return [p for p in existing_chunk_files(out_dir) if _index(p) >= n_chunks]
+
+
+def _index(path: Path) -> int:
+    match = _NAME.fullmatch(path.name)
+    return int(match.group(1)) if match else -1
+
+
+def _digest(data: bytes) -> dict:
+    return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def write_chunk(out_dir: Path, place: ChunkPlace, rows: str, names: np.ndarray, codes: np.ndarray) -> None:
+    """Write chunk `place.index`: its labels, its CSV rows, then the sidecar that vouches for both."""
+    csv_path, npz_path, side_path = chunk_paths(out_dir, place.index)
+    codes = np.asarray(codes, dtype=np.int32).reshape(-1)
+    if len(codes) != place.stop - place.start:
+        raise ValueError(f"chunk {place.index}: {len(codes)} labels for {place.stop - place.start} points")
+    buffer = io.BytesIO()
+    np.savez(buffer, names=np.asarray(names, dtype=str), codes=codes)
+    npz = buffer.getvalue()
+    csv = rows.encode()
+    side_path.unlink(missing_ok=True)  # a chunk being rewritten is unfinished until its new sidecar lands
+    write_atomic(npz_path, npz)
+    write_atomic(csv_path, csv)
+    sidecar = {"sweep": place.sweep, "index": place.index, "start": place.start, "stop": place.stop,
+               "points": place.stop - place.start, "rows": csv.count(b"\n"), "csv": _digest(csv), "npz": _digest(npz)}
+    write_atomic(side_path, json.dumps(sidecar, indent=1) + "\n")
+
+
+def _sidecar(out_dir: Path, place: ChunkPlace) -> dict:
+    """The sidecar of chunk `place.index`, checked against `place`; raises DamagedFolderError."""
+    path = chunk_paths(out_dir, place.index)[2]
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+        wanted = {"sweep": place.sweep, "index": place.index, "start": place.start, "stop": place.stop,
+                  "points": place.stop - place.start}
+        for key, value in wanted.items():
+            if data[key] != value:
+                what = "another sweep" if key == "sweep" else f"{key} {data[key]}, not {value}"
+                raise DamagedFolderError(path, f"does not belong here ({what})")
+        for part in ("csv", "npz"):
+            if not (isinstance(data[part]["bytes"], int) and isinstance(data[part]["sha256"], str)):
+                raise TypeError
+        if not isinstance(data["rows"], int):
+            raise TypeError
+    except FileNotFoundError:
+        raise DamagedFolderError(path, "missing (the chunk is unfinished)") from None
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+        raise DamagedFolderError(path, "damaged (not a chunk record)") from None
+    return data
+
+
+def _read_checked(path: Path, digest: dict) -> bytes:
+    """The bytes of `path` if they have the size and SHA-256 in `digest`; raises DamagedFolderError."""
+    try:
+        size = path.stat().st_size
+        if size != digest["bytes"]:
+            raise DamagedFolderError(path, f"damaged ({size:,} bytes, written as {digest['bytes']:,})")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DamagedFolderError(path, "missing") from None
+    if hashlib.sha256(data).hexdigest() != digest["sha256"]:
+        raise DamagedFolderError(path, "damaged (its checksum differs from the one recorded when it was written)")
+    return data
+
+
+def verify_chunk(out_dir: Path, place: ChunkPlace) -> DamagedFolderError | None:
+    """Return None if chunk `place.index` is finished and intact, else the error saying what is wrong."""
+    try:
+        data = _sidecar(out_dir, place)
+        csv_path, npz_path, _ = chunk_paths(out_dir, place.index)
+        _read_checked(npz_path, data["npz"])
+        rows = _read_checked(csv_path, data["csv"])
+        if rows.count(b"\n") != data["rows"]:
+            raise DamagedFolderError(csv_path, "damaged (row count differs)")
+    except DamagedFolderError as exc:
+        return exc
+    return None
+
+
+def chunk_started(out_dir: Path, index: int) -> bool:
+    """Return whether any file of chunk `index` exists (a chunk with none was simply never reached)."""
+    return any(p.exists() for p in chunk_paths(out_dir, index))
+
+
+def remove_chunk(out_dir: Path, index: int) -> None:
+    """Delete chunk `index`'s files (the sidecar first, so a half-removed chunk is unfinished)."""
+    csv_path, npz_path, side_path = chunk_paths(out_dir, index)
+    for p in (side_path, csv_path, npz_path):
+        p.unlink(missing_ok=True)
+
+
+def read_labels(out_dir: Path, place: ChunkPlace) -> tuple[np.ndarray, np.ndarray]:
+    """Return chunk `place.index`'s verified outcome labels as (names, codes): label i is names[codes[i]]."""
+    data = _sidecar(out_dir, place)
+    path = chunk_paths(out_dir, place.index)[1]
+    raw = _read_checked(path, data["npz"])
+    with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
+        names, codes = npz["names"], npz["codes"]
+    if len(codes) != place.stop - place.start or (len(codes) and not 0 <= codes.min() <= codes.max() < len(names)):
+        raise DamagedFolderError(path, "damaged (labels do not match the chunk's points)")
+    return names, codes
+
+
+def join_chunks(out_dir: Path, places: list[ChunkPlace], header: str) -> str:
+    """Write ``results.csv``: `header` then every chunk's verified rows in order, atomically; return the
+    SHA-256 of what was written. Each chunk's bytes are checked as they are copied, so what is joined is
+    exactly what was verified; a chunk that does not match raises DamagedFolderError and nothing is written."""
+    path = Path(out_dir) / "results.csv"
+    tmp = path.with_name(f".{path.name}.tmp")
+    total = hashlib.sha256()
+    try:
+        with open(tmp, "wb") as out:
+            head = (header + "\n").encode()
+            out.write(head)
+            total.update(head)
+            for place in places:
+                data = _sidecar(out_dir, place)
+                _copy_checked(chunk_paths(out_dir, place.index)[0], data, out, total)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return total.hexdigest()
+
+
+def _copy_checked(src: Path, record: dict, out, total) -> None:
+    """Append `src` to the open file `out` block by block, hashing as it goes; raise DamagedFolderError
+    if its size, rows or SHA-256 differ from `record`."""
+    own = hashlib.sha256()
+    size = rows = 0
+    try:
+        with open(src, "rb") as fh:
+            while block := fh.read(_BLOCK):
+                own.update(block)
+                total.update(block)
+                out.write(block)
+                size += len(block)
+                rows += block.count(b"\n")
+    except FileNotFoundError:
+        raise DamagedFolderError(src, "missing; run the same command with --resume to solve it again") from None
+    if size != record["csv"]["bytes"] or own.hexdigest() != record["csv"]["sha256"] or rows != record["rows"]:
+        raise DamagedFolderError(src, "changed since it was written (checksum differs); run the same command with "
+                                 "--resume to solve it again")
+
+
+__all__ = ["CHUNK_DIR", "ChunkPlace", "chunk_paths", "chunk_started", "existing_chunk_files", "join_chunks",
+           "read_labels", "remove_chunk", "stray_chunk_files", "verify_chunk", "write_chunk"]
