@@ -187,7 +187,8 @@ def sweep_map(scenario, folder: Path, x: tuple[str, float, float, int], y: tuple
 def save_map(path: Path, formats: Sequence[str], scenario, x: str, x_axis: np.ndarray, y: str, y_axis: np.ndarray,
              labels: np.ndarray, **kwargs) -> None:
     """Draw the regime map of the flat `labels` over the x and y axes with the scenario's outcome names and
-    parameter descriptions and units (`kwargs` to `regime_map_figure`: overlays, title, order), and save it as `path`.<fmt>."""
+    parameter descriptions and units (`kwargs` to `regime_map_figure`: overlays, title, order), and save it
+    as `path`.<fmt>."""
     from negosim.present.figures.regime_map import regime_map_figure
     from negosim.present.figures.save import save_figure
 
