@@ -420,23 +420,63 @@ def oat_data(ceasefire):
                 baseline_outcome=out.labels[0])
 
 
-def test_tornado_sorts_each_panel_by_swing(oat_data):
-    fig = tornado_figure(**oat_data)
+def test_tornado_panels_share_one_row_order_by_relative_swing(oat_data):
     d = oat_data
-    for m, ax in enumerate(fig.axes):
-        shown = [t.get_text().split()[0] for t in ax.get_yticklabels()]
-        spread = {}
-        for j, p in enumerate(d["parameters"]):
+    fig = tornado_figure(**d, max_rows=None)
+    orders = [[t.get_text().split()[0] for t in ax.get_yticklabels()] for ax in fig.axes]
+    assert orders[0] == orders[1] == orders[2]
+    spread = np.zeros((3, len(d["parameters"])))
+    for m in range(3):
+        for j in range(len(d["parameters"])):
             vals = [d["metric_low"][m, j], d["baseline"][m], d["metric_high"][m, j]]
-            spread[p] = np.nanmax(vals) - np.nanmin(vals)
-        swings = [spread[p] for p in shown]
-        assert swings == sorted(swings, reverse=True)
-        assert swings[0] == max(spread.values())
+            spread[m, j] = np.nanmax(vals) - np.nanmin(vals)
+    relative = (spread / spread.max(axis=1, keepdims=True)).max(axis=0)
+    weight = [relative[d["parameters"].index(p)] for p in orders[0]]
+    assert weight == sorted(weight, reverse=True) and weight[0] == 1.0
+
+
+def test_tornado_draws_the_eight_that_matter_and_names_the_rest(oat_data):
+    d = oat_data
+    full = [t.get_text().split()[0] for t in tornado_figure(**d, max_rows=None).axes[0].get_yticklabels()]
+    fig = tornado_figure(**d)
+    shown = [t.get_text().split()[0] for t in fig.axes[0].get_yticklabels()]
+    assert len(full) > 8 and shown == full[:8]
+    (note,) = [t for t in texts(fig) if t.startswith("Smaller effects")]
+    for p in full[8:]:
+        assert f"{p}\u00a0" in note
+    assert "changes\u00a0the\u00a0outcome" in note  # s, k, aS, beta change it but swing payoffs least
+    assert len(tornado_figure(**d, max_rows=3).axes[0].get_yticklabels()) == 3
+    with pytest.raises(ValueError, match="max_rows"):
+        tornado_figure(**d, max_rows=0)
+
+
+def test_tornado_value_labels_clear_the_marks_and_each_other(oat_data):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = tornado_figure(**oat_data)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for m in range(3):
+        labels = [(a.get_gid(), a.get_window_extent(renderer)) for a in by_gid(fig, f"value-{m}-")]
+        marks = [(a.get_gid(), a.get_window_extent(renderer)) for a in by_gid(fig, f"outcome-change-{m}-")]
+        assert labels and marks
+        for gid, box in labels:
+            for other, mark in marks:
+                assert not box.overlaps(mark), f"{gid} overlaps {other}"
+        for k, (gid, box) in enumerate(labels):
+            for other, box2 in labels[k + 1:]:
+                assert not box.overlaps(box2), f"{gid} overlaps {other}"
+
+
+def test_tornado_prints_values_as_the_text_output_does(oat_data):
+    drawn = texts(tornado_figure(**oat_data))
+    assert "baseline 0.3275" in drawn and "baseline 0.328" not in drawn
 
 
 def test_tornado_marks_exactly_the_ends_that_change_the_outcome(oat_data):
     d = oat_data
-    fig = tornado_figure(**d)
+    fig = tornado_figure(**d, max_rows=None)
     marked = {(g.split("-")[3], g.split("-")[4], g.split("-", 5)[5])
               for g in (a.get_gid() for a in by_gid(fig, "outcome-change-0-"))}
     expected = {(p, end, o) for end, outs in (("low", d["outcome_low"]), ("high", d["outcome_high"]))
@@ -453,7 +493,7 @@ def test_tornado_marks_exactly_the_ends_that_change_the_outcome(oat_data):
 
 def test_tornado_bars_run_from_baseline_to_each_end(oat_data):
     d = oat_data
-    fig = tornado_figure(**d)
+    fig = tornado_figure(**d, max_rows=None)
     for m in range(3):
         for j, p in enumerate(d["parameters"]):
             for end, values in (("low", d["metric_low"]), ("high", d["metric_high"])):
@@ -473,7 +513,7 @@ def test_tornado_lists_parameters_without_effect_in_a_footnote(oat_data):
     ticks = {t.get_text().split()[0] for ax in fig.axes for t in ax.get_yticklabels()}
     still = {"theta", "g", "aF", "h"}  # at baseline Ukraine accepts and so does Russia: these never bite
     assert not ticks & still
-    (note,) = [t for t in texts(fig) if t.startswith("No effect")]
+    (note,) = [t[t.index("No effect"):] for t in texts(fig) if "No effect" in t]
     for p in still:
         assert f"{p}\u00a0\u00a00\u00a0→\u00a00.5" in note
 
