@@ -450,6 +450,19 @@ def test_tornado_draws_the_eight_that_matter_and_names_the_rest(oat_data):
         tornado_figure(**d, max_rows=0)
 
 
+def _mark_box(line, fig):
+    """The pixel box of a one-point Line2D's marker as drawn (its path's extent, not ms/2 each way, which
+    cuts the corners off a diamond)."""
+    from matplotlib.markers import MarkerStyle
+    from matplotlib.transforms import Bbox
+
+    marker = MarkerStyle(line.get_marker())
+    ext = marker.get_path().transformed(marker.get_transform()).get_extents()
+    scale = line.get_markersize() * fig.dpi / 72
+    cx, cy = line.axes.transData.transform((line.get_xdata()[0], line.get_ydata()[0]))
+    return Bbox([[cx + ext.x0 * scale, cy + ext.y0 * scale], [cx + ext.x1 * scale, cy + ext.y1 * scale]])
+
+
 def test_tornado_value_labels_clear_the_marks_and_each_other(oat_data):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -459,13 +472,18 @@ def test_tornado_value_labels_clear_the_marks_and_each_other(oat_data):
     renderer = canvas.get_renderer()
     for m in range(3):
         labels = [(a.get_gid(), a.get_window_extent(renderer)) for a in by_gid(fig, f"value-{m}-")]
-        marks = [(a.get_gid(), a.get_window_extent(renderer)) for a in by_gid(fig, f"outcome-change-{m}-")]
+        marks = [(a.get_gid(), _mark_box(a, fig)) for a in by_gid(fig, f"outcome-change-{m}-")]
         assert labels and marks
         for gid, box in labels:
             for other, mark in marks:
                 assert not box.overlaps(mark), f"{gid} overlaps {other}"
+        ticks = [(t.get_text(), t.get_window_extent(renderer)) for t in fig.axes[m].get_yticklabels()]
+        everything = labels + marks + ticks
         for k, (gid, box) in enumerate(labels):
-            for other, box2 in labels[k + 1:]:
+            for other, box2 in everything:
+                assert other == gid or not box.overlaps(box2), f"{gid} overlaps {other}"
+        for gid, box in marks:
+            for other, box2 in ticks:
                 assert not box.overlaps(box2), f"{gid} overlaps {other}"
 
 
