@@ -255,10 +255,11 @@ def _visible(latex: str) -> str:
 
 
 def _leaf_lines(tree: GameTree, i: int, payoffs: np.ndarray) -> list[str]:
-    node = tree.nodes[i]
-    label = wrap_words(outcome_name(tree.outcomes[node.outcome]), LEAF_CHARS)
+    k = tree.nodes[i].outcome
+    assert k is not None, "a leaf names its outcome"
+    label = wrap_words(outcome_name(tree.outcomes[k]), LEAF_CHARS)
     name = [rf"\textit{{{latex_escape(part)}}}" for part in label.split("\n")]
-    values = [fmt_payoff(v) for v in payoffs[node.outcome]]
+    values = [fmt_payoff(v) for v in payoffs[k]]
     if tree.n_players <= 2:
         return [rf"\strut {t}" for t in [*name, "$(" + r",\ ".join(values) + ")$"]]
     return [rf"\strut {t}" for t in [*name, *(f"${v}$" for v in values)]]

@@ -323,7 +323,7 @@ def text_width(text: str, size: float) -> float:
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
-    prop = FontProperties(family=style.RC["font.family"], size=size)
+    prop = FontProperties(family=str(style.RC["font.family"]), size=size)
     return TextToPath().get_text_width_height_descent(text, prop, ismath=False)[0]
 
 

@@ -76,10 +76,10 @@ def tree_figure(tree: GameTree, spe=None, *, point: int = 0, title: str | None =
 
 
 def _leaf_lines(tree: GameTree, i: int, payoffs: np.ndarray) -> tuple[str, list[str]]:
-    node = tree.nodes[i]
-    outcome = tree.outcomes[node.outcome]
-    name = style.wrap_words(style.outcome_name(outcome), LEAF_CHARS)
-    return name, [style.fmt_payoff(v) for v in payoffs[node.outcome]]
+    k = tree.nodes[i].outcome
+    assert k is not None, "a leaf names its outcome"
+    name = style.wrap_words(style.outcome_name(tree.outcomes[k]), LEAF_CHARS)
+    return name, [style.fmt_payoff(v) for v in payoffs[k]]
 
 
 def _sizes(tree: GameTree, layout: TreeLayout, payoffs) -> tuple[float, float, float]:
@@ -209,6 +209,7 @@ def _draw_nodes(ax, tree, layout, y, payoffs, decision_names) -> None:
                             color=style.player_color(p), zorder=5)
             continue
         parent = layout.parent[i]
+        dy: float
         if parent < 0 or abs(layout.x[parent] - xi) < 1e-9:
             dx, ha = (0, "center") if parent < 0 else (-10, "right")
             dy = 11 if parent < 0 else 4
