@@ -187,14 +187,16 @@ def sweep_map(scenario, folder: Path, x: tuple[str, float, float, int], y: tuple
 def save_map(path: Path, formats: Sequence[str], scenario, x: str, x_axis: np.ndarray, y: str, y_axis: np.ndarray,
              labels: np.ndarray, **kwargs) -> None:
     """Draw the regime map of the flat `labels` over the x and y axes with the scenario's outcome names and
-    parameter units (`kwargs` to `regime_map_figure`: overlays, title, order), and save it as `path`.<fmt>."""
+    parameter descriptions and units (`kwargs` to `regime_map_figure`: overlays, title, order), and save it
+    as `path`.<fmt>."""
     from negosim.present.figures.regime_map import regime_map_figure
     from negosim.present.figures.save import save_figure
 
     params = scenario.parameters
     fig = regime_map_figure(x, x_axis, y, y_axis, labels.reshape(len(x_axis), len(y_axis)),
                             names={o.id: o.label for o in scenario.game.outcomes},
-                            x_unit=params[x].unit, y_unit=params[y].unit, **kwargs)
+                            x_unit=params[x].unit, y_unit=params[y].unit, x_description=params[x].description,
+                            y_description=params[y].description, **kwargs)
     for fmt in formats:
         save_figure(fig, path.with_name(f"{path.name}.{fmt}"))
 

@@ -45,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
             help="override a parameter's value (repeatable); checked against its declared range",
         )
 
-    p = sub.add_parser("validate", help="check scenario or Gambit files; report every problem as file:line: path: message")
+    p = sub.add_parser("validate",
+                       help="check scenario or Gambit files; report every problem as file:line: path: message")
     p.add_argument("files", nargs="+", metavar="FILE")
 
     p = sub.add_parser("solve", help="solve a scenario (.yaml) or Gambit game (.nfg/.efg) for verified equilibria")
@@ -136,13 +137,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="seed for chance moves and random or mixed choices")
     add_set(p)
 
-    p = sub.add_parser("convert", help="write a game as a Gambit file (.nfg, .efg), LaTeX (.tex) or a figure (.png, .svg, .pdf)")
+    p = sub.add_parser("convert",
+                       help="write a game as a Gambit file (.nfg, .efg), LaTeX (.tex) or a figure (.png, .svg, .pdf)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file; its suffix picks the format: .nfg, .efg, .tex, .png, .svg or .pdf")
     p.add_argument("--figure", choices=("tree", "matrix", "best-response"), default=None,
-                   help="for a figure: what to draw (default: the tree of an extensive game, the matrix of a normal one)")
+                   help="for a figure: what to draw (default: the tree of an extensive game, the matrix of a "
+                        "normal one)")
     p.add_argument("--standalone", action="store_true", help="for .tex: a complete document instead of a fragment")
+    p.add_argument("--no-answers", action="store_true",
+                   help="for a figure or .tex: the question version, without equilibria, best responses or boxes")
     add_set(p)
 
     sub.add_parser("schema", help="print the JSON Schema of scenario files (version 1)")
@@ -425,7 +430,7 @@ def cmd_play(args) -> int:
     return play(source, args.player, opponents=args.opponents, seed=args.seed)
 
 
-def _figure(source, kind: str | None):
+def _figure(source, kind: str | None, answers: bool):
     from .game import GameTree
     from .solve import solve
 
@@ -436,20 +441,23 @@ def _figure(source, kind: str | None):
             raise UsageError("--figure tree needs an extensive-form game; this one is a normal form (try matrix)")
         from .present.figures import tree_figure
 
-        (spe,) = solve(game, ["spe"], ties=source.ties)
+        spe = solve(game, ["spe"], ties=source.ties)[0] if answers else None
         return tree_figure(game, spe, title=source.title)
     if isinstance(game, GameTree):
         from .game.reduce import reduced_normal_form
 
         game = reduced_normal_form(game)
-    (nash,) = solve(game, ["nash"], ties=source.ties)
     if kind == "matrix":
         from .present.figures import matrix_figure
+        from .present.figures.matrix import check_readable
 
-        return matrix_figure(game, nash, title=source.title)
+        check_readable(game)  # before solving: a game too large to draw may be slow to solve
+        nash = solve(game, ["nash"], ties=source.ties)[0] if answers else None
+        return matrix_figure(game, nash, title=source.title, answers=answers)
     from .present.figures import best_response_figure
 
-    return best_response_figure(game, nash, title=source.title)
+    nash = solve(game, ["nash"], ties=source.ties)[0] if answers else None
+    return best_response_figure(game, nash, title=source.title, answers=answers)
 
 
 def cmd_convert(args) -> int:
@@ -462,13 +470,15 @@ def cmd_convert(args) -> int:
         raise UsageError(f"cannot tell the format of {out!r}: convert writes .nfg, .efg, .tex, .png, .svg or .pdf")
     if args.figure and suffix not in FIGURE_SUFFIXES:
         raise UsageError("--figure applies to .png, .svg and .pdf outputs")
+    if args.no_answers and suffix not in (".tex", *FIGURE_SUFFIXES):
+        raise UsageError("--no-answers applies to figures (.png, .svg, .pdf) and .tex outputs")
     source = open_source(args.file, _overrides(args.set))
     game = source.game
     title = source.title
     if suffix in FIGURE_SUFFIXES:
         from .present.figures import save_figure
 
-        save_figure(_figure(source, args.figure), out)
+        save_figure(_figure(source, args.figure, not args.no_answers), out)
         print(f"wrote {out}", file=sys.stderr)
         return EXIT_OK
     if suffix == ".tex":
@@ -476,7 +486,7 @@ def cmd_convert(args) -> int:
         from .solve import solve
 
         concept = "spe" if isinstance(game, GameTree) else "nash"
-        (solution,) = solve(game, [concept], ties=source.ties)
+        solution = None if args.no_answers else solve(game, [concept], ties=source.ties)[0]
         _write_atomically(out, to_latex(game, solution=solution, title=title, standalone=args.standalone))
         print(f"wrote {out}", file=sys.stderr)
         return EXIT_OK
@@ -511,7 +521,8 @@ def cmd_schema(args) -> int:
 
 
 COMMANDS = {
-    "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot, "sensitivity": cmd_sensitivity, "explain": cmd_explain,
+    "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot, "sensitivity": cmd_sensitivity,
+    "explain": cmd_explain,
     "report": cmd_report,
     "play": cmd_play, "convert": cmd_convert, "schema": cmd_schema,
 }

@@ -65,7 +65,7 @@ def test_play_as_an_unknown_player_is_a_usage_error(capsys):
         (SEED, "tree.png", [], b"\x89PNG"),
         (PD, "matrix.svg", [], b"<?xml"),
         (PD, "br.pdf", ["--figure", "best-response"], b"%PDF"),
-        (SEED, "nf.png", ["--figure", "matrix"], b"\x89PNG"),
+        (str(ROOT / "scenarios" / "entry_deterrence.yaml"), "nf.png", ["--figure", "matrix"], b"\x89PNG"),
     ],
 )
 def test_convert_draws_figures(src, name, extra, magic, tmp_path, capsys):

@@ -24,6 +24,8 @@ from negosim.present.figures import (
     tree_layout,
 )
 from negosim.present.figures.best_response import correspondence
+from negosim.present.figures.style import outcome_name
+from negosim.present.text import fmt_number
 from negosim.scenario import load_scenario
 from negosim.solve.spe import subgame_perfect
 
@@ -131,10 +133,10 @@ def test_tree_figure_draws_every_edge_and_every_leaf_outcome(rel):
     fig = tree_figure(tree, spe_of(src))
     edges = lines_by_gid(fig, "edge-")
     assert len(edges) == sum(len(n.children) for n in tree.nodes)
-    drawn = " ".join(texts(fig)).replace("\n", "")
+    drawn = " ".join(texts(fig)).replace("\n", " ")
     for leaf in tree.nodes:
         if leaf.kind == "terminal":
-            assert tree.outcomes[leaf.outcome].id in drawn
+            assert outcome_name(tree.outcomes[leaf.outcome]) in drawn
     for player in tree.players:
         assert player in texts(fig)
 
@@ -175,6 +177,59 @@ def test_tree_figure_without_an_equilibrium_draws_all_edges_alike():
     assert all(e.get_gid().endswith("-plain") for e in lines_by_gid(fig, "edge-"))
 
 
+def test_tree_figure_labels_leaves_in_words_and_prints_payoffs_as_the_text_output_does():
+    src = source("scenarios/ceasefire_2025.yaml")
+    tree, spe = src.game, spe_of(src)
+    drawn = texts(fig := tree_figure(tree, spe))
+    joined = " ".join(drawn).replace("\n", " ")
+    for outcome in tree.outcomes:
+        assert outcome.label and outcome.label in joined  # the scenario's label, wrapped between words
+        assert outcome.id not in joined and not any(t.endswith("_") for t in " ".join(drawn).split())
+    payoffs = tree.leaf_payoffs().reshape(len(tree.outcomes), tree.n_players)
+    for row in payoffs:
+        for v in row:
+            assert fmt_number(v) in drawn  # "0.3275", as `negosim solve` and `explain` print it
+    assert "0.3275" in drawn and "0.328" not in drawn
+    assert fig is not None
+
+
+def test_tree_figure_names_each_decision_as_the_explanation_does():
+    from matplotlib.text import Text
+
+    src = source("scenarios/ceasefire_2025.yaml")
+    tree = src.game
+    names = {t.get_gid(): t.get_text() for t in tree_figure(tree, spe_of(src)).findobj(Text)
+             if (t.get_gid() or "").startswith("decision-")}
+    decisions = [n.id for n in tree.nodes if n.kind == "decision"]
+    assert names == {f"decision-{d}": d for d in decisions}
+    assert "us_sanction_final" in decisions  # named in `explain`'s backward-induction steps
+    assert not [t for t in tree_figure(tree, decision_names=False).findobj(Text)
+                if (t.get_gid() or "").startswith("decision-")]
+
+
+def test_tree_figure_names_an_unlabelled_outcome_by_its_id_in_words():
+    tree = GameTree(("A", "B"), (Node("a", "decision", ("l", "r"), (1, 2), player=0), Node("x", "terminal", outcome=0),
+                                 Node("y", "terminal", outcome=1)), 0,
+                    (Outcome("price_war"), Outcome("shared_market", "Market shared")), np.zeros((2, 2)))
+    drawn = " ".join(texts(tree_figure(tree))).replace("\n", " ")
+    assert "price war" in drawn and "Market shared" in drawn and "price_war" not in drawn
+
+
+@pytest.mark.parametrize("rel", TREES, ids=[Path(f).stem for f in TREES])
+def test_tree_figure_question_version_gives_no_equilibrium_away(rel):
+    src = source(rel)
+    answer, question = tree_figure(src.game, spe_of(src)), tree_figure(src.game)
+    assert any(e.get_gid().endswith("-path") for e in lines_by_gid(answer, "edge-"))
+    edges = lines_by_gid(question, "edge-")
+    assert edges and all(e.get_gid().endswith("-plain") for e in edges)
+    assert len({e.get_linewidth() for e in edges}) == 1 and len({e.get_color() for e in edges}) == 1
+    drawn = " ".join(texts(question)).lower()
+    assert "equilibri" not in drawn and "tie" not in drawn.replace("tied", "")
+    # no probability of a mixed choice beside a decision's action (chance probabilities stay)
+    decisions = {a for n in src.game.nodes if n.kind == "decision" for a in n.actions}
+    assert all(t.split(" (")[0] not in decisions for t in texts(question) if " (" in t)
+
+
 def test_tree_figure_rejects_a_normal_form_solution():
     src = source("scenarios/entry_deterrence.yaml")
     nash = solve_source(src, ["nash"])[0]
@@ -187,7 +242,8 @@ def test_tree_figure_reads_the_requested_batch_point():
     tree = sc.build({"mu": np.array([0.05, 0.25])})
     spe = subgame_perfect(tree, ties=sc.ties)
     low = {e.get_gid() for e in lines_by_gid(tree_figure(tree, spe, point=0), "edge-") if e.get_gid().endswith("-path")}
-    high = {e.get_gid() for e in lines_by_gid(tree_figure(tree, spe, point=1), "edge-") if e.get_gid().endswith("-path")}
+    high = {e.get_gid() for e in lines_by_gid(tree_figure(tree, spe, point=1), "edge-")
+            if e.get_gid().endswith("-path")}
     assert low == {"edge-ua-accept-path", "edge-ru-accept-path"}
     assert high == {"edge-ua-accept-path", "edge-ru-reject-path", "edge-us_sanction-impose-path"}
 
@@ -226,6 +282,76 @@ def test_matrix_figure_lists_mixed_equilibria_in_the_caption():
     assert "Mixed equilibrium: Ann 2/3 opera + 1/3 football; Bob 1/3 opera + 2/3 football" in caption
 
 
+def test_matrix_figure_question_version_has_no_boxes_marks_or_equilibria():
+    from matplotlib.lines import Line2D
+    from matplotlib.text import Text
+
+    for name in ("prisoners_dilemma", "battle_of_the_sexes", "three_player", "chicken"):
+        fig = matrix_figure(source(f"scenarios/{name}.yaml").game, answers=False)
+        assert boxes(fig) == []
+        assert not [ln for ln in fig.findobj(Line2D) if (ln.get_gid() or "").startswith("best-response")]
+        payoffs = [t for t in fig.findobj(Text) if t.get_text().lstrip("-").replace(".", "").isdigit()]
+        assert payoffs and all(t.get_fontweight() == "normal" for t in payoffs)
+        drawn = " ".join(texts(fig)).lower()
+        assert "equilibri" not in drawn and "best response" not in drawn and "boxed" not in drawn
+
+
+def test_matrix_figure_prints_payoffs_as_the_text_output_does():
+    game = NormalFormGame.from_bimatrix([[0.3275, 1 / 3], [2, -0.5]], [[1, 0], [0, 1]])
+    drawn = texts(matrix_figure(game, answers=False))
+    assert {"0.3275", fmt_number(1 / 3), "-0.5"} <= set(drawn)
+
+
+def test_matrix_figure_refuses_a_matrix_too_large_to_read_and_suggests_the_tree():
+    from negosim.game.reduce import reduced_normal_form
+    from negosim.present.figures.matrix import MAX_HEIGHT_IN, MAX_WIDTH_IN, matrix_size
+
+    normal = reduced_normal_form(source("scenarios/ceasefire_2025.yaml").game)
+    width, height = matrix_size(normal)
+    assert width > MAX_WIDTH_IN
+    with pytest.raises(UsageError, match=r"too large to read; draw the game tree instead \(--figure tree\)"):
+        matrix_figure(normal, answers=False)
+    for name in ("prisoners_dilemma", "three_player", "chicken"):  # every shipped normal form fits
+        w, h = matrix_size(source(f"scenarios/{name}.yaml").game)
+        assert w <= MAX_WIDTH_IN and h <= MAX_HEIGHT_IN
+
+
+def test_convert_refuses_the_ceasefire_matrix_in_one_line_with_exit_2(tmp_path, capsys):
+    from negosim.cli import main
+
+    out = tmp_path / "m.png"
+    assert main(["convert", str(ROOT / "scenarios/ceasefire_2025.yaml"), "-o", str(out), "--figure", "matrix"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--figure tree" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args, kind", [
+    (["scenarios/ceasefire_2025.yaml"], "tree"),
+    (["scenarios/chicken.yaml"], "matrix"),
+    (["scenarios/chicken.yaml", "--figure", "best-response"], "best-response"),
+])
+def test_convert_no_answers_draws_the_question_version(args, kind, tmp_path, monkeypatch):
+    from negosim import cli
+
+    drawn = {}
+    real = cli._figure
+
+    def spy(source, figure, answers):
+        drawn["fig"] = fig = real(source, figure, answers)
+        return fig
+
+    monkeypatch.setattr(cli, "_figure", spy)
+    out = tmp_path / "q.png"
+    assert cli.main(["convert", str(ROOT / args[0]), *args[1:], "-o", str(out), "--no-answers"]) == 0
+    assert out.read_bytes().startswith(b"\x89PNG")
+    fig = drawn["fig"]
+    gids = [a.get_gid() or "" for a in fig.findobj()]
+    assert not [g for g in gids if g.endswith(("-path", "-chosen")) or g.startswith(
+        ("pure-equilibrium", "best-response", "equilibrium"))]
+    assert "equilibrium" not in " ".join(texts(fig)).lower()
+
+
 def test_matrix_figure_rejects_four_players():
     game = NormalFormGame(("A", "B", "C", "D"), (("x", "y"),) * 4, np.zeros((4, 2, 2, 2, 2)))
     with pytest.raises(GameError, match="2- or 3-player"):
@@ -247,6 +373,60 @@ def test_best_response_figure_marks_the_three_equilibria_of_battle_of_the_sexes(
     points = sorted((float(ln.get_xdata()[0]), float(ln.get_ydata()[0])) for ln in marks)
     assert np.allclose(points, [(0, 0), (2 / 3, 1 / 3), (1, 1)])
     assert {"(0, 0)", "(2/3, 1/3)", "(1, 1)"} <= set(texts(fig))
+
+
+def test_best_response_figure_question_version_is_the_empty_square():
+    from matplotlib.lines import Line2D
+
+    fig = best_response_figure(source("scenarios/chicken.yaml").game, answers=False)
+    gids = [ln.get_gid() or "" for ln in fig.findobj(Line2D)]
+    assert not [g for g in gids if g.startswith(("best-response", "equilibrium"))]
+    ticks = [t.get_text() for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    assert not [t for t in ticks if "/" in t or "." in t]  # no indifference threshold
+    assert len(fig.axes) == 1  # and no secondary axis carrying one
+    drawn = " ".join(texts(fig))
+    assert "(p, q)" not in drawn and "9/10" not in drawn
+
+
+def _tick_label_boxes(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    out = []
+    for ax in [*fig.axes, *fig.axes[0].child_axes]:  # the square and its secondary (threshold) axes
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_major_ticks():
+                for label in (tick.label1, tick.label2):
+                    if label.get_visible() and label.get_text():
+                        out.append((label.get_text(), label.get_window_extent(renderer)))
+    return out
+
+
+@pytest.mark.parametrize("C", [1.2, 1.5, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0])
+def test_best_response_tick_labels_never_overlap(C):
+    src = open_source(str(ROOT / "scenarios/chicken.yaml"), {"C": C})
+    fig = best_response_figure(src.game)
+    labels = _tick_label_boxes(fig)
+    texts_ = [t for t, _ in labels]
+    if C == 100.0:  # the threshold p = q = 0.99 is labelled, away from the "1 (swerve)" labels
+        assert "p = 0.99" in texts_ and "q = 0.99" in texts_
+    for k, (a, box_a) in enumerate(labels):
+        for b, box_b in labels[k + 1:]:
+            assert not box_a.overlaps(box_b), f"{a!r} overlaps {b!r} at C={C}"
+
+
+@pytest.mark.parametrize("t", [0.01, 0.05, 0.1, 0.14, 0.16, 0.3, 0.5, 0.7, 0.86, 0.9, 0.97, 0.995])
+def test_best_response_threshold_labels_clear_the_end_labels_anywhere_in_the_square(t):
+    # The row player is indifferent at q = t and the column player at p = t: a mixed equilibrium at
+    # (t, t), with both thresholds near an end of the axes for t near 0 or 1.
+    game = NormalFormGame.from_bimatrix([[1 - t, -t], [0, 0]], [[0, t - 1], [0, t]])
+    labels = _tick_label_boxes(best_response_figure(game))
+    assert len(labels) == 6  # 0 and 1 on both axes, and both thresholds
+    for k, (a, box_a) in enumerate(labels):
+        for b, box_b in labels[k + 1:]:
+            assert not box_a.overlaps(box_b), f"{a!r} overlaps {b!r} at t={t}"
 
 
 def test_best_response_figure_draws_each_players_correspondence_as_a_step():

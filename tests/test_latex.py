@@ -27,7 +27,8 @@ def source(name):
 
 def nodes_of(tex):
     """TikZ node name -> (x, y) of every `\\node` in a picture."""
-    return {m[0]: (float(m[1]), float(m[2])) for m in re.findall(r"\\node\[[^\n]*?\] \((n\d+)\) at \(([-\d.]+), ([-\d.]+)\)", tex)}
+    pattern = r"\\node\[[^\n]*?\] \((n\d+)\) at \(([-\d.]+), ([-\d.]+)\)"
+    return {m[0]: (float(m[1]), float(m[2])) for m in re.findall(pattern, tex)}
 
 
 def edges_of(tex, style=None):
@@ -213,3 +214,23 @@ def test_standalone_output_compiles_with_pdflatex(name, package, tmp_path):
     result = _compiles(tex, tmp_path)
     assert result.returncode == 0, result.stdout[-2000:]
     assert (tmp_path / "game.pdf").stat().st_size > 0
+
+
+def test_convert_no_answers_writes_latex_without_underlines_or_bold_play(tmp_path):
+    from negosim.cli import main
+
+    for name, mark in (("chicken", r"\underline"), ("entry_deterrence", "very thick")):
+        answers, question = tmp_path / f"{name}.tex", tmp_path / f"{name}-q.tex"
+        assert main(["convert", str(ROOT / "scenarios" / f"{name}.yaml"), "-o", str(answers)]) == 0
+        assert main(["convert", str(ROOT / "scenarios" / f"{name}.yaml"), "-o", str(question), "--no-answers"]) == 0
+        assert mark in answers.read_text() and mark not in question.read_text()
+        assert "[thick]" not in question.read_text() and "equilibrium" not in question.read_text()
+
+
+def test_tree_leaves_show_outcome_labels_in_words_and_payoffs_as_the_text_output():
+    src = source("ceasefire_2025")
+    tex = to_latex(src.game)
+    leaves = " ".join(re.findall(r"\\node\[outcome\].*", tex))
+    words = re.sub(r"\\strut|\\textit|\\\\|[{}]", " ", leaves)
+    assert "30-day truce, aid keeps flowing" in " ".join(words.split())
+    assert "truce\\_aid" not in tex and "$0.3275$" in tex and "0.328$" not in tex

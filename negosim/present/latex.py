@@ -25,7 +25,8 @@ import numpy as np
 from ..errors import GameError
 from ..game.normal import NormalFormGame
 from ..game.tree import CHANCE, DECISION, TERMINAL, GameTree
-from .text import fmt_prob
+from .figures.style import outcome_name, wrap_words
+from .text import fmt_number, fmt_prob
 from .treeplay import chance_probs, equilibrium_play, tree_layout
 
 _ESCAPES = {
@@ -38,6 +39,7 @@ _SPECIAL = re.compile("|".join(re.escape(c) for c in _ESCAPES))
 LEVEL_CM = 1.7  # vertical distance between depth levels of a tree
 CHAR_CM = 0.16  # rough width of one \footnotesize character, for spacing the leaves
 MIN_COLUMN_CM = 1.8
+LEAF_CHARS = 16  # characters per line of an outcome's name at a leaf
 LINE_BREAK = r" \\ "
 
 
@@ -50,8 +52,13 @@ def _comment(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def fmt_payoff(x: float, digits: int = 4) -> str:
-    """A payoff for a printed matrix or tree: 3, -0.5, 0.3275 (`digits` significant digits, no '-0')."""
+def fmt_payoff(x: float) -> str:
+    """A payoff for a printed matrix or tree, as the text output prints it: 3, -0.5, 0.3275."""
+    return fmt_number(float(x))
+
+
+def _fmt_coordinate(x: float, digits: int = 3) -> str:
+    """A TikZ coordinate: 1.5, -2, 0.333 (`digits` significant digits, no '-0')."""
     x = float(x)
     r = round(x)
     if abs(x - r) < 1e-9 * max(1.0, abs(x)):
@@ -127,7 +134,8 @@ def _matrices(game: NormalFormGame, marks: np.ndarray | None) -> str:
     blocks = []
     for rest in itertools.product(*(range(len(a)) for a in game.actions[2:])):
         if rest:
-            who = ", ".join(rf"{latex_escape(game.players[2 + k])} plays \emph{{{latex_escape(game.actions[2 + k][a])}}}"
+            who = ", ".join(rf"{latex_escape(game.players[2 + k])} plays "
+                            rf"\emph{{{latex_escape(game.actions[2 + k][a])}}}"
                             for k, a in enumerate(rest))
             blocks.append(rf"\par\medskip\noindent {who}:\par\smallskip")
         cells = [[cell((i, j, *rest)) for j in range(len(game.actions[1]))] for i in range(len(game.actions[0]))]
@@ -168,18 +176,6 @@ def _spe(tree: GameTree, solution):
                     f"({', '.join(s.concept for s in sols)})")
 
 
-def _wrap_id(name: str, width: int = 11) -> list[str]:
-    """An identifier in lines of about `width` characters, broken after '_' (never inside a word)."""
-    lines, line = [], ""
-    for part in re.findall(r"[^_]+_*|_+", name):
-        if line and len(line) + len(part.rstrip("_")) > width:
-            lines.append(line)
-            line = part
-        else:
-            line += part
-    return [*lines, line]
-
-
 def _behaviour(tree: GameTree, spe, point: int):
     """(action probabilities per decision/chance node, reach probability per node or None) at `point`."""
     played = equilibrium_play(tree, spe, point)
@@ -188,7 +184,7 @@ def _behaviour(tree: GameTree, spe, point: int):
 
 def tree_tikz(tree: GameTree, spe=None, *, point: int = 0, heading: str | None = None) -> str:
     """A `tikzpicture` of `tree` at `point`: players at decision nodes, actions (and chance probabilities)
-    on edges, outcome ids and payoffs at the leaves, dashed lines joining the nodes of an information
+    on edges, outcome labels and payoffs at the leaves, dashed lines joining the nodes of an information
     set, and the equilibrium `spe` (a subgame-perfect `Solution`) in bold. `heading` (LaTeX) is set in
     bold above the picture."""
     layout = tree_layout(tree)
@@ -212,7 +208,7 @@ def tree_tikz(tree: GameTree, spe=None, *, point: int = 0, heading: str | None =
     ]
     for i in tree.preorder():
         node = tree.nodes[i]
-        at = f"({fmt_payoff(x[i], 3)}, {fmt_payoff(y[i], 3)})"
+        at = f"({_fmt_coordinate(x[i])}, {_fmt_coordinate(y[i])})"
         if node.label:
             lines.append(f"% {node.id}: {_comment(node.label)}")
         if node.kind == TERMINAL:
@@ -259,9 +255,11 @@ def _visible(latex: str) -> str:
 
 
 def _leaf_lines(tree: GameTree, i: int, payoffs: np.ndarray) -> list[str]:
-    node = tree.nodes[i]
-    name = [rf"\textit{{{latex_escape(part)}}}" for part in _wrap_id(tree.outcomes[node.outcome].id)]
-    values = [fmt_payoff(v) for v in payoffs[node.outcome]]
+    k = tree.nodes[i].outcome
+    assert k is not None, "a leaf names its outcome"
+    label = wrap_words(outcome_name(tree.outcomes[k]), LEAF_CHARS)
+    name = [rf"\textit{{{latex_escape(part)}}}" for part in label.split("\n")]
+    values = [fmt_payoff(v) for v in payoffs[k]]
     if tree.n_players <= 2:
         return [rf"\strut {t}" for t in [*name, "$(" + r",\ ".join(values) + ")$"]]
     return [rf"\strut {t}" for t in [*name, *(f"${v}$" for v in values)]]

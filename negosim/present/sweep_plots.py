@@ -102,7 +102,9 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
         x, y = names
         fig = regime_map_figure(x, axes[0], y, axes[1], labels.reshape(len(axes[0]), len(axes[1])),
                                 names=outcome_names, title=title, x_unit=params.get(x, {}).get("unit"),
-                                y_unit=params.get(y, {}).get("unit"), order=summary.get("outcome_order", ()))
+                                y_unit=params.get(y, {}).get("unit"), order=summary.get("outcome_order", ()),
+                                x_description=params.get(x, {}).get("description", ""),
+                                y_description=params.get(y, {}).get("description", ""))
         return [(f"regime-map-{x}-{y}", fig)]
     from .figures.shares import outcome_share_figure
 

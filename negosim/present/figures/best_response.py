@@ -12,15 +12,21 @@ from ..text import fmt_prob
 from . import style
 
 EQ_GID = "equilibrium"
+#: An indifference threshold closer than this to 0 or 1 is labelled on the far side of the square
+#: (top or right), where it cannot collide with the end labels "0 (action)" and "1 (action)".
+NEAR_END = 0.15
 
 
-def best_response_figure(game: NormalFormGame, solution=None, *, point: int = 0, title: str | None = None):
+def best_response_figure(game: NormalFormGame, solution=None, *, point: int = 0, title: str | None = None,
+                         answers: bool = True):
     """A `Figure` of the best-response correspondences of a 2x2 game at batch point `point`.
 
     The x axis is p, the probability that the row player takes its first action; the y axis is q, the
     probability that the column player takes its first action. The row player's best response to each
     q is drawn solid, the column player's to each p dashed, each in its player's colour; the Nash
     equilibria (from `solution`, else computed) are marked where they cross, with their coordinates.
+    `answers=False` draws the question version: the empty square with its labelled axes, for students
+    to draw the best responses in (no correspondences, thresholds or equilibria; nothing is solved).
     """
     if not isinstance(game, NormalFormGame) or game.n_players != 2 or game.shape != (2, 2):
         shape = "x".join(map(str, game.shape)) if isinstance(game, NormalFormGame) else type(game).__name__
@@ -28,6 +34,9 @@ def best_response_figure(game: NormalFormGame, solution=None, *, point: int = 0,
     if not 0 <= point < game.batch_size:
         raise GameError(f"point {point} is out of range (the game has {game.batch_size} parameter points)")
     at = game.at(point)
+    if not answers:
+        with style.context():
+            return _draw(at, None, title if title is not None else game.title, False)
     if solution is None:
         from ...solve import solve
 
@@ -87,9 +96,10 @@ def correspondence(d0: float, d1: float, tol: float) -> tuple[list[tuple[float, 
 
 
 def _draw(game, points, title, degenerate):
-    from matplotlib.lines import Line2D
+    """The diagram; `points` None draws the question version (axes only)."""
     from matplotlib.patches import Rectangle
 
+    answers = points is not None
     (r0, r1), (c0, c1), tol = gains(game)
     row_path, q_star, row_all = correspondence(r0, r1, tol)  # (q, p) pairs
     col_path, p_star, col_all = correspondence(c0, c1, tol)  # (p, q) pairs
@@ -102,10 +112,42 @@ def _draw(game, points, title, degenerate):
     ax.set_ylim(-0.04, 1.04)
     ax.set_aspect("equal", adjustable="box")
     ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, ec=style.MUTED, lw=1.0, zorder=0))
-    for side in ax.spines.values():
-        side.set_visible(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if answers:
+        handles = _correspondences(ax, (rp, cp), (row_path, row_all), (col_path, col_all))
+        handles.append(_equilibria(ax, points))
+        _axes_labels(ax, rp, cp, ra, ca, p_star, q_star)
+    else:
+        _axes_labels(ax, rp, cp, ra, ca, None, None)
+        ax.grid(color="#DDDDDD", lw=0.6, zorder=0)
+        ax.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0], [f"0\n({ra[1]})", "", "", "", f"1\n({ra[0]})"])
+        ax.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0], [f"({ca[1]}) 0", "", "", "", f"({ca[0]}) 1"])
+    if title:
+        fig.text(0.5, 1 - 0.15 / height, title, ha="center", va="top", fontsize=style.TITLE_SIZE, fontweight="bold",
+                 color=style.INK)
+    if degenerate:
+        fig.text(0.5, (legend + 0.1) / height, "A degenerate game: where the best responses overlap along a "
+                 "segment, every point\nbetween the marked equilibria is an equilibrium too.", ha="center", va="bottom",
+                 fontsize=style.SMALL_SIZE + 1, color=style.INK, linespacing=1.35)
+    if answers:
+        fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.05 / height), ncol=2, frameon=False,
+                   fontsize=style.TEXT_SIZE + 1, handlelength=2.6)
+    else:
+        fig.text(0.5, 0.3 / height, f"Draw {rp}'s best response to each q and {cp}'s to each p;\n"
+                 "the Nash equilibria are where they cross.", ha="center", va="bottom",
+                 fontsize=style.TEXT_SIZE + 1, color=style.INK, linespacing=1.35)
+    return fig
+
+
+def _correspondences(ax, players, row, col) -> list:
+    """Draw both best-response correspondences; their legend handles."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    (rp, cp), (row_path, row_all), (col_path, col_all) = players, row, col
     c_row, c_col = style.player_color(0), style.player_color(1)
-    handles = []
+    handles: list = []
     if row_all:
         ax.add_patch(Rectangle((0, 0), 1, 1, fc=c_row, alpha=0.15, hatch="//", ec=c_row, lw=0))
         handles.append(Rectangle((0, 0), 1, 1, fc=c_row, alpha=0.3, hatch="//", ec=c_row,
@@ -122,6 +164,13 @@ def _draw(game, points, title, degenerate):
         ax.plot([p for p, _ in col_path], [q for _, q in col_path], color=c_col, lw=3.5, ls=(0, (4, 2)),
                 dash_capstyle="butt", zorder=3, clip_on=False, gid=style.gid("best-response", cp))
         handles.append(Line2D([], [], color=c_col, lw=3.5, ls=(0, (4, 2)), label=f"{cp}'s best response to p"))
+    return handles
+
+
+def _equilibria(ax, points):
+    """Mark each equilibrium (p, q) with its coordinates; the legend handle."""
+    from matplotlib.lines import Line2D
+
     for k, (p, q) in enumerate(points):
         ax.plot([p], [q], marker="o", ms=15, mfc="white", mec=style.INK, mew=2.5, zorder=5, clip_on=False,
                 gid=style.gid(EQ_GID, k))
@@ -131,30 +180,36 @@ def _draw(game, points, title, degenerate):
                     ha="right" if dx < 0 else "left", va="top" if dy < 0 else "bottom",
                     fontsize=style.LABEL_SIZE + 1, fontweight="bold", color=style.INK, zorder=6,
                     bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9))
-    handles.append(Line2D([], [], ls="", marker="o", ms=13, mfc="white", mec=style.INK, mew=2.5,
-                          label="Nash equilibrium (p, q)"))
-    _axes_labels(ax, rp, cp, ra, ca, p_star, q_star)
-    if title:
-        fig.text(0.5, 1 - 0.15 / height, title, ha="center", va="top", fontsize=style.TITLE_SIZE, fontweight="bold",
-                 color=style.INK)
-    if degenerate:
-        fig.text(0.5, (legend + 0.1) / height, "A degenerate game: where the best responses overlap along a "
-                 "segment, every point\nbetween the marked equilibria is an equilibrium too.", ha="center", va="bottom",
-                 fontsize=style.SMALL_SIZE + 1, color=style.INK, linespacing=1.35)
-    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.05 / height), ncol=2, frameon=False,
-               fontsize=style.TEXT_SIZE + 1, handlelength=2.6)
-    return fig
+    return Line2D([], [], ls="", marker="o", ms=13, mfc="white", mec=style.INK, mew=2.5,
+                  label="Nash equilibrium (p, q)")
 
 
 def _axes_labels(ax, rp, cp, ra, ca, p_star, q_star) -> None:
-    xt = [0.0, 1.0] + ([p_star] if p_star is not None and 0 < p_star < 1 else [])
-    yt = [0.0, 1.0] + ([q_star] if q_star is not None and 0 < q_star < 1 else [])
+    """End labels "0 (action)" and "1 (action)" on the bottom and left; each indifference threshold as
+    a dotted line with its value, beside the end labels, or on the top or right edge when it is within
+    `NEAR_END` of 0 or 1 (where its label would overlap an end label)."""
+    inner_p = [p_star] if p_star is not None and 0 < p_star < 1 else []
+    inner_q = [q_star] if q_star is not None and 0 < q_star < 1 else []
+    near_p = [v for v in inner_p if min(v, 1 - v) < NEAR_END]
+    near_q = [v for v in inner_q if min(v, 1 - v) < NEAR_END]
+    xt = [0.0, 1.0] + [v for v in inner_p if v not in near_p]
+    yt = [0.0, 1.0] + [v for v in inner_q if v not in near_q]
     ax.set_xticks(xt, [f"0\n({ra[1]})", f"1\n({ra[0]})"] + [fmt_prob(v) for v in xt[2:]])
     ax.set_yticks(yt, [f"({ca[1]}) 0", f"({ca[0]}) 1"] + [fmt_prob(v) for v in yt[2:]])
     ax.tick_params(labelsize=style.TEXT_SIZE + 1, length=5, color=style.MUTED)
-    for v in xt[2:]:
+    if near_p:
+        top = ax.secondary_xaxis("top")
+        top.set_xticks(near_p, [f"p = {fmt_prob(v)}" for v in near_p])
+        top.tick_params(labelsize=style.TEXT_SIZE + 1, length=5, color=style.MUTED)
+        top.spines["top"].set_visible(False)
+    if near_q:
+        right = ax.secondary_yaxis("right")
+        right.set_yticks(near_q, [f"q = {fmt_prob(v)}" for v in near_q])
+        right.tick_params(labelsize=style.TEXT_SIZE + 1, length=5, color=style.MUTED)
+        right.spines["right"].set_visible(False)
+    for v in inner_p:
         ax.axvline(v, color=style.MUTED, lw=0.8, ls=":", zorder=0)
-    for v in yt[2:]:
+    for v in inner_q:
         ax.axhline(v, color=style.MUTED, lw=0.8, ls=":", zorder=0)
     ax.set_xlabel(f"p = probability that {rp} plays {ra[0]}", color=style.player_color(0),
                   fontsize=style.LABEL_SIZE + 1, fontweight="bold", labelpad=8)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import GameError
+from ...errors import GameError, UsageError
 from ...game.normal import NormalFormGame
 from ...solve.tolerance import scaled_tol
 from ..text import fmt_mixed
@@ -17,15 +17,23 @@ HEADER_H = 0.7  # column player's name and action names
 CHAR_IN = style.TEXT_SIZE / 72 * 0.62  # a rough width of one character of body text
 PURE_GID = "pure-equilibrium"
 BR_GID = "best-response"
+#: The largest figure (inches) still readable projected or printed: about 2400 x 1650 pixels as saved.
+MAX_WIDTH_IN, MAX_HEIGHT_IN = 16.0, 11.0
 
 
-def matrix_figure(game: NormalFormGame, solution=None, *, point: int = 0, title: str | None = None):
+def matrix_figure(game: NormalFormGame, solution=None, *, point: int = 0, title: str | None = None,
+                  answers: bool = True):
     """A `Figure` of the payoff matrix of a 2- or 3-player game at batch point `point`.
 
-    Each cell lists the payoffs in player order, each in its player's colour; a payoff that is a best
-    response (within the solver's tolerance) is bold and its player's marker sits in the cell's corner.
-    Pure equilibria are boxed; mixed equilibria are listed under the table. The equilibria come from
-    `solution` (a normal-form `Solution` of this game) or, without one, are computed.
+    Each cell lists the payoffs in player order (as the text output prints them), each in its player's
+    colour; a payoff that is a best response (within the solver's tolerance) is bold and its player's
+    marker sits in the cell's corner. Pure equilibria are boxed; mixed equilibria are listed under the
+    table. The equilibria come from `solution` (a normal-form `Solution` of this game) or, without one,
+    are computed. `answers=False` draws the question version: the payoffs only, no best-response marks,
+    boxes or equilibria (and nothing is solved).
+
+    Raises `UsageError` when the figure would be larger than `MAX_WIDTH_IN` x `MAX_HEIGHT_IN` inches
+    (unreadable on a slide or a page), suggesting the tree or a table instead.
     """
     if not isinstance(game, NormalFormGame):
         raise GameError(f"the payoff matrix needs a normal-form game; got {type(game).__name__}")
@@ -34,9 +42,32 @@ def matrix_figure(game: NormalFormGame, solution=None, *, point: int = 0, title:
     if not 0 <= point < game.batch_size:
         raise GameError(f"point {point} is out of range (the game has {game.batch_size} parameter points)")
     at = game.at(point)
-    equilibria, complete = _equilibria(game, at, solution, point)
+    check_readable(at)
+    equilibria, complete = _equilibria(game, at, solution, point) if answers else (None, True)
     with style.context():
         return _draw(at, equilibria, complete, title if title is not None else game.title)
+
+
+def matrix_size(game: NormalFormGame) -> tuple[float, float]:
+    """The (width, height) in inches of the payoff matrix figure of `game` (one batch point), before
+    its notes."""
+    m, n = game.shape[:2]
+    panels = game.shape[2] if game.n_players == 3 else 1
+    row_w, cell_w = _sizes(game, game.payoffs)
+    panel_w = 0.45 + row_w + n * cell_w
+    return max(6.0, panels * panel_w + (panels - 1) * 0.5 + 0.5), HEADER_H + m * ROW_H + 1.0
+
+
+def check_readable(game: NormalFormGame) -> None:
+    """Raise `UsageError` (one line, suggesting the tree) if the matrix figure of `game` (one batch point)
+    would exceed `MAX_WIDTH_IN` x `MAX_HEIGHT_IN` inches."""
+    if game.n_players not in (2, 3):
+        return  # the figure refuses these anyway, with its own message
+    width, height = matrix_size(game.at(0) if game.batch_shape else game)
+    if width > MAX_WIDTH_IN or height > MAX_HEIGHT_IN:
+        shape = " x ".join(str(k) for k in game.shape)
+        raise UsageError(f"the payoff matrix ({shape} strategies) would be a {width:.0f} x {height:.0f} inch figure, "
+                         f"too large to read; draw the game tree instead (--figure tree) or write the matrix as .tex")
 
 
 def _equilibria(game, at, solution, point):
@@ -78,7 +109,7 @@ def pure_profiles(game: NormalFormGame, equilibria) -> list[tuple[int, ...]]:
 def _sizes(game: NormalFormGame, pay: np.ndarray) -> tuple[float, float]:
     """Width of the row-header and of one cell, in inches."""
     row_w = max(len(a) for a in game.actions[0]) * CHAR_IN + 0.3
-    cell_text = max(len(", ".join(style.fmt_value(v) for v in pay[(slice(None), *ix)]))
+    cell_text = max(len(", ".join(style.fmt_payoff(v) for v in pay[(slice(None), *ix)]))
                     for ix in np.ndindex(*game.shape))
     col_names = max(len(line) for a in game.actions[1] for line in style.wrap_id(a, 14).split("\n"))
     cell_w = max(1.6, cell_text * CHAR_IN * 1.2 + 0.7, col_names * CHAR_IN + 0.3)
@@ -98,8 +129,9 @@ def _draw(game, equilibria, complete, title):
     width = max(6.0, panels * panel_w + (panels - 1) * gap + 0.5)
     height = top_h + panel_h + bottom_h
     fig = style.new_figure(width, height)
-    br = best_responses(pay)
-    boxed = set(pure_profiles(game, equilibria))
+    answers = equilibria is not None
+    br = best_responses(pay) if answers else np.zeros(pay.shape, dtype=bool)
+    boxed = set(pure_profiles(game, equilibria)) if answers else set()
     left = (width - panels * panel_w - (panels - 1) * gap) / 2
     for k in range(panels):
         ax = fig.add_axes(((left + k * (panel_w + gap)) / width, bottom_h / height, panel_w / width, panel_h / height))
@@ -155,7 +187,7 @@ def _panel(ax, game, pay, br, boxed, third, widths, caption) -> None:
 
 def _cell(ax, xc, yc, values, best) -> None:
     """The payoffs "a, b(, c)" centred in a cell, each in its player's colour, bold where a best response."""
-    texts = [style.fmt_value(v) for v in values]
+    texts = [style.fmt_payoff(v) for v in values]
 
     def put(xy, s, p, ha, coords="data"):
         return ax.annotate(s, xy, xycoords=coords, ha=ha, va="center", fontsize=style.TEXT_SIZE + 3,
@@ -187,6 +219,8 @@ def _corner_markers(ax, x, y, w, best, ix) -> None:
 
 
 def _notes(game, equilibria, complete) -> list[str]:
+    if equilibria is None:  # the question version
+        return [f"Each cell: the payoffs of {', '.join(game.players)}, in that order."]
     marks = {0: "lower left", 1: "upper right", 2: "lower right"}
     who = "; ".join(f"{p}'s in the {marks[i]} corner" for i, p in enumerate(game.players))
     lines = ["Boxed: a pure Nash equilibrium. Bold, with the player's marker: a best response",
@@ -194,7 +228,7 @@ def _notes(game, equilibria, complete) -> list[str]:
     mixed = [eq for eq in equilibria if any(max(s.values()) < 1.0 - 1e-9 for s in eq.strategies.values())]
     for k, eq in enumerate(mixed, 1):
         strat = "; ".join(f"{p} {fmt_mixed(s)}" for p, s in eq.strategies.items())
-        pays = ", ".join(style.fmt_value(v) for v in eq.payoffs.values())
+        pays = ", ".join(style.fmt_payoff(v) for v in eq.payoffs.values())
         lines.append(f"Mixed equilibrium{f' {k}' if len(mixed) > 1 else ''}: {strat} (payoffs {pays})")
     if not equilibria:
         lines.append("No equilibrium found" + ("." if complete else " (mixed equilibria were not searched)."))

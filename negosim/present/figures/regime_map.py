@@ -46,8 +46,12 @@ _AXIS_ZONE = 0.8  # inches below the plot for tick labels and the axis label
 def regime_map_figure(x_name: str, x_values, y_name: str, y_values, labels, *,
                       names: Mapping[str, str] | None = None, overlays: Sequence[Mapping] = (),
                       title: str | None = None, x_unit: str | None = None, y_unit: str | None = None,
-                      order: Sequence[str] = ()):
+                      order: Sequence[str] = (), x_description: str = "", y_description: str = ""):
     """A `Figure` of the equilibrium outcome over a grid of two parameters.
+
+    Each axis is labelled in words by its parameter's description (`x_description`, `y_description`,
+    e.g. from the scenario) followed by its symbol and unit (see `axis_label`); the legend names each
+    outcome (no shares of the grid: a class reads those as probabilities).
 
     `x_values` (nx,) and `y_values` (ny,) are ascending; `labels` (nx, ny) holds the outcome label
     at each grid point (``labels[i, j]`` at ``x_values[i], y_values[j]``, as ``meshgrid(...,
@@ -68,7 +72,32 @@ def regime_map_figure(x_name: str, x_values, y_name: str, y_values, labels, *,
     remap = np.array([outcomes.index(o) for o in found])
     codes = remap[codes].reshape(grid.shape)
     with style.context():
-        return _draw(x_name, x, y_name, y, codes, outcomes, dict(names or {}), curves, title, x_unit, y_unit)
+        axes = (axis_label(x_name, x_description, x_unit, PLOT_W * 72),
+                axis_label(y_name, y_description, y_unit, PLOT_H * 72))
+        return _draw(axes, x, y, codes, outcomes, dict(names or {}), curves, title)
+
+
+def axis_label(symbol: str, description: str = "", unit: str | None = None, width: float = 460.0) -> str:
+    """An axis label in words: the parameter's description (without its final full stop), then its
+    symbol and unit in parentheses, wrapped to `width` points; just the symbol (and unit) without a
+    description.
+
+    Examples
+    --------
+    >>> axis_label("s", "Damage new US sanctions do to Russia if imposed.")
+    'Damage new US sanctions do to Russia if imposed (s)'
+    >>> axis_label("mu", "Leverage gained if fighting goes on (momentum).", "leverage")
+    'Leverage gained if fighting goes on (momentum; mu, leverage)'
+    >>> axis_label("C", "", "bn USD")
+    'C (bn USD)'
+    """
+    words = " ".join(description.split()).rstrip(".")
+    tag = ", ".join([symbol] + ([unit] if unit else []))
+    if not words:
+        return f"{symbol} ({unit})" if unit else symbol
+    # "... pausing (battlefield momentum)" + "mu" -> "... pausing (battlefield momentum; mu)", not "...) (mu)"
+    text = f"{words[:-1]}; {tag})" if words.endswith(")") else f"{words} ({tag})"
+    return wrap_label(text, width, lambda t: text_width(t, style.LABEL_SIZE + 1))
 
 
 def factorize(flat: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -294,7 +323,7 @@ def text_width(text: str, size: float) -> float:
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
-    prop = FontProperties(family=style.RC["font.family"], size=size)
+    prop = FontProperties(family=str(style.RC["font.family"]), size=size)
     return TextToPath().get_text_width_height_descent(text, prop, ismath=False)[0]
 
 
@@ -316,7 +345,7 @@ def legend_height(rows: int, extra_lines: int, *, row: float = 0.25) -> float:
     return 0.3 + row * rows + 0.2 * extra_lines
 
 
-def _draw(x_name, x, y_name, y, codes, outcomes, names, curves, title, x_unit, y_unit):
+def _draw(axis_labels, x, y, codes, outcomes, names, curves, title):
     from matplotlib.colors import to_rgba
     from matplotlib.legend_handler import HandlerTuple
     from matplotlib.lines import Line2D
@@ -325,14 +354,12 @@ def _draw(x_name, x, y_name, y, codes, outcomes, names, curves, title, x_unit, y
     from matplotlib.patheffects import withStroke
 
     k_count = len(outcomes)
-    counts = np.bincount(codes.reshape(-1), minlength=k_count)
-    total = codes.size
     px_w, px_h = PLOT_W * PNG_DPI, PLOT_H * PNG_DPI
     ix, iy = _thin_out(len(x), px_w), _thin_out(len(y), px_h)
     drawn = codes[np.ix_(ix, iy)]
 
     # Legend labels are wrapped to end by the plot's right edge, so they never widen the figure.
-    texts = [f"{outcome_name(o, names)}: {percent(counts[k] / total)}" for k, o in enumerate(outcomes)]
+    texts = [outcome_name(o, names) for o in outcomes]
     cols = 1 if k_count == 1 or any(len(t) > 34 for t in texts) else 2
     if cols == 1:
         texts = [_wrap_legend(t, 2.4) for t in texts]
@@ -343,10 +370,14 @@ def _draw(x_name, x, y_name, y, codes, outcomes, names, curves, title, x_unit, y
                                 else f"{label} (outside this range)", 3.2) for ox, oy, label in curves]
     overlay_h = legend_height(len(curves), sum(t.count("\n") for t in curve_texts), row=0.23) if curves else 0.0
     top = 0.75 if title else 0.3
-    below = _AXIS_ZONE + outcome_h + (0.15 + overlay_h if curves else 0) + 0.1
-    width, height = LEFT + PLOT_W + RIGHT, top + PLOT_H + below
+    x_label, y_label = axis_labels
+    line_in = (style.LABEL_SIZE + 1) * 1.25 / 72  # one more line of an axis label
+    axis_zone = _AXIS_ZONE + line_in * x_label.count("\n")
+    left = LEFT + line_in * y_label.count("\n")
+    below = axis_zone + outcome_h + (0.15 + overlay_h if curves else 0) + 0.1
+    width, height = left + PLOT_W + RIGHT, top + PLOT_H + below
     fig = style.new_figure(width, height)
-    ax = fig.add_axes((LEFT / width, below / height, PLOT_W / width, PLOT_H / height))
+    ax = fig.add_axes((left / width, below / height, PLOT_W / width, PLOT_H / height))
     ax.set_xlim(x[0], x[-1])
     ax.set_ylim(y[0], y[-1])
 
@@ -397,30 +428,29 @@ def _draw(x_name, x, y_name, y, codes, outcomes, names, curves, title, x_unit, y
                 gid=style.gid(OVERLAY_GID, k, label))
         overlay_handles.append(Line2D([], [], color="black", lw=2.0, ls=dash, path_effects=halo, label=curve_texts[k]))
 
-    ax.set_xlabel(x_name + (f" ({x_unit})" if x_unit else ""), fontsize=style.LABEL_SIZE + 1)
-    ax.set_ylabel(y_name + (f" ({y_unit})" if y_unit else ""), fontsize=style.LABEL_SIZE + 1)
+    ax.set_xlabel(x_label, fontsize=style.LABEL_SIZE + 1, linespacing=1.25)
+    ax.set_ylabel(y_label, fontsize=style.LABEL_SIZE + 1, linespacing=1.25)
     ax.tick_params(labelsize=style.TEXT_SIZE + 1, direction="out")
 
     handles = []
-    for k, o in enumerate(outcomes):
+    for k in range(k_count):
         color, hatch = style.regime_style(k)
         patch = Patch(fc=to_rgba(color, FILL_ALPHA), ec=edge, hatch=hatch, label=texts[k])
         point = Line2D([], [], ls="none", **_marker(k), label=texts[k])
         handles.append(point if not has_area[k] else (patch, point) if len(marks[k][0]) else patch)
-    grid_text = f"{len(x)} × {len(y)} grid"
-    y_top = below - _AXIS_ZONE
+    y_top = below - axis_zone
     fig.legend(handles=handles, labels=texts, handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
-               title=f"equilibrium outcome (share of the {grid_text})", loc="upper left",
-               ncol=cols, bbox_to_anchor=(LEFT / width, y_top / height), frameon=False, fontsize=style.TEXT_SIZE,
+               title="equilibrium outcome", loc="upper left",
+               ncol=cols, bbox_to_anchor=(left / width, y_top / height), frameon=False, fontsize=style.TEXT_SIZE,
                title_fontsize=style.TEXT_SIZE + 1, alignment="left", handlelength=2.4, handleheight=1.3,
                columnspacing=1.5)
     if curves:
         y_top -= outcome_h + 0.15
         fig.legend(handles=overlay_handles, title="curves drawn on top", loc="upper left",
-                   bbox_to_anchor=(LEFT / width, y_top / height), frameon=False, fontsize=style.TEXT_SIZE,
+                   bbox_to_anchor=(left / width, y_top / height), frameon=False, fontsize=style.TEXT_SIZE,
                    title_fontsize=style.TEXT_SIZE + 1, alignment="left", handlelength=3.2)
     if title:
-        fig.text(LEFT / width, 1 - 0.15 / height, title, ha="left", va="top", fontsize=style.TITLE_SIZE,
+        fig.text(left / width, 1 - 0.15 / height, title, ha="left", va="top", fontsize=style.TITLE_SIZE,
                  fontweight="bold", color=style.INK)
     return fig
 

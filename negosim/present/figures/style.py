@@ -9,6 +9,9 @@ grayscale printing.
 from __future__ import annotations
 
 import re
+import textwrap
+
+from ..text import fmt_number
 
 # Okabe, M. and Ito, K. (2008), Color Universal Design.
 OKABE_ITO = {
@@ -115,6 +118,47 @@ def fmt_value(x: float, digits: int = 3) -> str:
         return str(int(r))
     s = f"{x:.{digits}g}"
     return "0" if re.fullmatch(r"-?0(\.0*)?", s) else s
+
+
+def fmt_payoff(x: float) -> str:
+    """A payoff exactly as the text output prints it (`negosim.present.text.fmt_number`): 0.3275, -1.
+
+    Figures, tables and explanations show one number the same way, so a student can match them.
+
+    Examples
+    --------
+    >>> fmt_payoff(0.3275), fmt_payoff(-1.0), fmt_payoff(2.5)
+    ('0.3275', '-1', '2.5')
+    """
+    return fmt_number(float(x))
+
+
+def outcome_name(outcome) -> str:
+    """What a figure calls an outcome: its `label`, or else its id in words ("price_war" -> "price war").
+
+    Examples
+    --------
+    >>> from negosim.game.tree import Outcome
+    >>> outcome_name(Outcome("price_war")), outcome_name(Outcome("x", "Entry met by a price war"))
+    ('price war', 'Entry met by a price war')
+    """
+    return outcome.label.strip() or humanise(outcome.id)
+
+
+def humanise(name: str) -> str:
+    """An identifier in words: underscores become spaces ("war_no_sanctions" -> "war no sanctions")."""
+    return " ".join(name.replace("_", " ").split()) or name
+
+
+def wrap_words(text: str, width: int) -> str:
+    """`text` broken into lines of at most `width` characters between words (a longer word keeps its line).
+
+    Examples
+    --------
+    >>> wrap_words("War goes on, aid continues", 13)
+    'War goes on,\\naid continues'
+    """
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
 
 
 def wrap_id(name: str, width: int = 11) -> str:

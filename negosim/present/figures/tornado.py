@@ -24,6 +24,9 @@ CHANGE_COLORS = ("#F0E442", "#009E73", "#CC79A7", "#E69F00", "#0072B2", "#FFFFFF
 CHANGE_MARKERS = ("D", "^", "s", "o", "v", "P")
 ROW_H, BAR_H = 0.46, 0.17  # inches: one parameter's row, and each of its two bars
 PLOT_W = 2.6  # inches of bars per panel, plus the room its value labels need
+MAX_ROWS = 8  # rows drawn by default: a class reads the few parameters that matter, not every one
+CHANGE_MS = 10.0  # points: the size of a changed-outcome mark
+_LABEL_GAP = 3.0  # points between a bar's end (or its mark) and its value label
 _CHAR_W = 0.55  # width of a character in font sizes, about
 _ZERO = 1e-12
 
@@ -31,18 +34,24 @@ _ZERO = 1e-12
 def tornado_figure(parameters: Sequence[str], low, high, metric_low, metric_high, baseline,
                    metric_names: Sequence[str], *, outcome_low=None, outcome_high=None,
                    baseline_outcome: str | None = None, title: str | None = None,
-                   names: Mapping[str, str] | None = None, order: Sequence[str] = ()):
+                   names: Mapping[str, str] | None = None, order: Sequence[str] = (),
+                   max_rows: int | None = MAX_ROWS):
     """A `Figure` with one tornado panel per metric.
 
     Parameter i moved alone to `low[i]` and to `high[i]` gives metric m the values
     ``metric_low[m, i]`` and ``metric_high[m, i]`` (NaN where undefined: nothing is drawn);
-    `baseline` (M,) holds each metric at baseline. Bars run from the baseline value to each end and
-    are sorted by swing, the spread of {low, baseline, high} (largest at the top). `outcome_low` /
-    `outcome_high` (P,) are the outcome labels at the ends; an end whose outcome differs from
-    `baseline_outcome` is marked with the new outcome (`names` maps labels to legend names; `order`
-    lists labels whose marker styles are taken first). Parameters that change no metric and no
-    outcome are listed in a footnote instead of drawn.
+    `baseline` (M,) holds each metric at baseline. Bars run from the baseline value to each end.
+    Every panel has the same rows in the same order, so a parameter is read across panels on one
+    line: largest first by `importance`, its largest swing (the spread of {low, baseline, high})
+    relative to the largest swing in the same panel. Only the `max_rows` most important are drawn
+    (None: all); the others are named in a footnote. `outcome_low` / `outcome_high` (P,) are the
+    outcome labels at the ends; an end whose outcome differs from `baseline_outcome` is marked with
+    the new outcome (`names` maps labels to legend names; `order` lists labels whose marker styles
+    are taken first). Parameters that change no metric and no outcome are listed in a footnote
+    instead of drawn. Values are printed as the text output prints them.
     """
+    if max_rows is not None and max_rows < 1:
+        raise ValueError(f"max_rows must be a positive number of rows or None; got {max_rows}")
     params = [str(p) for p in parameters]
     P = len(params)
     if P == 0:
@@ -69,7 +78,7 @@ def tornado_figure(parameters: Sequence[str], low, high, metric_low, metric_high
             flips.update({(i, end): o for i, o in enumerate(outs) if o != str(baseline_outcome)})
     with style.context():
         return _draw(params, lo, hi, at_low, at_high, base, metrics, flips, baseline_outcome, title,
-                     dict(names or {}), [str(o) for o in order])
+                     dict(names or {}), [str(o) for o in order], max_rows)
 
 
 def _vector(values, n: int, what: str, *, finite: bool = True) -> np.ndarray:
@@ -100,6 +109,21 @@ def swings(at_low: np.ndarray, at_high: np.ndarray, base: np.ndarray) -> np.ndar
     return np.where(defined.sum(axis=0) > 1, top - bottom, 0.0)
 
 
+def importance(at_low: np.ndarray, at_high: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """(P,) each parameter's largest swing over the metrics, each swing relative to the largest swing
+    of its metric (so metrics on different scales count alike): 1 for the parameter that moves some
+    metric most, 0 for one that moves none.
+
+    Examples
+    --------
+    >>> importance(np.array([[0.0, 1.0], [5.0, 10.0]]), np.array([[2.0, 1.0], [10.0, 10.0]]), np.array([1.0, 10.0]))
+    array([1., 0.])
+    """
+    spread = swings(at_low, at_high, base)
+    top = spread.max(axis=1, keepdims=True)
+    return np.divide(spread, top, out=np.zeros_like(spread), where=top > 0).max(axis=0)
+
+
 def _moves(value: np.ndarray, base: np.ndarray) -> np.ndarray:
     """Whether an end differs from the baseline: in value, or by being defined where the baseline is not."""
     scale = _ZERO * np.maximum(1.0, np.abs(base))
@@ -112,7 +136,7 @@ def _text_w(text: str, size: float) -> float:
     return len(text) * size * _CHAR_W / 72
 
 
-def _draw(params, lo, hi, at_low, at_high, base, metrics, flips, baseline_outcome, title, names, order):
+def _draw(params, lo, hi, at_low, at_high, base, metrics, flips, baseline_outcome, title, names, order, max_rows):
     from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -120,10 +144,13 @@ def _draw(params, lo, hi, at_low, at_high, base, metrics, flips, baseline_outcom
     M, P = at_low.shape
     moved = _moves(at_low, base[:, None]) | _moves(at_high, base[:, None])
     flipped = {i for i, _ in flips}
-    shown = [i for i in range(P) if moved[:, i].any() or i in flipped]
-    still = [i for i in range(P) if i not in shown]
+    weight = importance(at_low, at_high, base)
+    effective = sorted((i for i in range(P) if moved[:, i].any() or i in flipped), key=lambda i: (-weight[i], i))
+    shown = effective[:max_rows] if max_rows is not None else effective
+    smaller = effective[len(shown):]
+    still = [i for i in range(P) if i not in effective]
     new_outcomes = list(dict.fromkeys([o for o in order if o in flips.values()] + sorted(set(flips.values()))))
-    labels = {i: f"{params[i]}  {style.fmt_value(lo[i])} → {style.fmt_value(hi[i])}" for i in range(P)}
+    labels = {i: f"{params[i]}  {style.fmt_payoff(lo[i])} → {style.fmt_payoff(hi[i])}" for i in range(P)}
     size = style.TEXT_SIZE
 
     label_w = max([_text_w(labels[i], size + 1) for i in shown] + [0.5]) + 0.2
@@ -140,10 +167,15 @@ def _draw(params, lo, hi, at_low, at_high, base, metrics, flips, baseline_outcom
                 *(2 * _text_w(f"outcome becomes {outcome_name(o, names)}", size) + 1.6 for o in new_outcomes))
     legend_h = legend_height(math.ceil((3 + len(new_outcomes)) / 2), int(baseline_outcome is not None))
     note_lines = []
+    note_chars = int((width - 0.3) * 72 / (style.SMALL_SIZE * _CHAR_W))
+    if smaller:
+        entries = ", ".join(labels[i].replace(" ", "\u00a0") + ("\u00a0(changes\u00a0the\u00a0outcome)"
+                                                                  if i in flipped else "") for i in smaller)
+        note_lines += wrap_label(f"Smaller effects, not drawn (largest first): {entries}.", note_chars).split("\n")
     if still:
         entries = ", ".join(labels[i].replace(" ", "\u00a0") for i in still)  # each entry stays on one line
-        note_lines = wrap_label(f"No effect on any metric or the outcome over its range: {entries}.",
-                                int((width - 0.3) * 72 / (style.SMALL_SIZE * _CHAR_W))).split("\n")
+        note_lines += wrap_label(f"No effect on any metric or the outcome over its range: {entries}.",
+                                 note_chars).split("\n")
     top = 0.55 if title else 0.2
     below = 0.65 + legend_h + 0.25 * len(note_lines) + 0.1
     height = top + grid_rows * (panel_top + rows_h) + (grid_rows - 1) * row_gap + below
@@ -193,7 +225,7 @@ def _margins(m, shown, at_low, at_high, base, flips) -> tuple[float, float]:
         for end, v in _drawn_ends(m, i, at_low, at_high, base, flips):
             if np.isnan(v):
                 continue
-            w = _text_w(style.fmt_value(v), style.TEXT_SIZE) + (0.3 if (i, end) in flips else 0.12)
+            w = _text_w(style.fmt_payoff(v), style.TEXT_SIZE) + (_label_offset((i, end) in flips) + 6) / 72
             if v < base[m]:
                 left = max(left, w)
             else:
@@ -205,8 +237,7 @@ def _panel(ax, m, metric, shown, labels, params, at_low, at_high, base, moved, f
     """Draw the tornado of metric m on `ax`."""
     from matplotlib.colors import to_rgba
 
-    spread = swings(at_low[m:m + 1], at_high[m:m + 1], base[m:m + 1])[0]
-    rows = sorted(shown, key=lambda i: (-spread[i], shown.index(i)))
+    rows = shown  # the same order in every panel
     vals = [v for v in [base[m], *(w for i in shown for w in (at_low[m, i], at_high[m, i]))] if not np.isnan(v)]
     vals = vals or [0.0]
     a, b = min(vals), max(vals)
@@ -230,7 +261,8 @@ def _panel(ax, m, metric, shown, labels, params, at_low, at_high, base, moved, f
                 ax.plot([at], [yc], ls="none", **_change_marker(new_outcomes.index(flip)), zorder=4, clip_on=False,
                         gid=style.gid(CHANGE_GID, m, params[i], end, flip))
             if np.isnan(v):
-                ax.annotate("undefined", (at, yc), xytext=(9 if flip else 3, 0), textcoords="offset points",
+                ax.annotate("undefined", (at, yc), xytext=(_label_offset(flip is not None), 0),
+                            textcoords="offset points",
                             ha="left", va="center", fontsize=style.SMALL_SIZE, style="italic", color=style.INK,
                             annotation_clip=False, gid=style.gid("undefined", m, params[i], end))
                 continue
@@ -238,12 +270,12 @@ def _panel(ax, m, metric, shown, labels, params, at_low, at_high, base, moved, f
             ax.barh(yc, v - ref, left=ref, height=BAR_H / ROW_H, color=color, ec=to_rgba(style.INK, 0.6), lw=0.6,
                     hatch=hatch, zorder=2, gid=style.gid(BAR_GID, m, params[i], end))
             side = -1 if v < ref else 1
-            ax.annotate(style.fmt_value(v), (v, yc), xytext=(side * (9 if flip else 3), 0), textcoords="offset points",
-                        ha="left" if side > 0 else "right", va="center", fontsize=size, color=style.INK,
-                        annotation_clip=False)
+            ax.annotate(style.fmt_payoff(v), (v, yc), xytext=(side * _label_offset(flip is not None), 0),
+                        textcoords="offset points", ha="left" if side > 0 else "right", va="center", fontsize=size,
+                        color=style.INK, annotation_clip=False, gid=style.gid("value", m, params[i], end))
     if not np.isnan(base[m]):
         ax.axvline(base[m], color=style.INK, lw=1.4, zorder=3, gid=style.gid(BASELINE_GID, m))
-        ax.annotate(f"baseline {style.fmt_value(base[m])}", (base[m], 1.0), xycoords=("data", "axes fraction"),
+        ax.annotate(f"baseline {style.fmt_payoff(base[m])}", (base[m], 1.0), xycoords=("data", "axes fraction"),
                     xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=size,
                     color=style.INK, annotation_clip=False)
     if not rows:
@@ -258,7 +290,13 @@ def _panel(ax, m, metric, shown, labels, params, at_low, at_high, base, moved, f
     ax.set_title(metric, fontsize=style.LABEL_SIZE + 1, fontweight="bold", loc="left", pad=22, x=0.0)
 
 
+def _label_offset(marked: bool) -> float:
+    """Points from a bar's end to its value label: past the changed-outcome mark centred there, if any
+    (a diamond's half-diagonal is about 0.6 of its size)."""
+    return 0.65 * CHANGE_MS + _LABEL_GAP if marked else _LABEL_GAP
+
+
 def _change_marker(k: int) -> dict:
     """Marker settings of the k-th new outcome."""
-    return dict(marker=CHANGE_MARKERS[k % len(CHANGE_MARKERS)], ms=10, mfc=CHANGE_COLORS[k % len(CHANGE_COLORS)],
+    return dict(marker=CHANGE_MARKERS[k % len(CHANGE_MARKERS)], ms=CHANGE_MS, mfc=CHANGE_COLORS[k % len(CHANGE_COLORS)],
                 mec=style.INK, mew=1.0)

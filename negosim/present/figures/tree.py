@@ -19,6 +19,7 @@ from . import style
 
 LEVEL_IN = 1.3  # inches between depth levels
 LINE_PT = 13.0  # points between lines of a leaf's label
+LEAF_CHARS = 16  # characters per line of an outcome's name at a leaf
 
 # Edge widths: the equilibrium play, the equilibrium's choices off the play, everything else.
 PATH_LW, CHOSEN_LW, OTHER_LW, PLAIN_LW = 4.5, 2.6, 1.2, 1.6
@@ -48,14 +49,17 @@ def _play(tree: GameTree, solution, point: int) -> _Play | None:
     return _Play(probs, reach, solution.equilibria_at(point)[0])
 
 
-def tree_figure(tree: GameTree, spe=None, *, point: int = 0, title: str | None = None, node_ids: bool = False):
+def tree_figure(tree: GameTree, spe=None, *, point: int = 0, title: str | None = None,
+                decision_names: bool = True):
     """A `Figure` of the game tree at batch point `point`, with the equilibrium `spe` (a subgame-perfect
-    `Solution` of this tree) drawn in bold when given.
+    `Solution` of this tree) drawn in bold when given; without `spe`, the question version: every edge
+    alike, nothing that gives the equilibrium away.
 
-    Decision nodes are filled in their player's colour and named by player; chance nodes are white and
+    Decision nodes are filled in their player's colour and named by player and, with `decision_names`,
+    by the decision's id (the name `negosim explain` and the tie notes use); chance nodes are white and
     named "Nature", their edges carry the probabilities; nodes of one information set are joined by a
-    dashed line labelled with its id; each leaf shows its outcome id and the payoffs, one line per
-    player in player order. `node_ids` adds each decision node's id (as tie notes name them).
+    dashed line labelled with its id; each leaf shows its outcome's label (or its id in words) and the
+    payoffs as the text output prints them, one line per player in player order.
     """
     if not isinstance(tree, GameTree):
         raise GameError(f"the tree figure needs a game tree; got {type(tree).__name__}")
@@ -67,13 +71,15 @@ def tree_figure(tree: GameTree, spe=None, *, point: int = 0, title: str | None =
     play = _play(tree, spe, point)
     payoffs = tree.leaf_payoffs().reshape(-1, len(tree.outcomes), tree.n_players)[point]
     with style.context():
-        return _draw(tree, layout, chance, play, payoffs, title if title is not None else tree.title, node_ids)
+        return _draw(tree, layout, chance, play, payoffs, title if title is not None else tree.title,
+                     decision_names)
 
 
 def _leaf_lines(tree: GameTree, i: int, payoffs: np.ndarray) -> tuple[str, list[str]]:
-    node = tree.nodes[i]
-    outcome = tree.outcomes[node.outcome]
-    return style.wrap_id(outcome.id), [style.fmt_value(v) for v in payoffs[node.outcome]]
+    k = tree.nodes[i].outcome
+    assert k is not None, "a leaf names its outcome"
+    name = style.wrap_words(style.outcome_name(tree.outcomes[k]), LEAF_CHARS)
+    return name, [style.fmt_payoff(v) for v in payoffs[k]]
 
 
 def _sizes(tree: GameTree, layout: TreeLayout, payoffs) -> tuple[float, float, float]:
@@ -84,12 +90,12 @@ def _sizes(tree: GameTree, layout: TreeLayout, payoffs) -> tuple[float, float, f
         name, pays = _leaf_lines(tree, i, payoffs)
         widest = max(widest, *(len(s) for s in name.split("\n")), *(len(s) for s in pays))
         lines = max(lines, name.count("\n") + 1 + len(pays))
-    col = min(max(0.75, widest * char_in + 0.25), 1.6)
+    col = min(max(0.75, widest * char_in + 0.25), LEAF_CHARS * char_in + 0.3)
     width = max(7.0, len(layout.leaves) * col + 1.2)
     return col, width, (lines * LINE_PT + 14) / 72
 
 
-def _draw(tree, layout, chance, play, payoffs, title, node_ids):
+def _draw(tree, layout, chance, play, payoffs, title, decision_names):
     col, width, label_h = _sizes(tree, layout, payoffs)
     max_depth = int(layout.depth.max())
     footer = _footer_lines(tree, play)
@@ -106,7 +112,7 @@ def _draw(tree, layout, chance, play, payoffs, title, node_ids):
     y = -layout.depth.astype(float)
     _draw_edges(ax, tree, layout, y, chance, play)
     _draw_infosets(ax, tree, layout, y, col)
-    _draw_nodes(ax, tree, layout, y, payoffs, node_ids)
+    _draw_nodes(ax, tree, layout, y, payoffs, decision_names)
     _draw_header(fig, tree, title, play, height)
     fig.text(0.5, 0.1 / height, "\n".join(footer), ha="center", va="bottom", fontsize=style.SMALL_SIZE,
              color=style.INK, linespacing=1.35)
@@ -187,7 +193,7 @@ def _draw_infosets(ax, tree, layout, y, col_in) -> None:
                     fontstyle="italic", zorder=5, bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none"))
 
 
-def _draw_nodes(ax, tree, layout, y, payoffs, node_ids) -> None:
+def _draw_nodes(ax, tree, layout, y, payoffs, decision_names) -> None:
     name_lines = max(_leaf_lines(tree, i, payoffs)[0].count("\n") + 1 for i in layout.leaves)
     for i, node in enumerate(tree.nodes):
         xi, yi = layout.x[i], y[i]
@@ -203,6 +209,7 @@ def _draw_nodes(ax, tree, layout, y, payoffs, node_ids) -> None:
                             color=style.player_color(p), zorder=5)
             continue
         parent = layout.parent[i]
+        dy: float
         if parent < 0 or abs(layout.x[parent] - xi) < 1e-9:
             dx, ha = (0, "center") if parent < 0 else (-10, "right")
             dy = 11 if parent < 0 else 4
@@ -218,8 +225,12 @@ def _draw_nodes(ax, tree, layout, y, payoffs, node_ids) -> None:
             ax.plot([xi], [yi], marker=style.player_marker(node.player), ms=17, mfc=color, mec="white",
                     mew=1.5, zorder=4, clip_on=False)
             label, weight = tree.players[node.player], "bold"
-            if node_ids:
-                label = f"{label}\n{node.id}"
+            if decision_names:  # the decision's id under the player's name, as explanations name it
+                ax.annotate(node.id, (xi, yi), xytext=(dx, dy), textcoords="offset points", ha=ha, va="bottom",
+                            fontsize=style.SMALL_SIZE, color=color, fontstyle="italic", zorder=6,
+                            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85),
+                            gid=style.gid("decision", node.id))
+                dy += LINE_PT
         ax.annotate(label, (xi, yi), xytext=(dx, dy), textcoords="offset points", ha=ha, va="bottom",
                     fontsize=style.TEXT_SIZE + 1, color=color, fontweight=weight, zorder=6, linespacing=1.1,
                     bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85),
