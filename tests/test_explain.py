@@ -137,6 +137,28 @@ def test_seed_names_nash_equilibria_resting_on_russias_non_credible_rejection(se
     assert "Nash equilibrium 3 is the subgame-perfect equilibrium above" in f
 
 
+def test_seed_names_the_choice_russias_threat_deters(seed_text):
+    f = flat(seed_text)
+    nash1 = f.split("Nash equilibrium 1:")[1].split("Nash equilibrium 2:")[0]
+    assert ("It deters the United States at us_counter: if Russia would accept at ru_final, the United States would "
+            "refuse rather than grant at us_counter (refuse 0.3275 > grant 0.2375).") in nash1
+
+
+def test_continuing_aid_after_a_refusal_is_not_called_a_threat_the_equilibrium_rests_on(seed_text):
+    # Ukraine accepts whether or not the US would freeze aid after a refusal: nothing on the path depends on it.
+    f = flat(seed_text)
+    continued = "after Ukraine rejects (us_aid), the United States would continue"
+    for block in re.split(r"- Nash equilibrium \d+: ", f.split("which threats are credible?")[1])[1:]:
+        if continued not in block:
+            continue
+        threats = block.split("It also prescribes")[0].split("rests on no threat")[0]
+        assert continued not in threats, block
+        assert "on which no other player's choice on the equilibrium path depends" in block
+    nash5 = f.split("Nash equilibrium 5:")[1].split("Nash equilibrium 6:")[0]
+    assert "It is not subgame perfect, but it rests on no threat" in nash5 and continued in nash5
+    assert "It rests on" not in nash5
+
+
 def test_with_costly_sanctions_a_nash_equilibrium_rests_on_the_non_credible_sanctions_threat():
     f = flat(text_of("ceasefire_2025", {"k": 0.08, "aS": 0.02, "s": 0.10, "mu": 0.12}))
     # k > aS: imposing costs the US k, holding aS, so the threat to impose is not credible.
@@ -145,6 +167,8 @@ def test_with_costly_sanctions_a_nash_equilibrium_rests_on_the_non_credible_sanc
             "to that it would hold instead (hold 0.06 > impose 0)") in f
     sustained = f.split("Nash equilibrium 3:")[1].split("Nash equilibrium 4:")[0]
     assert "Russia accept (outcome truce_aid" in sustained and "would impose" in sustained
+    assert ("It deters Russia at ru: if the United States would hold at us_sanction, Russia would reject rather than "
+            "accept at ru (reject 0.62 > accept 0.545).") in sustained
 
 
 def test_seed_lists_the_nearest_boundaries_with_the_decision_that_switches(seed_text):
@@ -163,8 +187,9 @@ def test_entry_deterrence_out_fight_equilibrium_rests_on_a_threat_not_carried_ou
     nash1 = f.split("Nash equilibrium 1:")[1].split("Nash equilibrium 2:")[0]
     assert "Entrant out; Incumbent fight (outcome stay_out" in nash1
     assert ("It rests on a threat that would not be carried out: after the Entrant chooses in (incumbent), the "
-            "Incumbent would fight, but if it came to that it would accommodate instead (accommodate 2 > fight 0).") \
-        in nash1
+            "Incumbent would fight, but if it came to that it would accommodate instead (accommodate 2 > fight 0). "
+            "It deters the Entrant at entrant: if the Incumbent would accommodate at incumbent, the Entrant would "
+            "choose in rather than out at entrant (in 1 > out 0).") in nash1
     assert "Incumbent 1/2 fight + 1/2 accommodate" in f and "would fight (with probability 1/2)" in f
     assert "Nash equilibrium 3 is the subgame-perfect equilibrium above" in f
     assert ("rep (now 0): above 2: the Incumbent would fight rather than accommodate at incumbent; so the Entrant "

@@ -12,7 +12,7 @@ from ..game.normal import NormalFormGame
 from .change_records import ChangeRecord, DecisionFlip, change_records
 from .explain_normal import WIDTH
 from .explain_tree import outcome_text
-from .style import Style, and_list, do, noun, wrap
+from .style import Style, and_list, do_rather, noun, wrap
 from .text import fmt_number
 
 #: At most this many decisions of a chain are named; the rest are counted.
@@ -92,10 +92,7 @@ def chain_text(tree, names: dict[str, str], flips: tuple[DecisionFlip, ...]) -> 
 
 def _clause(names: dict[str, str], player: str, before: str, after: str, nodes: list[str]) -> str:
     who = noun(names.get(player, player))
-    new, old = do(after), do(before)
-    if new.startswith("choose ") and old.startswith("choose "):  # "choose out rather than in"
-        old = old.removeprefix("choose ")
-    return f"{who} would {new} rather than {old} at {and_list(nodes)}"
+    return f"{who} would {do_rather(after, before)} at {and_list(nodes)}"
 
 
 __all__ = ["change_text", "chain_text"]

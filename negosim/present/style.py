@@ -187,3 +187,11 @@ def and_list(items: list[str], conj: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {conj} " + items[-1]
+
+
+def do_rather(new: str, old: str) -> str:
+    """'hold rather than impose'; 'choose in rather than out' (one "choose" for two plain labels)."""
+    a, b = do(new), do(old)
+    if a.startswith("choose ") and b.startswith("choose "):
+        b = b.removeprefix("choose ")
+    return f"{a} rather than {b}"
