@@ -226,3 +226,39 @@ def test_the_random_games_do_produce_statements_and_chains_to_check(tmp_path):
     trees = [r for s in SEEDS for r in change_records(open_source(str(tree_file(tmp_path, s))))]
     assert normal >= 6 and len(trees) >= 6
     assert sum(len(r.flips) > 1 for r in trees) >= 2  # some changes are caused by a deeper decision
+
+
+def interior_leverage(point: dict[str, float]) -> tuple[float, float]:
+    """The values of p for which every share in the ceasefire's formulas (the settlements X_aid, X_frozen and the
+    war leverages w_war, w_frozen) lies in [0, 1] before clipping, the other parameters at `point`."""
+    c = point["beta"] * (point["cR"] + point["cU"])
+    offsets = [c - point["Delta"] - point["cR"], c - point["cR"], point["mu"], point["mu"] + point["theta"]]
+    return max([0.0] + [-o for o in offsets]), min([1.0] + [1 - o for o in offsets])
+
+
+def test_leverage_never_changes_the_ceasefire_outcome_while_every_share_is_inside_0_1():
+    # The claim the lesson makes, with the condition it states: p shifts every outcome's payoff by the same
+    # amount for each player (so it cancels from every decision) as long as no share is clipped at 0 or 1.
+    from negosim.sweep.boundaries import outcome_labels
+
+    scenario = open_source(str(ROOT / "scenarios/ceasefire_2025.yaml")).scenario
+    rng = np.random.default_rng(7)
+    checked = 0
+    for _ in range(200):
+        point = {n: rng.uniform(p.low, p.high) for n, p in scenario.parameters.items()}
+        lo, hi = interior_leverage(point)
+        if hi - lo < 0.02:
+            continue
+        params = {k: np.full(41, v) for k, v in point.items()}
+        params["p"] = np.linspace(lo, hi, 41)
+        assert len(set(outcome_labels(scenario, params))) == 1, point
+        checked += 1
+    assert checked > 100
+
+
+def test_near_the_bounds_leverage_can_change_the_outcome_and_explain_says_where():
+    src = open_source(str(ROOT / "scenarios/ceasefire_2025.yaml"), {"mu": 0.12})
+    records = [r for r in change_records(src) if r.parameter == "p"]
+    assert [(r.direction, r.after) for r in records] == [(-1, "truce_aid"), (1, "truce_aid")]
+    lo, hi = interior_leverage(src.parameters)
+    assert records[0].threshold < lo and records[1].threshold > hi  # only where a share is clipped
