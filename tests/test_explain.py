@@ -173,10 +173,11 @@ def test_with_costly_sanctions_a_nash_equilibrium_rests_on_the_non_credible_sanc
 
 def test_seed_lists_the_nearest_boundaries_with_the_decision_that_switches(seed_text):
     f = flat(seed_text)
-    assert ("mu (now 0.05): above 0.105: Russia would reject rather than accept at ru_final; so the United States "
+    assert ("mu (now 0.05): above 0.105: Russia would reject rather than accept at ru_final (now accept 0.545 > "
+            "reject 0.49); so the United States "
             "would grant rather than refuse at us_counter; so Russia would counter rather than accept at ru, and the "
             "outcome becomes truce_frozen (30-day truce, aid frozen at Russia's demand).") in f
-    assert "s (now 0.06): below 0.005: Russia would reject rather than accept at ru_final;" in f
+    assert "s (now 0.06): below 0.005: Russia would reject rather than accept at ru_final (now" in f
     assert "No change anywhere in its declared range: p, theta, cR, g, aF, omega, B and h." in f
     assert "At each value a player is indifferent exactly there, where the tie rules decide." in f
 
@@ -190,9 +191,10 @@ def test_entry_deterrence_out_fight_equilibrium_rests_on_a_threat_not_carried_ou
             "Incumbent would fight, but if it came to that it would accommodate instead (accommodate 2 > fight 0). "
             "It deters the Entrant at entrant: if the Incumbent would accommodate at incumbent, the Entrant would "
             "choose in rather than out at entrant (in 1 > out 0).") in nash1
-    assert "Incumbent 1/2 fight + 1/2 accommodate" in f and "would fight (with probability 1/2)" in f
+    assert "Incumbent 1/2 fight + 1/2 accommodate (outcome stay_out;" in f and "would fight (with probability 1/2)" in f
     assert "Nash equilibrium 3 is the subgame-perfect equilibrium above" in f
-    assert ("rep (now 0): above 2: the Incumbent would fight rather than accommodate at incumbent; so the Entrant "
+    assert ("rep (now 0): above 2: the Incumbent would fight rather than accommodate at incumbent (now accommodate 2 "
+            "> fight 0); so the Entrant "
             "would choose out rather than in at entrant") in f
 
 

@@ -52,6 +52,15 @@ def spe_choices(path, overrides) -> dict[str, str]:
     return {k: node[k].actions[int(c[0])] for k, c in sol.extra["choice"].items() if int(c[0]) >= 0}
 
 
+def spe_worth(path, overrides) -> dict[str, dict[str, float]]:
+    """Node id -> action -> the mover's payoff of that action, play going on by the subgame-perfect equilibrium."""
+    src = open_source(str(path), overrides)
+    (sol,) = solve_source(src, ["spe"])
+    tree = src.game
+    return {n.id: {a: float(sol.extra["values"][tree.nodes[c].id][0, n.player]) for a, c in zip(n.actions, n.children)}
+            for n in tree.nodes if n.children and n.player is not None and n.player >= 0}
+
+
 def check_records(path) -> int:
     """Re-solve every record of `path` on both sides of its threshold; return how many were checked."""
     src = open_source(str(path))
@@ -72,8 +81,10 @@ def check_records(path) -> int:
         if r.flips:
             old = spe_choices(path, {r.parameter: r.threshold - r.direction * STEP * (p.high - p.low)})
             new = spe_choices(path, {r.parameter: past})
+            worth = spe_worth(path, {r.parameter: r.now})
             for f in r.flips:
                 assert (old[f.node], new[f.node]) == (f.before, f.after), (path.name, r, f)
+                assert np.allclose(f.now, (worth[f.node][f.before], worth[f.node][f.after]), atol=1e-9), (r, f)
         side = f"{'below' if r.direction < 0 else 'above'} {fmt_number(r.threshold)}"
         line = re.search(rf"{re.escape(r.parameter)} \(now [^)]*\):(.*?)(?=\n    \S|\n\n)", section, re.S)
         assert line and side in " ".join(line.group(1).split()), (path.name, side)
@@ -105,12 +116,14 @@ def test_battle_of_the_sexes_and_prisoners_dilemma_report_the_set_beyond_the_tie
 
 def test_ceasefire_traces_the_chain_from_the_sanctions_decision_to_russias_counter():
     text = " ".join(explain(open_source(str(ROOT / "scenarios/ceasefire_2025.yaml"))).split())
-    chain = ("the United States would hold rather than impose at us_sanction_final and us_sanction; so Russia would "
+    chain = ("the United States would hold rather than impose at us_sanction_final and us_sanction (now impose 0.085 > "
+             "hold 0.065); so Russia would "
              "reject rather than accept at ru_final; so the United States would grant rather than refuse at "
              "us_counter; so Russia would counter rather than accept at ru, and the outcome becomes truce_frozen")
     assert f"k (now 0.03): above 0.05: {chain}" in text
     assert f"aS (now 0.05): below 0.03: {chain}" in text
-    momentum = ("Russia would reject rather than accept at ru_final; so the United States would grant rather than "
+    momentum = ("Russia would reject rather than accept at ru_final (now accept 0.545 > reject 0.49); so the United "
+                "States would grant rather than "
                 "refuse at us_counter; so Russia would counter rather than accept at ru")
     assert f"mu (now 0.05): above 0.105: {momentum}" in text
     assert f"s (now 0.06): below 0.005: {momentum}" in text

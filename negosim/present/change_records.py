@@ -43,6 +43,7 @@ class DecisionFlip:
     after: str
     depth: int
     direct: bool = True  # no decision below this one changes: the parameter changes this choice itself
+    now: tuple[float, float] = ()  # the mover's payoffs of `before` and `after` at the current values
 
 
 @dataclass(frozen=True)
@@ -135,14 +136,23 @@ def _with_flips(scenario, base: dict[str, float], r: ChangeRecord) -> ChangeReco
     if (old - r.now) * r.direction < 0:  # the value itself is closer to the threshold than one step
         old = r.now
     old = min(max(old, p.low), p.high)
-    params = {k: np.full(2, v, dtype=float) for k, v in base.items()}
-    params[r.parameter] = np.array([old, r.probe])
+    params = {k: np.full(3, v, dtype=float) for k, v in base.items()}
+    params[r.parameter] = np.array([old, r.probe, r.now])
     tree = scenario.build(params)
     sol = subgame_perfect(tree, ties=scenario.ties)
     rows = {int(pt): e for e, pt in enumerate(sol.point)}
     if 0 not in rows or 1 not in rows:
         return r
     flips = decision_flips(tree, sol.extra["choice"], rows[0], rows[1])
+    if 2 in rows:  # what each flipped choice is worth to its mover now, under the equilibrium's continuation
+        values, node = sol.extra["values"], {n.id: n for n in tree.nodes}
+        with_now = []
+        for f in flips:
+            n = node[f.node]
+            kids = {a: tree.nodes[c].id for a, c in zip(n.actions, n.children)}
+            worth = tuple(float(values[kids[a]][rows[2], n.player]) for a in (f.before, f.after))
+            with_now.append(DecisionFlip(f.node, f.player, f.before, f.after, f.depth, f.direct, worth))
+        flips = tuple(with_now)
     return ChangeRecord(r.parameter, r.now, r.direction, r.threshold, r.probe, r.before, r.after, r.tied, flips)
 
 

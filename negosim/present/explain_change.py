@@ -12,7 +12,7 @@ from ..game.normal import NormalFormGame
 from .change_records import ChangeRecord, DecisionFlip, change_records
 from .explain_normal import WIDTH
 from .explain_tree import outcome_text
-from .style import Style, and_list, do_rather, noun, wrap
+from .style import Style, and_list, do_rather, noun, sig_values, wrap
 from .text import fmt_number
 
 #: At most this many decisions of a chain are named; the rest are counted.
@@ -79,15 +79,24 @@ def chain_text(tree, names: dict[str, str], flips: tuple[DecisionFlip, ...]) -> 
         return ""
     direct = [f for f in flips if f.direct]
     caused = [f for f in flips if not f.direct]
-    groups: dict[tuple[str, str, str], list[str]] = {}
+    groups: dict[tuple, list[str]] = {}
     for f in direct:  # "the United States would hold rather than impose at us_sanction and us_sanction_final"
-        groups.setdefault((f.player, f.before, f.after), []).append(f.node)
-    first = and_list([_clause(names, *key, nodes) for key, nodes in groups.items()])
+        groups.setdefault((f.player, f.before, f.after, f.now), []).append(f.node)
+    first = and_list([_clause(names, player, before, after, nodes) + _now(before, after, now)
+                      for (player, before, after, now), nodes in groups.items()])
     steps = [_clause(names, f.player, f.before, f.after, [f.node]) for f in caused]
     if len(steps) > MAX_CHAIN:  # keep the last steps, which move the outcome
         skipped = len(steps) - MAX_CHAIN + 1
         steps = [f"{skipped} more decisions change"] + steps[skipped:]
     return "; so ".join([first, *steps]) + ", and "
+
+
+def _now(before: str, after: str, now: tuple[float, float]) -> str:
+    """' (now impose 0.085 > hold 0.065)': the gap the parameter closes, at the current values."""
+    if not now:
+        return ""
+    a, b = sig_values(now)
+    return f" (now {before} {a} > {after} {b})" if now[0] > now[1] else f" (now {before} {a}, {after} {b})"
 
 
 def _clause(names: dict[str, str], player: str, before: str, after: str, nodes: list[str]) -> str:

@@ -55,7 +55,7 @@ def nash_text(view: TreeView, spe, nash, st: Style, limit: str | None = None) ->
                 resting = [(flags, joint)]  # only together do they change a choice on the path
             used = {id(f) for fs, _ in resting for f in fs}
             unused = [f for f in flags if id(f) not in used]
-            (threats if resting else idle).append((k, eq, resting, unused))
+            (threats if resting else idle).append((k, eq, resting, unused, beh))
         elif all(np.allclose(b, s, atol=1e-9) for b, s in zip(beh, spe_beh)):
             same.append(k)
         else:
@@ -63,13 +63,13 @@ def nash_text(view: TreeView, spe, nash, st: Style, limit: str | None = None) ->
     threats.sort(key=lambda t: not _is_pure(t[1]))  # the simplest (pure) equilibria first
     idle.sort(key=lambda t: not _is_pure(t[1]))
     shown = (threats + idle)[:SHOW_NASH]
-    for k, eq, resting, unused in shown:
-        out += wrap(f"Nash equilibrium {k}: {_summary(view, eq)}.", WIDTH, "      ", "  - ")
+    for k, eq, resting, unused, beh in shown:
+        out += wrap(f"Nash equilibrium {k}: {_summary(view, eq, beh)}.", WIDTH, "      ", "  - ")
         out += _resting_text(view, resting, st)
         out += _unused_text(view, unused, bool(resting), st)
     rest = [t for t in threats + idle if t not in shown]
     if rest:
-        ks = sorted(k for k, _, _, _ in rest)
+        ks = sorted(t[0] for t in rest)
         which = (f"Nash equilibri{'um' if len(ks) == 1 else 'a'} {and_list([str(k) for k in ks])}"
                  if len(ks) <= 10 else f"The other {len(ks)} Nash equilibria")
         out += wrap(f"{which} {'is' if len(ks) == 1 else 'are'} not subgame perfect either.", WIDTH, "      ", "  - ")
@@ -87,9 +87,15 @@ def nash_text(view: TreeView, spe, nash, st: Style, limit: str | None = None) ->
     return out
 
 
-def _summary(view: TreeView, eq) -> str:
+def _summary(view: TreeView, eq, beh: list[np.ndarray]) -> str:
     plan = "; ".join(f"{view.names.get(p, p)} {_plan(s)}" for p, s in eq.strategies.items())
-    result = f"outcome {eq.outcome}" if eq.outcome else "an uncertain outcome"
+    outcome = eq.outcome
+    if outcome is None:  # a mix off the path leaves the outcome certain (the Entrant stays out either way)
+        reach = reach_from_root(view, beh)
+        reached = {view.tree.outcomes[view.tree.nodes[i].outcome].id for i in view.order
+                   if view.tree.nodes[i].kind == TERMINAL and reach[i] > 1e-12}
+        outcome = reached.pop() if len(reached) == 1 else None
+    result = f"outcome {outcome}" if outcome else "an uncertain outcome"
     pay = ", ".join(f"{view.names.get(p, p)} {num(v)}" for p, v in eq.payoffs.items())
     return f"{plan} ({result}; payoffs {pay})"
 
