@@ -43,7 +43,7 @@ class DecisionFlip:
     after: str
     depth: int
     direct: bool = True  # no decision below this one changes: the parameter changes this choice itself
-    now: tuple[float, float] = ()  # the mover's payoffs of `before` and `after` at the current values
+    now: tuple[float, ...] = ()  # the mover's payoffs of `before` and `after` at the current values
 
 
 @dataclass(frozen=True)
@@ -195,13 +195,13 @@ def decision_flips(tree, choice, old: int, new: int) -> tuple[DecisionFlip, ...]
     chosen.sort(key=lambda i: (-depth[i], pos[i]))
     out = []
     for i in chosen:
-        below, stack = False, list(tree.nodes[i].children)
-        while stack and not below:
-            k = stack.pop()
-            below = k in switched
-            stack.extend(tree.nodes[k].children)
+        caused, todo = False, list(tree.nodes[i].children)
+        while todo and not caused:
+            k = todo.pop()
+            caused = k in switched
+            todo.extend(tree.nodes[k].children)
         f = switched[i]
-        out.append(DecisionFlip(f.node, f.player, f.before, f.after, f.depth, not below))
+        out.append(DecisionFlip(f.node, f.player, f.before, f.after, f.depth, not caused))
     # the direct effects first, then what they cause, deepest first
     out.sort(key=lambda f: not f.direct)
     return tuple(out)

@@ -45,7 +45,10 @@ def nash_text(view: TreeView, spe, nash, st: Style, limit: str | None = None) ->
     out.append("")
     spe_beh = [b[0] for b in spe.behavior]
     tol = float(np.max(nash.tol)) if np.size(nash.tol) else 1e-9
-    same, other_spe, threats, idle = [], [], [], []
+    same: list[int] = []
+    other_spe: list[int] = []
+    threats: list[tuple] = []
+    idle: list[tuple] = []
     for k, eq in enumerate(eqs, 1):
         beh = profile_behavior(view, nash, nash.rows_at(0)[k - 1], spe_beh)
         flags = incredible(view, beh, tol)
@@ -107,13 +110,13 @@ def _resting_text(view: TreeView, resting: list, st: Style) -> list[str]:
         return []
     if len(resting) == 1 and len(resting[0][0]) == 1:
         (flag,), det = resting[0]
-        return wrap("It rests on a threat that would not be carried out: " + threat_sentence(view, *flag, st)
+        return wrap("It rests on a threat that would not be carried out: " + threat_sentence(view, flag, st)
                     + " " + deter_sentence(view, [flag], det), WIDTH, "      ", "    ")
     count = sum(len(flags) for flags, _ in resting)
     out = wrap(f"It rests on {count} threats that would not be carried out:", WIDTH, "      ", "    ")
     for flags, det in resting:
         for f in flags:
-            out += wrap(threat_sentence(view, *f, st), WIDTH, "        ", "      * ")
+            out += wrap(threat_sentence(view, f, st), WIDTH, "        ", "      * ")
         together = "Only together: " if len(flags) > 1 else ""
         out += wrap(together + deter_sentence(view, flags, det), WIDTH, "        ", "        ")
     return out
@@ -130,7 +133,7 @@ def _unused_text(view: TreeView, unused: list, resting: bool, st: Style) -> list
                  f"equilibrium path depends (replacing {it} changes nothing on the path):",
                  WIDTH, "      ", "    ")
     for f in unused:
-        lines += wrap(threat_sentence(view, *f, st), WIDTH, "        ", "      * ")
+        lines += wrap(threat_sentence(view, f, st), WIDTH, "        ", "      * ")
     return lines
 
 
@@ -166,7 +169,7 @@ def profile_behavior(view: TreeView, nash, row: int, fallback_beh) -> list[np.nd
     """Behaviour (one probability vector per information set) of a Nash equilibrium of the reduced normal
     form; at information sets a player's own plan rules out, the subgame-perfect choice."""
     tree, seq = view.tree, view.seq
-    beh = [None] * len(seq.infosets)
+    beh: list = [None] * len(seq.infosets)
     for p in range(tree.n_players):
         fallback = {k: int(np.argmax(fallback_beh[k])) for k, (q, _, _) in enumerate(seq.infosets) if q == p}
         mixed = nash.strategies[p][row][None, :]
@@ -272,8 +275,10 @@ def _reach_within_subgame(view: TreeView, beh, i: int) -> float:
     return float(r)
 
 
-def threat_sentence(view: TreeView, pos, node_i, bad, best, q, probs, st: Style) -> str:
-    """'after ... (us_sanction), the United States would impose, but if it came to that it would hold ...'."""
+def threat_sentence(view: TreeView, flag: tuple, st: Style) -> str:
+    """'after ... (us_sanction), the United States would impose, but if it came to that it would hold ...' for
+    a flag of `incredible`."""
+    pos, node_i, bad, best, q, probs = flag
     node = view.tree.nodes[node_i]
     player, infoset, nodes = view.seq.infosets[pos]
     who = view.who(player)

@@ -33,7 +33,7 @@ class NormalSession:
 
     def followed(self) -> str:
         """'Nash equilibrium 2 of 3 (Row: 9/10 swerve + 1/10 straight | ...)' for the header."""
-        if self.eq is None:
+        if self.eq is None or self.index is None:
             return "no equilibrium (none was found)"
         n = len(self.eqs)
         if n == 1:
@@ -109,7 +109,7 @@ class NormalSession:
         me = self.student
         mine = self.payoffs[(me, *profile)]
         con.say("", "== The equilibria ==" if len(self.eqs) > 1 else "== The equilibrium ==")
-        if eq is None:
+        if eq is None or self.index is None:
             con.say("negosim found no Nash equilibrium of this game to compare with.")
             return
         n = len(self.eqs)
@@ -138,6 +138,7 @@ class NormalSession:
     def verdict(self, action: str) -> str:
         """The student's action judged against every equilibrium: which ones prescribe it (with what
         probability), and how it compares with the one the others followed."""
+        assert self.eq is not None and self.index is not None  # the reveal returns early without one
         uses = [(k, e.strategies[self.me][action]) for k, e in enumerate(self.eqs)
                 if e.strategies[self.me][action] > 1e-9]
         named = and_list([f"{k + 1}" + ("" if p >= 1 - 1e-9 else f" (with probability {fmt_prob(p)})")

@@ -80,7 +80,8 @@ class TreeSession:
             if why:
                 raise EquilibriumChoiceError(f"--equilibrium {equilibrium}: {why}; use spe")
             self.index = pick_equilibrium(eqs, equilibrium)
-            self.behaviour = behaviours[self.index]
+            if self.index is not None:
+                self.behaviour = behaviours[self.index]
 
     def nash_equilibria(self) -> tuple[list, list[dict[int, np.ndarray]], str | None]:
         """(Nash equilibria of the reduced normal form as `negosim solve` lists them, each one's behaviour at
