@@ -74,6 +74,11 @@ def check_records(path) -> int:
         if not p.low <= past <= p.high:
             past = r.probe
         assert label_of(path, {r.parameter: past}) == r.after, (path.name, r)
+        if r.only_at:
+            assert r.after == r.before and f"at {fmt_number(r.threshold)} only, a tie" in " ".join(section.split())
+            short = r.threshold - r.direction * STEP * (p.high - p.low)
+            assert label_of(path, {r.parameter: short}) == r.before, (path.name, r)
+            continue
         assert label_of(path, {r.parameter: r.now}) == r.before, (path.name, r)
         if abs(r.threshold - r.now) > 2 * STEP * (p.high - p.low):
             before = r.threshold - r.direction * STEP * (p.high - p.low)
@@ -90,7 +95,7 @@ def check_records(path) -> int:
         assert line and side in " ".join(line.group(1).split()), (path.name, side)
     # the text makes no statement that has no record behind it
     said = re.findall(r"\b(below|above) (-?[0-9.e+-]+)", " ".join(section.split()))
-    assert len(said) == len(records), (path.name, said, records)
+    assert len(said) == len([r for r in records if not r.only_at]), (path.name, said, records)
     return len(records)
 
 
@@ -137,7 +142,7 @@ def test_ceasefire_records_name_the_sanctions_decision_as_the_direct_cause_of_th
     assert k.flips[-1].node == "ru" and (k.flips[-1].before, k.flips[-1].after) == ("accept", "counter")
 
 
-def test_a_change_at_a_single_value_is_skipped_and_the_search_goes_on_past_it(tmp_path):
+def test_a_change_at_a_single_value_is_stated_as_such_and_the_search_goes_on_past_it(tmp_path):
     # Column's payoff of `b` ties with `a` only at x = 3 (where (a, b) joins the equilibria); the pure
     # equilibrium set really changes only at x = 7.
     path = tmp_path / "point.yaml"
@@ -147,8 +152,9 @@ def test_a_change_at_a_single_value_is_skipped_and_the_search_goes_on_past_it(tm
   payoffs:
     a: {a: [0, 2], b: [0, "2 - abs(x - 3)"], c: [0, "x - 5"]}
 """))
-    (r,) = change_records(open_source(str(path)))
-    assert (r.direction, r.threshold, r.after) == (1, 7.0, "(a, c)")
+    point, r = change_records(open_source(str(path)))
+    assert (point.only_at, point.threshold, point.after) == (True, 3.0, "(a, a)")
+    assert (r.only_at, r.direction, r.threshold, r.after) == (False, 1, 7.0, "(a, c)")
     check_records(path)
 
 

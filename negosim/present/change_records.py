@@ -4,10 +4,11 @@ A record says: "with `parameter` moved `direction` of `threshold` (others at the
 (a tree's subgame-perfect outcome, a normal form's set of pure Nash equilibria; see `negosim.sweep.boundaries`)
 becomes `after`". The label is the one found by solving at `probe`, a value just past the threshold inside the
 declared range, never the label at the threshold itself (where a tie can make extra equilibria appear only at
-that one value). A change that happens at a single value and reverts just past it is skipped, and the search
-goes on beyond it. For a game tree, `flips` lists the decisions whose choice differs on the two sides of the
-threshold that lead to the change, deepest first: the first is the cause, the last is the decision on the old
-equilibrium path that moves the outcome.
+that one value). A change that happens at a single value and reverts just past it is recorded as such
+(`only_at`), and the search goes on beyond it. For a game tree, `flips` lists the decisions whose choice
+differs on the two sides of the threshold that lead to the change: first those the parameter changes
+directly (no decision below them changes), then the ones they cause, deepest first; the last is the decision
+on the old equilibrium path that moves the outcome.
 
 The text of `negosim explain` is rendered from these records (`explain_change`), so a test can re-solve every
 statement the explanation makes.
@@ -53,6 +54,8 @@ class ChangeRecord:
     `threshold` is the value as stated (rounded for people, within a tenth of the step of the located
     boundary); `probe` is where `after` was found by solving. `tied` is True when a player is indifferent at
     the threshold, False when a payoff formula jumps there. `before` is the label at the current value.
+    With `only_at`, the label changes at the threshold alone (a tie there adds equilibria or lets the tie
+    rules pick another outcome) and just past it is `before` again; the search went on past it.
     """
 
     parameter: str
@@ -64,6 +67,7 @@ class ChangeRecord:
     after: str
     tied: bool
     flips: tuple[DecisionFlip, ...] = ()
+    only_at: bool = False  # the label differs at the threshold itself only (a tie); `after` is `before` again
 
 
 def change_records(source) -> list[ChangeRecord]:
@@ -96,13 +100,15 @@ def change_records(source) -> list[ChangeRecord]:
             if label != now_label:
                 records.append(ChangeRecord(name, base[name], d, threshold, probe, now_label, label, b.tied))
                 continue
-            # The label changed only at the threshold itself: look for the next change past the probe.
+            # The label changed only at the threshold itself: say so, and look for the next change past it.
+            records.append(ChangeRecord(name, base[name], d, threshold, probe, now_label, label, b.tied,
+                                        only_at=True))
             later = nearest_boundaries(scenario, {**base, name: probe}).get(name, [])
             pending += [(name, c) for c in later if (c.value - probe) * d > 0]
     order = {name: k for k, name in enumerate(base)}
-    records.sort(key=lambda r: (order[r.parameter], r.direction))
+    records.sort(key=lambda r: (order[r.parameter], r.direction, r.direction * r.threshold))
     if not isinstance(source.game, NormalFormGame):
-        records = [_with_flips(scenario, base, r) for r in records]
+        records = [r if r.only_at else _with_flips(scenario, base, r) for r in records]
     return records
 
 

@@ -39,6 +39,10 @@ def change_text(source, names: dict[str, str], st: Style, records: list[ChangeRe
             continue
         parts = []
         for r in mine:
+            if r.only_at:
+                parts.append(f"at {fmt_number(r.threshold)} only, a tie changes the {what} (just past it they are "
+                             "as now)")
+                continue
             jump = "" if r.tied else " (the payoffs jump there)"
             jumps += not r.tied
             side = f"{'below' if r.direction < 0 else 'above'} {fmt_number(r.threshold)}{jump}"
@@ -51,7 +55,7 @@ def change_text(source, names: dict[str, str], st: Style, records: list[ChangeRe
                     WIDTH, "      ", "    ")
     if quiet:
         out += wrap(f"No change anywhere in its declared range: {and_list(quiet)}.", WIDTH, "      ", "    ")
-    if len(records) > jumps:
+    if len([r for r in records if not r.only_at]) > jumps:
         marked = ", unless marked otherwise," if jumps else ""
         rule = ", where the tie rules decide" if tree else " (a tie can add equilibria at that value only)"
         out += [""] + wrap(f"At each value{marked} a player is indifferent exactly there{rule}.", WIDTH, "  ", "  ")
