@@ -169,7 +169,7 @@ def test_going_straight_in_chicken_is_never_called_different_and_names_the_equil
     code, text = session(CHICKEN, "Row", "straight\n")  # the others follow equilibrium 1: Column straight
     assert "Different" not in text
     assert "You chose straight. Equilibria 2 (with probability 1/10) and 3 have you play it." in text
-    assert "An equilibrium strategy, though not the one of equilibrium 1, which the others followed" in text
+    assert "An equilibrium strategy, though equilibrium 1 (the one the others followed) has you play swerve" in text
     for k in (1, 2, 3):
         assert f"Nash equilibrium {k} of 3" in text
 

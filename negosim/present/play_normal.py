@@ -155,14 +155,14 @@ class NormalSession:
                               "the others' mix)."
             return head + " Different: no Nash equilibrium has you play it."
         followed = f"equilibrium {self.index + 1}"
+        role = "the one the others followed" if self.opponents == "equilibrium" else "the one compared with"
         head = (f"You chose {action}. Equilibri{'um' if len(uses) == 1 else 'a'} {named} "
                 f"{'has' if len(uses) == 1 else 'have'} you play it. " if uses else f"You chose {action}. ")
         if p >= 1 - 1e-9:
-            return head + f"Match: {followed} (the one the others followed) has you play {action}."
+            return head + f"Match: {followed} ({role}) has you play {action}."
         if p > 0:
-            return head + (f"Match: {followed} (the one the others followed) has you play {mine}, and {action} is "
+            return head + (f"Match: {followed} ({role}) has you play {mine}, and {action} is "
                            "one of the actions it mixes over (each is a best reply to the others' mix).")
         if uses:
-            return head + (f"An equilibrium strategy, though not the one of {followed}, which the others followed "
-                           f"(it has you play {mine}).")
+            return head + f"An equilibrium strategy, though {followed} ({role}) has you play {mine}."
         return head + f"Different: no Nash equilibrium has you play {action} ({followed} has you play {mine})."

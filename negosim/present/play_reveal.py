@@ -30,7 +30,7 @@ def reveal_tree(session, leaf: int) -> None:
                 "(a simultaneous-move part of it has no pure equilibrium).")
         return
     eq = s.eq
-    if s.index is not None:
+    if s.index is not None and s.opponents == "equilibrium":
         con.say(f"(The other players followed {s.followed()}.)")
     path = " -> ".join(step.replace(":", " ") for step in eq.path or [])
     if eq.outcome is not None:
@@ -124,7 +124,7 @@ def _others(s) -> None:
                 "luck.")
         if off:
             con.say("Their choices that differ from the equilibrium: " + "; ".join(off) + ".")
-    elif s.index is not None:
+    elif s.index is not None:  # they followed a Nash equilibrium that may leave the subgame-perfect plan
         if off:
             con.say("Their choices that differ from the subgame-perfect equilibrium's plan: " + "; ".join(off) + ".")
     elif any(not st.student for st in s.steps if st.mover != "Chance"):
