@@ -161,7 +161,8 @@ def test_match_action_reads_numbers_names_prefixes_and_rejects_the_rest():
 def test_chicken_follows_equilibrium_1_by_default_and_says_so_and_how_to_pick_another():
     code, text = session(CHICKEN, "Row", "swerve\n")
     assert code == 0
-    assert "follows Nash equilibrium 1 of 3 (Row: swerve | Column: straight; `--equilibrium N`" in text
+    assert "follows Nash equilibrium 1 of 3 (numbered as `negosim solve` lists them);" in text
+    assert "Row: swerve" not in text.split(PROMPT)[0]  # which moves it prescribes is revealed only at the end
     assert "Column driver (Column) chooses straight." in text
 
 
@@ -194,7 +195,7 @@ def test_a_choice_some_equilibrium_prescribes_is_never_called_different(path, pl
 def test_equilibrium_3_has_the_column_driver_swerve_and_straight_matches():
     code, text = session(CHICKEN, "Row", "straight\n", equilibrium=3)
     assert code == 0
-    assert "follows Nash equilibrium 3 of 3 (Row: straight | Column: swerve" in text
+    assert "follows Nash equilibrium 3 of 3 (numbered as `negosim solve` lists them)" in text
     assert "Column driver (Column) chooses swerve." in text
     assert "Match: equilibrium 3 (the one the others followed) has you play straight." in text
     assert "Nash equilibrium 3 of 3 (the one the others followed)" in text
@@ -205,7 +206,8 @@ def test_the_mixed_equilibrium_is_drawn_with_the_seed_at_its_probabilities():
     for seed in range(200):
         _, text = session(CHICKEN, "Row", "swerve\n", equilibrium="mixed", seed=seed)
         straight += "Column driver (Column) chooses straight." in text
-        assert "follows Nash equilibrium 2 of 3 (Row: 9/10 swerve + 1/10 straight" in text
+        assert "follows Nash equilibrium 2 of 3 (numbered" in text and "Nash equilibrium 2 of 3 (the one the others " \
+            "followed): Row: 9/10 swerve + 1/10 straight" in text
     # 1/10 of 200 draws: 20 expected; 5 to 40 holds with probability well above 0.9999
     assert 5 <= straight <= 40
     assert session(CHICKEN, "Row", "swerve\n", equilibrium="mixed", seed=7) == \
@@ -235,7 +237,9 @@ def test_a_game_without_a_mixed_equilibrium_refuses_mixed():
 def test_a_tree_follows_a_chosen_nash_equilibrium_of_its_normal_form():
     code, text = session(ENTRY, "Entrant", "in\n", equilibrium=1)
     assert code == 0
-    assert "follows Nash equilibrium 1 of 3 of the normal form (Entrant: out | Incumbent: fight)" in text
+    assert "follows Nash equilibrium 1 of 3 of the normal form;" in text
+    assert "(The other players followed Nash equilibrium 1 of 3 of the normal form (Entrant: out | Incumbent: " \
+        "fight).)" in text
     assert "Incumbent chooses fight." in text and "== Outcome: price_war" in text
     assert "you chose in; the subgame-perfect equilibrium chooses in. Match." in text
 

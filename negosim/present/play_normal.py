@@ -32,14 +32,14 @@ class NormalSession:
         self.payoffs = game.payoffs.reshape(game.n_players, *game.shape)  # a single point
 
     def followed(self) -> str:
-        """'Nash equilibrium 2 of 3 (Row: 9/10 swerve + 1/10 straight | ...)' for the header."""
+        """'Nash equilibrium 2 of 3 (numbered as `negosim solve` lists them)' for the header: which one, but not
+        what it prescribes (that would tell the student the others' moves before they choose)."""
         if self.eq is None or self.index is None:
             return "no equilibrium (none was found)"
         n = len(self.eqs)
         if n == 1:
             return "the game's only Nash equilibrium"
-        return (f"Nash equilibrium {self.index + 1} of {n} ({self._profile(self.eq)}; `--equilibrium N` or "
-                "`--equilibrium mixed` picks another)")
+        return f"Nash equilibrium {self.index + 1} of {n} (numbered as `negosim solve` lists them)"
 
     def _profile(self, eq) -> str:
         return " | ".join(f"{p}: {fmt_mixed(s)}" for p, s in eq.strategies.items())

@@ -31,7 +31,7 @@ def reveal_tree(session, leaf: int) -> None:
         return
     eq = s.eq
     if s.index is not None and s.opponents == "equilibrium":
-        con.say(f"(The other players followed {s.followed()}.)")
+        con.say(f"(The other players followed {s.followed(plan=True)}.)")
     path = " -> ".join(step.replace(":", " ") for step in eq.path or [])
     if eq.outcome is not None:
         o = next(o for o in tree.outcomes if o.id == eq.outcome)

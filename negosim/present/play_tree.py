@@ -108,13 +108,16 @@ class TreeSession:
             self._nash = (nash.equilibria_at(0), behaviours, None)
         return self._nash
 
-    def followed(self) -> str:
-        """What the computer's players follow, for the header."""
+    def followed(self, plan: bool = False) -> str:
+        """What the computer's players follow (with `plan`, what the equilibrium prescribes: for the reveal,
+        not the header, where it would tell the student the others' moves in advance)."""
         if self.index is None:
             return "the subgame-perfect equilibrium"
         eqs = self.nash_equilibria()[0]
-        plan = " | ".join(f"{p}: {fmt_mixed(s)}" for p, s in eqs[self.index].strategies.items())
-        return f"Nash equilibrium {self.index + 1} of {len(eqs)} of the normal form ({plan})"
+        text = f"Nash equilibrium {self.index + 1} of {len(eqs)} of the normal form"
+        if plan:
+            text += " (" + " | ".join(f"{p}: {fmt_mixed(s)}" for p, s in eqs[self.index].strategies.items()) + ")"
+        return text
 
     # --- the walk ------------------------------------------------------------------------------
     def run(self) -> None:
