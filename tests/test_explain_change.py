@@ -67,6 +67,7 @@ def check_records(path) -> int:
     records = change_records(src)
     text = explain(src)
     section = text.split("What would change the")[1]
+    assert not any(r.unsearched for r in records)  # the search never gives up on these games
     for r in records:
         p = src.scenario.parameters[r.parameter]
         assert p.low < r.threshold < p.high, r  # never a statement about values outside the declared range
@@ -156,6 +157,27 @@ def test_a_change_at_a_single_value_is_stated_as_such_and_the_search_goes_on_pas
     assert (point.only_at, point.threshold, point.after) == (True, 3.0, "(a, a)")
     assert (r.only_at, r.direction, r.threshold, r.after) == (False, 1, 7.0, "(a, c)")
     check_records(path)
+
+
+def test_a_search_that_stops_after_its_bound_says_so_and_claims_nothing_past_it(tmp_path, monkeypatch):
+    import negosim.present.change_records as records
+
+    monkeypatch.setattr(records, "MAX_HOPS", 1)
+    path = tmp_path / "point.yaml"
+    path.write_text(SCENARIO.format(params=param(1), game="""\
+  form: normal
+  actions: {R: [a], C: [a, b, c]}
+  payoffs:
+    a: {a: [0, 2], b: [0, "2 - abs(x - 3)"], c: [0, "x - 5"]}
+"""))
+    src = open_source(str(path))
+    point, stop = change_records(src)
+    assert point.only_at and stop.unsearched and stop.after == ""
+    text = " ".join(explain(src).split())
+    assert ("x (now 1): at 3 only, a tie changes the pure Nash equilibria (just past it they are as now); not "
+            "searched past 7 (the search stopped after 1 value where only a tie changes the pure Nash equilibria).") \
+        in text
+    assert "No change anywhere" not in text
 
 
 SCENARIO = """\

@@ -30,8 +30,8 @@ from ..game.tree import DECISION
 
 #: How far past a threshold a record is checked, relative to the parameter's declared range.
 STEP = 1e-6
-#: How many single-value changes in a row the search skips before it gives up on a side.
-MAX_HOPS = 4
+#: How many single-value changes in a row the search steps past before it stops on a side (and says so).
+MAX_HOPS = 10
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,9 @@ class ChangeRecord:
     boundary); `probe` is where `after` was found by solving. `tied` is True when a player is indifferent at
     the threshold, False when a payoff formula jumps there. `before` is the label at the current value.
     With `only_at`, the label changes at the threshold alone (a tie there adds equilibria or lets the tie
-    rules pick another outcome) and just past it is `before` again; the search went on past it.
+    rules pick another outcome) and just past it is `before` again; the search went on past it. With
+    `unsearched`, the search stopped at `threshold` after `MAX_HOPS` such single values: nothing is claimed
+    past it.
     """
 
     parameter: str
@@ -68,6 +70,7 @@ class ChangeRecord:
     tied: bool
     flips: tuple[DecisionFlip, ...] = ()
     only_at: bool = False  # the label differs at the threshold itself only (a tie); `after` is `before` again
+    unsearched: bool = False  # the search stopped here after MAX_HOPS single-value changes; `after` is unknown
 
 
 def change_records(source) -> list[ChangeRecord]:
@@ -105,10 +108,15 @@ def change_records(source) -> list[ChangeRecord]:
                                         only_at=True))
             later = nearest_boundaries(scenario, {**base, name: probe}).get(name, [])
             pending += [(name, c) for c in later if (c.value - probe) * d > 0]
+    for name, b in pending:  # MAX_HOPS single values in a row: stop, and say where
+        d = 1 if b.value > base[name] else -1
+        step = STEP * (scenario.parameters[name].high - scenario.parameters[name].low)
+        records.append(ChangeRecord(name, base[name], d, stated(b.value, step), b.value, now_label, "", b.tied,
+                                    unsearched=True))
     order = {name: k for k, name in enumerate(base)}
     records.sort(key=lambda r: (order[r.parameter], r.direction, r.direction * r.threshold))
     if not isinstance(source.game, NormalFormGame):
-        records = [r if r.only_at else _with_flips(scenario, base, r) for r in records]
+        records = [r if r.only_at or r.unsearched else _with_flips(scenario, base, r) for r in records]
     return records
 
 

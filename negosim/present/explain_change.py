@@ -9,6 +9,7 @@ that moves the outcome ("the United States would hold rather than impose ..., so
 from __future__ import annotations
 
 from ..game.normal import NormalFormGame
+from . import change_records as records_module
 from .change_records import ChangeRecord, DecisionFlip, change_records
 from .explain_normal import WIDTH
 from .explain_tree import outcome_text
@@ -39,6 +40,11 @@ def change_text(source, names: dict[str, str], st: Style, records: list[ChangeRe
             continue
         parts = []
         for r in mine:
+            if r.unsearched:
+                hops = records_module.MAX_HOPS
+                parts.append(f"not searched past {fmt_number(r.threshold)} (the search stopped after "
+                             f"{hops} value{'s' if hops > 1 else ''} where only a tie changes the {what})")
+                continue
             if r.only_at:
                 parts.append(f"at {fmt_number(r.threshold)} only, a tie changes the {what} (just past it they are "
                              "as now)")
@@ -55,7 +61,7 @@ def change_text(source, names: dict[str, str], st: Style, records: list[ChangeRe
                     WIDTH, "      ", "    ")
     if quiet:
         out += wrap(f"No change anywhere in its declared range: {and_list(quiet)}.", WIDTH, "      ", "    ")
-    if len([r for r in records if not r.only_at]) > jumps:
+    if len([r for r in records if not (r.only_at or r.unsearched)]) > jumps:
         marked = ", unless marked otherwise," if jumps else ""
         rule = ", where the tie rules decide" if tree else " (a tie can add equilibria at that value only)"
         out += [""] + wrap(f"At each value{marked} a player is indifferent exactly there{rule}.", WIDTH, "  ", "  ")
