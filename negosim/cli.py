@@ -134,6 +134,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="player", required=True, metavar="PLAYER", help="the player you play")
     p.add_argument("--opponents", choices=("equilibrium", "random"), default="equilibrium",
                    help="how the other players choose (default: by the equilibrium)")
+    p.add_argument("--equilibrium", default=None, metavar="N|mixed|spe",
+                   help="the equilibrium the other players follow: #N as `negosim solve` lists the Nash equilibria, "
+                        "mixed (the first in which someone mixes, drawn with --seed) or spe (game trees; "
+                        "default: spe for a tree, 1 for a normal form)")
     p.add_argument("--seed", type=int, default=None, help="seed for chance moves and random or mixed choices")
     add_set(p)
 
@@ -427,7 +431,7 @@ def cmd_play(args) -> int:
     from .present.play import play
 
     source = open_source(args.file, _overrides(args.set))
-    return play(source, args.player, opponents=args.opponents, seed=args.seed)
+    return play(source, args.player, opponents=args.opponents, seed=args.seed, equilibrium=args.equilibrium)
 
 
 def _figure(source, kind: str | None, answers: bool):

@@ -53,6 +53,19 @@ def test_play_from_standard_input_reaches_the_truce(tmp_path):
     assert eof.returncode == 0 and "Traceback" not in eof.stderr
 
 
+def test_play_follows_the_equilibrium_the_teacher_picks_from_standard_input():
+    chicken = str(ROOT / "scenarios" / "chicken.yaml")
+    done = subprocess.run([sys.executable, "-m", "negosim", "play", chicken, "--as", "Row", "--equilibrium", "3",
+                           "--seed", "1"], input="straight\n", capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "Column driver (Column) chooses swerve." in done.stdout and "Match: equilibrium 3" in done.stdout
+    bad = subprocess.run([sys.executable, "-m", "negosim", "play", chicken, "--as", "Row", "--equilibrium", "9"],
+                         input="straight\n", capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip().splitlines() == [
+        "--equilibrium 9: the game has 3 Nash equilibria (numbered as in `negosim solve`); choose 1-3"]
+
+
 def test_play_as_an_unknown_player_is_a_usage_error(capsys):
     code, _, err = run(["play", SEED, "--as", "FR"], capsys)
     assert code == 2

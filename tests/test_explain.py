@@ -50,7 +50,8 @@ def test_battle_of_the_sexes_shows_the_indifference_equations_with_one_third_and
     f = flat(text_of("battle_of_the_sexes"))
     assert ("Bob mixes so that Ann is indifferent between opera and football: 2q + 0(1 - q) = 0q + 1(1 - q), "
             "so q = 1/3 (q: the probability that Bob plays opera)") in f
-    assert "Ann mixes so that Bob is indifferent between opera and football: 1p + 0(1 - p) = 0p + 2(1 - p), so p = 2/3" in f
+    assert ("Ann mixes so that Bob is indifferent between opera and football: 1p + 0(1 - p) = 0p + 2(1 - p), "
+            "so p = 2/3") in f
     assert "Ann 2/3 opera + 1/3 football; Bob 1/3 opera + 2/3 football: expected payoffs Ann 2/3, Bob 2/3" in f
     assert "iterated elimination removes nothing" in f
     assert f.count("in pure strategies (boxed above)") == 2
@@ -67,7 +68,8 @@ def test_matching_pennies_has_only_the_half_half_mix_and_its_equations():
 def test_iterated_dominance_takes_three_rounds_in_gibbons_example():
     A = [[1, 1, 0], [0, 0, 2]]
     B = [[0, 2, 1], [3, 1, 0]]
-    game = NormalFormGame.from_bimatrix(A, B, players=("Row", "Col"), actions=(("up", "down"), ("left", "middle", "right")))
+    game = NormalFormGame.from_bimatrix(A, B, players=("Row", "Col"),
+                                        actions=(("up", "down"), ("left", "middle", "right")))
     steps, remaining = dominance_rounds(game.payoffs, 1e-9)
     assert [(s.round, s.player, s.dominated) for s in steps] == [(1, 1, 2), (2, 0, 1), (3, 1, 0)]
     assert remaining == [[0], [1]]
@@ -135,6 +137,28 @@ def test_seed_names_nash_equilibria_resting_on_russias_non_credible_rejection(se
     assert "Nash equilibrium 3 is the subgame-perfect equilibrium above" in f
 
 
+def test_seed_names_the_choice_russias_threat_deters(seed_text):
+    f = flat(seed_text)
+    nash1 = f.split("Nash equilibrium 1:")[1].split("Nash equilibrium 2:")[0]
+    assert ("It deters the United States at us_counter: if Russia would accept at ru_final, the United States would "
+            "refuse rather than grant at us_counter (refuse 0.3275 > grant 0.2375).") in nash1
+
+
+def test_continuing_aid_after_a_refusal_is_not_called_a_threat_the_equilibrium_rests_on(seed_text):
+    # Ukraine accepts whether or not the US would freeze aid after a refusal: nothing on the path depends on it.
+    f = flat(seed_text)
+    continued = "after Ukraine rejects (us_aid), the United States would continue"
+    for block in re.split(r"- Nash equilibrium \d+: ", f.split("which threats are credible?")[1])[1:]:
+        if continued not in block:
+            continue
+        threats = block.split("It also prescribes")[0].split("rests on no threat")[0]
+        assert continued not in threats, block
+        assert "on which no other player's choice on the equilibrium path depends" in block
+    nash5 = f.split("Nash equilibrium 5:")[1].split("Nash equilibrium 6:")[0]
+    assert "It is not subgame perfect, but it rests on no threat" in nash5 and continued in nash5
+    assert "It rests on" not in nash5
+
+
 def test_with_costly_sanctions_a_nash_equilibrium_rests_on_the_non_credible_sanctions_threat():
     f = flat(text_of("ceasefire_2025", {"k": 0.08, "aS": 0.02, "s": 0.10, "mu": 0.12}))
     # k > aS: imposing costs the US k, holding aS, so the threat to impose is not credible.
@@ -143,15 +167,19 @@ def test_with_costly_sanctions_a_nash_equilibrium_rests_on_the_non_credible_sanc
             "to that it would hold instead (hold 0.06 > impose 0)") in f
     sustained = f.split("Nash equilibrium 3:")[1].split("Nash equilibrium 4:")[0]
     assert "Russia accept (outcome truce_aid" in sustained and "would impose" in sustained
+    assert ("It deters Russia at ru: if the United States would hold at us_sanction, Russia would reject rather than "
+            "accept at ru (reject 0.62 > accept 0.545).") in sustained
 
 
 def test_seed_lists_the_nearest_boundaries_with_the_decision_that_switches(seed_text):
     f = flat(seed_text)
-    assert ("mu (now 0.05): above 0.105 Russia would counter rather than accept at ru, and the outcome becomes "
-            "truce_frozen (30-day truce, aid frozen at Russia's demand).") in f
-    assert "s (now 0.06): below 0.005 Russia would counter rather than accept at ru" in f
+    assert ("mu (now 0.05): above 0.105: Russia would reject rather than accept at ru_final (now accept 0.545 > "
+            "reject 0.49); so the United States "
+            "would grant rather than refuse at us_counter; so Russia would counter rather than accept at ru, and the "
+            "outcome becomes truce_frozen (30-day truce, aid frozen at Russia's demand).") in f
+    assert "s (now 0.06): below 0.005: Russia would reject rather than accept at ru_final (now" in f
     assert "No change anywhere in its declared range: p, theta, cR, g, aF, omega, B and h." in f
-    assert "a player is indifferent exactly at the boundary value" in f
+    assert "At each value a player is indifferent exactly there, where the tie rules decide." in f
 
 
 # --- other trees ------------------------------------------------------------------------------
@@ -160,10 +188,14 @@ def test_entry_deterrence_out_fight_equilibrium_rests_on_a_threat_not_carried_ou
     nash1 = f.split("Nash equilibrium 1:")[1].split("Nash equilibrium 2:")[0]
     assert "Entrant out; Incumbent fight (outcome stay_out" in nash1
     assert ("It rests on a threat that would not be carried out: after the Entrant chooses in (incumbent), the "
-            "Incumbent would fight, but if it came to that it would accommodate instead (accommodate 2 > fight 0).") in nash1
-    assert "Incumbent 1/2 fight + 1/2 accommodate" in f and "would fight (with probability 1/2)" in f
+            "Incumbent would fight, but if it came to that it would accommodate instead (accommodate 2 > fight 0). "
+            "It deters the Entrant at entrant: if the Incumbent would accommodate at incumbent, the Entrant would "
+            "choose in rather than out at entrant (in 1 > out 0).") in nash1
+    assert "Incumbent 1/2 fight + 1/2 accommodate (outcome stay_out;" in f and "would fight (with probability 1/2)" in f
     assert "Nash equilibrium 3 is the subgame-perfect equilibrium above" in f
-    assert "rep (now 0): above 2 the Entrant would choose out rather than choose in at entrant" in f
+    assert ("rep (now 0): above 2: the Incumbent would fight rather than accommodate at incumbent (now accommodate 2 "
+            "> fight 0); so the Entrant "
+            "would choose out rather than in at entrant") in f
 
 
 def test_a_chance_node_is_explained_as_an_expectation():

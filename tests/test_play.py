@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CEASEFIRE = str(ROOT / "scenarios" / "ceasefire_2025.yaml")
 PD = str(ROOT / "scenarios" / "prisoners_dilemma.yaml")
 CRISIS = str(ROOT / "tests" / "data" / "scenarios" / "crisis_signal.yaml")
+CHICKEN = str(ROOT / "scenarios" / "chicken.yaml")
+BOS = str(ROOT / "scenarios" / "battle_of_the_sexes.yaml")
+ENTRY = str(ROOT / "scenarios" / "entry_deterrence.yaml")
 ULTIMATUM = str(ROOT / "scenarios" / "ultimatum.yaml")
 
 
@@ -38,7 +41,7 @@ def test_russia_rejecting_ends_in_war_and_reports_the_deviation_and_the_lower_pa
     assert code == 0
     assert "Ukraine (UA) chooses accept." in text  # the others follow the equilibrium
     assert "== Outcome: war_sanctions" in text  # the US carries out its credible sanctions threat
-    assert "you chose reject; the equilibrium chooses accept. Different" in text
+    assert "you chose reject; the subgame-perfect equilibrium chooses accept. Different:" in text
     assert "reject is worth 0.49 to you and accept 0.545" in text
     assert "Your payoff: 0.49; in the equilibrium: 0.545 (0.055 less)." in text
 
@@ -133,7 +136,8 @@ def test_the_prisoners_dilemma_plays_as_one_simultaneous_move():
     assert "Column player (Column) chooses defect." in text  # the unique equilibrium
     assert "== Outcome: row_exploited" in text
     assert "Nash equilibrium 1 of 1 (the one the others followed): Row: defect | Column: defect" in text
-    assert "You chose cooperate; the equilibrium has you play defect. Different." in text
+    assert "You chose cooperate; the equilibrium has you play defect. Different: no Nash equilibrium has you play it." \
+        in text
     assert "your best reply was defect (1); cooperate paid 0" in text
     assert "Your payoff: 0; in the equilibrium: 1 (1 less)." in text
 
@@ -151,3 +155,109 @@ def test_match_action_reads_numbers_names_prefixes_and_rejects_the_rest():
     assert match_action("0", acts) == "not an action here: '0'; choose 1-3 or a name"
     assert match_action("x", ("only",)) == "not an action here: 'x'; choose 1 or a name"
     assert "could be" in match_action("c", ("continue", "counter"))
+
+
+# --- which equilibrium the computer follows, and judging against every equilibrium ----------------------
+def test_chicken_follows_equilibrium_1_by_default_and_says_so_and_how_to_pick_another():
+    code, text = session(CHICKEN, "Row", "swerve\n")
+    assert code == 0
+    assert "follows Nash equilibrium 1 of 3 (numbered as `negosim solve` lists them);" in text
+    assert "Row: swerve" not in text.split(PROMPT)[0]  # which moves it prescribes is revealed only at the end
+    assert "Column driver (Column) chooses straight." in text
+
+
+def test_going_straight_in_chicken_is_never_called_different_and_names_the_equilibria_that_use_it():
+    code, text = session(CHICKEN, "Row", "straight\n")  # the others follow equilibrium 1: Column straight
+    assert "Different" not in text
+    assert "You chose straight. Equilibria 2 (with probability 1/10) and 3 have you play it." in text
+    assert "An equilibrium strategy, though equilibrium 1 (the one the others followed) has you play swerve" in text
+    for k in (1, 2, 3):
+        assert f"Nash equilibrium {k} of 3" in text
+
+
+@pytest.mark.parametrize("path, player", [(CHICKEN, "Row"), (CHICKEN, "Column"), (BOS, "Ann"), (BOS, "Bob"),
+                                          (PD, "Row")])
+@pytest.mark.parametrize("equilibrium", [None, 1, 2, "mixed"])
+def test_a_choice_some_equilibrium_prescribes_is_never_called_different(path, player, equilibrium):
+    from negosim.api import solve_source
+
+    src = open_source(path)
+    me = src.game.players.index(src.game.players[0] if player in ("Row", "Ann") else src.game.players[1])
+    eqs = solve_source(src, ["nash"])[0].equilibria_at(0)
+    if equilibrium == 2 and len(eqs) < 2 or equilibrium == "mixed" and len(eqs) == 1:
+        return
+    for action in src.game.actions[me]:
+        _, text = session(path, player, f"{action}\n", equilibrium=equilibrium)
+        prescribed = any(eq.strategies[src.game.players[me]][action] > 0 for eq in eqs)
+        assert ("Different" in text) != prescribed, (action, text)
+
+
+def test_equilibrium_3_has_the_column_driver_swerve_and_straight_matches():
+    code, text = session(CHICKEN, "Row", "straight\n", equilibrium=3)
+    assert code == 0
+    assert "follows Nash equilibrium 3 of 3 (numbered as `negosim solve` lists them)" in text
+    assert "Column driver (Column) chooses swerve." in text
+    assert "Match: equilibrium 3 (the one the others followed) has you play straight." in text
+    assert "Nash equilibrium 3 of 3 (the one the others followed)" in text
+
+
+def test_the_mixed_equilibrium_is_drawn_with_the_seed_at_its_probabilities():
+    straight = 0
+    for seed in range(200):
+        _, text = session(CHICKEN, "Row", "swerve\n", equilibrium="mixed", seed=seed)
+        straight += "Column driver (Column) chooses straight." in text
+        assert "follows Nash equilibrium 2 of 3 (numbered" in text and "Nash equilibrium 2 of 3 (the one the others " \
+            "followed): Row: 9/10 swerve + 1/10 straight" in text
+    # 1/10 of 200 draws: 20 expected; 5 to 40 holds with probability well above 0.9999
+    assert 5 <= straight <= 40
+    assert session(CHICKEN, "Row", "swerve\n", equilibrium="mixed", seed=7) == \
+        session(CHICKEN, "Row", "swerve\n", equilibrium="mixed", seed=7)
+
+
+@pytest.mark.parametrize("choice, message", [
+    (4, "--equilibrium 4: the game has 3 Nash equilibria (numbered as in `negosim solve`); choose 1-3"),
+    ("spe", "--equilibrium spe is for game trees"),
+    ("first", "--equilibrium first: choose a number N"),
+    (0, "--equilibrium 0: equilibria are numbered from 1"),
+])
+def test_an_equilibrium_the_game_does_not_have_is_a_usage_error(choice, message):
+    out, err = io.StringIO(), io.StringIO()
+    code = play(open_source(CHICKEN), "Row", equilibrium=choice, stdin=io.StringIO("swerve\n"), stdout=out,
+                stderr=err)
+    assert code == 2 and message in err.getvalue() and out.getvalue() == ""
+
+
+def test_a_game_without_a_mixed_equilibrium_refuses_mixed():
+    err = io.StringIO()
+    assert play(open_source(PD), "Row", equilibrium="mixed", stdin=io.StringIO(""), stdout=io.StringIO(),
+                stderr=err) == 2
+    assert "in none of them does anyone mix" in err.getvalue()
+
+
+def test_a_tree_follows_a_chosen_nash_equilibrium_of_its_normal_form():
+    code, text = session(ENTRY, "Entrant", "in\n", equilibrium=1)
+    assert code == 0
+    assert "follows Nash equilibrium 1 of 3 of the normal form;" in text
+    assert "(The other players followed Nash equilibrium 1 of 3 of the normal form (Entrant: out | Incumbent: " \
+        "fight).)" in text
+    assert "Incumbent chooses fight." in text and "== Outcome: price_war" in text
+    assert "you chose in; the subgame-perfect equilibrium chooses in. Match." in text
+
+
+def test_a_tree_follows_the_subgame_perfect_equilibrium_by_default():
+    _, text = session(ENTRY, "Entrant", "in\n")
+    assert "follows the subgame-perfect equilibrium;" in text and "Incumbent chooses accommodate." in text
+
+
+def test_staying_out_is_judged_against_the_nash_equilibria_that_prescribe_it_not_called_different():
+    _, text = session(ENTRY, "Entrant", "out\n")
+    assert "Different" not in text
+    assert ("Not the subgame-perfect choice, but Nash equilibria 1 and 2 of the normal form (of 3) have you "
+            "choose it here") in text
+    assert "at 1 more a Nash equilibrium that is not subgame perfect prescribes your choice" in text
+
+
+def test_a_tree_mixed_equilibrium_draws_the_incumbents_fight_with_its_probability():
+    fights = sum("Incumbent chooses fight." in session(ENTRY, "Entrant", "in\n", equilibrium="mixed", seed=s)[1]
+                 for s in range(60))
+    assert 15 <= fights <= 45  # 1/2 of 60

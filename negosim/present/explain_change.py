@@ -1,104 +1,117 @@
-"""'What would change the outcome': the nearest regime boundary below and above each parameter's value,
-and, for a game tree, the decision that switches there ("Russia would counter rather than accept")."""
+"""'What would change the outcome', in words: rendered from `change_records`, one sentence per parameter.
+
+Each statement is a record checked by solving just past its threshold (see `change_records`): the outcome,
+or set of pure Nash equilibria, beyond the threshold, never the one at the tie point itself. For a game tree
+it traces the chain of decisions that changes, from the first (the cause) to the one on the equilibrium path
+that moves the outcome ("the United States would hold rather than impose ..., so Russia would counter ...").
+"""
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..game.normal import NormalFormGame
-from ..game.tree import DECISION
+from . import change_records as records_module
+from .change_records import ChangeRecord, DecisionFlip, change_records
 from .explain_normal import WIDTH
 from .explain_tree import outcome_text
-from .style import Style, and_list, do, noun, wrap
+from .style import Style, and_list, do_rather, noun, sig_values, wrap
 from .text import fmt_number
 
-#: Where the decisions on each side of a boundary are read: this far from it, relative to the range.
-SIDE = 1e-7
+#: At most this many decisions of a chain are named; the rest are counted.
+MAX_CHAIN = 5
 
 
-def change_text(source, names: dict[str, str], st: Style) -> list[str]:
+def change_text(source, names: dict[str, str], st: Style, records: list[ChangeRecord] | None = None) -> list[str]:
     """The section's lines: per parameter the nearest outcome change on each side, else 'no change'."""
     tree = not isinstance(source.game, NormalFormGame)
     what = "outcome" if tree else "pure Nash equilibria"
     out = [st.heading(f"What would change the {'outcome' if tree else 'equilibria'}"), ""]
     if source.scenario is None or not source.parameters:
         return out + wrap("The game has no parameters to vary.", WIDTH, "  ", "  ")
-    from ..sweep.boundaries import nearest_boundaries
-
-    found = nearest_boundaries(source.scenario, source.parameters)
+    if records is None:
+        records = change_records(source)
     out += wrap(f"Each parameter is varied over its declared range, the others held at their values; the nearest "
-                f"values on each side where the {what} change{'s' if tree else ''}:", WIDTH, "  ", "  ")
-    bounds = [b for name in source.parameters for b in found.get(name, [])]
-    switches = decision_switches(source, names, bounds) if tree else [None] * len(bounds)
-    switch_of = {id(b): s for b, s in zip(bounds, switches)}
+                f"values on each side past which the {what} change{'s' if tree else ''} (checked by solving just "
+                "past each value):", WIDTH, "  ", "  ")
     quiet, jumps = [], 0
     for name, value in source.parameters.items():
-        mine = found.get(name, [])
+        mine = [r for r in records if r.parameter == name]
         if not mine:
             quiet.append(name)
             continue
         parts = []
-        for b in mine:
-            below = b.value < value
-            new = b.below if below else b.above
-            switch = switch_of.get(id(b))
-            then = f"{switch}, and the {what}" if switch else f"the {what}"
-            jump = "" if b.tied else " (the payoffs jump there)"
-            jumps += not b.tied
-            parts.append(f"{'below' if below else 'above'} {fmt_number(round(b.value, 10))}{jump} {then} "
-                         f"become{'s' if tree else ''} {_regime(source.game, new, tree)}")
+        for r in mine:
+            if r.unsearched:
+                hops = records_module.MAX_HOPS
+                parts.append(f"not searched past {fmt_number(r.threshold)} (the search stopped after "
+                             f"{hops} value{'s' if hops > 1 else ''} where only a tie changes the {what})")
+                continue
+            if r.only_at:
+                parts.append(f"at {fmt_number(r.threshold)} only, a tie changes the {what} (just past it they are "
+                             "as now)")
+                continue
+            jump = "" if r.tied else " (the payoffs jump there)"
+            jumps += not r.tied
+            side = f"{'below' if r.direction < 0 else 'above'} {fmt_number(r.threshold)}{jump}"
+            if tree:
+                parts.append(f"{side}: {chain_text(source.game, names, r.flips)}the outcome becomes "
+                             f"{_tree_label(source.game, r.after)}")
+            else:
+                parts.append(f"{side} {_normal_label(r.after)}")
         out += wrap(f"{st(name, 'bold')} (now {fmt_number(value)}): " + "; ".join(parts) + ".",
                     WIDTH, "      ", "    ")
     if quiet:
         out += wrap(f"No change anywhere in its declared range: {and_list(quiet)}.", WIDTH, "      ", "    ")
-    if len(bounds) > jumps:
+    if len([r for r in records if not (r.only_at or r.unsearched)]) > jumps:
         marked = ", unless marked otherwise," if jumps else ""
-        rule = ", where the tie rules decide" if tree else ""
-        out += [""] + wrap(f"At each boundary{marked} a player is indifferent exactly at the boundary value{rule}.",
-                           WIDTH, "  ", "  ")
+        rule = ", where the tie rules decide" if tree else " (a tie can add equilibria at that value only)"
+        out += [""] + wrap(f"At each value{marked} a player is indifferent exactly there{rule}.", WIDTH, "  ", "  ")
     return out
 
 
-def _regime(game, label: str, tree: bool) -> str:
-    if not tree:
-        return "mixed only (no pure equilibrium)" if label == "mixed only" else label
+def _normal_label(label: str) -> str:
+    if label == "mixed only":
+        return "no pure equilibrium is left (only mixed ones)"
+    parts = label.split(" + ")
+    if len(parts) == 1:
+        return f"the only pure Nash equilibrium is {label}"
+    return f"the pure Nash equilibria are {and_list(parts)}"
+
+
+def _tree_label(game, label: str) -> str:
     return " + ".join(outcome_text(game, part) for part in label.split(" + "))
 
 
-def decision_switches(source, names: dict[str, str], bounds) -> list[str | None]:
-    """Per boundary, the first decision along the old equilibrium path that is taken differently just past
-    the boundary, as "Russia would counter rather than accept"; None where none is found."""
-    if not bounds:
-        return []
-    from ..solve.spe import subgame_perfect
-
-    scenario = source.scenario
-    params = {k: np.full(2 * len(bounds), v, dtype=float) for k, v in source.parameters.items()}
-    for t, b in enumerate(bounds):
-        p = scenario.parameters[b.parameter]
-        step = SIDE * (p.high - p.low) * (1 if b.value > source.parameters[b.parameter] else -1)
-        params[b.parameter][2 * t] = np.clip(b.value - step, p.low, p.high)  # the side of the base value
-        params[b.parameter][2 * t + 1] = np.clip(b.value + step, p.low, p.high)  # the new side
-    tree = scenario.build(params)
-    sol = subgame_perfect(tree, ties=scenario.ties)
-    row = {int(pt): e for e, pt in enumerate(sol.point)}
-    choice = sol.extra["choice"]
-    out = []
-    for t in range(len(bounds)):
-        old, new = row.get(2 * t), row.get(2 * t + 1)
-        out.append(None if old is None or new is None else _first_switch(tree, choice, old, new, names))
-    return out
+def chain_text(tree, names: dict[str, str], flips: tuple[DecisionFlip, ...]) -> str:
+    """'the United States would hold rather than impose at us_sanction; so Russia would counter rather than
+    accept at ru, and ' (empty without flips): the decisions the parameter changes directly, then those they
+    cause, ending with the one on the equilibrium path that moves the outcome."""
+    if not flips:
+        return ""
+    direct = [f for f in flips if f.direct]
+    caused = [f for f in flips if not f.direct]
+    groups: dict[tuple, list[str]] = {}
+    for f in direct:  # "the United States would hold rather than impose at us_sanction and us_sanction_final"
+        groups.setdefault((f.player, f.before, f.after, f.now), []).append(f.node)
+    first = and_list([_clause(names, player, before, after, nodes) + _now(before, after, now)
+                      for (player, before, after, now), nodes in groups.items()])
+    steps = [_clause(names, f.player, f.before, f.after, [f.node]) for f in caused]
+    if len(steps) > MAX_CHAIN:  # keep the last steps, which move the outcome
+        skipped = len(steps) - MAX_CHAIN + 1
+        steps = [f"{skipped} more decisions change"] + steps[skipped:]
+    return "; so ".join([first, *steps]) + ", and "
 
 
-def _first_switch(tree, choice, old: int, new: int, names) -> str | None:
-    i = tree.root
-    while tree.nodes[i].kind == DECISION:
-        node = tree.nodes[i]
-        a, b = int(choice[node.id][old]), int(choice[node.id][new])
-        if a < 0:
-            return None
-        if a != b and b >= 0:
-            who = noun(names.get(tree.players[node.player], tree.players[node.player]))
-            return f"{who} would {do(node.actions[b])} rather than {do(node.actions[a])} at {node.id}"
-        i = node.children[a]
-    return None
+def _now(before: str, after: str, now: tuple[float, float]) -> str:
+    """' (now impose 0.085 > hold 0.065)': the gap the parameter closes, at the current values."""
+    if not now:
+        return ""
+    a, b = sig_values(now)
+    return f" (now {before} {a} > {after} {b})" if now[0] > now[1] else f" (now {before} {a}, {after} {b})"
+
+
+def _clause(names: dict[str, str], player: str, before: str, after: str, nodes: list[str]) -> str:
+    who = noun(names.get(player, player))
+    return f"{who} would {do_rather(after, before)} at {and_list(nodes)}"
+
+
+__all__ = ["change_text", "chain_text"]

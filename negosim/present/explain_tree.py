@@ -1,26 +1,15 @@
-"""Explaining a game tree: backward induction node by node, the equilibrium path, and the Nash
-equilibria of the normal form that rest on threats that would not be carried out.
-
-A Nash equilibrium is named as resting on such a threat when, at some decision (an information set)
-that its play does not reach, it prescribes an action that is not optimal there given what the
-players would go on to do under the same profile: the one-shot deviation test, which a profile
-passes at every decision exactly when it is subgame perfect. The numbers quoted are the mover's
-payoffs of the actions at that decision under the profile's own continuation (at the deepest such
-decision, that continuation is itself credible).
-"""
+"""Explaining a game tree: backward induction node by node and the equilibrium path (the Nash equilibria
+that rest on threats that would not be carried out are in `explain_threats`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..game.reduce import behavior_from_mixed, tree_sequences
+from ..game.reduce import tree_sequences
 from ..game.tree import CHANCE, DECISION, TERMINAL
 from ..solve.subgames import subgame_roots
 from .explain_normal import WIDTH
-from .style import Style, and_list, capital, do, does, frac, noun, num, sig_values, wrap
-from .text import strategy_legend
-
-SHOW_NASH = 8  # non-credible Nash equilibria described in full
+from .style import Style, and_list, capital, does, frac, noun, num, sig_values, wrap
 
 
 def explain_tree(tree, names: dict[str, str], ties, spe, nash, st: Style, limit: str | None = None) -> list[str]:
@@ -38,6 +27,8 @@ def explain_tree(tree, names: dict[str, str], ties, spe, nash, st: Style, limit:
         return out
     for i in view.induction_order(spe):
         out += wrap(view.node_sentence(i, spe, ties, st), WIDTH, "    ", "  - ")
+    from .explain_threats import nash_text
+
     out += ["", *view.path_text(spe, st), "", *nash_text(view, spe, nash, st, limit)]
     return out
 
@@ -219,142 +210,3 @@ def _mix(actions, probs) -> str:
     if len(used) == 1:
         return does(used[0][0])
     return "mixes " + " + ".join(f"{frac(p)} {a}" for a, p in used)
-
-
-# --- Nash equilibria and non-credible threats ---------------------------------------------------
-def nash_text(view: TreeView, spe, nash, st: Style, limit: str | None = None) -> list[str]:
-    """Which Nash equilibria of the reduced normal form are subgame perfect, and the threat each other rests on."""
-    tree = view.tree
-    eqs = nash.equilibria_at(0)
-    out = [st.heading("Nash equilibria of the normal form: which threats are credible?"), ""]
-    pure_only = " (with three or more players negosim finds pure equilibria only)" if tree.n_players > 2 else ""
-    if limit:
-        pure_only = f" in pure strategies ({limit}, so only pure ones are listed)"
-    out += wrap(f"In the normal form each player picks a whole plan (an action at each of its decisions) at once. "
-                f"It has {len(eqs)} Nash equilibri{'um' if len(eqs) == 1 else 'a'}{pure_only}. A Nash equilibrium "
-                "only asks that no one gains by changing plan given the others' plans, so it can rest on a threat at "
-                "a decision that is never reached; subgame perfection asks that every choice be optimal if it came "
-                "to it.", WIDTH, "  ", "  ")
-    legend = strategy_legend(tree)
-    if legend:
-        out += wrap(legend + ".", WIDTH, "  ", "  ")
-    out.append("")
-    spe_beh = [b[0] for b in spe.behavior]
-    tol = float(np.max(nash.tol)) if np.size(nash.tol) else 1e-9
-    same, other_spe, threats = [], [], []
-    for k, eq in enumerate(eqs, 1):
-        beh = profile_behavior(view, nash, nash.rows_at(0)[k - 1], spe_beh)
-        flags = incredible(view, beh, tol)
-        if flags:
-            threats.append((k, eq, flags))
-        elif all(np.allclose(b, s, atol=1e-9) for b, s in zip(beh, spe_beh)):
-            same.append(k)
-        else:
-            other_spe.append(k)
-    threats.sort(key=lambda t: not _is_pure(t[1]))  # the simplest (pure) equilibria first
-    for k, eq, flags in threats[:SHOW_NASH]:
-        plan = "; ".join(f"{view.names.get(p, p)} {_plan(s)}" for p, s in eq.strategies.items())
-        result = f"outcome {eq.outcome}" if eq.outcome else "an uncertain outcome"
-        pay = ", ".join(f"{view.names.get(p, p)} {num(v)}" for p, v in eq.payoffs.items())
-        out += wrap(f"Nash equilibrium {k}: {plan} ({result}; payoffs {pay}).", WIDTH, "      ", "  - ")
-        if len(flags) == 1:
-            out += wrap("It rests on a threat that would not be carried out: " + threat_sentence(view, *flags[0], st),
-                        WIDTH, "      ", "    ")
-        else:
-            out += wrap(f"It rests on {len(flags)} threats that would not be carried out:", WIDTH, "      ", "    ")
-            for flag in flags:
-                out += wrap(threat_sentence(view, *flag, st), WIDTH, "        ", "      * ")
-    if len(threats) > SHOW_NASH:
-        rest = sorted(k for k, _, _ in threats[SHOW_NASH:])
-        which = (f"Nash equilibri{'um' if len(rest) == 1 else 'a'} {and_list([str(k) for k in rest])}"
-                 if len(rest) <= 10 else f"The other {len(rest)} Nash equilibria")
-        out += wrap(f"{which} also rest{'s' if len(rest) == 1 else ''} on threats that would not be carried out.",
-                    WIDTH, "      ", "  - ")
-    if same:
-        out += wrap(f"Nash equilibrium {and_list([str(k) for k in same])} is the subgame-perfect equilibrium above.",
-                    WIDTH, "      ", "  - ")
-    if other_spe:
-        out += wrap(f"Nash equilibri{'um' if len(other_spe) == 1 else 'a'} {and_list([str(k) for k in other_spe])} "
-                    f"{'is' if len(other_spe) == 1 else 'are'} subgame perfect too: {'it differs' if len(other_spe) == 1 else 'they differ'} "
-                    "from the one above only where a player is indifferent (or a subgame has several equilibria).",
-                    WIDTH, "      ", "  - ")
-    if not threats:
-        out += wrap("No Nash equilibrium rests on a threat that would not be carried out.", WIDTH, "      ", "  - ")
-    return out
-
-
-def _is_pure(eq) -> bool:
-    return all(max(s.values()) > 1 - 1e-9 for s in eq.strategies.values())
-
-
-def _plan(strategy: dict[str, float]) -> str:
-    used = [(a, p) for a, p in strategy.items() if p > 1e-9]
-    if len(used) == 1:
-        return used[0][0]
-    return " + ".join(f"{frac(p)} {a}" for a, p in used)
-
-
-def profile_behavior(view: TreeView, nash, row: int, fallback_beh) -> list[np.ndarray]:
-    """Behaviour (one probability vector per information set) of a Nash equilibrium of the reduced normal
-    form; at information sets a player's own plan rules out, the subgame-perfect choice."""
-    tree, seq = view.tree, view.seq
-    beh = [None] * len(seq.infosets)
-    for p in range(tree.n_players):
-        fallback = {k: int(np.argmax(fallback_beh[k])) for k, (q, _, _) in enumerate(seq.infosets) if q == p}
-        mixed = nash.strategies[p][row][None, :]
-        for k, b in behavior_from_mixed(tree, p, mixed, fallback, seq).items():
-            beh[k] = b[0]
-    return beh
-
-
-def incredible(view: TreeView, beh: list[np.ndarray], tol: float) -> list[tuple]:
-    """The decisions at which the profile prescribes an action that is not optimal if it came to it:
-    (infoset position, a node of it, bad action, best action, action values, behaviour) per decision."""
-    tree, seq = view.tree, view.seq
-    n = tree.n_players
-    value = [None] * len(tree.nodes)
-    for i in reversed(view.order):
-        node = tree.nodes[i]
-        if node.kind == TERMINAL:
-            value[i] = view.payoffs[node.outcome]
-        else:
-            w = view.chance_probs(i) if node.kind == CHANCE else beh[seq.infoset_of[i]]
-            value[i] = sum(w[j] * value[c] for j, c in enumerate(node.children)) + np.zeros(n)
-    flags = []
-    for pos, (player, _, nodes) in enumerate(seq.infosets):
-        weights = np.array([_reach_within_subgame(view, beh, i) for i in nodes])
-        if weights.sum() <= 0:
-            continue
-        n_act = len(tree.nodes[nodes[0]].actions)
-        q = np.array([sum(w * value[tree.nodes[i].children[j]][player] for w, i in zip(weights, nodes))
-                      for j in range(n_act)]) / weights.sum()
-        best = int(np.argmax(q))
-        bad = [j for j in range(n_act) if beh[pos][j] > 1e-9 and q[j] < q[best] - tol]
-        if bad:
-            flags.append((pos, nodes[0], bad[0], best, q, beh[pos]))
-    return flags
-
-
-def _reach_within_subgame(view: TreeView, beh, i: int) -> float:
-    """Probability of reaching node i from the root of the smallest subgame containing it, under the profile."""
-    r, k = 1.0, i
-    while k not in view.roots:
-        p, j = view.parent[k]
-        node = view.tree.nodes[p]
-        r *= view.chance_probs(p)[j] if node.kind == CHANCE else beh[view.seq.infoset_of[p]][j]
-        k = p
-    return float(r)
-
-
-def threat_sentence(view: TreeView, pos, node_i, bad, best, q, probs, st: Style) -> str:
-    """'after ... (us_sanction), the United States would impose, but if it came to that it would hold ...'."""
-    node = view.tree.nodes[node_i]
-    player, infoset, nodes = view.seq.infosets[pos]
-    who = view.who(player)
-    shown = sig_values([q[best], q[bad]])
-    chance = f" (with probability {frac(probs[bad])})" if probs[bad] < 1 - 1e-9 else ""
-    where = view.history(node_i) if len(nodes) == 1 else f"At information set {infoset}"
-    where = where[0].lower() + where[1:]
-    return (f"{where}, {who} would "
-            f"{st(do(node.actions[bad]), 'red', 'bold')}{chance}, but if it came to that it would "
-            f"{do(node.actions[best])} instead ({node.actions[best]} {shown[0]} > {node.actions[bad]} {shown[1]}).")

@@ -8,6 +8,13 @@
 ...      stdin=io.StringIO("in\\n"), stdout=out)                             # doctest: +SKIP
 0
 
+Which equilibrium the computer's players follow is the teacher's choice (`equilibrium`): a number N
+follows Nash equilibrium #N as `negosim solve` numbers them in its "Nash equilibria" list (for a game
+tree: of its reduced normal form), "mixed" the first of them in which someone mixes, "spe" (game trees)
+the subgame-perfect equilibrium. The default is the subgame-perfect equilibrium for a tree and Nash
+equilibrium #1 for a normal form. At the end the student's choices are judged against every equilibrium,
+not only the one followed.
+
 Everything random (chance moves, mixed equilibrium behaviour, random opponents) draws from one
 `numpy.random.Generator` seeded by `seed`, so a seed and the same answers give the same transcript.
 Without a seed one is drawn and printed, so any game can be replayed.
@@ -26,13 +33,61 @@ from .play_console import Console, Quit
 
 OPPONENTS = ("equilibrium", "random")
 EXIT_OK, EXIT_USAGE = 0, 2
+SPE, MIXED = "spe", "mixed"
+
+
+class EquilibriumChoiceError(ValueError):
+    """An `equilibrium` choice that names no equilibrium of the game (a usage error: exit code 2)."""
+
+
+def parse_equilibrium(choice: str | int | None) -> str | int | None:
+    """The equilibrium to follow: None (the default), "spe", "mixed" or a number from 1; raise
+    EquilibriumChoiceError for anything else.
+
+    >>> parse_equilibrium("3"), parse_equilibrium(" Mixed "), parse_equilibrium(None)
+    (3, 'mixed', None)
+    """
+    if choice is None or isinstance(choice, int) and not isinstance(choice, bool):
+        if isinstance(choice, int) and choice < 1:
+            raise EquilibriumChoiceError(f"--equilibrium {choice}: equilibria are numbered from 1")
+        return choice
+    text = str(choice).strip().lower()
+    if text in (SPE, MIXED):
+        return text
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    raise EquilibriumChoiceError(f"--equilibrium {choice}: choose a number N (equilibrium #N as `negosim solve` "
+                                 "lists them), mixed or spe")
+
+
+def pick_equilibrium(eqs, choice: str | int | None) -> int | None:
+    """The 0-based index into `eqs` (Nash equilibria as `negosim solve` lists them) that `choice` names:
+    None -> the first, N -> #N, "mixed" -> the first in which someone mixes; None if `eqs` is empty and
+    nothing was asked for. Raise EquilibriumChoiceError if the game has no such equilibrium."""
+    n = len(eqs)
+    listed = f"the game has {n} Nash equilibri{'um' if n == 1 else 'a'} (numbered as in `negosim solve`)"
+    if choice is None:
+        return 0 if n else None
+    if choice == SPE:
+        raise EquilibriumChoiceError("--equilibrium spe is for game trees; " + listed + (
+            f": choose 1-{n}" if n > 1 else ": choose 1") + " or mixed")
+    if choice == MIXED:
+        for k, eq in enumerate(eqs):
+            if any(max(s.values()) < 1 - 1e-9 for s in eq.strategies.values()):
+                return k
+        raise EquilibriumChoiceError(f"--equilibrium mixed: {listed} and in none of them does anyone mix")
+    if not 1 <= int(choice) <= n:
+        raise EquilibriumChoiceError(f"--equilibrium {choice}: {listed}" + (f"; choose 1-{n}" if n > 1 else "; choose 1"
+                                                                             if n else ""))
+    return int(choice) - 1
 
 
 def play(source, as_player: str, *, opponents: str = "equilibrium", seed: int | None = None,
-         stdin=None, stdout=None, stderr=None) -> int:
+         equilibrium: str | int | None = None, stdin=None, stdout=None, stderr=None) -> int:
     """Play `source` (a `Source`, or a path to open) as `as_player` at a prompt; return the exit code:
-    0 when the game ended or the player quit (or input ended), 2 for an unknown player or opponents mode
-    (one line naming the valid choices goes to `stderr`). Streams default to the process's own."""
+    0 when the game ended or the player quit (or input ended), 2 for an unknown player, opponents mode or
+    equilibrium (one line naming the valid choices goes to `stderr`). `equilibrium` picks the equilibrium
+    the computer's players follow (see the module). Streams default to the process's own."""
     if isinstance(source, str) or hasattr(source, "__fspath__"):
         from ..api import open_source
 
@@ -49,20 +104,29 @@ def play(source, as_player: str, *, opponents: str = "equilibrium", seed: int | 
     if opponents not in OPPONENTS:
         print(f"unknown opponents mode {opponents!r}; choose {' or '.join(OPPONENTS)}", file=errors)
         return EXIT_USAGE
+    try:
+        equilibrium = parse_equilibrium(equilibrium)
+    except EquilibriumChoiceError as exc:
+        print(str(exc), file=errors)
+        return EXIT_USAGE
     if game.batch_size != 1:
         raise GameError("play needs a game at one parameter point; this one has "
                         f"{game.batch_size} (drop the arrays from the parameters)")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % 1_000_000)
     rng = np.random.default_rng(seed)
-    _header(con, source, student, names, opponents, seed)
     if isinstance(game, GameTree):
         from .play_tree import TreeSession as Session
     elif isinstance(game, NormalFormGame):
         from .play_normal import NormalSession as Session
     else:
         raise GameError(f"cannot play a {type(game).__name__}")
-    session = Session(con, source, student, names, opponents, rng)
+    try:
+        session = Session(con, source, student, names, opponents, rng, equilibrium)
+    except EquilibriumChoiceError as exc:
+        print(str(exc), file=errors)
+        return EXIT_USAGE
+    _header(con, source, student, names, opponents, seed, session.followed())
     try:
         session.run()
     except Quit as stop:
@@ -101,7 +165,7 @@ def who(names: dict[str, str], player: str) -> str:
     return player if name == player else f"{name} ({player})"
 
 
-def _header(con: Console, source, student: int, names, opponents: str, seed: int) -> None:
+def _header(con: Console, source, student: int, names, opponents: str, seed: int, followed: str) -> None:
     game = source.game
     me = game.players[student]
     others = [p for p in game.players if p != me]
@@ -115,7 +179,7 @@ def _header(con: Console, source, student: int, names, opponents: str, seed: int
     con.say(line)
     if others:
         many = len(others) > 1
-        follow = (f"follow{'' if many else 's'} the equilibrium" if opponents == "equilibrium"
+        follow = (f"follow{'' if many else 's'} {followed}" if opponents == "equilibrium"
                   else f"choose{'' if many else 's'} uniformly at random")
         con.say(f"The other player{'s' if many else ''} ({', '.join(others)}) {follow}; "
                 f"chance and any random choices use seed {seed}.")

@@ -1,5 +1,6 @@
-"""Play mode on a normal-form game: one simultaneous move, then the Nash equilibrium the others
-followed, and the student's choice and payoff compared with it."""
+"""Play mode on a normal-form game: one simultaneous move, then every Nash equilibrium (marking the one the
+others followed), and the student's choice judged against all of them: a choice that some equilibrium
+prescribes is an equilibrium strategy, whichever equilibrium the others followed."""
 
 from __future__ import annotations
 
@@ -8,24 +9,40 @@ import itertools
 import numpy as np
 
 from ..solve import solve
-from .play import who
+from .play import pick_equilibrium, who
 from .play_reveal import compare_payoff
-from .text import fmt_mixed, fmt_number
+from .style import and_list
+from .text import fmt_mixed, fmt_number, fmt_prob
 
 
 class NormalSession:
     """One play of a normal-form game at a prompt."""
 
-    def __init__(self, con, source, student: int, names, opponents: str, rng: np.random.Generator):
+    def __init__(self, con, source, student: int, names, opponents: str, rng: np.random.Generator,
+                 equilibrium: str | int | None = None):
         game = source.game
         self.con, self.game, self.student, self.names, self.rng = con, game, student, names, rng
         self.me = game.players[student]
         self.opponents = opponents
         (self.nash,) = solve(game, ["nash"], ties=source.ties)
         self.eqs = self.nash.equilibria_at(0)
-        self.eq = self.eqs[0] if self.eqs else None
+        self.index = pick_equilibrium(self.eqs, equilibrium)
+        self.eq = self.eqs[self.index] if self.index is not None else None
         self.tol = float(self.nash.tol.reshape(-1)[0])
         self.payoffs = game.payoffs.reshape(game.n_players, *game.shape)  # a single point
+
+    def followed(self) -> str:
+        """'Nash equilibrium 2 of 3 (numbered as `negosim solve` lists them)' for the header: which one, but not
+        what it prescribes (that would tell the student the others' moves before they choose)."""
+        if self.eq is None or self.index is None:
+            return "no equilibrium (none was found)"
+        n = len(self.eqs)
+        if n == 1:
+            return "the game's only Nash equilibrium"
+        return f"Nash equilibrium {self.index + 1} of {n} (numbered as `negosim solve` lists them)"
+
+    def _profile(self, eq) -> str:
+        return " | ".join(f"{p}: {fmt_mixed(s)}" for p, s in eq.strategies.items())
 
     def run(self) -> None:
         con, game = self.con, self.game
@@ -91,27 +108,17 @@ class NormalSession:
         con, game, eq = self.con, self.game, self.eq
         me = self.student
         mine = self.payoffs[(me, *profile)]
-        con.say("", "== The equilibrium ==")
-        if eq is None:
+        con.say("", "== The equilibria ==" if len(self.eqs) > 1 else "== The equilibrium ==")
+        if eq is None or self.index is None:
             con.say("negosim found no Nash equilibrium of this game to compare with.")
             return
-        which = f"Nash equilibrium 1 of {len(self.eqs)}"
-        if self.opponents == "equilibrium":
-            which += " (the one the others followed)"
-        con.say(f"{which}: " + " | ".join(f"{p}: {fmt_mixed(s)}" for p, s in eq.strategies.items()))
-        con.say("Payoffs: " + self._fmt_payoffs([eq.payoffs[p] for p in game.players]))
-        if len(self.eqs) > 1:
-            con.say(f"(The game has {len(self.eqs)} equilibria; `negosim solve` lists them all.)")
+        n = len(self.eqs)
+        for k, e in enumerate(self.eqs):
+            mark = " (the one the others followed)" if k == self.index and self.opponents == "equilibrium" else ""
+            con.say(f"Nash equilibrium {k + 1} of {n}{mark}: {self._profile(e)}")
+            con.say("  Payoffs: " + self._fmt_payoffs([e.payoffs[p] for p in game.players]))
         action = game.actions[me][profile[me]]
-        p = eq.strategies[self.me][action]
-        head = f"You chose {action}; the equilibrium has you play {fmt_mixed(eq.strategies[self.me])}."
-        if p >= 1.0:
-            con.say(head + " Match.")
-        elif p > 0:
-            con.say(head + " Match: your action is one the equilibrium mixes over (each is a best reply to "
-                    "the others' mix).")
-        else:
-            con.say(head + " Different.")
+        con.say(self.verdict(action))
         column = self.payoffs[(me, *(slice(None) if k == me else a for k, a in enumerate(profile)))]
         best = np.flatnonzero(column >= column.max() - self.tol)
         names = " or ".join(game.actions[me][b] for b in best)
@@ -121,6 +128,41 @@ class NormalSession:
             con.say(f"Against what the others actually chose, your best reply was {names} "
                     f"({fmt_number(column.max())}); {action} paid {fmt_number(mine)}.")
         mixed = any(max(s.values()) < 1.0 for s in eq.strategies.values())
-        con.say(compare_payoff(float(mine), eq.payoffs[self.me], self.tol, mixed))
+        which = f" {self.index + 1}" if n > 1 else ""
+        con.say(compare_payoff(float(mine), eq.payoffs[self.me], self.tol, mixed).replace(
+            "in the equilibrium:", f"in equilibrium{which}:" if n > 1 else "in the equilibrium:"))
         if self.opponents == "random":
-            con.say("The other players chose at random, not by the equilibrium, so your payoff also reflects their luck.")
+            con.say("The other players chose at random, not by the equilibrium, so your payoff also reflects "
+                    "their luck.")
+
+    def verdict(self, action: str) -> str:
+        """The student's action judged against every equilibrium: which ones prescribe it (with what
+        probability), and how it compares with the one the others followed."""
+        assert self.eq is not None and self.index is not None  # the reveal returns early without one
+        uses = [(k, e.strategies[self.me][action]) for k, e in enumerate(self.eqs)
+                if e.strategies[self.me][action] > 1e-9]
+        named = and_list([f"{k + 1}" + ("" if p >= 1 - 1e-9 else f" (with probability {fmt_prob(p)})")
+                          for k, p in uses])
+        n = len(self.eqs)
+        mine = fmt_mixed(self.eq.strategies[self.me])
+        p = self.eq.strategies[self.me][action]
+        if n == 1:
+            head = f"You chose {action}; the equilibrium has you play {mine}."
+            if p >= 1 - 1e-9:
+                return head + " Match."
+            if p > 0:
+                return head + " Match: your action is one the equilibrium mixes over (each is a best reply to " \
+                              "the others' mix)."
+            return head + " Different: no Nash equilibrium has you play it."
+        followed = f"equilibrium {self.index + 1}"
+        role = "the one the others followed" if self.opponents == "equilibrium" else "the one compared with"
+        head = (f"You chose {action}. Equilibri{'um' if len(uses) == 1 else 'a'} {named} "
+                f"{'has' if len(uses) == 1 else 'have'} you play it. " if uses else f"You chose {action}. ")
+        if p >= 1 - 1e-9:
+            return head + f"Match: {followed} ({role}) has you play {action}."
+        if p > 0:
+            return head + (f"Match: {followed} ({role}) has you play {mine}, and {action} is "
+                           "one of the actions it mixes over (each is a best reply to the others' mix).")
+        if uses:
+            return head + f"An equilibrium strategy, though {followed} ({role}) has you play {mine}."
+        return head + f"Different: no Nash equilibrium has you play {action} ({followed} has you play {mine})."

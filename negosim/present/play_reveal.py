@@ -4,6 +4,7 @@ compared with it."""
 from __future__ import annotations
 
 from .play_tree import titled
+from .style import and_list
 from .text import fmt_mixed, fmt_number, fmt_prob
 
 
@@ -29,6 +30,8 @@ def reveal_tree(session, leaf: int) -> None:
                 "(a simultaneous-move part of it has no pure equilibrium).")
         return
     eq = s.eq
+    if s.index is not None and s.opponents == "equilibrium":
+        con.say(f"(The other players followed {s.followed(plan=True)}.)")
     path = " -> ".join(step.replace(":", " ") for step in eq.path or [])
     if eq.outcome is not None:
         o = next(o for o in tree.outcomes if o.id == eq.outcome)
@@ -64,6 +67,9 @@ def reveal_tree(session, leaf: int) -> None:
         ties = verdicts.count("tie")
         if ties:
             line += f"; at {ties} more your choice was just as good (a tie)"
+        nash = verdicts.count("nash")
+        if nash:
+            line += f"; at {nash} more a Nash equilibrium that is not subgame perfect prescribes your choice"
         con.say(line + ".")
     o = tree.nodes[leaf].outcome
     expected = eq.outcome is None
@@ -72,12 +78,13 @@ def reveal_tree(session, leaf: int) -> None:
 
 
 def _judge(s, st) -> tuple[str, str]:
-    """A sentence comparing the student's choice at a step with the equilibrium's, and the verdict:
-    "match" (an action the equilibrium uses), "tie" (another action, equally good) or "differ"."""
+    """A sentence comparing the student's choice at a step with the subgame-perfect equilibrium's, and the
+    verdict: "match" (an action it uses), "tie" (another action, equally good), "nash" (an action only Nash
+    equilibria that are not subgame perfect prescribe here) or "differ" (no equilibrium prescribes it)."""
     tree, node = s.tree, s.tree.nodes[st.node]
-    p = s.behaviour[st.node]
+    p = s.spe_behaviour[st.node]
     eq_choice = fmt_mixed(dict(zip(node.actions, (float(x) for x in p))))
-    head = f"you chose {st.label}; the equilibrium chooses {eq_choice}."
+    head = f"you chose {st.label}; the subgame-perfect equilibrium chooses {eq_choice}."
     if p[st.action] >= 1.0:
         return head + " Match.", "match"
     if p[st.action] > 0:
@@ -89,8 +96,17 @@ def _judge(s, st) -> tuple[str, str]:
     if tied is not None and tied[s.e, st.action]:
         return head + (f" Different, but just as good for you: both are worth {fmt_number(worth[st.action])} "
                        "if everyone then follows the equilibrium (a tie, broken by the tie rules)."), "tie"
-    return head + (f" Different: if everyone then follows the equilibrium, {st.label} is worth "
-                   f"{fmt_number(worth[st.action])} to you and {node.actions[best]} {fmt_number(worth[best])}."), "differ"
+    compare = (f"if everyone then follows the subgame-perfect equilibrium, {st.label} is worth "
+               f"{fmt_number(worth[st.action])} to you and {node.actions[best]} {fmt_number(worth[best])}.")
+    eqs, behaviours, _ = s.nash_equilibria()
+    uses = [k + 1 for k, b in enumerate(behaviours) if st.node in b and b[st.node][st.action] > 1e-9]
+    if uses:
+        many = len(uses) > 1
+        return head + (f" Not the subgame-perfect choice, but Nash equilibri{'a' if many else 'um'} "
+                       f"{and_list([str(k) for k in uses])} of the normal form (of {len(eqs)}) "
+                       f"{'have' if many else 'has'} you choose it here (see `negosim explain` for the threats "
+                       f"they rest on); {compare}"), "nash"
+    return head + f" Different: {compare}", "differ"
 
 
 def _others(s) -> None:
@@ -99,14 +115,18 @@ def _others(s) -> None:
     off = []
     for st in s.steps:
         node = tree.nodes[st.node]
-        if st.student or st.mover == "Chance" or s.behaviour[st.node][st.action] > 0:
+        if st.student or st.mover == "Chance" or s.spe_behaviour[st.node][st.action] > 0:
             continue
         off.append(f"{st.mover} at {node.id}: {st.label} (equilibrium: "
-                   f"{fmt_mixed(dict(zip(node.actions, (float(x) for x in s.behaviour[st.node]))))})")
+                   f"{fmt_mixed(dict(zip(node.actions, (float(x) for x in s.spe_behaviour[st.node]))))})")
     if s.opponents == "random":
-        con.say("The other players chose at random, not by the equilibrium, so your payoff also reflects their luck.")
+        con.say("The other players chose at random, not by the equilibrium, so your payoff also reflects their "
+                "luck.")
         if off:
             con.say("Their choices that differ from the equilibrium: " + "; ".join(off) + ".")
+    elif s.index is not None:  # they followed a Nash equilibrium that may leave the subgame-perfect plan
+        if off:
+            con.say("Their choices that differ from the subgame-perfect equilibrium's plan: " + "; ".join(off) + ".")
     elif any(not st.student for st in s.steps if st.mover != "Chance"):
         con.say("The other players followed the equilibrium, which plans a best reply at every decision, "
                 "including after a deviation.")

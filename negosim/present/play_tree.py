@@ -1,5 +1,7 @@
 """Play mode on a game tree: walk from the root, the student choosing at their nodes, then reveal the
-subgame-perfect equilibrium and compare.
+subgame-perfect equilibrium and compare (and name the Nash equilibria of the normal form that prescribe a
+choice the subgame-perfect one does not). The computer's players follow the subgame-perfect equilibrium,
+or the Nash equilibrium of the reduced normal form the teacher picks.
 
 What the student sees respects the information sets: the other players' and chance's moves are shown
 when the student next decides (or at the end), except the moves the student cannot tell apart at that
@@ -15,7 +17,7 @@ import numpy as np
 
 from ..game.tree import CHANCE, TERMINAL
 from ..solve.spe import subgame_perfect
-from .play import who
+from .play import SPE, EquilibriumChoiceError, pick_equilibrium, who
 from .text import fmt_mixed, fmt_number, fmt_prob
 
 CHANCE_NAME = "Chance"
@@ -43,8 +45,10 @@ def titled(name: str, label: str, sep: str = " ") -> str:
 class TreeSession:
     """One play of a game tree at a prompt."""
 
-    def __init__(self, con, source, student: int, names, opponents: str, rng: np.random.Generator):
+    def __init__(self, con, source, student: int, names, opponents: str, rng: np.random.Generator,
+                 equilibrium: str | int | None = None):
         tree = source.game
+        self.source = source
         self.con, self.tree, self.student, self.names, self.rng = con, tree, student, names, rng
         self.me = tree.players[student]
         self.opponents = opponents
@@ -68,6 +72,52 @@ class TreeSession:
                 self.parent[c] = (i, j)
         self.outcomes_below = self._outcomes_below()
         self.steps: list[Step] = []
+        self.spe_behaviour = dict(self.behaviour)
+        self._nash: tuple | None = None
+        self.index: int | None = None  # the Nash equilibrium followed (0-based), None for the subgame-perfect one
+        if equilibrium not in (None, SPE):
+            eqs, behaviours, why = self.nash_equilibria()
+            if why:
+                raise EquilibriumChoiceError(f"--equilibrium {equilibrium}: {why}; use spe")
+            self.index = pick_equilibrium(eqs, equilibrium)
+            if self.index is not None:
+                self.behaviour = behaviours[self.index]
+
+    def nash_equilibria(self) -> tuple[list, list[dict[int, np.ndarray]], str | None]:
+        """(Nash equilibria of the reduced normal form as `negosim solve` lists them, each one's behaviour at
+        every decision node, why there are none): computed once, on first use."""
+        if self._nash is None:
+            from ..errors import GameError
+            from ..solve import solve
+            from .explain_threats import profile_behavior
+            from .explain_tree import TreeView
+
+            try:
+                (nash,) = solve(self.tree, ["nash"], ties=self.source.ties)
+            except GameError as exc:
+                self._nash = ([], [], "negosim cannot list the Nash equilibria of this tree (" +
+                              str(exc).split(": ", 1)[-1] + ")")
+                return self._nash
+            view = TreeView(self.tree, self.names)
+            spe_beh = [b[self.e] for b in self.spe.behavior] if self.e is not None else None
+            behaviours = []
+            for row in nash.rows_at(0):
+                beh = profile_behavior(view, nash, int(row), spe_beh) if spe_beh is not None else None
+                behaviours.append({} if beh is None else {i: np.asarray(beh[k], dtype=float) for k, (_, _, nodes)
+                                                          in enumerate(self.tree.infosets()) for i in nodes})
+            self._nash = (nash.equilibria_at(0), behaviours, None)
+        return self._nash
+
+    def followed(self, plan: bool = False) -> str:
+        """What the computer's players follow (with `plan`, what the equilibrium prescribes: for the reveal,
+        not the header, where it would tell the student the others' moves in advance)."""
+        if self.index is None:
+            return "the subgame-perfect equilibrium"
+        eqs = self.nash_equilibria()[0]
+        text = f"Nash equilibrium {self.index + 1} of {len(eqs)} of the normal form"
+        if plan:
+            text += " (" + " | ".join(f"{p}: {fmt_mixed(s)}" for p, s in eqs[self.index].strategies.items()) + ")"
+        return text
 
     # --- the walk ------------------------------------------------------------------------------
     def run(self) -> None:
@@ -93,7 +143,7 @@ class TreeSession:
 
     def _opponent(self, i: int) -> int:
         k = len(self.tree.nodes[i].children)
-        if self.opponents == "random" or self.eq is None:
+        if self.opponents == "random" or i not in self.behaviour:
             return int(self.rng.integers(k))
         p = self.behaviour[i]
         return int(np.argmax(p)) if p.max() >= 1.0 else int(self.rng.choice(k, p=p / p.sum()))

@@ -128,7 +128,8 @@ defect invest wait quit stop sign walk pay give take keep share split punish for
 vote abstain volunteer bluff call raise fold deter invade withdraw retaliate negotiate sanction lift extend
 violate monitor cheat inspect agree decline ignore respond yield resist surrender mediate arm disarm build cut
 support oppose lobby block allow deny buy sell hire fire trade settle sue appeal strike bargain delay end
-swerve hunt go run play move lower pass bid stand leave join ratify renege honor honour pause resume tolerate contest""".split())
+swerve hunt go run play move lower pass bid stand leave join ratify renege honor honour pause resume tolerate
+contest""".split())
 #: Names that read better with "the": roles ("the Entrant") and some countries ("the United States").
 ARTICLE_WORDS = frozenset("""entrant incumbent sender target proposer responder challenger defender
 buyer seller mediator government union firm leader follower attacker principal agent voter receiver worker
@@ -187,3 +188,11 @@ def and_list(items: list[str], conj: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {conj} " + items[-1]
+
+
+def do_rather(new: str, old: str) -> str:
+    """'hold rather than impose'; 'choose in rather than out' (one "choose" for two plain labels)."""
+    a, b = do(new), do(old)
+    if a.startswith("choose ") and b.startswith("choose "):
+        b = b.removeprefix("choose ")
+    return f"{a} rather than {b}"
