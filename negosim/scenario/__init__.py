@@ -13,4 +13,6 @@ from .load import load_scenario, parse_overrides
 from .model import Parameter, Player, Question, Scenario, SweepSpec
 from .schema import json_schema
 
-__all__ = ["Parameter", "Player", "Question", "Scenario", "SweepSpec", "json_schema", "load_scenario", "parse_overrides"]
+__all__ = [
+    "Parameter", "Player", "Question", "Scenario", "SweepSpec", "json_schema", "load_scenario", "parse_overrides",
+]

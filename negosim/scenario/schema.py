@@ -216,7 +216,7 @@ _SCHEMA: dict = {
         "negosim": {"const": 1, "description": "Schema version."},
         "id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_-]*$"},
         "title": {"type": "string", "minLength": 1, "pattern": r"^[^\n]*\n?$"},
-        "description": {"type": "string", "description": "The teacher's text (handout with answers); may state results."},
+        "description": {"type": "string", "description": "The teacher's text (the handout with answers)."},
         "brief": {
             "type": "string",
             "minLength": 1,
