@@ -271,6 +271,7 @@ def test_questions_may_be_text_or_ask_and_answer(tmp_path):
     ("brief: 'Costs $p * $.'\n", "brief: in formula"),
     ("brief: 'Costs $p.'\n", "brief: an unpaired '$'"),
     ("brief: ok\nquestions: [{ask: 'Is $x = import os$?'}]\n", "questions[0].ask: in formula"),
+    ("description: 'Worth $p ** $.'\n", "description: in formula"),
 ])
 def test_bad_questions_and_formulas_in_text_are_located(tmp_path, tail, fragment):
     msgs = problems_of(tmp_path, BASE + tail)

@@ -82,6 +82,14 @@ body.projector { max-width: none; padding: 1rem 2.5vw 2rem; }
 html:has(body.projector) { font-size: 28px; }
 body.projector figure svg { max-height: 85vh; }
 body.projector table.matrix { font-size: 1.5rem; }
+@media screen and (max-width: 640px) {
+  html { font-size: 16px; }
+  body { padding: 1rem 0.8rem 2rem; }
+  dl.symbols { columns: 1; }
+  table.matrix { font-size: 1rem; }
+  table.matrix th, table.matrix td { padding: 0.35rem 0.5rem; }
+  table.matrix td { min-width: 0; }
+}
 @media screen and (min-width: 1800px) {
   html { font-size: 24px; }
   body { max-width: 92vw; }

@@ -36,6 +36,8 @@ def scenario_from_document(doc: YamlDocument) -> Scenario:
     sid = c.identifier(("id",), data["id"], "scenario id", SCENARIO_ID) if "id" in data else None
     title = c.text(("title",), data["title"], one_line=True) if "title" in data else None
     description = c.text(("description",), data["description"], empty=True) if "description" in data else ""
+    if description and not _formula_spans(c, ("description",), description):
+        description = None
     brief = _prose(c, ("brief",), data["brief"]) if "brief" in data else None
     sources = _sources(c, data.get("sources", []))
     players = _players(c, data["players"]) if "players" in data else None
@@ -342,11 +344,16 @@ def _prose(c: Checker, path, value) -> str | None:
     text = c.text(path, value)
     if text is None:
         return None
+    return text if _formula_spans(c, path, text) else None
+
+
+def _formula_spans(c: Checker, path, text: str) -> bool:
+    """Check the `$...$` formula spans of a text; report and return False if one is not a formula."""
     if text.count("$") % 2:
         c.report(path, "an unpaired '$': formulas in text are written between two dollar signs, $like * this$")
-        return None
+        return False
     ok = True
     for span in _FORMULA_SPAN.findall(text):
         for side in _EQUALS.split(span):  # "x = a / b" is an equation: each side is a formula
             ok = c.formula(path, side, None) is not None and ok
-    return text if ok else None
+    return ok
