@@ -206,6 +206,8 @@ def test_gambit_game_gets_a_handout_without_scenario_sections():
     assert "has no parameters" in html
     assert 'id="questions"' not in html
     assert "<svg" in html
+    worksheet = render_report(open_source(str(ROOT / "tests/data/inspection.nfg")), answers=False)
+    assert 'id="params"' not in worksheet and 'id="tasks"' in worksheet and 'id="appendix"' not in worksheet
 
 
 def test_committed_handouts_are_self_contained():

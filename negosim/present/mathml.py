@@ -8,8 +8,8 @@ parsed with the same whitelist as every formula (`negosim.expr.parse_formula`, n
 so only formula syntax reaches the renderer. Browsers draw MathML natively: no script, no font
 or network request.
 
->>> formula_mathml("beta * (cR + cU)")[:33]
-'<math><mrow><mi>β</mi><mo>&#8290;'
+>>> formula_mathml("beta * (cR + cU)")[:55]
+'<math><mrow><mrow><mi>β</mi><mo>&#8290;</mo><mrow><mo>('
 >>> "<mfrac>" in formula_mathml("tau / (tau + q * (R - P))")
 True
 """
@@ -148,8 +148,8 @@ def _node(node: ast.AST) -> str:  # noqa: C901 - one case per syntax the whiteli
         return f"<mrow>{left}{sign}{right}</mrow>"
     if isinstance(node, ast.Compare):
         parts = [_operand(node.left, 1)]
-        for op, right in zip(node.ops, node.comparators):
-            parts.append(f"<mo>{_CMP[type(op)]}</mo>{_operand(right, 1)}")
+        for comparison, term in zip(node.ops, node.comparators):
+            parts.append(f"<mo>{_CMP[type(comparison)]}</mo>{_operand(term, 1)}")
         return f"<mrow>{''.join(parts)}</mrow>"
     if isinstance(node, ast.BoolOp):
         word = "and" if isinstance(node.op, ast.And) else "or"

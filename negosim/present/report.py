@@ -77,7 +77,9 @@ def render_report(
     else:
         # The figure first: it cannot be split, while the parameter list can fill a page's end.
         body += _section("game", "The game", game_html(source, solutions))
-        body += _section("params", "Parameters", symbols_table(source, overrides))
+        symbols = symbols_table(source, overrides)
+        if symbols:  # a Gambit game's payoffs are numbers: nothing to list
+            body += _section("params", "Parameters", symbols)
     if answers:
         from .report_key import questions_key, tasks_key
 

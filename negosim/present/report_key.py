@@ -48,10 +48,10 @@ def node_values(tree, behavior: dict[str, dict[str, dict[str, float]]]) -> dict[
             values[i] = pay[node.outcome]
         elif node.kind == "chance":
             probs = np.asarray(tree.chance_probs[i], dtype=float).reshape(-1)
-            values[i] = sum(p * values[c] for p, c in zip(probs, node.children))
+            values[i] = np.sum([p * values[c] for p, c in zip(probs, node.children)], axis=0)
         else:
             plan = behavior[tree.players[node.player]][node.infoset or node.id]
-            values[i] = sum(plan.get(a, 0.0) * values[c] for a, c in zip(node.actions, node.children))
+            values[i] = np.sum([plan.get(a, 0.0) * values[c] for a, c in zip(node.actions, node.children)], axis=0)
     return values
 
 
@@ -69,15 +69,27 @@ def _on_path(tree, behavior) -> set[int]:
     return reached
 
 
-def _why(tree, node, values, plan) -> str:
+def _why(tree, node, values, plan, shared: int) -> str:
+    """The choice at a node and why: each action's value to the mover (at a singleton information set)."""
     k = node.player
+    used = {a: p for a, p in plan.items() if p > 0}
+    chosen = f"<strong>{escape(fmt_mixed(used))}</strong>"
+    if shared > 1:
+        # The mover cannot tell this node from the others of its set: a node's own values do not decide.
+        return (f"{chosen}: chosen without knowing which of {shared} situations holds (information set "
+                f"<code>{escape(node.infoset or node.id)}</code>); it is a best reply to the mover's beliefs, "
+                "see the equilibria below")
     worth = [(a, float(values[c][k])) for a, c in zip(node.actions, node.children)]
-    chosen = fmt_mixed({a: p for a, p in plan.items() if p > 0})
     parts = ", ".join(f"{escape(a)} {fmt_number(round(v, 10))}" for a, v in worth)
     best = max(v for _, v in worth)
     tied = [a for a, v in worth if best - v <= _tol(tree)]
-    note = f" (a tie: {escape(' = '.join(tied))}; the tie rules choose)" if len(tied) > 1 else ""
-    return f"<strong>{escape(chosen)}</strong>: {escape(tree.players[k])} gets {parts}{note}"
+    if len(used) > 1:
+        note = " (the mover is indifferent and mixes)"
+    elif len(tied) > 1:
+        note = f" (a tie: {escape(' = '.join(tied))}; the tie rules choose)"
+    else:
+        note = ""
+    return f"{chosen}: {escape(tree.players[k])} gets {parts}{note}"
 
 
 def tree_key(tree, solutions) -> list[str]:
@@ -96,9 +108,10 @@ def tree_key(tree, solutions) -> list[str]:
            "<thead><tr><th>Mover</th><th>Situation</th><th>Choice and why</th></tr></thead>",
            "<tbody>"]
     off = []
+    set_size = {(p, s): len(ix) for p, s, ix in tree.infosets()}
     for i, node, player in decision_rows(tree):
         plan = eq.behavior[player][node.infoset or node.id]
-        why = _why(tree, node, values, plan)
+        why = _why(tree, node, values, plan, set_size.get((node.player, node.infoset), 1))
         out.append(f"<tr><td>{escape(player)}</td><td>{escape(node.label or node.id)}</td><td>{why}</td></tr>")
         if i not in on_path:
             off.append((node, why))
@@ -155,12 +168,16 @@ def _profile(game, k: int, rest: tuple[int, ...]) -> str:
     return ", ".join(names)
 
 
-def _dominating(game, cell: tuple[int, ...]) -> list[tuple[int, ...]]:
+def _cell_payoffs(game, cell: tuple[int, ...]) -> np.ndarray:
     pay = np.asarray(game.payoffs, dtype=float).reshape(game.n_players, *game.shape)
-    here = pay[(slice(None), *cell)]
+    return np.array([pay[(k, *cell)] for k in range(game.n_players)])
+
+
+def _dominating(game, cell: tuple[int, ...]) -> list[tuple[int, ...]]:
+    here = _cell_payoffs(game, cell)
     tol = _tol(game)
     return [c for c in product(*(range(n) for n in game.shape))
-            if np.all(pay[(slice(None), *c)] > here + tol)]
+            if np.all(_cell_payoffs(game, c) > here + tol)]
 
 
 def _deviation(game, cell: tuple[int, ...]) -> str:

@@ -10,6 +10,7 @@ from html import escape
 
 import numpy as np
 
+from ..game import Node
 from .text import fmt_number
 
 LINES_PER_QUESTION = 3
@@ -205,9 +206,9 @@ def outcome_table(source) -> list[str]:
     elif hasattr(game, "nodes"):
         pay = np.asarray(game.payoffs).reshape(-1, len(game.outcomes), len(players))[0]
         for o, outcome in enumerate(game.outcomes):
-            cells = "".join(f'<td class="num">{fmt_number(float(v))}</td>' for v in pay[o])
+            row = "".join(f'<td class="num">{fmt_number(float(v))}</td>' for v in pay[o])
             label = f"<br>{escape(outcome.label)}" if outcome.label else ""
-            out.append(f"<tr><td><code>{escape(outcome.id)}</code>{label}</td>{cells}</tr>")
+            out.append(f"<tr><td><code>{escape(outcome.id)}</code>{label}</td>{row}</tr>")
     else:
         return []
     out += ["</tbody>", "</table>"]
@@ -258,7 +259,7 @@ def questions_html(questions, *, lines: int) -> list[str]:
     return out
 
 
-def decision_rows(tree) -> list[tuple[int, object, str]]:
+def decision_rows(tree) -> list[tuple[int, Node, str]]:
     """The decisions of a tree as (node index, node, mover), last movers first (backward induction's order)."""
     rows = []
     for i in reversed(tree.preorder()):
