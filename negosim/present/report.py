@@ -98,7 +98,7 @@ def render_report(
         if not answers and hasattr(source.game, "nodes"):
             extra += ["<h3>Outcomes and payoffs</h3>", *outcome_table(source)]
         if scenario.sources:
-            extra += ["<h3>Sources</h3>", *sources_html(scenario.sources)]
+            extra += ([] if answers else ["<h3>Sources</h3>"]) + sources_html(scenario.sources)
         if extra:
             body += _section("appendix", "Appendix: parameters and sources" if not answers else "Sources", extra)
     if command is None:
