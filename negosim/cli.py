@@ -127,6 +127,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT.html")
     p.add_argument("--no-answers", action="store_true", help="leave out equilibria and derivations: a worksheet")
+    p.add_argument("--sweep", metavar="NAME", default=None,
+                   help="the named sweep drawn in the sensitivity section "
+                        "(default: the first along which the outcome changes)")
+    p.add_argument("--appendix", action="store_true",
+                   help="worksheet: add the full parameter table and the sources after the questions")
+    p.add_argument("--projector", action="store_true", help="large type across the full width, for projecting")
     add_set(p)
 
     p = sub.add_parser("play", help="play a scenario as one of its players against the others")
@@ -421,7 +427,9 @@ def cmd_report(args) -> int:
         raise UsageError(f"the handout is an HTML file: give an output ending in .html, not {args.output!r}")
     source = open_source(args.file, _overrides(args.set))
     command = shlex.join(["negosim", *args.argv])
-    _write_atomically(args.output, render_report(source, answers=not args.no_answers, command=command))
+    html = render_report(source, answers=not args.no_answers, command=command, sweep=args.sweep,
+                         appendix=args.appendix, projector=args.projector)
+    _write_atomically(args.output, html)
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
 

@@ -16,7 +16,9 @@ SEED = "scenarios/ceasefire_2025.yaml"
 HANDOUTS = ROOT / "docs" / "classroom" / "handouts"
 
 # Every attribute or CSS reference that makes a browser fetch something.
-REFERENCE = re.compile(r"""\b(?:src|href|xlink:href|srcset|poster|data|action)\s*=\s*["']([^"']*)["']|url\(\s*["']?([^"')]*)""")
+REFERENCE = re.compile(
+    r"""\b(?:src|href|xlink:href|srcset|poster|data|action)\s*=\s*["']([^"']*)["']|url\(\s*["']?([^"')]*)"""
+)
 
 
 def fetched(html: str) -> list[str]:
@@ -55,14 +57,16 @@ def copy_scenario(tmp_path, name, edit):
 
 
 def test_seed_handout_names_the_title_every_parameter_and_every_question(handout):
+    from negosim.present.mathml import prose_html, symbol_mathml
+
     sc = load_scenario(ROOT / SEED)
     assert f"<h1>{escape(sc.title)}</h1>" in handout
     for name, p in sc.parameters.items():
-        row = re.search(rf"<tr><td class=\"name\"><code>{re.escape(name)}</code></td>(.*?)</tr>", handout)
+        row = re.search(rf"<tr><td class=\"name\"><math>{re.escape(symbol_mathml(name))}</math>(.*?)</tr>", handout)
         assert row, f"no parameter row for {name}"
         assert escape(p.description) in row.group(1)
     for q in sc.questions:
-        assert escape(q) in handout
+        assert prose_html(q.ask) in handout and prose_html(q.answer) in handout
 
 
 def test_seed_handout_footer_has_version_scenario_hash_and_command(handout):
@@ -94,7 +98,8 @@ def test_handout_ids_are_unique_across_inline_figures(handout):
 
 
 def test_inline_svg_prefixes_ids_and_their_references():
-    svg = '<svg><metadata>x</metadata><defs><clipPath id="p1"/></defs><g clip-path="url(#p1)"><use xlink:href="#g1"/></g></svg>'
+    svg = ('<svg><metadata>x</metadata><defs><clipPath id="p1"/></defs>'
+           '<g clip-path="url(#p1)"><use xlink:href="#g1"/></g></svg>')
     out = inline_svg(svg, "f-")
     assert 'id="f-p1"' in out and "url(#f-p1)" in out and 'href="#f-g1"' in out
     assert "<metadata>" not in out
@@ -119,11 +124,15 @@ def test_worksheet_leaves_out_answers_and_keeps_questions(worksheet):
     assert '<pre class="derivation">' not in worksheet
     assert "Backward induction" not in worksheet
     assert "truce_aid</code>: 30-day" not in worksheet  # the equilibrium outcome is not named
-    assert "left out" in worksheet
-    for q in load_scenario(ROOT / SEED).questions:
-        assert escape(q) in worksheet
-    questions = worksheet[worksheet.index('<ol class="questions">'):]
-    assert questions.count('<div class="lines">') == len(load_scenario(ROOT / SEED).questions)
+    from negosim.present.mathml import prose_html
+
+    sc = load_scenario(ROOT / SEED)
+    for q in sc.questions:
+        assert prose_html(q.ask) in worksheet
+        assert prose_html(q.answer) not in worksheet
+    assert "Answer." not in worksheet and 'id="key"' not in worksheet
+    assert escape(sc.description.split(". ")[-1]) not in worksheet  # the teacher's text states the result
+    assert escape(sc.brief.split("\n")[0]) in worksheet
     assert "<th>Choice and why</th>" in worksheet  # the backward-induction table to fill in
 
 
@@ -138,7 +147,7 @@ def test_text_from_the_scenario_is_escaped(tmp_path):
         lambda t: t.replace("title: Chicken (brinkmanship)", "title: 'Chicken <b>& friends'")
         + '  - "<script>alert(1)</script> Who swerves?"\n',
     )
-    assert load_scenario(path).questions[-1].startswith("<script>")
+    assert load_scenario(path).questions[-1].ask.startswith("<script>")
     html = render_report(open_source(path))
     assert "<h1>Chicken &lt;b&gt;&amp; friends</h1>" in html
     assert "<b>&" not in html
@@ -188,7 +197,7 @@ def test_matrix_worksheet_shows_plain_payoffs_and_no_equilibrium():
 
 def test_overrides_are_marked_and_in_the_command():
     html = render_report(open_relative(SEED, {"mu": 0.2}), answers=False)
-    assert '<td class="num">0.2 *</td>' in html
+    assert "= 0.2 *</dt>" in html
     assert "--no-answers --set mu=0.2" in html
 
 
@@ -197,6 +206,8 @@ def test_gambit_game_gets_a_handout_without_scenario_sections():
     assert "has no parameters" in html
     assert 'id="questions"' not in html
     assert "<svg" in html
+    worksheet = render_report(open_source(str(ROOT / "tests/data/inspection.nfg")), answers=False)
+    assert 'id="params"' not in worksheet and 'id="tasks"' in worksheet and 'id="appendix"' not in worksheet
 
 
 def test_committed_handouts_are_self_contained():

@@ -90,3 +90,64 @@ def test_handout_screenshots_and_prints_to_pdf(tmp_path, handout_file):
     assert data[:5] == b"%PDF-" and len(data) > 50_000
     pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
     assert 3 <= pages <= 12  # the whole handout, on a sensible number of pages
+
+
+# --- the worksheet on paper -------------------------------------------------------------------
+
+LESSONS = ("ceasefire_2025", "sanctions_threat", "chicken", "ceasefire_pd")
+PAPER = {"A4": (595, 842), "Letter": (612, 792)}  # points
+
+
+def printed_pages(tmp_path, html: str, paper: str, name: str):
+    """Print `html` on `paper` with Chromium; return the PDF's pages (pypdf) after checking their size."""
+    pypdf = pytest.importorskip("pypdf")
+    page = tmp_path / f"{name}-{paper}.html"
+    # The handout sets no paper size (it prints on the reader's); here the paper is chosen.
+    page.write_text(html.replace("</style>", f"@page {{ size: {paper}; }}</style>", 1), encoding="utf-8")
+    pdf = tmp_path / f"{name}-{paper}.pdf"
+    done = chromium(tmp_path, page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert done.returncode == 0, done.stderr[-2000:]
+    pages = pypdf.PdfReader(str(pdf)).pages
+    width, height = (round(float(v)) for v in pages[0].mediabox[2:])
+    assert (width, height) == PAPER[paper]
+    return pages
+
+
+def words(text: str) -> str:
+    """Text with its whitespace collapsed and ligatures (the PDF's "ﬁ") spelt out."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+@pytest.mark.parametrize("paper", sorted(PAPER))
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_lesson_worksheet_prints_on_at_most_two_pages(tmp_path, lesson, paper):
+    source = open_source(str(ROOT / f"scenarios/{lesson}.yaml"))
+    html = render_report(source, answers=False)
+    pages = printed_pages(tmp_path, html, paper, lesson)
+    assert len(pages) <= 2, f"{lesson} worksheet on {paper}: {len(pages)} pages"
+    texts = [words(p.extract_text()) for p in pages]
+    # No page holds only the footer: the last page has more than the provenance lines.
+    last = texts[-1]
+    assert len(last[: last.find("Made with")]) > 200 if "Made with" in last else len(last) > 200
+    # No table row is split across pages: every decision's situation is whole on one page.
+    game = source.game
+    if hasattr(game, "nodes"):
+        for node in game.nodes:
+            if node.kind == "decision":
+                assert any(words(node.label) in t for t in texts), f"{node.label!r} split or missing"
+    # The questions are all there, each whole on one page.
+    for q in source.scenario.questions:
+        head = words(q.ask.split("$")[0])[:60]
+        assert any(head in t for t in texts), f"question {head!r} split or missing"
+
+
+@pytest.mark.parametrize("lesson", ["ceasefire_2025", "sanctions_threat"])
+def test_the_appendix_adds_pages_and_the_answer_key_is_longer(tmp_path, lesson):
+    source = open_source(str(ROOT / f"scenarios/{lesson}.yaml"))
+    plain = printed_pages(tmp_path, render_report(source, answers=False), "A4", lesson + "-w")
+    appendix = printed_pages(tmp_path, render_report(source, answers=False, appendix=True), "A4", lesson + "-a")
+    assert len(appendix) > len(plain)
+    text = words(" ".join(p.extract_text() for p in appendix))
+    assert "Appendix: parameters and sources" in text and "Idea from" in text

@@ -9,7 +9,7 @@ import pytest
 
 from negosim.errors import FormulaError, ScenarioError, UsageError
 from negosim.game import CHANCE, DECISION, TERMINAL, GameTree, NormalFormGame
-from negosim.scenario import Parameter, SweepSpec, json_schema, load_scenario, parse_overrides
+from negosim.scenario import Parameter, Question, SweepSpec, json_schema, load_scenario, parse_overrides
 from negosim.scenario.yamlio import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +53,8 @@ def test_normal_form_scenario_keeps_metadata_in_file_order(pd):
     assert pd.sources == (
         {"key": "axelrod1984", "cite": "Axelrod, R. (1984). The Evolution of Cooperation. Basic Books."},
     )
-    assert pd.questions == ("Why do both defect although both prefer mutual cooperation?",)
+    assert pd.brief == "Two suspects are questioned apart; each stays silent or confesses."
+    assert pd.questions == (Question("Why do both defect although both prefer mutual cooperation?", ""),)
     assert pd.ties.prefer == ("cooperate",)
 
 

@@ -1,8 +1,15 @@
-"""The printable classroom handout: one self-contained HTML file (inline CSS and SVG, no scripts).
+"""The printable classroom handout: one self-contained HTML file (inline CSS, SVG and MathML, no scripts).
 
-`render_report(source)` gives the teacher's version (equilibria, derivation, sensitivity figure);
-`render_report(source, answers=False)` gives the students' worksheet (the same game, parameters and
-questions, with space to answer and no solutions). The output is deterministic: the same scenario,
+`render_report(source)` gives the teacher's version: the scenario's description, the full
+parameter table, the game with its equilibria marked, the answer key (the worksheet's tasks filled
+in from the verified solutions, then the discussion questions with the scenario's answers, in the
+worksheet's order), every equilibrium, the derivation and a sweep's figure.
+
+`render_report(source, answers=False)` gives the students' worksheet, short enough to print on two
+pages: the scenario's brief (never its description, which may state the results), the parameters
+the tasks need, the tree or matrix with nothing marked, the tasks and the questions with space to
+answer. `appendix=True` adds the full parameter table and the sources. `projector=True` sets the
+page in large type across the screen's full width. The output is deterministic: the same scenario,
 overrides and options give the same bytes, so handouts can be committed and diffed.
 """
 
@@ -15,27 +22,46 @@ from .. import __version__
 from .report_css import CSS
 from .report_game import equilibria_html, game_html
 from .report_parts import (
+    STAKE,
+    answer_lines,
     derived_table,
+    large_tree,
+    outcome_table,
     overrides_of,
     parameter_table,
     players_html,
     questions_html,
     sources_html,
+    symbols_table,
     worksheet_tasks,
 )
 from .text import fmt_number
 
 
-def render_report(source, *, answers: bool = True, command: str | None = None) -> str:
+def render_report(
+    source,
+    *,
+    answers: bool = True,
+    command: str | None = None,
+    sweep: str | None = None,
+    appendix: bool = False,
+    projector: bool = False,
+) -> str:
     """Return the whole HTML handout of a scenario or Gambit game (`answers=False`: a worksheet).
 
     `source` is a `negosim.api.Source`. `command` is the command line shown in the provenance
-    footer; by default it is rebuilt from the source (`negosim report PATH [--set ...]`).
+    footer; by default it is rebuilt from the source and the options. `sweep` names the sweep
+    drawn in the sensitivity section (default: the first along which the outcome changes; an
+    unknown name is a UsageError). `appendix` adds the full parameter table and the sources to a
+    worksheet (the handout with answers always has them). `projector` sets large type at full width.
     """
     from ..api import solve_source
+    from .report_sweep import choose_sweep
 
-    solutions = solve_source(source) if answers else None
     scenario = source.scenario
+    if sweep is not None:
+        choose_sweep(scenario, sweep)  # an unknown name fails before anything is solved
+    solutions = solve_source(source) if answers else None
     overrides = overrides_of(source)
     kind = "Handout with answers" if answers else "Worksheet"
     body = [
@@ -45,17 +71,43 @@ def render_report(source, *, answers: bool = True, command: str | None = None) -
         "</header>",
     ]
     body += _intro(source, answers)
-    body += _section("params", "Parameters", parameter_table(source, overrides) + derived_table(source))
-    body += _section("game", "The game", game_html(source, solutions))
     if answers:
+        body += _section("params", "Parameters", parameter_table(source, overrides) + derived_table(source))
+        body += _section("game", "The game", game_html(source, solutions))
+    else:
+        # The figure first: it cannot be split, while the parameter list can fill a page's end.
+        body += _section("game", "The game", game_html(source, solutions))
+        symbols = symbols_table(source, overrides)
+        if symbols:  # a Gambit game's payoffs are numbers: nothing to list
+            body += _section("params", "Parameters", symbols)
+    if answers:
+        from .report_key import questions_key, tasks_key
+
+        body += _section("key", "Answer key: the worksheet's tasks", tasks_key(source, solutions))
+        if scenario is not None and scenario.questions:
+            body += _section("questions", "Answer key: the discussion questions", questions_key(scenario.questions))
         body += _section("equilibria", "Equilibria", equilibria_html(source, solutions))
-        body += _section("sensitivity", "Sensitivity", _sensitivity(source))
+        body += _section("sensitivity", "Sensitivity", _sensitivity(source, sweep))
     else:
         body += _section("tasks", "Your analysis", worksheet_tasks(source))
-    if scenario is not None and scenario.questions:
-        body += _section("questions", "Discussion questions", questions_html(scenario.questions, lines=not answers))
+        if scenario is not None and scenario.questions:
+            lines = 0 if large_tree(source) else answer_lines(source)
+            body += _section("questions", "Discussion questions", questions_html(scenario.questions, lines=lines))
+    if scenario is not None and (answers or appendix):
+        extra = [] if answers else parameter_table(source, overrides) + derived_table(source)
+        if not answers and hasattr(source.game, "nodes"):
+            extra += ["<h3>Outcomes and payoffs</h3>", *outcome_table(source)]
+        if scenario.sources:
+            extra += ([] if answers else ["<h3>Sources</h3>"]) + sources_html(scenario.sources)
+        if extra:
+            body += _section("appendix", "Appendix: parameters and sources" if not answers else "Sources", extra)
+    if command is None:
+        command = report_command(source, answers, overrides, sweep=sweep, appendix=appendix, projector=projector)
     body += _footer(source, answers, command, overrides)
+    if not answers:
+        body = ['<div class="worksheet">', *body, "</div>"]
     title = f"{source.title} ({'handout' if answers else 'worksheet'})"
+    body_class = ' class="projector"' if projector else ""
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -67,7 +119,7 @@ def render_report(source, *, answers: bool = True, command: str | None = None) -
             f"<title>{escape(title)}</title>",
             f"<style>{CSS}</style>",
             "</head>",
-            "<body>",
+            f"<body{body_class}>",
             "<main>",
             *body,
             "</main>",
@@ -83,48 +135,58 @@ def _section(anchor: str, heading: str, content: list[str]) -> list[str]:
 
 
 def _intro(source, answers: bool) -> list[str]:
+    from .mathml import prose_html
+
     scenario = source.scenario
     out: list[str] = ['<section id="about">']
     if scenario is None:
         out.append(f'<p class="meta">A game read from the Gambit file <code>{escape(source.path)}</code>; '
                    "it has no parameters, description or questions.</p>")
     else:
-        for para in scenario.description.split("\n\n"):
+        # The worksheet never prints the description: it may state the results the tasks ask for.
+        text = scenario.description if answers or not scenario.brief else scenario.brief
+        if not answers and not scenario.brief:
+            text = ""
+        for para in text.split("\n\n"):
             if para.strip():
-                out.append(f"<p>{escape(para.strip())}</p>")
-    out += players_html(source)
-    if not answers:
-        out.append('<p class="box note">This is the worksheet version: the equilibria, their derivation and the '
-                   "sensitivity figure are left out. Work them out from the game below.</p>")
+                out.append(f"<p>{prose_html(para.strip())}</p>")
+        if answers and "stake" in text + " ".join(p.unit or "" for p in scenario.parameters.values()):
+            out.append(f'<p class="note">{escape(STAKE)}</p>')
+    out += players_html(source, brief=not answers and scenario is not None and bool(scenario.brief))
     out.append("</section>")
-    if scenario is not None and scenario.sources:
-        out += _section("sources", "Sources", sources_html(scenario.sources))
     return out
 
 
-def _sensitivity(source) -> list[str]:
+def _sensitivity(source, sweep: str | None) -> list[str]:
     from .report_sweep import sensitivity_html
 
-    return sensitivity_html(source)
+    return sensitivity_html(source, sweep)
 
 
-def report_command(source, answers: bool, overrides=None) -> str:
-    """The command that regenerates this handout: `negosim report PATH -o ... [--no-answers] [--set k=v]`."""
+def report_command(source, answers: bool, overrides=None, *, sweep: str | None = None, appendix: bool = False,
+                   projector: bool = False) -> str:
+    """The command that regenerates this handout: `negosim report PATH -o ... [--no-answers] [--set k=v] ...`."""
     overrides = overrides_of(source) if overrides is None else overrides
     parts = ["negosim", "report", source.path, "-o", "handout.html" if answers else "worksheet.html"]
     if not answers:
         parts.append("--no-answers")
     for name, value in overrides.items():
         parts += ["--set", f"{name}={fmt_number(value)}"]
+    if sweep is not None:
+        parts += ["--sweep", sweep]
+    if appendix:
+        parts.append("--appendix")
+    if projector:
+        parts.append("--projector")
     return shlex.join(parts)
 
 
-def _footer(source, answers: bool, command: str | None, overrides: dict) -> list[str]:
+def _footer(source, answers: bool, command: str, overrides: dict) -> list[str]:
     rows = [
         ("Made with", f"negosim {__version__}"),
         ("Scenario" if source.scenario is not None else "Game file", source.path),
         ("SHA-256", source.sha256),
-        ("Command", command if command is not None else report_command(source, answers, overrides)),
+        ("Command", command),
     ]
     if overrides:
         rows.insert(3, ("Overrides", ", ".join(f"{k} = {fmt_number(v)}" for k, v in overrides.items())))

@@ -64,18 +64,48 @@ ol.questions > li { margin: 0.5rem 0; break-inside: avoid; page-break-inside: av
 .lines { margin: 0.3rem 0 0.8rem; }
 .lines span { display: block; height: 2rem; border-bottom: 1px solid #999; }
 ul.sources li { margin: 0.2rem 0; }
+math { font-size: 1.05em; }
+.typed { font-family: "DejaVu Sans Mono", "Liberation Mono", Menlo, monospace; font-size: 0.8em; color: #444; }
+dl.symbols { columns: 2; column-gap: 1.5rem; margin: 0.3rem 0; font-size: 0.88rem; }
+dl.symbols > div { break-inside: avoid; page-break-inside: avoid; margin: 0 0 0.25rem; }
+dl.symbols dt { display: inline; font-weight: bold; }
+dl.symbols dd { display: inline; margin: 0 0 0 0.3rem; }
+table.decisions td.answer { width: 45%; }
+p.players { margin: 0.4rem 0; }
+ol.key > li, ol.questions.key > li { margin: 0.5rem 0; }
+ol.questions.key p { margin: 0.2rem 0; }
+ol.questions.key p.ask { font-style: italic; }
+ul.compact { margin: 0.2rem 0; padding-left: 1.2rem; }
+ul.players { margin: 0.3rem 0; padding-left: 1.2rem; }
+/* Projector: large type across the screen's full width (negosim report --projector). */
+body.projector { max-width: none; padding: 1rem 2.5vw 2rem; }
+html:has(body.projector) { font-size: 28px; }
+body.projector figure svg { max-height: 85vh; }
+body.projector table.matrix { font-size: 1.5rem; }
+@media screen and (max-width: 640px) {
+  html { font-size: 16px; }
+  body { padding: 1rem 0.8rem 2rem; }
+  dl.symbols { columns: 1; }
+  table.matrix { font-size: 1rem; }
+  table.matrix th, table.matrix td { padding: 0.35rem 0.5rem; }
+  table.matrix td { min-width: 0; }
+}
+@media screen and (min-width: 1800px) {
+  html { font-size: 24px; }
+  body { max-width: 92vw; }
+}
 footer.provenance {
   margin-top: 2rem; padding-top: 0.5rem; border-top: 1px solid var(--rule);
   font-size: 0.75rem; color: #333; overflow-wrap: anywhere; break-inside: avoid; page-break-inside: avoid;
 }
-footer.provenance dl { display: grid; grid-template-columns: max-content 1fr; gap: 0 0.8rem; margin: 0; }
-footer.provenance dt { font-weight: bold; }
-footer.provenance dd { margin: 0; }
+footer.provenance dl { margin: 0; }
+footer.provenance dt { display: inline; font-weight: bold; }
+footer.provenance dd { display: inline; margin: 0 0.8rem 0 0.3rem; }
 
-@page { margin: 15mm; }
+@page { margin: 10mm 12mm; }
 @media print {
-  html { font-size: 11pt; }
-  body { max-width: none; padding: 0; }
+  html, html:has(body.projector) { font-size: 10.5pt; }
+  body, body.projector { max-width: none; padding: 0; }
   h1 { font-size: 20pt; }
   h2 { font-size: 14pt; }
   h3 { font-size: 12pt; }
@@ -83,7 +113,24 @@ footer.provenance dd { margin: 0; }
   table { font-size: 9.5pt; }
   figure svg { max-height: 215mm; }
   pre.derivation { font-size: 8pt; padding: 0.2rem 0 0.2rem 0.5rem; background: none; }
-  .lines span { height: 9mm; }
+  .lines span { height: 7.5mm; }
+  h2 { margin: 0.9rem 0 0.35rem; }
+  header.title { margin-bottom: 0.5rem; }
+  table { margin: 0.3rem 0 0.5rem; }
+  .worksheet { font-size: 10pt; line-height: 1.35; }
+  .worksheet h1 { font-size: 16pt; }
+  .worksheet h2 { font-size: 12.5pt; margin: 0.7rem 0 0.3rem; }
+  .worksheet footer.provenance { font-size: 6.5pt; margin-top: 0.5rem; }
+  .worksheet figure svg { max-height: 96mm; }
+  .worksheet dl.symbols { font-size: 8.5pt; }
+  .worksheet .lines span { height: 7mm; }
+  .worksheet table.decisions td { height: 7.5mm; }
+  .worksheet figure { margin: 0.3rem 0; }
+  .worksheet table.outcomes, .worksheet table.decisions { font-size: 8.5pt; }
+  .worksheet th, .worksheet td { padding: 0.12rem 0.35rem; }
+  .worksheet ol.tasks > li, .worksheet ol.questions > li { margin: 0.3rem 0; }
+  .worksheet .lines { margin: 0 0 0.3rem; }
+  footer.provenance { margin-top: 0.8rem; font-size: 7pt; break-before: avoid; page-break-before: avoid; }
   a { color: inherit; text-decoration: none; }
   thead { display: table-header-group; }
 }

@@ -6,7 +6,7 @@ import re
 from html import escape
 
 from ..io.jsonout import solution_warnings
-from .report_parts import decision_table, outcome_table, payoff_matrix_html
+from .report_parts import outcome_table, payoff_matrix_html
 from .text import TITLES, _header, fmt_mixed, fmt_number, fmt_tol, strategy_legend
 
 _ID_REF = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
@@ -65,8 +65,6 @@ def game_html(source, solutions) -> list[str]:
         if spe is not None:
             caption += " Thick lines mark the subgame-perfect choice at every decision, on and off the path."
         out += figure_html(tree_figure(game, spe), caption, "tree-")
-        if answers:
-            out += ["<h3>Decisions</h3>", *decision_table(game, blank=False)]
     else:
         if not answers or game.n_players > 3:
             # The figure marks the equilibria (and draws up to 3 players): otherwise a plain table.
@@ -77,11 +75,17 @@ def game_html(source, solutions) -> list[str]:
         if answers and game.n_players == 2 and game.shape == (2, 2):
             out += figure_html(
                 best_response_figure(game, _concept(solutions, "nash", "pure")),
-                "Best responses: each player's best reply to every mixture of the other; equilibria are where they cross.",
+                "Best responses: each player's best reply to every mixture of the other; "
+                "equilibria are where they cross.",
                 "br-",
                 narrow=True,
             )
-    out += ["<h3>Outcomes and payoffs</h3>", *outcome_table(source)]
+    if answers or not hasattr(game, "nodes"):
+        out += ["<h3>Outcomes and payoffs</h3>", *outcome_table(source)]
+    elif source.scenario is not None:
+        # A tree's leaves carry the payoffs; their formulas would push the worksheet past two pages.
+        out.append('<p class="note">The payoffs are at the leaves. Their formulas are in the appendix '
+                   "(<code>negosim report --no-answers --appendix</code>).</p>")
     return out
 
 

@@ -1,4 +1,7 @@
-"""The handout's sensitivity section: the scenario's first named sweep, solved as one batch and drawn.
+"""The handout's sensitivity section: one named sweep, solved as one batch and drawn.
+
+The sweep is the one asked for (`report --sweep NAME`) or, by default, the first named sweep along
+which the outcome changes (a figure in which nothing happens teaches least), else the first.
 
 The regime at a point is `negosim.sweep`'s outcome label: a tree's subgame-perfect outcome, a
 normal form's set of pure equilibria ("mixed only" where there is none). The payoffs drawn are those
@@ -28,13 +31,35 @@ class SweepOutcomes:
     payoff_note: str  # which equilibrium the payoffs are those of
 
 
-def first_sweep(scenario):
-    """Return (sweep spec, parameter, grid) for the scenario's first named sweep, or None."""
-    if scenario is None or not scenario.sweeps:
-        return None
-    spec = next(iter(scenario.sweeps.values()))
+def _axis(spec):
     name, (lo, hi, num) = next(iter(spec.vary.items()))
     return spec, name, np.linspace(lo, hi, int(num))
+
+
+def choose_sweep(scenario, name: str | None = None):
+    """Return (sweep spec, parameter, grid) of the sweep to show, or None when the scenario has none.
+
+    `name` picks a named sweep (UsageError if there is no such sweep); by default the first sweep
+    whose first parameter changes the outcome somewhere on its grid, else the first sweep.
+    """
+    from ..errors import UsageError
+
+    sweeps = {} if scenario is None else scenario.sweeps
+    if name is not None:
+        if name not in sweeps:
+            known = ", ".join(sweeps) if sweeps else "none"
+            raise UsageError(f"--sweep {name}: the scenario has no sweep named {name!r} (its sweeps: {known})")
+        return _axis(sweeps[name])
+    if not sweeps:
+        return None
+    from ..sweep.boundaries import game_outcome_labels
+
+    for spec in sweeps.values():
+        found = _axis(spec)
+        labels = game_outcome_labels(scenario.build({found[1]: found[2]}), scenario.ties)
+        if len(set(np.asarray(labels, dtype=object).reshape(-1).tolist())) > 1:
+            return found
+    return _axis(next(iter(sweeps.values())))
 
 
 def sweep_outcomes(scenario, name: str, grid: np.ndarray) -> SweepOutcomes:
@@ -87,10 +112,10 @@ def regime_changes(scenario, result: SweepOutcomes) -> list[tuple[float, str, st
     return [(x, str(result.outcomes[k]), str(result.outcomes[k + 1])) for x, k in zip(exact, change)]
 
 
-def sensitivity_html(source) -> list[str]:
-    """The sensitivity section: the first named sweep's figure and caption, or a note why there is none."""
+def sensitivity_html(source, sweep: str | None = None) -> list[str]:
+    """The sensitivity section: the chosen sweep's figure and caption (`choose_sweep`), or a note why there is none."""
     scenario = source.scenario
-    found = first_sweep(scenario)
+    found = choose_sweep(scenario, sweep)
     if found is None:
         return ['<p class="note">This scenario declares no named sweep, so there is no sensitivity figure. '
                 "Add one under <code>sweeps:</code> in the scenario file.</p>"]

@@ -10,7 +10,9 @@ The format is described in docs/scenario-format.md; `json_schema()` returns it a
 """
 
 from .load import load_scenario, parse_overrides
-from .model import Parameter, Player, Scenario, SweepSpec
+from .model import Parameter, Player, Question, Scenario, SweepSpec
 from .schema import json_schema
 
-__all__ = ["Parameter", "Player", "Scenario", "SweepSpec", "json_schema", "load_scenario", "parse_overrides"]
+__all__ = [
+    "Parameter", "Player", "Question", "Scenario", "SweepSpec", "json_schema", "load_scenario", "parse_overrides",
+]

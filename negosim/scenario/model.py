@@ -47,6 +47,14 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A discussion question: what the worksheet asks and the answer the answer key gives ("" if none)."""
+
+    ask: str
+    answer: str = ""
+
+
+@dataclass(frozen=True)
 class SweepSpec:
     """A named sweep: parameter name -> (from, to, num) for an evenly spaced grid."""
 
@@ -101,17 +109,18 @@ class Scenario:
     sha256: str
     id: str
     title: str
-    description: str
+    description: str  # the teacher's text: it may state the results (the handout with answers)
     sources: tuple[dict, ...]
     players: tuple[Player, ...]
     parameters: dict[str, Parameter]
     derived: dict[str, Formula]
     ties: TieRules
     sweeps: dict[str, SweepSpec]
-    questions: tuple[str, ...]
+    questions: tuple[Question, ...]
     form: str  # "normal" or "extensive"
     game: NormalSpec | TreeSpec = field(repr=False)
     game_line: int | None = None  # line of the `game` key
+    brief: str = ""  # the students' text: the situation, no results (the worksheet)
 
     @property
     def player_ids(self) -> tuple[str, ...]:
@@ -185,6 +194,7 @@ __all__ = [
     "OutcomeSpec",
     "Parameter",
     "Player",
+    "Question",
     "Scenario",
     "SweepSpec",
     "TreeSpec",

@@ -216,7 +216,14 @@ _SCHEMA: dict = {
         "negosim": {"const": 1, "description": "Schema version."},
         "id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_-]*$"},
         "title": {"type": "string", "minLength": 1, "pattern": r"^[^\n]*\n?$"},
-        "description": {"type": "string"},
+        "description": {"type": "string", "description": "The teacher's text (the handout with answers)."},
+        "brief": {
+            "type": "string",
+            "minLength": 1,
+            "pattern": r"\S",
+            "description": "The students' text (worksheet): the situation and rules, no results. "
+            "Required when there are questions.",
+        },
         "sources": {"type": "array", "items": {"$ref": "#/$defs/source"}},
         "players": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/player"}},
         "parameters": {
@@ -241,8 +248,26 @@ _SCHEMA: dict = {
             "propertyNames": {"$ref": "#/$defs/identifier"},
             "additionalProperties": {"$ref": "#/$defs/sweep"},
         },
-        "questions": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "questions": {
+            "type": "array",
+            "items": {
+                "oneOf": [
+                    {"type": "string", "minLength": 1, "description": "A question with no written answer."},
+                    {
+                        "type": "object",
+                        "required": ["ask"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "ask": {"type": "string", "minLength": 1, "pattern": r"\S"},
+                            "answer": {"type": "string", "minLength": 1, "pattern": r"\S",
+                                       "description": "The answer key's answer."},
+                        },
+                    },
+                ]
+            },
+        },
     },
+    "dependentRequired": {"questions": ["brief"]},
     "$defs": _DEFS,
 }
 

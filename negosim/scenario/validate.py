@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import keyword
 import math
+import re
 
 from ..errors import ScenarioError
 from ..expr import FUNCTIONS, Formula
 from ..solve.ties import TieRules
 from .checker import IDENTIFIER, SCENARIO_ID, SOURCE_KEY, Checker, suggest
 from .gamespec import check_game
-from .model import Parameter, Player, Scenario, SweepSpec
+from .model import Parameter, Player, Question, Scenario, SweepSpec
 from .yamlio import YamlDocument, kind, number_text
 
 VERSION = 1
 
 TOP_REQUIRED = ("negosim", "id", "title", "players", "game")
-TOP_OPTIONAL = ("description", "sources", "parameters", "derived", "ties", "sweeps", "questions")
+TOP_OPTIONAL = ("description", "brief", "sources", "parameters", "derived", "ties", "sweeps", "questions")
 
 
 def scenario_from_document(doc: YamlDocument) -> Scenario:
@@ -35,6 +36,9 @@ def scenario_from_document(doc: YamlDocument) -> Scenario:
     sid = c.identifier(("id",), data["id"], "scenario id", SCENARIO_ID) if "id" in data else None
     title = c.text(("title",), data["title"], one_line=True) if "title" in data else None
     description = c.text(("description",), data["description"], empty=True) if "description" in data else ""
+    if description and not _formula_spans(c, ("description",), description):
+        description = None
+    brief = _prose(c, ("brief",), data["brief"]) if "brief" in data else None
     sources = _sources(c, data.get("sources", []))
     players = _players(c, data["players"]) if "players" in data else None
     params = _parameters(c, data.get("parameters", {}), {s["key"] for s in sources})
@@ -47,6 +51,10 @@ def scenario_from_document(doc: YamlDocument) -> Scenario:
     ties = _ties(c, data["ties"], game) if "ties" in data else TieRules(per_node=game.prefer if game else {})
     sweeps = _sweeps(c, data.get("sweeps", {}), params, derived)
     questions = _questions(c, data.get("questions", []))
+    if questions and "brief" not in data:
+        # The worksheet prints the brief; the description may state the results it asks for.
+        c.report(("questions",), "a scenario with questions needs a `brief:`, the students' text for the worksheet "
+                 "(the situation and the rules, no results); `description` stays the teacher's text")
     if c.problems:
         raise ScenarioError(sorted(c.problems, key=lambda p: p.line or 0))
     return Scenario(
@@ -65,6 +73,7 @@ def scenario_from_document(doc: YamlDocument) -> Scenario:
         form=game.form,
         game=game.spec,
         game_line=doc.line(("game",)),
+        brief=(brief or "").strip(),
     )
 
 
@@ -307,11 +316,44 @@ def _sweep_axis(c: Checker, path, pname: str, axis, params: dict, derived: dict)
     return (ends[0], ends[1], int(num))
 
 
-def _questions(c: Checker, value) -> tuple[str, ...]:
-    items = c.seq(("questions",), value, "a list of questions (text)")
+def _questions(c: Checker, value) -> tuple[Question, ...]:
+    items = c.seq(("questions",), value, "a list of questions (text, or {ask, answer})")
     out = []
-    for i, q in enumerate(items or []):
-        q = c.text(("questions", i), q)
-        if q is not None:
-            out.append(" ".join(q.split()))
+    for i, item in enumerate(items or []):
+        path = ("questions", i)
+        if isinstance(item, dict):
+            if c.mapping(path, item, ("ask",), ("answer",), "a question {ask, answer?} or its text") is None:
+                continue
+            ask = _prose(c, path + ("ask",), item["ask"]) if "ask" in item else None
+            answer = _prose(c, path + ("answer",), item["answer"]) if "answer" in item else ""
+            if ask is not None and answer is not None:
+                out.append(Question(" ".join(ask.split()), " ".join(answer.split())))
+        else:
+            ask = _prose(c, path, item)
+            if ask is not None:
+                out.append(Question(" ".join(ask.split())))
     return tuple(out)
+
+
+_FORMULA_SPAN = re.compile(r"\$([^$]*)\$")
+_EQUALS = re.compile(r"(?<![<>=!])=(?!=)")
+
+
+def _prose(c: Checker, path, value) -> str | None:
+    """Text for students, whose `$...$` spans are formulas (rendered as mathematics in the handout)."""
+    text = c.text(path, value)
+    if text is None:
+        return None
+    return text if _formula_spans(c, path, text) else None
+
+
+def _formula_spans(c: Checker, path, text: str) -> bool:
+    """Check the `$...$` formula spans of a text; report and return False if one is not a formula."""
+    if text.count("$") % 2:
+        c.report(path, "an unpaired '$': formulas in text are written between two dollar signs, $like * this$")
+        return False
+    ok = True
+    for span in _FORMULA_SPAN.findall(text):
+        for side in _EQUALS.split(span):  # "x = a / b" is an equation: each side is a formula
+            ok = c.formula(path, side, None) is not None and ok
+    return ok
