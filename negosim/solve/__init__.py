@@ -67,7 +67,8 @@ def solve(game, concepts=None, *, ties: TieRules = TieRules(), rtol: float = RTO
             if exact:
                 from dataclasses import replace
 
-                sol = replace(sol, notes=(*sol.notes, "solved in floating point: exact arithmetic covers pure and nash"))
+                note = "solved in floating point: exact arithmetic covers pure and nash"
+                sol = replace(sol, notes=(*sol.notes, note))
             solutions.append(sol)
             continue
         target = game

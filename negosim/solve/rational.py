@@ -66,7 +66,10 @@ def _exact_regret(pay_q: np.ndarray, strategies: tuple[tuple[Fraction, ...], ...
     return worst
 
 
-def _solution(game: NormalFormGame, rows: list[tuple[int, tuple[tuple[Fraction, ...], ...]]], *, concept: str,
+Profile = tuple[tuple[Fraction, ...], ...]  # a fraction per action, per player
+
+
+def _solution(game: NormalFormGame, rows: list[tuple[int, Profile]], *, concept: str,
               method: str, rtol: float, complete: np.ndarray, degenerate: np.ndarray | None,
               notes: tuple[str, ...], exact_pay: np.ndarray) -> Solution:
     """A verified `Solution` from exact profiles, each checked to have exact regret 0."""
@@ -77,11 +80,11 @@ def _solution(game: NormalFormGame, rows: list[tuple[int, tuple[tuple[Fraction, 
 
             raise VerificationError(f"{method}: an exact profile has regret {regret} at point {q}")
     point = np.array([q for q, _ in rows], dtype=np.int64)
-    strategies = tuple(np.array([[float(v) for v in s[i]] for _, s in rows]).reshape(len(rows), k)
-                       for i, k in enumerate(game.shape))
+    floats = tuple(np.array([[float(v) for v in s[i]] for _, s in rows]).reshape(len(rows), k)
+                   for i, k in enumerate(game.shape))
     extra = {"exact_strategies": [s for _, s in rows],
              "exact_payoffs": [_expected(exact_pay[q], s) for q, s in rows]}
-    return verified_solution(game, concept=concept, method=method, point=point, strategies=strategies,
+    return verified_solution(game, concept=concept, method=method, point=point, strategies=floats,
                              rtol=rtol, complete=complete, degenerate=degenerate, notes=notes, extra=extra,
                              exact_rows=np.ones(len(rows), dtype=bool))
 
@@ -104,9 +107,11 @@ def exact_pure_nash(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
         raise GameError(f"exact arithmetic: {P} point(s) of a {'x'.join(map(str, shape))} game are too many "
                         f"profiles (limit {MAX_EXACT_PROFILES:,}); solve without --exact")
     exact_pay = _fractions(flat_payoffs(game))
-    rows = []
+    rows: list[tuple[int, Profile]] = []
     for q in range(P):
-        for profile in exact.pure_equilibria(lambda i, a, q=q: exact_pay[(q, i, *a)], shape):
+        def payoff(i: int, a: tuple[int, ...], q: int = q) -> Fraction:
+            return exact_pay[(q, i, *a)]
+        for profile in exact.pure_equilibria(payoff, shape):
             rows.append((q, tuple(tuple(Fraction(int(b == a)) for b in range(k)) for a, k in zip(profile, shape))))
     return _solution(game, rows, concept="pure", method="best-response enumeration (exact)", rtol=rtol,
                      complete=np.ones(P, dtype=bool), degenerate=None, notes=(), exact_pay=exact_pay)
@@ -130,9 +135,9 @@ def exact_nash(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     if game.n_players != 2:
         pure = exact_pure_nash(game, rtol=rtol)
         if game.n_players == 1:
-            notes = ("tied maximisers: every mixture of the listed pure strategies is optimal too",) \
-                if pure.degenerate.any() else ()
-            return dataclasses.replace(pure, concept="nash", method="maximisation (exact)", notes=notes)
+            tied = ("tied maximisers: every mixture of the listed pure strategies is optimal too",)
+            return dataclasses.replace(pure, concept="nash", method="maximisation (exact)",
+                                       notes=tied if pure.degenerate.any() else ())
         return dataclasses.replace(pure, concept="nash", complete=np.zeros(pure.batch_shape, dtype=bool),
                                    notes=(NOT_ENUMERATED,))
     require_finite(game)
@@ -142,7 +147,7 @@ def exact_nash(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
                         "solve without --exact")
     P = game.batch_size
     exact_pay = _fractions(flat_payoffs(game))
-    rows = []
+    rows: list[tuple[int, Profile]] = []
     degenerate = np.zeros(P, dtype=bool)
     for q in range(P):
         found = exact.bimatrix_equilibria(exact_pay[q, 0].tolist(), exact_pay[q, 1].tolist())

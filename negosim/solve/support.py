@@ -24,6 +24,7 @@ from .vertex import (
     _subsets,
     candidates,
     check_two_player,
+    drop_unconfirmed,
     exact_matrices,
     exactly_at_coarse_points,
     expand,
@@ -74,7 +75,7 @@ def support_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution
     """
     check_two_player(game, "support enumeration")
     P = game.batch_size
-    r = _solve_chunks(game, rtol, _support_equilibria)
+    r = drop_unconfirmed(game, _solve_chunks(game, rtol, _support_equilibria), rtol)
     notes: tuple[str, ...] = ()
     if r.degenerate.any():
         notes = (f"the game is degenerate{at_points(int(r.degenerate.sum()), P)}: support "

@@ -63,7 +63,7 @@ def _scaled_values(pay: np.ndarray, exps: np.ndarray, strategies: tuple[np.ndarr
                     t = np.einsum("e...k,ek->e...", np.moveaxis(t, j + 1, -1), strategies[j][rows])
             out[i][rows] = t
             if tols is not None:
-                inside = np.ones(u[:, i].shape, dtype=bool)
+                inside: np.ndarray = np.ones(u[:, i].shape, dtype=bool)
                 for j in range(n):
                     if j != i:
                         support = strategies[j][rows] > PROB_TOL
@@ -73,7 +73,7 @@ def _scaled_values(pay: np.ndarray, exps: np.ndarray, strategies: tuple[np.ndarr
                 inside = inside.reshape(len(u), -1)
                 spread = np.where(inside, flat, -np.inf).max(axis=1) - np.where(inside, flat, np.inf).min(axis=1)
                 magnitude = np.where(inside, np.abs(flat), 0.0).max(axis=1)
-                tols[rows, i] = comparison_tol(spread, magnitude, rtol)
+                tols[rows, i] = comparison_tol(spread, magnitude, RTOL if rtol is None else rtol)
     return out, tols
 
 
@@ -271,7 +271,7 @@ def verified_solution(game: NormalFormGame, *, concept: str, method: str, point:
     shape = game.batch_shape
     solution = Solution(
         concept=concept, method=method, game=game, batch_shape=shape, point=point, payoffs=payoffs,
-        regret=regret, tied=tied, strategies=strategies,
+        regret=regret, tied=np.asarray(tied, dtype=bool), strategies=strategies,
         complete=np.asarray(complete, dtype=bool).reshape(shape),
         degenerate=np.asarray(degenerate, dtype=bool).reshape(shape),
         tol=tol_flat.reshape(shape), notes=tuple(notes), extra=extra,

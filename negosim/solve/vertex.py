@@ -39,7 +39,7 @@ from ..game.normal import NormalFormGame
 from . import exact
 from .result import Solution, at_points
 from .tolerance import NOISE, RTOL, player_exponents, to_unit
-from .verify import flat_payoffs, require_finite, verified_solution
+from .verify import check_profiles, flat_payoffs, require_finite, verified_solution
 
 #: Labels and feasibility use this fraction of the tolerance, so that a completely labelled pair
 #: has regret at most half the tolerance (plus the effect of clipping tiny probabilities, which the
@@ -286,7 +286,8 @@ def settle(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresholds) 
     for r in np.flatnonzero(cand.cond[p, a, b] > REFINE_COND).tolist():
         q = int(p[r])
         if budget.left[q] <= 0:
-            continue  # the float coordinates stay; verification still checks them
+            budget.exhausted[q] = True  # the float coordinates stay; those failing verification are dropped
+            continue
         budget.left[q] -= 1
         v = exact.vertex_of(_cached(budget, exact_matrix, q), Ks[a[r]].tolist(), Ts[b[r]].tolist())
         if v is not None:
@@ -358,10 +359,10 @@ def chunks(P: int, m: int, n: int):
 def exact_matrices(pay: np.ndarray):
     """Functions p -> the best-response polytopes' matrices at point p as fractions: (for P: B, for Q: A^T)."""
     def for_x(p: int) -> exact.Matrix:
-        return exact.positive_shift([[exact.exact_fraction(v) for v in row] for row in pay[p, 1].tolist()])
+        return exact.positive_shift([[exact.simple_fraction(v) for v in row] for row in pay[p, 1].tolist()])
 
     def for_y(p: int) -> exact.Matrix:
-        return exact.positive_shift([[exact.exact_fraction(v) for v in row] for row in pay[p, 0].T.tolist()])
+        return exact.positive_shift([[exact.simple_fraction(v) for v in row] for row in pay[p, 0].T.tolist()])
     return for_x, for_y
 
 
@@ -417,6 +418,7 @@ def dedupe(point: np.ndarray, x: np.ndarray, y: np.ndarray, exact_rows: np.ndarr
     later = i < j
     i, j = i[later], j[later]
     close = (np.abs(x[i] - x[j]).max(1, initial=0) <= MERGE) & (np.abs(y[i] - y[j]).max(1, initial=0) <= MERGE)
+    close &= ~(exact_rows[i] & exact_rows[j])  # distinct in rational arithmetic, even if their floats coincide
     keep = np.ones(len(point), dtype=bool)
     keep[j[close]] = False
     return point[keep], x[keep], y[keep], exact_rows[keep]
@@ -500,7 +502,7 @@ def exactly_at_coarse_points(pay: np.ndarray, point, x, y, ex, degenerate: np.nd
 
 
 def _fractions(M: np.ndarray) -> exact.Matrix:
-    return [[exact.exact_fraction(v) for v in row] for row in M.tolist()]
+    return [[exact.simple_fraction(v) for v in row] for row in M.tolist()]
 
 
 def _solve_chunks(game: NormalFormGame, rtol: float, kernel) -> ChunkResult:
@@ -521,6 +523,22 @@ def _solve_chunks(game: NormalFormGame, rtol: float, kernel) -> ChunkResult:
         return np.zeros((0, width)) if width else np.zeros(0, dtype=np.int64 if name == "point" else bool)
     return ChunkResult(cat("point"), cat("x", m), cat("y", n), cat("exact_rows"), cat("degenerate"),
                        cat("incomplete"), cat("too_fine"))
+
+
+def drop_unconfirmed(game: NormalFormGame, r: ChunkResult, rtol: float) -> ChunkResult:
+    """Drop equilibria that fail verification at points already reported incomplete (tolerance fallback).
+
+    Anywhere else a failure is a bug, and `verify` raises it.
+    """
+    if not len(r.point):
+        return r
+    check = check_profiles(game, (r.x, r.y), r.point, rtol)
+    drop = ~check.passed & ~r.exact_rows & (r.incomplete | r.too_fine)[r.point]
+    if not drop.any():
+        return r
+    keep = ~drop
+    return ChunkResult(r.point[keep], r.x[keep], r.y[keep], r.exact_rows[keep], r.degenerate, r.incomplete,
+                       r.too_fine)
 
 
 def incompleteness_notes(r: ChunkResult, P: int) -> tuple[str, ...]:
@@ -563,7 +581,7 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     """
     check_two_player(game, "vertex enumeration")
     P = game.batch_size
-    r = _solve_chunks(game, rtol, _extreme_equilibria)
+    r = drop_unconfirmed(game, _solve_chunks(game, rtol, _extreme_equilibria), rtol)
     notes: tuple[str, ...] = ()
     if r.degenerate.any():
         notes = (f"the game is degenerate{at_points(int(r.degenerate.sum()), P)}: its equilibria "
