@@ -44,10 +44,15 @@ def simple_fraction(x: float) -> Fraction:
     (Fraction(1, 10), Fraction(1, 3), Fraction(1, 4000000))
     """
     x = float(x)
+    if x.is_integer():
+        return Fraction(int(x))
+    text = repr(x)
+    if len(text) <= 10:  # a short decimal such as 0.1 or -3e-06 is already the simplest
+        return Fraction(text)
     f = Fraction(x).limit_denominator(SIMPLE_DENOMINATOR)
     if float(f) == x:
         return f
-    return Fraction(repr(x))
+    return Fraction(text)
 
 
 def fraction_text(f: Fraction) -> str:
@@ -103,12 +108,71 @@ def positive_shift(M: Matrix) -> Matrix:
     return [[x - lo + 1 for x in row] for row in M]
 
 
-def vertex_of(C: Matrix, K: Sequence[int], T: Sequence[int]) -> Vertex | None:
+@dataclass(frozen=True)
+class IntegerMatrix:
+    """A positive rational matrix as integers over one common denominator: ``C = rows / denominator``."""
+
+    rows: list[list[int]]
+    denominator: int
+
+
+def integer_matrix(C: Matrix) -> IntegerMatrix:
+    """`C` over the least common denominator of its entries (integer arithmetic is far faster than fractions)."""
+    from math import lcm
+
+    D = lcm(*(x.denominator for row in C for x in row))
+    return IntegerMatrix([[x.numerator * (D // x.denominator) for x in row] for row in C], D)
+
+
+def _bareiss(M: list[list[int]]) -> tuple[int, list[int]] | None:
+    """Fraction-free elimination of the augmented integer system ``[A | b]`` (k rows).
+
+    Returns ``(det, numerators)`` with ``x_i = numerators[i] / det`` (Cramer), or None if A is singular.
+    """
+    k = len(M)
+    a = [list(row) for row in M]
+    sign, prev = 1, 1
+    for col in range(k):
+        pivot = next((r for r in range(col, k) if a[r][col] != 0), None)
+        if pivot is None:
+            return None
+        if pivot != col:
+            a[col], a[pivot] = a[pivot], a[col]
+            sign = -sign
+        for r in range(col + 1, k):
+            for c in range(col + 1, k + 1):
+                a[r][c] = (a[r][c] * a[col][col] - a[r][col] * a[col][c]) // prev
+            a[r][col] = 0
+        prev = a[col][col]
+    det = a[k - 1][k - 1]
+    # back substitution in integers: x_i * det = y_i
+    y = [0] * k
+    for i in reversed(range(k)):
+        acc = a[i][k] * det
+        for j in range(i + 1, k):
+            acc -= a[i][j] * y[j]
+        y[i] = acc // a[i][i]
+    return sign * det * sign, y
+
+
+def vertex_of(C: Matrix | IntegerMatrix, K: Sequence[int], T: Sequence[int]) -> Vertex | None:
     """The vertex solving ``C[K, T]^T z_K = 1`` with z zero outside K, if that system is regular and feasible.
 
-    `C` (d x c, positive entries) is the polytope's matrix. None when the system is singular, a
-    coordinate is negative or a constraint is violated.
+    `C` (d x c, positive entries) is the polytope's matrix, as fractions or as an `IntegerMatrix`
+    (faster: fraction-free elimination). None when the system is singular, a coordinate is
+    negative or a constraint is violated.
+
+    Examples
+    --------
+    >>> C = [[Fraction(2), Fraction(1)], [Fraction(1), Fraction(2)]]
+    >>> v = vertex_of(C, (0, 1), (0, 1))
+    >>> [str(x) for x in v.z], sorted(v.labels)
+    (['1/2', '1/2'], [2, 3])
+    >>> vertex_of(integer_matrix(C), (0, 1), (0, 1)) == v
+    True
     """
+    if isinstance(C, IntegerMatrix):
+        return _integer_vertex(C, K, T)
     d, c = len(C), len(C[0])
     zK = solve_square([[C[i][t] for i in K] for t in T], [Fraction(1)] * len(K))
     if zK is None or any(v < 0 for v in zK):
@@ -129,6 +193,43 @@ def vertex_of(C: Matrix, K: Sequence[int], T: Sequence[int]) -> Vertex | None:
     return Vertex(tuple(v / total for v in z), frozenset(labels))
 
 
+def _integer_vertex(C: IntegerMatrix, K: Sequence[int], T: Sequence[int]) -> Vertex | None:
+    found = integer_vertex(C, K, T)
+    if found is None:
+        return None
+    z, total, labels = found
+    return Vertex(tuple(Fraction(v, total) for v in z), labels)
+
+
+def integer_vertex(C: IntegerMatrix, K: Sequence[int], T: Sequence[int]
+                   ) -> tuple[list[int], int, frozenset[int]] | None:
+    """`vertex_of` in integers: ``(numerators, total, labels)`` with ``z_i = numerators[i] / total``, or None."""
+    rows, D = C.rows, C.denominator
+    d, c = len(rows), len(rows[0])
+    solved = _bareiss([[rows[i][t] for i in K] + [D] for t in T])
+    if solved is None:
+        return None
+    det, num = solved
+    if det < 0:
+        det, num = -det, [-v for v in num]
+    if any(v < 0 for v in num):
+        return None
+    z = [0] * d
+    for i, v in zip(K, num):
+        z[i] = v
+    labels = {i for i in range(d) if z[i] == 0}
+    for j in range(c):
+        s = sum(rows[i][j] * z[i] for i in K)  # compare C^T z with 1, both scaled by D * det
+        if s > D * det:
+            return None
+        if s == D * det:
+            labels.add(d + j)
+    total = sum(num)
+    if total <= 0:
+        return None
+    return z, total, frozenset(labels)
+
+
 def system_count(d: int, c: int) -> int:
     """Number of square systems (support K, tight set T) of a d x c polytope matrix."""
     from math import comb
@@ -139,11 +240,12 @@ def system_count(d: int, c: int) -> int:
 def vertices(C: Matrix) -> Iterator[Vertex]:
     """Every nonzero vertex of ``{z >= 0, C^T z <= 1}`` (C positive), each once."""
     d, c = len(C), len(C[0])
+    Ci = integer_matrix(C)
     seen: set[frozenset[int]] = set()
     for k in range(1, min(d, c) + 1):
         for K in itertools.combinations(range(d), k):
             for T in itertools.combinations(range(c), k):
-                v = vertex_of(C, K, T)
+                v = vertex_of(Ci, K, T)
                 if v is not None and v.labels not in seen:
                     seen.add(v.labels)
                     yield v

@@ -240,7 +240,10 @@ def candidates(C: np.ndarray, k: int, th: Thresholds) -> Candidates:
         bad |= outside & (g > margin)
         tolerant &= g <= STRICT * th.pay
         loose = loose + (g >= -LOOSE * th.pay)
-    state = np.where(clear, VALID, np.where(usable & bad, INVALID, UNDECIDED)).astype(np.int8)
+    # a regular system whose solution sums to <= 0 has negative coordinates of total size >= 1 (C^T z = 1,
+    # entries in [1, 2]): clearly no vertex
+    bad |= (cond < COND_LIMIT) & ~usable
+    state = np.where(clear, VALID, np.where((cond < COND_LIMIT) & bad, INVALID, UNDECIDED)).astype(np.int8)
     # a system with two equal rows or columns is singular in the game's own payoffs too (rescaling maps
     # equal payoffs to equal numbers), and some other system of the same vertex is regular
     state[(state == UNDECIDED) & ~usable & _repeats(rows)] = INVALID
@@ -289,9 +292,9 @@ def settle(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresholds) 
             budget.exhausted[q] = True  # the float coordinates stay; those failing verification are dropped
             continue
         budget.left[q] -= 1
-        v = exact.vertex_of(_cached(budget, exact_matrix, q), Ks[a[r]].tolist(), Ts[b[r]].tolist())
-        if v is not None:
-            zK[r] = [float(v.z[i]) for i in Ks[a[r]]]
+        found = exact.integer_vertex(_cached(budget, exact_matrix, q), Ks[a[r]].tolist(), Ts[b[r]].tolist())
+        if found is not None:
+            zK[r] = [found[0][i] / found[1] for i in Ks[a[r]]]
             refined[r] = True
     out = [(p, a, b, labels, refined, zK)]
     up, ua, ub = np.nonzero(cand.state == UNDECIDED)
@@ -314,23 +317,24 @@ def settle(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresholds) 
         out.append((fp, fa, fb, flab, np.zeros(len(fp), dtype=bool), fz))
         rows_p, rows_a, rows_b, rows_l, rows_z = [], [], [], [], []
         for q, s, t in zip(up[~fallback].tolist(), ua[~fallback].tolist(), ub[~fallback].tolist()):
-            v = exact.vertex_of(_cached(budget, exact_matrix, q), Ks[s].tolist(), Ts[t].tolist())
-            if v is None:
+            found = exact.integer_vertex(_cached(budget, exact_matrix, q), Ks[s].tolist(), Ts[t].tolist())
+            if found is None:
                 continue
+            znum, total, vlabels = found
             lab = np.zeros(d + c, dtype=bool)
-            lab[list(v.labels)] = True
+            lab[list(vlabels)] = True
             rows_p.append(q)
             rows_a.append(s)
             rows_b.append(t)
             rows_l.append(lab)
-            rows_z.append([float(v.z[i]) for i in Ks[s]])
+            rows_z.append([znum[i] / total for i in Ks[s]])  # int / int rounds correctly
         if rows_p:
             out.append((np.array(rows_p), np.array(rows_a), np.array(rows_b), np.array(rows_l),
                         np.ones(len(rows_p), dtype=bool), np.array(rows_z).reshape(-1, k)))
     return Settled(*(np.concatenate([o[i] for o in out]) for i in range(6)))
 
 
-def _cached(budget: ExactBudget, exact_matrix, q: int) -> exact.Matrix:
+def _cached(budget: ExactBudget, exact_matrix, q: int) -> exact.IntegerMatrix:
     key = (exact_matrix, q)  # one cache serves both polytopes
     if key not in budget.matrices:
         budget.matrices[key] = exact_matrix(q)
@@ -358,11 +362,11 @@ def chunks(P: int, m: int, n: int):
 
 def exact_matrices(pay: np.ndarray):
     """Functions p -> the best-response polytopes' matrices at point p as fractions: (for P: B, for Q: A^T)."""
-    def for_x(p: int) -> exact.Matrix:
-        return exact.positive_shift([[exact.simple_fraction(v) for v in row] for row in pay[p, 1].tolist()])
+    def for_x(p: int) -> exact.IntegerMatrix:
+        return exact.integer_matrix(exact.positive_shift(_fractions(pay[p, 1])))
 
-    def for_y(p: int) -> exact.Matrix:
-        return exact.positive_shift([[exact.simple_fraction(v) for v in row] for row in pay[p, 0].T.tolist()])
+    def for_y(p: int) -> exact.IntegerMatrix:
+        return exact.integer_matrix(exact.positive_shift(_fractions(pay[p, 0].T)))
     return for_x, for_y
 
 
