@@ -270,3 +270,17 @@ def test_solve_exact_prints_fractions_in_the_table_and_strings_in_the_json(tmp_p
     mixed = sol["equilibria"][1]
     assert mixed["strategies"] == {"Row": {"1": "2/5", "2": "3/5"}, "Col": {"1": "3/5", "2": "2/5"}}
     assert mixed["payoffs"] == {"Row": "6/5", "Col": "6/5"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(integer_games(), st.sampled_from([1e-6, 1e-9, 1e-12]))
+def test_the_float_path_finds_exactly_the_extreme_equilibria_of_rational_arithmetic(game, rtol):
+    # integer games are full of exact ties: every candidate float cannot decide must be decided, not dropped
+    A, B = game
+    g = NormalFormGame.from_bimatrix(A, B)
+    floats = nash_equilibria(g, rtol=rtol)
+    exact = nash_equilibria(g, exact=True)
+    assert floats.complete.all()
+    ours = sorted(np.concatenate([s[e] for s in floats.strategies]).round(9).tolist() for e in range(len(floats.point)))
+    theirs = sorted([float(v) for v in x + y] for x, y in exact.extra["exact_strategies"])
+    np.testing.assert_allclose(ours, theirs, atol=1e-9)
