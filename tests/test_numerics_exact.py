@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 from negosim.cli import main
 from negosim.game.normal import NormalFormGame
 from negosim.io.gambit import read_game
-from negosim.solve import solve
-from negosim.solve import vertex as vertex_module
+from negosim.solve import confirm, polytope, solve
 from negosim.solve.mixed import nash_equilibria
 from negosim.solve.pure import pure_nash
 from negosim.solve.support import support_enumeration
@@ -210,7 +209,7 @@ def test_von_stengels_75_equilibria_match_gambits_rational_enumeration(pygambit)
 def test_a_candidate_floating_point_cannot_decide_never_vanishes_while_complete_is_claimed(monkeypatch):
     game = read_game(str(VON_STENGEL))
     # without rational arithmetic the undecided candidates fall back to the tolerance test
-    monkeypatch.setattr(vertex_module, "EXACT_BUDGET", 0)
+    monkeypatch.setattr(confirm, "EXACT_BUDGET", 0)
     for rtol in (1e-6, 1e-9, 1e-12, 1e-14):
         sol = nash_equilibria(game, rtol=rtol)
         assert sol.counts().tolist() == 75 or not sol.complete.any(), rtol
@@ -220,9 +219,9 @@ def test_a_candidate_floating_point_cannot_decide_never_vanishes_while_complete_
 
 def test_the_fully_mixed_equilibrium_of_von_stengels_game_is_confirmed_in_rational_arithmetic():
     game = read_game(str(VON_STENGEL))
-    A, B, th_A, th_B = vertex_module.rescaled(game.payoffs[None], 1e-9)
+    A, B, th_A, th_B = polytope.rescaled(game.payoffs[None], 1e-9)
     # its full-support system is ill-conditioned: float errors near 1e-9 of the payoffs, beyond a fixed threshold
-    assert vertex_module.candidates(B, 6, th_B).cond[0, 0, 0] > 1e7
+    assert polytope.candidates(B, 6, th_B).cond[0, 0, 0] > 1e7
     sol = nash_equilibria(game)
     full = [e for e in range(len(sol.point)) if (sol.strategies[0][e] > 0).all() and (sol.strategies[1][e] > 0).all()]
     assert len(full) == 1 and sol.extra["exact_rows"][full[0]]

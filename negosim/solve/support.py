@@ -13,25 +13,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..game.normal import NormalFormGame
+from . import confirm
+from .confirm import ExactBudget, exact_matrices, exactly_at_coarse_points, expand, settle
+from .polytope import _subsets, candidates, rescaled
 from .result import Solution, at_points
 from .tolerance import RTOL
 from .verify import verified_solution
-from .vertex import (
-    EXACT_BUDGET,
-    ChunkResult,
-    ExactBudget,
-    _solve_chunks,
-    _subsets,
-    candidates,
-    check_two_player,
-    drop_unconfirmed,
-    exact_matrices,
-    exactly_at_coarse_points,
-    expand,
-    incompleteness_notes,
-    rescaled,
-    settle,
-)
+from .vertex import ChunkResult, _solve_chunks, check_two_player, drop_unconfirmed, incompleteness_notes
 
 
 def _support_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
@@ -43,7 +31,7 @@ def _support_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
     A, B, th_A, th_B = rescaled(pay, rtol)
     A_T = np.swapaxes(A, 1, 2)
     for_x, for_y = exact_matrices(pay)
-    budget = ExactBudget(np.full(P, EXACT_BUDGET), np.zeros(P, dtype=bool))
+    budget = ExactBudget(np.full(P, confirm.EXACT_BUDGET), np.zeros(P, dtype=bool))
     degenerate = np.zeros(P, dtype=bool)
     pts, xs, ys, exs = [], [], [], []
     for k in range(1, min(m, n) + 1):
