@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import GameError, VerificationError
 from ..game.normal import NormalFormGame
 from .result import Solution
-from .tolerance import RTOL, comparison_tol, from_unit, player_exponents, to_unit
+from .tolerance import RTOL, comparison_tol, from_unit, player_exponents, row_max, row_min, to_unit
 
 #: Probabilities may be this far below 0, and rows this far from summing to 1 (unitless).
 PROB_TOL = 1e-9
@@ -71,8 +71,8 @@ def _scaled_values(pay: np.ndarray, exps: np.ndarray, strategies: tuple[np.ndarr
                         inside = inside & support.reshape((-1,) + axes)
                 flat = u[:, i].reshape(len(u), -1)
                 inside = inside.reshape(len(u), -1)
-                spread = np.where(inside, flat, -np.inf).max(axis=1) - np.where(inside, flat, np.inf).min(axis=1)
-                magnitude = np.where(inside, np.abs(flat), 0.0).max(axis=1)
+                spread = row_max(np.where(inside, flat, -np.inf)) - row_min(np.where(inside, flat, np.inf))
+                magnitude = row_max(np.where(inside, np.abs(flat), 0.0))
                 tols[rows, i] = comparison_tol(spread, magnitude, RTOL if rtol is None else rtol)
     return out, tols
 
@@ -131,7 +131,7 @@ def check_profiles(game: NormalFormGame, strategies: tuple[np.ndarray, ...], poi
     assert tols is not None
     n = game.n_players
     own = np.stack([np.einsum("ek,ek->e", v, s) for v, s in zip(values, strategies)], axis=1).reshape(-1, n)
-    best = np.stack([v.max(axis=1, initial=-np.inf) for v in values], axis=1).reshape(-1, n)
+    best = np.stack([row_max(v) for v in values], axis=1).reshape(-1, n)
     gain = np.maximum(best - own, 0.0)
     passed = np.all(gain <= tols, axis=1)
     best_responses = tuple(v >= best[:, [i]] - tols[:, [i]] for i, v in enumerate(values))

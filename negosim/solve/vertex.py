@@ -173,7 +173,7 @@ def drop_unconfirmed(game: NormalFormGame, r: ChunkResult, rtol: float) -> Chunk
 
     Anywhere else a failure is a bug, and `verify` raises it.
     """
-    if not len(r.point):
+    if not len(r.point) or not (r.incomplete | r.too_fine).any():
         return r
     check = check_profiles(game, (r.x, r.y), r.point, rtol)
     drop = ~check.passed & ~r.exact_rows & (r.incomplete | r.too_fine)[r.point]
