@@ -67,9 +67,9 @@ def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Sour
     return Source(path, scenario.sha256, scenario.build(), scenario.ties, scenario.values(), scenario)
 
 
-def solve_source(source: Source, concepts=None, *, rtol: float | None = None):
-    """Solve a source for the given concepts (default: every concept that applies)."""
+def solve_source(source: Source, concepts=None, *, rtol: float | None = None, exact: bool = False):
+    """Solve a source for the given concepts (default: every concept that applies); `exact`: in fractions."""
     from .solve import solve
     from .solve.tolerance import RTOL
 
-    return solve(source.game, concepts, ties=source.ties, rtol=RTOL if rtol is None else rtol)
+    return solve(source.game, concepts, ties=source.ties, rtol=RTOL if rtol is None else rtol, exact=exact)

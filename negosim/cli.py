@@ -59,7 +59,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON document (see docs) instead of a table")
     p.add_argument("--strict", action="store_true", help="exit 4 if a result has ties, is degenerate or not complete")
     p.add_argument("--rtol", type=float, default=None, metavar="X",
-                   help="relative tolerance for ties and verification, scaled to the payoff range (default 1e-9)")
+                   help="relative tolerance for ties and verification, scaled to the payoffs each comparison "
+                   "involves (default 1e-9)")
+    p.add_argument("--exact", action="store_true",
+                   help="solve pure and nash in exact rational arithmetic and print fractions (small games)")
 
     p = sub.add_parser("sweep", help="solve over a grid or a random design of parameter values; write results.csv, "
                        "summary.json (outcome counts, exact regime boundaries), manifest.json and figures")
@@ -219,7 +222,7 @@ def cmd_solve(args) -> int:
     if args.rtol is not None and not 0 < args.rtol < 1:
         raise UsageError(f"--rtol must lie between 0 and 1 (a fraction of the payoff range), not {args.rtol:g}")
     source = open_source(args.file, _overrides(args.set))
-    solutions = solve_source(source, concepts, rtol=args.rtol)
+    solutions = solve_source(source, concepts, rtol=args.rtol, exact=args.exact)
     if args.json:
         from .io.jsonout import dumps, solve_document
 

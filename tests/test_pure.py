@@ -66,9 +66,10 @@ def test_an_indifferent_player_makes_both_equilibria_tied_and_the_point_degenera
 
 
 def test_payoffs_closer_than_the_tolerance_are_a_tie_and_farther_ones_are_not():
-    eps = np.array([1e-13, 1e-6])  # payoff range is 1: the first is within rtol=1e-9, the second is not
-    A = np.stack([[[1.0, 1.0], [0.0, 0.0]]] * 2)
-    B = np.stack([[[1.0, 1.0 - e], [0.0, 0.0]] for e in eps])
+    # the column player chooses among 1, 1 - e and 0 (a spread of 1): e = 1e-13 is within rtol=1e-9, 1e-6 is not
+    eps = np.array([1e-13, 1e-6])
+    A = np.stack([[[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]]] * 2)
+    B = np.stack([[[1.0, 1.0 - e, 0.0], [0.0, 0.0, 0.0]] for e in eps])
     sol = pure_nash(NormalFormGame.from_bimatrix(A, B))
     assert sol.counts().tolist() == [2, 1]
     assert sol.degenerate.tolist() == [True, False]

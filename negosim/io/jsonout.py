@@ -28,10 +28,20 @@ def equilibrium_json(eq) -> dict:
         out["outcome"] = eq.outcome
         if eq.outcome is None and eq.outcome_probs:
             out["outcome_probabilities"] = _probs(eq.outcome_probs)
+    elif eq.exact_strategies is not None:  # exact=True: fractions as strings such as "2/5"
+        out["strategies"] = {p: {a: _fraction(v) for a, v in acts.items()} for p, acts in eq.exact_strategies.items()}
     else:
         out["strategies"] = {p: _probs(a) for p, a in eq.strategies.items()}
-    out["payoffs"] = _probs(eq.payoffs)
+    if eq.exact_payoffs is not None:
+        out["payoffs"] = {p: _fraction(v) for p, v in eq.exact_payoffs.items()}
+    else:
+        out["payoffs"] = _probs(eq.payoffs)
     return out
+
+
+def _fraction(f) -> str:
+    """A fraction as JSON text: "2/5", "-3", "0"."""
+    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
 
 
 def condense_tie(text: str, shown: int = 3) -> str:
@@ -61,14 +71,15 @@ def solve_document(source, solutions, point: int = 0) -> dict:
     warnings: list[str] = []
     sols = []
     for sol in solutions:
-        sols.append(
-            {
-                "concept": sol.concept,
-                "complete": bool(sol.complete.reshape(-1)[point]),
-                "degenerate": bool(sol.degenerate.reshape(-1)[point]),
-                "equilibria": [equilibrium_json(eq) for eq in sol.equilibria_at(point)],
-            }
-        )
+        entry = {
+            "concept": sol.concept,
+            "complete": bool(sol.complete.reshape(-1)[point]),
+            "degenerate": bool(sol.degenerate.reshape(-1)[point]),
+            "equilibria": [equilibrium_json(eq) for eq in sol.equilibria_at(point)],
+        }
+        if "exact_strategies" in sol.extra:
+            entry["exact"] = True  # probabilities and payoffs are exact fractions written as strings
+        sols.append(entry)
         warnings.extend(solution_warnings(sol, point))
     return {
         "negosim_version": __version__,

@@ -13,14 +13,22 @@ TITLES = {
 }
 
 
-def fmt_number(x: float) -> str:
-    """A payoff or parameter for people: 0.3275, -1, 2.5e-05."""
+def fmt_number(x: float | Fraction) -> str:
+    """A payoff or parameter for people: 0.3275, -1, 2.5e-05; an exact fraction as 7/3."""
+    if isinstance(x, Fraction):
+        return _fraction(x)
     x = clean(x)
     return str(int(x)) if x == int(x) else f"{x:.6g}"
 
 
-def fmt_prob(x: float) -> str:
-    """A probability for people: small fractions exactly (1/3), others as decimals (0.4142)."""
+def _fraction(f: Fraction) -> str:
+    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+
+
+def fmt_prob(x: float | Fraction) -> str:
+    """A probability for people: small fractions exactly (1/3), others as decimals (0.4142); exact ones as fractions."""
+    if isinstance(x, Fraction):
+        return _fraction(x)
     f = Fraction(clean(x)).limit_denominator(12)
     if abs(float(f) - x) < 1e-9:
         return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
@@ -75,9 +83,10 @@ def _tree_lines(game, eq) -> list[str]:
 
 
 def _normal_lines(game, eq, k: int) -> list[str]:
-    strat = " | ".join(f"{p}: {fmt_mixed(a)}" for p, a in eq.strategies.items())
+    strategies = eq.exact_strategies if eq.exact_strategies is not None else eq.strategies
+    strat = " | ".join(f"{p}: {fmt_mixed(a)}" for p, a in strategies.items())
     line = f"  #{k:<3} {strat}"
-    tail = f"payoffs {fmt_payoffs(eq.payoffs)}"
+    tail = f"payoffs {fmt_payoffs(eq.exact_payoffs if eq.exact_payoffs is not None else eq.payoffs)}"
     if eq.outcome:
         tail += f"  ({eq.outcome})"
     lines = [line, f"        {tail}"]
@@ -114,8 +123,11 @@ def format_solutions(source, solutions, point: int = 0) -> str:
         for note in notes:
             out.append(f"  Note: {note.split(': ', 1)[1]}")
     out.append("")
-    out.append("Every equilibrium above was verified: no player gains more than the tolerance "
-               f"({fmt_tol(solutions, point)}) by deviating.")
+    if solutions and all("exact_strategies" in s.extra for s in solutions):
+        out.append("Every equilibrium above was verified in exact rational arithmetic: no player gains by deviating.")
+    else:
+        out.append("Every equilibrium above was verified: no player gains more than the tolerance "
+                   f"({fmt_tol(solutions, point)}) by deviating.")
     return "\n".join(out)
 
 

@@ -33,13 +33,17 @@ def valid_concepts(game) -> tuple[str, ...]:
     return ("spe", "pure", "nash") if isinstance(game, GameTree) else applicable_concepts(game)
 
 
-def solve(game, concepts=None, *, ties: TieRules = TieRules(), rtol: float = RTOL) -> list[Solution]:
+def solve(game, concepts=None, *, ties: TieRules = TieRules(), rtol: float = RTOL,  # noqa: B008
+          exact: bool = False) -> list[Solution]:
     """Verified solutions of `game` for each concept asked (default: `applicable_concepts(game)`).
 
     On a `GameTree`, "pure" and "nash" solve its reduced normal form (`negosim.game.reduce`): their
     solutions' game is that normal form, with strategies labelled by the actions they choose
     ("freeze/impose/grant"); ``extra["tree"]`` holds the tree and ``extra["strategy_behavior"]``
     maps each reduced strategy back to {information set: action}.
+    With ``exact=True``, "pure" and "nash" are solved in rational arithmetic (`rational`): each
+    equilibrium also carries its strategies and payoffs as fractions (`Equilibrium.exact_strategies`,
+    `Equilibrium.exact_payoffs`); "spe" stays in floating point and says so in its notes.
     Raise `UsageError` for an unknown concept or one that does not apply to the game's form.
     """
     valid = valid_concepts(game)
@@ -59,7 +63,13 @@ def solve(game, concepts=None, *, ties: TieRules = TieRules(), rtol: float = RTO
         if c == "spe":
             from .spe import subgame_perfect
 
-            solutions.append(subgame_perfect(game, ties=ties, rtol=rtol))
+            sol = subgame_perfect(game, ties=ties, rtol=rtol)
+            if exact:
+                from dataclasses import replace
+
+                note = "solved in floating point: exact arithmetic covers pure and nash"
+                sol = replace(sol, notes=(*sol.notes, note))
+            solutions.append(sol)
             continue
         target = game
         if isinstance(game, GameTree):
@@ -68,14 +78,18 @@ def solve(game, concepts=None, *, ties: TieRules = TieRules(), rtol: float = RTO
 
                 reduced = reduced_normal_form(game)
             target = reduced
-        if c == "pure":
+        if c == "pure" and exact:
+            from .rational import exact_pure_nash
+
+            sol = exact_pure_nash(target, rtol=rtol)
+        elif c == "pure":
             from .pure import pure_nash
 
             sol = pure_nash(target, rtol=rtol)
         else:
             from .mixed import nash_equilibria
 
-            sol = nash_equilibria(target, rtol=rtol)
+            sol = nash_equilibria(target, rtol=rtol, exact=exact)
         if target is not game:
             sol = _with_tree(sol, game)
         solutions.append(sol)

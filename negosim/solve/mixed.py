@@ -22,7 +22,7 @@ from .vertex import is_degenerate, vertex_enumeration
 NOT_ENUMERATED = "mixed equilibria of games with 3+ players are not enumerated; pure equilibria only"
 
 
-def nash_equilibria(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
+def nash_equilibria(game: NormalFormGame, *, rtol: float = RTOL, exact: bool = False) -> Solution:
     """Nash equilibria at every batch point (concept ``"nash"``), complete where the method guarantees it.
 
     - 2 players: all extreme equilibria by vertex enumeration; `complete` everywhere, and points
@@ -31,12 +31,19 @@ def nash_equilibria(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     - 1 player: its payoff maximisers, as pure strategies; several tied maximisers make the point
       degenerate (every mixture of them is optimal too).
     - 3 or more players: pure equilibria only, `complete` False, with a note saying so.
+
+    With ``exact=True`` the same, in rational arithmetic (`rational.exact_nash`): fractions in
+    ``extra["exact_strategies"]`` and ``extra["exact_payoffs"]``.
     """
+    if exact:
+        from .rational import exact_nash
+
+        return exact_nash(game, rtol=rtol)
     if game.n_players == 2:
         return vertex_enumeration(game, rtol=rtol)
     pure = pure_nash(game, rtol=rtol)
     if game.n_players == 1:
-        notes = ()
+        notes: tuple[str, ...] = ()
         if pure.degenerate.any():
             notes = ("tied maximisers: every mixture of the listed pure strategies is optimal too",)
         return dataclasses.replace(pure, concept="nash", method="maximisation", notes=notes)

@@ -8,6 +8,7 @@ gives the labelled equilibria of one point; sweeps read the arrays directly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,9 @@ class Equilibrium:
     outcome: str | None = None  # outcome id when the play ends in one outcome for sure
     outcome_probs: dict[str, float] | None = None  # tree: outcome id -> probability (non-zero only)
     ties: list[str] = field(default_factory=list)  # human-readable tied decisions, e.g. "US at us_sanction: impose = hold"
+    # exact=True: the same profile and payoffs as fractions (player -> action -> Fraction; player -> Fraction)
+    exact_strategies: dict[str, dict[str, Fraction]] | None = None
+    exact_payoffs: dict[str, Fraction] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,8 +116,14 @@ class Solution:
                 if all(len(ix) == 1 and self.strategies[i][e, ix[0]] == 1.0 for i, ix in enumerate(picks)):
                     # "" marks a profile whose outcome is uncertain (a chance move decides it).
                     outcome = str(game.outcomes[tuple(int(ix[0]) for ix in picks)]) or None
+            exact_strategies = exact_payoffs = None
+            if "exact_strategies" in self.extra:
+                rows = self.extra["exact_strategies"][e]
+                exact_strategies = {p: dict(zip(game.actions[i], rows[i])) for i, p in enumerate(game.players)}
+                exact_payoffs = dict(zip(game.players, self.extra["exact_payoffs"][e]))
             return Equilibrium(payoffs, float(self.regret[e]), bool(self.tied[e]), strategies=strategies,
-                               outcome=outcome, ties=ties)
+                               outcome=outcome, ties=ties, exact_strategies=exact_strategies,
+                               exact_payoffs=exact_payoffs)
         behavior: dict[str, dict[str, dict[str, float]]] = {p: {} for p in game.players}
         infosets = game.infosets()
         for k, (player, infoset, nodes) in enumerate(infosets):

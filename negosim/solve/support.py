@@ -13,29 +13,46 @@ from __future__ import annotations
 import numpy as np
 
 from ..game.normal import NormalFormGame
+from . import confirm
+from .confirm import ExactBudget, exact_matrices, exactly_at_coarse_points, expand, settle
+from .polytope import _subsets, candidates, rescaled
 from .result import Solution, at_points
 from .tolerance import RTOL
 from .verify import verified_solution
-from .vertex import _solve_chunks, candidates, check_two_player, expand, rescaled
+from .vertex import ChunkResult, _solve_chunks, check_two_player, drop_unconfirmed, incompleteness_notes
 
 
-def _support_equilibria(pay: np.ndarray, tol: np.ndarray, rtol: float):
-    """Equilibria (point, x, y) from equal-size support pairs, and degenerate flags, for a chunk."""
+def _support_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
+    """Equilibria from equal-size support pairs, and per-point flags, for a chunk.
+
+    Candidates floating point cannot decide are decided in rational arithmetic (`vertex.settle`).
+    """
     P, _, m, n = pay.shape
-    A, B, th_A, th_B = rescaled(pay, tol, rtol)
+    A, B, th_A, th_B = rescaled(pay, rtol)
     A_T = np.swapaxes(A, 1, 2)
+    for_x, for_y = exact_matrices(pay)
+    budget = ExactBudget(np.full(P, confirm.EXACT_BUDGET), np.zeros(P, dtype=bool))
     degenerate = np.zeros(P, dtype=bool)
-    pts, xs, ys = [], [], []
+    pts, xs, ys, exs = [], [], [], []
     for k in range(1, min(m, n) + 1):
         cx = candidates(B, k, th_B)  # indexed [p, I, J]
         cy = candidates(A_T, k, th_A)  # indexed [p, J, I]
+        sx, sy = settle(cx, for_x, budget, th_B), settle(cy, for_y, budget, th_A)
         # every vertex of either polytope is some valid candidate: too many labels there = degenerate
-        degenerate |= (cx.valid & (cx.loose > m)).any(axis=(1, 2)) | (cy.valid & (cy.loose > n)).any(axis=(1, 2))
-        p, a, b = np.nonzero(cx.valid & np.swapaxes(cy.valid, 1, 2))
-        pts.append(p)
-        xs.append(expand(cx, m, p, a, b, th_B))
-        ys.append(expand(cy, n, p, b, a, th_A))
-    return np.concatenate(pts), np.concatenate(xs), np.concatenate(ys), degenerate
+        for got, cand, dim in ((sx, cx, m), (sy, cy, n)):
+            degenerate[got.p[(cand.loose[got.p, got.a, got.b] > dim) | (got.labels.sum(axis=1) > dim)]] = True
+        # a support pair (I, J) is an equilibrium when x on I solves J's system and y on J solves I's
+        nI, nJ = len(_subsets(m, k)), len(_subsets(n, k))
+        key_x = (sx.p * nI + sx.a) * nJ + sx.b
+        key_y = (sy.p * nI + sy.b) * nJ + sy.a
+        common, ix, iy = np.intersect1d(key_x, key_y, return_indices=True)
+        pts.append(sx.p[ix])
+        xs.append(expand(sx.zK[ix], _subsets(m, k)[sx.a[ix]], m))
+        ys.append(expand(sy.zK[iy], _subsets(n, k)[sy.a[iy]], n))
+        exs.append(sx.exact[ix] & sy.exact[iy])
+    point, x, y, ex, too_fine = exactly_at_coarse_points(
+        pay, np.concatenate(pts), np.concatenate(xs), np.concatenate(ys), np.concatenate(exs), degenerate)
+    return ChunkResult(point, x, y, ex, degenerate, budget.exhausted, too_fine)
 
 
 def support_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
@@ -45,11 +62,13 @@ def support_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution
     miss equilibria, so `complete` is False and the point is flagged `degenerate`.
     """
     check_two_player(game, "support enumeration")
-    point, strategies, tol, degenerate = _solve_chunks(game, rtol, _support_equilibria)
-    notes = ()
-    if degenerate.any():
-        notes = (f"the game is degenerate{at_points(int(degenerate.sum()), game.batch_size)}: support "
+    P = game.batch_size
+    r = drop_unconfirmed(game, _solve_chunks(game, rtol, _support_equilibria), rtol)
+    notes: tuple[str, ...] = ()
+    if r.degenerate.any():
+        notes = (f"the game is degenerate{at_points(int(r.degenerate.sum()), P)}: support "
                  "enumeration may miss equilibria (complete: false); vertex enumeration lists all extreme ones",)
-    return verified_solution(game, concept="nash", method="support enumeration", point=point,
-                             strategies=strategies, tol=tol, complete=~degenerate, degenerate=degenerate,
-                             notes=notes)
+    return verified_solution(game, concept="nash", method="support enumeration", point=r.point,
+                             strategies=(r.x, r.y), rtol=rtol, complete=~(r.degenerate | r.incomplete | r.too_fine),
+                             degenerate=r.degenerate, notes=notes + incompleteness_notes(r, P),
+                             exact_rows=r.exact_rows)

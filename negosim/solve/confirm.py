@@ -1,0 +1,195 @@
+"""Deciding what floating point cannot: candidate vertices confirmed in rational arithmetic.
+
+`settle` takes a size's `polytope.Candidates`: VALID ones stand (their coordinates recomputed
+exactly when the system is ill-conditioned), UNDECIDED ones (a value within rounding error of zero,
+an ill-conditioned or singular system) are solved exactly on the simplest fractions the payoffs
+round to (`exact.integer_vertex`), never dropped unseen. A point where rescaling would bring
+distinct payoffs too close together is enumerated exactly as a whole
+(`exactly_at_coarse_points`). Work per point is bounded by `EXACT_BUDGET`; a point that runs out
+falls back to the tolerance test and is reported incomplete by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import exact
+from .polytope import UNDECIDED, VALID, Candidates, Thresholds, _subsets
+from .tolerance import player_exponents, to_unit
+
+#: Vertices from systems with a larger condition number get their coordinates recomputed exactly
+#: (floating point would leave errors near ``REFINE_COND * eps`` of the payoff range in the regrets).
+REFINE_COND = 1e3
+#: Most candidates decided in rational arithmetic per point before falling back to the tolerance test.
+EXACT_BUDGET = 5_000
+#: Rescaled payoffs must keep distinct payoffs this far apart (relative to the range), else the point is exact.
+RESOLUTION = 2.0 ** -36
+#: Largest number of square systems per polytope a point may need for exact enumeration as a whole.
+EXACT_SYSTEMS = 20_000
+
+
+@dataclass
+class ExactBudget:
+    """Rational-arithmetic work left per point, and the points that ran out (so are not complete)."""
+
+    left: np.ndarray
+    exhausted: np.ndarray
+    matrices: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """Chosen candidates of one size: (p, a, b) indices, full label sets (V, d + c), exact flags, z on K."""
+
+    p: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    labels: np.ndarray
+    exact: np.ndarray
+    zK: np.ndarray
+
+
+def settle(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresholds) -> Settled:
+    """Decide every candidate: VALID ones as they are, UNDECIDED ones in rational arithmetic.
+
+    `exact_matrix(p)` gives the polytope's matrix at point p as fractions (`exact.Matrix`).
+    Undecided candidates of a point whose budget is spent fall back to the tolerance test.
+    """
+    d, c, k = cand.d, cand.c, cand.k
+    Ks, Ts = _subsets(d, k), _subsets(c, k)
+    p, a, b = np.nonzero(cand.state == VALID)
+    labels = np.zeros((len(p), d + c), dtype=bool)
+    labels[:, :d] = True
+    labels[np.arange(len(p))[:, None], Ks[a]] = False
+    labels[np.arange(len(p))[:, None], d + Ts[b]] = True
+    zK = np.stack([x[p, a, b] for x in cand.z], axis=-1) if len(p) else np.zeros((0, k))
+    refined = np.zeros(len(p), dtype=bool)
+    for r in np.flatnonzero(cand.cond[p, a, b] > REFINE_COND).tolist():
+        q = int(p[r])
+        if budget.left[q] <= 0:
+            budget.exhausted[q] = True  # the float coordinates stay; those failing verification are dropped
+            continue
+        budget.left[q] -= 1
+        found = exact.integer_vertex(_cached(budget, exact_matrix, q), Ks[a[r]].tolist(), Ts[b[r]].tolist())
+        if found is not None:
+            zK[r] = [found[0][i] / found[1] for i in Ks[a[r]]]
+            refined[r] = True
+    out = [(p, a, b, labels, refined, zK)]
+    up, ua, ub = np.nonzero(cand.state == UNDECIDED)
+    if len(up):
+        counts = np.bincount(up, minlength=len(budget.left))
+        over = counts > budget.left
+        budget.exhausted |= over
+        budget.left = np.where(over, 0, budget.left - counts)
+        fallback = over[up]
+        fp, fa, fb = up[fallback], ua[fallback], ub[fallback]
+        keep = cand.tolerant[fp, fa, fb]
+        fp, fa, fb = fp[keep], fa[keep], fb[keep]
+        flab = np.zeros((len(fp), d + c), dtype=bool)
+        flab[:, :d] = True
+        flab[np.arange(len(fp))[:, None], Ks[fa]] = False
+        flab[np.arange(len(fp))[:, None], d + Ts[fb]] = True
+        fz = np.stack([x[fp, fa, fb] for x in cand.z], axis=-1) if len(fp) else np.zeros((0, k))
+        fz = np.where(fz <= th.prob[fp, 0], 0.0, fz)
+        flab[:, :d] |= _full(fz, Ks[fa], d) == 0
+        out.append((fp, fa, fb, flab, np.zeros(len(fp), dtype=bool), fz))
+        rows_p, rows_a, rows_b, rows_l, rows_z = [], [], [], [], []
+        for q, s, t in zip(up[~fallback].tolist(), ua[~fallback].tolist(), ub[~fallback].tolist()):
+            found = exact.integer_vertex(_cached(budget, exact_matrix, q), Ks[s].tolist(), Ts[t].tolist())
+            if found is None:
+                continue
+            znum, total, vlabels = found
+            lab = np.zeros(d + c, dtype=bool)
+            lab[list(vlabels)] = True
+            rows_p.append(q)
+            rows_a.append(s)
+            rows_b.append(t)
+            rows_l.append(lab)
+            rows_z.append([znum[i] / total for i in Ks[s]])  # int / int rounds correctly
+        if rows_p:
+            out.append((np.array(rows_p), np.array(rows_a), np.array(rows_b), np.array(rows_l),
+                        np.ones(len(rows_p), dtype=bool), np.array(rows_z).reshape(-1, k)))
+    return Settled(*(np.concatenate([o[i] for o in out]) for i in range(6)))
+
+
+def _cached(budget: ExactBudget, exact_matrix, q: int) -> exact.IntegerMatrix:
+    key = (exact_matrix, q)  # one cache serves both polytopes
+    if key not in budget.matrices:
+        budget.matrices[key] = exact_matrix(q)
+    return budget.matrices[key]
+
+
+def _full(zK: np.ndarray, K: np.ndarray, d: int) -> np.ndarray:
+    z = np.zeros((len(zK), d))
+    z[np.arange(len(zK))[:, None], K] = zK
+    return z
+
+
+def expand(zK: np.ndarray, K: np.ndarray, d: int) -> np.ndarray:
+    """Full probability vectors ``(V, d)`` from values on supports K (settled values: no clipping needed)."""
+    z = _full(np.maximum(zK, 0.0), K, d)
+    return z / np.where(z.sum(axis=1, keepdims=True) > 0, z.sum(axis=1, keepdims=True), 1.0)
+
+
+def exact_matrices(pay: np.ndarray):
+    """Functions p -> the best-response polytopes' matrices at point p as fractions: (for P: B, for Q: A^T)."""
+    def for_x(p: int) -> exact.IntegerMatrix:
+        return exact.integer_matrix(exact.positive_shift(_fractions(pay[p, 1])))
+
+    def for_y(p: int) -> exact.IntegerMatrix:
+        return exact.integer_matrix(exact.positive_shift(_fractions(pay[p, 0].T)))
+    return for_x, for_y
+
+
+def coarse_points(pay: np.ndarray) -> np.ndarray:
+    """Points where rescaling a player's payoffs into [1, 2] would bring distinct payoffs too close (P,)."""
+    P = pay.shape[0]
+    exps = player_exponents(pay)
+    out = np.zeros(P, dtype=bool)
+    for i in (0, 1):
+        u = np.sort(to_unit(pay[:, i], exps[:, i, None, None]).reshape(P, -1), axis=1)
+        gaps = np.diff(u, axis=1)
+        spread = u[:, -1] - u[:, 0]
+        smallest = np.where(gaps > 0, gaps, np.inf).min(axis=1, initial=np.inf)
+        out |= smallest < RESOLUTION * spread
+    return out
+
+
+def exactly_at_coarse_points(pay: np.ndarray, point, x, y, ex, degenerate: np.ndarray):
+    """Replace the equilibria found at `coarse_points` by exact vertex enumeration there (updates `degenerate`).
+
+    Returns ``(point, x, y, exact_rows, too_fine)``; `too_fine` marks coarse points too large to
+    enumerate exactly (their float answer is kept and they are reported incomplete).
+    """
+    P, _, m, n = pay.shape
+    too_fine = np.zeros(P, dtype=bool)
+    coarse = coarse_points(pay)
+    if not coarse.any():
+        return point, x, y, ex, too_fine
+    if exact.system_count(m, n) > EXACT_SYSTEMS:
+        too_fine[coarse] = True
+        return point, x, y, ex, too_fine
+    keep = ~coarse[point]
+    point, x, y, ex = point[keep], x[keep], y[keep], ex[keep]
+    extra_p, extra_x, extra_y = [], [], []
+    for q in np.flatnonzero(coarse).tolist():
+        found = exact.bimatrix_equilibria(_fractions(pay[q, 0]), _fractions(pay[q, 1]))
+        degenerate[q] |= found.degenerate
+        for xs, ys in found.profiles:
+            extra_p.append(q)
+            extra_x.append([float(v) for v in xs])
+            extra_y.append([float(v) for v in ys])
+    if extra_p:
+        point = np.concatenate([point, np.array(extra_p)])
+        x = np.concatenate([x, np.array(extra_x)])
+        y = np.concatenate([y, np.array(extra_y)])
+        ex = np.concatenate([ex, np.ones(len(extra_p), dtype=bool)])
+    return point, x, y, ex, too_fine
+
+
+def _fractions(M: np.ndarray) -> exact.Matrix:
+    return [[exact.simple_fraction(v) for v in row] for row in M.tolist()]
+
+

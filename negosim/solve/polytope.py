@@ -1,0 +1,205 @@
+"""The best-response polytopes of a 2-player game and their candidate vertices, for a whole batch at once.
+
+With payoffs rescaled into [1, 2] (which changes no best reply), player 1's best-response polytope is
+``P = {x >= 0, B'^T x <= 1}`` and player 2's is ``Q = {y >= 0, A' y <= 1}`` (von Stengel, Handbook of
+Game Theory vol. 3, ch. 45). Every vertex other than 0 solves a square system ``C[K, T]^T z_K = 1``:
+a support K of z and the same number of tight constraints T. `candidates` solves all (K, T) pairs of
+one size for every batch point at once (closed-form inverses up to 3x3, LAPACK beyond) and sorts
+each into VALID, INVALID or UNDECIDED by comparing every coordinate and slack with a bound on its
+rounding error (from the system's condition number); `confirm.settle` decides the undecided ones
+exactly. Each player's payoffs are rescaled by their own range, after an exact division by a power
+of two (so nothing overflows).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from .tolerance import NOISE, player_exponents, to_unit
+
+#: Feasibility by the tolerance test (the fallback) uses this fraction of the tolerance.
+STRICT = 0.25
+#: Degeneracy is detected with a looser threshold, so that every tied equilibrium (unused best
+#: response within tol) lies at a point reported degenerate.
+LOOSE = 1.25
+#: Systems with a larger (estimated) condition number are not trusted in floating point (decided exactly).
+COND_LIMIT = 1e10
+#: A float candidate is decided when every coordinate and slack clears zero by this times its condition number.
+MARGIN = 64 * NOISE
+
+
+@cache
+def _subsets(n: int, k: int) -> np.ndarray:
+    return np.array(list(itertools.combinations(range(n), k)), dtype=np.intp).reshape(-1, k)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Per-point thresholds, shaped ``(p, 1, 1)`` to broadcast over candidate arrays.
+
+    `pay`: the payoff tolerance in the rescaled units of the payoffs the polytope's constraints hold
+    (the opponent's); `prob`: the probability below which a coordinate counts as zero; `prob_loose`:
+    the same for degeneracy detection.
+    """
+
+    pay: np.ndarray
+    prob: np.ndarray
+    prob_loose: np.ndarray
+
+
+def rescaled(pay: np.ndarray, rtol: float):
+    """Each player's payoffs mapped into [1, 2] (best replies unchanged) with thresholds for its constraints.
+
+    Returns ``(A', B', thresholds for Q (from A), thresholds for P (from B))``. A player whose payoffs
+    span less than `rtol` of their size is scaled by that: all its actions are then tied.
+    """
+    P, _, m, n = pay.shape
+    prob = np.full((P, 1, 1), STRICT * rtol / (4 * max(m, n)))
+    prob_loose = np.full((P, 1, 1), LOOSE * rtol)
+    out = []
+    exps = player_exponents(pay)
+    for i in (0, 1):
+        M = to_unit(pay[:, i], exps[:, i, None, None])  # exact; |M| < 1, so no difference overflows
+        lo = M.min(axis=(1, 2))
+        scale = np.maximum(M.max(axis=(1, 2)) - lo, rtol * np.abs(M).max(axis=(1, 2)))
+        scale = np.where(scale > 0, scale, 1.0)
+        out.append(((M - lo[:, None, None]) / scale[:, None, None] + 1.0,
+                    Thresholds((rtol * np.ones_like(scale)).reshape(P, 1, 1), prob, prob_loose)))
+    (A, th_A), (B, th_B) = out
+    return A, B, th_A, th_B
+
+
+def _cross(u, v):
+    return [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]]
+
+
+def _solve_ones(M: list):
+    """Solve ``M z = 1`` for stacked k x k systems given entrywise (``M[t][i]`` arrays, entries in [1, 2]).
+
+    Returns ``(zbar, inv_s, cond, usable)``: the solution normalised to sum 1 (list over i),
+    ``1 / sum(z)``, an estimate of the condition number (infinite for a singular system), and
+    where the float answer can be used at all (condition below `COND_LIMIT`, positive sum).
+    Systems up to 3x3 use closed-form adjugates (far faster than LAPACK's per-matrix overhead at
+    this size); larger ones `numpy.linalg`.
+    """
+    k = len(M)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if k <= 3:
+            if k == 1:
+                adj, det = [[np.ones_like(M[0][0])]], M[0][0]
+            elif k == 2:
+                (a, b), (c, d) = M
+                adj, det = [[d, -b], [-c, a]], a * d - b * c
+            else:
+                cols = [_cross(M[1], M[2]), _cross(M[2], M[0]), _cross(M[0], M[1])]  # columns of the adjugate
+                adj = [[cols[t][i] for t in range(3)] for i in range(3)]
+                det = M[0][0] * cols[0][0] + M[0][1] * cols[0][1] + M[0][2] * cols[0][2]
+            norm_adj = _max([_sum([np.abs(x) for x in row]) for row in adj])
+            cond = np.where(det != 0, 2 * k * norm_adj / np.abs(det), np.inf)  # ||M|| <= 2k
+        else:
+            stacked = np.stack([np.stack(row, -1) for row in M], -2)
+            det = np.linalg.det(stacked)
+            regular = np.isfinite(det) & (det != 0)
+            inv = np.linalg.inv(np.where(regular[..., None, None], stacked, np.eye(k)))
+            cond = np.where(regular, 2 * k * np.abs(inv).sum(-1).max(-1), np.inf)
+            adj, det = [[inv[..., i, t] for t in range(k)] for i in range(k)], 1.0
+        r = [_sum(row) for row in adj]
+        total = _sum(r)
+        usable = (cond < COND_LIMIT) & (total * det > 0)
+        total = np.where(usable, total, 1.0)
+        return [x / total for x in r], det / total, cond, usable
+
+
+def _sum(xs):
+    out = xs[0]
+    for x in xs[1:]:
+        out = out + x
+    return out
+
+
+def _max(xs):
+    out = xs[0]
+    for x in xs[1:]:
+        out = np.maximum(out, x)
+    return out
+
+
+def _repeats(M: list) -> np.ndarray:
+    """Where a stacked k x k system has two equal rows or two equal columns (exactly singular)."""
+    k = len(M)
+    out = np.zeros(np.shape(M[0][0]), dtype=bool)
+    for r, s in itertools.combinations(range(k), 2):
+        same_row = np.ones_like(out)
+        same_col = np.ones_like(out)
+        for t in range(k):
+            same_row &= M[r][t] == M[s][t]
+            same_col &= M[t][r] == M[t][s]
+        out |= same_row | same_col
+    return out
+
+
+#: Candidate states.
+INVALID, VALID, UNDECIDED = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Solutions of the systems ``C[K, T]^T z_K = 1`` for all K, T of one size k, over a chunk of points.
+
+    Arrays are indexed ``[p, a, b]`` for point p, support ``K = subsets(d, k)[a]`` and tight set
+    ``T = subsets(c, k)[b]``: `z` the normalised solution on K (a list over K's k entries),
+    `state` INVALID, VALID (a vertex whose labels are exactly the complement of K and T) or
+    UNDECIDED (floating point cannot tell: decide it with `settle`), `tolerant` whether the
+    tolerance test accepts it (the fallback), and `loose` its number of labels within the loose
+    tolerance (for the degeneracy flag).
+    """
+
+    k: int
+    d: int
+    c: int
+    z: list
+    cond: np.ndarray
+    state: np.ndarray
+    tolerant: np.ndarray
+    loose: np.ndarray
+
+
+def candidates(C: np.ndarray, k: int, th: Thresholds) -> Candidates:
+    """Candidate vertices with support size `k` of ``{z >= 0, C^T z <= 1}`` for stacked ``C`` (p, d, c)."""
+    P, d, c = C.shape
+    Ks, Ts = _subsets(d, k), _subsets(c, k)
+    # struct of arrays: one (P, nK, nT) array per matrix entry, since k is tiny
+    rows = [[C[:, Ks[:, i][:, None], Ts[:, t][None, :]] for i in range(k)] for t in range(k)]
+    z, inv_s, cond, usable = _solve_ones(rows)
+    margin = MARGIN * np.where(np.isfinite(cond), cond, 0.0)
+    in_T = np.zeros((len(Ts), c), dtype=bool)
+    in_T[np.arange(len(Ts))[:, None], Ts] = True
+    clear = usable.copy()
+    bad = np.zeros_like(usable)
+    tolerant = usable.copy()
+    loose = d - k
+    for x in z:
+        clear &= x > margin
+        bad |= x < -margin
+        tolerant &= x >= -th.prob
+        loose = loose + (x <= th.prob_loose)
+    for j in range(c):
+        # gain of the constraint owner's action j against z over its best reply to z (rescaled units)
+        g = _sum([z[i] * C[:, Ks[:, i], j][:, :, None] for i in range(k)]) - inv_s
+        outside = ~in_T[None, None, :, j]
+        clear &= ~outside | (g < -margin)
+        bad |= outside & (g > margin)
+        tolerant &= g <= STRICT * th.pay
+        loose = loose + (g >= -LOOSE * th.pay)
+    # a regular system whose solution sums to <= 0 has negative coordinates of total size >= 1 (C^T z = 1,
+    # entries in [1, 2]): clearly no vertex
+    bad |= (cond < COND_LIMIT) & ~usable
+    state = np.where(clear, VALID, np.where((cond < COND_LIMIT) & bad, INVALID, UNDECIDED)).astype(np.int8)
+    # a system with two equal rows or columns is singular in the game's own payoffs too (rescaling maps
+    # equal payoffs to equal numbers), and some other system of the same vertex is regular
+    state[(state == UNDECIDED) & ~usable & _repeats(rows)] = INVALID
+    return Candidates(k, d, c, z, cond, state, tolerant, loose)
