@@ -101,7 +101,8 @@ def run(out: Path, *, quick: bool = False) -> tuple[dict[str, Path], list[str]]:
 
     curves = []
     plain, war = v["beta"] * C - v["Delta"], v["beta"] * C  # the boundaries are s = mu - plain and s = mu - war
-    for offset, text in ((plain, f"s = mu + Delta − beta(cR + cU) = mu − {plain:g}: Russia accepts the plain truce above"),
+    for offset, text in ((plain, f"s = mu + Delta − beta(cR + cU) = mu − {plain:g}: "
+                                 "Russia accepts the plain truce above"),
                          (war, f"s = mu − beta(cR + cU) = mu − {war:g}: Russia prefers war below")):
         seg = segment(-offset, 1.0, MU, S)
         if seg is not None:

@@ -43,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
             help="override a parameter's value (repeatable); checked against its declared range",
         )
 
-    p = sub.add_parser("validate", help="check scenario or Gambit files; report every problem as file:line: path: message")
+    p = sub.add_parser("validate",
+                       help="check scenario or Gambit files; report every problem as file:line: path: message")
     p.add_argument("files", nargs="+", metavar="FILE")
 
     p = sub.add_parser("solve", help="solve a scenario (.yaml) or Gambit game (.nfg/.efg) for verified equilibria")
@@ -130,12 +131,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="seed for chance moves and random or mixed choices")
     add_set(p)
 
-    p = sub.add_parser("convert", help="write a game as a Gambit file (.nfg, .efg), LaTeX (.tex) or a figure (.png, .svg, .pdf)")
+    p = sub.add_parser("convert", help="write a game as a Gambit file (.nfg, .efg), LaTeX (.tex) "
+                       "or a figure (.png, .svg, .pdf)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file; its suffix picks the format: .nfg, .efg, .tex, .png, .svg or .pdf")
     p.add_argument("--figure", choices=("tree", "matrix", "best-response"), default=None,
-                   help="for a figure: what to draw (default: the tree of an extensive game, the matrix of a normal one)")
+                   help="for a figure: what to draw "
+                   "(default: the tree of an extensive game, the matrix of a normal one)")
     p.add_argument("--standalone", action="store_true", help="for .tex: a complete document instead of a fragment")
     add_set(p)
 
@@ -498,7 +501,8 @@ def cmd_schema(args) -> int:
 
 
 COMMANDS = {
-    "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot, "sensitivity": cmd_sensitivity, "explain": cmd_explain,
+    "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot,
+    "sensitivity": cmd_sensitivity, "explain": cmd_explain,
     "report": cmd_report,
     "play": cmd_play, "convert": cmd_convert, "schema": cmd_schema,
 }

@@ -108,7 +108,7 @@ def test_solve_json_has_exactly_the_contract_shape(capsys):
     assert nash["complete"] is False  # 3 players: pure equilibria only, said honestly
     for e in nash["equilibria"]:
         assert set(e) == {"strategies", "payoffs"}
-        for player, probs in e["strategies"].items():
+        for probs in e["strategies"].values():
             assert sum(probs.values()) == pytest.approx(1.0)
 
 

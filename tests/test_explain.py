@@ -50,7 +50,8 @@ def test_battle_of_the_sexes_shows_the_indifference_equations_with_one_third_and
     f = flat(text_of("battle_of_the_sexes"))
     assert ("Bob mixes so that Ann is indifferent between opera and football: 2q + 0(1 - q) = 0q + 1(1 - q), "
             "so q = 1/3 (q: the probability that Bob plays opera)") in f
-    assert "Ann mixes so that Bob is indifferent between opera and football: 1p + 0(1 - p) = 0p + 2(1 - p), so p = 2/3" in f
+    assert ("Ann mixes so that Bob is indifferent between opera and football: "
+            "1p + 0(1 - p) = 0p + 2(1 - p), so p = 2/3") in f
     assert "Ann 2/3 opera + 1/3 football; Bob 1/3 opera + 2/3 football: expected payoffs Ann 2/3, Bob 2/3" in f
     assert "iterated elimination removes nothing" in f
     assert f.count("in pure strategies (boxed above)") == 2
@@ -67,7 +68,8 @@ def test_matching_pennies_has_only_the_half_half_mix_and_its_equations():
 def test_iterated_dominance_takes_three_rounds_in_gibbons_example():
     A = [[1, 1, 0], [0, 0, 2]]
     B = [[0, 2, 1], [3, 1, 0]]
-    game = NormalFormGame.from_bimatrix(A, B, players=("Row", "Col"), actions=(("up", "down"), ("left", "middle", "right")))
+    game = NormalFormGame.from_bimatrix(A, B, players=("Row", "Col"),
+                                        actions=(("up", "down"), ("left", "middle", "right")))
     steps, remaining = dominance_rounds(game.payoffs, 1e-9)
     assert [(s.round, s.player, s.dominated) for s in steps] == [(1, 1, 2), (2, 0, 1), (3, 1, 0)]
     assert remaining == [[0], [1]]
@@ -160,7 +162,8 @@ def test_entry_deterrence_out_fight_equilibrium_rests_on_a_threat_not_carried_ou
     nash1 = f.split("Nash equilibrium 1:")[1].split("Nash equilibrium 2:")[0]
     assert "Entrant out; Incumbent fight (outcome stay_out" in nash1
     assert ("It rests on a threat that would not be carried out: after the Entrant chooses in (incumbent), the "
-            "Incumbent would fight, but if it came to that it would accommodate instead (accommodate 2 > fight 0).") in nash1
+            "Incumbent would fight, but if it came to that it would accommodate instead "
+            "(accommodate 2 > fight 0).") in nash1
     assert "Incumbent 1/2 fight + 1/2 accommodate" in f and "would fight (with probability 1/2)" in f
     assert "Nash equilibrium 3 is the subgame-perfect equilibrium above" in f
     assert "rep (now 0): above 2 the Entrant would choose out rather than choose in at entrant" in f

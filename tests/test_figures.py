@@ -187,7 +187,8 @@ def test_tree_figure_reads_the_requested_batch_point():
     tree = sc.build({"mu": np.array([0.05, 0.25])})
     spe = subgame_perfect(tree, ties=sc.ties)
     low = {e.get_gid() for e in lines_by_gid(tree_figure(tree, spe, point=0), "edge-") if e.get_gid().endswith("-path")}
-    high = {e.get_gid() for e in lines_by_gid(tree_figure(tree, spe, point=1), "edge-") if e.get_gid().endswith("-path")}
+    high = {e.get_gid() for e in lines_by_gid(tree_figure(tree, spe, point=1), "edge-")
+            if e.get_gid().endswith("-path")}
     assert low == {"edge-ua-accept-path", "edge-ru-accept-path"}
     assert high == {"edge-ua-accept-path", "edge-ru-reject-path", "edge-us_sanction-impose-path"}
 

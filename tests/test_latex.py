@@ -27,7 +27,8 @@ def source(name):
 
 def nodes_of(tex):
     """TikZ node name -> (x, y) of every `\\node` in a picture."""
-    return {m[0]: (float(m[1]), float(m[2])) for m in re.findall(r"\\node\[[^\n]*?\] \((n\d+)\) at \(([-\d.]+), ([-\d.]+)\)", tex)}
+    pattern = r"\\node\[[^\n]*?\] \((n\d+)\) at \(([-\d.]+), ([-\d.]+)\)"
+    return {m[0]: (float(m[1]), float(m[2])) for m in re.findall(pattern, tex)}
 
 
 def edges_of(tex, style=None):

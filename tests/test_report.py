@@ -16,7 +16,8 @@ SEED = "scenarios/ceasefire_2025.yaml"
 HANDOUTS = ROOT / "docs" / "classroom" / "handouts"
 
 # Every attribute or CSS reference that makes a browser fetch something.
-REFERENCE = re.compile(r"""\b(?:src|href|xlink:href|srcset|poster|data|action)\s*=\s*["']([^"']*)["']|url\(\s*["']?([^"')]*)""")
+REFERENCE = re.compile(r"""\b(?:src|href|xlink:href|srcset|poster|data|action)\s*=\s*["']([^"']*)["']"""
+                       r"""|url\(\s*["']?([^"')]*)""")
 
 
 def fetched(html: str) -> list[str]:
@@ -94,7 +95,8 @@ def test_handout_ids_are_unique_across_inline_figures(handout):
 
 
 def test_inline_svg_prefixes_ids_and_their_references():
-    svg = '<svg><metadata>x</metadata><defs><clipPath id="p1"/></defs><g clip-path="url(#p1)"><use xlink:href="#g1"/></g></svg>'
+    svg = ('<svg><metadata>x</metadata><defs><clipPath id="p1"/></defs>'
+           '<g clip-path="url(#p1)"><use xlink:href="#g1"/></g></svg>')
     out = inline_svg(svg, "f-")
     assert 'id="f-p1"' in out and "url(#f-p1)" in out and 'href="#f-g1"' in out
     assert "<metadata>" not in out

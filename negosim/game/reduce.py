@@ -167,7 +167,7 @@ def reduced_normal_form(tree: GameTree) -> NormalFormGame:
     possible = (chance > 0).reshape(-1, n_leaves).any(axis=0) if chance.size else np.ones(n_leaves, bool)
     outcomes = np.empty(joint.shape[0], dtype=object)
     for prof in range(joint.shape[0]):
-        ids = {int(leaf_outcome[l]) for l in np.flatnonzero((joint[prof] > 0) & possible)}
+        ids = {int(leaf_outcome[leaf]) for leaf in np.flatnonzero((joint[prof] > 0) & possible)}
         outcomes[prof] = tree.outcomes[ids.pop()].id if len(ids) == 1 else ""
     return NormalFormGame(tree.players, strategy_labels(tree, seq), payoffs, tree.title, outcomes.reshape(shape))
 

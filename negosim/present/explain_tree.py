@@ -275,7 +275,8 @@ def nash_text(view: TreeView, spe, nash, st: Style, limit: str | None = None) ->
                     WIDTH, "      ", "  - ")
     if other_spe:
         out += wrap(f"Nash equilibri{'um' if len(other_spe) == 1 else 'a'} {and_list([str(k) for k in other_spe])} "
-                    f"{'is' if len(other_spe) == 1 else 'are'} subgame perfect too: {'it differs' if len(other_spe) == 1 else 'they differ'} "
+                    f"{'is' if len(other_spe) == 1 else 'are'} subgame perfect too: "
+                    f"{'it differs' if len(other_spe) == 1 else 'they differ'} "
                     "from the one above only where a player is indifferent (or a subgame has several equilibria).",
                     WIDTH, "      ", "  - ")
     if not threats:

@@ -127,8 +127,9 @@ def _matrices(game: NormalFormGame, marks: np.ndarray | None) -> str:
     blocks = []
     for rest in itertools.product(*(range(len(a)) for a in game.actions[2:])):
         if rest:
-            who = ", ".join(rf"{latex_escape(game.players[2 + k])} plays \emph{{{latex_escape(game.actions[2 + k][a])}}}"
-                            for k, a in enumerate(rest))
+            who = ", ".join(
+                rf"{latex_escape(game.players[2 + k])} plays \emph{{{latex_escape(game.actions[2 + k][a])}}}"
+                for k, a in enumerate(rest))
             blocks.append(rf"\par\medskip\noindent {who}:\par\smallskip")
         cells = [[cell((i, j, *rest)) for j in range(len(game.actions[1]))] for i in range(len(game.actions[0]))]
         blocks.append(_matrix(game.actions[0], game.actions[1], cells,

@@ -123,4 +123,5 @@ class NormalSession:
         mixed = any(max(s.values()) < 1.0 for s in eq.strategies.values())
         con.say(compare_payoff(float(mine), eq.payoffs[self.me], self.tol, mixed))
         if self.opponents == "random":
-            con.say("The other players chose at random, not by the equilibrium, so your payoff also reflects their luck.")
+            con.say("The other players chose at random, not by the equilibrium, "
+                    "so your payoff also reflects their luck.")

@@ -90,7 +90,8 @@ def _judge(s, st) -> tuple[str, str]:
         return head + (f" Different, but just as good for you: both are worth {fmt_number(worth[st.action])} "
                        "if everyone then follows the equilibrium (a tie, broken by the tie rules)."), "tie"
     return head + (f" Different: if everyone then follows the equilibrium, {st.label} is worth "
-                   f"{fmt_number(worth[st.action])} to you and {node.actions[best]} {fmt_number(worth[best])}."), "differ"
+                   f"{fmt_number(worth[st.action])} to you and {node.actions[best]} "
+                   f"{fmt_number(worth[best])}."), "differ"
 
 
 def _others(s) -> None:

@@ -77,7 +77,8 @@ def game_html(source, solutions) -> list[str]:
         if answers and game.n_players == 2 and game.shape == (2, 2):
             out += figure_html(
                 best_response_figure(game, _concept(solutions, "nash", "pure")),
-                "Best responses: each player's best reply to every mixture of the other; equilibria are where they cross.",
+                "Best responses: each player's best reply to every mixture of the other; "
+                "equilibria are where they cross.",
                 "br-",
                 narrow=True,
             )

@@ -55,7 +55,8 @@ def sources_html(sources) -> list[str]:
     for src in sources:
         key = str(src.get("key", ""))
         url = f' <span class="mono">{escape(str(src["url"]))}</span>' if src.get("url") else ""
-        out.append(f'<li id="src-{escape(key)}"><strong>[{escape(key)}]</strong> {escape(str(src.get("cite", "")))}{url}</li>')
+        cite = escape(str(src.get("cite", "")))
+        out.append(f'<li id="src-{escape(key)}"><strong>[{escape(key)}]</strong> {cite}{url}</li>')
     out.append("</ul>")
     return out
 
@@ -213,7 +214,8 @@ def worksheet_tasks(source) -> list[str]:
             *decision_table(game, blank=True),
             '<ol class="tasks" type="A">',
             f"<li>Which path is played, and which outcome does it reach? What does each player get?{lines}</li>",
-            f"<li>Which threats in this game are credible (they would be carried out if tested), and which are not?{lines}</li>",
+            "<li>Which threats in this game are credible (they would be carried out if tested), "
+            f"and which are not?{lines}</li>",
             "</ol>",
         ]
     two_by_two = game.n_players == 2

@@ -128,7 +128,8 @@ defect invest wait quit stop sign walk pay give take keep share split punish for
 vote abstain volunteer bluff call raise fold deter invade withdraw retaliate negotiate sanction lift extend
 violate monitor cheat inspect agree decline ignore respond yield resist surrender mediate arm disarm build cut
 support oppose lobby block allow deny buy sell hire fire trade settle sue appeal strike bargain delay end
-swerve hunt go run play move lower pass bid stand leave join ratify renege honor honour pause resume tolerate contest""".split())
+swerve hunt go run play move lower pass bid stand leave join ratify renege honor honour pause resume tolerate
+contest""".split())
 #: Names that read better with "the": roles ("the Entrant") and some countries ("the United States").
 ARTICLE_WORDS = frozenset("""entrant incumbent sender target proposer responder challenger defender
 buyer seller mediator government union firm leader follower attacker principal agent voter receiver worker

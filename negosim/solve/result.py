@@ -35,7 +35,8 @@ class Equilibrium:
     path: list[str] | None = None  # tree: "PLAYER:action" along the play, while it is deterministic
     outcome: str | None = None  # outcome id when the play ends in one outcome for sure
     outcome_probs: dict[str, float] | None = None  # tree: outcome id -> probability (non-zero only)
-    ties: list[str] = field(default_factory=list)  # human-readable tied decisions, e.g. "US at us_sanction: impose = hold"
+    # human-readable tied decisions, e.g. "US at us_sanction: impose = hold"
+    ties: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, eq=False)

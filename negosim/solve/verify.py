@@ -99,7 +99,8 @@ def verify(solution: Solution) -> None:
     bad = ~(regret <= tol)
     if bad.any():
         e = int(np.flatnonzero(bad)[np.argmax((regret - tol)[bad])])
-        problems.append(f"{int(bad.sum())} profiles are not equilibria (row {e}: regret {regret[e]:.3g} > tol {tol[e]:.3g})")
+        problems.append(f"{int(bad.sum())} profiles are not equilibria "
+                        f"(row {e}: regret {regret[e]:.3g} > tol {tol[e]:.3g})")
     if not np.all(np.abs(np.asarray(solution.regret) - regret) <= tol):
         problems.append("stored regrets differ from recomputed ones")
     if not np.all(np.abs(solution.payoffs - expected_payoffs(game, solution.strategies, point)) <= tol[:, None]):

@@ -279,7 +279,10 @@ def _solve_chunks(game: NormalFormGame, rtol: float, kernel):
         xs.append(x)
         ys.append(y)
         degs.append(deg)
-    cat = (lambda a, w: np.concatenate(a) if a else np.zeros((0, w)))
+
+    def cat(a: list[np.ndarray], w: int) -> np.ndarray:
+        return np.concatenate(a) if a else np.zeros((0, w))
+
     point = np.concatenate(pts) if pts else np.zeros(0, dtype=np.int64)
     return point, (cat(xs, m), cat(ys, n)), tol, (np.concatenate(degs) if degs else np.zeros(0, bool))
 

@@ -332,7 +332,8 @@ def _canonical(game, label: str) -> tuple:
     them, a normal form's profiles in profile order; combined labels after their first part, and
     labels the game does not name ("mixed only") last. Figures colour outcomes in this order."""
     if isinstance(game, NormalFormGame):
-        names = ["(" + ", ".join(game.actions[i][a] for i, a in enumerate(prof)) + ")" for prof in np.ndindex(*game.shape)]
+        names = ["(" + ", ".join(game.actions[i][a] for i, a in enumerate(prof)) + ")"
+                 for prof in np.ndindex(*game.shape)]
     else:
         names = [o.id for o in game.outcomes]
     rank = {n: i for i, n in enumerate(names)}

@@ -4,8 +4,9 @@ A sweep folder holds ``sweep.json`` (the spec, written first, checked on ``--res
 ``chunks/chunk-NNNNN.csv`` with ``chunks/chunk-NNNNN.npz`` (each chunk's per-point outcome labels,
 written before its CSV, so a chunk is finished when both exist), and at the end ``results.csv``
 (plus ``results.parquet`` when asked), ``points.npz`` (every point's outcome label, and for a random
-design its parameter values: what `negosim plot` draws from), ``summary.json`` and ``manifest.json``. Every file is written to a temporary name and moved into
-place, so an interrupted sweep never leaves a half-written file under a final name.
+design its parameter values: what `negosim plot` draws from), ``summary.json`` and ``manifest.json``.
+Every file is written to a temporary name and moved into place, so an interrupted sweep never leaves a
+half-written file under a final name.
 """
 
 from __future__ import annotations
@@ -228,5 +229,7 @@ def read_points(out_dir: Path) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     return labels, values
 
 
-__all__ = ["FolderLock", "label_codes", "merge_labels", "read_points", "require_parquet", "write_parquet", "write_points", "chunk_done", "chunk_paths", "csv_lines", "csv_text", "existing_chunks", "float_text", "int_text", "object_strings",
+__all__ = ["FolderLock", "label_codes", "merge_labels", "read_points", "require_parquet", "write_parquet",
+           "write_points", "chunk_done", "chunk_paths", "csv_lines", "csv_text", "existing_chunks", "float_text",
+           "int_text", "object_strings",
            "join_chunks", "read_labels", "write_atomic", "write_chunk", "write_json"]

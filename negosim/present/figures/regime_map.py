@@ -402,7 +402,7 @@ def _draw(x_name, x, y_name, y, codes, outcomes, names, curves, title, x_unit, y
     ax.tick_params(labelsize=style.TEXT_SIZE + 1, direction="out")
 
     handles = []
-    for k, o in enumerate(outcomes):
+    for k in range(len(outcomes)):
         color, hatch = style.regime_style(k)
         patch = Patch(fc=to_rgba(color, FILL_ALPHA), ec=edge, hatch=hatch, label=texts[k])
         point = Line2D([], [], ls="none", **_marker(k), label=texts[k])
