@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import NegosimInputError, UsageError
 from .game import GameTree, NormalFormGame
-from .solve.ties import TieRules
+from .game.ties import TieRules
 
 GAMBIT_SUFFIXES = (".nfg", ".efg")
 
@@ -27,9 +27,13 @@ class Source:
     path: str
     sha256: str
     game: NormalFormGame | GameTree
-    ties: TieRules = field(default_factory=TieRules)
     parameters: dict[str, float] = field(default_factory=dict)
     scenario: object | None = None  # negosim.scenario.Scenario for scenario files
+
+    @property
+    def ties(self) -> TieRules:
+        """The tie rules the game carries (the scenario's; none for a Gambit file)."""
+        return self.game.ties
 
     @property
     def title(self) -> str:
@@ -64,7 +68,7 @@ def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Sour
     scenario = load_scenario(path)
     if overrides:
         scenario = scenario.with_overrides(overrides)
-    return Source(path, scenario.sha256, scenario.build(), scenario.ties, scenario.values(), scenario)
+    return Source(path, scenario.sha256, scenario.build(), scenario.values(), scenario)
 
 
 def solve_source(source: Source, concepts=None, *, rtol: float | None = None):
@@ -72,4 +76,4 @@ def solve_source(source: Source, concepts=None, *, rtol: float | None = None):
     from .solve import solve
     from .solve.tolerance import RTOL
 
-    return solve(source.game, concepts, ties=source.ties, rtol=RTOL if rtol is None else rtol)
+    return solve(source.game, concepts, rtol=RTOL if rtol is None else rtol)

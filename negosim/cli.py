@@ -426,13 +426,13 @@ def _figure(source, kind: str | None):
             raise UsageError("--figure tree needs an extensive-form game; this one is a normal form (try matrix)")
         from .present.figures import tree_figure
 
-        (spe,) = solve(game, ["spe"], ties=source.ties)
+        (spe,) = solve(game, ["spe"])
         return tree_figure(game, spe, title=source.title)
     if isinstance(game, GameTree):
         from .game.reduce import reduced_normal_form
 
         game = reduced_normal_form(game)
-    (nash,) = solve(game, ["nash"], ties=source.ties)
+    (nash,) = solve(game, ["nash"])
     if kind == "matrix":
         from .present.figures import matrix_figure
 
@@ -466,7 +466,7 @@ def cmd_convert(args) -> int:
         from .solve import solve
 
         concept = "spe" if isinstance(game, GameTree) else "nash"
-        (solution,) = solve(game, [concept], ties=source.ties)
+        (solution,) = solve(game, [concept])
         _write_atomically(out, to_latex(game, solution=solution, title=title, standalone=args.standalone))
         print(f"wrote {out}", file=sys.stderr)
         return EXIT_OK

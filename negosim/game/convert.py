@@ -48,5 +48,5 @@ def normal_to_tree(game: NormalFormGame) -> GameTree:
 
     build(0, ())
     payoffs = np.stack(columns, axis=-2)  # (*batch, n_outcomes, n_players)
-    return GameTree(game.players, tuple(nodes), 0, tuple(outcomes), payoffs, {}, game.title)
+    return GameTree(game.players, tuple(nodes), 0, tuple(outcomes), payoffs, {}, game.title, game.ties)
 

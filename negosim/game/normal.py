@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import GameError
+from .ties import NO_TIE_RULES, TieRules
 
 
 @dataclass(frozen=True, eq=False)
@@ -18,7 +19,9 @@ class NormalFormGame:
     ``batch_shape == ()``.
 
     `outcomes` optionally names the outcome of every pure profile: an object array of shape
-    ``n_actions`` holding outcome ids (strings), used in reports and sweeps.
+    ``n_actions`` holding outcome ids (strings), used in reports and sweeps. `ties` are the tie
+    rules of the scenario that built the game (they matter when it is turned back into a tree or
+    compared with one; normal-form solvers report every equilibrium and need no tie rule).
     """
 
     players: tuple[str, ...]
@@ -26,6 +29,7 @@ class NormalFormGame:
     payoffs: np.ndarray
     title: str = ""
     outcomes: np.ndarray | None = field(default=None)
+    ties: TieRules = field(default=NO_TIE_RULES, repr=False)
 
     def __post_init__(self):
         players = tuple(str(p) for p in self.players)
@@ -78,13 +82,14 @@ class NormalFormGame:
         """The same game with the batch flattened to one leading axis."""
         n = self.n_players
         pay = self.payoffs.reshape((self.batch_size, n, *self.shape))
-        return NormalFormGame(self.players, self.actions, pay, self.title, self.outcomes)
+        return NormalFormGame(self.players, self.actions, pay, self.title, self.outcomes, self.ties)
 
     def at(self, index) -> NormalFormGame:
         """The game at one batch index (a tuple, or a flat integer index)."""
         if isinstance(index, (int, np.integer)):
             index = np.unravel_index(int(index), self.batch_shape) if self.batch_shape else ()
-        return NormalFormGame(self.players, self.actions, self.payoffs[tuple(index)], self.title, self.outcomes)
+        return NormalFormGame(self.players, self.actions, self.payoffs[tuple(index)], self.title, self.outcomes,
+                              self.ties)
 
     def player_index(self, player: str) -> int:
         try:

@@ -169,7 +169,8 @@ def reduced_normal_form(tree: GameTree) -> NormalFormGame:
     for prof in range(joint.shape[0]):
         ids = {int(leaf_outcome[leaf]) for leaf in np.flatnonzero((joint[prof] > 0) & possible)}
         outcomes[prof] = tree.outcomes[ids.pop()].id if len(ids) == 1 else ""
-    return NormalFormGame(tree.players, strategy_labels(tree, seq), payoffs, tree.title, outcomes.reshape(shape))
+    return NormalFormGame(tree.players, strategy_labels(tree, seq), payoffs, tree.title, outcomes.reshape(shape),
+                          tree.ties)
 
 
 def behavior_from_mixed(tree: GameTree, player: int, mixed: np.ndarray, fallback: dict[int, int] | None = None,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..errors import GameError
+from .ties import NO_TIE_RULES, TieRules
 
 DECISION = "decision"
 CHANCE = "chance"
@@ -48,7 +49,8 @@ class GameTree:
 
     `payoffs` has shape ``(*batch, n_outcomes, n_players)``; `chance_probs` maps the index of
     each chance node to an array of shape ``(*batch, n_children)``. Every array's batch shape
-    broadcasts to `batch_shape`.
+    broadcasts to `batch_shape`. `ties` are the tie rules every solver applies to this game by
+    default (a scenario's ``ties`` section; none: the first action listed wins a tie).
     """
 
     players: tuple[str, ...]
@@ -58,6 +60,7 @@ class GameTree:
     payoffs: np.ndarray
     chance_probs: dict = field(default_factory=dict)
     title: str = ""
+    ties: TieRules = field(default=NO_TIE_RULES, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "players", tuple(str(p) for p in self.players))

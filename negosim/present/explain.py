@@ -34,7 +34,7 @@ def explain(source, *, color: bool = False) -> str:
         out += explain_normal(game, names, nash, st, limit)
     else:
         (spe,) = solve_source(source, ["spe"])
-        out += explain_tree(game, names, source.ties, spe, nash, st, limit)
+        out += explain_tree(game, names, game.ties, spe, nash, st, limit)
     out += ["", *change_text(source, names, st)]
     return "\n".join(out) + "\n"
 

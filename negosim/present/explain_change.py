@@ -80,7 +80,7 @@ def decision_switches(source, names: dict[str, str], bounds) -> list[str | None]
         params[b.parameter][2 * t] = np.clip(b.value - step, p.low, p.high)  # the side of the base value
         params[b.parameter][2 * t + 1] = np.clip(b.value + step, p.low, p.high)  # the new side
     tree = scenario.build(params)
-    sol = subgame_perfect(tree, ties=scenario.ties)
+    sol = subgame_perfect(tree)
     row = {int(pt): e for e, pt in enumerate(sol.point)}
     choice = sol.extra["choice"]
     out = []

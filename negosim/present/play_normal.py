@@ -21,7 +21,7 @@ class NormalSession:
         self.con, self.game, self.student, self.names, self.rng = con, game, student, names, rng
         self.me = game.players[student]
         self.opponents = opponents
-        (self.nash,) = solve(game, ["nash"], ties=source.ties)
+        (self.nash,) = solve(game, ["nash"])
         self.eqs = self.nash.equilibria_at(0)
         self.eq = self.eqs[0] if self.eqs else None
         self.tol = float(self.nash.tol.reshape(-1)[0])

@@ -45,18 +45,18 @@ def sweep_outcomes(scenario, name: str, grid: np.ndarray) -> SweepOutcomes:
     from ..sweep.boundaries import game_outcome_labels, label_names
 
     game = scenario.build({name: grid})
-    outcomes = np.asarray(game_outcome_labels(game, scenario.ties), dtype=object).reshape(-1)
+    outcomes = np.asarray(game_outcome_labels(game), dtype=object).reshape(-1)
     n = grid.shape[0]
     if hasattr(game, "nodes"):
         from ..solve.spe import subgame_perfect
 
-        sol = subgame_perfect(game, ties=scenario.ties)
+        sol = subgame_perfect(game)
         rows = np.searchsorted(sol.point, np.arange(n))  # the tie rules' equilibrium at each point
         note = "in the subgame-perfect equilibrium"
     else:
         from ..solve import solve
 
-        sol = solve(game, "nash" if game.n_players == 2 else "pure", ties=scenario.ties)[0]
+        sol = solve(game, "nash" if game.n_players == 2 else "pure")[0]
         pure = np.all([s.max(axis=1) == 1.0 for s in sol.strategies], axis=0)
         counts = np.bincount(sol.point, minlength=n)
         mixed_counts = np.bincount(sol.point[~pure], minlength=n)

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..game.normal import NormalFormGame
+from ..game.ties import TieRules
 from ..solve.pure import pure_nash
 from ..solve.spe import subgame_perfect
-from ..solve.ties import TieRules
 from ..solve.tolerance import RTOL, scaled_tol
 
 NO_PURE = "mixed only"
@@ -53,7 +53,7 @@ class Boundary:
     tied: bool
 
 
-def game_outcome_labels(game, ties: TieRules = TieRules(), rtol: float = RTOL) -> np.ndarray:
+def game_outcome_labels(game, ties: TieRules | None = None, rtol: float = RTOL) -> np.ndarray:
     """Return the outcome label of every batch point of a built game (object array, shape `batch_shape`)."""
     if isinstance(game, NormalFormGame):
         present, names = _pure_equilibria(game, rtol)
@@ -119,7 +119,7 @@ def _profiles_name(game: NormalFormGame, key: str) -> str:
 
 def outcome_labels(scenario, params: Mapping | None = None) -> np.ndarray:
     """Return the outcome label (see the module docstring) at every point of ``scenario.build(params)``."""
-    return game_outcome_labels(scenario.build(params), scenario.ties)
+    return game_outcome_labels(scenario.build(params))
 
 
 def locate_boundaries(scenario, parameter: str, lo, hi, base_params: Mapping | None = None, *,
@@ -233,12 +233,12 @@ def tied_at_boundary(scenario, base, names, mid, left, right) -> np.ndarray:
     """Whether each boundary point has a tie that neither side has: near-best sets larger than both sides'."""
     n = len(mid)
     game = scenario.build(_points(scenario, base, np.tile(names, 3), np.concatenate([mid, left, right])))
-    near = _near_best(game, scenario.ties).reshape(3, n, -1)
+    near = _near_best(game).reshape(3, n, -1)
     m, l_, r = near
     return (m & ~l_).any(axis=1) & (m & ~r).any(axis=1)
 
 
-def _near_best(game, ties: TieRules) -> np.ndarray:
+def _near_best(game) -> np.ndarray:
     """Per point, a flat bool vector of every (decision, action) within TIE_RTOL of the best there.
 
     The tolerance is scaled to the largest payoff size at the point (not only to the payoff range,
@@ -251,7 +251,7 @@ def _near_best(game, ties: TieRules) -> np.ndarray:
         tol = _tie_tol(pay.reshape(B, -1)).reshape((B,) + (1,) * n)
         cols = [(pay[:, i] >= pay[:, i].max(axis=1 + i, keepdims=True) - tol).reshape(B, -1) for i in range(n)]
         return np.concatenate(cols, axis=1)
-    sol = subgame_perfect(game, ties=ties)
+    sol = subgame_perfect(game)
     values = sol.extra["values"]
     tol = _tie_tol(game.leaf_payoffs().reshape(B, -1))[sol.point]
     cols = []

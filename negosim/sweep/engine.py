@@ -212,9 +212,9 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int) -> tuple[st
     if isinstance(game, NormalFormGame):
         sol = nash_equilibria(game) if game.n_players == 2 else pure_nash(game)
         outcome = output.csv_text(_normal_outcomes(game, sol))
-        names, codes = output.label_codes(game_outcome_labels(game, scenario.ties).reshape(-1))
+        names, codes = output.label_codes(game_outcome_labels(game).reshape(-1))
     else:
-        sol = subgame_perfect(game, ties=scenario.ties)
+        sol = subgame_perfect(game)
         texts, row_codes = joined_codes(sol.outcome_probs > 1e-12, [o.id for o in game.outcomes], NO_EQUILIBRIUM)
         outcome = output.csv_text(texts)[row_codes]
         if len(sol.point) == n:
@@ -255,7 +255,7 @@ def evaluate_points(scenario, params: dict[str, np.ndarray]) -> PointOutputs:
     game = scenario.build(full)
     pays = np.full((n, game.n_players), np.nan)
     if isinstance(game, NormalFormGame):
-        labels = game_outcome_labels(game, scenario.ties).reshape(-1)
+        labels = game_outcome_labels(game).reshape(-1)
         if game.n_players == 2:
             sol = nash_equilibria(game)
             count = np.bincount(sol.point, minlength=n)
@@ -263,7 +263,7 @@ def evaluate_points(scenario, params: dict[str, np.ndarray]) -> PointOutputs:
             rows = one[sol.point]
             pays[sol.point[rows]] = sol.payoffs[rows]
     else:
-        sol = subgame_perfect(game, ties=scenario.ties)
+        sol = subgame_perfect(game)
         labels = np.full(n, NO_EQUILIBRIUM, dtype=object)
         labels[sol.point] = joined_labels(sol.outcome_probs > 1e-12, [o.id for o in game.outcomes], NO_EQUILIBRIUM)
         pays[sol.point] = sol.payoffs
