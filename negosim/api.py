@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import NegosimInputError, UsageError
+from .errors import NegosimInputError, NegosimUsageError
 from .game import GameTree, NormalFormGame
 from .game.ties import TieRules
 
@@ -58,7 +58,7 @@ def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Sour
     path = str(path)
     if path.lower().endswith(GAMBIT_SUFFIXES):
         if overrides:
-            raise UsageError("--set applies to scenario files; a Gambit game has no parameters")
+            raise NegosimUsageError("--set applies to scenario files; a Gambit game has no parameters")
         from .io import read_game
 
         data = read_bytes(path)

@@ -14,17 +14,21 @@ import sys
 import tempfile
 
 from . import __version__
-from .errors import NegosimError, UsageError
+from .errors import NegosimError, NegosimUsageError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_FINDING = 0, 1, 2, 3, 4
 CONCEPT_CHOICES = ("pure", "nash", "spe")
+
+
+class CommandLineError(NegosimUsageError):
+    """A command line that does not make sense (exit code 2); only the CLI raises it."""
 
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and exit code 2, like every usage error."""
 
     def error(self, message):
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        raise CommandLineError(f"{message} (see '{self.prog} --help')")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -150,7 +154,7 @@ def _concepts(values: list[str]) -> list[str] | None:
     names = [c.strip() for v in values for c in v.split(",") if c.strip()]
     for c in names:
         if c not in CONCEPT_CHOICES:
-            raise UsageError(f"unknown concept {c!r}; choose from {', '.join(CONCEPT_CHOICES)}")
+            raise CommandLineError(f"unknown concept {c!r}; choose from {', '.join(CONCEPT_CHOICES)}")
     return names or None
 
 
@@ -199,7 +203,7 @@ def cmd_solve(args) -> int:
 
     concepts = _concepts(args.concept)
     if args.rtol is not None and not 0 < args.rtol < 1:
-        raise UsageError(f"--rtol must lie between 0 and 1 (a fraction of the payoff range), not {args.rtol:g}")
+        raise CommandLineError(f"--rtol must lie between 0 and 1 (a fraction of the payoff range), not {args.rtol:g}")
     source = open_source(args.file, _overrides(args.set))
     solutions = solve_source(source, concepts, rtol=args.rtol)
     if args.json:
@@ -264,7 +268,7 @@ def _figure_formats(text: str) -> tuple[str, ...]:
         return ()
     for f in names:
         if f not in FORMATS:
-            raise UsageError(f"unknown figure format {f!r}; choose from {', '.join(FORMATS)}, or none")
+            raise CommandLineError(f"unknown figure format {f!r}; choose from {', '.join(FORMATS)}, or none")
     return tuple(dict.fromkeys(names)) or ("png",)
 
 
@@ -275,26 +279,26 @@ def cmd_sweep(args) -> int:
     from .sweep.executors import sweep_executor
 
     if args.file.lower().endswith((".nfg", ".efg")):
-        raise UsageError("sweep varies a scenario's parameters; a Gambit game has none")
+        raise CommandLineError("sweep varies a scenario's parameters; a Gambit game has none")
     if args.sweep and args.vary:
-        raise UsageError("give either --sweep NAME or --vary, not both")
+        raise CommandLineError("give either --sweep NAME or --vary, not both")
     if not (args.sweep or args.vary) and args.design == "grid":
-        raise UsageError("give either --sweep NAME or one or more --vary NAME=START:STOP:NUM")
+        raise CommandLineError("give either --sweep NAME or one or more --vary NAME=START:STOP:NUM")
     if args.chunk_size < 1:
-        raise UsageError("--chunk-size must be a positive number of points")
+        raise CommandLineError("--chunk-size must be a positive number of points")
     formats = _figure_formats(args.figures)
     scenario = load_scenario(args.file)
     if args.sweep:
         if args.sweep not in scenario.sweeps:
             named = ", ".join(scenario.sweeps) or "none"
-            raise UsageError(f"no sweep named {args.sweep!r} in {args.file} (named sweeps: {named})")
+            raise CommandLineError(f"no sweep named {args.sweep!r} in {args.file} (named sweeps: {named})")
         vary = dict(scenario.sweeps[args.sweep].vary)
     elif args.vary:
         vary = parse_vary(args.vary, scenario, design=args.design)
     else:
         vary = declared_ranges(scenario)
         if not vary:
-            raise UsageError(f"{args.file} declares no parameter with a range to sample")
+            raise CommandLineError(f"{args.file} declares no parameter with a range to sample")
     overrides = _overrides(args.set)
     command = shlex.join(["negosim", *args.argv])
     with sweep_executor(args.jobs, args.scheduler) as executor:
@@ -322,7 +326,7 @@ def cmd_plot(args) -> int:
 
     formats = _figure_formats(",".join(args.format) or "png")
     if not formats:
-        raise UsageError("plot needs a format: png, svg or pdf")
+        raise CommandLineError("plot needs a format: png, svg or pdf")
     paths = plot_folder(args.folder, formats, out_dir=args.output)
     for p in paths:
         print(f"wrote {p}", file=sys.stderr)
@@ -339,7 +343,7 @@ def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
                 raise ValueError
             out[name.strip()] = (float(parts[0]), float(parts[1]))
         except ValueError:
-            raise UsageError(f"--range {item}: expected NAME=LOW:HIGH, e.g. mu=0:0.3") from None
+            raise CommandLineError(f"--range {item}: expected NAME=LOW:HIGH, e.g. mu=0:0.3") from None
     return out
 
 
@@ -350,7 +354,7 @@ def cmd_sensitivity(args) -> int:
     from .sweep import sensitivity as sa
 
     if args.file.lower().endswith((".nfg", ".efg")):
-        raise UsageError("sensitivity varies a scenario's parameters; a Gambit game has none")
+        raise CommandLineError("sensitivity varies a scenario's parameters; a Gambit game has none")
     formats = _figure_formats(args.figures)
     scenario = load_scenario(args.file)
     params = [p.strip() for p in args.parameters.split(",") if p.strip()] if args.parameters else None
@@ -399,7 +403,7 @@ def cmd_report(args) -> int:
     from .present.report import render_report
 
     if not args.output.lower().endswith((".html", ".htm")):
-        raise UsageError(f"the handout is an HTML file: give an output ending in .html, not {args.output!r}")
+        raise CommandLineError(f"the handout is an HTML file: give an output ending in .html, not {args.output!r}")
     source = open_source(args.file, _overrides(args.set))
     command = shlex.join(["negosim", *args.argv])
     _write_atomically(args.output, render_report(source, answers=not args.no_answers, command=command))
@@ -415,33 +419,6 @@ def cmd_play(args) -> int:
     return play(source, args.player, opponents=args.opponents, seed=args.seed)
 
 
-def _figure(source, kind: str | None):
-    from .game import GameTree
-    from .solve import solve
-
-    game = source.game
-    kind = kind or ("tree" if isinstance(game, GameTree) else "matrix")
-    if kind == "tree":
-        if not isinstance(game, GameTree):
-            raise UsageError("--figure tree needs an extensive-form game; this one is a normal form (try matrix)")
-        from .present.figures import tree_figure
-
-        (spe,) = solve(game, ["spe"])
-        return tree_figure(game, spe, title=source.title)
-    if isinstance(game, GameTree):
-        from .game.reduce import reduced_normal_form
-
-        game = reduced_normal_form(game)
-    (nash,) = solve(game, ["nash"])
-    if kind == "matrix":
-        from .present.figures import matrix_figure
-
-        return matrix_figure(game, nash, title=source.title)
-    from .present.figures import best_response_figure
-
-    return best_response_figure(game, nash, title=source.title)
-
-
 def cmd_convert(args) -> int:
     from .api import open_source
     from .game import GameTree
@@ -449,24 +426,25 @@ def cmd_convert(args) -> int:
     out = args.output
     suffix = os.path.splitext(out)[1].lower()
     if suffix not in (".nfg", ".efg", ".tex", *FIGURE_SUFFIXES):
-        raise UsageError(f"cannot tell the format of {out!r}: convert writes .nfg, .efg, .tex, .png, .svg or .pdf")
+        raise CommandLineError(f"cannot tell the format of {out!r}: "
+                               "convert writes .nfg, .efg, .tex, .png, .svg or .pdf")
     if args.figure and suffix not in FIGURE_SUFFIXES:
-        raise UsageError("--figure applies to .png, .svg and .pdf outputs")
+        raise CommandLineError("--figure applies to .png, .svg and .pdf outputs")
     source = open_source(args.file, _overrides(args.set))
     game = source.game
     title = source.title
     if suffix in FIGURE_SUFFIXES:
         from .present.figures import save_figure
+        from .present.game_figure import game_figure
 
-        save_figure(_figure(source, args.figure), out)
+        save_figure(game_figure(source, args.figure), out)
         print(f"wrote {out}", file=sys.stderr)
         return EXIT_OK
     if suffix == ".tex":
         from .present.latex import to_latex
-        from .solve import solve
+        from .solve.primary import primary_solution
 
-        concept = "spe" if isinstance(game, GameTree) else "nash"
-        (solution,) = solve(game, [concept])
+        solution = primary_solution(game)
         _write_atomically(out, to_latex(game, solution=solution, title=title, standalone=args.standalone))
         print(f"wrote {out}", file=sys.stderr)
         return EXIT_OK
@@ -511,7 +489,7 @@ COMMANDS = {
 def _print_error(exc: NegosimError) -> None:
     problems = getattr(exc, "problems", None)
     lines = [str(p) for p in problems] if problems else [str(exc)]
-    prefix = "negosim: error: " if isinstance(exc, UsageError) else ""
+    prefix = "negosim: error: " if isinstance(exc, NegosimUsageError) else ""
     for line in lines:
         print(prefix + line, file=sys.stderr)
 

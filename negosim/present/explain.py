@@ -23,7 +23,6 @@ from .text import fmt_number
 def explain(source, *, color: bool = False) -> str:
     """Return the step-by-step explanation of a source's game at its parameter values (ANSI colour
     only with ``color=True``)."""
-    from ..api import solve_source
 
     st = Style(color)
     game = source.game
@@ -33,7 +32,9 @@ def explain(source, *, color: bool = False) -> str:
     if isinstance(game, NormalFormGame):
         out += explain_normal(game, names, nash, st, limit)
     else:
-        (spe,) = solve_source(source, ["spe"])
+        from ..solve.primary import primary_solution
+
+        spe = primary_solution(game)  # the tree's primary answer: its subgame-perfect equilibrium
         out += explain_tree(game, names, game.ties, spe, nash, st, limit)
     out += ["", *change_text(source, names, st)]
     return "\n".join(out) + "\n"
