@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .normal import NormalFormGame
@@ -50,3 +52,18 @@ def normal_to_tree(game: NormalFormGame) -> GameTree:
     payoffs = np.stack(columns, axis=-2)  # (*batch, n_outcomes, n_players)
     return GameTree(game.players, tuple(nodes), 0, tuple(outcomes), payoffs, {}, game.title, game.ties)
 
+
+def from_nashpy(game: Any) -> NormalFormGame:
+    """Return the 2-player normal form of a `nashpy.Game` (players ``P1``, ``P2``; actions numbered from 1).
+
+    nashpy is not imported: any object with nashpy's ``payoff_matrices`` (the row and column
+    players' matrices) will do.
+
+    Examples
+    --------
+    >>> import nashpy
+    >>> from_nashpy(nashpy.Game([[1, 2], [3, 4]], [[0, 1], [1, 0]])).payoffs.shape
+    (2, 2, 2)
+    """
+    A, B = game.payoff_matrices
+    return NormalFormGame.from_bimatrix(A, B)

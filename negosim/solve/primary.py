@@ -24,7 +24,7 @@ Examples
 >>> pd = NormalFormGame.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], actions=(("C", "D"), ("C", "D")))
 >>> primary_concept(pd)
 'nash'
->>> outcome_labels(pd).tolist()
+>>> str(outcome_labels(pd))
 '(D, D)'
 """
 
@@ -137,7 +137,7 @@ def equilibrium_outcomes(solution: Solution) -> np.ndarray:
     game = solution.game
     if isinstance(game, GameTree):
         texts, codes = reached_codes(solution)
-        return np.array(list(texts) + [""], dtype=object)[:-1][codes]
+        return np.array([str(t) for t in texts] + [""], dtype=object)[:-1][codes]
     if game.outcomes is not None:
         names = np.asarray(game.outcomes, dtype=object).reshape(-1)
     else:
@@ -219,7 +219,7 @@ def joined_labels(present: np.ndarray, names: list[str], empty: str) -> np.ndarr
 
     Examples
     --------
-    >>> joined_labels(np.array([[True, True], [False, False]]), ["a", "b"], "none").tolist()
+    >>> [str(x) for x in joined_labels(np.array([[True, True], [False, False]]), ["a", "b"], "none")]
     ['a + b', 'none']
     """
     texts, codes = joined_codes(present, names, empty)

@@ -39,7 +39,7 @@ class Equilibrium:
     ties: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Solution:
     """Equilibria of one concept over a batch of parameter points.
 
@@ -58,7 +58,24 @@ class Solution:
                   be non-isolated or depend on tie rules
       tol         the tolerance used for ties and verification, scaled to the payoffs
     `notes` are warnings about the whole batch (method limits, tie rules used, selections made).
-    `extra` holds concept-specific arrays (documented by each solver).
+    `extra` holds concept-specific arrays (documented by each solver). `parameters` maps a parameter
+    name to its values over the batch (broadcastable to `batch_shape`) when the game came from a
+    scenario through the front door (`Scenario.solve`, `negosim.equilibria`); else it is empty.
+
+    In a notebook a solution shows itself as a table (`_repr_html_`); `repr` is one line;
+    `to_frame()` and `to_dict()` export it; `outcome_probability`, `payoff` and `probability` read
+    columns by outcome id, player and action labels rather than by index.
+
+    Examples
+    --------
+    >>> from negosim.game import NormalFormGame
+    >>> from negosim.solve import solve
+    >>> pd = NormalFormGame.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], actions=(("C", "D"), ("C", "D")))
+    >>> (sol,) = solve(pd, "nash")
+    >>> sol
+    <Solution nash: 1 equilibrium; complete>
+    >>> sol.probability("P1", "D").tolist(), sol.payoff("P2").tolist()
+    ([1.0], [1.0])
     """
 
     concept: str
@@ -77,6 +94,93 @@ class Solution:
     outcome_probs: np.ndarray | None = None
     notes: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, np.ndarray] = field(default_factory=dict)
+
+    # --- display and export (negosim.solve.views) ---------------------------------------------
+    def __repr__(self) -> str:
+        from .views import summary_line
+
+        return summary_line(self)
+
+    def _repr_html_(self) -> str:
+        from .views import to_html
+
+        return to_html(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the solution as a JSON-ready dict (one entry per equilibrium, with its point).
+
+        Returns
+        -------
+        dict
+            ``concept``, ``method``, ``players``, ``batch_shape``, ``complete`` and ``degenerate``
+            per point, ``notes``, and ``equilibria``: each with ``point``, ``parameters`` (when
+            known), ``strategies`` or ``behavior``, ``outcome``, ``payoffs``, ``regret``, ``tied``.
+        """
+        from .views import to_dict
+
+        return to_dict(self)
+
+    def to_frame(self, kind: str = "equilibria") -> Any:
+        """Return a pandas DataFrame: one row per equilibrium and point, or the strategies in long form.
+
+        Parameters
+        ----------
+        kind : {"equilibria", "strategies"}
+            ``"equilibria"``: columns ``point``, the point's parameters, ``concept``, ``outcome``,
+            ``payoff_<player>`` for each player, ``regret``, ``tied``, ``complete``, ``degenerate``.
+            ``"strategies"``: one row per equilibrium (``equilibrium``: its row number), player,
+            information set (trees only) and action, with its ``probability``.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Raises
+        ------
+        ImportError
+            Without pandas (install ``negosim[notebook]``).
+        """
+        from .views import to_frame
+
+        return to_frame(self, kind)
+
+    def outcomes(self) -> np.ndarray:
+        """Return each equilibrium's outcome id (object array ``(E,)``; "mixed" for a mixed normal-form one).
+
+        Where chance mixes a tree's outcomes, the ids reached are joined by " + "
+        (`negosim.solve.primary.equilibrium_outcomes`).
+        """
+        from .views import outcomes
+
+        return outcomes(self)
+
+    def outcome_probability(self, outcome: str) -> np.ndarray:
+        """Return the probability that each equilibrium's play ends in `outcome` (an outcome id), shape ``(E,)``.
+
+        Raises
+        ------
+        KeyError
+            For an outcome the game does not have (the message lists them).
+        """
+        from .views import outcome_probability
+
+        return outcome_probability(self, outcome)
+
+    def payoff(self, player: str) -> np.ndarray:
+        """Return `player`'s expected payoff in each equilibrium, shape ``(E,)``."""
+        from .views import _player
+
+        return self.payoffs[:, _player(self.game, player)].copy()
+
+    def probability(self, player: str, action: str, infoset: str | None = None) -> np.ndarray:
+        """Return the probability that `player` plays `action` in each equilibrium, shape ``(E,)``.
+
+        For a tree, `infoset` names the information set when the action label occurs at several.
+        """
+        from .views import probability
+
+        return probability(self, player, action, infoset)
 
     @property
     def batch_size(self) -> int:
