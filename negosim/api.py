@@ -1,8 +1,11 @@
-"""Open a scenario or a Gambit file as something to solve, and solve it: the CLI's and users' front door.
+"""Open a scenario or a Gambit file as something to solve, and solve it: what the CLI's commands share.
+
+Python users start at the front door (`negosim.load`, `negosim.equilibria`); this module is the
+command line's view: a `Source` with its path and hash, solved for every concept that applies.
 
 >>> from negosim.api import open_source, solve_source
->>> src = open_source("scenarios/ceasefire_2025.yaml", {"mu": 0.2})   # doctest: +SKIP
->>> [s.concept for s in solve_source(src)]                              # doctest: +SKIP
+>>> src = open_source("scenarios/ceasefire_2025.yaml", {"mu": 0.2})
+>>> [s.concept for s in solve_source(src)]
 ['spe', 'nash']
 """
 
@@ -16,6 +19,7 @@ from pathlib import Path
 from .errors import NegosimInputError, NegosimUsageError
 from .game import GameTree, NormalFormGame
 from .game.ties import TieRules
+from .scenario.model import Scenario
 
 GAMBIT_SUFFIXES = (".nfg", ".efg")
 
@@ -28,7 +32,7 @@ class Source:
     sha256: str
     game: NormalFormGame | GameTree
     parameters: dict[str, float] = field(default_factory=dict)
-    scenario: object | None = None  # negosim.scenario.Scenario for scenario files
+    scenario: Scenario | None = None  # for scenario files
 
     @property
     def ties(self) -> TieRules:

@@ -12,6 +12,7 @@ import os
 import shlex
 import sys
 import tempfile
+from typing import Any
 
 from . import __version__
 from .errors import NegosimError, NegosimUsageError
@@ -288,6 +289,7 @@ def cmd_sweep(args) -> int:
         raise CommandLineError("--chunk-size must be a positive number of points")
     formats = _figure_formats(args.figures)
     scenario = load_scenario(args.file)
+    vary: dict[str, tuple[float, float, int | None]]
     if args.sweep:
         if args.sweep not in scenario.sweeps:
             named = ", ".join(scenario.sweeps) or "none"
@@ -296,7 +298,7 @@ def cmd_sweep(args) -> int:
     elif args.vary:
         vary = parse_vary(args.vary, scenario, design=args.design)
     else:
-        vary = declared_ranges(scenario)
+        vary = {k: v for k, v in declared_ranges(scenario).items()}
         if not vary:
             raise CommandLineError(f"{args.file} declares no parameter with a range to sample")
     overrides = _overrides(args.set)
@@ -358,16 +360,17 @@ def cmd_sensitivity(args) -> int:
     formats = _figure_formats(args.figures)
     scenario = load_scenario(args.file)
     params = [p.strip() for p in args.parameters.split(",") if p.strip()] if args.parameters else None
-    common = dict(parameters=params, overrides=_overrides(args.set) or None, ranges=_ranges(args.range) or None)
+    common: dict[str, Any] = dict(parameters=params, overrides=_overrides(args.set) or None,
+                                  ranges=_ranges(args.range) or None)
+    result: sa.OatResult | sa.IndicesResult
     if args.method == "oat":
         result = sa.oat(scenario, **common)
         table = sa.format_oat(result)
-    elif args.method == "sobol":
-        result = sa.sobol(scenario, samples=args.samples, seed=args.seed, **common)
-        table = sa.format_indices(result)
     else:
-        result = sa.morris(scenario, trajectories=args.trajectories, levels=args.levels, seed=args.seed, **common)
-        table = sa.format_indices(result)
+        indices = (sa.sobol(scenario, samples=args.samples, seed=args.seed, **common) if args.method == "sobol"
+                   else sa.morris(scenario, trajectories=args.trajectories, levels=args.levels, seed=args.seed,
+                                  **common))
+        result, table = indices, sa.format_indices(indices)
     doc = result.to_dict()
     print(json.dumps(doc, indent=2) if args.json else table)
     if args.output:

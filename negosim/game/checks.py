@@ -114,7 +114,7 @@ def _check_infosets(tree, parent) -> None:
     nodes = tree.nodes
     members: dict[str, list[int]] = {}
     history: dict[int, tuple] = {}  # decision node -> its player's own (infoset, action) sequence
-    own: list[dict[int, tuple]] = [None] * len(nodes)  # node -> {player: own sequence before it}
+    own: list[dict[int, tuple]] = [{} for _ in nodes]  # node -> {player: own sequence before it}
     for i in tree.preorder():
         p = parent[i]
         if p is None:

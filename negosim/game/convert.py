@@ -19,7 +19,7 @@ def normal_to_tree(game: NormalFormGame) -> GameTree:
     """The normal form as a tree of simultaneous moves: player 1 moves, then each later player
     moves in a single information set (it does not see the earlier moves)."""
     n = game.n_players
-    nodes: list[Node] = []
+    nodes: list[Node | None] = []
     outcomes: list[Outcome] = []
     outcome_index: dict[str, int] = {}
     columns: list[np.ndarray] = []
@@ -33,7 +33,7 @@ def normal_to_tree(game: NormalFormGame) -> GameTree:
             if oid not in outcome_index:
                 outcome_index[oid] = len(outcomes)
                 outcomes.append(Outcome(oid, profile_id(labels)))
-                columns.append(game.payoffs[(..., slice(None), *profile)])
+                columns.append(game.payoffs[(Ellipsis, slice(None), *profile)])  # type: ignore[arg-type]
             nodes[index] = Node(f"t{index}", TERMINAL, outcome=outcome_index[oid])
             return index
         children = tuple(build(level + 1, profile + (a,)) for a in range(game.shape[level]))
@@ -50,7 +50,8 @@ def normal_to_tree(game: NormalFormGame) -> GameTree:
 
     build(0, ())
     payoffs = np.stack(columns, axis=-2)  # (*batch, n_outcomes, n_players)
-    return GameTree(game.players, tuple(nodes), 0, tuple(outcomes), payoffs, {}, game.title, game.ties)
+    built = tuple(n for n in nodes if n is not None)  # every placeholder has been filled
+    return GameTree(game.players, built, 0, tuple(outcomes), payoffs, {}, game.title, game.ties)
 
 
 def from_nashpy(game: Any) -> NormalFormGame:

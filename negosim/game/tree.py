@@ -103,7 +103,7 @@ class GameTree:
         for i in self.preorder():
             node = self.nodes[i]
             if node.kind == DECISION:
-                seen.setdefault((node.player, node.infoset), []).append(i)
+                seen.setdefault((int(node.player or 0), str(node.infoset)), []).append(i)
         return [(p, s, tuple(ix)) for (p, s), ix in seen.items()]
 
     def preorder(self) -> list[int]:

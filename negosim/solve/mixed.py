@@ -36,7 +36,7 @@ def nash_equilibria(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
         return vertex_enumeration(game, rtol=rtol)
     pure = pure_nash(game, rtol=rtol)
     if game.n_players == 1:
-        notes = ()
+        notes: tuple[str, ...] = ()
         if pure.degenerate.any():
             notes = ("tied maximisers: every mixture of the listed pure strategies is optimal too",)
         return dataclasses.replace(pure, concept="nash", method="maximisation", notes=notes)

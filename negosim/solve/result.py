@@ -207,6 +207,7 @@ class Solution:
         payoffs = {p: float(self.payoffs[e, i]) for i, p in enumerate(game.players)}
         ties = list(self.extra.get("tie_descriptions", {}).get(e, []))
         if isinstance(game, NormalFormGame):
+            assert self.strategies is not None  # a normal form's solution holds strategies
             strategies = {
                 p: {a: float(self.strategies[i][e, j]) for j, a in enumerate(game.actions[i])}
                 for i, p in enumerate(game.players)
@@ -219,6 +220,7 @@ class Solution:
                     outcome = str(game.outcomes[tuple(int(ix[0]) for ix in picks)]) or None
             return Equilibrium(payoffs, float(self.regret[e]), bool(self.tied[e]), strategies=strategies,
                                outcome=outcome, ties=ties)
+        assert self.behavior is not None and self.outcome_probs is not None  # a tree's solution holds both
         behavior: dict[str, dict[str, dict[str, float]]] = {p: {} for p in game.players}
         infosets = game.infosets()
         for k, (player, infoset, nodes) in enumerate(infosets):
@@ -233,13 +235,15 @@ class Solution:
                            path=self._path(e, infosets), outcome=outcome, outcome_probs=outcome_probs,
                            ties=ties)
 
-    def _path(self, e: int, infosets) -> list[str]:
+    def _path(self, e: int, infosets: list[tuple[int, str, tuple[int, ...]]]) -> list[str]:
         game = self.game
+        assert isinstance(game, GameTree) and self.behavior is not None
         where = {}
         for k, (_, _, nodes) in enumerate(infosets):
             for i in nodes:
                 where[i] = k
-        path, i = [], game.root
+        path: list[str] = []
+        i = game.root
         while True:
             node = game.nodes[i]
             if node.kind != DECISION:
@@ -248,7 +252,7 @@ class Solution:
             j = int(np.argmax(probs))
             if probs[j] != 1.0:
                 break
-            path.append(f"{game.players[node.player]}:{node.actions[j]}")
+            path.append(f"{game.players[node.player or 0]}:{node.actions[j]}")
             i = node.children[j]
         return path
 

@@ -52,7 +52,7 @@ def subgame_perfect(tree: GameTree, *, ties: TieRules | None = None, rtol: float
     B = tree.batch_size
     seq = tree_sequences(tree)
     payoffs, probs = columns(tree)  # (n_outcomes, n_players, B), {node: (n_children, B)}
-    used = sorted({tree.nodes[i].outcome for i in seq.leaves})
+    used = sorted({int(tree.nodes[i].outcome or 0) for i in seq.leaves})
     flat = payoffs[used].reshape(-1, B)
     tol = scaled_tol(flat.max(axis=0) - flat.min(axis=0), rtol)
     order = tree.preorder()

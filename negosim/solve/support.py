@@ -46,7 +46,7 @@ def support_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution
     """
     check_two_player(game, "support enumeration")
     point, strategies, tol, degenerate = _solve_chunks(game, rtol, _support_equilibria)
-    notes = ()
+    notes: tuple[str, ...] = ()
     if degenerate.any():
         notes = (f"the game is degenerate{at_points(int(degenerate.sum()), game.batch_size)}: support "
                  "enumeration may miss equilibria (complete: false); vertex enumeration lists all extreme ones",)

@@ -165,7 +165,7 @@ def verified_solution(game: NormalFormGame, *, concept: str, method: str, point:
     regret = np.maximum(np.max(np.stack([b - p for b, p in zip(best, payoffs.T)], axis=1), axis=1), 0.0)
     best_responses = tuple(v >= b[:, None] - tol_row[:, None] for v, b in zip(values, best))
     player_tied = np.stack([(br & (s <= PROB_TOL)).any(axis=1) for br, s in zip(best_responses, strategies)], axis=1)
-    tied = player_tied.any(axis=1)
+    tied = np.asarray(player_tied.any(axis=1))
     if degenerate is None:
         degenerate = np.zeros(game.batch_size, dtype=bool)
         degenerate[point[tied]] = True

@@ -312,7 +312,7 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     """
     check_two_player(game, "vertex enumeration")
     point, strategies, tol, degenerate = _solve_chunks(game, rtol, _extreme_equilibria)
-    notes = ()
+    notes: tuple[str, ...] = ()
     if degenerate.any():
         notes = (f"the game is degenerate{at_points(int(degenerate.sum()), game.batch_size)}: its equilibria "
                  "may form continua; all extreme equilibria are listed",)

@@ -1,8 +1,9 @@
 """Run a sweep: solve a scenario at every point of a grid, chunk by chunk, resumable, into a folder.
 
->>> from negosim.scenario import load_scenario                                         # doctest: +SKIP
->>> s = load_scenario("scenarios/ceasefire_2025.yaml")                                 # doctest: +SKIP
->>> run_sweep(s, {"mu": (0.0, 0.3, 61)}, out_dir="/tmp/mu").boundaries[0].value        # doctest: +SKIP
+>>> import tempfile
+>>> from negosim.scenario import load_scenario
+>>> s = load_scenario("scenarios/ceasefire_2025.yaml")
+>>> round(run_sweep(s, {"mu": (0.0, 0.3, 61)}, out_dir=tempfile.mkdtemp()).boundaries[0].value, 6)
 0.105
 
 Rows of ``results.csv``: one per equilibrium of the game's primary concept found at a point, with
