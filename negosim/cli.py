@@ -11,7 +11,6 @@ import argparse
 import os
 import shlex
 import sys
-import tempfile
 from typing import Any
 
 from . import __version__
@@ -166,16 +165,9 @@ def _overrides(items: list[str]) -> dict[str, float]:
 
 
 def _write_atomically(path: str, text: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".negosim-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from .io.atomic import write_atomic
+
+    write_atomic(path, text)
 
 
 def cmd_validate(args) -> int:

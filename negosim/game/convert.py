@@ -7,12 +7,8 @@ from typing import Any
 import numpy as np
 
 from .normal import NormalFormGame
+from .profiles import profile_id
 from .tree import DECISION, TERMINAL, GameTree, Node, Outcome
-
-
-def profile_id(actions: tuple[str, ...]) -> str:
-    """The id of a pure profile's outcome when the game names none: actions joined by '/'."""
-    return "/".join(actions)
 
 
 def normal_to_tree(game: NormalFormGame) -> GameTree:

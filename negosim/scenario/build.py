@@ -14,12 +14,11 @@ import numpy as np
 
 from ..errors import FormulaError, GameError, Problem, ScenarioError
 from ..game import GameTree, NormalFormGame, Outcome
+from ..game.checks import PROB_TOL
 
 if TYPE_CHECKING:
     from .model import OutcomeSpec, Scenario
 
-#: Chance probabilities may miss non-negativity and summing to 1 by this much (rounding).
-PROB_TOL = 1e-9
 
 
 def evaluate(scenario: Scenario, params: Mapping | None = None) -> dict[str, np.ndarray]:

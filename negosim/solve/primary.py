@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..game.normal import NormalFormGame
+from ..game.profiles import profile_names
 from ..game.tree import GameTree
 from .result import Solution
 from .tolerance import RTOL
@@ -207,11 +208,6 @@ def pure_profiles(game: NormalFormGame, rtol: float = RTOL) -> np.ndarray:
     return present
 
 
-def profile_names(game: NormalFormGame) -> list[str]:
-    """Return every pure profile's name "(a1, a2, ...)", in profile order."""
-    return ["(" + ", ".join(game.actions[i][a] for i, a in enumerate(prof)) + ")" for prof in np.ndindex(*game.shape)]
-
-
 def joined_labels(present: np.ndarray, names: list[str], empty: str) -> np.ndarray:
     """Per row of a bool matrix, the names of its True columns joined by " + " (`empty` if none).
 
@@ -273,5 +269,5 @@ def _profiles_name(game: NormalFormGame, key: str) -> str:
 
 
 __all__ = ["MIXED", "NO_EQUILIBRIUM", "NO_PURE", "equilibrium_outcomes", "joined_codes", "joined_labels",
-           "label_names", "outcome_labels", "primary_concept", "primary_solution", "profile_names",
-           "pure_profiles", "reached_codes"]
+           "label_names", "outcome_labels", "primary_concept", "primary_solution", "pure_profiles",
+           "reached_codes"]

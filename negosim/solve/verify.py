@@ -13,11 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import GameError, VerificationError
+from ..game.checks import PROB_TOL
 from ..game.normal import NormalFormGame
 from .result import Solution
-
-#: Probabilities may be this far below 0, and rows this far from summing to 1 (unitless).
-PROB_TOL = 1e-9
 
 _CHUNK_ELEMENTS = 1 << 22  # payoff entries gathered at once when evaluating profiles
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from ..errors import UsageError
 from ..game.normal import NormalFormGame
+from ..game.profiles import profile_names
 from ..solve.primary import (
     NO_EQUILIBRIUM,
     equilibrium_outcomes,
@@ -36,7 +37,6 @@ from ..solve.primary import (
     outcome_labels,
     primary_concept,
     primary_solution,
-    profile_names,
     reached_codes,
 )
 from ..solve.tolerance import RTOL

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io.atomic import atomic_path, write_atomic
+
 CHUNK_DIR = "chunks"
 
 
@@ -84,15 +86,6 @@ class FolderLock:
         self.handle.close()  # closing releases the lock
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and os.replace."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data.encode() if isinstance(data, str) else data)
-    os.replace(tmp, path)
-
-
 def write_json(path: Path, obj) -> None:
     """Write `obj` as indented JSON, atomically."""
     write_atomic(path, json.dumps(obj, indent=2) + "\n")
@@ -119,10 +112,8 @@ def write_chunk(out_dir: Path, index: int, rows: str, names: np.ndarray, codes: 
     """Write chunk `index`: its per-point labels (``names[codes]``) first, then its CSV rows (the CSV
     marks it finished)."""
     csv_path, npz_path = chunk_paths(out_dir, index)
-    tmp = npz_path.with_name(f".{npz_path.name}.tmp")
-    with open(tmp, "wb") as fh:
+    with atomic_path(npz_path) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, names=np.asarray(names, dtype=str), codes=np.asarray(codes, dtype=np.int32).reshape(-1))
-    os.replace(tmp, npz_path)
     write_atomic(csv_path, rows)
 
 
@@ -167,14 +158,12 @@ def _append(src, dst) -> None:
 def join_chunks(out_dir: Path, n_chunks: int, header: str) -> Path:
     """Write ``results.csv``: `header` then every chunk's rows in order, atomically; return its path."""
     path = Path(out_dir) / "results.csv"
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as out:
+    with atomic_path(path) as tmp, open(tmp, "wb") as out:
         out.write((header + "\n").encode())
         out.flush()
         for i in range(n_chunks):
             with open(chunk_paths(out_dir, i)[0], "rb") as fh:
                 _append(fh, out)
-    os.replace(tmp, path)
     return path
 
 
@@ -198,13 +187,11 @@ def write_parquet(out_dir: Path, parameters: list[str], players: list[str]) -> P
     types = {"point": pa.int64(), "concept": pa.string(), "outcome": pa.string(), "tied": pa.bool_(),
              **{p: pa.float64() for p in parameters}, **{f"payoff_{p}": pa.float64() for p in players}}
     path = Path(out_dir) / "results.parquet"
-    tmp = path.with_name(f".{path.name}.tmp")
     reader = pacsv.open_csv(Path(out_dir) / "results.csv", read_options=pacsv.ReadOptions(block_size=1 << 24),
                             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False))
-    with pq.ParquetWriter(tmp, reader.schema) as writer:
+    with atomic_path(path) as tmp, pq.ParquetWriter(tmp, reader.schema) as writer:
         for batch in reader:
             writer.write_batch(batch)
-    os.replace(tmp, path)
     return path
 
 
@@ -212,12 +199,10 @@ def write_points(out_dir: Path, values: dict[str, np.ndarray], names: np.ndarray
     """Write ``points.npz``: every point's outcome label (``names[codes]``) and, for a random design,
     each varied parameter's value at every point (``value_<name>``)."""
     path = Path(out_dir) / "points.npz"
-    tmp = path.with_name(f".{path.name}.tmp")
     arrays = {"names": np.asarray(names, dtype=str), "codes": np.asarray(codes, dtype=np.int32).reshape(-1),
               **{f"value_{k}": np.asarray(v, dtype=float) for k, v in values.items()}}
-    with open(tmp, "wb") as fh:
-        np.savez(fh, **arrays)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)  # type: ignore[arg-type]
     return path
 
 
