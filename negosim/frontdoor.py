@@ -23,7 +23,7 @@ import dataclasses
 import io
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -135,14 +135,16 @@ class Scenario(model.Scenario):
         """
         ranges = {name: _vary_item(name, v, design) for name, v in vary.items()}
         from .sweep.engine import run_sweep
+        from .sweep.output import read_points
 
         if out is not None:
             summary = run_sweep(self, ranges, design=design, out_dir=out, **options)
-            return SweepResult(summary, None)
+            return SweepResult(summary, None, read_points(summary.out_dir)[0])
         with tempfile.TemporaryDirectory(prefix="negosim-sweep-") as tmp:
             summary = run_sweep(self, ranges, design=design, out_dir=Path(tmp) / "sweep", **options)
             text = (summary.out_dir / "results.csv").read_text()
-        return SweepResult(dataclasses.replace(summary, out_dir=None), text)  # type: ignore[arg-type]
+            labels = read_points(summary.out_dir)[0]
+        return SweepResult(dataclasses.replace(summary, out_dir=None), text, labels)  # type: ignore[arg-type]
 
     def _at(self, overrides: Mapping[str, Any]) -> tuple[model.Scenario, dict[str, np.ndarray]]:
         """The scenario with scalar overrides applied (range-checked) and the array overrides, checked."""
@@ -190,11 +192,13 @@ def _vary_item(name: str, value: Any, design: str) -> tuple[float, float, int | 
 class SweepResult:
     """What a sweep found: counts per outcome label, regime boundaries, and the table of every point.
 
-    `summary` is the engine's `SweepSummary` (its ``out_dir`` is None for a sweep kept in memory).
+    `summary` is the engine's `SweepSummary` (its ``out_dir`` is None for a sweep kept in memory);
+    `labels` holds every point's outcome label (`negosim.solve.primary`), in the design's order.
     """
 
     summary: SweepSummary
-    csv: str | None  # results.csv, when the sweep was kept in memory
+    csv: str | None = field(repr=False)  # results.csv, when the sweep was kept in memory
+    labels: np.ndarray = field(repr=False)
 
     @property
     def points(self) -> int:
@@ -236,10 +240,9 @@ class SweepResult:
         from .solve.views import require_pandas
 
         pd = require_pandas()
-        if self.csv is not None:
-            return pd.read_csv(io.StringIO(self.csv), keep_default_na=False)
-        assert self.out_dir is not None
-        return pd.read_csv(Path(self.out_dir) / "results.csv", keep_default_na=False)
+        # round_trip: every number reads back as the very float the sweep wrote.
+        source = io.StringIO(self.csv) if self.csv is not None else Path(str(self.out_dir)) / "results.csv"
+        return pd.read_csv(source, keep_default_na=False, float_precision="round_trip")
 
 
 def load(path: str | Path, **overrides: Any) -> Scenario | Game:

@@ -30,6 +30,7 @@ class Node:
       nodes the player cannot tell apart; defaults to the node id), `actions`, `children`;
     - chance: `actions` and `children`; probabilities live in `GameTree.chance_probs`;
     - terminal: `outcome` (index into `GameTree.outcomes`).
+
     `children` are indices into `GameTree.nodes`, one per action, in action order.
     """
 

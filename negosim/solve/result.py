@@ -43,24 +43,47 @@ class Equilibrium:
 class Solution:
     """Equilibria of one concept over a batch of parameter points.
 
-    Flat arrays, `E` rows in all (sorted by `point`):
-      point (E,) int           flat index of the batch point
-      payoffs (E, n_players)   expected payoffs
-      regret (E,)              largest gain from a unilateral deviation (verified <= tol)
-      tied (E,) bool           a best response not used is tied (within tol) with the one used
-      strategies               normal form: tuple over players of (E, n_actions_i)
-      behavior                 trees: tuple over `game.infosets()` of (E, n_actions)
-      outcome_probs            trees: (E, n_outcomes)
-    Per point (shape `batch_shape`):
-      complete    the method guarantees these are all equilibria of the concept (for degenerate
-                  2-player games: all extreme equilibria)
-      degenerate  the game is degenerate at that point (ties in best responses), so equilibria may
-                  be non-isolated or depend on tie rules
-      tol         the tolerance used for ties and verification, scaled to the payoffs
-    `notes` are warnings about the whole batch (method limits, tie rules used, selections made).
-    `extra` holds concept-specific arrays (documented by each solver). `parameters` maps a parameter
-    name to its values over the batch (broadcastable to `batch_shape`) when the game came from a
-    scenario through the front door (`Scenario.solve`, `negosim.equilibria`); else it is empty.
+    A batch of points can have a different number of equilibria at each, so equilibria are stored
+    as flat arrays of ``E`` rows in all, sorted by `point`. What a solution holds depends on the
+    game's form: a normal form's solution has `strategies` (and no `behavior`), a tree's has
+    `behavior` and `outcome_probs`; `outcomes()`, `probability()` and `to_frame()` read either.
+
+    Attributes
+    ----------
+    concept, method : str
+        The solution concept (``"spe"``, ``"nash"``, ``"pure"``) and the algorithm used.
+    game : NormalFormGame or GameTree
+        The game solved (for "pure" and "nash" on a tree: its reduced normal form).
+    batch_shape : tuple of int
+        The game's batch shape.
+    point : numpy.ndarray
+        ``(E,)`` int: the flat index of each equilibrium's batch point.
+    payoffs : numpy.ndarray
+        ``(E, n_players)`` expected payoffs.
+    regret : numpy.ndarray
+        ``(E,)`` largest gain from a unilateral deviation (verified to be at most `tol`).
+    tied : numpy.ndarray
+        ``(E,)`` bool: a best response not used is tied (within `tol`) with the one used.
+    complete : numpy.ndarray
+        Per point (shape `batch_shape`): the method guarantees these are all the concept's
+        equilibria (for degenerate 2-player games: all extreme equilibria).
+    degenerate : numpy.ndarray
+        Per point: ties in best responses, so equilibria may be non-isolated or depend on tie rules.
+    tol : numpy.ndarray
+        Per point: the tolerance used for ties and verification, scaled to the payoffs.
+    strategies : tuple of numpy.ndarray or None
+        Normal form: one ``(E, n_actions_i)`` array per player.
+    behavior : tuple of numpy.ndarray or None
+        Trees: one ``(E, n_actions)`` array per information set, in `GameTree.infosets()` order.
+    outcome_probs : numpy.ndarray or None
+        Trees: ``(E, n_outcomes)`` probability of reaching each outcome.
+    notes : tuple of str
+        Warnings about the whole batch (method limits, tie rules used, selections made).
+    extra : dict
+        Concept-specific arrays (documented by each solver).
+    parameters : dict
+        Parameter name to its values over the batch (broadcastable to `batch_shape`) when the game
+        came from a scenario through the front door (`Scenario.solve`, `negosim.equilibria`).
 
     In a notebook a solution shows itself as a table (`_repr_html_`); `repr` is one line;
     `to_frame()` and `to_dict()` export it; `outcome_probability`, `payoff` and `probability` read
