@@ -12,7 +12,7 @@ command line's view: a `Source` with its path and hash, solved for every concept
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from .errors import NegosimInputError, NegosimUsageError
 from .game import GameTree, NormalFormGame
 from .game.ties import TieRules
 from .scenario.model import Scenario
+from .solve.result import Solution
 
 GAMBIT_SUFFIXES = (".nfg", ".efg")
 
@@ -58,7 +59,25 @@ def read_bytes(path: str) -> bytes:
 
 
 def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Source:
-    """Load a scenario (.yaml/.yml) or a Gambit game (.nfg/.efg) at its baseline (plus `overrides`)."""
+    """Return a scenario (.yaml/.yml) or a Gambit game (.nfg/.efg) as a `Source`, at its baseline plus `overrides`.
+
+    Parameters
+    ----------
+    path : str
+    overrides : mapping of str to float, optional
+        New parameter values (checked against the declared ranges); not for a Gambit game.
+
+    Returns
+    -------
+    Source
+
+    Raises
+    ------
+    NegosimInputError
+        For a file that cannot be read or is invalid, or an override outside its range.
+    NegosimUsageError
+        For overrides given with a Gambit game.
+    """
     path = str(path)
     if path.lower().endswith(GAMBIT_SUFFIXES):
         if overrides:
@@ -75,8 +94,27 @@ def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Sour
     return Source(path, scenario.sha256, scenario.build(), scenario.values(), scenario)
 
 
-def solve_source(source: Source, concepts=None, *, rtol: float | None = None):
-    """Solve a source for the given concepts (default: every concept that applies)."""
+def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
+                 rtol: float | None = None) -> list[Solution]:
+    """Return the verified solutions of a source for the given concepts (default: every one that applies).
+
+    Parameters
+    ----------
+    source : Source
+    concepts : str or sequence of str, optional
+    rtol : float, optional
+        Relative tolerance (default `negosim.solve.tolerance.RTOL`).
+
+    Returns
+    -------
+    list of Solution
+        One per concept, under the game's own tie rules.
+
+    Raises
+    ------
+    NegosimUsageError
+        For an unknown concept or one that does not apply to the game's form.
+    """
     from .solve import solve
     from .solve.tolerance import RTOL
 

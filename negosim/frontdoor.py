@@ -240,9 +240,11 @@ class SweepResult:
         from .solve.views import require_pandas
 
         pd = require_pandas()
-        # round_trip: every number reads back as the very float the sweep wrote.
         source = io.StringIO(self.csv) if self.csv is not None else Path(str(self.out_dir)) / "results.csv"
-        return pd.read_csv(source, keep_default_na=False, float_precision="round_trip")
+        # Every number must read back as the very float the sweep wrote: pandas 3 does so by default,
+        # earlier versions only with the round-trip parser (which pandas 3 deprecates).
+        exact = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
+        return pd.read_csv(source, keep_default_na=False, **exact)
 
 
 def load(path: str | Path, **overrides: Any) -> Scenario | Game:

@@ -19,6 +19,19 @@ class TieRules:
     ``("accept", "impose", "freeze")``: a responder accepts and a threatener carries out its
     threat when indifferent). `per_node` maps a node id to its own list, which takes precedence.
     Among tied actions that no rule names, the one listed first at the node wins.
+
+    Parameters
+    ----------
+    prefer : tuple of str
+        Action labels, most preferred first, applied at every node.
+    per_node : mapping of str to tuple of str
+        Node id to its own preference list (which comes first).
+
+    Examples
+    --------
+    >>> rules = TieRules(prefer=("accept",), per_node={"us": ("hold",)})
+    >>> rules.priority("us", ("impose", "hold", "accept"))
+    [1, 2, 0]
     """
 
     prefer: tuple[str, ...] = ()
@@ -33,7 +46,18 @@ class TieRules:
         return (TieRules, (self.prefer, dict(self.per_node)))
 
     def priority(self, node_id: str, actions: tuple[str, ...]) -> list[int]:
-        """Action indices of a node in the order a tie is broken (first wins)."""
+        """Return the action indices of a node in the order a tie is broken (the first wins).
+
+        Parameters
+        ----------
+        node_id : str
+        actions : tuple of str
+            The node's action labels.
+
+        Returns
+        -------
+        list of int
+        """
         ranked: list[int] = []
         for label in (*self.per_node.get(node_id, ()), *self.prefer):
             if label in actions:

@@ -52,6 +52,33 @@ class GameTree:
     each chance node to an array of shape ``(*batch, n_children)``. Every array's batch shape
     broadcasts to `batch_shape`. `ties` are the tie rules every solver applies to this game by
     default (a scenario's ``ties`` section; none: the first action listed wins a tie).
+
+    Parameters
+    ----------
+    players : tuple of str
+    nodes : tuple of Node
+        Every node; `root` indexes the root, each node's `children` index its children.
+    root : int
+    outcomes : tuple of Outcome
+    payoffs : array_like
+        ``(*batch, n_outcomes, n_players)``.
+    chance_probs : dict
+        Index of a chance node to its probabilities, ``(*batch, n_children)``.
+    title : str
+    ties : TieRules
+
+    Raises
+    ------
+    GameError
+        For a structure that is not a finite tree with perfect recall, or invalid probabilities.
+
+    Examples
+    --------
+    >>> from negosim.game.convert import normal_to_tree
+    >>> from negosim.game import NormalFormGame
+    >>> tree = normal_to_tree(NormalFormGame.from_bimatrix([[1, 0], [0, 1]], [[0, 1], [1, 0]]))
+    >>> [(tree.players[p], s) for p, s, _ in tree.infosets()]
+    [('P1', 'P1'), ('P2', 'P2')]
     """
 
     players: tuple[str, ...]
