@@ -119,3 +119,45 @@ def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
     from .solve.tolerance import RTOL
 
     return solve(source.game, concepts, rtol=RTOL if rtol is None else rtol)
+
+
+def converted_text(source: Source, suffix: str, *, standalone: bool = False) -> str:
+    """Return the source's game as the text of a ``.nfg``, ``.efg`` or ``.tex`` file.
+
+    A tree written as ``.nfg`` becomes its reduced normal form; a normal form written as ``.efg``
+    becomes a tree of simultaneous moves. LaTeX shows the game with its primary answer
+    (`negosim.solve.primary`) marked.
+
+    Parameters
+    ----------
+    source : Source
+    suffix : {".nfg", ".efg", ".tex"}
+    standalone : bool
+        For LaTeX: a whole document rather than a fragment to include.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    NegosimUsageError
+        For another suffix.
+    """
+    game = source.game
+    if suffix == ".tex":
+        from .present.latex import to_latex
+        from .solve.primary import primary_solution
+
+        return to_latex(game, solution=primary_solution(game), title=source.title, standalone=standalone)
+    if suffix == ".nfg":
+        from .game.reduce import reduced_normal_form
+        from .io import write_nfg
+
+        return write_nfg(reduced_normal_form(game) if isinstance(game, GameTree) else game, title=source.title)
+    if suffix == ".efg":
+        from .game.convert import normal_to_tree
+        from .io import write_efg
+
+        return write_efg(game if isinstance(game, GameTree) else normal_to_tree(game), title=source.title)
+    raise NegosimUsageError(f"cannot convert to {suffix!r}: give .nfg, .efg or .tex")

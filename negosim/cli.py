@@ -415,8 +415,7 @@ def cmd_play(args) -> int:
 
 
 def cmd_convert(args) -> int:
-    from .api import open_source
-    from .game import GameTree
+    from .api import converted_text, open_source
 
     out = args.output
     suffix = os.path.splitext(out)[1].lower()
@@ -426,40 +425,13 @@ def cmd_convert(args) -> int:
     if args.figure and suffix not in FIGURE_SUFFIXES:
         raise CommandLineError("--figure applies to .png, .svg and .pdf outputs")
     source = open_source(args.file, _overrides(args.set))
-    game = source.game
-    title = source.title
     if suffix in FIGURE_SUFFIXES:
         from .present.figures import save_figure
         from .present.game_figure import game_figure
 
         save_figure(game_figure(source, args.figure), out)
-        print(f"wrote {out}", file=sys.stderr)
-        return EXIT_OK
-    if suffix == ".tex":
-        from .present.latex import to_latex
-        from .solve.primary import primary_solution
-
-        solution = primary_solution(game)
-        _write_atomically(out, to_latex(game, solution=solution, title=title, standalone=args.standalone))
-        print(f"wrote {out}", file=sys.stderr)
-        return EXIT_OK
-    if suffix == ".nfg":
-        from .io import write_nfg
-
-        if isinstance(game, GameTree):
-            from .game.reduce import reduced_normal_form
-
-            game = reduced_normal_form(game)
-        text = write_nfg(game, title=title)
     else:
-        from .io import write_efg
-
-        if not isinstance(game, GameTree):
-            from .game.convert import normal_to_tree
-
-            game = normal_to_tree(game)
-        text = write_efg(game, title=title)
-    _write_atomically(out, text)
+        _write_atomically(out, converted_text(source, suffix, standalone=args.standalone))
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
 

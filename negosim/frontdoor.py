@@ -31,6 +31,7 @@ import numpy as np
 
 from .errors import NegosimUsageError, Problem, ScenarioError
 from .game import GameTree, NormalFormGame
+from .game.convert import as_game
 from .scenario import model
 from .scenario.yamlio import number_text
 from .solve.result import Solution
@@ -355,17 +356,6 @@ def from_arrays(*payoffs: Any, players: tuple[str, ...] | list[str] | None = Non
     return NormalFormGame(players, tuple(tuple(a) for a in actions), stacked, title)
 
 
-def as_game(obj: Any) -> Game:
-    """Return a negosim game for a negosim game or a `nashpy.Game` (a 2-player bimatrix game)."""
-    if isinstance(obj, (NormalFormGame, GameTree)):
-        return obj
-    if type(obj).__module__.split(".")[0] == "nashpy" and hasattr(obj, "payoff_matrices"):
-        from .game.convert import from_nashpy
-
-        return from_nashpy(obj)
-    raise NegosimUsageError(f"not a game: {type(obj).__name__} (give a negosim game, a Scenario or a nashpy.Game)")
-
-
 def solve_game(game: Game, concept: str | None = None, *, rtol: float = RTOL) -> Solution:
     """One concept's verified solution of a game (default: its primary answer, `negosim.solve.primary`)."""
     if concept is None:
@@ -420,4 +410,4 @@ def equilibria(game_or_scenario: Any, concept: str | None = None, *, rtol: float
     return solve_game(as_game(game_or_scenario), concept, rtol=rtol)
 
 
-__all__ = ["Scenario", "SweepResult", "as_game", "equilibria", "from_arrays", "load", "solve_game"]
+__all__ = ["Scenario", "SweepResult", "equilibria", "from_arrays", "load", "solve_game"]

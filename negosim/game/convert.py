@@ -64,3 +64,26 @@ def from_nashpy(game: Any) -> NormalFormGame:
     """
     A, B = game.payoff_matrices
     return NormalFormGame.from_bimatrix(A, B)
+
+
+def as_game(obj: Any) -> NormalFormGame | GameTree:
+    """Return a negosim game for a negosim game or a `nashpy.Game` (a 2-player bimatrix game).
+
+    Raises
+    ------
+    NegosimUsageError
+        For anything else.
+
+    Examples
+    --------
+    >>> import nashpy
+    >>> as_game(nashpy.Game([[1, 0], [0, 1]])).players
+    ('P1', 'P2')
+    """
+    if isinstance(obj, (NormalFormGame, GameTree)):
+        return obj
+    if type(obj).__module__.split(".")[0] == "nashpy" and hasattr(obj, "payoff_matrices"):
+        return from_nashpy(obj)
+    from ..errors import NegosimUsageError
+
+    raise NegosimUsageError(f"not a game: {type(obj).__name__} (give a negosim game, a Scenario or a nashpy.Game)")

@@ -116,7 +116,7 @@ def dynamics(game: Any, method: str = "fictitious_play", *, iterations: int = 10
     """
     import nashpy
 
-    from ..frontdoor import as_game
+    from ..game.convert import as_game
     from .mixed import nash_equilibria
 
     nf = as_game(game)
