@@ -141,10 +141,10 @@ def _base(scenario, base_params: Mapping | None) -> dict[str, float]:
 
 def _points(scenario, base: dict, names: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
     """Parameter arrays for a batch where point i sets parameter names[i] to values[i], others at base."""
-    out = {}
+    out: dict[str, np.ndarray] = {}
     for name in scenario.parameters:
         mine = names == name
-        out[name] = np.where(mine, values, base[name]) if mine.any() else np.float64(base[name])
+        out[name] = np.where(mine, values, base[name]) if mine.any() else np.asarray(base[name], dtype=float)
     return out
 
 

@@ -91,7 +91,7 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     if design != "grid" and seed is None:
         seed = _recorded_seed(out) if resume else None
         if seed is None:
-            seed = int(np.random.SeedSequence().entropy)
+            seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]  # an int when drawn
     if design != "grid":
         vary = {k: (a, b, None) for k, (a, b, _) in vary.items()}
     points = Design(design, dict(vary), samples=samples, seed=seed)
@@ -181,7 +181,7 @@ def _run_on(executor: Executor, todo: list[int], task, finished) -> None:
                 c = queue.pop(0)
                 pending[executor.submit(solve_chunk, *task(c))] = c
             ready, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            for fut in sorted(ready, key=pending.get):
+            for fut in sorted(ready, key=lambda f: pending[f]):
                 finished(pending.pop(fut), fut.result())
     finally:
         for fut in pending:
@@ -259,7 +259,7 @@ def evaluate_points(scenario, params: dict[str, np.ndarray]) -> PointOutputs:
         sol = primary_solution(game)
         labels = outcome_labels(game, solution=sol).reshape(-1)
         pays[sol.point] = sol.payoffs
-    return PointOutputs(labels, pays, ~np.isnan(pays).any(axis=1))
+    return PointOutputs(labels, pays, np.asarray(~np.isnan(pays).any(axis=1)))
 
 
 def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray) -> list[Boundary]:

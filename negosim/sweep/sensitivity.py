@@ -314,6 +314,7 @@ def format_indices(result: IndicesResult) -> str:
         if r.method == "sobol":
             cols = [r.first[o], r.first_conf[o], r.total[o], r.total_conf[o]]
         else:
+            assert r.mean_effect is not None  # Morris results carry it
             cols = [r.first[o], r.first_conf[o], r.mean_effect[o], r.total[o]]
         key = r.total[o] if r.method == "sobol" else r.first[o]
         order = sorted(range(len(r.parameters)), key=lambda j: (-key[j], r.parameters[j]))
