@@ -52,7 +52,7 @@ def sweep_outcomes(scenario, name: str, grid: np.ndarray) -> SweepOutcomes:
         rows = np.searchsorted(sol.point, np.arange(n))  # the tie rules' equilibrium at each point
         note = "in the subgame-perfect equilibrium"
     else:
-        pure = np.all([s.max(axis=1) == 1.0 for s in sol.strategies or ()], axis=0)
+        pure = np.all([s.max(axis=1) == 1.0 for s in sol.strategies], axis=0)
         counts = np.bincount(sol.point, minlength=n)
         mixed_counts = np.bincount(sol.point[~pure], minlength=n)
         if np.all(counts == 1):

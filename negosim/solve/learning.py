@@ -137,7 +137,6 @@ def dynamics(game: Any, method: str = "fictitious_play", *, iterations: int = 10
         steps = np.linspace(0.0, float(t_max), int(iterations))
         xs, ys = ng.asymmetric_replicator_dynamics(x0=x, y0=y, timepoints=steps)
     equilibria = nash_equilibria(nf)
-    assert equilibria.strategies is not None
     ex, ey = equilibria.strategies
     gaps = np.maximum(np.abs(xs[:, None, :] - ex[None]).sum(axis=2), np.abs(ys[:, None, :] - ey[None]).sum(axis=2))
     distance = gaps.min(axis=1)

@@ -145,7 +145,7 @@ def equilibrium_outcomes(solution: Solution) -> np.ndarray:
         names = np.array(profile_names(game) + [""], dtype=object)[:-1]
     if len(solution.point) == 0:
         return np.array([], dtype=object)
-    strategies = solution.strategies or ()
+    strategies = solution.strategies
     pure = np.all([s.max(axis=1) > 1 - PURE_TOL for s in strategies], axis=0)
     idx = np.ravel_multi_index(tuple(s.argmax(axis=1) for s in strategies), game.shape)
     return np.where(pure, names[idx], MIXED).astype(object)
@@ -157,7 +157,7 @@ def reached_codes(solution: Solution) -> tuple[np.ndarray, np.ndarray]:
     The compact form of `equilibrium_outcomes` for a tree, which a million-row sweep joins cheaply.
     """
     tree = solution.game
-    assert isinstance(tree, GameTree) and solution.outcome_probs is not None
+    assert isinstance(tree, GameTree)
     return joined_codes(solution.outcome_probs > REACHED, [o.id for o in tree.outcomes], NO_EQUILIBRIUM)
 
 
@@ -190,7 +190,6 @@ def outcome_labels(game: NormalFormGame | GameTree, *, solution: Solution | None
         present = pure_profiles(game, rtol)
         return joined_labels(present, profile_names(game), NO_PURE).reshape(game.batch_shape)
     sol = solution if solution is not None else primary_solution(game, rtol=rtol)
-    assert sol.outcome_probs is not None
     present = np.zeros((game.batch_size, len(game.outcomes)), dtype=bool)
     present[sol.point] = sol.outcome_probs > REACHED
     return joined_labels(present, [o.id for o in game.outcomes], NO_EQUILIBRIUM).reshape(game.batch_shape)
@@ -202,7 +201,7 @@ def pure_profiles(game: NormalFormGame, rtol: float = RTOL) -> np.ndarray:
 
     sol = pure_nash(game, rtol=rtol)
     present = np.zeros((game.batch_size, int(np.prod(game.shape))), dtype=bool)
-    if len(sol.point) and sol.strategies is not None:
+    if len(sol.point):
         idx = np.ravel_multi_index(tuple(s.argmax(axis=1) for s in sol.strategies), game.shape)
         present[sol.point, idx] = True
     return present

@@ -45,8 +45,9 @@ class Solution:
 
     A batch of points can have a different number of equilibria at each, so equilibria are stored
     as flat arrays of ``E`` rows in all, sorted by `point`. What a solution holds depends on the
-    game's form: a normal form's solution has `strategies` (and no `behavior`), a tree's has
-    `behavior` and `outcome_probs`; `outcomes()`, `probability()` and `to_frame()` read either.
+    game's form: a normal form's solution has `strategies` (its `behavior` is empty), a tree's has
+    `behavior` and `outcome_probs` (its `strategies` are empty). Every field has one type, so no
+    caller narrows an optional; `outcomes()`, `probability()` and `to_frame()` read either form.
 
     Attributes
     ----------
@@ -71,12 +72,13 @@ class Solution:
         Per point: ties in best responses, so equilibria may be non-isolated or depend on tie rules.
     tol : numpy.ndarray
         Per point: the tolerance used for ties and verification, scaled to the payoffs.
-    strategies : tuple of numpy.ndarray or None
-        Normal form: one ``(E, n_actions_i)`` array per player.
-    behavior : tuple of numpy.ndarray or None
-        Trees: one ``(E, n_actions)`` array per information set, in `GameTree.infosets()` order.
-    outcome_probs : numpy.ndarray or None
-        Trees: ``(E, n_outcomes)`` probability of reaching each outcome.
+    strategies : tuple of numpy.ndarray
+        Normal form: one ``(E, n_actions_i)`` array per player (a tree's solution: empty).
+    behavior : tuple of numpy.ndarray
+        Trees: one ``(E, n_actions)`` array per information set, in `GameTree.infosets()` order
+        (a normal form's solution: empty).
+    outcome_probs : numpy.ndarray
+        Trees: ``(E, n_outcomes)`` probability of reaching each outcome (a normal form's: ``(0, 0)``).
     notes : tuple of str
         Warnings about the whole batch (method limits, tie rules used, selections made).
     extra : dict
@@ -112,9 +114,9 @@ class Solution:
     complete: np.ndarray
     degenerate: np.ndarray
     tol: np.ndarray
-    strategies: tuple[np.ndarray, ...] | None = None
-    behavior: tuple[np.ndarray, ...] | None = None
-    outcome_probs: np.ndarray | None = None
+    strategies: tuple[np.ndarray, ...] = ()
+    behavior: tuple[np.ndarray, ...] = ()
+    outcome_probs: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     notes: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     parameters: dict[str, np.ndarray] = field(default_factory=dict)
@@ -230,7 +232,6 @@ class Solution:
         payoffs = {p: float(self.payoffs[e, i]) for i, p in enumerate(game.players)}
         ties = list(self.extra.get("tie_descriptions", {}).get(e, []))
         if isinstance(game, NormalFormGame):
-            assert self.strategies is not None  # a normal form's solution holds strategies
             strategies = {
                 p: {a: float(self.strategies[i][e, j]) for j, a in enumerate(game.actions[i])}
                 for i, p in enumerate(game.players)
@@ -243,7 +244,6 @@ class Solution:
                     outcome = str(game.outcomes[tuple(int(ix[0]) for ix in picks)]) or None
             return Equilibrium(payoffs, float(self.regret[e]), bool(self.tied[e]), strategies=strategies,
                                outcome=outcome, ties=ties)
-        assert self.behavior is not None and self.outcome_probs is not None  # a tree's solution holds both
         behavior: dict[str, dict[str, dict[str, float]]] = {p: {} for p in game.players}
         infosets = game.infosets()
         for k, (player, infoset, nodes) in enumerate(infosets):
@@ -260,7 +260,7 @@ class Solution:
 
     def _path(self, e: int, infosets: list[tuple[int, str, tuple[int, ...]]]) -> list[str]:
         game = self.game
-        assert isinstance(game, GameTree) and self.behavior is not None
+        assert isinstance(game, GameTree)
         where = {}
         for k, (_, _, nodes) in enumerate(infosets):
             for i in nodes:

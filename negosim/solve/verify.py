@@ -78,7 +78,7 @@ def verify(solution: Solution) -> None:
     probability is below ``-PROB_TOL``, or if a strategy does not sum to 1 within `PROB_TOL`.
     """
     game = solution.game
-    if not isinstance(game, NormalFormGame) or solution.strategies is None:
+    if not isinstance(game, NormalFormGame):
         raise TypeError("verify checks normal-form solutions (strategies over a NormalFormGame)")
     point = np.asarray(solution.point)
     E = len(point)

@@ -63,7 +63,6 @@ def outcome_probability(sol: Solution, outcome: str) -> np.ndarray:
         ids = [o.id for o in game.outcomes]
         if outcome not in ids:
             raise KeyError(f"unknown outcome {outcome!r}; outcomes are {ids}")
-        assert sol.outcome_probs is not None
         return sol.outcome_probs[:, ids.index(outcome)].copy()
     if game.outcomes is None:
         raise KeyError("this normal-form game names no outcomes; use probability(player, action)")
@@ -75,7 +74,7 @@ def outcome_probability(sol: Solution, outcome: str) -> np.ndarray:
 
 def joint(sol: Solution) -> np.ndarray:
     """Each normal-form row's probability of every pure profile, shape ``(E, n_profiles)``."""
-    strategies = sol.strategies or ()
+    strategies = sol.strategies
     out = np.ones((len(sol.point), 1))
     for s in strategies:
         out = (out[:, :, None] * s[:, None, :]).reshape(len(sol.point), -1)
@@ -89,9 +88,7 @@ def probability(sol: Solution, player: str, action: str, infoset: str | None = N
     if isinstance(game, NormalFormGame):
         if action not in game.actions[i]:
             raise KeyError(f"{player} has no action {action!r}; actions are {list(game.actions[i])}")
-        assert sol.strategies is not None
         return sol.strategies[i][:, game.actions[i].index(action)].copy()
-    assert sol.behavior is not None
     sets = [(k, s, nodes) for k, (p, s, nodes) in enumerate(game.infosets()) if p == i]
     if infoset is None:
         found = [(k, s) for k, s, nodes in sets if action in game.nodes[nodes[0]].actions]
@@ -172,11 +169,9 @@ def _strategy_frame(sol: Solution, pd: Any) -> pandas.DataFrame:
                                                             "probability")}
     blocks: list[tuple[str, str, tuple[str, ...], np.ndarray]] = []
     if isinstance(game, NormalFormGame):
-        assert sol.strategies is not None
         blocks = [(p, "", game.actions[i], sol.strategies[i]) for i, p in enumerate(game.players)]
     else:
-        assert sol.behavior is not None
-        blocks = [(game.players[p], s, game.nodes[nodes[0]].actions, sol.behavior[k])
+            blocks = [(game.players[p], s, game.nodes[nodes[0]].actions, sol.behavior[k])
                   for k, (p, s, nodes) in enumerate(game.infosets())]
     for player, infoset, actions, probs in blocks:
         for j, action in enumerate(actions):
