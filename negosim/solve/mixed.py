@@ -31,6 +31,29 @@ def nash_equilibria(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     - 1 player: its payoff maximisers, as pure strategies; several tied maximisers make the point
       degenerate (every mixture of them is optimal too).
     - 3 or more players: pure equilibria only, `complete` False, with a note saying so.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+    rtol : float
+        Relative tolerance for ties and verification.
+
+    Returns
+    -------
+    Solution
+        Concept ``"nash"``.
+
+    Raises
+    ------
+    GameError
+        For payoffs that are not finite, or a 2-player game too large to enumerate.
+
+    Examples
+    --------
+    >>> from negosim.game import NormalFormGame
+    >>> bos = NormalFormGame.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    >>> [s.round(3).tolist() for s in nash_equilibria(bos).strategies]
+    [[[1.0, 0.0], [0.667, 0.333], [0.0, 1.0]], [[1.0, 0.0], [0.333, 0.667], [0.0, 1.0]]]
     """
     if game.n_players == 2:
         return vertex_enumeration(game, rtol=rtol)

@@ -19,6 +19,30 @@ def pure_nash(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     `tol` of its best reply, and a point is `degenerate` when one of its pure equilibria is tied.
     `extra` holds ``best_responses``, ``tied_actions`` and ``tie_descriptions`` (see
     `verify.verified_solution`).
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        Any number of players, any batch shape.
+    rtol : float
+        Relative tolerance for ties and verification.
+
+    Returns
+    -------
+    Solution
+        Concept ``"pure"``, complete at every point.
+
+    Raises
+    ------
+    GameError
+        For payoffs that are not finite.
+
+    Examples
+    --------
+    >>> from negosim.game.generate import random_game
+    >>> sol = pure_nash(random_game((2, 2, 2), batch=100, rng=0))
+    >>> sol.batch_shape, bool(sol.complete.all())
+    ((100,), True)
     """
     require_finite(game)
     n, shape, P = game.n_players, game.shape, game.batch_size
