@@ -50,11 +50,11 @@ def main():
     params = {"p": rng.uniform(0.2, 0.8, n), "mu": rng.uniform(0, 0.3, n), "s": rng.uniform(0, 0.3, n)}
 
     def batched():
-        subgame_perfect(sc.build(params), ties=sc.ties)
+        subgame_perfect(sc.build(params))
 
     def one_at_a_time():
         for i in range(args.single):
-            subgame_perfect(sc.build({k: float(v[i]) for k, v in params.items()}), ties=sc.ties)
+            subgame_perfect(sc.build({k: float(v[i]) for k, v in params.items()}))
 
     batched()  # warm up
     t_batch = best_of(batched, 3)

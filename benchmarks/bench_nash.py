@@ -35,7 +35,8 @@ MATCH_TOL = 1e-6
 
 
 def negosim_sets(game, n: int, repeat: int = 3):
-    """(best-of-`repeat` µs per game over the whole batch, list of (k, n1 + n2) equilibrium arrays for the first n games)."""
+    """(best-of-`repeat` µs per game over the whole batch,
+    list of (k, n1 + n2) equilibrium arrays for the first n games)."""
     from negosim.solve.mixed import nash_equilibria
 
     elapsed = float("inf")

@@ -229,13 +229,13 @@ def batched_solve(scenario, p: np.ndarray, mu: np.ndarray, repeat: int) -> tuple
     """Return (best total seconds, that run's seconds per chunk) to build and solve all points in CHUNKs."""
     from negosim.solve.spe import subgame_perfect
 
-    subgame_perfect(scenario.build({"p": p[:CHUNK], "mu": mu[:CHUNK]}), ties=scenario.ties)  # warm up
+    subgame_perfect(scenario.build({"p": p[:CHUNK], "mu": mu[:CHUNK]}))  # warm up
     best, best_chunks = float("inf"), []
     for _ in range(repeat):
         chunks = []
         for lo in range(0, len(p), CHUNK):
             t = time.perf_counter()
-            subgame_perfect(scenario.build({"p": p[lo:lo + CHUNK], "mu": mu[lo:lo + CHUNK]}), ties=scenario.ties)
+            subgame_perfect(scenario.build({"p": p[lo:lo + CHUNK], "mu": mu[lo:lo + CHUNK]}))
             chunks.append(time.perf_counter() - t)
         if sum(chunks) < best:
             best, best_chunks = sum(chunks), chunks
@@ -247,10 +247,10 @@ def one_at_a_time(scenario, p: np.ndarray, mu: np.ndarray, single: int) -> float
     from negosim.solve.spe import subgame_perfect
 
     idx = np.unique(np.linspace(0, len(p) - 1, single).round().astype(int))
-    subgame_perfect(scenario.build({"p": float(p[0]), "mu": float(mu[0])}), ties=scenario.ties)  # warm up
+    subgame_perfect(scenario.build({"p": float(p[0]), "mu": float(mu[0])}))  # warm up
     t = time.perf_counter()
     for i in idx:
-        subgame_perfect(scenario.build({"p": float(p[i]), "mu": float(mu[i])}), ties=scenario.ties)
+        subgame_perfect(scenario.build({"p": float(p[i]), "mu": float(mu[i])}))
     return (time.perf_counter() - t) / len(idx)
 
 

@@ -12,7 +12,6 @@ loads them by path) is imported.
 from __future__ import annotations
 
 import argparse
-import csv
 import shutil
 import sys
 import time
@@ -130,13 +129,12 @@ def boundary_table(row: str, swept: str, rows: list[list[str]]) -> str:
                            "difference"], rows)
 
 
-def read_results(folder: Path, parameter: str, players) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """(parameter values, outcomes, {player: payoffs}) of a one-parameter sweep of a tree (one row per point)."""
-    with open(folder / "results.csv", newline="") as fh:
-        rows = sorted(csv.DictReader(fh), key=lambda r: float(r[parameter]))
-    values = np.array([float(r[parameter]) for r in rows])
-    outcomes = np.array([r["outcome"] for r in rows], dtype=object)
-    return values, outcomes, {p: np.array([float(r[f"payoff_{p}"]) for r in rows]) for p in players}
+def read_results(result, parameter: str, players) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """(parameter values, outcomes, {player: payoffs}) of a one-parameter sweep of a tree (one row per point),
+    from the `negosim.SweepResult`'s table."""
+    frame = result.to_frame().sort_values(parameter, kind="stable")
+    outcomes = np.array(frame["outcome"].tolist(), dtype=object)
+    return frame[parameter].to_numpy(), outcomes, {p: frame[f"payoff_{p}"].to_numpy() for p in players}
 
 
 def segment(intercept: float, slope: float, xlim: tuple[float, float], ylim: tuple[float, float]):
@@ -174,11 +172,7 @@ def sweep_map(scenario, folder: Path, x: tuple[str, float, float, int], y: tuple
               overrides: dict[str, float] | None = None) -> tuple[np.ndarray, ...]:
     """Run the grid sweep of x = (name, low, high, points) by y into `folder` (emptied first); return the
     x and y axes, and the outcome labels with the x and y values of each point, flat in the sweep's order."""
-    from negosim.sweep import run_sweep
-    from negosim.sweep.output import read_points
-
-    summary = run_sweep(scenario, {x[0]: x[1:], y[0]: y[1:]}, overrides=overrides, out_dir=fresh(folder))
-    labels, _ = read_points(summary.out_dir)
+    labels = scenario.sweep({x[0]: x[1:], y[0]: y[1:]}, overrides=overrides, out=fresh(folder)).labels
     x_axis, y_axis = np.linspace(*x[1:]), np.linspace(*y[1:])
     xg, yg = (a.reshape(-1) for a in np.meshgrid(x_axis, y_axis, indexing="ij"))
     return x_axis, y_axis, labels, xg, yg

@@ -90,29 +90,28 @@ def assumptions(v: dict[str, float]) -> list[str]:
 def run(out: Path, *, quick: bool = False) -> tuple[dict[str, Path], list[str]]:
     """Run the map, the baseline map and the table's sweeps into `out`; return ({docs name: file
     written}, failures)."""
-    from negosim.scenario import load_scenario
-    from negosim.sweep import run_sweep
+    import negosim as ns
 
     n_omega, n_theta, rows_n = (41, 41, 31) if quick else (301, 301, 101)
     formats = ("png",) if quick else ("png", "svg")  # SVG only in a full run
     out.mkdir(parents=True, exist_ok=True)
-    scenario = load_scenario(str(SCENARIO))
+    scenario = ns.load(SCENARIO)
     base = scenario.values()
     v = {**base, **OVERRIDES}
     failures = [f"closed forms do not apply: {a}" for a in assumptions(v)]
 
     # at the baseline the freeze does not matter: the whole map is the plain truce
     n_base = 21 if quick else 51
-    at_base = run_sweep(scenario, {"omega": (*OMEGA, n_base), "theta": (*THETA, n_base)},
-                        out_dir=fresh(out / "baseline-map"))
+    at_base = scenario.sweep({"omega": (*OMEGA, n_base), "theta": (*THETA, n_base)},
+                        out=fresh(out / "baseline-map"))
     if at_base.outcomes != {"truce_aid": n_base * n_base}:
         failures.append(f"at the baseline the map is {at_base.outcomes}, not the plain truce everywhere")
 
     # the table: a sweep of theta at each row of omega, its boundaries bisected
     table = []
     for omega in OMEGA_ROWS:
-        summary = run_sweep(scenario, {"theta": (*THETA, rows_n)}, overrides={**OVERRIDES, "omega": omega},
-                            out_dir=fresh(out / "rows" / f"omega-{omega:g}"))
+        summary = scenario.sweep({"theta": (*THETA, rows_n)}, overrides={**OVERRIDES, "omega": omega},
+                            out=fresh(out / "rows" / f"omega-{omega:g}"))
         checked = compare_boundaries(summary.boundaries, closed_form_boundaries(v, omega), f"omega = {omega:g}, theta",
                                      failures)
         for below, above, cells in checked or []:

@@ -86,15 +86,14 @@ def label_slopes(ax, p: np.ndarray, pays: dict[str, np.ndarray], slopes: dict[st
 def run(out: Path, *, quick: bool = False) -> tuple[dict[str, Path], list[str]]:
     """Run the sweep along p, the p-by-mu map and the table's sweeps into `out`; return ({docs name:
     file written}, failures)."""
+    import negosim as ns
     from negosim.present.figures import outcome_figure
     from negosim.present.figures.save import save_figure
-    from negosim.scenario import load_scenario
-    from negosim.sweep import run_sweep
 
     n_p, n_map_p, n_map_mu, rows_n = (25, 31, 21, 21) if quick else (121, 241, 201, 81)
     formats = ("png",) if quick else ("png", "svg")  # SVG only in a full run
     out.mkdir(parents=True, exist_ok=True)
-    scenario = load_scenario(str(SCENARIO))
+    scenario = ns.load(SCENARIO)
     v = scenario.values()
     players = scenario.player_ids
     names = {o.id: o.label for o in scenario.game.outcomes}
@@ -102,8 +101,8 @@ def run(out: Path, *, quick: bool = False) -> tuple[dict[str, Path], list[str]]:
     regime = str(closed_form_labels(v, np.array([v["mu"]]))[0][0])
 
     # along p: one outcome, payoffs on the closed-form lines
-    summary = run_sweep(scenario, {"p": (*P, n_p)}, out_dir=fresh(out / "p"))
-    p, outcomes, pays = read_results(summary.out_dir, "p", players)
+    summary = scenario.sweep({"p": (*P, n_p)}, out=fresh(out / "p"))
+    p, outcomes, pays = read_results(summary, "p", players)
     if summary.boundaries or set(outcomes) != {regime}:
         failures.append(f"the outcome changes along p: {summary.outcomes}, boundaries {summary.boundaries}")
     closed = closed_form_payoffs(v, p)
@@ -130,8 +129,8 @@ def run(out: Path, *, quick: bool = False) -> tuple[dict[str, Path], list[str]]:
     boundary_rows = []
     expected = closed_form_boundaries(v)
     for row_p in P_ROWS:
-        found = run_sweep(scenario, {"mu": (*MU, rows_n)}, overrides={"p": row_p},
-                          out_dir=fresh(out / "rows" / f"p-{row_p:g}")).boundaries
+        found = scenario.sweep({"mu": (*MU, rows_n)}, overrides={"p": row_p},
+                          out=fresh(out / "rows" / f"p-{row_p:g}")).boundaries
         for below, above, cells in compare_boundaries(found, expected, f"p = {row_p:g}, mu", failures) or []:
             formula = "beta(cR + cU) + s - Delta" if above == "truce_frozen" else "beta(cR + cU) + s"
             boundary_rows.append([f"{row_p:g}", f"{below} → {above}", formula, *cells])

@@ -72,13 +72,12 @@ def assumptions(v: dict[str, float]) -> list[str]:
 
 def run(out: Path, *, quick: bool = False) -> tuple[dict[str, Path], list[str]]:
     """Run the map and the table's sweeps into `out`; return ({docs name: file written}, failures)."""
-    from negosim.scenario import load_scenario
-    from negosim.sweep import run_sweep
+    import negosim as ns
 
     n, rows_n = (41, 31) if quick else (301, 121)
     formats = ("png",) if quick else ("png", "svg")  # SVG only in a full run
     out.mkdir(parents=True, exist_ok=True)
-    scenario = load_scenario(str(SCENARIO))
+    scenario = ns.load(SCENARIO)
     v = scenario.values()
     failures = [f"closed forms do not apply: {a}" for a in assumptions(v)]
     C = v["cR"] + v["cU"]
@@ -86,8 +85,8 @@ def run(out: Path, *, quick: bool = False) -> tuple[dict[str, Path], list[str]]:
     # the table: a sweep of mu at each row of s, its boundaries bisected
     table = []
     for s in S_ROWS:
-        summary = run_sweep(scenario, {"mu": (*MU, rows_n)}, overrides={"s": s},
-                            out_dir=fresh(out / "rows" / f"s-{s:g}"))
+        summary = scenario.sweep({"mu": (*MU, rows_n)}, overrides={"s": s},
+                            out=fresh(out / "rows" / f"s-{s:g}"))
         checked = compare_boundaries(summary.boundaries, closed_form_boundaries(v, s), f"s = {s:g}, mu", failures)
         for below, above, cells in checked or []:
             formula = "beta(cR + cU) + s - Delta" if above == "truce_frozen" else "beta(cR + cU) + s"
@@ -101,7 +100,8 @@ def run(out: Path, *, quick: bool = False) -> tuple[dict[str, Path], list[str]]:
 
     curves = []
     plain, war = v["beta"] * C - v["Delta"], v["beta"] * C  # the boundaries are s = mu - plain and s = mu - war
-    for offset, text in ((plain, f"s = mu + Delta − beta(cR + cU) = mu − {plain:g}: Russia accepts the plain truce above"),
+    for offset, text in ((plain, f"s = mu + Delta − beta(cR + cU) = mu − {plain:g}: "
+                                 "Russia accepts the plain truce above"),
                          (war, f"s = mu − beta(cR + cU) = mu − {war:g}: Russia prefers war below")):
         seg = segment(-offset, 1.0, MU, S)
         if seg is not None:

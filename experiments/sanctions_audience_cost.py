@@ -82,15 +82,14 @@ def assumptions(v: dict[str, float]) -> list[str]:
 def run(out: Path, *, quick: bool = False) -> tuple[dict[str, Path], list[str]]:
     """Run the sweep along a, the a-by-d map and the table's sweeps into `out`; return ({docs name:
     file written}, failures)."""
+    import negosim as ns
     from negosim.present.figures import outcome_figure
     from negosim.present.figures.save import save_figure
-    from negosim.scenario import load_scenario
-    from negosim.sweep import run_sweep
 
     n_a, n_map, rows_n = (31, 41, 31) if quick else (121, 301, 121)
     formats = ("png",) if quick else ("png", "svg")  # SVG only in a full run
     out.mkdir(parents=True, exist_ok=True)
-    scenario = load_scenario(str(SCENARIO))
+    scenario = ns.load(SCENARIO)
     v = scenario.values()
     names = {o.id: o.label for o in scenario.game.outcomes}
     failures = [f"closed forms do not apply: {a}" for a in assumptions(v)]
@@ -110,9 +109,9 @@ def run(out: Path, *, quick: bool = False) -> tuple[dict[str, Path], list[str]]:
             table.append([sweep, where, f"{below} → {above}", "cS - b" if parameter == "a" else "kT", *cells])
 
     # along a at the baseline
-    summary = run_sweep(scenario, {"a": (*A, n_a)}, out_dir=fresh(out / "a"))
+    summary = scenario.sweep({"a": (*A, n_a)}, out=fresh(out / "a"))
     check("a", "d", v["d"], summary, " (baseline)")
-    a, outcomes, pays = read_results(summary.out_dir, "a", scenario.player_ids)
+    a, outcomes, pays = read_results(summary, "a", scenario.player_ids)
     fig = outcome_figure("a", a, outcomes, pays, boundaries=summary.boundaries, labels=names,
                          unit=scenario.parameters["a"].unit,
                          title=f"Sanctions threat: an audience cost a ≥ cS − b = {credibility_threshold(v):g} "
@@ -121,11 +120,11 @@ def run(out: Path, *, quick: bool = False) -> tuple[dict[str, Path], list[str]]:
         save_figure(fig, out / f"{STEM}.{fmt}")
 
     for d in D_ROWS:
-        check("a", "d", d, run_sweep(scenario, {"a": (*A, rows_n)}, overrides={"d": d},
-                                     out_dir=fresh(out / "rows" / f"a-at-d-{d:g}")))
+        check("a", "d", d, scenario.sweep({"a": (*A, rows_n)}, overrides={"d": d},
+                                     out=fresh(out / "rows" / f"a-at-d-{d:g}")))
     for at in A_ROWS:
-        check("d", "a", at, run_sweep(scenario, {"d": (*D, rows_n)}, overrides={"a": at},
-                                      out_dir=fresh(out / "rows" / f"d-at-a-{at:g}")))
+        check("d", "a", at, scenario.sweep({"d": (*D, rows_n)}, overrides={"a": at},
+                                      out=fresh(out / "rows" / f"d-at-a-{at:g}")))
 
     # the map of a against d
     a_axis, d_axis, labels, ag, dg = sweep_map(scenario, out / "map", ("a", *A, n_map), ("d", *D, n_map))

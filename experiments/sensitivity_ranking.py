@@ -235,13 +235,13 @@ def assumptions(v: dict[str, float], ranges: dict[str, tuple[float, float]]) -> 
 def run(out: Path, *, quick: bool = False) -> tuple[dict[str, Path], list[str]]:
     """Run both analyses into `out`, draw their figures and write their tables; return ({docs name: file
     written}, failures)."""
-    from negosim.scenario import load_scenario
+    import negosim as ns
     from negosim.sweep import sensitivity
 
     samples = 64 if quick else 1024
     formats = ("png",) if quick else ("png", "svg")  # SVG only in a full run
     out.mkdir(parents=True, exist_ok=True)
-    scenario = load_scenario(str(SCENARIO))
+    scenario = ns.load(SCENARIO)
     v = scenario.values()
     ranges = {n: SOBOL_RANGES.get(n, (scenario.parameters[n].low, scenario.parameters[n].high))
               for n in SOBOL_PARAMETERS}

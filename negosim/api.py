@@ -1,21 +1,26 @@
-"""Open a scenario or a Gambit file as something to solve, and solve it: the CLI's and users' front door.
+"""Open a scenario or a Gambit file as something to solve, and solve it: what the CLI's commands share.
+
+Python users start at the front door (`negosim.load`, `negosim.equilibria`); this module is the
+command line's view: a `Source` with its path and hash, solved for every concept that applies.
 
 >>> from negosim.api import open_source, solve_source
->>> src = open_source("scenarios/ceasefire_2025.yaml", {"mu": 0.2})   # doctest: +SKIP
->>> [s.concept for s in solve_source(src)]                              # doctest: +SKIP
+>>> src = open_source("scenarios/ceasefire_2025.yaml", {"mu": 0.2})
+>>> [s.concept for s in solve_source(src)]
 ['spe', 'nash']
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import NegosimInputError, UsageError
+from .errors import NegosimInputError, NegosimUsageError
 from .game import GameTree, NormalFormGame
-from .solve.ties import TieRules
+from .game.ties import TieRules
+from .scenario.model import Scenario
+from .solve.result import Solution
 
 GAMBIT_SUFFIXES = (".nfg", ".efg")
 
@@ -27,9 +32,13 @@ class Source:
     path: str
     sha256: str
     game: NormalFormGame | GameTree
-    ties: TieRules = field(default_factory=TieRules)
     parameters: dict[str, float] = field(default_factory=dict)
-    scenario: object | None = None  # negosim.scenario.Scenario for scenario files
+    scenario: Scenario | None = None  # for scenario files
+
+    @property
+    def ties(self) -> TieRules:
+        """The tie rules the game carries (the scenario's; none for a Gambit file)."""
+        return self.game.ties
 
     @property
     def title(self) -> str:
@@ -50,11 +59,29 @@ def read_bytes(path: str) -> bytes:
 
 
 def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Source:
-    """Load a scenario (.yaml/.yml) or a Gambit game (.nfg/.efg) at its baseline (plus `overrides`)."""
+    """Return a scenario (.yaml/.yml) or a Gambit game (.nfg/.efg) as a `Source`, at its baseline plus `overrides`.
+
+    Parameters
+    ----------
+    path : str
+    overrides : mapping of str to float, optional
+        New parameter values (checked against the declared ranges); not for a Gambit game.
+
+    Returns
+    -------
+    Source
+
+    Raises
+    ------
+    NegosimInputError
+        For a file that cannot be read or is invalid, or an override outside its range.
+    NegosimUsageError
+        For overrides given with a Gambit game.
+    """
     path = str(path)
     if path.lower().endswith(GAMBIT_SUFFIXES):
         if overrides:
-            raise UsageError("--set applies to scenario files; a Gambit game has no parameters")
+            raise NegosimUsageError("--set applies to scenario files; a Gambit game has no parameters")
         from .io import read_game
 
         data = read_bytes(path)
@@ -64,12 +91,78 @@ def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Sour
     scenario = load_scenario(path)
     if overrides:
         scenario = scenario.with_overrides(overrides)
-    return Source(path, scenario.sha256, scenario.build(), scenario.ties, scenario.values(), scenario)
+    return Source(path, scenario.sha256, scenario.build(), scenario.values(), scenario)
 
 
-def solve_source(source: Source, concepts=None, *, rtol: float | None = None, exact: bool = False):
-    """Solve a source for the given concepts (default: every concept that applies); `exact`: in fractions."""
+def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
+                 rtol: float | None = None, exact: bool = False) -> list[Solution]:
+    """Return the verified solutions of a source for the given concepts (default: every one that applies).
+
+    Parameters
+    ----------
+    source : Source
+    concepts : str or sequence of str, optional
+    rtol : float, optional
+        Relative tolerance (default `negosim.solve.tolerance.RTOL`).
+    exact : bool
+        Solve "pure" and "nash" in rational arithmetic (fractions).
+
+    Returns
+    -------
+    list of Solution
+        One per concept, under the game's own tie rules.
+
+    Raises
+    ------
+    NegosimUsageError
+        For an unknown concept or one that does not apply to the game's form.
+    """
     from .solve import solve
     from .solve.tolerance import RTOL
 
-    return solve(source.game, concepts, ties=source.ties, rtol=RTOL if rtol is None else rtol, exact=exact)
+    return solve(source.game, concepts, rtol=RTOL if rtol is None else rtol, exact=exact)
+
+
+def converted_text(source: Source, suffix: str, *, standalone: bool = False, answers: bool = True) -> str:
+    """Return the source's game as the text of a ``.nfg``, ``.efg`` or ``.tex`` file.
+
+    A tree written as ``.nfg`` becomes its reduced normal form; a normal form written as ``.efg``
+    becomes a tree of simultaneous moves. LaTeX shows the game with its primary answer
+    (`negosim.solve.primary`) marked.
+
+    Parameters
+    ----------
+    source : Source
+    suffix : {".nfg", ".efg", ".tex"}
+    standalone : bool
+        For LaTeX: a whole document rather than a fragment to include.
+    answers : bool
+        For LaTeX: False gives the question version, with no equilibrium marked.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    NegosimUsageError
+        For another suffix.
+    """
+    game = source.game
+    if suffix == ".tex":
+        from .present.latex import to_latex
+        from .solve.primary import primary_solution
+
+        solution = primary_solution(game) if answers else None
+        return to_latex(game, solution=solution, title=source.title, standalone=standalone)
+    if suffix == ".nfg":
+        from .game.reduce import reduced_normal_form
+        from .io import write_nfg
+
+        return write_nfg(reduced_normal_form(game) if isinstance(game, GameTree) else game, title=source.title)
+    if suffix == ".efg":
+        from .game.convert import normal_to_tree
+        from .io import write_efg
+
+        return write_efg(game if isinstance(game, GameTree) else normal_to_tree(game), title=source.title)
+    raise NegosimUsageError(f"cannot convert to {suffix!r}: give .nfg, .efg or .tex")

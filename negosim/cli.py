@@ -12,20 +12,24 @@ import argparse
 import os
 import shlex
 import sys
-import tempfile
+from typing import Any
 
 from . import __version__
-from .errors import NegosimError, UsageError
+from .errors import NegosimError, NegosimUsageError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_FINDING, EXIT_FILESYSTEM = 0, 1, 2, 3, 4, 5
 CONCEPT_CHOICES = ("pure", "nash", "spe")
+
+
+class CommandLineError(NegosimUsageError):
+    """A command line that does not make sense (exit code 2); only the CLI raises it."""
 
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and exit code 2, like every usage error."""
 
     def error(self, message):
-        raise UsageError(f"{message} (see '{self.prog} --help')")
+        raise CommandLineError(f"{message} (see '{self.prog} --help')")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -150,14 +154,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="seed for chance moves and random or mixed choices")
     add_set(p)
 
-    p = sub.add_parser("convert",
-                       help="write a game as a Gambit file (.nfg, .efg), LaTeX (.tex) or a figure (.png, .svg, .pdf)")
+    p = sub.add_parser("convert", help="write a game as a Gambit file (.nfg, .efg), LaTeX (.tex) "
+                       "or a figure (.png, .svg, .pdf)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file; its suffix picks the format: .nfg, .efg, .tex, .png, .svg or .pdf")
     p.add_argument("--figure", choices=("tree", "matrix", "best-response"), default=None,
-                   help="for a figure: what to draw (default: the tree of an extensive game, the matrix of a "
-                        "normal one)")
+                   help="for a figure: what to draw "
+                   "(default: the tree of an extensive game, the matrix of a normal one)")
     p.add_argument("--standalone", action="store_true", help="for .tex: a complete document instead of a fragment")
     p.add_argument("--no-answers", action="store_true",
                    help="for a figure or .tex: the question version, without equilibria, best responses or boxes")
@@ -171,7 +175,7 @@ def _concepts(values: list[str]) -> list[str] | None:
     names = [c.strip() for v in values for c in v.split(",") if c.strip()]
     for c in names:
         if c not in CONCEPT_CHOICES:
-            raise UsageError(f"unknown concept {c!r}; choose from {', '.join(CONCEPT_CHOICES)}")
+            raise CommandLineError(f"unknown concept {c!r}; choose from {', '.join(CONCEPT_CHOICES)}")
     return names or None
 
 
@@ -182,16 +186,9 @@ def _overrides(items: list[str]) -> dict[str, float]:
 
 
 def _write_atomically(path: str, text: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".negosim-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from .io.atomic import write_atomic
+
+    write_atomic(path, text)
 
 
 def cmd_validate(args) -> int:
@@ -220,7 +217,7 @@ def cmd_solve(args) -> int:
 
     concepts = _concepts(args.concept)
     if args.rtol is not None and not 0 < args.rtol < 1:
-        raise UsageError(f"--rtol must lie between 0 and 1 (a fraction of the payoff range), not {args.rtol:g}")
+        raise CommandLineError(f"--rtol must lie between 0 and 1 (a fraction of the payoff range), not {args.rtol:g}")
     source = open_source(args.file, _overrides(args.set))
     solutions = solve_source(source, concepts, rtol=args.rtol, exact=args.exact)
     if args.json:
@@ -285,7 +282,7 @@ def _figure_formats(text: str) -> tuple[str, ...]:
         return ()
     for f in names:
         if f not in FORMATS:
-            raise UsageError(f"unknown figure format {f!r}; choose from {', '.join(FORMATS)}, or none")
+            raise CommandLineError(f"unknown figure format {f!r}; choose from {', '.join(FORMATS)}, or none")
     return tuple(dict.fromkeys(names)) or ("png",)
 
 
@@ -296,32 +293,33 @@ def cmd_sweep(args) -> int:
     from .sweep.executors import sweep_executor
 
     if args.file.lower().endswith((".nfg", ".efg")):
-        raise UsageError("sweep varies a scenario's parameters; a Gambit game has none")
+        raise CommandLineError("sweep varies a scenario's parameters; a Gambit game has none")
     if args.sweep and args.vary:
-        raise UsageError("give either --sweep NAME or --vary, not both")
+        raise CommandLineError("give either --sweep NAME or --vary, not both")
     if not (args.sweep or args.vary) and args.design == "grid":
-        raise UsageError("give either --sweep NAME or one or more --vary NAME=START:STOP:NUM")
+        raise CommandLineError("give either --sweep NAME or one or more --vary NAME=START:STOP:NUM")
     from .sweep.designs import MAX_POINTS, SEED_LIMIT
     from .sweep.engine import check_chunk_size
 
     check_chunk_size(args.chunk_size)
     if args.seed is not None and not 0 <= args.seed < SEED_LIMIT:
-        raise UsageError(f"--seed {args.seed}: a seed is a whole number from 0 to 2**128 - 1")
+        raise CommandLineError(f"--seed {args.seed}: a seed is a whole number from 0 to 2**128 - 1")
     if args.max_points is not None and args.max_points < 1:
-        raise UsageError(f"--max-points {args.max_points}: give a positive number of points")
+        raise CommandLineError(f"--max-points {args.max_points}: give a positive number of points")
     formats = _figure_formats(args.figures)
     scenario = load_scenario(args.file)
+    vary: dict[str, tuple[float, float, int | None]]
     if args.sweep:
         if args.sweep not in scenario.sweeps:
             named = ", ".join(scenario.sweeps) or "none"
-            raise UsageError(f"no sweep named {args.sweep!r} in {args.file} (named sweeps: {named})")
+            raise CommandLineError(f"no sweep named {args.sweep!r} in {args.file} (named sweeps: {named})")
         vary = dict(scenario.sweeps[args.sweep].vary)
     elif args.vary:
         vary = parse_vary(args.vary, scenario, design=args.design)
     else:
-        vary = declared_ranges(scenario)
+        vary = {k: v for k, v in declared_ranges(scenario).items()}
         if not vary:
-            raise UsageError(f"{args.file} declares no parameter with a range to sample")
+            raise CommandLineError(f"{args.file} declares no parameter with a range to sample")
     overrides = _overrides(args.set)
     command = shlex.join(["negosim", *args.argv])
     with sweep_executor(args.jobs, args.scheduler) as executor:
@@ -350,7 +348,7 @@ def cmd_plot(args) -> int:
 
     formats = _figure_formats(",".join(args.format) or "png")
     if not formats:
-        raise UsageError("plot needs a format: png, svg or pdf")
+        raise CommandLineError("plot needs a format: png, svg or pdf")
     paths = plot_folder(args.folder, formats, out_dir=args.output)
     for p in paths:
         print(f"wrote {p}", file=sys.stderr)
@@ -367,7 +365,7 @@ def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
                 raise ValueError
             out[name.strip()] = (float(parts[0]), float(parts[1]))
         except ValueError:
-            raise UsageError(f"--range {item}: expected NAME=LOW:HIGH, e.g. mu=0:0.3") from None
+            raise CommandLineError(f"--range {item}: expected NAME=LOW:HIGH, e.g. mu=0:0.3") from None
     return out
 
 
@@ -378,20 +376,21 @@ def cmd_sensitivity(args) -> int:
     from .sweep import sensitivity as sa
 
     if args.file.lower().endswith((".nfg", ".efg")):
-        raise UsageError("sensitivity varies a scenario's parameters; a Gambit game has none")
+        raise CommandLineError("sensitivity varies a scenario's parameters; a Gambit game has none")
     formats = _figure_formats(args.figures)
     scenario = load_scenario(args.file)
     params = [p.strip() for p in args.parameters.split(",") if p.strip()] if args.parameters else None
-    common = dict(parameters=params, overrides=_overrides(args.set) or None, ranges=_ranges(args.range) or None)
+    common: dict[str, Any] = dict(parameters=params, overrides=_overrides(args.set) or None,
+                                  ranges=_ranges(args.range) or None)
+    result: sa.OatResult | sa.IndicesResult
     if args.method == "oat":
         result = sa.oat(scenario, **common)
         table = sa.format_oat(result)
-    elif args.method == "sobol":
-        result = sa.sobol(scenario, samples=args.samples, seed=args.seed, **common)
-        table = sa.format_indices(result)
     else:
-        result = sa.morris(scenario, trajectories=args.trajectories, levels=args.levels, seed=args.seed, **common)
-        table = sa.format_indices(result)
+        indices = (sa.sobol(scenario, samples=args.samples, seed=args.seed, **common) if args.method == "sobol"
+                   else sa.morris(scenario, trajectories=args.trajectories, levels=args.levels, seed=args.seed,
+                                  **common))
+        result, table = indices, sa.format_indices(indices)
     doc = result.to_dict()
     print(json.dumps(doc, indent=2) if args.json else table)
     if args.output:
@@ -427,7 +426,7 @@ def cmd_report(args) -> int:
     from .present.report import render_report
 
     if not args.output.lower().endswith((".html", ".htm")):
-        raise UsageError(f"the handout is an HTML file: give an output ending in .html, not {args.output!r}")
+        raise CommandLineError(f"the handout is an HTML file: give an output ending in .html, not {args.output!r}")
     source = open_source(args.file, _overrides(args.set))
     command = shlex.join(["negosim", *args.argv])
     html = render_report(source, answers=not args.no_answers, command=command, sweep=args.sweep,
@@ -445,83 +444,27 @@ def cmd_play(args) -> int:
     return play(source, args.player, opponents=args.opponents, seed=args.seed, equilibrium=args.equilibrium)
 
 
-def _figure(source, kind: str | None, answers: bool):
-    from .game import GameTree
-    from .solve import solve
-
-    game = source.game
-    kind = kind or ("tree" if isinstance(game, GameTree) else "matrix")
-    if kind == "tree":
-        if not isinstance(game, GameTree):
-            raise UsageError("--figure tree needs an extensive-form game; this one is a normal form (try matrix)")
-        from .present.figures import tree_figure
-
-        spe = solve(game, ["spe"], ties=source.ties)[0] if answers else None
-        return tree_figure(game, spe, title=source.title)
-    if isinstance(game, GameTree):
-        from .game.reduce import reduced_normal_form
-
-        game = reduced_normal_form(game)
-    if kind == "matrix":
-        from .present.figures import matrix_figure
-        from .present.figures.matrix import check_readable
-
-        check_readable(game)  # before solving: a game too large to draw may be slow to solve
-        nash = solve(game, ["nash"], ties=source.ties)[0] if answers else None
-        return matrix_figure(game, nash, title=source.title, answers=answers)
-    from .present.figures import best_response_figure
-
-    nash = solve(game, ["nash"], ties=source.ties)[0] if answers else None
-    return best_response_figure(game, nash, title=source.title, answers=answers)
-
-
 def cmd_convert(args) -> int:
-    from .api import open_source
-    from .game import GameTree
+    from .api import converted_text, open_source
 
     out = args.output
     suffix = os.path.splitext(out)[1].lower()
     if suffix not in (".nfg", ".efg", ".tex", *FIGURE_SUFFIXES):
-        raise UsageError(f"cannot tell the format of {out!r}: convert writes .nfg, .efg, .tex, .png, .svg or .pdf")
+        raise CommandLineError(f"cannot tell the format of {out!r}: "
+                               "convert writes .nfg, .efg, .tex, .png, .svg or .pdf")
     if args.figure and suffix not in FIGURE_SUFFIXES:
-        raise UsageError("--figure applies to .png, .svg and .pdf outputs")
+        raise CommandLineError("--figure applies to .png, .svg and .pdf outputs")
     if args.no_answers and suffix not in (".tex", *FIGURE_SUFFIXES):
-        raise UsageError("--no-answers applies to figures (.png, .svg, .pdf) and .tex outputs")
+        raise CommandLineError("--no-answers applies to figures (.png, .svg, .pdf) and .tex outputs")
     source = open_source(args.file, _overrides(args.set))
-    game = source.game
-    title = source.title
     if suffix in FIGURE_SUFFIXES:
         from .present.figures import save_figure
+        from .present.game_figure import game_figure
 
-        save_figure(_figure(source, args.figure, not args.no_answers), out)
-        print(f"wrote {out}", file=sys.stderr)
-        return EXIT_OK
-    if suffix == ".tex":
-        from .present.latex import to_latex
-        from .solve import solve
-
-        concept = "spe" if isinstance(game, GameTree) else "nash"
-        solution = None if args.no_answers else solve(game, [concept], ties=source.ties)[0]
-        _write_atomically(out, to_latex(game, solution=solution, title=title, standalone=args.standalone))
-        print(f"wrote {out}", file=sys.stderr)
-        return EXIT_OK
-    if suffix == ".nfg":
-        from .io import write_nfg
-
-        if isinstance(game, GameTree):
-            from .game.reduce import reduced_normal_form
-
-            game = reduced_normal_form(game)
-        text = write_nfg(game, title=title)
+        save_figure(game_figure(source, args.figure, answers=not args.no_answers), out)
     else:
-        from .io import write_efg
-
-        if not isinstance(game, GameTree):
-            from .game.convert import normal_to_tree
-
-            game = normal_to_tree(game)
-        text = write_efg(game, title=title)
-    _write_atomically(out, text)
+        text = converted_text(source, suffix, standalone=args.standalone, answers=not args.no_answers)
+        _write_atomically(out, text)
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
 
@@ -536,8 +479,8 @@ def cmd_schema(args) -> int:
 
 
 COMMANDS = {
-    "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot, "sensitivity": cmd_sensitivity,
-    "explain": cmd_explain,
+    "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot,
+    "sensitivity": cmd_sensitivity, "explain": cmd_explain,
     "report": cmd_report,
     "play": cmd_play, "convert": cmd_convert, "schema": cmd_schema,
 }
@@ -546,7 +489,7 @@ COMMANDS = {
 def _print_error(exc: NegosimError) -> None:
     problems = getattr(exc, "problems", None)
     lines = [str(p) for p in problems] if problems else [str(exc)]
-    prefix = "negosim: error: " if isinstance(exc, UsageError) else ""
+    prefix = "negosim: error: " if isinstance(exc, NegosimUsageError) else ""
     for line in lines:
         print(prefix + line, file=sys.stderr)
 

@@ -1,8 +1,15 @@
 """Errors a user can cause, carrying where in which file the problem is.
 
-The CLI turns a `NegosimInputError` into one line per problem on stderr and exit
-code 3, and a `UsageError` into one line and exit code 2. Anything else is an
-internal error and keeps its traceback.
+Every error a user can cause is a `NegosimError` and a `ValueError`, so library users can catch
+either. `NegosimInputError` is bad input (a scenario, a game file, a formula, a parameter value);
+`NegosimUsageError` is a call that does not make sense (an unknown concept, an option that does
+not apply, a sweep folder that holds another sweep). The CLI turns the first into one line per
+problem on stderr and exit code 3, the second (and its own command-line errors, a subclass it keeps
+to itself) into one line and exit code 2. Anything else is an internal error and keeps its traceback.
+
+>>> from negosim.errors import NegosimUsageError
+>>> issubclass(NegosimUsageError, ValueError) and issubclass(NegosimInputError, ValueError)
+True
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ class NegosimError(Exception):
     exit_code = 3
 
 
-class NegosimInputError(NegosimError):
+class NegosimInputError(NegosimError, ValueError):
     """Invalid input: a scenario, a game file, a formula or a parameter value.
 
     Holds every problem found, so a file's problems are reported at once.
@@ -42,9 +49,9 @@ class NegosimInputError(NegosimError):
 
     exit_code = 3
 
-    def __init__(self, problems: Problem | str | list[Problem], **where):
+    def __init__(self, problems: Problem | str | list[Problem], **where: str | int | None) -> None:
         if isinstance(problems, str):
-            problems = [Problem(problems, **where)]
+            problems = [Problem(problems, **where)]  # type: ignore[arg-type]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
@@ -67,10 +74,14 @@ class GameError(NegosimInputError):
     """A game whose structure is invalid (not a tree, imperfect recall, bad probabilities...)."""
 
 
-class UsageError(NegosimError):
-    """A command line that does not make sense (exit code 2)."""
+class NegosimUsageError(NegosimError, ValueError):
+    """A call that does not make sense: an unknown concept, an option that does not apply (exit code 2)."""
 
     exit_code = 2
+
+
+#: The library's usage error under its older name (the CLI's own class is `negosim.cli.CommandLineError`).
+UsageError = NegosimUsageError
 
 
 class VerificationError(AssertionError):

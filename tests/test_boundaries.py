@@ -74,7 +74,8 @@ def test_nearest_boundaries_from_an_overridden_base_value_lie_on_both_sides(seed
     # truce; above beta*(cR + cU) + s = 0.185 it prefers war with sanctions to the frozen-aid truce.
     below, above = nearest_boundaries(seed, {"mu": 0.15})["mu"]
     assert below.value == pytest.approx(0.105, abs=1e-8) and (below.below, below.above) == ("truce_aid", "truce_frozen")
-    assert above.value == pytest.approx(0.185, abs=1e-8) and (above.below, above.above) == ("truce_frozen", "war_sanctions")
+    assert above.value == pytest.approx(0.185, abs=1e-8)
+    assert (above.below, above.above) == ("truce_frozen", "war_sanctions")
 
 
 def reference_bisection(scen, parameter, lo, hi, tol=1e-9):

@@ -36,7 +36,7 @@ def interior_draws(rng, n=N):
 def choices(scenario, params):
     """Subgame-perfect choice at every node, by node id, as arrays of action labels."""
     tree = scenario.build(params)
-    sol = subgame_perfect(tree, ties=scenario.ties)
+    sol = subgame_perfect(tree)
     out = {}
     for k, (_, infoset, nodes) in enumerate(tree.infosets()):
         actions = np.array(tree.nodes[nodes[0]].actions)
@@ -114,7 +114,7 @@ def test_minimum_sanction_that_secures_a_plain_truce(scenario):
 
 def test_baseline_reproduces_the_worked_example(scenario):
     tree = scenario.build()
-    sol = subgame_perfect(tree, ties=scenario.ties)
+    sol = subgame_perfect(tree)
     (eq,) = sol.equilibria_at(0)
     assert eq.outcome == "truce_aid"
     assert eq.path == ["UA:accept", "RU:accept"]
@@ -129,7 +129,7 @@ def test_normal_form_has_nash_equilibria_resting_on_a_threat_the_spe_rules_out(s
     # Sanctions not credible (k > aS), but large enough to deter if they were believed.
     params = dict(k=0.08, aS=0.02, s=0.10, mu=0.12)
     tree = scenario.build(params)
-    spe, nash = solve(tree, ["spe", "nash"], ties=scenario.ties)
+    spe, nash = solve(tree, ["spe", "nash"])
     (sp,) = spe.equilibria_at(0)
     assert sp.outcome != "truce_aid"
     truce_nash = [eq for eq in nash.equilibria_at(0) if eq.outcome == "truce_aid"]

@@ -159,7 +159,7 @@ def test_battle_of_the_sexes_has_two_pure_equilibria_and_a_mixed_one_in_closed_f
 # --- ultimatum ----------------------------------------------------------------------------------
 def test_ultimatum_spe_offers_nothing_and_flags_the_responders_tie():
     sc = load("ultimatum")
-    (eq,) = subgame_perfect(sc.build(), ties=sc.ties).equilibria_at(0)
+    (eq,) = subgame_perfect(sc.build()).equilibria_at(0)
     assert eq.path == ["Proposer:give0", "Responder:accept"] and eq.outcome == "split0"
     assert eq.tied and any("accept" in t and "reject" in t for t in eq.ties)
 
@@ -170,7 +170,7 @@ def test_ultimatum_spe_offers_the_smallest_share_worth_at_least_the_rejection_va
     r = S * rng.uniform(0, 1, N)
     ok = np.abs(3 * r / S - np.round(3 * r / S)) > 1e-6  # away from the ties r = k S / 3
     tree = load("ultimatum").build(dict(S=S, r=r))
-    sol = subgame_perfect(tree, ties=load("ultimatum").ties)
+    sol = subgame_perfect(tree)
     assert np.all(sol.counts() == 1)
     k = np.ceil(3 * r / S).astype(int)  # smallest k with k S / 3 >= r
     offer = np.argmax(sol.behavior[0], axis=1)  # the Proposer's node comes first
@@ -183,13 +183,13 @@ def test_ultimatum_spe_offers_the_smallest_share_worth_at_least_the_rejection_va
 
 def test_ultimatum_a_positive_rejection_value_below_a_third_makes_one_third_strictly_accepted():
     sc = load("ultimatum")
-    (eq,) = subgame_perfect(sc.build(dict(r=0.5)), ties=sc.ties).equilibria_at(0)
+    (eq,) = subgame_perfect(sc.build(dict(r=0.5))).equilibria_at(0)
     assert eq.path == ["Proposer:give1", "Responder:accept"] and not eq.tied
 
 
 def test_ultimatum_at_an_exact_tie_the_responder_accepts_and_the_tie_is_flagged():
     sc = load("ultimatum")
-    (eq,) = subgame_perfect(sc.build(dict(S=3.0, r=1.0)), ties=sc.ties).equilibria_at(0)
+    (eq,) = subgame_perfect(sc.build(dict(S=3.0, r=1.0))).equilibria_at(0)
     assert eq.path == ["Proposer:give1", "Responder:accept"] and eq.tied
 
 
@@ -218,7 +218,7 @@ def test_ultimatum_normal_form_has_17_pure_nash_equilibria_sustained_by_threats_
 def test_entry_deterrence_spe_is_in_accommodate_while_nash_also_has_out_fight():
     sc = load("entry_deterrence")
     tree = sc.build()
-    spe, pure = solve(tree, ["spe", "pure"], ties=sc.ties)
+    spe, pure = solve(tree, ["spe", "pure"])
     (eq,) = spe.equilibria_at(0)
     assert eq.path == ["Entrant:in", "Incumbent:accommodate"] and eq.outcome == "shared_market"
     nash = {}
@@ -232,7 +232,7 @@ def test_entry_deterrence_spe_is_in_accommodate_while_nash_also_has_out_fight():
 
 def test_entry_deterrence_a_reputation_that_makes_fighting_pay_makes_the_threat_credible():
     sc = load("entry_deterrence")
-    (eq,) = subgame_perfect(sc.build(dict(rep=3.0)), ties=sc.ties).equilibria_at(0)
+    (eq,) = subgame_perfect(sc.build(dict(rep=3.0))).equilibria_at(0)
     assert eq.path == ["Entrant:out"] and eq.outcome == "stay_out"
     assert eq.behavior["Incumbent"]["incumbent"] == {"fight": 1.0, "accommodate": 0.0}
 
@@ -241,7 +241,7 @@ def test_entry_deterrence_spe_matches_the_closed_form_over_random_parameters():
     rng = np.random.default_rng(16)
     p = dict(m=rng.uniform(0, 10, N), d=rng.uniform(0, 5, N), w=rng.uniform(-5, 5, N),
              e=rng.uniform(0, 5, N), rep=rng.uniform(0, 5, N))
-    sol = subgame_perfect(load("entry_deterrence").build(p), ties=load("entry_deterrence").ties)
+    sol = subgame_perfect(load("entry_deterrence").build(p))
     fights = p["w"] + p["rep"] >= p["d"]
     enters = np.where(fights, p["w"] - p["e"], p["d"] - p["e"]) > 0
     ok = (np.abs(p["w"] + p["rep"] - p["d"]) > 1e-6) & (np.abs(np.where(fights, p["w"], p["d"]) - p["e"]) > 1e-6)

@@ -108,7 +108,7 @@ def test_solve_json_has_exactly_the_contract_shape(capsys):
     assert nash["complete"] is False  # 3 players: pure equilibria only, said honestly
     for e in nash["equilibria"]:
         assert set(e) == {"strategies", "payoffs"}
-        for player, probs in e["strategies"].items():
+        for probs in e["strategies"].values():
             assert sum(probs.values()) == pytest.approx(1.0)
 
 
@@ -285,9 +285,9 @@ def test_batched_solve_equals_point_by_point():
 
     sc = load_scenario(SEED)
     mu = np.linspace(0, 0.3, 100)
-    batch = subgame_perfect(sc.build({"mu": mu}), ties=sc.ties)
+    batch = subgame_perfect(sc.build({"mu": mu}))
     for i in range(0, 100, 9):
-        one = subgame_perfect(sc.build({"mu": mu[i]}), ties=sc.ties)
+        one = subgame_perfect(sc.build({"mu": mu[i]}))
         assert np.array_equal(one.outcome_probs[0], batch.outcome_probs[i])
         assert np.allclose(one.payoffs[0], batch.payoffs[i])
 

@@ -50,8 +50,8 @@ def test_battle_of_the_sexes_shows_the_indifference_equations_with_one_third_and
     f = flat(text_of("battle_of_the_sexes"))
     assert ("Bob mixes so that Ann is indifferent between opera and football: 2q + 0(1 - q) = 0q + 1(1 - q), "
             "so q = 1/3 (q: the probability that Bob plays opera)") in f
-    assert ("Ann mixes so that Bob is indifferent between opera and football: 1p + 0(1 - p) = 0p + 2(1 - p), "
-            "so p = 2/3") in f
+    assert ("Ann mixes so that Bob is indifferent between opera and football: "
+            "1p + 0(1 - p) = 0p + 2(1 - p), so p = 2/3") in f
     assert "Ann 2/3 opera + 1/3 football; Bob 1/3 opera + 2/3 football: expected payoffs Ann 2/3, Bob 2/3" in f
     assert "iterated elimination removes nothing" in f
     assert f.count("in pure strategies (boxed above)") == 2

@@ -240,7 +240,7 @@ def test_tree_figure_rejects_a_normal_form_solution():
 def test_tree_figure_reads_the_requested_batch_point():
     sc = load_scenario(ROOT / "scenarios/ceasefire_2025.yaml")
     tree = sc.build({"mu": np.array([0.05, 0.25])})
-    spe = subgame_perfect(tree, ties=sc.ties)
+    spe = subgame_perfect(tree)
     low = {e.get_gid() for e in lines_by_gid(tree_figure(tree, spe, point=0), "edge-") if e.get_gid().endswith("-path")}
     high = {e.get_gid() for e in lines_by_gid(tree_figure(tree, spe, point=1), "edge-")
             if e.get_gid().endswith("-path")}
@@ -455,7 +455,7 @@ def momentum():
     sc = load_scenario(ROOT / "scenarios/ceasefire_2025.yaml")
     mu = np.linspace(0, 0.3, 301)
     tree = sc.build({"mu": mu})
-    spe = subgame_perfect(tree, ties=sc.ties)
+    spe = subgame_perfect(tree)
     ids = np.array([o.id for o in tree.outcomes], dtype=object)[spe.outcome_probs.argmax(axis=1)]
     payoffs = {p: spe.payoffs[:, i] for i, p in enumerate(tree.players)}
     return mu, ids, payoffs, spe

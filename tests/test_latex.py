@@ -107,7 +107,7 @@ def test_a_tree_has_one_tikz_node_per_tree_node(name):
 
 def test_entry_deterrence_draws_the_spe_path_in_bold_and_the_threat_thin():
     src = source("entry_deterrence")
-    (spe,) = solve(src.game, ["spe"], ties=src.ties)
+    (spe,) = solve(src.game, ["spe"])
     tex = to_latex(src.game, solution=spe)
     idx = {n.id: f"n{i}" for i, n in enumerate(src.game.nodes)}
     assert edges_of(tex, "very thick") == {("n0", idx["incumbent"], "in"), (idx["incumbent"], "n4", "accommodate")}
@@ -118,7 +118,7 @@ def test_entry_deterrence_draws_the_spe_path_in_bold_and_the_threat_thin():
 
 def test_the_ceasefire_spe_path_is_ukraine_accepts_then_russia_accepts():
     src = source("ceasefire_2025")
-    (spe,) = solve(src.game, ["spe"], ties=src.ties)
+    (spe,) = solve(src.game, ["spe"])
     tex = to_latex(src.game, solution=spe)
     ids = {f"n{i}": n.id for i, n in enumerate(src.game.nodes)}
     bold = {(ids[a], label) for a, _, label in edges_of(tex, "very thick")}
@@ -129,7 +129,7 @@ def test_the_ceasefire_spe_path_is_ukraine_accepts_then_russia_accepts():
 
 def test_an_information_set_is_joined_by_a_dashed_line_and_chance_edges_carry_probabilities():
     src = open_source(str(CRISIS))
-    tex = to_latex(src.game, solution=solve(src.game, ["spe"], ties=src.ties))
+    tex = to_latex(src.game, solution=solve(src.game, ["spe"]))
     i, j = (f"n{src.game.node_index(n)}" for n in ("r_resolute", "r_weak"))
     assert re.search(rf"\\draw\[dashed, thick\] \({i}\) -- \({j}\);", tex)
     labels = {label for _, _, label in edges_of(tex)}
@@ -210,7 +210,7 @@ def test_standalone_output_compiles_with_pdflatex(name, package, tmp_path):
         pytest.skip(f"the LaTeX package {package} is not installed")
     src = source(name)
     concept = "spe" if package == "tikz" else "nash"
-    tex = to_latex(src.game, solution=solve(src.game, [concept], ties=src.ties), title=src.title, standalone=True)
+    tex = to_latex(src.game, solution=solve(src.game, [concept]), title=src.title, standalone=True)
     result = _compiles(tex, tmp_path)
     assert result.returncode == 0, result.stdout[-2000:]
     assert (tmp_path / "game.pdf").stat().st_size > 0

@@ -25,7 +25,8 @@ from negosim.solve.verify import expected_payoffs, regrets, verify
 
 def profiles(solution, point=0):
     """Equilibria at a point as (x, y) lists of floats."""
-    return [(list(e.strategies[solution.game.players[0]].values()), list(e.strategies[solution.game.players[1]].values()))
+    row, col = solution.game.players[:2]
+    return [(list(e.strategies[row].values()), list(e.strategies[col].values()))
             for e in solution.equilibria_at(point)]
 
 
@@ -79,7 +80,8 @@ def test_von_stengels_degenerate_game_has_its_three_known_extreme_equilibria():
     game = NormalFormGame.from_bimatrix([[3, 3], [2, 5], [0, 6]], [[3, 3], [2, 6], [3, 1]])
     sol = vertex_enumeration(game)
     third = Fraction(1, 3)
-    assert_profiles(sol, [([1, 0, 0], [1, 0]), ([1, 0, 0], [2 * third, third]), ([0, third, 2 * third], [third, 2 * third])])
+    assert_profiles(sol, [([1, 0, 0], [1, 0]), ([1, 0, 0], [2 * third, third]),
+                          ([0, third, 2 * third], [third, 2 * third])])
     assert sol.degenerate.all()
     assert sol.tied.tolist() == [True, True, False]
 

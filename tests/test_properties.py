@@ -48,7 +48,8 @@ def bimatrix_regrets(game, solution):
 
 
 def equilibria(solution, point):
-    return sorted(tuple(np.round(np.concatenate([s[e] for s in solution.strategies]), 7)) for e in solution.rows_at(point))
+    return sorted(tuple(np.round(np.concatenate([s[e] for s in solution.strategies]), 7))
+                  for e in solution.rows_at(point))
 
 
 @SETTINGS
@@ -136,11 +137,13 @@ def test_rescaling_payoffs_and_relabelling_actions_transform_equilibria_accordin
     random.shuffle(rows)
     random.shuffle(cols)
     A, B = game.payoffs[:, 0], game.payoffs[:, 1]
-    moved = NormalFormGame.from_bimatrix((scale * A + shift)[:, rows][:, :, cols], (B / scale - shift)[:, rows][:, :, cols])
+    moved = NormalFormGame.from_bimatrix((scale * A + shift)[:, rows][:, :, cols],
+                                         (B / scale - shift)[:, rows][:, :, cols])
     before, after = nash_equilibria(game), nash_equilibria(moved)
     for p in range(game.batch_size):
-        expected = sorted(tuple(np.round(np.concatenate([before.strategies[0][e][rows], before.strategies[1][e][cols]]), 7))
-                          for e in before.rows_at(p))
+        expected = sorted(
+            tuple(np.round(np.concatenate([before.strategies[0][e][rows], before.strategies[1][e][cols]]), 7))
+            for e in before.rows_at(p))
         assert equilibria(after, p) == expected
 
 

@@ -16,9 +16,8 @@ SEED = "scenarios/ceasefire_2025.yaml"
 HANDOUTS = ROOT / "docs" / "classroom" / "handouts"
 
 # Every attribute or CSS reference that makes a browser fetch something.
-REFERENCE = re.compile(
-    r"""\b(?:src|href|xlink:href|srcset|poster|data|action)\s*=\s*["']([^"']*)["']|url\(\s*["']?([^"')]*)"""
-)
+REFERENCE = re.compile(r"""\b(?:src|href|xlink:href|srcset|poster|data|action)\s*=\s*["']([^"']*)["']"""
+                       r"""|url\(\s*["']?([^"')]*)""")
 
 
 def fetched(html: str) -> list[str]:

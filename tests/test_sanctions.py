@@ -46,7 +46,7 @@ def away(x, y, margin=1e-6):
 
 def spe(scenario, params):
     tree = scenario.build(params)
-    sol = subgame_perfect(tree, ties=scenario.ties)
+    sol = subgame_perfect(tree)
     assert np.all(sol.counts() == 1)
     outcomes = np.array([o.id for o in tree.outcomes])[np.argmax(sol.outcome_probs, axis=1)]
     choice = {infoset: np.array(tree.nodes[nodes[0]].actions)[np.argmax(sol.behavior[k], axis=1)]
@@ -101,7 +101,7 @@ def test_audience_cost_sweep_makes_the_threat_credible_at_a_equal_cS_minus_b(sce
 def test_exact_credibility_tie_is_broken_toward_imposing_and_flagged(scenario):
     # b - cS = 0.25 - 0.5 = -0.25 = -a exactly in binary floating point.
     params = dict(b=0.25, cS=0.5, a=0.25, d=0.5, kT=0.25, v=0.5)
-    (eq,) = subgame_perfect(scenario.build(params), ties=scenario.ties).equilibria_at(0)
+    (eq,) = subgame_perfect(scenario.build(params)).equilibria_at(0)
     assert eq.behavior["Sender"]["sender_response"]["impose"] == 1.0
     assert eq.path == ["Sender:threaten", "Target:comply"] and eq.outcome == "complied"
     assert eq.tied and any("impose" in t and "back_down" in t for t in eq.ties)
@@ -109,7 +109,7 @@ def test_exact_credibility_tie_is_broken_toward_imposing_and_flagged(scenario):
 
 def test_exact_compliance_tie_is_broken_toward_complying_and_flagged(scenario):
     params = dict(b=0.5, cS=0.25, a=0.25, d=0.5, kT=0.5, v=0.5)  # credible; d == kT
-    (eq,) = subgame_perfect(scenario.build(params), ties=scenario.ties).equilibria_at(0)
+    (eq,) = subgame_perfect(scenario.build(params)).equilibria_at(0)
     assert eq.path == ["Sender:threaten", "Target:comply"]
     assert eq.tied and any("comply" in t and "defy" in t for t in eq.ties)
 
@@ -118,7 +118,7 @@ def test_normal_form_has_a_nash_equilibrium_of_compliance_with_a_threat_the_spe_
     # Not credible: b - cS = -0.5 < -a = -0.1; the sanctions would hurt enough (d > kT) if believed.
     params = dict(b=0.1, cS=0.6, a=0.1, d=0.6, kT=0.3, v=0.5)
     tree = scenario.build(params)
-    spe_sol, pure = solve(tree, ["spe", "pure"], ties=scenario.ties)
+    spe_sol, pure = solve(tree, ["spe", "pure"])
     (sp,) = spe_sol.equilibria_at(0)
     assert sp.outcome == "no_threat"
     bluffs = [eq for eq in pure.equilibria_at(0) if eq.strategies["Target"]["comply"] == 1.0]

@@ -275,7 +275,7 @@ def test_spe_agrees_with_pygambit_on_random_perfect_information_trees(pygambit, 
         assert any(np.allclose(list(eq.payoffs.values()), v, atol=1e-9) for v in nash_payoffs)
         # Sequential rationality checked with pygambit's own continuation values, on and off the path.
         profile = g.mixed_behavior_profile(rational=False)
-        for player, sets in eq.behavior.items():
+        for sets in eq.behavior.values():
             for infoset, probs in sets.items():
                 profile[g.infosets[infoset]] = list(probs.values())
         gnodes = {}
@@ -286,7 +286,7 @@ def test_spe_agrees_with_pygambit_on_random_perfect_information_trees(pygambit, 
             for a, c in zip(tree.nodes[i].actions, tree.nodes[i].children):
                 stack.append((c, gn.children[a]))
         players = list(g.players)
-        for i, node in enumerate(tree.nodes):
+        for node in tree.nodes:
             if node.kind != "decision":
                 continue
             values = [profile.node_value(players[node.player], gnodes[c]) for c in node.children]

@@ -479,7 +479,7 @@ def test_tornado_value_labels_clear_the_marks_and_each_other(oat_data):
                 assert not box.overlaps(mark), f"{gid} overlaps {other}"
         ticks = [(t.get_text(), t.get_window_extent(renderer)) for t in fig.axes[m].get_yticklabels()]
         everything = labels + marks + ticks
-        for k, (gid, box) in enumerate(labels):
+        for _k, (gid, box) in enumerate(labels):
             for other, box2 in everything:
                 assert other == gid or not box.overlaps(box2), f"{gid} overlaps {other}"
         for gid, box in marks:

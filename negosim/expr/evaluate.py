@@ -17,6 +17,7 @@ import ast
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import reduce
+from typing import Any
 
 import numpy as np
 
@@ -94,7 +95,7 @@ def _uses_no_names(node: ast.expr) -> bool:
 
 
 def _constant(value: np.float64) -> Compiled:
-    return Compiled(lambda env: value, value)
+    return Compiled(lambda env: np.asarray(value), value)
 
 
 def _as_float(x) -> np.ndarray:
@@ -108,7 +109,7 @@ def _truth(x) -> np.ndarray:
 
 
 def _number(node: ast.Constant) -> Compiled:
-    return _constant(np.float64(float(node.value)))
+    return _constant(np.float64(float(node.value)))  # type: ignore[arg-type]  # check_tree: numbers only
 
 
 def _name(node: ast.Name) -> Compiled:
@@ -121,7 +122,7 @@ def _binop(node: ast.BinOp) -> Compiled:
         return _power(node)
     # Collect the whole left-associative chain a op b op c ... without recursion.
     steps = []
-    head: ast.expr = node
+    head: Any = node  # a BinOp all along the chain (same_chain checks it)
     while True:
         steps.append((_ARITHMETIC[type(head.op)], compile_tree(head.right).run))
         if not same_chain(head, head.left):
@@ -206,15 +207,15 @@ def _call(node: ast.Call) -> Compiled:
         fn, (x,) = _UNARY_FUNCTIONS[name], args
         return Compiled(lambda env: fn(x(env)))
     if name in ("min", "max"):
-        fn = np.minimum if name == "min" else np.maximum
-        return Compiled(lambda env: reduce(fn, (a(env) for a in args)))
+        pair: Any = np.minimum if name == "min" else np.maximum
+        return Compiled(lambda env: reduce(pair, (a(env) for a in args)))
     if name == "clip":
         x, low, high = args
         return Compiled(lambda env: np.minimum(np.maximum(x(env), low(env)), high(env)))
     return _choose(*args)  # where(condition, a, b)
 
 
-_COMPILERS: dict[type, Callable[[ast.AST], Compiled]] = {
+_COMPILERS: dict[type, Callable[[Any], Compiled]] = {
     ast.Constant: _number,
     ast.Name: _name,
     ast.BinOp: _binop,

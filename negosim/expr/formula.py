@@ -25,7 +25,7 @@ class Formula:
     line: int | None = None
     path: str | None = None
     constant: float | None = None
-    run: Callable[[Mapping[str, np.ndarray]], np.ndarray] = field(default=None, repr=False, compare=False)
+    run: Callable[[Mapping[str, np.ndarray]], np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     def evaluate(self, env: Mapping[str, float | np.ndarray]) -> np.ndarray:
         """Return the formula's float64 values, broadcast over the arrays in `env` it uses.
@@ -42,6 +42,7 @@ class Formula:
             except (TypeError, ValueError):
                 self._fail(f"formula {show(self.source)}: the value of {name!r} is not a number")
         with np.errstate(all="ignore"):
+            assert self.run is not None  # set by the parser for every Formula it returns
             result = np.asarray(self.run(arrays), dtype=np.float64)
         if any(result is a for a in arrays.values()):
             result = result.copy()  # never hand out the caller's own array

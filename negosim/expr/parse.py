@@ -141,7 +141,7 @@ def _number_formula(text: str, value, where) -> Formula:
     if not np.isfinite(number):
         raise _Rejected(f"number {text} is not finite (too large, infinite or NaN)")
     constant = np.float64(number)
-    return Formula(text, frozenset(), constant=number, run=lambda env: constant, **where)
+    return Formula(text, frozenset(), constant=number, run=lambda env: np.asarray(constant), **where)
 
 
 def _prepare(source: str) -> str:

@@ -11,9 +11,11 @@ import numpy as np
 
 from ..errors import GameError
 
-#: A chance probability below this is negative; a sum further than `SUM_TOL` from 1 is wrong.
+#: A chance probability below this is negative (here, where a game is built, no rounding is excused).
 NEG_TOL = 1e-12
-SUM_TOL = 1e-9
+#: Probabilities may miss summing to 1, and (in strategies) non-negativity, by this much: rounding.
+#: The one definition: scenarios' chance nodes and the solvers' verification use it too.
+PROB_TOL = 1e-9
 
 _KINDS = ("decision", "chance", "terminal")
 
@@ -114,7 +116,7 @@ def _check_infosets(tree, parent) -> None:
     nodes = tree.nodes
     members: dict[str, list[int]] = {}
     history: dict[int, tuple] = {}  # decision node -> its player's own (infoset, action) sequence
-    own: list[dict[int, tuple]] = [None] * len(nodes)  # node -> {player: own sequence before it}
+    own: list[dict[int, tuple]] = [{} for _ in nodes]  # node -> {player: own sequence before it}
     for i in tree.preorder():
         p = parent[i]
         if p is None:
@@ -185,7 +187,7 @@ def _check_arrays(tree) -> None:
             raise GameError(f"{name}: probability of {tree.nodes[k].actions[at[-1]]!r} is {float(p[tuple(at)]):.12g} "
                             f"at batch point {_point(at[:-1], p.shape[:-1], batch)}; probabilities must be >= 0")
         total = p.sum(axis=-1)
-        off = np.abs(total - 1.0) > SUM_TOL
+        off = np.abs(total - 1.0) > PROB_TOL
         if off.any():
             at = np.argwhere(off)[0] if off.ndim else np.zeros(0, dtype=int)
             raise GameError(f"{name}: probabilities sum to {float(total[tuple(at)]):.12g} at batch point "

@@ -7,7 +7,8 @@ import numpy as np
 from .normal import NormalFormGame
 
 
-def random_game(shape, *, batch=(), rng: np.random.Generator | int | None = None, kind: str = "float",
+def random_game(shape: tuple[int, ...], *, batch: int | tuple[int, ...] = (),
+                rng: np.random.Generator | int | None = None, kind: str = "float",
                 low: float | None = None, high: float | None = None) -> NormalFormGame:
     """A batch of random games with ``shape[i]`` actions for player i.
 
@@ -21,7 +22,7 @@ def random_game(shape, *, batch=(), rng: np.random.Generator | int | None = None
     """
     rng = np.random.default_rng(rng)
     shape = tuple(int(k) for k in shape)
-    batch = (int(batch),) if np.isscalar(batch) else tuple(int(b) for b in batch)
+    batch = (batch,) if isinstance(batch, (int, np.integer)) else tuple(int(b) for b in batch)
     size = (*batch, len(shape), *shape)
     if kind == "float":
         if low is None and high is None:

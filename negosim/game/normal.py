@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import GameError
+from .ties import NO_TIE_RULES, TieRules
 
 
 @dataclass(frozen=True, eq=False)
@@ -18,7 +19,32 @@ class NormalFormGame:
     ``batch_shape == ()``.
 
     `outcomes` optionally names the outcome of every pure profile: an object array of shape
-    ``n_actions`` holding outcome ids (strings), used in reports and sweeps.
+    ``n_actions`` holding outcome ids (strings), used in reports and sweeps. `ties` are the tie
+    rules of the scenario that built the game (they matter when it is turned back into a tree or
+    compared with one; normal-form solvers report every equilibrium and need no tie rule).
+
+    Parameters
+    ----------
+    players : tuple of str
+    actions : tuple of tuple of str
+        Each player's action labels, in player order.
+    payoffs : array_like
+        Shape ``(*batch, n_players, *n_actions)``.
+    title : str
+    outcomes : numpy.ndarray, optional
+        Outcome id of every pure profile, shape ``n_actions``.
+    ties : TieRules
+
+    Raises
+    ------
+    GameError
+        For shapes that do not fit, repeated labels or a player without actions (a `ValueError`).
+
+    Examples
+    --------
+    >>> g = NormalFormGame(("Row", "Col"), (("u", "d"), ("l", "r")), [[[1, 0], [0, 1]], [[0, 1], [1, 0]]])
+    >>> g.shape, g.batch_shape
+    ((2, 2), ())
     """
 
     players: tuple[str, ...]
@@ -26,6 +52,7 @@ class NormalFormGame:
     payoffs: np.ndarray
     title: str = ""
     outcomes: np.ndarray | None = field(default=None)
+    ties: TieRules = field(default=NO_TIE_RULES, repr=False)
 
     def __post_init__(self):
         players = tuple(str(p) for p in self.players)
@@ -78,13 +105,14 @@ class NormalFormGame:
         """The same game with the batch flattened to one leading axis."""
         n = self.n_players
         pay = self.payoffs.reshape((self.batch_size, n, *self.shape))
-        return NormalFormGame(self.players, self.actions, pay, self.title, self.outcomes)
+        return NormalFormGame(self.players, self.actions, pay, self.title, self.outcomes, self.ties)
 
     def at(self, index) -> NormalFormGame:
         """The game at one batch index (a tuple, or a flat integer index)."""
         if isinstance(index, (int, np.integer)):
             index = np.unravel_index(int(index), self.batch_shape) if self.batch_shape else ()
-        return NormalFormGame(self.players, self.actions, self.payoffs[tuple(index)], self.title, self.outcomes)
+        return NormalFormGame(self.players, self.actions, self.payoffs[tuple(index)], self.title, self.outcomes,
+                              self.ties)
 
     def player_index(self, player: str) -> int:
         try:
@@ -99,8 +127,28 @@ class NormalFormGame:
         return self.payoffs.max(axis=axes) - self.payoffs.min(axis=axes)
 
     @classmethod
-    def from_bimatrix(cls, A, B, players=("P1", "P2"), actions=None, title="") -> NormalFormGame:
-        """A 2-player game from row and column payoff matrices (each ``(*batch, m, n)``)."""
+    def from_bimatrix(cls, A: object, B: object, players: tuple[str, ...] = ("P1", "P2"),
+                      actions: tuple[tuple[str, ...], ...] | None = None, title: str = "") -> NormalFormGame:
+        """Return a 2-player game from the row and column players' payoff matrices.
+
+        Parameters
+        ----------
+        A, B : array_like
+            Row and column players' payoffs, each ``(*batch, m, n)`` (the batches broadcast).
+        players : tuple of str
+        actions : tuple of two tuples of str, optional
+            Default: numbered from ``"1"``, as in Gambit files.
+        title : str
+
+        Returns
+        -------
+        NormalFormGame
+
+        Examples
+        --------
+        >>> NormalFormGame.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]]).actions
+        (('1', '2'), ('1', '2'))
+        """
         A = np.asarray(A, dtype=float)
         B = np.asarray(B, dtype=float)
         A, B = np.broadcast_arrays(A, B)

@@ -54,8 +54,10 @@ def tree_sequences(tree: GameTree) -> TreeSequences:
     infoset_of = {i: k for k, (_, _, nodes) in enumerate(infosets) for i in nodes}
     n = tree.n_players
     infoset_seq: list = [None] * len(infosets)
-    leaves, leaf_seq, chance_path = [], [[] for _ in range(n)], []
-    stack = [(tree.root, ((),) * n, ())]
+    leaves: list[int] = []
+    leaf_seq: list[list[tuple]] = [[] for _ in range(n)]
+    chance_path: list[tuple] = []
+    stack: list[tuple[int, tuple[tuple, ...], tuple]] = [(tree.root, ((),) * n, ())]
     while stack:
         i, own, chance = stack.pop()
         node = tree.nodes[i]
@@ -65,11 +67,11 @@ def tree_sequences(tree: GameTree) -> TreeSequences:
                 leaf_seq[p].append(own[p])
             chance_path.append(chance)
             continue
-        steps = []
+        steps: list[tuple[int, tuple[tuple, ...], tuple]] = []
         for a, c in enumerate(node.children):
             if node.kind == DECISION:
                 k = infoset_of[i]
-                infoset_seq[k] = own[node.player]
+                infoset_seq[k] = own[int(node.player or 0)]
                 nxt = tuple(s + ((k, a),) if p == node.player else s for p, s in enumerate(own))
                 steps.append((c, nxt, chance))
             else:
@@ -108,7 +110,7 @@ def _reduced(seq: TreeSequences, player: int) -> list[dict[int, int]]:
         if p != player:
             continue
         n_actions = seq.n_actions[k]
-        grown = []
+        grown: list = []
         for s in partial:
             if all(s.get(h) == a for h, a in seq.infoset_seq[k]):
                 grown.extend({**s, k: a} for a in range(n_actions))
@@ -167,9 +169,10 @@ def reduced_normal_form(tree: GameTree) -> NormalFormGame:
     possible = (chance > 0).reshape(-1, n_leaves).any(axis=0) if chance.size else np.ones(n_leaves, bool)
     outcomes = np.empty(joint.shape[0], dtype=object)
     for prof in range(joint.shape[0]):
-        ids = {int(leaf_outcome[l]) for l in np.flatnonzero((joint[prof] > 0) & possible)}
+        ids = {int(leaf_outcome[leaf]) for leaf in np.flatnonzero((joint[prof] > 0) & possible)}
         outcomes[prof] = tree.outcomes[ids.pop()].id if len(ids) == 1 else ""
-    return NormalFormGame(tree.players, strategy_labels(tree, seq), payoffs, tree.title, outcomes.reshape(shape))
+    return NormalFormGame(tree.players, strategy_labels(tree, seq), payoffs, tree.title, outcomes.reshape(shape),
+                          tree.ties)
 
 
 def behavior_from_mixed(tree: GameTree, player: int, mixed: np.ndarray, fallback: dict[int, int] | None = None,

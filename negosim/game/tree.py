@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ..errors import GameError
+from .ties import NO_TIE_RULES, TieRules
 
 DECISION = "decision"
 CHANCE = "chance"
@@ -29,6 +30,7 @@ class Node:
       nodes the player cannot tell apart; defaults to the node id), `actions`, `children`;
     - chance: `actions` and `children`; probabilities live in `GameTree.chance_probs`;
     - terminal: `outcome` (index into `GameTree.outcomes`).
+
     `children` are indices into `GameTree.nodes`, one per action, in action order.
     """
 
@@ -48,7 +50,35 @@ class GameTree:
 
     `payoffs` has shape ``(*batch, n_outcomes, n_players)``; `chance_probs` maps the index of
     each chance node to an array of shape ``(*batch, n_children)``. Every array's batch shape
-    broadcasts to `batch_shape`.
+    broadcasts to `batch_shape`. `ties` are the tie rules every solver applies to this game by
+    default (a scenario's ``ties`` section; none: the first action listed wins a tie).
+
+    Parameters
+    ----------
+    players : tuple of str
+    nodes : tuple of Node
+        Every node; `root` indexes the root, each node's `children` index its children.
+    root : int
+    outcomes : tuple of Outcome
+    payoffs : array_like
+        ``(*batch, n_outcomes, n_players)``.
+    chance_probs : dict
+        Index of a chance node to its probabilities, ``(*batch, n_children)``.
+    title : str
+    ties : TieRules
+
+    Raises
+    ------
+    GameError
+        For a structure that is not a finite tree with perfect recall, or invalid probabilities.
+
+    Examples
+    --------
+    >>> from negosim.game.convert import normal_to_tree
+    >>> from negosim.game import NormalFormGame
+    >>> tree = normal_to_tree(NormalFormGame.from_bimatrix([[1, 0], [0, 1]], [[0, 1], [1, 0]]))
+    >>> [(tree.players[p], s) for p, s, _ in tree.infosets()]
+    [('P1', 'P1'), ('P2', 'P2')]
     """
 
     players: tuple[str, ...]
@@ -58,6 +88,7 @@ class GameTree:
     payoffs: np.ndarray
     chance_probs: dict = field(default_factory=dict)
     title: str = ""
+    ties: TieRules = field(default=NO_TIE_RULES, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "players", tuple(str(p) for p in self.players))
@@ -100,7 +131,7 @@ class GameTree:
         for i in self.preorder():
             node = self.nodes[i]
             if node.kind == DECISION:
-                seen.setdefault((node.player, node.infoset), []).append(i)
+                seen.setdefault((int(node.player or 0), str(node.infoset)), []).append(i)
         return [(p, s, tuple(ix)) for (p, s), ix in seen.items()]
 
     def preorder(self) -> list[int]:

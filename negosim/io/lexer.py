@@ -221,7 +221,7 @@ class Tokens:
     def labels(self, item: str, items: str) -> list[tuple[str, int]]:
         """A braced list of strings (`items`, each an `item`), each with its line."""
         self.expect(LBRACE, f"'{{' opening the list of {items}")
-        out = []
+        out: list[tuple[str, int]] = []
         while True:
             token = self.next()
             if token.kind == RBRACE:

@@ -6,8 +6,9 @@ indifference equations behind a mixed one. Game tree: backward induction node by
 sentences, the equilibrium path, the Nash equilibria that rest on threats that would not be carried
 out. Both end with what would change the outcome: the nearest regime boundary in each parameter.
 
->>> from negosim.api import open_source                                  # doctest: +SKIP
->>> print(explain(open_source("scenarios/prisoners_dilemma.yaml")))     # doctest: +SKIP
+>>> from negosim.api import open_source
+>>> explain(open_source("scenarios/prisoners_dilemma.yaml")).splitlines()[0]
+"Prisoner's dilemma"
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from .text import fmt_number
 def explain(source, *, color: bool = False) -> str:
     """Return the step-by-step explanation of a source's game at its parameter values (ANSI colour
     only with ``color=True``)."""
-    from ..api import solve_source
 
     st = Style(color)
     game = source.game
@@ -33,8 +33,10 @@ def explain(source, *, color: bool = False) -> str:
     if isinstance(game, NormalFormGame):
         out += explain_normal(game, names, nash, st, limit)
     else:
-        (spe,) = solve_source(source, ["spe"])
-        out += explain_tree(game, names, source.ties, spe, nash, st, limit)
+        from ..solve.primary import primary_solution
+
+        spe = primary_solution(game)  # the tree's primary answer: its subgame-perfect equilibrium
+        out += explain_tree(game, names, game.ties, spe, nash, st, limit)
     out += ["", *change_text(source, names, st)]
     return "\n".join(out) + "\n"
 

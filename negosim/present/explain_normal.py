@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..game.profiles import profile_id, profile_name
 from ..solve.mixed import NOT_ENUMERATED
 from ..solve.tolerance import RTOL, scaled_tol
 from .style import Style, and_list, capital, exact, frac, keep, noun, num, pad, wrap
@@ -230,8 +231,8 @@ def equilibria_text(game, pay, who, solution, st, limit: str | None = None) -> l
         supports = [np.flatnonzero(x > 1e-9) for x in probs]
         payoffs = ", ".join(f"{who[i]} {num(v)}" for i, v in enumerate(eq.payoffs.values()))
         if all(len(s) == 1 for s in supports):
-            prof = "(" + ", ".join(game.actions[i][s[0]] for i, s in enumerate(supports)) + ")"
-            plain = "/".join(game.actions[i][s[0]] for i, s in enumerate(supports))
+            played = [game.actions[i][s[0]] for i, s in enumerate(supports)]
+            prof, plain = profile_name(played), profile_id(played)
             tail = f" ({eq.outcome})" if eq.outcome and eq.outcome != plain else ""
             out += wrap(f"{st(prof, 'bold')}, in pure strategies (boxed above): payoffs {payoffs}{tail}.",
                         WIDTH, "      ", f"  {k:>2}. ")

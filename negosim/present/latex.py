@@ -170,7 +170,7 @@ def _spe(tree: GameTree, solution):
         if sol.concept == "spe" and sol.game is tree:
             return sol
     for sol in sols:
-        if sol.behavior is not None and isinstance(sol.game, GameTree):
+        if isinstance(sol.game, GameTree):
             return sol
     raise GameError("a tree is drawn with its subgame-perfect equilibrium; got the solution of a normal form "
                     f"({', '.join(s.concept for s in sols)})")

@@ -5,7 +5,7 @@
 >>> from negosim.api import open_source
 >>> out = io.StringIO()
 >>> play(open_source("scenarios/entry_deterrence.yaml"), "Entrant", seed=1,
-...      stdin=io.StringIO("in\\n"), stdout=out)                             # doctest: +SKIP
+...      stdin=io.StringIO("in\\n"), stdout=out)
 0
 
 Which equilibrium the computer's players follow is the teacher's choice (`equilibrium`): a number N

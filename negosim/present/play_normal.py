@@ -24,7 +24,7 @@ class NormalSession:
         self.con, self.game, self.student, self.names, self.rng = con, game, student, names, rng
         self.me = game.players[student]
         self.opponents = opponents
-        (self.nash,) = solve(game, ["nash"], ties=source.ties)
+        (self.nash,) = solve(game, ["nash"])
         self.eqs = self.nash.equilibria_at(0)
         self.index = pick_equilibrium(self.eqs, equilibrium)
         self.eq = self.eqs[self.index] if self.index is not None else None

@@ -52,7 +52,7 @@ class TreeSession:
         self.con, self.tree, self.student, self.names, self.rng = con, tree, student, names, rng
         self.me = tree.players[student]
         self.opponents = opponents
-        self.spe = subgame_perfect(tree, ties=source.ties)
+        self.spe = subgame_perfect(tree)
         rows = self.spe.rows_at(0)
         self.e = int(rows[0]) if len(rows) else None
         self.eq = self.spe.equilibria_at(0)[0] if self.e is not None else None

@@ -65,23 +65,18 @@ def choose_sweep(scenario, name: str | None = None):
 def sweep_outcomes(scenario, name: str, grid: np.ndarray) -> SweepOutcomes:
     """Solve the scenario on `grid` for parameter `name` (others at the scenario's values) in one batch.
 
-    Regimes are `negosim.sweep.game_outcome_labels` (so boundaries can be located exactly).
+    Regimes and the concept solved are `negosim.solve.primary`'s (so boundaries can be located exactly).
     """
-    from ..sweep.boundaries import game_outcome_labels, label_names
+    from ..solve.primary import label_names, outcome_labels, primary_solution
 
     game = scenario.build({name: grid})
-    outcomes = np.asarray(game_outcome_labels(game, scenario.ties), dtype=object).reshape(-1)
+    sol = primary_solution(game)
+    outcomes = np.asarray(outcome_labels(game, solution=sol), dtype=object).reshape(-1)
     n = grid.shape[0]
     if hasattr(game, "nodes"):
-        from ..solve.spe import subgame_perfect
-
-        sol = subgame_perfect(game, ties=scenario.ties)
         rows = np.searchsorted(sol.point, np.arange(n))  # the tie rules' equilibrium at each point
         note = "in the subgame-perfect equilibrium"
     else:
-        from ..solve import solve
-
-        sol = solve(game, "nash" if game.n_players == 2 else "pure", ties=scenario.ties)[0]
         pure = np.all([s.max(axis=1) == 1.0 for s in sol.strategies], axis=0)
         counts = np.bincount(sol.point, minlength=n)
         mixed_counts = np.bincount(sol.point[~pure], minlength=n)

@@ -1,9 +1,10 @@
 """Scenario files: the YAML schema (version 1), loading with line numbers, and building games.
 
+>>> import numpy
 >>> from negosim.scenario import load_scenario
->>> scenario = load_scenario("scenarios/ceasefire_2025.yaml")      # doctest: +SKIP
->>> game = scenario.build({"p": numpy.linspace(0, 1, 201)})        # doctest: +SKIP
->>> game.batch_shape                                               # doctest: +SKIP
+>>> scenario = load_scenario("scenarios/ceasefire_2025.yaml")
+>>> game = scenario.build({"p": numpy.linspace(0, 1, 201)})
+>>> game.batch_shape
 (201,)
 
 The format is described in docs/scenario-format.md; `json_schema()` returns it as JSON Schema.

@@ -14,12 +14,11 @@ import numpy as np
 
 from ..errors import FormulaError, GameError, Problem, ScenarioError
 from ..game import GameTree, NormalFormGame, Outcome
+from ..game.checks import PROB_TOL
 
 if TYPE_CHECKING:
     from .model import OutcomeSpec, Scenario
 
-#: Chance probabilities may miss non-negativity and summing to 1 by this much (rounding).
-PROB_TOL = 1e-9
 
 
 def evaluate(scenario: Scenario, params: Mapping | None = None) -> dict[str, np.ndarray]:
@@ -73,7 +72,7 @@ def build_game(scenario: Scenario, params: Mapping | None = None) -> NormalFormG
     for index, formulas, line in spec.chance:
         chance[index] = chance_probs(scenario, spec.nodes[index].id, formulas, line, env, batch)
     outcomes = tuple(Outcome(o.id, o.label) for o in spec.outcomes)
-    return GameTree(players, spec.nodes, 0, outcomes, payoffs, chance, scenario.title)
+    return GameTree(players, spec.nodes, 0, outcomes, payoffs, chance, scenario.title, scenario.ties)
 
 
 def payoff_table(outcomes: tuple[OutcomeSpec, ...], env: Mapping, batch: tuple[int, ...]) -> np.ndarray:
@@ -96,7 +95,8 @@ def _normal_form(scenario: Scenario, spec, env: Mapping, batch: tuple[int, ...])
         row = values[spec.cell_outcome[cell]]
         for i in range(n):
             payoffs[(Ellipsis, i, *cell)] = row[i]
-    return NormalFormGame(scenario.player_ids, spec.actions, payoffs, scenario.title, outcomes=spec.cell_ids)
+    return NormalFormGame(scenario.player_ids, spec.actions, payoffs, scenario.title, outcomes=spec.cell_ids,
+                          ties=scenario.ties)
 
 
 def chance_probs(scenario: Scenario, node_id: str, formulas, line, env: Mapping, batch) -> np.ndarray:

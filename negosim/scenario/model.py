@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import Problem, ScenarioError
 from ..expr import Formula
 from ..game import GameTree, Node, NormalFormGame
-from ..solve.ties import TieRules
+from ..game.ties import TieRules
 from . import build as _build
 from .yamlio import number_text
 

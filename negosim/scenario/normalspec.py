@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..game.profiles import profile_id
 from .model import NormalSpec, OutcomeSpec
 from .payoffs import check_outcomes, payoff_map
 from .yamlio import kind
@@ -126,7 +127,7 @@ class _Table:
 
     def cell(self, node, path, profile: tuple[int, ...]) -> None:
         n = len(self.players)
-        cell_id = "/".join(self.actions[i][j] for i, j in enumerate(profile))
+        cell_id = profile_id(self.actions[i][j] for i, j in enumerate(profile))
         if isinstance(node, str):
             if node in self.index:
                 self.cell_outcome[profile] = self.index[node]

@@ -14,7 +14,7 @@ import re
 
 from ..errors import ScenarioError
 from ..expr import FUNCTIONS, Formula
-from ..solve.ties import TieRules
+from ..game.ties import TieRules
 from .checker import IDENTIFIER, SCENARIO_ID, SOURCE_KEY, Checker, suggest
 from .gamespec import check_game
 from .model import Parameter, Player, Question, Scenario, SweepSpec

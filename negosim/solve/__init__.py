@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from ..errors import UsageError
 from ..game.normal import NormalFormGame
+from ..game.ties import TieRules
 from ..game.tree import GameTree
 from .result import CONCEPTS, Equilibrium, Solution
-from .ties import TieRules
 from .tolerance import RTOL
 
 __all__ = ["CONCEPTS", "Equilibrium", "Solution", "TieRules", "applicable_concepts", "valid_concepts", "solve"]
@@ -33,7 +33,7 @@ def valid_concepts(game) -> tuple[str, ...]:
     return ("spe", "pure", "nash") if isinstance(game, GameTree) else applicable_concepts(game)
 
 
-def solve(game, concepts=None, *, ties: TieRules = TieRules(), rtol: float = RTOL,  # noqa: B008
+def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RTOL,
           exact: bool = False) -> list[Solution]:
     """Verified solutions of `game` for each concept asked (default: `applicable_concepts(game)`).
 
@@ -41,6 +41,7 @@ def solve(game, concepts=None, *, ties: TieRules = TieRules(), rtol: float = RTO
     solutions' game is that normal form, with strategies labelled by the actions they choose
     ("freeze/impose/grant"); ``extra["tree"]`` holds the tree and ``extra["strategy_behavior"]``
     maps each reduced strategy back to {information set: action}.
+    `ties` overrides the game's own tie rules (`game.ties`, the scenario's), which apply by default.
     With ``exact=True``, "pure" and "nash" are solved in rational arithmetic (`rational`): each
     equilibrium also carries its strategies and payoffs as fractions (`Equilibrium.exact_strategies`,
     `Equilibrium.exact_payoffs`); "spe" stays in floating point and says so in its notes.

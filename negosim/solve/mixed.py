@@ -34,6 +34,31 @@ def nash_equilibria(game: NormalFormGame, *, rtol: float = RTOL, exact: bool = F
 
     With ``exact=True`` the same, in rational arithmetic (`rational.exact_nash`): fractions in
     ``extra["exact_strategies"]`` and ``extra["exact_payoffs"]``.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+    rtol : float
+        Relative tolerance for ties and verification.
+    exact : bool
+        Solve in rational arithmetic (see above).
+
+    Returns
+    -------
+    Solution
+        Concept ``"nash"``.
+
+    Raises
+    ------
+    GameError
+        For payoffs that are not finite, or a 2-player game too large to enumerate.
+
+    Examples
+    --------
+    >>> from negosim.game import NormalFormGame
+    >>> bos = NormalFormGame.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    >>> [s.round(3).tolist() for s in nash_equilibria(bos).strategies]
+    [[[1.0, 0.0], [0.667, 0.333], [0.0, 1.0]], [[1.0, 0.0], [0.333, 0.667], [0.0, 1.0]]]
     """
     if exact:
         from .rational import exact_nash

@@ -22,11 +22,32 @@ def pure_nash(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     pure equilibria is tied. `extra` holds ``best_responses``, ``tied_actions`` and
     ``tie_descriptions`` (see `verify.verified_solution`).
 
+    Parameters
+    ----------
+    game : NormalFormGame
+        Any number of players, any batch shape.
+    rtol : float
+        Relative tolerance for ties and verification.
+
+    Returns
+    -------
+    Solution
+        Concept ``"pure"``, complete at every point.
+
+    Raises
+    ------
+    GameError
+        For payoffs that are not finite.
+
     Examples
     --------
     >>> big = NormalFormGame.from_bimatrix([[1e19, 0.5], [0.0, 1.0]], [[0.0, 1.0], [0.0, 0.0]])
     >>> [eq.strategies for eq in pure_nash(big).equilibria_at(0)]
     [{'P1': {'1': 0.0, '2': 1.0}, 'P2': {'1': 0.0, '2': 1.0}}]
+    >>> from negosim.game.generate import random_game
+    >>> sol = pure_nash(random_game((2, 2, 2), batch=100, rng=0))
+    >>> sol.batch_shape, bool(sol.complete.all())
+    ((100,), True)
     """
     require_finite(game)
     n, shape, P = game.n_players, game.shape, game.batch_size

@@ -36,32 +36,75 @@ class Equilibrium:
     path: list[str] | None = None  # tree: "PLAYER:action" along the play, while it is deterministic
     outcome: str | None = None  # outcome id when the play ends in one outcome for sure
     outcome_probs: dict[str, float] | None = None  # tree: outcome id -> probability (non-zero only)
-    ties: list[str] = field(default_factory=list)  # human-readable tied decisions, e.g. "US at us_sanction: impose = hold"
+    # human-readable tied decisions, e.g. "US at us_sanction: impose = hold"
+    ties: list[str] = field(default_factory=list)
     # exact=True: the same profile and payoffs as fractions (player -> action -> Fraction; player -> Fraction)
     exact_strategies: dict[str, dict[str, Fraction]] | None = None
     exact_payoffs: dict[str, Fraction] | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Solution:
     """Equilibria of one concept over a batch of parameter points.
 
-    Flat arrays, `E` rows in all (sorted by `point`):
-      point (E,) int           flat index of the batch point
-      payoffs (E, n_players)   expected payoffs
-      regret (E,)              largest gain from a unilateral deviation (verified <= tol)
-      tied (E,) bool           a best response not used is tied (within tol) with the one used
-      strategies               normal form: tuple over players of (E, n_actions_i)
-      behavior                 trees: tuple over `game.infosets()` of (E, n_actions)
-      outcome_probs            trees: (E, n_outcomes)
-    Per point (shape `batch_shape`):
-      complete    the method guarantees these are all equilibria of the concept (for degenerate
-                  2-player games: all extreme equilibria)
-      degenerate  the game is degenerate at that point (ties in best responses), so equilibria may
-                  be non-isolated or depend on tie rules
-      tol         the tolerance used for ties and verification, scaled to the payoffs
-    `notes` are warnings about the whole batch (method limits, tie rules used, selections made).
-    `extra` holds concept-specific arrays (documented by each solver).
+    A batch of points can have a different number of equilibria at each, so equilibria are stored
+    as flat arrays of ``E`` rows in all, sorted by `point`. What a solution holds depends on the
+    game's form: a normal form's solution has `strategies` (its `behavior` is empty), a tree's has
+    `behavior` and `outcome_probs` (its `strategies` are empty). Every field has one type, so no
+    caller narrows an optional; `outcomes()`, `probability()` and `to_frame()` read either form.
+
+    Attributes
+    ----------
+    concept, method : str
+        The solution concept (``"spe"``, ``"nash"``, ``"pure"``) and the algorithm used.
+    game : NormalFormGame or GameTree
+        The game solved (for "pure" and "nash" on a tree: its reduced normal form).
+    batch_shape : tuple of int
+        The game's batch shape.
+    point : numpy.ndarray
+        ``(E,)`` int: the flat index of each equilibrium's batch point.
+    payoffs : numpy.ndarray
+        ``(E, n_players)`` expected payoffs.
+    regret : numpy.ndarray
+        ``(E,)`` largest gain from a unilateral deviation (verified to be at most `tol`).
+    tied : numpy.ndarray
+        ``(E,)`` bool: a best response not used is tied (within `tol`) with the one used.
+    complete : numpy.ndarray
+        Per point (shape `batch_shape`): the method guarantees these are all the concept's
+        equilibria (for degenerate 2-player games: all extreme equilibria).
+    degenerate : numpy.ndarray
+        Per point: ties in best responses, so equilibria may be non-isolated or depend on tie rules.
+    tol : numpy.ndarray
+        Per point: the tolerance used for ties and verification, scaled to the payoffs.
+    strategies : tuple of numpy.ndarray
+        Normal form: one ``(E, n_actions_i)`` array per player (a tree's solution: empty).
+    behavior : tuple of numpy.ndarray
+        Trees: one ``(E, n_actions)`` array per information set, in `GameTree.infosets()` order
+        (a normal form's solution: empty).
+    outcome_probs : numpy.ndarray
+        Trees: ``(E, n_outcomes)`` probability of reaching each outcome (a normal form's: ``(0, 0)``).
+    notes : tuple of str
+        Warnings about the whole batch (method limits, tie rules used, selections made).
+    extra : dict
+        Concept-specific arrays (documented by each solver).
+    parameters : dict
+        Parameter name to its values over the batch (broadcastable to `batch_shape`) when the game
+        came from a scenario through the front door (`Scenario.solve`, `negosim.equilibria`).
+
+    In a notebook a solution shows itself as a table (`_repr_html_`); `repr` is one line;
+    `to_frame()` and `to_dict()` export it; `outcome_probability`, `payoff` and `probability` read
+    columns by outcome id, player and action labels rather than by index.
+
+    Examples
+    --------
+    >>> from negosim.game import NormalFormGame
+    >>> from negosim.solve import solve
+    >>> pd = NormalFormGame.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], actions=(("C", "D"), ("C", "D")))
+    >>> (sol,) = solve(pd, "nash")
+    >>> sol
+    <Solution nash: 1 equilibrium; complete>
+    >>> sol.probability("P1", "D").tolist(), sol.payoff("P2").tolist()
+    ([1.0], [1.0])
     """
 
     concept: str
@@ -75,11 +118,98 @@ class Solution:
     complete: np.ndarray
     degenerate: np.ndarray
     tol: np.ndarray
-    strategies: tuple[np.ndarray, ...] | None = None
-    behavior: tuple[np.ndarray, ...] | None = None
-    outcome_probs: np.ndarray | None = None
+    strategies: tuple[np.ndarray, ...] = ()
+    behavior: tuple[np.ndarray, ...] = ()
+    outcome_probs: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     notes: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, np.ndarray] = field(default_factory=dict)
+
+    # --- display and export (negosim.solve.views) ---------------------------------------------
+    def __repr__(self) -> str:
+        from .views import summary_line
+
+        return summary_line(self)
+
+    def _repr_html_(self) -> str:
+        from .views import to_html
+
+        return to_html(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the solution as a JSON-ready dict (one entry per equilibrium, with its point).
+
+        Returns
+        -------
+        dict
+            ``concept``, ``method``, ``players``, ``batch_shape``, ``complete`` and ``degenerate``
+            per point, ``notes``, and ``equilibria``: each with ``point``, ``parameters`` (when
+            known), ``strategies`` or ``behavior``, ``outcome``, ``payoffs``, ``regret``, ``tied``.
+        """
+        from .views import to_dict
+
+        return to_dict(self)
+
+    def to_frame(self, kind: str = "equilibria") -> Any:
+        """Return a pandas DataFrame: one row per equilibrium and point, or the strategies in long form.
+
+        Parameters
+        ----------
+        kind : {"equilibria", "strategies"}
+            ``"equilibria"``: columns ``point``, the point's parameters, ``concept``, ``outcome``,
+            ``payoff_<player>`` for each player, ``regret``, ``tied``, ``complete``, ``degenerate``.
+            ``"strategies"``: one row per equilibrium (``equilibrium``: its row number), player,
+            information set (trees only) and action, with its ``probability``.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Raises
+        ------
+        ImportError
+            Without pandas (install ``negosim[notebook]``).
+        """
+        from .views import to_frame
+
+        return to_frame(self, kind)
+
+    def outcomes(self) -> np.ndarray:
+        """Return each equilibrium's outcome id (object array ``(E,)``; "mixed" for a mixed normal-form one).
+
+        Where chance mixes a tree's outcomes, the ids reached are joined by " + "
+        (`negosim.solve.primary.equilibrium_outcomes`).
+        """
+        from .views import outcomes
+
+        return outcomes(self)
+
+    def outcome_probability(self, outcome: str) -> np.ndarray:
+        """Return the probability that each equilibrium's play ends in `outcome` (an outcome id), shape ``(E,)``.
+
+        Raises
+        ------
+        KeyError
+            For an outcome the game does not have (the message lists them).
+        """
+        from .views import outcome_probability
+
+        return outcome_probability(self, outcome)
+
+    def payoff(self, player: str) -> np.ndarray:
+        """Return `player`'s expected payoff in each equilibrium, shape ``(E,)``."""
+        from .views import _player
+
+        return self.payoffs[:, _player(self.game, player)].copy()
+
+    def probability(self, player: str, action: str, infoset: str | None = None) -> np.ndarray:
+        """Return the probability that `player` plays `action` in each equilibrium, shape ``(E,)``.
+
+        For a tree, `infoset` names the information set when the action label occurs at several.
+        """
+        from .views import probability
+
+        return probability(self, player, action, infoset)
 
     @property
     def batch_size(self) -> int:
@@ -138,13 +268,15 @@ class Solution:
                            path=self._path(e, infosets), outcome=outcome, outcome_probs=outcome_probs,
                            ties=ties)
 
-    def _path(self, e: int, infosets) -> list[str]:
+    def _path(self, e: int, infosets: list[tuple[int, str, tuple[int, ...]]]) -> list[str]:
         game = self.game
+        assert isinstance(game, GameTree)
         where = {}
         for k, (_, _, nodes) in enumerate(infosets):
             for i in nodes:
                 where[i] = k
-        path, i = [], game.root
+        path: list[str] = []
+        i = game.root
         while True:
             node = game.nodes[i]
             if node.kind != DECISION:
@@ -153,7 +285,7 @@ class Solution:
             j = int(np.argmax(probs))
             if probs[j] != 1.0:
                 break
-            path.append(f"{game.players[node.player]}:{node.actions[j]}")
+            path.append(f"{game.players[node.player or 0]}:{node.actions[j]}")
             i = node.children[j]
         return path
 

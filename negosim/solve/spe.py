@@ -22,14 +22,14 @@ import numpy as np
 
 from ..errors import VerificationError
 from ..game.reduce import tree_sequences
+from ..game.ties import TieRules
 from ..game.tree import CHANCE, DECISION, TERMINAL, GameTree
 from .result import Solution, at_points
 from .subgames import best_responses, columns, reach_by, solve_simultaneous, subgame_roots
-from .ties import TieRules
 from .tolerance import RTOL, scaled_tol
 
 
-def subgame_perfect(tree: GameTree, *, ties: TieRules = TieRules(), rtol: float = RTOL) -> Solution:
+def subgame_perfect(tree: GameTree, *, ties: TieRules | None = None, rtol: float = RTOL) -> Solution:
     """The subgame-perfect equilibrium at every batch point (concept ``"spe"``), verified.
 
     Per point: `tied` / `degenerate` when some decision (on or off the path) had tied best actions or
@@ -44,11 +44,15 @@ def subgame_perfect(tree: GameTree, *, ties: TieRules = TieRules(), rtol: float 
       tie_descriptions  row -> ["US at us_sanction: impose = hold (tie rule chose impose)", ...], lazily
       subgames          simultaneous-move subgame root id -> (E,) number of equilibria found there
       tie_rules         the tie rules, described
+
+    `ties` defaults to the tree's own rules (`GameTree.ties`, from the scenario that built it).
     """
+    if ties is None:
+        ties = tree.ties
     B = tree.batch_size
     seq = tree_sequences(tree)
     payoffs, probs = columns(tree)  # (n_outcomes, n_players, B), {node: (n_children, B)}
-    used = sorted({tree.nodes[i].outcome for i in seq.leaves})
+    used = sorted({int(tree.nodes[i].outcome or 0) for i in seq.leaves})
     flat = payoffs[used].reshape(-1, B)
     tol = scaled_tol(flat.max(axis=0) - flat.min(axis=0), rtol)
     order = tree.preorder()

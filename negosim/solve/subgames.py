@@ -92,7 +92,7 @@ def extract_subtree(tree: GameTree, root: int, solved: list[bool], values: list,
         if node.kind == CHANCE:
             chance[index[i]] = probs[i].T
     return GameTree(tree.players, tuple(nodes), 0, tuple(outcomes), np.stack(payoffs, axis=1), chance,
-                    title=f"subgame at {tree.nodes[root].id}")
+                    title=f"subgame at {tree.nodes[root].id}", ties=tree.ties)
 
 
 def columns(tree: GameTree) -> tuple[np.ndarray, dict]:

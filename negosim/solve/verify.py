@@ -13,12 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import GameError, VerificationError
+from ..game.checks import PROB_TOL
 from ..game.normal import NormalFormGame
 from .result import Solution
 from .tolerance import RTOL, comparison_tol, from_unit, player_exponents, row_max, row_min, to_unit
-
-#: Probabilities may be this far below 0, and rows this far from summing to 1 (unitless).
-PROB_TOL = 1e-9
 
 _CHUNK_ELEMENTS = 1 << 22  # payoff entries gathered at once when evaluating profiles
 
@@ -148,7 +146,7 @@ def verify(solution: Solution) -> None:
     if a probability is below ``-PROB_TOL`` or a strategy does not sum to 1 within `PROB_TOL`.
     """
     game = solution.game
-    if not isinstance(game, NormalFormGame) or solution.strategies is None:
+    if not isinstance(game, NormalFormGame):
         raise TypeError("verify checks normal-form solutions (strategies over a NormalFormGame)")
     point = np.asarray(solution.point)
     E = len(point)
@@ -254,7 +252,7 @@ def verified_solution(game: NormalFormGame, *, concept: str, method: str, point:
         np.maximum.at(tol_flat, point, check.player_tol.max(axis=1))
     best_responses = check.best_responses
     player_tied = np.stack([(br & (s <= PROB_TOL)).any(axis=1) for br, s in zip(best_responses, strategies)], axis=1)
-    tied = player_tied.any(axis=1)
+    tied = np.asarray(player_tied.any(axis=1))
     if degenerate is None:
         degenerate = np.zeros(game.batch_size, dtype=bool)
         degenerate[point[tied]] = True

@@ -1,11 +1,12 @@
 """Sweeps over parameters: designs, batched chunked runs on any executor, regime boundaries.
 
->>> from negosim.scenario import load_scenario                              # doctest: +SKIP
->>> from negosim.sweep import nearest_boundaries, run_sweep                 # doctest: +SKIP
->>> scenario = load_scenario("scenarios/ceasefire_2025.yaml")               # doctest: +SKIP
->>> nearest_boundaries(scenario)["mu"]                                      # doctest: +SKIP
-[Boundary(parameter='mu', value=0.105, below='truce_aid', above='truce_frozen', tied=True)]
->>> run_sweep(scenario, {"mu": (0, 0.3, 121)}, out_dir="out/mu").outcomes   # doctest: +SKIP
+>>> import tempfile
+>>> from negosim.scenario import load_scenario
+>>> from negosim.sweep import nearest_boundaries, run_sweep
+>>> scenario = load_scenario("scenarios/ceasefire_2025.yaml")
+>>> [(b.parameter, round(b.value, 6), b.below, b.above, b.tied) for b in nearest_boundaries(scenario)["mu"]]
+[('mu', 0.105, 'truce_aid', 'truce_frozen', True)]
+>>> run_sweep(scenario, {"mu": (0, 0.3, 121)}, out_dir=tempfile.mkdtemp()).outcomes
 {'truce_aid': 43, 'truce_frozen': 31, 'war_sanctions': 47}
 
 Nothing in this package imports matplotlib.

@@ -1,14 +1,8 @@
 """Regime boundaries: where in a parameter the equilibrium outcome changes, found by batched bisection.
 
-An *outcome label* names the regime a parameter point is in:
-
-- game trees: the id of the subgame-perfect outcome (under the scenario's tie rules); where chance
-  makes the outcome random, the ids of every outcome reached with positive probability joined by
-  " + " (a change in the probabilities alone is not a change of regime); "no equilibrium found"
-  where a simultaneous subgame of 3+ players has no pure equilibrium;
-- normal forms: the set of pure Nash equilibria, each as "(a1, a2, ...)" joined by " + " in the
-  game's profile order, or "mixed only" where there is none (a mixed equilibrium always exists).
-  Mixed equilibria move continuously with the payoffs, so they do not define regimes.
+An *outcome label* names the regime a parameter point is in; what it is (the subgame-perfect outcome
+of a tree under its tie rules, the set of pure equilibria of a normal form) is decided in one place,
+`negosim.solve.primary`, whose names this module re-exports for existing imports.
 
 `nearest_boundaries` scans every declared parameter over its declared range (one batched solve for
 all parameters, the others held at their base values), takes the outcome changes nearest to the base
@@ -24,13 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..game.normal import NormalFormGame
-from ..solve.pure import pure_nash
+from ..game.ties import TieRules
+from ..game.tree import GameTree
+from ..solve import primary
+from ..solve.primary import NO_EQUILIBRIUM, NO_PURE, joined_codes, joined_labels, label_names
 from ..solve.spe import subgame_perfect
-from ..solve.ties import TieRules
 from ..solve.tolerance import RTOL, scaled_tol
 
-NO_PURE = "mixed only"
-NO_EQUILIBRIUM = "no equilibrium found"
 #: Tie check at a refined boundary: payoffs within this relative tolerance count as tied, and the
 #: two sides are probed this far away (relative to the parameter's range).
 TIE_RTOL = 1e-6
@@ -53,73 +47,19 @@ class Boundary:
     tied: bool
 
 
-def game_outcome_labels(game, ties: TieRules = TieRules(), rtol: float = RTOL) -> np.ndarray:
-    """Return the outcome label of every batch point of a built game (object array, shape `batch_shape`)."""
-    if isinstance(game, NormalFormGame):
-        present, names = _pure_equilibria(game, rtol)
-        empty = NO_PURE
-    else:
-        sol = subgame_perfect(game, ties=ties, rtol=rtol)
-        present = np.zeros((game.batch_size, len(game.outcomes)), dtype=bool)
-        present[sol.point] = sol.outcome_probs > 1e-12
-        names = [o.id for o in game.outcomes]
-        empty = NO_EQUILIBRIUM
-    return joined_labels(present, names, empty).reshape(game.batch_shape)
+def game_outcome_labels(game, ties: TieRules | None = None, rtol: float = RTOL) -> np.ndarray:
+    """Return the outcome label of every batch point of a built game (object array, shape `batch_shape`).
 
-
-def joined_labels(present: np.ndarray, names: list[str], empty: str) -> np.ndarray:
-    """Per row of a bool matrix, the names of its True columns joined by " + " (`empty` if none).
-    Each distinct row is joined once, so a million rows cost a few string joins."""
-    texts, codes = joined_codes(present, names, empty)
-    return np.array(list(texts) + [""], dtype=object)[:-1][codes]
-
-
-def joined_codes(present: np.ndarray, names: list[str], empty: str) -> tuple[np.ndarray, np.ndarray]:
-    """`joined_labels` as (sorted distinct texts (str array), each row's index into them (int32))."""
-    present = np.asarray(present, dtype=bool)
-    if len(present) == 0:
-        return np.array([], dtype=str), np.array([], dtype=np.int32)
-    if present.shape[1] <= 62:  # one integer per row: a 1-D unique is far faster than unique(axis=0)
-        key = present.astype(np.int64) @ (np.int64(1) << np.arange(present.shape[1], dtype=np.int64))
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        rows = present[first]
-    else:
-        rows, inverse = np.unique(present, axis=0, return_inverse=True)
-    texts = np.array([" + ".join(names[j] for j in np.flatnonzero(r)) or empty for r in rows])
-    order = np.argsort(texts, kind="stable")  # distinct rows can give one text only if names repeat
-    sorted_texts, rank = np.unique(texts[order], return_inverse=True)
-    remap = np.empty(len(texts), dtype=np.int32)
-    remap[order] = rank
-    return sorted_texts, remap[np.asarray(inverse).reshape(-1)]
-
-
-def label_names(game, labels: list[str]) -> dict[str, str]:
-    """A readable name for each outcome label of `game`: a tree's outcome labels (as the scenario
-    writes them) joined like the ids; a normal form's profiles named by their cells' outcome ids
-    ("equilibria column_wins, row_wins"). A label with nothing better to say is its own name."""
-    if isinstance(game, NormalFormGame):
-        return {key: _profiles_name(game, key) for key in labels}
-    names = {o.id: o.label or o.id for o in game.outcomes}
-    return {key: " + ".join(names.get(part, part) for part in key.split(" + ")) for key in labels}
-
-
-def _profiles_name(game: NormalFormGame, key: str) -> str:
-    if game.outcomes is None or not key.startswith("("):
-        return key
-    names = []
-    for profile in key.split(" + "):
-        actions = profile.strip("()").split(", ")
-        try:
-            cell = tuple(acts.index(a) for acts, a in zip(game.actions, actions))
-        except ValueError:
-            return key
-        names.append(str(game.outcomes[cell]) or profile)
-    return ("equilibria " if len(names) > 1 else "equilibrium ") + ", ".join(names)
+    `ties` overrides a tree's own tie rules (`negosim.solve.primary.outcome_labels` is the policy).
+    """
+    if ties is not None and isinstance(game, GameTree):
+        return primary.outcome_labels(game, solution=subgame_perfect(game, ties=ties, rtol=rtol))
+    return primary.outcome_labels(game, rtol=rtol)
 
 
 def outcome_labels(scenario, params: Mapping | None = None) -> np.ndarray:
     """Return the outcome label (see the module docstring) at every point of ``scenario.build(params)``."""
-    return game_outcome_labels(scenario.build(params), scenario.ties)
+    return game_outcome_labels(scenario.build(params))
 
 
 def locate_boundaries(scenario, parameter: str, lo, hi, base_params: Mapping | None = None, *,
@@ -201,10 +141,10 @@ def _base(scenario, base_params: Mapping | None) -> dict[str, float]:
 
 def _points(scenario, base: dict, names: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
     """Parameter arrays for a batch where point i sets parameter names[i] to values[i], others at base."""
-    out = {}
+    out: dict[str, np.ndarray] = {}
     for name in scenario.parameters:
         mine = names == name
-        out[name] = np.where(mine, values, base[name]) if mine.any() else np.float64(base[name])
+        out[name] = np.where(mine, values, base[name]) if mine.any() else np.asarray(base[name], dtype=float)
     return out
 
 
@@ -233,12 +173,12 @@ def tied_at_boundary(scenario, base, names, mid, left, right) -> np.ndarray:
     """Whether each boundary point has a tie that neither side has: near-best sets larger than both sides'."""
     n = len(mid)
     game = scenario.build(_points(scenario, base, np.tile(names, 3), np.concatenate([mid, left, right])))
-    near = _near_best(game, scenario.ties).reshape(3, n, -1)
+    near = _near_best(game).reshape(3, n, -1)
     m, l_, r = near
     return (m & ~l_).any(axis=1) & (m & ~r).any(axis=1)
 
 
-def _near_best(game, ties: TieRules) -> np.ndarray:
+def _near_best(game) -> np.ndarray:
     """Per point, a flat bool vector of every (decision, action) within TIE_RTOL of the best there.
 
     The tolerance is scaled to the largest payoff size at the point (not only to the payoff range,
@@ -251,7 +191,7 @@ def _near_best(game, ties: TieRules) -> np.ndarray:
         tol = _tie_tol(pay.reshape(B, -1)).reshape((B,) + (1,) * n)
         cols = [(pay[:, i] >= pay[:, i].max(axis=1 + i, keepdims=True) - tol).reshape(B, -1) for i in range(n)]
         return np.concatenate(cols, axis=1)
-    sol = subgame_perfect(game, ties=ties)
+    sol = subgame_perfect(game)
     values = sol.extra["values"]
     tol = _tie_tol(game.leaf_payoffs().reshape(B, -1))[sol.point]
     cols = []
@@ -271,16 +211,5 @@ def _tie_tol(flat: np.ndarray) -> np.ndarray:
     return scaled_tol(scale, TIE_RTOL)
 
 
-def _pure_equilibria(game: NormalFormGame, rtol: float) -> tuple[np.ndarray, list[str]]:
-    """(B, n_profiles) bool: which pure profiles are equilibria; and each profile's "(a, b)" name."""
-    sol = pure_nash(game, rtol=rtol)
-    present = np.zeros((game.batch_size, int(np.prod(game.shape))), dtype=bool)
-    if len(sol.point):
-        idx = np.ravel_multi_index(tuple(s.argmax(axis=1) for s in sol.strategies), game.shape)
-        present[sol.point, idx] = True
-    names = ["(" + ", ".join(game.actions[i][a] for i, a in enumerate(prof)) + ")" for prof in np.ndindex(*game.shape)]
-    return present, names
-
-
-__all__ = ["Boundary", "NO_EQUILIBRIUM", "NO_PURE", "game_outcome_labels", "label_names", "locate_boundaries",
-           "nearest_boundaries", "outcome_labels"]
+__all__ = ["Boundary", "NO_EQUILIBRIUM", "NO_PURE", "game_outcome_labels", "joined_codes", "joined_labels",
+           "label_names", "locate_boundaries", "nearest_boundaries", "outcome_labels"]

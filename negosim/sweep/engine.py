@@ -1,17 +1,15 @@
 """Run a sweep: solve a scenario at every point of a grid, chunk by chunk, resumable, into a folder.
 
->>> from negosim.scenario import load_scenario                                         # doctest: +SKIP
->>> s = load_scenario("scenarios/ceasefire_2025.yaml")                                 # doctest: +SKIP
->>> run_sweep(s, {"mu": (0.0, 0.3, 61)}, out_dir="/tmp/mu").boundaries[0].value        # doctest: +SKIP
+>>> import tempfile
+>>> from negosim.scenario import load_scenario
+>>> s = load_scenario("scenarios/ceasefire_2025.yaml")
+>>> round(run_sweep(s, {"mu": (0.0, 0.3, 61)}, out_dir=tempfile.mkdtemp()).boundaries[0].value, 6)
 0.105
 
-Rows of ``results.csv``: one per equilibrium found at a point. Trees: the subgame-perfect
-equilibrium (one row per point; its outcome is the outcome id, or the ids reached with positive
-probability joined by " + " where chance mixes). Normal forms: every Nash equilibrium (2 players)
-or every pure one (3+ players); the outcome is the game's outcome id (or "(a, b)" profile name)
-for a pure equilibrium and "mixed" otherwise. A point's *outcome label* (what ``summary.json``
-counts and boundaries separate) is `negosim.sweep.boundaries`' label: for trees the row's outcome,
-for normal forms the set of pure equilibria.
+Rows of ``results.csv``: one per equilibrium of the game's primary concept found at a point, with
+its outcome; a point's *outcome label* is what ``summary.json`` counts and boundaries separate. Both
+follow `negosim.solve.primary` (trees: the subgame-perfect equilibrium; 2-player normal forms: every
+Nash equilibrium; others: the pure ones).
 """
 
 from __future__ import annotations
@@ -30,22 +28,19 @@ import numpy as np
 
 from ..errors import UsageError
 from ..game.normal import NormalFormGame
-from ..solve.mixed import nash_equilibria
-from ..solve.pure import pure_nash
-from ..solve.spe import subgame_perfect
+from ..game.profiles import profile_names
+from ..solve.primary import (
+    NO_EQUILIBRIUM,
+    equilibrium_outcomes,
+    label_names,
+    outcome_labels,
+    primary_concept,
+    primary_solution,
+    reached_codes,
+)
 from ..solve.tolerance import RTOL
 from . import chunks, output
-from .boundaries import (
-    NO_EQUILIBRIUM,
-    SIDE_STEP,
-    Boundary,
-    game_outcome_labels,
-    joined_codes,
-    joined_labels,
-    label_names,
-    locate_boundaries,
-    tied_at_boundary,
-)
+from .boundaries import SIDE_STEP, Boundary, locate_boundaries, tied_at_boundary
 from .chunks import ChunkPlace
 from .designs import MAX_POINTS, Design, check_vary
 from .identity import RECORD, SweepIdentity, check_same, make_identity, read_record, record
@@ -234,13 +229,12 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int) -> tuple[st
     game = scenario.build(params)
     if game.batch_size != n:  # a varied parameter that no payoff uses: the game does not broadcast
         raise ValueError(f"built a batch of {game.batch_size} points for {n} parameter points")
+    sol = primary_solution(game)
     if isinstance(game, NormalFormGame):
-        sol = nash_equilibria(game) if game.n_players == 2 else pure_nash(game)
-        outcome = output.csv_text(_normal_outcomes(game, sol))
-        names, codes = output.label_codes(game_outcome_labels(game, scenario.ties).reshape(-1))
+        outcome = output.csv_text(equilibrium_outcomes(sol))
+        names, codes = output.label_codes(outcome_labels(game).reshape(-1))
     else:
-        sol = subgame_perfect(game, ties=scenario.ties)
-        texts, row_codes = joined_codes(sol.outcome_probs > 1e-12, [o.id for o in game.outcomes], NO_EQUILIBRIUM)
+        texts, row_codes = reached_codes(sol)
         outcome = output.csv_text(texts)[row_codes]
         if len(sol.point) == n:
             names, codes = texts, row_codes
@@ -280,19 +274,18 @@ def evaluate_points(scenario, params: dict[str, np.ndarray]) -> PointOutputs:
     game = scenario.build(full)
     pays = np.full((n, game.n_players), np.nan)
     if isinstance(game, NormalFormGame):
-        labels = game_outcome_labels(game, scenario.ties).reshape(-1)
-        if game.n_players == 2:
-            sol = nash_equilibria(game)
+        labels = outcome_labels(game).reshape(-1)
+        if primary_concept(game) == "nash":
+            sol = primary_solution(game)
             count = np.bincount(sol.point, minlength=n)
             one = (count == 1) & sol.complete.reshape(-1)
             rows = one[sol.point]
             pays[sol.point[rows]] = sol.payoffs[rows]
     else:
-        sol = subgame_perfect(game, ties=scenario.ties)
-        labels = np.full(n, NO_EQUILIBRIUM, dtype=object)
-        labels[sol.point] = joined_labels(sol.outcome_probs > 1e-12, [o.id for o in game.outcomes], NO_EQUILIBRIUM)
+        sol = primary_solution(game)
+        labels = outcome_labels(game, solution=sol).reshape(-1)
         pays[sol.point] = sol.payoffs
-    return PointOutputs(labels, pays, ~np.isnan(pays).any(axis=1))
+    return PointOutputs(labels, pays, np.asarray(~np.isnan(pays).any(axis=1)))
 
 
 def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray) -> list[Boundary]:
@@ -313,20 +306,6 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray)
 
 
 # --- helpers ------------------------------------------------------------------------------
-def _normal_outcomes(game: NormalFormGame, sol) -> np.ndarray:
-    """Outcome of each equilibrium row: the outcome id (or profile name) if pure, else "mixed"."""
-    if game.outcomes is not None:
-        names = np.asarray(game.outcomes, dtype=object).reshape(-1)
-    else:
-        names = np.array(["(" + ", ".join(game.actions[i][a] for i, a in enumerate(prof)) + ")"
-                          for prof in np.ndindex(*game.shape)] + [""], dtype=object)[:-1]
-    if len(sol.point) == 0:
-        return np.array([], dtype=object)
-    pure = np.all([s.max(axis=1) > 1 - 1e-9 for s in sol.strategies], axis=0)
-    idx = np.ravel_multi_index(tuple(s.argmax(axis=1) for s in sol.strategies), game.shape)
-    return np.where(pure, names[idx], MIXED).astype(object)
-
-
 def _header(scenario, vary) -> str:
     players = list(scenario.player_ids)
     return ",".join(["point", *vary, "concept", "outcome", *(f"payoff_{p}" for p in players), "tied"])
@@ -352,8 +331,7 @@ def _canonical(game, label: str) -> tuple:
     them, a normal form's profiles in profile order; combined labels after their first part, and
     labels the game does not name ("mixed only") last. Figures colour outcomes in this order."""
     if isinstance(game, NormalFormGame):
-        names = ["(" + ", ".join(game.actions[i][a] for i, a in enumerate(prof)) + ")"
-                 for prof in np.ndindex(*game.shape)]
+        names = profile_names(game)
     else:
         names = [o.id for o in game.outcomes]
     rank = {n: i for i, n in enumerate(names)}

@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from pathlib import Path
 
 import numpy as np
+
+from ..io.atomic import atomic_path, write_atomic
 
 CHUNK_DIR = "chunks"
 
@@ -56,20 +57,6 @@ def csv_lines(columns: list[np.ndarray]) -> str:
         return ""
     lists = [np.asarray(c).tolist() for c in columns]
     return "\n".join(map(",".join, zip(*lists))) + "\n"
-
-
-def write_atomic(path: Path, data: str | bytes) -> str:
-    """Write `data` to `path` through a temporary file in the same folder and os.replace; return its SHA-256."""
-    path = Path(path)
-    raw = data.encode() if isinstance(data, str) else data
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(raw)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return hashlib.sha256(raw).hexdigest()
 
 
 def write_json(path: Path, obj) -> str:
@@ -112,13 +99,11 @@ def write_parquet(out_dir: Path, parameters: list[str], players: list[str]) -> P
     types = {"point": pa.int64(), "concept": pa.string(), "outcome": pa.string(), "tied": pa.bool_(),
              **{p: pa.float64() for p in parameters}, **{f"payoff_{p}": pa.float64() for p in players}}
     path = Path(out_dir) / "results.parquet"
-    tmp = path.with_name(f".{path.name}.tmp")
     reader = pacsv.open_csv(Path(out_dir) / "results.csv", read_options=pacsv.ReadOptions(block_size=1 << 24),
                             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False))
-    with pq.ParquetWriter(tmp, reader.schema) as writer:
+    with atomic_path(path) as tmp, pq.ParquetWriter(tmp, reader.schema) as writer:
         for batch in reader:
             writer.write_batch(batch)
-    os.replace(tmp, path)
     return path
 
 

@@ -13,8 +13,12 @@ are the indicator of each outcome label seen (its mean is that outcome's share o
 and each player's equilibrium payoff where it is defined at every sample.
 `sobol` and `morris` need the optional SALib package; `oat` does not.
 
->>> from negosim.scenario import load_scenario                         # doctest: +SKIP
->>> print(format_oat(oat(load_scenario("scenarios/ceasefire_2025.yaml"))))  # doctest: +SKIP
+>>> from negosim.scenario import load_scenario
+>>> result = oat(load_scenario("scenarios/ceasefire_2025.yaml"))
+>>> result.baseline_outcome
+'truce_aid'
+>>> format_oat(result).splitlines()[1]
+'Baseline outcome: truce_aid; payoffs US 0.3275, UA 0.355, RU 0.545'
 """
 
 from __future__ import annotations
@@ -315,6 +319,7 @@ def format_indices(result: IndicesResult) -> str:
         if r.method == "sobol":
             cols = [r.first[o], r.first_conf[o], r.total[o], r.total_conf[o]]
         else:
+            assert r.mean_effect is not None  # Morris results carry it
             cols = [r.first[o], r.first_conf[o], r.mean_effect[o], r.total[o]]
         key = r.total[o] if r.method == "sobol" else r.first[o]
         order = sorted(range(len(r.parameters)), key=lambda j: (-key[j], r.parameters[j]))

@@ -1,10 +1,14 @@
 """Teaching figures as matplotlib `Figure` objects (built without pyplot), and deterministic saving.
 
->>> from negosim.api import open_source, solve_source              # doctest: +SKIP
->>> from negosim.present.figures import tree_figure, save_figure    # doctest: +SKIP
->>> src = open_source("scenarios/ceasefire_2025.yaml")              # doctest: +SKIP
->>> spe = solve_source(src, ["spe"])[0]                             # doctest: +SKIP
->>> save_figure(tree_figure(src.game, spe), "tree.png")             # doctest: +SKIP
+>>> import os, tempfile
+>>> from negosim.api import open_source, solve_source
+>>> from negosim.present.figures import tree_figure, save_figure
+>>> src = open_source("scenarios/ceasefire_2025.yaml")
+>>> spe = solve_source(src, ["spe"])[0]
+>>> path = os.path.join(tempfile.mkdtemp(), "tree.png")
+>>> save_figure(tree_figure(src.game, spe), path)
+>>> os.path.getsize(path) > 0
+True
 
 Importing this package imports matplotlib; the command line imports it only when it draws.
 """

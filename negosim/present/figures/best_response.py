@@ -41,7 +41,7 @@ def best_response_figure(game: NormalFormGame, solution=None, *, point: int = 0,
         from ...solve import solve
 
         solution, point = solve(at, "nash")[0], 0
-    elif solution.strategies is None or tuple(solution.game.shape) != (2, 2):
+    elif not isinstance(solution.game, NormalFormGame) or tuple(solution.game.shape) != (2, 2):
         raise GameError(f"the best-response diagram shows equilibria of this 2x2 game; got the "
                         f"{solution.concept!r} solution of another game")
     degenerate = bool(np.asarray(solution.degenerate).reshape(-1)[point])

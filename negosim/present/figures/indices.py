@@ -79,10 +79,10 @@ def _draw(params, outs, first, first_conf, total, total_conf, method, title, con
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    O, P = first.shape
+    n_out, P = first.shape
     bars = BARS[method]
-    cols = O if O <= 3 else (2 if O == 4 else 3)
-    rows = math.ceil(O / cols)
+    cols = n_out if n_out <= 3 else (2 if n_out == 4 else 3)
+    rows = math.ceil(n_out / cols)
     label_w = max(len(p) for p in params) * (style.TEXT_SIZE + 1) * 0.6 / 72 + 0.25
     panel_h = P * ROW_H + 0.1
     axis_h = 0.45  # below each panel: tick labels and the axis label
@@ -104,7 +104,7 @@ def _draw(params, outs, first, first_conf, total, total_conf, method, title, con
         a = min(0.0, _span(first, first_conf)[0], _span(total, total_conf)[0])
         b = max(_span(first, first_conf)[1], _span(total, total_conf)[1], 0.1)
         shared = (max(a, SOBOL_DISPLAY[0]), min(b, SOBOL_DISPLAY[1]))
-    for o in range(O):
+    for o in range(n_out):
         r, c = divmod(o, cols)
         x0 = c * (label_w + PLOT_W + GAP_X) + label_w
         y0 = height - top - (r + 1) * (panel_h + axis_h) - r * GAP_Y
@@ -116,7 +116,7 @@ def _draw(params, outs, first, first_conf, total, total_conf, method, title, con
             lim = (0.0, top_o if top_o > 0 else 1.0)
         _panel(ax, o, params, first[o], first_conf[o], total[o], total_conf[o], method, lim)
         ax.set_title(outs[o], fontsize=style.LABEL_SIZE, fontweight="bold", loc="left", x=-label_w / PLOT_W, pad=6)
-        if o + cols >= O:  # the lowest panel of its column
+        if o + cols >= n_out:  # the lowest panel of its column
             ax.set_xlabel("index" if method == "sobol" else "elementary effect", fontsize=style.TEXT_SIZE + 1)
 
     ink = to_rgba(style.INK, 0.6)

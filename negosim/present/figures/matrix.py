@@ -76,7 +76,7 @@ def _equilibria(game, at, solution, point):
         from ...solve import solve
 
         solution, point = solve(at, "nash")[0], 0
-    elif solution.strategies is None or tuple(solution.game.shape) != tuple(game.shape):
+    elif not isinstance(solution.game, NormalFormGame) or tuple(solution.game.shape) != tuple(game.shape):
         raise GameError(f"the payoff matrix shows equilibria of this normal-form game; got the "
                         f"{solution.concept!r} solution of another game")
     complete = bool(np.asarray(solution.complete).reshape(-1)[point])

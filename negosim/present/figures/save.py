@@ -3,13 +3,11 @@ versions that change between runs, fixed SVG ids), atomically."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from ...errors import UsageError
+from ...io.atomic import write_atomic
 from .style import context
 
 FORMATS = ("png", "svg", "pdf")
@@ -51,16 +49,7 @@ def save_figure(fig, path, *, format: str | None = None, dpi: float | None = Non
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise UsageError(f"cannot write {str(path)!r}: no directory {str(directory)!r}")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a figure is for reading
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, data)
 
 
 def figure_svg(fig) -> str:

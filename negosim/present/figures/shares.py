@@ -131,7 +131,7 @@ def _draw(panels, outcomes, overall, n, bins, noise, names, title):
     height = top + rows * PANEL_H + (rows - 1) * GAP_Y + below
     fig = style.new_figure(width, height)
     edge = to_rgba(style.INK, 0.35)
-    for idx, (p, shares, per_bin, lo, hi) in enumerate(panels):
+    for idx, (p, shares, _per_bin, lo, hi) in enumerate(panels):
         r, c = divmod(idx, cols)
         x0 = LEFT + c * (PANEL_W + GAP_X)
         y0 = height - top - (r + 1) * PANEL_H - r * GAP_Y
@@ -168,7 +168,7 @@ def _draw(panels, outcomes, overall, n, bins, noise, names, title):
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     handles = []
-    for i, o in enumerate(outcomes):
+    for i in range(len(outcomes)):
         color, hatch = style.regime_style(i)
         handles.append(Patch(fc=to_rgba(color, FILL_ALPHA), ec=edge, hatch=hatch, label=texts[i]))
     legend_top = below - 0.75

@@ -39,7 +39,7 @@ def _play(tree: GameTree, solution, point: int) -> _Play | None:
     if solution is None:
         return None
     game = solution.game
-    if solution.behavior is None or not isinstance(game, GameTree) or len(game.nodes) != len(tree.nodes):
+    if not isinstance(game, GameTree) or len(game.nodes) != len(tree.nodes):
         raise GameError(f"the tree figure shows a subgame-perfect equilibrium of this tree; got the "
                         f"{solution.concept!r} solution of another game")
     played = equilibrium_play(tree, solution, point)

@@ -1,0 +1,70 @@
+"""Atomic file writing: a reader (or a crash) never sees a half-written file under its final name.
+
+Every file negosim writes (sweep tables and their chunks, figures, handouts, Gambit and LaTeX
+files) goes through `atomic_path`: the data go to a temporary file in the same folder, which is
+then moved over the final name with `os.replace` (atomic on POSIX and Windows); on any error the
+temporary file is removed and the final name is untouched.
+
+>>> import os, tempfile
+>>> folder = tempfile.mkdtemp()
+>>> digest = write_atomic(os.path.join(folder, "a.txt"), "hello\\n")
+>>> open(os.path.join(folder, "a.txt")).read(), sorted(os.listdir(folder))
+('hello\\n', ['a.txt'])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+#: Permissions of a finished file: readable by everyone (mkstemp creates private files).
+FILE_MODE = 0o644
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; when the block ends without error, move it to `path`.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The final name. Its folder must exist.
+
+    Yields
+    ------
+    Path
+        Where to write (a file already created, empty).
+
+    Raises
+    ------
+    OSError
+        From the filesystem (the temporary file is removed first).
+    """
+    final = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=final.parent if str(final.parent) else ".", prefix=f".{final.name}.",
+                               suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> str:
+    """Write `data` (text as UTF-8, or bytes) to `path` atomically (see `atomic_path`); return the
+    SHA-256 of the bytes written (sweep folders record it to check the file before trusting it)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+__all__ = ["FILE_MODE", "atomic_path", "write_atomic"]

@@ -1,0 +1,65 @@
+"""The figure of a game the CLI's ``convert --figure`` draws: which picture, with the primary answer on it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import NegosimUsageError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..api import Source
+
+FIGURE_KINDS = ("tree", "matrix", "best-response")
+
+
+def game_figure(source: Source, kind: str | None = None, *, answers: bool = True) -> Figure:
+    """Return a figure of the source's game with its primary answer (`negosim.solve.primary`) marked.
+
+    Parameters
+    ----------
+    source : negosim.api.Source
+    kind : {"tree", "matrix", "best-response"}, optional
+        Default: the tree of an extensive game, the matrix of a normal one. A tree drawn as a
+        matrix or best-response figure is shown through its reduced normal form.
+    answers : bool
+        False draws the question version: no equilibrium path, best-response marks or boxes, and
+        nothing is solved.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    NegosimUsageError
+        For ``kind="tree"`` on a normal-form game, or a matrix too large to read.
+    """
+    from ..game import GameTree
+    from ..solve.primary import primary_solution
+
+    game = source.game
+    kind = kind or ("tree" if isinstance(game, GameTree) else "matrix")
+    if kind == "tree":
+        if not isinstance(game, GameTree):
+            raise NegosimUsageError("--figure tree needs an extensive-form game; "
+                                    "this one is a normal form (try matrix)")
+        from .figures import tree_figure
+
+        return tree_figure(game, primary_solution(game) if answers else None, title=source.title)
+    if isinstance(game, GameTree):
+        from ..game.reduce import reduced_normal_form
+
+        game = reduced_normal_form(game)
+    if kind == "matrix":
+        from .figures import matrix_figure
+        from .figures.matrix import check_readable
+
+        check_readable(game)  # before solving: a game too large to draw may be slow to solve
+        return matrix_figure(game, primary_solution(game) if answers else None, title=source.title,
+                             answers=answers)
+    from .figures import best_response_figure
+
+    return best_response_figure(game, primary_solution(game) if answers else None, title=source.title,
+                                answers=answers)

@@ -1,0 +1,60 @@
+"""One policy for the primary answer: every entry point agrees with `negosim.solve.primary`."""
+
+import numpy as np
+import pytest
+
+from negosim.errors import NegosimError, NegosimInputError, NegosimUsageError
+from negosim.game import NormalFormGame
+from negosim.game.generate import random_game
+from negosim.scenario import load_scenario
+from negosim.solve import solve
+from negosim.solve.primary import (
+    NO_PURE,
+    equilibrium_outcomes,
+    outcome_labels,
+    primary_concept,
+    primary_solution,
+)
+from negosim.sweep import evaluate_points
+
+
+def test_the_primary_concept_is_spe_for_trees_nash_for_two_players_pure_otherwise():
+    assert primary_concept(load_scenario("scenarios/entry_deterrence.yaml").build()) == "spe"
+    assert primary_concept(random_game((3, 2), rng=0)) == "nash"
+    assert primary_concept(random_game((2, 2, 2), rng=0)) == "pure"
+    assert primary_concept(random_game((3,), rng=0)) == "pure"
+    with pytest.raises(TypeError):
+        primary_concept("not a game")
+
+
+def test_matching_pennies_has_no_pure_regime_and_a_mixed_equilibrium_row():
+    mp = NormalFormGame.from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
+    assert outcome_labels(mp).item() == NO_PURE
+    assert equilibrium_outcomes(primary_solution(mp)).tolist() == ["mixed"]
+
+
+def test_sweep_points_use_the_policys_labels_and_solution():
+    sc = load_scenario("scenarios/ceasefire_2025.yaml")
+    mu = np.linspace(0, 0.3, 31)
+    points = evaluate_points(sc, {"mu": mu})
+    game = sc.build({"mu": mu})
+    assert points.labels.tolist() == outcome_labels(game).tolist()
+    sol = primary_solution(game)
+    assert np.allclose(points.payoffs, sol.payoffs)
+
+
+def test_policy_outcomes_match_the_labelled_equilibria():
+    sc = load_scenario("scenarios/sanctions_threat.yaml")
+    sol = primary_solution(sc.build())
+    assert equilibrium_outcomes(sol).tolist() == [eq.outcome for eq in sol.equilibria_at(0)]
+
+
+def test_user_errors_are_value_errors_and_a_library_call_never_raises_the_clis_class():
+    from negosim.cli import CommandLineError
+
+    with pytest.raises(NegosimUsageError) as info:
+        solve(random_game((2, 2), rng=0), "spe")
+    assert isinstance(info.value, ValueError) and not isinstance(info.value, CommandLineError)
+    with pytest.raises(ValueError):
+        load_scenario("scenarios/does_not_exist.yaml")
+    assert issubclass(NegosimInputError, NegosimError) and issubclass(NegosimInputError, ValueError)
