@@ -2,7 +2,9 @@
 
 Exit codes: 0 ok, 1 internal error, 2 usage error, 3 invalid input (scenario, game file,
 formula), 4 an analysis finding under --strict (a tie, a degenerate game, or an enumeration that
-is not guaranteed complete). Data go to stdout; errors, one line each, to stderr.
+is not guaranteed complete), 5 a valid game too large for a method asked for (what could be
+computed is still printed; see the size policy in docs/size-policy.md). Data go to stdout;
+errors, one line each, to stderr.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import tempfile
 from . import __version__
 from .errors import NegosimError, UsageError
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_FINDING = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_FINDING, EXIT_TOO_LARGE = 0, 1, 2, 3, 4, 5
 CONCEPT_CHOICES = ("pure", "nash", "spe")
 
 
@@ -32,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="negosim",
         description="Negotiation game-theory simulator: scenario files to verified equilibria.",
         epilog="Scenario format: docs/scenario-format.md. Exit codes: 0 ok, 1 internal error, "
-        "2 usage error, 3 invalid input, 4 a finding under --strict.",
+        "2 usage error, 3 invalid input, 4 a finding under --strict, 5 a game too large for a method asked for.",
     )
     parser.add_argument("--version", action="version", version=f"negosim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -43,14 +45,16 @@ def _parser() -> argparse.ArgumentParser:
             help="override a parameter's value (repeatable); checked against its declared range",
         )
 
-    p = sub.add_parser("validate", help="check scenario or Gambit files; report every problem as file:line: path: message")
+    p = sub.add_parser("validate",
+                       help="check scenario or Gambit files; report every problem as file:line: path: message")
     p.add_argument("files", nargs="+", metavar="FILE")
 
     p = sub.add_parser("solve", help="solve a scenario (.yaml) or Gambit game (.nfg/.efg) for verified equilibria")
     p.add_argument("file", metavar="FILE")
     p.add_argument(
         "--concept", action="append", default=[], metavar="NAME",
-        help="solution concept: pure, nash, spe (repeatable or comma-separated; default: all that apply)",
+        help="solution concept: pure, nash, spe (repeatable or comma-separated; default: all that apply and fit, "
+        "by size: a skipped one is named in a note)",
     )
     add_set(p)
     p.add_argument("--json", action="store_true", help="print one JSON document (see docs) instead of a table")
@@ -130,12 +134,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="seed for chance moves and random or mixed choices")
     add_set(p)
 
-    p = sub.add_parser("convert", help="write a game as a Gambit file (.nfg, .efg), LaTeX (.tex) or a figure (.png, .svg, .pdf)")
+    p = sub.add_parser("convert",
+                       help="write a game as a Gambit file (.nfg, .efg), LaTeX (.tex) or a figure (.png, .svg, .pdf)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file; its suffix picks the format: .nfg, .efg, .tex, .png, .svg or .pdf")
     p.add_argument("--figure", choices=("tree", "matrix", "best-response"), default=None,
-                   help="for a figure: what to draw (default: the tree of an extensive game, the matrix of a normal one)")
+                   help="for a figure: what to draw (default: the tree of an extensive game, "
+                   "the matrix of a normal one)")
     p.add_argument("--standalone", action="store_true", help="for .tex: a complete document instead of a fragment")
     add_set(p)
 
@@ -198,6 +204,14 @@ def cmd_solve(args) -> int:
     if args.rtol is not None and not 0 < args.rtol < 1:
         raise UsageError(f"--rtol must lie between 0 and 1 (a fraction of the payoff range), not {args.rtol:g}")
     source = open_source(args.file, _overrides(args.set))
+    refused: list[str] = []
+    if concepts:
+        from .solve.policy import TooLargeError, refusal
+
+        refused = [why for why in (refusal(source.game, c) for c in concepts) if why]
+        concepts = [c for c in concepts if refusal(source.game, c) is None]
+        if not concepts:
+            raise TooLargeError(f"{args.file}: {refused[0]}")
     solutions = solve_source(source, concepts, rtol=args.rtol)
     if args.json:
         from .io.jsonout import dumps, solve_document
@@ -207,6 +221,10 @@ def cmd_solve(args) -> int:
         from .present.text import format_solutions
 
         print(format_solutions(source, solutions))
+    for why in refused:
+        print(f"negosim: {args.file}: {why}", file=sys.stderr)
+    if refused:
+        return EXIT_TOO_LARGE
     if args.strict:
         flagged = any(bool(s.degenerate.any()) or not bool(s.complete.all()) or bool(s.tied.any()) for s in solutions)
         if flagged:
@@ -426,9 +444,7 @@ def _figure(source, kind: str | None):
         (spe,) = solve(game, ["spe"], ties=source.ties)
         return tree_figure(game, spe, title=source.title)
     if isinstance(game, GameTree):
-        from .game.reduce import reduced_normal_form
-
-        game = reduced_normal_form(game)
+        game = _reduced_or_refuse(source, f"a {kind} figure")
     (nash,) = solve(game, ["nash"], ties=source.ties)
     if kind == "matrix":
         from .present.figures import matrix_figure
@@ -437,6 +453,17 @@ def _figure(source, kind: str | None):
     from .present.figures import best_response_figure
 
     return best_response_figure(game, nash, title=source.title)
+
+
+def _reduced_or_refuse(source, what: str):
+    """The reduced normal form of the source's tree, or `TooLargeError` (exit 5) before building it."""
+    from .game.reduce import reduced_normal_form
+    from .solve.policy import TooLargeError, normal_form_fits, tree_sizes
+
+    why = normal_form_fits(tree_sizes(source.game))
+    if why:
+        raise TooLargeError(f"{source.path}: cannot write {what}: {why}; the game tree itself converts to .efg")
+    return reduced_normal_form(source.game)
 
 
 def cmd_convert(args) -> int:
@@ -471,9 +498,7 @@ def cmd_convert(args) -> int:
         from .io import write_nfg
 
         if isinstance(game, GameTree):
-            from .game.reduce import reduced_normal_form
-
-            game = reduced_normal_form(game)
+            game = _reduced_or_refuse(source, "a .nfg file")
         text = write_nfg(game, title=title)
     else:
         from .io import write_efg
@@ -498,7 +523,8 @@ def cmd_schema(args) -> int:
 
 
 COMMANDS = {
-    "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot, "sensitivity": cmd_sensitivity, "explain": cmd_explain,
+    "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot,
+    "sensitivity": cmd_sensitivity, "explain": cmd_explain,
     "report": cmd_report,
     "play": cmd_play, "convert": cmd_convert, "schema": cmd_schema,
 }
@@ -526,6 +552,11 @@ def main(argv: list[str] | None = None) -> int:
     except NegosimError as exc:
         _print_error(exc)
         return exc.exit_code
+    except MemoryError:
+        # A method the size policy let through still ran out of memory: one line, not a traceback.
+        print("negosim: error: out of memory: the game is too large for the method asked "
+              "(see the size policy in docs/size-policy.md)", file=sys.stderr)
+        return EXIT_TOO_LARGE
     except KeyboardInterrupt:
         hint = "; the finished chunks are kept: run the same command with --resume" if argv[:1] == ["sweep"] else ""
         print(f"negosim: interrupted{hint}", file=sys.stderr)

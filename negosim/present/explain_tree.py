@@ -21,6 +21,7 @@ from .style import Style, and_list, capital, do, does, frac, noun, num, sig_valu
 from .text import strategy_legend
 
 SHOW_NASH = 8  # non-credible Nash equilibria described in full
+HISTORY_MOVES = 6  # moves spelled out when a sentence says how play got to a node (deep trees: the last ones)
 
 
 def explain_tree(tree, names: dict[str, str], ties, spe, nash, st: Style, limit: str | None = None) -> list[str]:
@@ -75,16 +76,21 @@ class TreeView:
         return f"{self.who(node.player)} {does(node.actions[j])}"
 
     def history(self, i: int) -> str:
-        """'After Ukraine accepts and Russia rejects (us_sanction)' or 'At the start (ua)'."""
+        """'After Ukraine accepts and Russia rejects (us_sanction)' or 'At the start (ua)'; in a deep tree
+        only the last `HISTORY_MOVES` moves are spelled out ('After 2,497 earlier moves, ...')."""
         moves = []
         k = i
-        while k in self.parent:
+        while k in self.parent and len(moves) < HISTORY_MOVES:
             p, j = self.parent[k]
             moves.append(self.move(p, j))
             k = p
         node_id = self.tree.nodes[i].id
         if not moves:
             return f"At the start ({node_id})"
+        earlier = self.depth[k]
+        if earlier:
+            before = f"{earlier:,} earlier move{'s' if earlier > 1 else ''}"
+            return f"After {before}, then {and_list(list(reversed(moves)))} ({node_id})"
         return f"After {and_list(list(reversed(moves)))} ({node_id})"
 
     def chance_probs(self, i: int) -> np.ndarray:
@@ -225,8 +231,12 @@ def _mix(actions, probs) -> str:
 def nash_text(view: TreeView, spe, nash, st: Style, limit: str | None = None) -> list[str]:
     """Which Nash equilibria of the reduced normal form are subgame perfect, and the threat each other rests on."""
     tree = view.tree
-    eqs = nash.equilibria_at(0)
     out = [st.heading("Nash equilibria of the normal form: which threats are credible?"), ""]
+    if nash is None:
+        ask = " `negosim solve --concept nash` computes one Nash equilibrium on the sequence form." \
+            if tree.n_players == 2 else ""
+        return out + wrap(f"Not listed here: {limit}, too large to enumerate.{ask}", WIDTH, "  ", "  ")
+    eqs = nash.equilibria_at(0)
     pure_only = " (with three or more players negosim finds pure equilibria only)" if tree.n_players > 2 else ""
     if limit:
         pure_only = f" in pure strategies ({limit}, so only pure ones are listed)"
@@ -275,7 +285,8 @@ def nash_text(view: TreeView, spe, nash, st: Style, limit: str | None = None) ->
                     WIDTH, "      ", "  - ")
     if other_spe:
         out += wrap(f"Nash equilibri{'um' if len(other_spe) == 1 else 'a'} {and_list([str(k) for k in other_spe])} "
-                    f"{'is' if len(other_spe) == 1 else 'are'} subgame perfect too: {'it differs' if len(other_spe) == 1 else 'they differ'} "
+                    f"{'is' if len(other_spe) == 1 else 'are'} subgame perfect too: "
+                    f"{'it differs' if len(other_spe) == 1 else 'they differ'} "
                     "from the one above only where a player is indifferent (or a subgame has several equilibria).",
                     WIDTH, "      ", "  - ")
     if not threats:

@@ -13,38 +13,52 @@ from ..errors import UsageError
 from ..game.normal import NormalFormGame
 from ..game.tree import GameTree
 from .result import CONCEPTS, Equilibrium, Solution
-from .ties import TieRules
+from .ties import NO_RULES, TieRules
 from .tolerance import RTOL
 
 __all__ = ["CONCEPTS", "Equilibrium", "Solution", "TieRules", "applicable_concepts", "valid_concepts", "solve"]
 
 
 def applicable_concepts(game) -> tuple[str, ...]:
-    """The concepts solved by default for a game: normal form ("pure", "nash"); tree ("spe", "nash")."""
+    """The concepts solved by default for a game, by form and size (`policy.plan`): normal form
+    ("pure", "nash"); tree ("spe", "nash"), leaving out "nash" where it would not fit."""
+    if not isinstance(game, (GameTree, NormalFormGame)):
+        raise TypeError(f"not a game: {type(game).__name__}")
+    from .policy import plan
+
+    return plan(game).run
+
+
+def valid_concepts(game) -> tuple[str, ...]:
+    """Every concept that can be asked for: a tree also has "pure" (on its reduced normal form)."""
     if isinstance(game, GameTree):
-        return ("spe", "nash")
+        return ("spe", "pure", "nash")
     if isinstance(game, NormalFormGame):
         return ("pure", "nash")
     raise TypeError(f"not a game: {type(game).__name__}")
 
 
-def valid_concepts(game) -> tuple[str, ...]:
-    """Every concept that can be asked for: a tree also has "pure" (on its reduced normal form)."""
-    return ("spe", "pure", "nash") if isinstance(game, GameTree) else applicable_concepts(game)
+def solve(game, concepts=None, *, ties: TieRules = NO_RULES, rtol: float = RTOL) -> list[Solution]:
+    """Verified solutions of `game` for each concept asked (default: what `policy.plan` says fits).
 
-
-def solve(game, concepts=None, *, ties: TieRules = TieRules(), rtol: float = RTOL) -> list[Solution]:
-    """Verified solutions of `game` for each concept asked (default: `applicable_concepts(game)`).
-
-    On a `GameTree`, "pure" and "nash" solve its reduced normal form (`negosim.game.reduce`): their
-    solutions' game is that normal form, with strategies labelled by the actions they choose
-    ("freeze/impose/grant"); ``extra["tree"]`` holds the tree and ``extra["strategy_behavior"]``
-    maps each reduced strategy back to {information set: action}.
-    Raise `UsageError` for an unknown concept or one that does not apply to the game's form.
+    On a `GameTree`, "pure" and "nash" solve its reduced normal form (`negosim.game.reduce`) when
+    that form and the enumeration on it are small enough: their solutions' game is that normal
+    form, with strategies labelled by the actions they choose ("freeze/impose/grant");
+    ``extra["tree"]`` holds the tree and ``extra["strategy_behavior"]`` maps each reduced strategy
+    back to {information set: action}. A 2-player tree too large for that gets "nash" on its
+    sequence form (`seqnash`): one equilibrium in behaviour strategies, on the tree itself.
+    The default run leaves out what does not fit, with a note on the first solution saying what was
+    skipped, its size and the flag that asks for it.
+    Raise `UsageError` for an unknown concept or one that does not apply to the game's form, and
+    `policy.TooLargeError` for an asked concept too large for every method negosim has.
     """
+    from .policy import TooLargeError, nash_method, plan, refusal
+
     valid = valid_concepts(game)
+    skipped: tuple = ()
     if concepts is None:
-        concepts = applicable_concepts(game)
+        chosen = plan(game)
+        concepts, skipped = chosen.run, chosen.skipped
     elif isinstance(concepts, str):
         concepts = (concepts,)
     concepts = tuple(concepts)
@@ -53,6 +67,10 @@ def solve(game, concepts=None, *, ties: TieRules = TieRules(), rtol: float = RTO
             form = "a game tree" if isinstance(game, GameTree) else "a normal-form game"
             what = f"unknown concept {c!r}" if c not in CONCEPTS else f"concept {c!r} does not apply to {form}"
             raise UsageError(f"{what}; valid concepts for {form}: {', '.join(valid)}")
+    for c in concepts:
+        why = refusal(game, c)
+        if why:
+            raise TooLargeError(why)
     solutions = []
     reduced = None
     for c in concepts:
@@ -60,6 +78,11 @@ def solve(game, concepts=None, *, ties: TieRules = TieRules(), rtol: float = RTO
             from .spe import subgame_perfect
 
             solutions.append(subgame_perfect(game, ties=ties, rtol=rtol))
+            continue
+        if c == "nash" and isinstance(game, GameTree) and nash_method(game)[0] == "sequence form":
+            from .seqnash import sequence_form_nash
+
+            solutions.append(sequence_form_nash(game, rtol=rtol))
             continue
         target = game
         if isinstance(game, GameTree):
@@ -79,6 +102,10 @@ def solve(game, concepts=None, *, ties: TieRules = TieRules(), rtol: float = RTO
         if target is not game:
             sol = _with_tree(sol, game)
         solutions.append(sol)
+    if skipped and solutions:
+        from dataclasses import replace
+
+        solutions[0] = replace(solutions[0], notes=(*solutions[0].notes, *(s.note for s in skipped)))
     return solutions
 
 

@@ -47,3 +47,7 @@ class TieRules:
             parts.append(f"at {node} prefer " + ", ".join(labels))
         parts.append("otherwise the first action listed")
         return "; ".join(parts)
+
+
+#: No preferences: among tied actions the first listed wins (the default of every solver).
+NO_RULES = TieRules()
