@@ -322,6 +322,8 @@ def cmd_sweep(args) -> int:
     print(f"{summary.points:,} points{seed} in {summary.wall_time:.2f} s: {counts}")
     for b in summary.boundaries:
         tie = " (a tie at the boundary)" if b.tied else ""
+        if b.selection:
+            tie += " (a change of the selected equilibrium of a subgame with several, not of the equilibria)"
         print(f"boundary: {b.parameter} = {b.value:.10g}: {b.below} below, {b.above} above{tie}")
     written = ["results.csv"] + (["results.parquet"] if args.parquet else []) + ["summary.json", "manifest.json"]
     if formats:

@@ -44,6 +44,9 @@ def change_text(source, names: dict[str, str], st: Style) -> list[str]:
             switch = switch_of.get(id(b))
             then = f"{switch}, and the {what}" if switch else f"the {what}"
             jump = "" if b.tied else " (the payoffs jump there)"
+            if b.selection:
+                jump = (" (a subgame has several equilibria there: this is where negosim's selection among them "
+                        "changes, not necessarily the equilibria themselves)")
             jumps += not b.tied
             parts.append(f"{'below' if below else 'above'} {fmt_number(round(b.value, 10))}{jump} {then} "
                          f"become{'s' if tree else ''} {_regime(source.game, new, tree)}")

@@ -133,6 +133,9 @@ def _solution(tree, seq, ties, payoffs, probs, tol, values, behavior, choice, ti
     on_path = np.zeros(B, dtype=bool)
     for i, t in node_tied.items():
         on_path |= t & (reach[i] > 0)
+    indifferent = tied.copy()  # a player's own tie (not a subgame's several equilibria)
+    for sg in simultaneous:
+        indifferent |= sg.tied
     degenerate, incomplete, failed = tied.copy(), np.zeros(B, dtype=bool), np.zeros(B, dtype=bool)
     selected = np.zeros(B, dtype=bool)  # a subgame's equilibrium was selected among several (or possibly several)
     for sg in simultaneous:
@@ -180,7 +183,7 @@ def _solution(tree, seq, ties, payoffs, probs, tol, values, behavior, choice, ti
         payoffs=rows(root_value), regret=rows(regret), tied=rows(tied), complete=complete.reshape(shape),
         degenerate=degenerate.reshape(shape), tol=tol.reshape(shape),
         behavior=tuple(rows(behavior[k]) for k in range(len(seq.infosets))),
-        outcome_probs=rows(outcome_probs), notes=_notes(tree, ties, tied, simultaneous), extra=extra,
+        outcome_probs=rows(outcome_probs), notes=_notes(tree, ties, indifferent, simultaneous), extra=extra,
     )
 
 

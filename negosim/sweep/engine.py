@@ -45,6 +45,7 @@ from .boundaries import (
     joined_labels,
     label_names,
     locate_boundaries,
+    selection_at_boundary,
     tied_at_boundary,
 )
 from .designs import Design, check_vary
@@ -281,10 +282,12 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray)
     p = scenario.parameters[name]
     step = SIDE_STEP * (p.high - p.low)
     base = scenario.values()
-    tied = tied_at_boundary(scenario, base, np.full(len(mids), name, dtype=object), mids,
-                    np.maximum(mids - step, p.low), np.minimum(mids + step, p.high))
-    return [Boundary(name, float(m), str(labels[k]), str(labels[k + 1]), bool(t))
-            for m, k, t in zip(mids, change, tied)]
+    names = np.full(len(mids), name, dtype=object)
+    left, right = np.maximum(mids - step, p.low), np.minimum(mids + step, p.high)
+    tied = tied_at_boundary(scenario, base, names, mids, left, right)
+    chosen = selection_at_boundary(scenario, base, names, left, right)
+    return [Boundary(name, float(m), str(labels[k]), str(labels[k + 1]), bool(t), bool(c))
+            for m, k, t, c in zip(mids, change, tied, chosen)]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -332,7 +335,8 @@ def _canonical(game, label: str) -> tuple:
     them, a normal form's profiles in profile order; combined labels after their first part, and
     labels the game does not name ("mixed only") last. Figures colour outcomes in this order."""
     if isinstance(game, NormalFormGame):
-        names = ["(" + ", ".join(game.actions[i][a] for i, a in enumerate(prof)) + ")" for prof in np.ndindex(*game.shape)]
+        names = ["(" + ", ".join(game.actions[i][a] for i, a in enumerate(prof)) + ")"
+                 for prof in np.ndindex(*game.shape)]
     else:
         names = [o.id for o in game.outcomes]
     rank = {n: i for i, n in enumerate(names)}
