@@ -156,3 +156,76 @@ def test_gambit_contrib_games(name):
     assert len(sol.point) == 1 and sol.regret[0] <= sol.tol.max()
     check_on_normal_form(tree, sol)
     assert len(tree_sequences(tree).leaves) > 0
+
+
+def random_signalling(rng, types: int) -> GameTree:
+    """The public-threat tree with random payoffs and random type probabilities."""
+    from negosim.game.generate_trees import public_threat
+
+    tree = public_threat(types)
+    probs = rng.dirichlet(np.ones(types))
+    return GameTree(tree.players, tree.nodes, tree.root, tree.outcomes, rng.normal(size=tree.payoffs.shape),
+                    {tree.root: probs}, title="random signalling game")
+
+
+def test_random_signalling_games_on_the_sequence_form_are_equilibria_of_the_normal_form(rng):
+    for types in (2, 3, 4) * 5:
+        tree = random_signalling(rng, types)
+        sol = sequence_form_nash(tree)
+        assert sol.regret[0] <= sol.tol.max()
+        check_on_normal_form(tree, sol)
+
+
+def test_spe_on_the_sequence_form_agrees_with_the_normal_form_path(rng, monkeypatch):
+    """With the normal-form limit forced down, spe takes the sequence-form path for the same subgame; both
+    results are verified equilibria of the whole game (its only subgame), and a unique one coincides."""
+    import negosim.solve.policy as policy
+
+    for types in (2, 3):
+        tree = random_signalling(rng, types)
+        by_normal_form = subgame_perfect(tree)
+        monkeypatch.setattr(policy, "MAX_STRATEGIES", 1)
+        by_sequence_form = subgame_perfect(tree)
+        monkeypatch.undo()
+        assert any("sequence form" in n for n in by_sequence_form.notes)
+        assert not any("sequence form" in n for n in by_normal_form.notes)
+        nf = reduced_normal_form(tree)
+        for sol in (by_normal_form, by_sequence_form):
+            mixed = mixed_from_behavior(tree, sol, 0)
+            assert regrets(nf, mixed, np.array([0]))[0] <= 1e-7 * max(1.0, np.ptp(nf.payoffs))
+        if by_normal_form.extra["subgames"]["resolve"][0] == 1:  # a unique equilibrium: the same payoffs
+            np.testing.assert_allclose(by_sequence_form.payoffs, by_normal_form.payoffs, atol=1e-8)
+
+
+def test_a_lone_mover_with_many_information_sets_gets_the_same_best_plan_either_way(monkeypatch):
+    import negosim.solve.policy as policy
+
+    rng = np.random.default_rng(7)
+    k = 4
+    nodes = [Node("state", "chance", tuple(f"s{i}" for i in range(k)), tuple(range(1, k + 1)))]
+    leaves = []
+    for i in range(k):
+        nodes.append(Node(f"first{i}", "decision", ("a", "b"), (), player=0, infoset="first"))
+    for i in range(k):
+        kids = []
+        for a in "ab":
+            nodes.append(Node(f"second{i}{a}", "decision", ("c", "d"), (), player=0, infoset=f"second_{a}"))
+            kids.append(len(nodes) - 1)
+        nodes[1 + i] = Node(f"first{i}", "decision", ("a", "b"), tuple(kids), player=0, infoset="first")
+    for idx in range(1 + k, len(nodes)):
+        kids = []
+        for _ in "cd":
+            leaves.append(Outcome(f"o{len(leaves)}"))
+            nodes.append(Node(f"leaf{len(leaves)}", "terminal", outcome=len(leaves) - 1))
+            kids.append(len(nodes) - 1)
+        n = nodes[idx]
+        nodes[idx] = Node(n.id, n.kind, n.actions, tuple(kids), n.player, n.infoset)
+    payoffs = rng.integers(0, 3, size=(len(leaves), 1)).astype(float)  # ties are likely: the tie rules decide
+    tree = GameTree(("A",), tuple(nodes), 0, tuple(leaves), payoffs, {0: np.full(k, 1 / k)})
+    plain = subgame_perfect(tree)
+    monkeypatch.setattr(policy, "MAX_STRATEGIES", 1)
+    large = subgame_perfect(tree)
+    assert any("backward induction over that player's information sets" in n for n in large.notes)
+    np.testing.assert_allclose(large.payoffs, plain.payoffs)
+    for a, b in zip(large.behavior, plain.behavior):
+        np.testing.assert_array_equal(a, b)

@@ -41,14 +41,15 @@ def _player_infosets(tree: GameTree) -> tuple[dict[str, int], list[int], list[tu
         if node.kind == TERMINAL:
             continue
         if node.kind == DECISION:
-            key = f"{node.player}\x00{node.infoset}"
+            mover = int(node.player)  # type: ignore[arg-type]  # a decision node always has a player
+            key = f"{mover}\x00{node.infoset}"
             if key not in position:
                 position[key] = len(owner)
-                owner.append(node.player)
-                parent.append(last[node.player])
+                owner.append(mover)
+                parent.append(last[mover])
                 n_actions.append(len(node.actions))
             k = position[key]
-            stack.extend((c, last[:node.player] + ((k, a),) + last[node.player + 1:])
+            stack.extend((c, last[:mover] + ((k, a),) + last[mover + 1:])
                          for a, c in reversed(list(enumerate(node.children))))
         else:
             stack.extend((c, last) for c in reversed(node.children))

@@ -101,7 +101,7 @@ def sequence_form_nash(tree: GameTree, *, rtol: float = RTOL) -> Solution:
     seq = tree_sequences(tree)
     B = tree.batch_size
     payoffs, probs = columns(tree)
-    used = sorted({tree.nodes[i].outcome for i in seq.leaves})
+    used = sorted({int(tree.nodes[i].outcome) for i in seq.leaves})  # type: ignore[arg-type]
     flat = payoffs[used].reshape(-1, B)
     tol = scaled_tol(flat.max(axis=0) - flat.min(axis=0), rtol)
     res = solve_sequence_form(tree, seq, tol)

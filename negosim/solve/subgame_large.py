@@ -30,7 +30,7 @@ def two_player_tree(sub: GameTree, movers: list[int]) -> GameTree:
         if node.kind == DECISION and node.player not in keep:
             nodes.append(replace(node, kind=CHANCE, player=None, infoset=None))
             chance[i] = np.ones((*B, len(node.children)))
-        elif node.kind == DECISION:
+        elif node.kind == DECISION and node.player is not None:
             nodes.append(replace(node, player=keep[node.player]))
         else:
             nodes.append(node)
