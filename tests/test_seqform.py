@@ -229,3 +229,22 @@ def test_a_lone_mover_with_many_information_sets_gets_the_same_best_plan_either_
     np.testing.assert_allclose(large.payoffs, plain.payoffs)
     for a, b in zip(large.behavior, plain.behavior):
         np.testing.assert_array_equal(a, b)
+
+
+def test_lemke_stops_at_its_pivot_and_time_bounds_and_a_failed_point_is_reported(monkeypatch):
+    from negosim.solve import lemke as lemke_module
+    from negosim.solve.lemke import LemkeFailure, complementary_path
+
+    M = np.array([[2.0, 1.0], [1.0, 2.0]])
+    with pytest.raises(LemkeFailure, match="1 pivots"):
+        lemke(M, np.array([-5.0, -6.0]), max_pivots=1)
+    n = 2
+    T = np.zeros((n, 2 * n + 2))
+    T[:, :n], T[:, n:2 * n], T[:, 2 * n], T[:, -1] = np.eye(n), -M, -1.0, [-5.0, -6.0]
+    with pytest.raises(LemkeFailure, match="within 0 s"):
+        complementary_path(T, np.arange(n), 2 * n, 1, np.array([2, 3, 0, 1, -1]), np.zeros(n, bool), max_seconds=0)
+    # A tree whose Lemke path fails at every start: no equilibrium is reported there, and a note says why.
+    monkeypatch.setattr(lemke_module, "MAX_SECONDS", 0.0)
+    tree = random_signalling(np.random.default_rng(3), 3)
+    sol = sequence_form_nash(tree)
+    assert len(sol.point) == 0 and any("no equilibrium found" in n and "0 s" in n for n in sol.notes)

@@ -19,6 +19,8 @@ import numpy as np
 
 #: Pivots allowed per unit of problem size (the bound is this times the number of rows, at least 1000).
 PIVOTS_PER_ROW = 50
+#: Wall-clock bound of one path, in seconds (checked every pivot).
+MAX_SECONDS = 120.0
 
 
 class LemkeFailure(Exception):
@@ -68,14 +70,20 @@ def lemke(M: np.ndarray, q: np.ndarray, d: np.ndarray | None = None, *, max_pivo
 
 
 def complementary_path(T: np.ndarray, basis: np.ndarray, z0: int, row: int, complement: np.ndarray,
-                       frozen: np.ndarray, max_pivots: int | None = None, eps: float = 1e-12) -> np.ndarray:
+                       frozen: np.ndarray, max_pivots: int | None = None, eps: float = 1e-12,
+                       max_seconds: float | None = None) -> np.ndarray:
     """Follow the complementary path in place in tableau `T` (rows in terms of the basis, last column the
     values), starting with `z0` entering at `row`; return the final basis (`z0` has left it).
 
     `complement[v]` is the variable complementary to column v (-1 for z0 and free variables);
     `frozen[r]` marks rows whose basic variable is free: they are never chosen to leave. The initial
-    basis columns of `T` must form the identity (they give the lexicographic order of ties).
+    basis columns of `T` must form the identity (they give the lexicographic order of ties). The path stops
+    with `LemkeFailure` after `max_pivots` pivots or `max_seconds` (default `MAX_SECONDS`) seconds.
     """
+    import time
+
+    seconds = MAX_SECONDS if max_seconds is None else max_seconds
+    deadline = time.monotonic() + seconds
     n = T.shape[0]
     lex = basis.copy()
     basis = basis.copy()
@@ -91,6 +99,8 @@ def complementary_path(T: np.ndarray, basis: np.ndarray, z0: int, row: int, comp
         row = _ratio_test(T, basis, entering, z0, lex, frozen, eps)
         if row < 0:
             raise LemkeFailure("Lemke's path ended in a ray")
+        if time.monotonic() > deadline:
+            raise LemkeFailure(f"Lemke's algorithm did not finish within {seconds:g} s")
     raise LemkeFailure(f"Lemke's algorithm did not finish within {max_pivots:,} pivots")
 
 
@@ -125,4 +135,4 @@ def _ratio_test(T: np.ndarray, basis: np.ndarray, col: int, z0: int, lex: np.nda
     return int(rows[0])
 
 
-__all__ = ["LemkeFailure", "PIVOTS_PER_ROW", "complementary_path", "lemke"]
+__all__ = ["LemkeFailure", "MAX_SECONDS", "PIVOTS_PER_ROW", "complementary_path", "lemke"]
