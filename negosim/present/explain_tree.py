@@ -240,6 +240,8 @@ def nash_text(view: TreeView, spe, nash, st: Style, limit: str | None = None) ->
     pure_only = " (with three or more players negosim finds pure equilibria only)" if tree.n_players > 2 else ""
     if limit:
         pure_only = f" in pure strategies ({limit}, so only pure ones are listed)"
+        if tree.n_players == 2:
+            pure_only += "; `negosim solve --concept nash` finds a mixed one on the sequence form"
     out += wrap(f"In the normal form each player picks a whole plan (an action at each of its decisions) at once. "
                 f"It has {len(eqs)} Nash equilibri{'um' if len(eqs) == 1 else 'a'}{pure_only}. A Nash equilibrium "
                 "only asks that no one gains by changing plan given the others' plans, so it can rest on a threat at "

@@ -22,13 +22,12 @@ from ..errors import NegosimError
 from ..game.normal import NormalFormGame
 from ..game.sizes import fmt_count, infoset_counts, profile_count, reduced_strategy_counts, sequence_counts
 from ..game.tree import GameTree
+from .vertex import MAX_SYSTEMS  # the enumeration's own limit: one truth
 
 #: Largest reduced normal form built: profiles times (leaves + payoff entries) 8-byte numbers.
 MAX_NORMAL_FORM_NUMBERS = 20_000_000
 #: Largest number of reduced strategies of one player (each is a Python dict while being built).
 MAX_STRATEGIES = 200_000
-#: Largest (support, tight set) systems of 2-player vertex enumeration (as in `vertex.MAX_SYSTEMS`).
-MAX_SYSTEMS = 2_000_000
 #: Largest pure-equilibrium search of 3+ players: profiles times players.
 MAX_PURE_CELLS = 20_000_000
 #: Largest sequence-form LCP (rows of Lemke's tableau) solved when asked.
