@@ -156,10 +156,12 @@ def converted_text(source: Source, suffix: str, *, standalone: bool = False, ans
         solution = primary_solution(game) if answers else None
         return to_latex(game, solution=solution, title=source.title, standalone=standalone)
     if suffix == ".nfg":
-        from .game.reduce import reduced_normal_form
         from .io import write_nfg
+        from .solve.policy import reduced_normal_form_or_refuse
 
-        return write_nfg(reduced_normal_form(game) if isinstance(game, GameTree) else game, title=source.title)
+        if isinstance(game, GameTree):
+            game = reduced_normal_form_or_refuse(game, "a .nfg file", source.path)
+        return write_nfg(game, title=source.title)
     if suffix == ".efg":
         from .game.convert import normal_to_tree
         from .io import write_efg

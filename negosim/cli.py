@@ -3,7 +3,9 @@
 Exit codes: 0 ok, 1 internal error, 2 usage error, 3 invalid input (scenario, game file,
 formula, a damaged sweep folder), 4 an analysis finding under --strict (a tie, a degenerate game,
 or an enumeration that is not guaranteed complete), 5 a filesystem error (a full disk, a folder
-that cannot be written). Data go to stdout; errors, one line each, to stderr.
+that cannot be written), 6 a valid game too large for a method asked for (what could be computed
+is still printed; see the size policy in docs/size-policy.md). Data go to stdout; errors, one
+line each, to stderr.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from . import __version__
 from .errors import NegosimError, NegosimUsageError
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_FINDING, EXIT_FILESYSTEM = 0, 1, 2, 3, 4, 5
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_FINDING, EXIT_FILESYSTEM, EXIT_TOO_LARGE = 0, 1, 2, 3, 4, 5, 6
 CONCEPT_CHOICES = ("pure", "nash", "spe")
 
 
@@ -38,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Negotiation game-theory simulator: scenario files to verified equilibria.",
         epilog="Scenario format: docs/scenario-format.md. Exit codes: 0 ok, 1 internal error, "
         "2 usage error, 3 invalid input (or a damaged sweep folder), 4 a finding under --strict, "
-        "5 a filesystem error (disk full, no permission).",
+        "5 a filesystem error (disk full, no permission), 6 a game too large for a method asked for.",
     )
     parser.add_argument("--version", action="version", version=f"negosim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -57,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument(
         "--concept", action="append", default=[], metavar="NAME",
-        help="solution concept: pure, nash, spe (repeatable or comma-separated; default: all that apply)",
+        help="solution concept: pure, nash, spe (repeatable or comma-separated; default: all that apply and fit, "
+        "by size: a skipped one is named in a note)",
     )
     add_set(p)
     p.add_argument("--json", action="store_true", help="print one JSON document (see docs) instead of a table")
@@ -219,6 +222,14 @@ def cmd_solve(args) -> int:
     if args.rtol is not None and not 0 < args.rtol < 1:
         raise CommandLineError(f"--rtol must lie between 0 and 1 (a fraction of the payoff range), not {args.rtol:g}")
     source = open_source(args.file, _overrides(args.set))
+    refused: list[str] = []
+    if concepts:
+        from .solve.policy import TooLargeError, refusal
+
+        refused = [why for why in (refusal(source.game, c) for c in concepts) if why]
+        concepts = [c for c in concepts if refusal(source.game, c) is None]
+        if not concepts:
+            raise TooLargeError(f"{args.file}: {refused[0]}")
     solutions = solve_source(source, concepts, rtol=args.rtol, exact=args.exact)
     if args.json:
         from .io.jsonout import dumps, solve_document
@@ -228,6 +239,10 @@ def cmd_solve(args) -> int:
         from .present.text import format_solutions
 
         print(format_solutions(source, solutions))
+    for why in refused:
+        print(f"negosim: {args.file}: {why}", file=sys.stderr)
+    if refused:
+        return EXIT_TOO_LARGE
     if args.strict:
         flagged = any(bool(s.degenerate.any()) or not bool(s.complete.all()) or bool(s.tied.any()) for s in solutions)
         if flagged:
@@ -333,6 +348,8 @@ def cmd_sweep(args) -> int:
     print(f"{summary.points:,} points{seed} in {summary.wall_time:.2f} s: {counts}")
     for b in summary.boundaries:
         tie = " (a tie at the boundary)" if b.tied else ""
+        if b.selection:
+            tie += " (a change of the selected equilibrium of a subgame with several, not of the equilibria)"
         print(f"boundary: {b.parameter} = {b.value:.10g}: {b.below} below, {b.above} above{tie}")
     written = ["results.csv"] + (["results.parquet"] if args.parquet else []) + ["summary.json", "manifest.json"]
     if formats:
@@ -444,6 +461,7 @@ def cmd_play(args) -> int:
     return play(source, args.player, opponents=args.opponents, seed=args.seed, equilibrium=args.equilibrium)
 
 
+
 def cmd_convert(args) -> int:
     from .api import converted_text, open_source
 
@@ -508,6 +526,11 @@ def main(argv: list[str] | None = None) -> int:
     except NegosimError as exc:
         _print_error(exc)
         return exc.exit_code
+    except MemoryError:
+        # A method the size policy let through still ran out of memory: one line, not a traceback.
+        print("negosim: error: out of memory: the game is too large for the method asked "
+              "(see the size policy in docs/size-policy.md)", file=sys.stderr)
+        return EXIT_TOO_LARGE
     except KeyboardInterrupt:
         hint = "; the finished chunks are kept: run the same command with --resume" if argv[:1] == ["sweep"] else ""
         print(f"negosim: interrupted{hint}", file=sys.stderr)

@@ -139,15 +139,16 @@ def test_matching_pennies_subgame_mixed_value_propagates_up():
     assert sol.complete.item()
 
 
-def test_a_subgame_with_several_equilibria_selects_the_first_and_says_so():
+def test_a_subgame_with_several_equilibria_names_its_selection_rule_and_says_others_exist():
     # Battle of the sexes: (x,u), (y,v) and a mixed equilibrium.
     tree = simultaneous_after_entry([[2, 0], [0, 1]], [[1, 0], [0, 2]], [0, 0])
     sol = subgame_perfect(tree)
     assert sol.extra["subgames"]["a_sim"].tolist() == [3]
-    assert not sol.complete.item() and sol.tied.all()
-    assert any("several equilibria" in n and "'a_sim'" in n for n in sol.notes)
+    assert not sol.complete.item() and sol.tied.all() and sol.extra["selected"].all()
+    (note,) = [n for n in sol.notes if "several equilibria" in n and "'a_sim'" in n]
+    assert "selection rule" in note and "not a tie rule" in note and "another subgame-perfect equilibrium" in note
     (eq,) = sol.equilibria_at(0)
-    assert "simultaneous-move subgame at a_sim: 3 equilibria, the first found was selected" in eq.ties
+    assert any("3 equilibria" in t and "a selection, not a tie rule" in t for t in eq.ties)
 
 
 def jordan_subgame(payoff_scale):

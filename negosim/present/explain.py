@@ -42,15 +42,22 @@ def explain(source, *, color: bool = False) -> str:
 
 
 def nash_or_pure(source):
-    """The "nash" solution, or where the game is too large to enumerate all equilibria the "pure" one
-    with the reason (else None)."""
+    """The "nash" solution (on the normal form), or where the game is too large to enumerate all
+    equilibria the "pure" one with the reason; for a tree whose reduced normal form is too large
+    (the size policy, `negosim.solve.policy`) None with the reason."""
     from ..api import solve_source
     from ..errors import GameError
+    from ..solve.policy import nash_method, pure_fits
 
-    try:
-        return solve_source(source, ["nash"])[0], None
-    except GameError as exc:
-        return solve_source(source, ["pure"])[0], str(exc).split(": ", 1)[-1]
+    method, why = nash_method(source.game)
+    if method == "normal form":
+        try:
+            return solve_source(source, ["nash"])[0], None
+        except GameError as exc:
+            why = str(exc).split(": ", 1)[-1]
+    if pure_fits(source.game) is None:
+        return solve_source(source, ["pure"])[0], why
+    return None, why
 
 
 def player_names(source) -> dict[str, str]:

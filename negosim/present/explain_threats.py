@@ -29,11 +29,17 @@ SHOW_NASH = 8  # non-credible Nash equilibria described in full
 def nash_text(view: TreeView, spe, nash, st: Style, limit: str | None = None) -> list[str]:
     """Which Nash equilibria of the reduced normal form are subgame perfect, and the threat each other rests on."""
     tree = view.tree
-    eqs = nash.equilibria_at(0)
     out = [st.heading("Nash equilibria of the normal form: which threats are credible?"), ""]
+    if nash is None:  # the reduced normal form is too large even for its pure equilibria
+        ask = " `negosim solve --concept nash` computes one Nash equilibrium on the sequence form." \
+            if tree.n_players == 2 else ""
+        return out + wrap(f"Not listed here: {limit}, too large to enumerate.{ask}", WIDTH, "  ", "  ")
+    eqs = nash.equilibria_at(0)
     pure_only = " (with three or more players negosim finds pure equilibria only)" if tree.n_players > 2 else ""
     if limit:
         pure_only = f" in pure strategies ({limit}, so only pure ones are listed)"
+        if tree.n_players == 2:
+            pure_only += "; `negosim solve --concept nash` finds a mixed one on the sequence form"
     out += wrap(f"In the normal form each player picks a whole plan (an action at each of its decisions) at once. "
                 f"It has {len(eqs)} Nash equilibri{'um' if len(eqs) == 1 else 'a'}{pure_only}. A Nash equilibrium "
                 "only asks that no one gains by changing plan given the others' plans, so it can rest on a threat at "

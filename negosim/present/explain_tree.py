@@ -11,6 +11,8 @@ from ..solve.subgames import subgame_roots
 from .explain_normal import WIDTH
 from .style import Style, and_list, capital, does, frac, noun, num, sig_values, wrap
 
+HISTORY_MOVES = 6  # moves spelled out when a sentence says how play got to a node (deep trees: the last ones)
+
 
 def explain_tree(tree, names: dict[str, str], ties, spe, nash, st: Style, limit: str | None = None) -> list[str]:
     """The game-tree sections of an explanation: backward induction, path, non-credible Nash equilibria."""
@@ -66,16 +68,21 @@ class TreeView:
         return f"{self.who(node.player)} {does(node.actions[j])}"
 
     def history(self, i: int) -> str:
-        """'After Ukraine accepts and Russia rejects (us_sanction)' or 'At the start (ua)'."""
+        """'After Ukraine accepts and Russia rejects (us_sanction)' or 'At the start (ua)'; in a deep tree
+        only the last `HISTORY_MOVES` moves are spelled out ('After 2,497 earlier moves, ...')."""
         moves = []
         k = i
-        while k in self.parent:
+        while k in self.parent and len(moves) < HISTORY_MOVES:
             p, j = self.parent[k]
             moves.append(self.move(p, j))
             k = p
         node_id = self.tree.nodes[i].id
         if not moves:
             return f"At the start ({node_id})"
+        earlier = self.depth[k]
+        if earlier:
+            before = f"{earlier:,} earlier move{'s' if earlier > 1 else ''}"
+            return f"After {before}, then {and_list(list(reversed(moves)))} ({node_id})"
         return f"After {and_list(list(reversed(moves)))} ({node_id})"
 
     def chance_probs(self, i: int) -> np.ndarray:

@@ -49,9 +49,9 @@ def game_figure(source: Source, kind: str | None = None, *, answers: bool = True
 
         return tree_figure(game, primary_solution(game) if answers else None, title=source.title)
     if isinstance(game, GameTree):
-        from ..game.reduce import reduced_normal_form
+        from ..solve.policy import reduced_normal_form_or_refuse
 
-        game = reduced_normal_form(game)
+        game = reduced_normal_form_or_refuse(game, f"a {kind} figure", source.path)
     if kind == "matrix":
         from .figures import matrix_figure
         from .figures.matrix import check_readable

@@ -6,8 +6,8 @@ import re
 from html import escape
 
 from ..io.jsonout import solution_warnings
-from .report_parts import outcome_table, payoff_matrix_html
-from .text import TITLES, _header, fmt_mixed, fmt_number, fmt_tol, strategy_legend
+from .report_parts import decision_table, outcome_table, payoff_matrix_html
+from .text import MAX_OFF_PATH_TIES, OFF_PATH, TITLES, _header, fmt_mixed, fmt_number, fmt_tol, strategy_legend
 
 _ID_REF = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
@@ -44,6 +44,10 @@ def figure_html(fig, caption: str, prefix: str, *, narrow: bool = False) -> list
     return [f"<figure{cls}>", svg, f"<figcaption>{escape(caption)}</figcaption>", "</figure>"]
 
 
+#: Largest tree drawn in a handout (a bigger one is listed in the decisions table instead).
+MAX_DRAWN_NODES = 300
+
+
 def _concept(solutions, *names):
     for name in names:
         for sol in solutions or ():
@@ -64,7 +68,13 @@ def game_html(source, solutions) -> list[str]:
         caption = "The game tree. Read it from the top: each decision names the mover; leaves are outcomes."
         if spe is not None:
             caption += " Thick lines mark the subgame-perfect choice at every decision, on and off the path."
-        out += figure_html(tree_figure(game, spe), caption, "tree-")
+        if len(game.nodes) <= MAX_DRAWN_NODES:
+            out += figure_html(tree_figure(game, spe), caption, "tree-")
+        else:
+            out.append(f'<p class="note">The tree has {len(game.nodes):,} nodes, too many to draw legibly (the '
+                       f"handout draws trees of up to {MAX_DRAWN_NODES} nodes); its decisions are listed below.</p>")
+        if answers:
+            out += ["<h3>Decisions</h3>", *decision_table(game, blank=False)]
     else:
         if not answers or game.n_players > 3:
             # The figure marks the equilibria (and draws up to 3 players): otherwise a plain table.
@@ -105,8 +115,11 @@ def _tree_equilibrium(game, eq) -> list[str]:
         if sets:
             choices = "; ".join(f"at <code>{escape(i)}</code>: {escape(fmt_mixed(a))}" for i, a in sets.items())
             rows.append((f"{escape(player)} plans", choices))
-    for tie in eq.ties:
+    off = [t for t in eq.ties if t.endswith(OFF_PATH)]
+    for tie in [t for t in eq.ties if not t.endswith(OFF_PATH)] + (off if len(off) <= MAX_OFF_PATH_TIES else []):
         rows.append(("Tie", escape(tie)))
+    if len(off) > MAX_OFF_PATH_TIES:
+        rows.append(("Ties", f"{len(off):,} tied decisions off the path; <code>negosim solve --json</code> lists them"))
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     return ['<div class="eq">', f"<dl>{items}</dl>", "</div>"]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
+
 from ..io.jsonout import clean, condense_tie, solution_warnings
 
 TITLES = {
@@ -11,6 +13,11 @@ TITLES = {
     "nash": "Nash equilibria",
     "pure": "Pure-strategy Nash equilibria",
 }
+
+
+#: Off-path ties listed one per line up to this many; more are summarised in one line.
+MAX_OFF_PATH_TIES = 5
+OFF_PATH = ", off the equilibrium path)"
 
 
 def fmt_number(x: float | Fraction) -> str:
@@ -51,8 +58,12 @@ def _header(sol, n: int, point: int) -> str:
     complete = bool(sol.complete.reshape(-1)[point])
     degenerate = bool(sol.degenerate.reshape(-1)[point])
     count = f"{n} equilibri{'um' if n == 1 else 'a'}"
+    selected = sol.concept == "spe" and any(bool(sol.extra.get("selected", np.zeros(0, bool))[e])
+                                             for e in sol.rows_at(point))
     if complete:
         flags = ["all of them"]
+    elif selected:
+        flags = ["one selected where a subgame has several equilibria (see the note), others exist or may exist"]
     elif sol.concept == "spe" and degenerate:
         flags = ["chosen by the tie rules (breaking a tie the other way gives another)"]
     else:
@@ -77,8 +88,12 @@ def _tree_lines(game, eq) -> list[str]:
         if sets:
             choices = "   ".join(f"{infoset}: {fmt_mixed(a)}" for infoset, a in sets.items())
             lines.append(f"    {player:<6} {choices}")
-    for tie in eq.ties:
+    off = [t for t in eq.ties if t.endswith(OFF_PATH)]
+    shown = [t for t in eq.ties if not t.endswith(OFF_PATH)] + (off if len(off) <= MAX_OFF_PATH_TIES else [])
+    for tie in shown:
         lines.append(f"  Tie       {tie}")
+    if len(off) > MAX_OFF_PATH_TIES:
+        lines.append(f"  Ties      {len(off):,} tied decisions off the path; --json lists them")
     return lines
 
 

@@ -20,36 +20,50 @@ __all__ = ["CONCEPTS", "Equilibrium", "Solution", "TieRules", "applicable_concep
 
 
 def applicable_concepts(game) -> tuple[str, ...]:
-    """The concepts solved by default for a game: normal form ("pure", "nash"); tree ("spe", "nash")."""
+    """The concepts solved by default for a game, by form and size (`policy.plan`): normal form
+    ("pure", "nash"); tree ("spe", "nash"), leaving out "nash" where it would not fit."""
+    if not isinstance(game, (GameTree, NormalFormGame)):
+        raise TypeError(f"not a game: {type(game).__name__}")
+    from .policy import plan
+
+    return plan(game).run
+
+
+def valid_concepts(game) -> tuple[str, ...]:
+    """Every concept that can be asked for: a tree also has "pure" (on its reduced normal form)."""
     if isinstance(game, GameTree):
-        return ("spe", "nash")
+        return ("spe", "pure", "nash")
     if isinstance(game, NormalFormGame):
         return ("pure", "nash")
     raise TypeError(f"not a game: {type(game).__name__}")
 
 
-def valid_concepts(game) -> tuple[str, ...]:
-    """Every concept that can be asked for: a tree also has "pure" (on its reduced normal form)."""
-    return ("spe", "pure", "nash") if isinstance(game, GameTree) else applicable_concepts(game)
-
-
 def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RTOL,
           exact: bool = False) -> list[Solution]:
-    """Verified solutions of `game` for each concept asked (default: `applicable_concepts(game)`).
+    """Verified solutions of `game` for each concept asked (default: what `policy.plan` says fits).
 
-    On a `GameTree`, "pure" and "nash" solve its reduced normal form (`negosim.game.reduce`): their
-    solutions' game is that normal form, with strategies labelled by the actions they choose
-    ("freeze/impose/grant"); ``extra["tree"]`` holds the tree and ``extra["strategy_behavior"]``
-    maps each reduced strategy back to {information set: action}.
+    On a `GameTree`, "pure" and "nash" solve its reduced normal form (`negosim.game.reduce`) when
+    that form and the enumeration on it are small enough: their solutions' game is that normal
+    form, with strategies labelled by the actions they choose ("freeze/impose/grant");
+    ``extra["tree"]`` holds the tree and ``extra["strategy_behavior"]`` maps each reduced strategy
+    back to {information set: action}. A 2-player tree too large for that gets "nash" on its
+    sequence form (`seqnash`): one equilibrium in behaviour strategies, on the tree itself.
+    The default run leaves out what does not fit, with a note on the first solution saying what was
+    skipped, its size and the flag that asks for it.
     `ties` overrides the game's own tie rules (`game.ties`, the scenario's), which apply by default.
     With ``exact=True``, "pure" and "nash" are solved in rational arithmetic (`rational`): each
     equilibrium also carries its strategies and payoffs as fractions (`Equilibrium.exact_strategies`,
     `Equilibrium.exact_payoffs`); "spe" stays in floating point and says so in its notes.
-    Raise `UsageError` for an unknown concept or one that does not apply to the game's form.
+    Raise `UsageError` for an unknown concept or one that does not apply to the game's form, and
+    `policy.TooLargeError` for an asked concept too large for every method negosim has.
     """
+    from .policy import TooLargeError, nash_method, plan, refusal
+
     valid = valid_concepts(game)
+    skipped: tuple = ()
     if concepts is None:
-        concepts = applicable_concepts(game)
+        chosen = plan(game)
+        concepts, skipped = chosen.run, chosen.skipped
     elif isinstance(concepts, str):
         concepts = (concepts,)
     concepts = tuple(concepts)
@@ -58,6 +72,10 @@ def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RT
             form = "a game tree" if isinstance(game, GameTree) else "a normal-form game"
             what = f"unknown concept {c!r}" if c not in CONCEPTS else f"concept {c!r} does not apply to {form}"
             raise UsageError(f"{what}; valid concepts for {form}: {', '.join(valid)}")
+    for c in concepts:
+        why = refusal(game, c)
+        if why:
+            raise TooLargeError(why)
     solutions = []
     reduced = None
     for c in concepts:
@@ -71,6 +89,11 @@ def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RT
                 note = "solved in floating point: exact arithmetic covers pure and nash"
                 sol = replace(sol, notes=(*sol.notes, note))
             solutions.append(sol)
+            continue
+        if c == "nash" and isinstance(game, GameTree) and nash_method(game)[0] == "sequence form":
+            from .seqnash import sequence_form_nash
+
+            solutions.append(sequence_form_nash(game, rtol=rtol))
             continue
         target = game
         if isinstance(game, GameTree):
@@ -94,6 +117,10 @@ def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RT
         if target is not game:
             sol = _with_tree(sol, game)
         solutions.append(sol)
+    if skipped and solutions:
+        from dataclasses import replace
+
+        solutions[0] = replace(solutions[0], notes=(*solutions[0].notes, *(s.note for s in skipped)))
     return solutions
 
 

@@ -41,6 +41,8 @@ def subgame_perfect(tree: GameTree, *, ties: TieRules | None = None, rtol: float
       reach             node id -> (E,) probability that the equilibrium play reaches the node
       tied_actions      node id -> (E, n_actions) actions within tol of the best (backward-induction nodes)
       tied_on_path      (E,) a tie at a decision the equilibrium play reaches (the others are off the path)
+      selected          (E,) a subgame has (or may have) several equilibria and one was selected by a named rule
+                        (see `notes`), so other subgame-perfect equilibria exist or may exist
       tie_descriptions  row -> ["US at us_sanction: impose = hold (tie rule chose impose)", ...], lazily
       subgames          simultaneous-move subgame root id -> (E,) number of equilibria found there
       tie_rules         the tie rules, described
@@ -135,8 +137,16 @@ def _solution(tree, seq, ties, payoffs, probs, tol, values, behavior, choice, ti
     on_path = np.zeros(B, dtype=bool)
     for i, t in node_tied.items():
         on_path |= t & (reach[i] > 0)
-    degenerate, incomplete, failed = tied.copy(), np.zeros(B, dtype=bool), np.zeros(B, dtype=bool)
+    indifferent = tied.copy()  # a player's own tie (not a subgame's several equilibria)
     for sg in simultaneous:
+        indifferent |= sg.tied
+    degenerate, incomplete, failed = tied.copy(), np.zeros(B, dtype=bool), np.zeros(B, dtype=bool)
+    selected = np.zeros(B, dtype=bool)  # a subgame's equilibrium was selected among several (or possibly several)
+    for sg in simultaneous:
+        if sg.large is None:
+            selected |= sg.count > 1
+        elif len(sg.players) == 2:
+            selected |= ~sg.failed
         on_path |= (sg.tied | (sg.count > 1)) & (reach[sg.root] > 0)
         tied |= sg.tied | (sg.count > 1)
         degenerate |= sg.tied | (sg.count > 1) | sg.degenerate
@@ -162,6 +172,7 @@ def _solution(tree, seq, ties, payoffs, probs, tol, values, behavior, choice, ti
         "reach": {ids[i]: rows(r) for i, r in enumerate(reach)},
         "tied_actions": {ids[i]: t for i, t in tied_rows.items()},
         "tied_on_path": rows(on_path),
+        "selected": rows(selected),
         "subgames": {ids[sg.root]: rows(sg.count) for sg in simultaneous},
         "tie_rules": ties.describe(),
         "tie_descriptions": SpeTieDescriptions(
@@ -176,7 +187,7 @@ def _solution(tree, seq, ties, payoffs, probs, tol, values, behavior, choice, ti
         payoffs=rows(root_value), regret=rows(regret), tied=rows(tied), complete=complete.reshape(shape),
         degenerate=degenerate.reshape(shape), tol=tol.reshape(shape),
         behavior=tuple(rows(behavior[k]) for k in range(len(seq.infosets))),
-        outcome_probs=rows(outcome_probs), notes=_notes(tree, ties, tied, simultaneous), extra=extra,
+        outcome_probs=rows(outcome_probs), notes=_notes(tree, ties, indifferent, simultaneous), extra=extra,
     )
 
 
@@ -213,16 +224,36 @@ def _notes(tree, ties, tied, simultaneous) -> tuple[str, ...]:
     for sg in simultaneous:
         where = tree.nodes[sg.root].id
         many = int((sg.count > 1).sum())
-        if many:
-            notes.append(f"the simultaneous-move subgame at {where!r} has several equilibria at {many} points; "
-                         f"the first found by {sg.method} was selected")
+        if sg.large is not None:
+            notes.append(_large_note(tree, sg))
+        elif many:
+            notes.append(f"the simultaneous-move subgame at {where!r} has several equilibria"
+                         f"{at_points(many, len(tied))}; "
+                         f"selection rule: the first in the order {sg.method} lists them (not a tie rule). Each of "
+                         "its other equilibria gives another subgame-perfect equilibrium; "
+                         "--concept nash lists the Nash equilibria of the whole game")
         if len(sg.players) >= 3:
             notes.append(f"the simultaneous-move subgame at {where!r} has {len(sg.players)} players: only its pure "
                          f"equilibria are searched, mixed ones may exist")
-        if sg.failed.any():
+        if sg.failed.any() and sg.large is None:
             notes.append(f"the simultaneous-move subgame at {where!r} has no pure equilibrium at "
                          f"{int(sg.failed.sum())} points; no subgame-perfect equilibrium is reported there")
+        elif sg.failed.any():
+            notes.append(f"no equilibrium was found in the subgame at {where!r}"
+                         f"{at_points(int(sg.failed.sum()), len(tied))}"
+                         "; no subgame-perfect equilibrium is reported there")
     return tuple(notes)
+
+
+def _large_note(tree, sg) -> str:
+    """What was done with a subgame too large for its reduced normal form, and what it means."""
+    where = tree.nodes[sg.root].id
+    if len(sg.players) == 2:
+        return (f"the subgame at {where!r} has imperfect information and {sg.large}: it is solved on its sequence "
+                f"form ({sg.method}); selection rule: the one equilibrium that method finds, other equilibria of the "
+                "subgame (and so other subgame-perfect equilibria) may exist")
+    return (f"the subgame at {where!r} has one player who moves and {sg.large}: its best plan is found by backward "
+            "induction over that player's information sets")
 
 
 @dataclass(frozen=True, eq=False)
@@ -255,8 +286,11 @@ class SpeTieDescriptions(Mapping):
                              f"(tie rule chose {node.actions[chosen[i][e]]}{where})")
         for sg, t, c in self.subgames:
             at = self.tree.nodes[sg.root].id
-            if c[e] > 1:
-                lines.append(f"simultaneous-move subgame at {at}: {int(c[e])} equilibria, the first found was selected")
+            if c[e] > 1 and sg.large is None:
+                lines.append(f"simultaneous-move subgame at {at}: {int(c[e])} equilibria, the first in "
+                             f"{sg.method}'s order was selected (a selection, not a tie rule)")
+            elif c[e] > 1:
+                lines.append(f"subgame at {at}: several optimal plans, the tie rules chose one")
             elif t[e]:
                 lines.append(f"simultaneous-move subgame at {at}: "
                              "a best response left unused is tied with the one played")

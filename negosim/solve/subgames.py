@@ -55,7 +55,8 @@ class SimultaneousSubgame:
                  subgame has several optimal plans)
     degenerate   the subgame's normal form is degenerate at the point
     incomplete   other equilibria of the subgame may exist that the method cannot rule out
-    failed       no equilibrium was found (3 or more players and no pure equilibrium)
+    failed       no equilibrium was found (3 or more players and no pure equilibrium, or Lemke's path failed)
+    large        set when the subgame was too large for its reduced normal form: the reason
     """
 
     root: int
@@ -68,6 +69,7 @@ class SimultaneousSubgame:
     incomplete: np.ndarray
     failed: np.ndarray
     subtree: GameTree
+    large: str | None = None  # why the reduced normal form was not used (sequence-form methods instead)
 
 
 def extract_subtree(tree: GameTree, root: int, solved: list[bool], values: list, probs: dict) -> GameTree:
@@ -117,8 +119,11 @@ def solve_simultaneous(tree: GameTree, root: int, solved: list[bool], values: li
     """
     sub = extract_subtree(tree, root, solved, values, probs)
     seq = tree_sequences(sub)
-    nf = reduced_normal_form(sub)
     B, n = len(tol), tree.n_players
+    large = _too_large(sub)
+    if large is not None:
+        return _solve_large(tree, root, sub, seq, large, tol, ties, global_k)
+    nf = reduced_normal_form(sub)
     movers = [p for p in range(n) if nf.shape[p] > 1]
     flat = (slice(None), slice(None)) + tuple(slice(None) if p in movers else 0 for p in range(n))
     pay = nf.payoffs[flat][:, movers]  # (B, n_movers, *mover shapes)
@@ -160,6 +165,44 @@ def solve_simultaneous(tree: GameTree, root: int, solved: list[bool], values: li
     _verify_subgame(sub, seq, local, sol, rows, movers, failed, tol)
     return SimultaneousSubgame(root, tuple(tree.players[p] for p in movers), method, behavior, count, tied,
                                degenerate, incomplete, failed, sub)
+
+
+def _too_large(sub: GameTree) -> tuple[list[int], str] | None:
+    """(movers, reason) when the subgame's reduced normal form, or the method on it, would not fit."""
+    from .policy import enumeration_fits, normal_form_fits, tree_sizes
+
+    sizes = tree_sizes(sub)
+    movers = [p for p in range(sub.n_players) if sizes.strategies[p] > 1]
+    why = normal_form_fits(sizes)
+    if why is None and len(movers) >= 2:
+        why = enumeration_fits(tuple(sizes.strategies[p] for p in movers))
+    return None if why is None else (movers, why)
+
+
+def _solve_large(tree, root, sub, seq, large, tol, ties, global_k) -> SimultaneousSubgame:
+    """A subgame too large for its reduced normal form: the sequence form (two movers), the best plan by
+    backward induction over information sets (one mover); three or more movers are refused."""
+    from .policy import TooLargeError
+    from .subgame_large import best_plan, sequence_form_subgame
+
+    movers, why = large
+    B = len(tol)
+    false = np.zeros(B, dtype=bool)
+    pay, probs = columns(sub)
+    failed = incomplete = degenerate = tied = false
+    if len(movers) >= 3:
+        raise TooLargeError(f"the subgame at {tree.nodes[root].id!r} has {len(movers)} players who move and {why}; "
+                            "negosim solves such subgames only on their reduced normal form")
+    if len(movers) == 2:
+        local, res, method = sequence_form_subgame(sub, seq, movers, tol, ties)
+        count, failed, incomplete = np.where(res.failed, 0, 1), res.failed, np.ones(B, dtype=bool)
+    else:
+        local, tied = best_plan(sub, seq, movers[0], pay, probs, tol, ties)
+        count, method = np.where(tied, 2, 1), "best plan by backward induction over information sets"
+    behavior = {global_k[infoset]: np.ascontiguousarray(local[k]) for k, (_, infoset, _) in enumerate(seq.infosets)}
+    _verify_subgame(sub, seq, local, None, None, movers, failed, tol)
+    return SimultaneousSubgame(root, tuple(tree.players[p] for p in movers), method, behavior, count, tied,
+                               degenerate, incomplete, failed, sub, large=why)
 
 
 def _one_player(sub, seq, plans, movers, pay, tol, ties):

@@ -2,4 +2,7 @@
 
 from ..game.ties import NO_TIE_RULES, TieRules
 
-__all__ = ["NO_TIE_RULES", "TieRules"]
+__all__ = ["NO_RULES", "NO_TIE_RULES", "TieRules"]
+
+#: The same default under the name some solver modules use.
+NO_RULES = NO_TIE_RULES

@@ -13,7 +13,7 @@ step. No matplotlib here: sweeps and presentation build on these functions.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,7 +37,10 @@ class Boundary:
 
     `below` and `above` are the labels just below and just above `value`. `tied` is True when the
     players are indifferent exactly at the boundary (a tie present at neither side), so there the
-    tie rules decide; False for a jump in a payoff formula.
+    tie rules decide; False for a jump in a payoff formula. `selection` is True when on a side of
+    the boundary a subgame has several equilibria and the outcome there is the one negosim's
+    selection rule picks (`spe`'s ``extra["selected"]``): the change may then be a change of the
+    selected equilibrium, not of the game's equilibria, and is reported as such.
     """
 
     parameter: str
@@ -45,6 +48,7 @@ class Boundary:
     below: str
     above: str
     tied: bool
+    selection: bool = field(default=False, repr=False)
 
 
 def game_outcome_labels(game, ties: TieRules | None = None, rtol: float = RTOL) -> np.ndarray:
@@ -124,13 +128,14 @@ def nearest_boundaries(scenario, base_params: Mapping | None = None, *, grid: in
     lo, hi, at_hi = _bisect(scenario, base, bnames, lo, hi, at_lo, at_hi, tol, max_iter)
     widths = np.array([params[j].high - params[j].low for j in which])
     lows, highs = np.array([params[j].low for j in which]), np.array([params[j].high for j in which])
-    tied = tied_at_boundary(scenario, base, bnames, (lo + hi) / 2, np.maximum(lo - SIDE_STEP * widths, lows),
-                    np.minimum(hi + SIDE_STEP * widths, highs))
+    left, right = np.maximum(lo - SIDE_STEP * widths, lows), np.minimum(hi + SIDE_STEP * widths, highs)
+    tied = tied_at_boundary(scenario, base, bnames, (lo + hi) / 2, left, right)
+    chosen = selection_at_boundary(scenario, base, bnames, left, right)
     for i, j in enumerate(which):
         if min(lo[i] - lows[i], highs[i] - hi[i]) <= 10 * tol:
             continue
         out[params[j].name].append(Boundary(params[j].name, float((lo[i] + hi[i]) / 2), str(at_lo[i]),
-                                            str(at_hi[i]), bool(tied[i])))
+                                            str(at_hi[i]), bool(tied[i]), bool(chosen[i])))
     return out
 
 
@@ -176,6 +181,19 @@ def tied_at_boundary(scenario, base, names, mid, left, right) -> np.ndarray:
     near = _near_best(game).reshape(3, n, -1)
     m, l_, r = near
     return (m & ~l_).any(axis=1) & (m & ~r).any(axis=1)
+
+
+def selection_at_boundary(scenario, base, names, left, right) -> np.ndarray:
+    """Whether, just left or just right of each boundary, the subgame-perfect outcome is a selection among
+    several equilibria of a subgame (always False for normal forms, whose labels list every pure one)."""
+    n = len(left)
+    game = scenario.build(_points(scenario, base, np.tile(names, 2), np.concatenate([left, right])))
+    if isinstance(game, NormalFormGame):
+        return np.zeros(n, dtype=bool)
+    sol = subgame_perfect(game)
+    selected = np.zeros(game.batch_size, dtype=bool)
+    selected[sol.point] = sol.extra["selected"]
+    return selected.reshape(2, n).any(axis=0)
 
 
 def _near_best(game) -> np.ndarray:

@@ -40,7 +40,7 @@ from ..solve.primary import (
 )
 from ..solve.tolerance import RTOL
 from . import chunks, output
-from .boundaries import SIDE_STEP, Boundary, locate_boundaries, tied_at_boundary
+from .boundaries import SIDE_STEP, Boundary, locate_boundaries, selection_at_boundary, tied_at_boundary
 from .chunks import ChunkPlace
 from .designs import MAX_POINTS, Design, check_vary
 from .identity import RECORD, SweepIdentity, check_same, make_identity, read_record, record
@@ -299,10 +299,12 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray)
     p = scenario.parameters[name]
     step = SIDE_STEP * (p.high - p.low)
     base = scenario.values()
-    tied = tied_at_boundary(scenario, base, np.full(len(mids), name, dtype=object), mids,
-                    np.maximum(mids - step, p.low), np.minimum(mids + step, p.high))
-    return [Boundary(name, float(m), str(labels[k]), str(labels[k + 1]), bool(t))
-            for m, k, t in zip(mids, change, tied)]
+    names = np.full(len(mids), name, dtype=object)
+    left, right = np.maximum(mids - step, p.low), np.minimum(mids + step, p.high)
+    tied = tied_at_boundary(scenario, base, names, mids, left, right)
+    chosen = selection_at_boundary(scenario, base, names, left, right)
+    return [Boundary(name, float(m), str(labels[k]), str(labels[k + 1]), bool(t), bool(c))
+            for m, k, t, c in zip(mids, change, tied, chosen)]
 
 
 # --- helpers ------------------------------------------------------------------------------

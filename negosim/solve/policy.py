@@ -1,0 +1,215 @@
+"""The size policy: which concepts and methods a game gets, decided from sizes known before solving.
+
+One place decides, so `solve`, `explain`, `report` and `convert` agree. A game tree always gets its
+subgame-perfect equilibrium (backward induction grows with the tree). Nash equilibria of a tree are
+enumerated on its reduced normal form when that form and the enumeration on it are small enough;
+otherwise two-player trees get the sequence form (one equilibrium, size linear in the tree) when
+asked, and the default run skips what does not fit with a note that says what was skipped, how
+large it would have been, and which flag asks for it anyway. Nothing large is built before the
+estimate says it fits.
+
+>>> from negosim.game.generate import prisoners_dilemma
+>>> plan(prisoners_dilemma()).run
+('pure', 'nash')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import comb
+
+from ..errors import NegosimError
+from ..game.normal import NormalFormGame
+from ..game.sizes import fmt_count, infoset_counts, profile_count, reduced_strategy_counts, sequence_counts
+from ..game.tree import GameTree
+from .vertex import MAX_SYSTEMS  # the enumeration's own limit: one truth
+
+#: Largest reduced normal form built: profiles times (leaves + payoff entries) 8-byte numbers.
+MAX_NORMAL_FORM_NUMBERS = 20_000_000
+#: Largest number of reduced strategies of one player (each is a Python dict while being built).
+MAX_STRATEGIES = 200_000
+#: Largest pure-equilibrium search of 3+ players: profiles times players.
+MAX_PURE_CELLS = 20_000_000
+#: Largest sequence-form LCP (rows of Lemke's tableau) solved when asked.
+MAX_LCP_ROWS = 4_000
+#: Largest sequence-form LCP solved by default (a Nash equilibrium next to the subgame-perfect one).
+DEFAULT_LCP_ROWS = 400
+
+
+class TooLargeError(NegosimError):
+    """A valid game too large for the method asked (exit code 6): not invalid input."""
+
+    exit_code = 6
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A concept not computed: `reason` is one line with the size it would have had; `flag` asks anyway."""
+
+    concept: str
+    reason: str
+    flag: str
+
+    @property
+    def note(self) -> str:
+        """The one-line note printed with the results."""
+        ask = f"; {self.flag} asks for it anyway" if self.flag else ""
+        return f"{self.concept} not computed by default: {self.reason}{ask}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The concepts to run, and the ones left out (default run only) with their reasons."""
+
+    run: tuple[str, ...]
+    skipped: tuple[Skip, ...] = ()
+
+
+@dataclass(frozen=True)
+class TreeSizes:
+    """Sizes of a tree's derived forms, estimated from the tree alone."""
+
+    strategies: tuple[int, ...]  # reduced strategies per player
+    sequences: tuple[int, ...]  # sequences per player (the empty one included)
+    infosets: tuple[int, ...]  # information sets per player
+    n_leaves: int
+    batch: int
+
+    @property
+    def profiles(self) -> int:
+        return profile_count(self.strategies)
+
+    @property
+    def normal_form_numbers(self) -> int:
+        """8-byte numbers held while building the reduced normal form (reach matrix and payoffs)."""
+        return self.profiles * (self.n_leaves + len(self.strategies) * self.batch)
+
+    @property
+    def lcp_rows(self) -> int:
+        """Rows of Lemke's tableau for the sequence-form LCP (2 players)."""
+        s, h = self.sequences, self.infosets
+        return s[0] + s[1] + 2 * (h[0] + h[1] + 2) if len(s) == 2 else 0
+
+    def shape(self) -> str:
+        return " x ".join(fmt_count(n) for n in self.strategies)
+
+
+def tree_sizes(tree: GameTree) -> TreeSizes:
+    """The sizes the policy decides on, from one walk of the tree."""
+    n_leaves = sum(1 for node in tree.nodes if node.kind == "terminal")
+    return TreeSizes(reduced_strategy_counts(tree), sequence_counts(tree), infoset_counts(tree), n_leaves,
+                     tree.batch_size)
+
+
+def normal_form_fits(sizes: TreeSizes) -> str | None:
+    """None when the reduced normal form can be built; else why not (one phrase with its size)."""
+    if max(sizes.strategies) > MAX_STRATEGIES or sizes.normal_form_numbers > MAX_NORMAL_FORM_NUMBERS:
+        return f"the reduced normal form would have {sizes.shape()} strategies ({fmt_count(sizes.profiles)} profiles)"
+    return None
+
+
+def enumeration_fits(strategies: tuple[int, ...]) -> str | None:
+    """None when the Nash method on a normal form of these dimensions is feasible; else why not."""
+    if len(strategies) == 2:
+        m, n = strategies
+        systems = comb(m + n, m) if m + n < 10_000 else MAX_SYSTEMS + 1
+        if systems > MAX_SYSTEMS:
+            return (f"enumerating the equilibria of a {fmt_count(m)} x {fmt_count(n)} normal form means "
+                    f"{fmt_count(systems)} linear systems (limit {MAX_SYSTEMS:,})")
+        return None
+    cells = profile_count(strategies) * len(strategies)
+    if cells > MAX_PURE_CELLS:
+        return f"the {' x '.join(fmt_count(s) for s in strategies)} normal form has {fmt_count(cells)} payoffs to check"
+    return None
+
+
+def nash_method(game: NormalFormGame | GameTree, *, default: bool = False) -> tuple[str, str | None]:
+    """How "nash" is solved for `game`: ("normal form" | "sequence form" | "", reason it cannot be).
+
+    "sequence form" is used for 2-player trees whose reduced normal form (or the enumeration on it) is
+    too large; with `default=True` only while the sequence form is small (`DEFAULT_LCP_ROWS`).
+    """
+    if isinstance(game, NormalFormGame):
+        why = enumeration_fits(game.shape)
+        return ("normal form", None) if why is None else ("", why)
+    sizes = tree_sizes(game)
+    why = normal_form_fits(sizes) or enumeration_fits(sizes.strategies)
+    if why is None:
+        return "normal form", None
+    if game.n_players == 2:
+        limit = DEFAULT_LCP_ROWS if default else MAX_LCP_ROWS
+        if sizes.lcp_rows <= limit:
+            return "sequence form", why
+        what = "the default's" if default and sizes.lcp_rows <= MAX_LCP_ROWS else "the"
+        why += (f"; its sequence form ({sizes.sequences[0]:,} x {sizes.sequences[1]:,} sequences, an LCP of "
+                f"{sizes.lcp_rows:,} rows) is beyond {what} limit of {limit:,} rows")
+    return "", why
+
+
+def pure_fits(game: NormalFormGame | GameTree) -> str | None:
+    """None when pure equilibria (of the reduced normal form, for a tree) can be searched; else why not."""
+    if isinstance(game, NormalFormGame):
+        return None  # the game is already in memory, and the search is one pass over it
+    sizes = tree_sizes(game)
+    return normal_form_fits(sizes) or (
+        None if sizes.profiles * game.n_players <= MAX_PURE_CELLS
+        else f"the reduced normal form has {fmt_count(sizes.profiles)} profiles to check")
+
+
+def plan(game: NormalFormGame | GameTree, concepts: tuple[str, ...] | None = None) -> Plan:
+    """Which concepts run by default (`concepts` None) and which are skipped, each with its reason.
+
+    For explicitly asked concepts every one runs (a concept that cannot fit is refused by `solve`
+    with `TooLargeError`); use `refusal` to know beforehand.
+    """
+    if concepts is not None:
+        return Plan(tuple(concepts))
+    if isinstance(game, NormalFormGame):
+        method, why = nash_method(game)
+        if method:
+            return Plan(("pure", "nash"))
+        return Plan(("pure",), (Skip("nash", why or "", "--concept nash"),))
+    method, why = nash_method(game, default=True)
+    if method:
+        return Plan(("spe", "nash"))
+    reason = why or ""
+    if game.n_players == 2 and nash_method(game)[0]:
+        flag = "--concept nash (one equilibrium by the sequence form)"
+    elif game.n_players == 2:
+        flag = ""
+        reason = nash_method(game)[1] or reason
+        reason += " (too large for every method negosim has, even when asked)"
+    else:
+        flag = ""
+        reason += "; with 3 or more players negosim searches Nash equilibria only on the reduced normal form"
+    return Plan(("spe",), (Skip("nash", reason, flag),))
+
+
+def refusal(game: NormalFormGame | GameTree, concept: str) -> str | None:
+    """None when `concept` can be computed for `game`; else the one-line reason it cannot."""
+    if concept == "nash":
+        method, why = nash_method(game)
+        return None if method else f"Nash equilibria not computed: {why}"
+    if concept == "pure":
+        why = pure_fits(game)
+        return None if why is None else f"pure equilibria not computed: {why}"
+    return None
+
+
+__all__ = ["Plan", "Skip", "TooLargeError", "TreeSizes", "enumeration_fits", "nash_method", "normal_form_fits",
+           "plan", "pure_fits", "refusal", "tree_sizes"]
+
+
+def reduced_normal_form_or_refuse(tree, what: str, path: str = ""):
+    """Return the reduced normal form of `tree`, or raise `TooLargeError` before building one too large.
+
+    `what` says what the form was wanted for ("a .nfg file", "a matrix figure"); `path`, where the
+    game came from, starts the message.
+    """
+    from ..game.reduce import reduced_normal_form
+
+    why = normal_form_fits(tree_sizes(tree))
+    if why:
+        where = f"{path}: " if path else ""
+        raise TooLargeError(f"{where}cannot write {what}: {why}; the game tree itself converts to .efg")
+    return reduced_normal_form(tree)
