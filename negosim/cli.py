@@ -157,6 +157,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="folder of the session's SQLite state; restart with the same folder to resume "
                         "(default ./negosim-classroom)")
     p.add_argument("--seed", type=int, default=None, help="seed for chance moves, matching and the computer's draws")
+
+    p = sub.add_parser("explore", help="a page of sliders for every parameter, the equilibrium redrawn on each move "
+                                       "(extra: negosim[classroom])")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8766, help="port (default 8766)")
     return parser
 
 
@@ -531,6 +537,15 @@ def cmd_classroom(args) -> int:
     return serve(args.files, args.host, args.port, args.state, seed=args.seed)
 
 
+def cmd_explore(args) -> int:
+    _classroom_extra()
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port must be between 1 and 65535, not {args.port}")
+    from .classroom.server import serve_explorer
+
+    return serve_explorer(args.files, args.host, args.port)
+
+
 def cmd_schema(args) -> int:
     import json
 
@@ -544,6 +559,7 @@ COMMANDS = {
     "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot,
     "sensitivity": cmd_sensitivity, "explain": cmd_explain, "report": cmd_report,
     "play": cmd_play, "convert": cmd_convert, "schema": cmd_schema, "classroom": cmd_classroom,
+    "explore": cmd_explore,
 }
 
 

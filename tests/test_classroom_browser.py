@@ -37,23 +37,82 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Serving:
+    """An ASGI app served by uvicorn on a free loopback port, in a thread."""
+
+    def __init__(self, make_app):
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}/"
+        self.server = uvicorn.Server(uvicorn.Config(make_app(self.base), host="127.0.0.1", port=port,
+                                                    log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            assert time.monotonic() < deadline and self.thread.is_alive(), "the server did not start"
+            time.sleep(0.05)
+
+    def stop(self):
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
 @pytest.fixture
 def server(tmp_path):
-    """A classroom served by uvicorn on a free loopback port, in a thread; yields (room, base URL)."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/"
+    """A classroom on a free loopback port; yields (room, base URL)."""
     room = Classroom([CEASEFIRE], str(tmp_path / "state"), seed=5)
-    srv = uvicorn.Server(uvicorn.Config(create_app(room, base), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield room, base
-    srv.should_exit = True
-    thread.join(10)
+    serving = Serving(lambda base: create_app(room, base))
+    yield room, serving.base
+    serving.stop()
     room.store.close()
+
+
+MOVE_SLIDER = """async ([name, value]) => {
+  const sentence = document.getElementById("sentence");
+  const changed = new Promise((resolve) => new MutationObserver(resolve).observe(sentence, {childList: true}));
+  const slider = document.getElementById("slider-" + name);
+  const t0 = performance.now();
+  slider.value = value;
+  slider.dispatchEvent(new Event("input"));
+  await changed;
+  return performance.now() - t0;
+}"""
+
+
+def test_the_explorer_redraws_the_equilibrium_when_a_slider_moves(tmp_path):
+    from negosim.api import open_source
+    from negosim.classroom.web import create_explorer_app
+
+    serving = Serving(lambda base: create_explorer_app([open_source(CEASEFIRE)]))
+    shots = os.environ.get("NEGOSIM_SCREENSHOTS")
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                for size in ({"width": 390, "height": 844}, {"width": 1920, "height": 1080}):
+                    page = browser.new_context(viewport=size).new_page()
+                    requests: list[str] = []
+                    page.on("request", lambda r, seen=requests: seen.append(r.url))
+                    page.goto(serving.base + "explore")
+                    expect = sync_api.expect
+                    expect(page.locator("#sentence")).to_contain_text("Ukraine chooses accept, then Russia chooses "
+                                                                      "accept", timeout=WAIT)
+                    took = [page.evaluate(MOVE_SLIDER, ["mu", v]) for v in (0.2, 0.05) * 10]
+                    page.evaluate(MOVE_SLIDER, ["mu", 0.2])
+                    expect(page.locator("#sentence")).to_contain_text("Russia chooses reject, then United States "
+                                                                      "chooses impose")
+                    expect(page.locator("output[for=slider-mu]")).to_have_text("0.2")
+                    took.sort()
+                    print(f"\nexplorer at {size['width']}x{size['height']}: slider move to redrawn sentence "
+                          f"median {took[len(took) // 2]:.1f} ms, max {took[-1]:.1f} ms over {len(took)} moves")
+                    if shots:
+                        page.screenshot(path=str(Path(shots) / f"explore-{size['width']}x{size['height']}.png"),
+                                        full_page=True)
+                    assert all(url.startswith(serving.base) for url in requests)
+            finally:
+                browser.close()
+    finally:
+        serving.stop()
 
 
 def test_a_teacher_and_three_students_play_a_ceasefire_round_in_chromium(server, tmp_path):

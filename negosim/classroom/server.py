@@ -47,6 +47,7 @@ def serve(files: list[str], host: str, port: int, state: str, seed: int | None =
     print(qr_terminal(join), file=out)
     print(f"Students join at:  {join}", file=out)
     print(f"Teacher's page:    {teacher}", file=out)
+    print(f"Explorer (teacher): {teacher.replace('/teacher#', '/explore#')}", file=out)
     print("(keep the teacher's address private: its token starts rounds, reveals and exports)", file=out)
     if host in LOOPBACK:
         print("Listening on this computer only; to let phones on the same network join, add --host 0.0.0.0",
@@ -64,4 +65,25 @@ def serve(files: list[str], host: str, port: int, state: str, seed: int | None =
     return 0
 
 
-__all__ = ["addresses", "lan_address", "serve"]
+def serve_explorer(files: list[str], host: str, port: int, out=None) -> int:
+    """Run the explorer alone until interrupted; return the exit code."""
+    import uvicorn
+
+    from ..api import open_source
+    from .web import create_explorer_app
+
+    out = out or sys.stderr
+    sources = [open_source(f) for f in files]
+    base, _ = addresses(host, port, "")
+    print(f"Explorer: {base}explore   (Ctrl-C stops)", file=out)
+    config = uvicorn.Config(create_explorer_app(sources), host=host, port=port, log_level="warning",
+                            access_log=False, timeout_graceful_shutdown=3)
+    try:
+        uvicorn.Server(config).run()
+    except KeyboardInterrupt:
+        pass
+    print("explorer stopped", file=out)
+    return 0
+
+
+__all__ = ["addresses", "lan_address", "serve", "serve_explorer"]

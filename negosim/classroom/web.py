@@ -63,6 +63,19 @@ async def _body(request: Request) -> object:
         raise Refusal(400, "bad_request", "the request is not valid JSON") from None
 
 
+async def static(request: Request) -> Response:
+    """A file of the package's static folder (only its own names: no paths, no hidden files)."""
+    name = request.path_params["name"]
+    suffix = name[name.rfind("."):] if "." in name else ""
+    if "/" in name or name.startswith(".") or suffix not in STATIC_TYPES:
+        return _refuse(404, "not_found", "no such file")
+    try:
+        data = _asset(name)
+    except (FileNotFoundError, IsADirectoryError):
+        return _refuse(404, "not_found", "no such file")
+    return Response(data, media_type=STATIC_TYPES[suffix], headers=SECURITY_HEADERS)
+
+
 def create_app(room: Classroom, join_url: str = "", *, student_rate: float = 10.0, student_burst: float = 40.0,
                join_rate: float = 5.0, join_burst: float = 300.0) -> Starlette:
     """The Starlette application of a classroom session (rates are requests per second per client)."""
@@ -169,24 +182,16 @@ def create_app(room: Classroom, join_url: str = "", *, student_rate: float = 10.
         name = {"/": "student.html", "/teacher": "teacher.html"}[request.url.path]
         return Response(_asset(name), media_type=STATIC_TYPES[".html"], headers=SECURITY_HEADERS)
 
-    async def static(request: Request) -> Response:
-        name = request.path_params["name"]
-        suffix = name[name.rfind("."):] if "." in name else ""
-        if "/" in name or name.startswith(".") or suffix not in STATIC_TYPES:
-            return _refuse(404, "not_found", "no such file")
-        try:
-            data = _asset(name)
-        except (FileNotFoundError, IsADirectoryError):
-            return _refuse(404, "not_found", "no such file")
-        return Response(data, media_type=STATIC_TYPES[suffix], headers=SECURITY_HEADERS)
-
     async def qr(request: Request) -> Response:
         from .qr import qr_svg
 
         return Response(qr_svg(join_url or str(request.base_url)), media_type="image/svg+xml",
                         headers=SECURITY_HEADERS)
 
+    from .explore import explore_routes
+
     routes = [
+        *explore_routes(room.sources, token),
         Route("/", page), Route("/teacher", page), Route("/static/{name}", static), Route("/qr.svg", qr),
         Route("/api/join", join, methods=["POST"]), Route("/api/me", me), Route("/api/move", move, methods=["POST"]),
         Route("/api/teacher/state", teacher_state),
@@ -196,4 +201,16 @@ def create_app(room: Classroom, join_url: str = "", *, student_rate: float = 10.
     return Starlette(routes=routes)
 
 
-__all__ = ["create_app", "MAX_BODY"]
+def create_explorer_app(sources: list) -> Starlette:
+    """The explorer alone (`negosim explore`): open to anyone who can reach it, nothing to protect."""
+    from .explore import explore_routes
+
+    async def home(request: Request) -> Response:
+        from starlette.responses import RedirectResponse
+
+        return RedirectResponse("/explore")
+
+    return Starlette(routes=[*explore_routes(sources), Route("/", home), Route("/static/{name}", static)])
+
+
+__all__ = ["create_app", "create_explorer_app", "MAX_BODY", "static"]

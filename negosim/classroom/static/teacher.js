@@ -165,6 +165,8 @@ $("apply").addEventListener("click", async () => {
   await act("params", values);
 });
 
+$("explorer").href = `/explore#token=${encodeURIComponent(token)}`;
+
 if (!token) {
   text("status", "This page needs the teacher's address with its token (printed when the server started).");
 } else {
