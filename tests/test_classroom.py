@@ -241,3 +241,19 @@ def test_a_state_folder_of_other_files_is_refused(tmp_path):
     open_room(tmp_path)
     with pytest.raises(UsageError, match="holds a session of other files"):
         open_room(tmp_path, PD)
+
+
+def test_every_seat_sees_the_payoff_of_every_outcome(tmp_path):
+    room, app, teacher = open_room(tmp_path, PD)
+    a, b = Student(app, "a"), Student(app, "b")
+    teacher.do("start")
+    table = a.view()["payoff_table"]
+    assert table == b.view()["payoff_table"] and len(table) == 4
+    row = next(r for r in table if r["outcome"] == "Row player cooperate, Column player defect")
+    assert row["payoffs"] == {"Row": 0.0, "Column": 5.0}  # S and T at the baseline
+    ceasefire_room, app2, teacher2 = open_room(tmp_path / "c")
+    s = Student(app2, "s")
+    teacher2.do("start")
+    outcomes = {r["outcome"]: r["payoffs"] for r in s.view()["payoff_table"]}
+    assert outcomes["30-day truce, aid keeps flowing"] == {"US": 0.3275, "UA": 0.355, "RU": 0.545}
+    assert len(outcomes) == 6

@@ -260,6 +260,21 @@ class Rules:
                 out[oid] = out.get(oid, 0.0) + q
         return out
 
+    def payoff_rows(self) -> list[dict]:
+        """Every outcome with every player's payoff (the game itself is common knowledge): for a tree one
+        row per outcome, for a normal-form game one row per action profile."""
+        if self.tree:
+            return [{"outcome": self.outcome_labels.get(o.id, o.id),
+                     "payoffs": {p: float(v) for p, v in zip(self.players, self.payoff_table[k])}}
+                    for k, o in enumerate(self.game.outcomes)]
+        rows = []
+        for profile in np.ndindex(*self.game.shape):
+            actions = ", ".join(f"{self.names[p]} {acts[a]}" for p, acts, a in zip(self.players, self.game.actions,
+                                                                                    profile))
+            rows.append({"outcome": actions,
+                         "payoffs": {p: float(self.payoff_table[(k, *profile)]) for k, p in enumerate(self.players)}})
+        return rows
+
     def outcome_ids(self) -> list[str]:
         """Every outcome a play can end in, in the game's order."""
         if self.tree:

@@ -38,6 +38,7 @@ def student_view(room: Classroom, sid: str) -> dict:
                     for r, s in group.seats.items()],
     }
     view["history"] = rules.visible(group.moves, role)
+    view["payoff_table"] = rules.payoff_rows()
     waiting = rules.pending(group.moves)
     mine = [p for p in waiting if p.role == role]
     view["turn"] = None

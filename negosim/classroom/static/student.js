@@ -41,6 +41,7 @@ function render(v) {
   show("prediction", false);
   show("past", false);
   show("group", false);
+  show("stakes", false);
   if (v.status === "lobby") { text("status", "Waiting for the teacher to start the game."); return; }
   if (!seat) { text("status", "You joined during this round: you will play from the next round."); return; }
   $("players").replaceChildren(...seat.players.map((p) => {
@@ -49,6 +50,7 @@ function render(v) {
     return li;
   }));
   show("group", true);
+  drawStakes(v, seat);
   const moves = v.history || [];
   $("history").replaceChildren(...moves.map((m) => {
     const li = document.createElement("li");
@@ -101,6 +103,34 @@ function render(v) {
     return;
   }
   text("status", (v.waiting || "Waiting for the other players") + "…");
+}
+
+function drawStakes(v, seat) {
+  const head = document.createElement("tr");
+  const first = document.createElement("th");
+  first.textContent = "Outcome";
+  head.append(first);
+  for (const p of seat.players) {
+    const th = document.createElement("th");
+    th.className = "num";
+    th.textContent = p.name + (p.role === seat.role ? " (you)" : "");
+    head.append(th);
+  }
+  $("stakes-head").replaceChildren(head);
+  $("stakes-body").replaceChildren(...(v.payoff_table || []).map((row) => {
+    const tr = document.createElement("tr");
+    const name = document.createElement("td");
+    name.textContent = row.outcome;
+    tr.append(name);
+    for (const p of seat.players) {
+      const td = document.createElement("td");
+      td.className = "num" + (p.role === seat.role ? " mine" : "");
+      td.textContent = fmt(row.payoffs[p.role]);
+      tr.append(td);
+    }
+    return tr;
+  }));
+  show("stakes", true);
 }
 
 async function choose(action) {
