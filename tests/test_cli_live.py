@@ -88,3 +88,57 @@ def test_the_server_serves_on_loopback_and_stops_cleanly_on_ctrl_c(tmp_path):
     assert "add --host 0.0.0.0" in err
     assert "classroom stopped" in err and "Traceback" not in err
     assert (tmp_path / "classroom.sqlite3").exists()
+
+
+def start_server(port: int, state: Path) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "negosim.cli", "classroom", SEED, "--port", str(port), "--state", str(state)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+            return proc
+        except OSError:
+            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+
+
+def test_a_killed_server_restarts_with_every_acknowledged_choice(tmp_path):
+    import http.cookiejar
+    import json
+    import sqlite3
+
+    pytest.importorskip("uvicorn")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_server(port, tmp_path)
+    try:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+        def call(path, body=None, headers=None):
+            data = None if body is None else json.dumps(body).encode()
+            req = urllib.request.Request(base + path, data=data, headers={
+                "Content-Type": "application/json", **(headers or {})})
+            return json.loads(opener.open(req, timeout=10).read())
+
+        call("/api/join", {"nickname": "solo"})
+        token = sqlite3.connect(tmp_path / "classroom.sqlite3").execute(
+            "SELECT value FROM meta WHERE key = 'teacher_token'").fetchone()[0]
+        call("/api/teacher/start", {}, {"X-Teacher-Token": json.loads(token)})
+        view = call("/api/me")
+        answer = call("/api/move", {"round": 1, "node": view["turn"]["node"], "role": "UA", "action": "reject",
+                                    "key": "kill-test-key"})
+        assert answer["ok"]
+        proc.kill()  # SIGKILL: no clean shutdown, no chance to flush anything
+        proc.wait(10)
+        proc = start_server(port, tmp_path)
+        view = call("/api/me")  # the same cookie, the new process
+        assert view["history"] == [{"role": "UA", "name": "Ukraine", "action": "reject"},
+                                   {"role": "US", "name": "United States", "action": "freeze"}]
+        assert view["result"]["outcome"] == "war_frozen"
+    finally:
+        proc.kill()
+        proc.wait(10)
