@@ -93,6 +93,7 @@ def test_a_full_ceasefire_round_with_three_students(tmp_path):
     assert pred["ua"] == {"accept": 1.0, "reject": 0.0} and pred["ru"]["accept"] == 1.0
     assert {o["id"]: o["predicted"] for o in state["outcomes"]}["truce_aid"] == 1.0
     assert {o["id"]: o["count"] for o in state["outcomes"]}["war_no_sanctions"] == 1
+    assert state["rounds"][0]["outcomes"] == {"War goes on, the US does not carry out its sanctions threat": 1}
     seen = ua.view()["prediction"]
     assert seen["outcomes"] == {"truce_aid": 1.0} and seen["payoffs"]["UA"] == 0.355
 
@@ -175,8 +176,13 @@ def test_parameters_change_between_rounds_within_their_ranges_and_the_prediction
     assert r.json()["next_prediction"]["outcomes"] == {"war_sanctions": 1.0}
     assert {p["name"]: p["value"] for p in r.json()["parameters"]}["mu"] == 0.2
     assert teacher.do("next-round").status_code == 200
+    assert teacher.state()["rounds"][1]["predicted"] is None  # hidden until revealed
     teacher.do("reveal")
     assert teacher.state()["prediction"]["outcomes"] == {"war_sanctions": 1.0}
+    rounds = teacher.state()["rounds"]
+    assert [(r["round"], r["parameters"], r["groups"]) for r in rounds] == [(1, {}, 1), (2, {"mu": 0.2}, 1)]
+    assert rounds[0]["predicted"] == {"30-day truce, aid keeps flowing": 1.0}
+    assert rounds[1]["predicted"] == {"War goes on, US sanctions imposed on Russia": 1.0}
     rounds = room.store.rows("SELECT round, params FROM rounds ORDER BY round")
     assert [json.loads(p) for _, p in rounds] == [{}, {"mu": 0.2}]
 

@@ -111,7 +111,40 @@ def teacher_view(room: Classroom) -> dict:
         "parameters": [{"name": p.name, "value": pending.get(p.name, p.value), "low": p.low, "high": p.high,
                         "unit": p.unit, "description": p.description} for p in declared],
         "next_prediction": _prediction(next_rules),
+        "rounds": round_summaries(room),
     }
+
+
+def round_summaries(room: Classroom) -> list[dict]:
+    """Every round so far: its scenario, the parameters changed from the baseline, how many groups
+    finished in which outcome, and the predicted outcome (for the current round only once revealed)."""
+    import json
+
+    from .rules import Move
+
+    moves: dict[tuple[int, int], list[Move]] = {}
+    for rnd, grp, node, role, action in room.store.rows(
+            "SELECT round, grp, node, role, action FROM moves ORDER BY id"):
+        moves.setdefault((rnd, grp), []).append(Move(node, role, action))
+    groups: dict[int, list[int]] = {}
+    for rnd, grp in room.store.rows("SELECT DISTINCT round, grp FROM seats ORDER BY round, grp"):
+        groups.setdefault(rnd, []).append(grp)
+    out = []
+    for rnd, scenario, params in room.store.rows("SELECT round, scenario, params FROM rounds ORDER BY round"):
+        values = json.loads(params)
+        rules = room.rules(scenario, values)
+        counts: dict[str, int] = {}
+        for grp in groups.get(rnd, []):
+            result = rules.outcome(moves.get((rnd, grp), []))
+            if result is not None:
+                label = rules.outcome_labels.get(result[0], result[0])
+                counts[label] = counts.get(label, 0) + 1
+        shown = rnd < room.meta["round"] or room.meta["revealed"] == rnd
+        out.append({"round": rnd, "title": room.scenarios[scenario].title, "parameters": values,
+                    "groups": len(groups.get(rnd, [])), "outcomes": counts,
+                    "predicted": {rules.outcome_labels.get(o, o): q for o, q in rules.prediction.outcomes.items()}
+                    if shown else None})
+    return out
 
 
 def export_rows(room: Classroom) -> list[dict]:

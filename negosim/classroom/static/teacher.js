@@ -88,6 +88,15 @@ function render(s) {
     tr.append(el("td", g.group), el("td", g.seats.map((x) => `${x.role}: ${x.who}`).join(", ")), el("td", g.status));
     return tr;
   }));
+  $("rounds").replaceChildren(...s.rounds.slice().reverse().map((r) => {
+    const tr = el("tr");
+    const changed = Object.entries(r.parameters).map(([k, v]) => `${k} = ${fmt(v)}`).join(", ") || "baseline";
+    const outcomes = Object.entries(r.outcomes).map(([o, n]) => `${o}: ${n}`).join("; ") || "none finished yet";
+    const predicted = r.predicted === null ? "hidden" :
+      Object.entries(r.predicted).map(([o, q]) => q < 1 ? `${o} (${fmt(q)})` : o).join("; ");
+    tr.append(el("td", r.round), el("td", r.title), el("td", changed), el("td", outcomes), el("td", predicted));
+    return tr;
+  }));
   if (!editing) renderParams(s);
   const np = s.next_prediction;
   text("next-prediction", np ? `${np.concept}: ${outcomeText(np)}. ` + (np.note || "") : "");
