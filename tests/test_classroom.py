@@ -56,6 +56,12 @@ def test_students_are_grouped_one_role_each_and_leftovers_play_the_computer(tmp_
     assert teacher.do("next-round").status_code == 200
     second = {s.nickname: s.view()["seat"]["role"] for s in students}
     assert all(first[n] != second[n] for n in first)  # roles rotate
+    assert teacher.do("options", {"rotate": False}).json()["rotate"] is False
+    assert teacher.do("options", {"rotate": "no"}).status_code == 400
+    teacher.do("next-round")
+    third = {s.nickname: s.view()["seat"]["role"] for s in students}
+    teacher.do("next-round")
+    assert third == {s.nickname: s.view()["seat"]["role"] for s in students}  # kept when the teacher says so
 
 
 def test_a_full_ceasefire_round_with_three_students(tmp_path):

@@ -27,7 +27,7 @@ def refused(response, status: int, code: str) -> str:
     return response.json()["message"]
 
 
-@pytest.mark.parametrize("action", ["start", "pause", "reveal", "next-round", "next-scenario", "params"])
+@pytest.mark.parametrize("action", ["start", "pause", "reveal", "next-round", "next-scenario", "params", "options"])
 def test_only_the_teachers_token_controls_the_lesson(playing, action):
     room, app, teacher, by = playing
     before = (dict(room.meta), room.version)

@@ -280,17 +280,25 @@ class Classroom:
         self.next_round((self.meta["scenario"] + 1) % len(self.sources))
 
     def _match(self, rnd: int, roles: tuple[str, ...]) -> list[dict[str, str | None]]:
-        """Groups for round `rnd`: a student's role rotates with the round (join order + round), and who
-        plays with whom is shuffled with the session's seed; missing roles go to the computer."""
+        """Groups for round `rnd`: a student's role rotates with the round (join order + round) unless the
+        teacher keeps roles fixed, and who plays with whom is shuffled with the session's seed; missing
+        roles go to the computer."""
         k = len(roles)
+        shift = rnd if self.meta.get("rotate", True) else 0
         buckets: list[list[str]] = [[] for _ in roles]
         for sid, (seq, _) in sorted(self.students.items(), key=lambda kv: kv[1][0]):
-            buckets[(seq + rnd) % k].append(sid)
+            buckets[(seq + shift) % k].append(sid)
         rng = np.random.default_rng([self.meta["seed"], rnd, 1])
         for b in buckets:
             rng.shuffle(b)
         n = max(len(b) for b in buckets)
         return [{role: (b[i] if i < len(b) else None) for role, b in zip(roles, buckets)} for i in range(n)]
+
+    def set_options(self, options: object) -> None:
+        """Set how rounds are formed: ``{"rotate": false}`` keeps each student's role from round to round."""
+        if not isinstance(options, dict) or set(options) != {"rotate"} or not isinstance(options["rotate"], bool):
+            raise Refusal(400, "bad_request", 'send {"rotate": true} or {"rotate": false}')
+        self._commit([], rotate=options["rotate"])
 
     def set_params(self, values: object) -> dict:
         """Set parameters of the current scenario for the rounds to come (each within its declared range)."""

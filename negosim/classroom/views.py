@@ -107,6 +107,7 @@ def teacher_view(room: Classroom) -> dict:
         "decisions": decisions,
         "outcomes": [{"id": o, "label": rules.outcome_labels.get(o, o), "count": c,
                       "predicted": pred.outcomes.get(o, 0.0) if revealed else None} for o, c in outcomes.items()],
+        "rotate": bool(room.meta.get("rotate", True)),
         "revealed": revealed, "prediction": _prediction(rules) if revealed else None,
         "parameters": [{"name": p.name, "value": pending.get(p.name, p.value), "low": p.low, "high": p.high,
                         "unit": p.unit, "description": p.description} for p in declared],

@@ -20,7 +20,7 @@ from .session import Classroom, Refusal
 from .views import export_csv, export_json, student_view, teacher_view
 
 MAX_BODY = 4096  # bytes: a move or a nickname is tiny; parameters for a large scenario fit too
-TEACHER_ACTIONS = ("start", "pause", "reveal", "next-round", "next-scenario", "params")
+TEACHER_ACTIONS = ("start", "pause", "reveal", "next-round", "next-scenario", "params", "options")
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
@@ -148,7 +148,7 @@ def create_app(room: Classroom, join_url: str = "", *, student_rate: float = 10.
     @guarded("teacher")
     async def teacher_action(request: Request) -> Response:
         action = request.path_params["action"]
-        body = await _body(request) if action == "params" else None
+        body = await _body(request) if action in ("params", "options") else None
         with room.lock:
             if action == "start":
                 room.start()
@@ -162,6 +162,8 @@ def create_app(room: Classroom, join_url: str = "", *, student_rate: float = 10.
                 room.next_scenario()
             elif action == "params":
                 room.set_params(body)
+            elif action == "options":
+                room.set_options(body)
             else:
                 raise Refusal(404, "unknown", f"no such action {action!r}")
             return _ok({**teacher_view(room), "join_url": join_url})

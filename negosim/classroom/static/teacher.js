@@ -97,6 +97,7 @@ function render(s) {
     tr.append(el("td", r.round), el("td", r.title), el("td", changed), el("td", outcomes), el("td", predicted));
     return tr;
   }));
+  $("rotate").checked = s.rotate;
   if (!editing) renderParams(s);
   const np = s.next_prediction;
   text("next-prediction", np ? `${np.concept}: ${outcomeText(np)}. ` + (np.note || "") : "");
@@ -166,6 +167,7 @@ for (const id of ["start", "pause", "reveal", "next-round", "next-scenario"]) {
   $(id).addEventListener("click", () => act(id));
 }
 $("csv").addEventListener("click", () => download("csv"));
+$("rotate").addEventListener("change", () => act("options", {rotate: $("rotate").checked}));
 $("json").addEventListener("click", () => download("json"));
 $("apply").addEventListener("click", async () => {
   const values = {};
