@@ -156,7 +156,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--state", default="negosim-classroom", metavar="DIR",
                    help="folder of the session's SQLite state; restart with the same folder to resume "
                         "(default ./negosim-classroom)")
-    p.add_argument("--seed", type=int, default=None, help="seed for chance moves, matching and the computer's draws")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed for chance moves, matching and the computer's draws (a new session only; "
+                        "a resumed one keeps its own)")
 
     p = sub.add_parser("explore", help="a page of sliders for every parameter, the equilibrium redrawn on each move "
                                        "(extra: negosim[classroom])")
