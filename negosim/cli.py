@@ -171,6 +171,25 @@ def _parser() -> argparse.ArgumentParser:
     add_set(p)
 
     sub.add_parser("schema", help="print the JSON Schema of scenario files (version 1)")
+
+    p = sub.add_parser("classroom", help="a live classroom in the browser: students play in groups, the teacher "
+                                         "projects their choices against the equilibrium (extra: negosim[classroom])")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the whole network)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--state", default="negosim-classroom", metavar="DIR",
+                   help="folder of the session's SQLite state; restart with the same folder to resume "
+                        "(default ./negosim-classroom)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed for chance moves, matching and the computer's draws (a new session only; "
+                        "a resumed one keeps its own)")
+
+    p = sub.add_parser("explore", help="a page of sliders for every parameter, the equilibrium redrawn on each move "
+                                       "(extra: negosim[classroom])")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8766, help="port (default 8766)")
     return parser
 
 
@@ -487,6 +506,34 @@ def cmd_convert(args) -> int:
     return EXIT_OK
 
 
+def _classroom_extra() -> None:
+    from .classroom import missing_requirements
+
+    missing = missing_requirements()
+    if missing:
+        raise CommandLineError(f"the classroom needs {', '.join(missing)}: pip install 'negosim[classroom]'")
+
+
+def cmd_classroom(args) -> int:
+    _classroom_extra()
+    if not 0 < args.port < 65536:
+        raise CommandLineError(f"--port must be between 1 and 65535, not {args.port}")
+    if args.seed is not None and not 0 <= args.seed < 2**63:
+        raise CommandLineError("--seed must be between 0 and 2**63 - 1")
+    from .classroom.server import serve
+
+    return serve(args.files, args.host, args.port, args.state, seed=args.seed)
+
+
+def cmd_explore(args) -> int:
+    _classroom_extra()
+    if not 0 < args.port < 65536:
+        raise CommandLineError(f"--port must be between 1 and 65535, not {args.port}")
+    from .classroom.server import serve_explorer
+
+    return serve_explorer(args.files, args.host, args.port)
+
+
 def cmd_schema(args) -> int:
     import json
 
@@ -498,9 +545,9 @@ def cmd_schema(args) -> int:
 
 COMMANDS = {
     "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot,
-    "sensitivity": cmd_sensitivity, "explain": cmd_explain,
-    "report": cmd_report,
-    "play": cmd_play, "convert": cmd_convert, "schema": cmd_schema,
+    "sensitivity": cmd_sensitivity, "explain": cmd_explain, "report": cmd_report,
+    "play": cmd_play, "convert": cmd_convert, "schema": cmd_schema, "classroom": cmd_classroom,
+    "explore": cmd_explore,
 }
 
 

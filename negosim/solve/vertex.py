@@ -103,18 +103,51 @@ def pairs_within(pa: np.ndarray, pb: np.ndarray, P: int):
     return ia, start_b[pa[ia]] + offs
 
 
+#: Row pairs compared at once when dropping near-duplicates (bounds the memory of `dedupe`).
+PAIR_BLOCK = 4_000_000
+
+
 def dedupe(point: np.ndarray, x: np.ndarray, y: np.ndarray, exact_rows: np.ndarray, P: int):
-    """Rows of (point, x, y, exact_rows), sorted by point, with near-duplicates (within `MERGE`) dropped."""
-    order = np.argsort(point, kind="stable")
+    """Rows of (point, x, y, exact_rows), sorted by point, with near-duplicates (within `MERGE`) dropped.
+
+    A degenerate game can give thousands of candidate rows at one point, mostly copies of a few
+    vertices: identical float rows go first (by sorting), then the rest are compared pairwise within
+    each point, a block of at most `PAIR_BLOCK` pairs at a time, so memory stays bounded.
+    """
+    order = np.lexsort((*np.concatenate([x, y], axis=1).T[::-1], point))
     point, x, y, exact_rows = point[order], x[order], y[order], exact_rows[order]
-    i, j = pairs_within(point, point, P)
-    later = i < j
-    i, j = i[later], j[later]
-    close = (np.abs(x[i] - x[j]).max(1, initial=0) <= MERGE) & (np.abs(y[i] - y[j]).max(1, initial=0) <= MERGE)
-    close &= ~(exact_rows[i] & exact_rows[j])  # distinct in rational arithmetic, even if their floats coincide
+    if len(point) > 1:
+        z = np.concatenate([x, y], axis=1)
+        same = (point[1:] == point[:-1]) & (z[1:] == z[:-1]).all(axis=1) & ~(exact_rows[1:] & exact_rows[:-1])
+        first = np.r_[True, ~same]
+        point, x, y, exact_rows = point[first], x[first], y[first], exact_rows[first]
     keep = np.ones(len(point), dtype=bool)
-    keep[j[close]] = False
+    counts = np.bincount(point, minlength=P)
+    starts = np.cumsum(counts) - counts
+    for lo_point, hi_point in _point_blocks(counts):
+        lo, hi = starts[lo_point], starts[hi_point - 1] + counts[hi_point - 1]
+        if hi - lo < 2:
+            continue
+        i, j = pairs_within(point[lo:hi] - lo_point, point[lo:hi] - lo_point, hi_point - lo_point)
+        later = i < j
+        i, j = i[later] + lo, j[later] + lo
+        close = (np.abs(x[i] - x[j]).max(1, initial=0) <= MERGE) & (np.abs(y[i] - y[j]).max(1, initial=0) <= MERGE)
+        close &= ~(exact_rows[i] & exact_rows[j])  # distinct in rational arithmetic, even if their floats coincide
+        keep[j[close]] = False
     return point[keep], x[keep], y[keep], exact_rows[keep]
+
+
+def _point_blocks(counts: np.ndarray):
+    """Consecutive ranges of points whose pairs number at most `PAIR_BLOCK` (a point alone may exceed it,
+    in which case its pairs are still compared in one go: its rows are distinct floats by then)."""
+    lo, pairs = 0, 0
+    for p, c in enumerate(counts.tolist()):
+        if pairs and pairs + c * c > PAIR_BLOCK:
+            yield lo, p
+            lo, pairs = p, 0
+        pairs += c * c
+    if lo < len(counts):
+        yield lo, len(counts)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,42 @@
+"""The join URL as a QR code: SVG for the teacher's page, half-block characters for the terminal."""
+
+from __future__ import annotations
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    """The QR code's modules (True: dark), with a quiet zone of four modules."""
+    import qrcode
+
+    code = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(text)
+    code.make(fit=True)
+    return [list(row) for row in code.get_matrix()]
+
+
+def qr_svg(text: str, module: int = 8) -> str:
+    """An SVG image of the QR code of `text` (one path, crisp at any size)."""
+    m = qr_matrix(text)
+    n = len(m)
+    cells = "".join(f"M{x},{y}h1v1h-1z" for y, row in enumerate(m) for x, dark in enumerate(row) if dark)
+    size = n * module
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" width="{size}" height="{size}" '
+            f'shape-rendering="crispEdges" role="img" aria-label="QR code of {_escape(text)}">'
+            f'<rect width="{n}" height="{n}" fill="#fff"/><path d="{cells}" fill="#000"/></svg>')
+
+
+def qr_terminal(text: str) -> str:
+    """The QR code drawn with half blocks, two modules per character cell (dark on a light terminal
+    background is drawn as spaces on blocks, so it scans on dark terminals too)."""
+    m = qr_matrix(text)
+    if len(m) % 2:
+        m.append([False] * len(m[0]))
+    glyph = {(False, False): "\u2588", (True, False): "\u2584", (False, True): "\u2580", (True, True): " "}
+    return "\n".join("".join(glyph[(top, bottom)] for top, bottom in zip(m[y], m[y + 1]))
+                     for y in range(0, len(m), 2))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+__all__ = ["qr_matrix", "qr_svg", "qr_terminal"]

@@ -1,0 +1,351 @@
+"""A live classroom session: students join, are matched into groups each round, and move; the teacher
+starts, pauses, reveals and changes parameters. All state is in memory and in the SQLite store, and
+every change is stored before it is acknowledged.
+
+Every method runs on one thread at a time (the web layer holds `Classroom.lock`), so a move is
+checked against the state it changes.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .rules import CHANCE_ROLE, Move, MoveError, Rules, rules_for
+from .store import Store
+
+MAX_STUDENTS = 2000
+NICKNAME_MAX = 24
+KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+STATUSES = ("lobby", "playing", "paused")
+
+
+class Refusal(Exception):
+    """A request the session refuses: an HTTP status, a short code and a sentence for the user."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass
+class Group:
+    """One group's play in one round: who sits in which role (None: the computer) and the moves so far."""
+
+    round: int
+    number: int
+    seats: dict[str, str | None]
+    rules: Rules
+    moves: list[Move] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    seat_kinds: list[str] = field(default_factory=list)  # "student", "computer" or "chance", per move
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One file the teacher named, its parameters' declared ranges, and its baseline."""
+
+    path: str
+    sha256: str
+    title: str
+    parameters: tuple  # negosim.scenario.Parameter, in declaration order
+    players: tuple[str, ...]
+
+
+class Classroom:
+    """The session: open it on a state folder (new or existing) with the teacher's files."""
+
+    def __init__(self, files: list[str], state: str, seed: int | None = None):
+        from ..api import open_source
+
+        self.lock = threading.RLock()
+        self.store = Store(state)
+        self.sources = [open_source(f) for f in files]
+        scenario: Any
+        self.scenarios = []
+        for s in self.sources:
+            scenario = s.scenario
+            declared = tuple(scenario.parameters.values()) if scenario is not None else ()
+            self.scenarios.append(Scenario(s.path, s.sha256, s.title, declared, tuple(s.game.players)))
+        self._rules: dict[tuple, Rules] = {}
+        meta = self.store.meta()
+        files_meta = [[s.path, s.sha256] for s in self.scenarios]
+        if not meta:
+            meta = {"teacher_token": secrets.token_urlsafe(24), "secret": secrets.token_hex(32),
+                    "seed": int(seed if seed is not None else secrets.randbits(63)), "status": "lobby",
+                    "round": 0, "scenario": 0, "revealed": 0, "params": {}, "files": files_meta}
+            self.store.write([Store.set_meta(k, v) for k, v in meta.items()])
+        elif meta.get("files") != files_meta:
+            from ..errors import UsageError
+
+            raise UsageError(f"the state folder {state} holds a session of other files or of files that have "
+                             "changed since; name the same files or another --state folder")
+        self.meta = meta
+        self.version = int(time.time() * 1000) % 10**9
+        self._load()
+
+    # --- loading (also after a restart) ----------------------------------------------------------------
+    def _load(self) -> None:
+        self.students: dict[str, tuple[int, str]] = {
+            sid: (seq, nick) for sid, seq, nick in self.store.rows("SELECT id, seq, nickname FROM students")}
+        self.groups: dict[tuple[int, int], Group] = {}
+        self.seat_of: dict[tuple[int, str], tuple[int, str]] = {}  # (round, student) -> (group, role)
+        self.keys: set[str] = set()
+        current = self.meta["round"]
+        for rnd, scenario, params in self.store.rows("SELECT round, scenario, params FROM rounds WHERE round = ?",
+                                                     (current,)):
+            rules = self.rules(scenario, _json(params))
+            for grp, role, student in self.store.rows("SELECT grp, role, student FROM seats WHERE round = ?",
+                                                      (rnd,)):
+                group = self.groups.setdefault((rnd, grp), Group(rnd, grp, {}, rules))
+                group.seats[role] = student
+                if student is not None:
+                    self.seat_of[(rnd, student)] = (grp, role)
+        for g in self.groups.values():  # seats in the game's player order, as when the round started
+            g.seats = {role: g.seats.get(role) for role in g.rules.players}
+        for key, in self.store.rows("SELECT key FROM moves WHERE key IS NOT NULL"):
+            self.keys.add(key)
+        for rnd, grp, node, role, action, seat, t in self.store.rows(
+                "SELECT round, grp, node, role, action, seat, time FROM moves WHERE round = ? ORDER BY id",
+                (current,)):
+            g = self.groups[(rnd, grp)]
+            g.moves.append(Move(node, role, action))
+            g.times.append(t)
+            g.seat_kinds.append(seat)
+
+    def rules(self, scenario: int, params: dict[str, float]) -> Rules:
+        """The rules of scenario number `scenario` at `params` (cached; ranges checked)."""
+        key = (scenario, tuple(sorted(params.items())))
+        if key not in self._rules:
+            source = self.sources[scenario]
+            if params:
+                assert source.scenario is not None  # only scenarios have parameters (set_params checks)
+                from dataclasses import replace
+
+                sc: Any = source.scenario
+                sc = sc.with_overrides(params)
+                source = replace(source, game=sc.build(), parameters=sc.values(), scenario=sc)
+            if len(self._rules) > 256:  # a teacher moving sliders all lesson: keep memory bounded
+                self._rules.clear()
+            self._rules[key] = rules_for(source)
+        return self._rules[key]
+
+    def _params(self, scenario: int) -> dict[str, float]:
+        return dict(self.meta["params"].get(str(scenario), {}))
+
+    def _commit(self, statements: list, **meta) -> None:
+        self.store.write([*statements, *(Store.set_meta(k, v) for k, v in meta.items())])
+        self.meta.update(meta)
+        self.version += 1
+
+    # --- students -------------------------------------------------------------------------------------
+    def join(self, nickname: object) -> str:
+        """Add a student; return their id (kept in their signed cookie)."""
+        if not isinstance(nickname, str):
+            raise Refusal(400, "bad_nickname", "type a nickname")
+        nickname = " ".join("".join(ch for ch in nickname if ch.isprintable()).split())
+        if not nickname:
+            raise Refusal(400, "bad_nickname", "type a nickname")
+        if len(nickname) > NICKNAME_MAX:
+            raise Refusal(400, "bad_nickname", f"a nickname has at most {NICKNAME_MAX} characters")
+        if len(self.students) >= MAX_STUDENTS:
+            raise Refusal(409, "full", f"this classroom is full ({MAX_STUDENTS} students)")
+        sid = secrets.token_urlsafe(16)
+        seq = len(self.students)
+        self._commit([("INSERT INTO students (id, seq, nickname, joined) VALUES (?, ?, ?, ?)",
+                       (sid, seq, nickname, time.time()))])
+        self.students[sid] = (seq, nickname)
+        return sid
+
+    def move(self, sid: str, body: object) -> dict:
+        """Record a student's move; raise `Refusal` (and change nothing) unless it is theirs to make now."""
+        if not isinstance(body, dict):
+            raise Refusal(400, "bad_request", "send a JSON object")
+        key, rnd, node, role, action = (body.get(k) for k in ("key", "round", "node", "role", "action"))
+        if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
+            raise Refusal(400, "bad_request", "each move needs a key of 8 to 64 letters, digits, '-' or '_'")
+        if key in self.keys:
+            raise Refusal(409, "replayed", "this move was already recorded (a repeated request); nothing changed")
+        if not (isinstance(rnd, int) and not isinstance(rnd, bool)) or not all(
+                isinstance(x, str) and 0 < len(x) <= 64 for x in (node, role, action)):
+            raise Refusal(400, "bad_request", "a move names its round (a number), node, role and action")
+        if self.meta["status"] == "lobby":
+            raise Refusal(409, "not_started", "the game has not started yet")
+        if self.meta["status"] == "paused":
+            raise Refusal(409, "paused", "the teacher has paused the game; wait a moment")
+        if rnd != self.meta["round"]:
+            raise Refusal(409, "old_round", "that round is over; this page will show the current one")
+        seat = self.seat_of.get((rnd, sid))
+        if seat is None:
+            raise Refusal(409, "no_seat", "you joined after this round started; you will play from the next round")
+        grp, mine = seat
+        if role != mine:
+            raise Refusal(403, "other_seat", f"you play {mine} in this round, not {role}: you can move only for "
+                                             "your own seat")
+        group = self.groups[(rnd, grp)]
+        move = Move(str(node), str(role), str(action))
+        try:
+            group.rules.check(group.moves, move)
+        except MoveError as exc:
+            raise Refusal(409, "refused", str(exc)) from None
+        now = time.time()
+        new = [(move, "student", sid, key)] + self._auto_moves(group, [*group.moves, move])
+        self._commit([self._insert(group, m, kind, who, k, now) for m, kind, who, k in new])
+        self.keys.add(key)
+        for m, kind, _, _ in new:
+            group.moves.append(m)
+            group.times.append(now)
+            group.seat_kinds.append(kind)
+        return {"ok": True, "message": f"recorded: {action}"}
+
+    def _auto_moves(self, group: Group, moves: list[Move]) -> list[tuple[Move, str, None, None]]:
+        """The chance and computer moves that follow `moves`, drawn with the session's seed."""
+        out: list[tuple[Move, str, None, None]] = []
+        moves = list(moves)
+        while True:
+            waiting = [p for p in group.rules.pending(moves)
+                       if p.role == CHANCE_ROLE or group.seats.get(p.role) is None]
+            if not waiting:
+                return out
+            for p in waiting:
+                rng = np.random.default_rng([self.meta["seed"], group.round, group.number, len(moves)])
+                m = Move(p.node, p.role, group.rules.auto_action(p, rng))
+                moves.append(m)
+                out.append((m, "chance" if p.role == CHANCE_ROLE else "computer", None, None))
+
+    @staticmethod
+    def _insert(group: Group, m: Move, kind: str, student: str | None, key: str | None, now: float) -> tuple:
+        return ("INSERT INTO moves (round, grp, node, role, action, seat, student, key, time) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (group.round, group.number, m.node, m.role, m.action, kind, student, key, now))
+
+    # --- the teacher ------------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the first round (from the lobby) or resume a paused game."""
+        if self.meta["status"] == "paused":
+            self._commit([], status="playing")
+        elif self.meta["status"] == "lobby":
+            self.next_round()
+        # already playing: nothing to do (a second click is harmless)
+
+    def pause(self) -> None:
+        if self.meta["status"] == "playing":
+            self._commit([], status="paused")
+
+    def reveal(self) -> None:
+        if self.meta["round"] == 0:
+            raise Refusal(409, "not_started", "start a round first")
+        self._commit([], revealed=self.meta["round"])
+
+    def next_round(self, scenario: int | None = None) -> None:
+        """Match the students into groups again (roles rotate) and start a new round."""
+        if not self.students:
+            raise Refusal(409, "no_students", "no student has joined yet")
+        scenario = self.meta["scenario"] if scenario is None else scenario
+        rnd = self.meta["round"] + 1
+        params = self._params(scenario)
+        rules = self.rules(scenario, params)
+        groups = self._match(rnd, rules.players)
+        statements: list[tuple[str, tuple]] = [(
+            "INSERT INTO rounds (round, scenario, params, started) VALUES (?, ?, ?, ?)",
+            (rnd, scenario, _dumps(params), time.time()))]
+        now = time.time()
+        made = []
+        for number, seats in enumerate(groups, 1):
+            g = Group(rnd, number, seats, rules)
+            statements += [("INSERT INTO seats (round, grp, role, student) VALUES (?, ?, ?, ?)",
+                            (rnd, number, role, sid)) for role, sid in seats.items()]
+            auto = self._auto_moves(g, [])
+            statements += [self._insert(g, m, kind, None, None, now) for m, kind, _, _ in auto]
+            made.append((g, auto))
+        self._commit(statements, round=rnd, scenario=scenario, status="playing", revealed=0)
+        self.groups = {}
+        for g, auto in made:
+            for m, kind, _, _ in auto:
+                g.moves.append(m)
+                g.times.append(now)
+                g.seat_kinds.append(kind)
+            self.groups[(rnd, g.number)] = g
+            for role, sid in g.seats.items():
+                if sid is not None:
+                    self.seat_of[(rnd, sid)] = (g.number, role)
+
+    def next_scenario(self) -> None:
+        self.next_round((self.meta["scenario"] + 1) % len(self.sources))
+
+    def _match(self, rnd: int, roles: tuple[str, ...]) -> list[dict[str, str | None]]:
+        """Groups for round `rnd`: a student's role rotates with the round (join order + round) unless the
+        teacher keeps roles fixed, and who plays with whom is shuffled with the session's seed; missing
+        roles go to the computer."""
+        k = len(roles)
+        shift = rnd if self.meta.get("rotate", True) else 0
+        buckets: list[list[str]] = [[] for _ in roles]
+        for sid, (seq, _) in sorted(self.students.items(), key=lambda kv: kv[1][0]):
+            buckets[(seq + shift) % k].append(sid)
+        rng = np.random.default_rng([self.meta["seed"], rnd, 1])
+        for b in buckets:
+            rng.shuffle(b)
+        n = max(len(b) for b in buckets)
+        return [{role: (b[i] if i < len(b) else None) for role, b in zip(roles, buckets)} for i in range(n)]
+
+    def set_options(self, options: object) -> None:
+        """Set how rounds are formed: ``{"rotate": false}`` keeps each student's role from round to round."""
+        if not isinstance(options, dict) or set(options) != {"rotate"} or not isinstance(options["rotate"], bool):
+            raise Refusal(400, "bad_request", 'send {"rotate": true} or {"rotate": false}')
+        self._commit([], rotate=options["rotate"])
+
+    def set_params(self, values: object) -> dict:
+        """Set parameters of the current scenario for the rounds to come (each within its declared range)."""
+        from ..errors import NegosimInputError
+
+        scenario = self.meta["scenario"]
+        declared = {p.name: p for p in self.scenarios[scenario].parameters}
+        if not isinstance(values, dict) or len(values) > 200:
+            raise Refusal(400, "bad_request", "send the parameters as a JSON object of name: number")
+        clean: dict[str, float] = {}
+        for name, value in values.items():
+            if name not in declared:
+                raise Refusal(400, "bad_parameter", f"unknown parameter {name!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise Refusal(400, "bad_parameter", f"{name}: the value must be a number")
+            clean[name] = float(value)
+        params = {**self._params(scenario), **clean}
+        params = {k: v for k, v in params.items() if v != declared[k].value}
+        try:
+            self.rules(scenario, params)
+        except NegosimInputError as exc:
+            raise Refusal(400, "bad_parameter", str(exc).split("\n")[0]) from None
+        self._commit([], params={**self.meta["params"], str(scenario): params})
+        return {"ok": True}
+
+    # --- views -------------------------------------------------------------------------------------------
+    def current_group(self, sid: str) -> Group | None:
+        seat = self.seat_of.get((self.meta["round"], sid))
+        return None if seat is None else self.groups[(self.meta["round"], seat[0])]
+
+    def round_rules(self) -> Rules:
+        group = next(iter(self.groups.values()), None)
+        if group is not None:
+            return group.rules
+        return self.rules(self.meta["scenario"], self._params(self.meta["scenario"]))
+
+
+def _dumps(value: object) -> str:
+    import json
+
+    return json.dumps(value, sort_keys=True)
+
+
+def _json(text: str) -> dict:
+    import json
+
+    return json.loads(text)
+
+
+__all__ = ["Classroom", "Group", "Refusal", "Scenario"]
