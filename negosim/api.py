@@ -9,11 +9,12 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import NegosimInputError, UsageError
+from .errors import GameError, InputNote, NegosimInputError, Problem, UsageError
 from .game import GameTree, NormalFormGame
 from .solve.ties import TieRules
 
@@ -30,6 +31,7 @@ class Source:
     ties: TieRules = field(default_factory=TieRules)
     parameters: dict[str, float] = field(default_factory=dict)
     scenario: object | None = None  # negosim.scenario.Scenario for scenario files
+    notes: tuple[str, ...] = ()  # what reading the file changed or assumed (e.g. repeated Gambit labels numbered)
 
     @property
     def title(self) -> str:
@@ -57,8 +59,15 @@ def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Sour
             raise UsageError("--set applies to scenario files; a Gambit game has no parameters")
         from .io import read_game
 
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InputNote)
+            game = read_game(path)
+        notes = tuple(str(w.message) for w in caught if issubclass(w.category, InputNote))
+        for w in caught:
+            if not issubclass(w.category, InputNote):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         data = read_bytes(path)
-        return Source(path, hashlib.sha256(data).hexdigest(), read_game(path))
+        return Source(path, hashlib.sha256(data).hexdigest(), game, notes=notes)
     from .scenario import load_scenario
 
     scenario = load_scenario(path)
@@ -68,8 +77,38 @@ def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Sour
 
 
 def solve_source(source: Source, concepts=None, *, rtol: float | None = None):
-    """Solve a source for the given concepts (default: every concept that applies)."""
+    """Solve a source for the given concepts (default: every concept that applies).
+
+    A `GameError` raised while solving (a game too large for a method, say) is raised again naming
+    the file and the concept: ``x.efg: nash: vertex enumeration: a 27x64 game is too large ...``.
+    """
     from .solve import solve
     from .solve.tolerance import RTOL
 
-    return solve(source.game, concepts, ties=source.ties, rtol=RTOL if rtol is None else rtol)
+    rtol = RTOL if rtol is None else rtol
+    try:
+        return solve(source.game, concepts, ties=source.ties, rtol=rtol)
+    except GameError as exc:
+        raise _named(exc, source, _failing_concept(source, concepts, rtol)) from None
+
+
+def _failing_concept(source: Source, concepts, rtol: float) -> str | None:
+    """Which concept raises a GameError (only called once solving has failed): each is tried alone."""
+    from .solve import applicable_concepts, solve
+
+    names = applicable_concepts(source.game) if concepts is None else (
+        (concepts,) if isinstance(concepts, str) else tuple(concepts))
+    if len(names) == 1:
+        return names[0]
+    for concept in names:
+        try:
+            solve(source.game, [concept], ties=source.ties, rtol=rtol)
+        except GameError:
+            return concept
+    return None
+
+
+def _named(exc: GameError, source: Source, concept: str | None) -> GameError:
+    """`exc` with every problem naming the source's file and, when known, the concept being solved."""
+    prefix = f"{concept}: " if concept else ""
+    return GameError([Problem(prefix + p.message, p.file or source.path, p.line, p.path) for p in exc.problems])

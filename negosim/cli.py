@@ -14,7 +14,7 @@ import sys
 import tempfile
 
 from . import __version__
-from .errors import NegosimError, UsageError
+from .errors import NegosimError, UsageError, printable
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_FINDING = 0, 1, 2, 3, 4
 CONCEPT_CHOICES = ("pure", "nash", "spe")
@@ -182,12 +182,14 @@ def cmd_validate(args) -> int:
             failed = True
             _print_error(exc)
             continue
+        for note in src.notes:
+            print(f"note: {note}", file=sys.stderr)
         game = src.game
         form = "extensive form" if isinstance(game, GameTree) else "normal form"
         what = f"scenario '{src.scenario.id}'" if src.scenario is not None else "Gambit game"
         n = len(src.parameters)
         extra = f", {n} parameter{'' if n == 1 else 's'}" if src.scenario is not None else ""
-        print(f"ok: {path}: {what}, {game.n_players} players, {form}{extra}")
+        print(printable(f"ok: {path}: {what}, {game.n_players} players, {form}{extra}"))
     return EXIT_INPUT if failed else EXIT_OK
 
 
@@ -509,7 +511,7 @@ def _print_error(exc: NegosimError) -> None:
     lines = [str(p) for p in problems] if problems else [str(exc)]
     prefix = "negosim: error: " if isinstance(exc, UsageError) else ""
     for line in lines:
-        print(prefix + line, file=sys.stderr)
+        print(printable(prefix + line), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,37 @@ internal error and keeps its traceback.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+# Characters that would act on a terminal or forge a line rather than print: controls (C0, DEL,
+# C1), format characters (bidirectional overrides, zero-width ones) and line/paragraph separators.
+_UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def printable(text: object) -> str:
+    r"""`text` safe to print on a terminal as part of one line: every control, format or separator
+    character is written as a Python escape (``\n``, ``\x1b``, ``\u202e``); the rest is unchanged.
+
+    Every user-supplied string in a message passes through here (`Problem.__str__` and the CLI's
+    error printer apply it), so a key holding an escape sequence or a newline cannot colour the
+    terminal or forge an extra line.
+
+    >>> printable("bad\nok: fine\x1b[31m")
+    'bad\\nok: fine\\x1b[31m'
+    >>> printable("Ukraine")
+    'Ukraine'
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch == " " or unicodedata.category(ch) not in _UNPRINTABLE_CATEGORIES:
+            out.append(ch)
+        else:
+            out.append(repr(ch)[1:-1])
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -25,7 +55,7 @@ class Problem:
             where = self.file if self.line is None else f"{self.file}:{self.line}"
         parts = [p for p in (where, self.path) if p]
         parts.append(self.message)
-        return ": ".join(parts)
+        return printable(": ".join(parts))
 
 
 class NegosimError(Exception):
@@ -71,6 +101,18 @@ class UsageError(NegosimError):
     """A command line that does not make sense (exit code 2)."""
 
     exit_code = 2
+
+
+class InputNote(UserWarning):
+    """Something negosim did to read a valid input that its user should know (a relabelling, say).
+
+    Issued with `warnings.warn`; `negosim.api.open_source` collects these as the source's notes,
+    which the CLI prints and JSON output lists under ``warnings``.
+    """
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
 
 
 class VerificationError(AssertionError):

@@ -74,14 +74,16 @@ def _actions(c: Checker, path, value, players) -> tuple[tuple[str, ...], ...] | 
             c.report(path + (key,), "a player needs at least one action")
             ok = False
         names: list[str] = []
+        seen: set[str] = set()  # a set, not the list: 40,000 actions must not take a quadratic check
         for i, a in enumerate(items):
             if c.identifier(path + (key, i), a, "action name") is None:
                 ok = False
-            elif a in names:
+            elif a in seen:
                 c.report(path + (key, i), f"action {a!r} is listed twice")
                 ok = False
             else:
                 names.append(a)
+                seen.add(a)
         out.append(tuple(names))
     return tuple(out) if ok else None
 
@@ -114,8 +116,9 @@ class _Table:
                 path, f"expected a mapping of {player}'s actions ({', '.join(acts)}) -> payoffs, got {kind(node)}"
             )
             return
+        known = set(acts)
         for key in node:
-            if key not in acts:
+            if key not in known:
                 self.report(path + (key,), f"{key!r} is not an action of {player}{self.c.suggest(key, acts)}")
         missing = [a for a in acts if a not in node]
         if missing:
