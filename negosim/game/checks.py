@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import GameError
+from ..limits import MAX_PLAYERS
 
 #: A chance probability below this is negative; a sum further than `SUM_TOL` from 1 is wrong.
 NEG_TOL = 1e-12
@@ -25,6 +26,8 @@ def check_tree(tree) -> None:
     n_players = len(tree.players)
     if n_players < 1:
         raise GameError("a game needs at least one player")
+    if n_players > MAX_PLAYERS:  # its reduced normal form would need an array axis per player
+        raise GameError(f"a game of {n_players} players; negosim solves games of at most {MAX_PLAYERS}")
     if len(set(tree.players)) != n_players:
         raise GameError(f"repeated player labels {list(tree.players)}")
     ids = [node.id for node in nodes]

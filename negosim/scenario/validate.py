@@ -13,6 +13,7 @@ import math
 
 from ..errors import ScenarioError
 from ..expr import FUNCTIONS, Formula
+from ..limits import MAX_PLAYERS
 from ..solve.ties import TieRules
 from .checker import IDENTIFIER, SCENARIO_ID, SOURCE_KEY, Checker, suggest
 from .gamespec import check_game
@@ -100,6 +101,9 @@ def _players(c: Checker, value) -> tuple[Player, ...] | None:
         return None
     if not items:
         c.report(("players",), "a game needs at least one player")
+        return None
+    if len(items) > MAX_PLAYERS:
+        c.report(("players",), f"{len(items)} players; negosim solves games of at most {MAX_PLAYERS}")
         return None
     players: list[Player] = []
     seen: dict[str, int | None] = {}
