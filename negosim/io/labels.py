@@ -33,11 +33,29 @@ def numbered(labels: list[tuple[str, int]], what: str, file: str) -> tuple[str, 
 
     Players, strategies and actions are addressed by label (DESIGN.md section 6), so two with one
     label would be ambiguous. Gambit allows it (two chance actions labelled ``"1/2"``), so such
-    labels are numbered by position as empty ones are, and an `InputNote` says so; a number that
-    equals another label gets a suffix ``_2`` (`assign_ids`).
+    labels are numbered by position as empty ones are, and an `InputNote` says so. A label used
+    once keeps it; a number that equals such a label gets a suffix (``2_2``).
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     numbered([("x", 1), ("x", 1), ("2", 1), ("", 1)], "actions", "g.efg")
+    ('1', '2_2', '2', '4')
     """
-    out = tuple(assign_ids([label for label, _ in labels], [str(k) for k in range(1, len(labels) + 1)]))
     counts = Counter(label for label, _ in labels)
+    used = {label for label, n in counts.items() if label and n == 1}
+    ids = []
+    for k, (label, _) in enumerate(labels, start=1):
+        if label and counts[label] == 1:
+            ids.append(label)
+            continue
+        new, suffix = str(k), 1
+        while new in used:
+            suffix += 1
+            new = f"{k}_{suffix}"
+        used.add(new)
+        ids.append(new)
+    out = tuple(ids)
     repeated = [label for label, n in counts.items() if label and n > 1]
     for label in repeated:
         line = next(at for lab, at in labels if lab == label)
