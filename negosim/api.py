@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,6 +91,18 @@ def solve_source(source: Source, concepts=None, *, rtol: float | None = None):
         return solve(source.game, concepts, ties=source.ties, rtol=rtol)
     except GameError as exc:
         raise _named(exc, source, _failing_concept(source, concepts, rtol)) from None
+
+
+@contextmanager
+def solving(source: Source, concept: str | None = None) -> Iterator[None]:
+    """Within it, a `GameError` is raised again naming the source's file and `concept`.
+
+    For callers that solve a source's game themselves (figures, LaTeX), as `solve_source` does.
+    """
+    try:
+        yield
+    except GameError as exc:
+        raise _named(exc, source, concept) from None
 
 
 def _failing_concept(source: Source, concepts, rtol: float) -> str | None:

@@ -415,6 +415,15 @@ def cmd_play(args) -> int:
 
 
 def _figure(source, kind: str | None):
+    from .api import solving
+    from .game import GameTree
+
+    tree = kind == "tree" or (kind is None and isinstance(source.game, GameTree))
+    with solving(source, "spe" if tree else "nash"):
+        return _draw(source, kind)
+
+
+def _draw(source, kind: str | None):
     from .game import GameTree
     from .solve import solve
 
@@ -464,8 +473,11 @@ def cmd_convert(args) -> int:
         from .present.latex import to_latex
         from .solve import solve
 
+        from .api import solving
+
         concept = "spe" if isinstance(game, GameTree) else "nash"
-        (solution,) = solve(game, [concept], ties=source.ties)
+        with solving(source, concept):
+            (solution,) = solve(game, [concept], ties=source.ties)
         _write_atomically(out, to_latex(game, solution=solution, title=title, standalone=args.standalone))
         print(f"wrote {out}", file=sys.stderr)
         return EXIT_OK

@@ -40,6 +40,20 @@ def printable(text: object) -> str:
     return "".join(out)
 
 
+def first_unprintable(text: str, allowed: str = "") -> str | None:
+    r"""The first character of `text` that `printable` would escape, other than those in `allowed`; or None.
+
+    >>> first_unprintable("a\tb", allowed="\t\n") is None, first_unprintable("red \x1b[31m")
+    (True, '\x1b')
+    """
+    if text.isprintable():
+        return None
+    for ch in text:
+        if ch != " " and ch not in allowed and unicodedata.category(ch) in _UNPRINTABLE_CATEGORIES:
+            return ch
+    return None
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in an input: where it is and what is wrong."""

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..errors import GameError, GameFileError, Problem
+from ..errors import GameError, GameFileError, Problem, printable
 from ..limits import MAX_EXPONENT, MAX_NUMBER_CHARS
 
 LBRACE, RBRACE, COMMA, STRING, NUMBER, WORD, EOF = "{", "}", ",", "string", "number", "word", "end of file"
@@ -82,7 +82,8 @@ def tokenize(text: str, file: str) -> Iterator[Token]:
         if kind == "open":
             raise GameFileError(Problem("unterminated string: no closing '\"' before the end of the file", file, line))
         if kind == "string":
-            last = Token(STRING, unescape(m.group()[1:-1]), line)
+            # A label's control characters are escaped (\x1b, \n), so no output of it drives a terminal.
+            last = Token(STRING, printable(unescape(m.group()[1:-1])), line)
         elif kind == "word":
             word = m.group()
             if word[0].isdigit() or word[0] in "+-.":

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import NegosimInputError, Problem, ScenarioError
+from ..errors import NegosimInputError, Problem, ScenarioError, first_unprintable
 from ..limits import MAX_SCENARIO_BYTES, size_text
 from .yamlscan import scan_problems
 
@@ -219,6 +219,11 @@ class _Converter:
         if isinstance(node, float):
             return float(node)
         if isinstance(node, str):
+            bad = first_unprintable(str(node), allowed="\n\t")
+            if bad is not None:
+                # a double-quoted escape such as "\e[31m" would reach the terminal in every output
+                self.refuse(path, f"the text holds the control character {bad!r} (U+{ord(bad):04X}); remove it")
+                return None
             return str(node)
         what = type(node).__name__
         hint = "; quote it to make it text" if what in ("date", "datetime", "TimeStamp") else ""

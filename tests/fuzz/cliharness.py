@@ -23,7 +23,7 @@ ALLOWED_EXIT_CODES = {0, 2, 3, 4}
 MAX_STDERR_LINES = 12
 #: Seconds one command may take before it counts as a hang (generous: CI machines are slow and shared).
 TIME_LIMIT = int(os.environ.get("NEGOSIM_FUZZ_TIME_LIMIT", "60"))
-_CONTROL = {chr(c) for c in range(32) if chr(c) != "\n"} | {"\x7f"} | {chr(c) for c in range(0x80, 0xA0)}
+_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\n\t"} | {"\x7f"} | {chr(c) for c in range(0x80, 0xA0)}
 
 
 class Hang(Exception):
