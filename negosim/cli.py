@@ -470,10 +470,9 @@ def cmd_convert(args) -> int:
         print(f"wrote {out}", file=sys.stderr)
         return EXIT_OK
     if suffix == ".tex":
+        from .api import solving
         from .present.latex import to_latex
         from .solve import solve
-
-        from .api import solving
 
         concept = "spe" if isinstance(game, GameTree) else "nash"
         with solving(source, concept):
