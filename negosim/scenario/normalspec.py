@@ -7,6 +7,7 @@ player -> payoff, or the id of an entry of the optional `outcomes` mapping.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,7 +34,7 @@ def check_normal_section(c: Checker, g: dict, path, players, known):
     if actions is None or players is None or "payoffs" not in g:
         return None, labels
     shape = tuple(len(a) for a in actions)
-    if int(np.prod(shape, dtype=np.int64)) > MAX_PROFILES:
+    if math.prod(shape) > MAX_PROFILES:  # exact: numpy's int64 product would wrap round for 32 players
         c.report(path + ("actions",), f"{' x '.join(map(str, shape))} profiles are more than {MAX_PROFILES:,}")
         return None, labels
     table = _Table(c, players, actions, outcomes, known)
