@@ -180,10 +180,12 @@ def cmd_validate(args) -> int:
             src = open_source(path)
         except NegosimError as exc:
             failed = True
-            _print_error(exc)
+            _print_error(exc, VALIDATE_PROBLEMS)
             continue
-        for note in src.notes:
-            print(f"note: {note}", file=sys.stderr)
+        for note in src.notes[:COMMAND_PROBLEMS]:
+            print(printable(f"note: {note}"), file=sys.stderr)
+        if len(src.notes) > COMMAND_PROBLEMS:
+            print(printable(f"note: {path}: {len(src.notes) - COMMAND_PROBLEMS} more notes"), file=sys.stderr)
         game = src.game
         form = "extensive form" if isinstance(game, GameTree) else "normal form"
         what = f"scenario '{src.scenario.id}'" if src.scenario is not None else "Gambit game"
@@ -517,12 +519,23 @@ COMMANDS = {
 }
 
 
-def _print_error(exc: NegosimError) -> None:
+#: Problems printed per file: `validate` lists many (its purpose), other commands the first few.
+VALIDATE_PROBLEMS, COMMAND_PROBLEMS = 20, 3
+
+
+def _print_error(exc: NegosimError, limit: int = COMMAND_PROBLEMS) -> None:
+    """One escaped line per problem on stderr, at most `limit` of them and then one line counting the rest."""
     problems = getattr(exc, "problems", None)
     lines = [str(p) for p in problems] if problems else [str(exc)]
     prefix = "negosim: error: " if isinstance(exc, UsageError) else ""
-    for line in lines:
+    for line in lines[:limit]:
         print(printable(prefix + line), file=sys.stderr)
+    if len(lines) > limit:
+        file = next((p.file for p in problems if p.file), None)
+        where = f"{file}: " if file else ""
+        hint = "" if limit == VALIDATE_PROBLEMS else f" (negosim validate {file} lists them)" if file else ""
+        print(printable(f"{where}{len(lines) - limit} more problem{'s' * (len(lines) - limit > 1)}{hint}"),
+              file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -66,3 +66,14 @@ def test_a_solving_error_names_the_file_and_the_concept(capsys):
         assert err.startswith(f"{path}: nash: ") and "too large" in err and len(err.splitlines()) == 1
     else:
         assert code == 0
+
+
+def test_commands_other_than_validate_print_three_problems_and_count_the_rest(capsys):
+    path = Path(__file__).resolve().parent / "data" / "scenarios" / "several_problems.yaml"
+    assert main(["validate", str(path)]) == 3
+    every = capsys.readouterr().err.splitlines()
+    assert len(every) > 4 and all(line.startswith(f"{path}:") for line in every)
+    assert main(["solve", str(path)]) == 3
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:3] == every[:3]
+    assert lines[3] == f"{path}: {len(every) - 3} more problems (negosim validate {path} lists them)"
