@@ -23,7 +23,6 @@ from .yamlscan import scan_problems
 #: A path into the document: mapping keys (str) and list indices (int).
 DocPath = tuple
 
-_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def format_path(path: DocPath) -> str:
@@ -193,9 +192,7 @@ class _Converter:
             self.refuse(path, f"anchors and aliases (&{anchor}, *{anchor}) are not supported; write the value out")
             return None
         tag = getattr(getattr(node, "tag", None), "value", None)
-        if isinstance(node, TaggedScalar):
-            if tag == _STR_TAG:
-                return str(node.value)
+        if isinstance(node, TaggedScalar):  # yamlscan refuses every tag first; this stays as a second guard
             self.refuse(path, f"YAML tags such as {tag} are not allowed; a scenario holds only plain values")
             return None
         if tag is not None and isinstance(node, (CommentedMap, CommentedSeq)):
