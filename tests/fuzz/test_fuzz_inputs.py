@@ -5,7 +5,7 @@ Every generated input is written to a file and given to `negosim validate` and `
 or 4; a few stderr lines naming the file; no traceback; no control characters; bounded time.
 
 CI runs a bounded, seeded (derandomized) run: ``NEGOSIM_FUZZ_EXAMPLES`` examples per target
-(default 40). A longer, random run::
+(default 60). A longer, random run::
 
     NEGOSIM_FUZZ_EXAMPLES=20000 python -m pytest -q -n 2 tests/fuzz
 
@@ -27,7 +27,7 @@ from negosim.errors import FormulaError
 from negosim.expr import parse_formula
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = int(os.environ.get("NEGOSIM_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("NEGOSIM_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,  # the time bound is cliharness.TIME_LIMIT per command, not hypothesis's deadline
