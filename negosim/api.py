@@ -12,11 +12,13 @@ command line's view: a `Source` with its path and hash, solved for every concept
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import NegosimInputError, NegosimUsageError
+from .errors import GameError, InputNote, NegosimInputError, NegosimUsageError, Problem
 from .game import GameTree, NormalFormGame
 from .game.ties import TieRules
 from .scenario.model import Scenario
@@ -39,6 +41,8 @@ class Source:
     def ties(self) -> TieRules:
         """The tie rules the game carries (the scenario's; none for a Gambit file)."""
         return self.game.ties
+
+    notes: tuple[str, ...] = ()  # what reading the file changed or assumed (e.g. repeated Gambit labels numbered)
 
     @property
     def title(self) -> str:
@@ -84,8 +88,15 @@ def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Sour
             raise NegosimUsageError("--set applies to scenario files; a Gambit game has no parameters")
         from .io import read_game
 
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InputNote)
+            game = read_game(path)
+        notes = tuple(str(w.message) for w in caught if issubclass(w.category, InputNote))
+        for w in caught:
+            if not issubclass(w.category, InputNote):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         data = read_bytes(path)
-        return Source(path, hashlib.sha256(data).hexdigest(), read_game(path))
+        return Source(path, hashlib.sha256(data).hexdigest(), game, notes=notes)
     from .scenario import load_scenario
 
     scenario = load_scenario(path)
@@ -116,11 +127,18 @@ def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
     ------
     NegosimUsageError
         For an unknown concept or one that does not apply to the game's form.
+    GameError
+        Raised while solving (a game too large for a method, say), naming the file and the concept:
+        ``x.efg: nash: vertex enumeration: a 27x64 game is too large ...``.
     """
     from .solve import solve
     from .solve.tolerance import RTOL
 
-    return solve(source.game, concepts, rtol=RTOL if rtol is None else rtol, exact=exact)
+    rtol = RTOL if rtol is None else rtol
+    try:
+        return solve(source.game, concepts, rtol=rtol, exact=exact)
+    except GameError as exc:
+        raise _named(exc, source, _failing_concept(source, concepts, rtol)) from None
 
 
 def converted_text(source: Source, suffix: str, *, standalone: bool = False, answers: bool = True) -> str:
@@ -153,7 +171,8 @@ def converted_text(source: Source, suffix: str, *, standalone: bool = False, ans
         from .present.latex import to_latex
         from .solve.primary import primary_solution
 
-        solution = primary_solution(game) if answers else None
+        with solving(source, "spe" if isinstance(game, GameTree) else "nash"):
+            solution = primary_solution(game) if answers else None
         return to_latex(game, solution=solution, title=source.title, standalone=standalone)
     if suffix == ".nfg":
         from .io import write_nfg
@@ -168,3 +187,37 @@ def converted_text(source: Source, suffix: str, *, standalone: bool = False, ans
 
         return write_efg(game if isinstance(game, GameTree) else normal_to_tree(game), title=source.title)
     raise NegosimUsageError(f"cannot convert to {suffix!r}: give .nfg, .efg or .tex")
+
+
+@contextmanager
+def solving(source: Source, concept: str | None = None) -> Iterator[None]:
+    """Within it, a `GameError` is raised again naming the source's file and `concept`.
+
+    For callers that solve a source's game themselves (figures, LaTeX), as `solve_source` does.
+    """
+    try:
+        yield
+    except GameError as exc:
+        raise _named(exc, source, concept) from None
+
+
+def _failing_concept(source: Source, concepts, rtol: float) -> str | None:
+    """Which concept raises a GameError (only called once solving has failed): each is tried alone."""
+    from .solve import applicable_concepts, solve
+
+    names = applicable_concepts(source.game) if concepts is None else (
+        (concepts,) if isinstance(concepts, str) else tuple(concepts))
+    if len(names) == 1:
+        return names[0]
+    for concept in names:
+        try:
+            solve(source.game, [concept], rtol=rtol)
+        except GameError:
+            return concept
+    return None
+
+
+def _named(exc: GameError, source: Source, concept: str | None) -> GameError:
+    """`exc` with every problem naming the source's file and, when known, the concept being solved."""
+    prefix = f"{concept}: " if concept else ""
+    return GameError([Problem(prefix + p.message, p.file or source.path, p.line, p.path) for p in exc.problems])

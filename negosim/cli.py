@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from . import __version__
-from .errors import NegosimError, NegosimUsageError
+from .errors import NegosimError, NegosimUsageError, printable
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_FINDING, EXIT_FILESYSTEM, EXIT_TOO_LARGE = 0, 1, 2, 3, 4, 5, 6
 CONCEPT_CHOICES = ("pure", "nash", "spe")
@@ -223,14 +223,18 @@ def cmd_validate(args) -> int:
             src = open_source(path)
         except NegosimError as exc:
             failed = True
-            _print_error(exc)
+            _print_error(exc, VALIDATE_PROBLEMS)
             continue
+        for note in src.notes[:COMMAND_PROBLEMS]:
+            print(printable(f"note: {note}"), file=sys.stderr)
+        if len(src.notes) > COMMAND_PROBLEMS:
+            print(printable(f"note: {path}: {len(src.notes) - COMMAND_PROBLEMS} more notes"), file=sys.stderr)
         game = src.game
         form = "extensive form" if isinstance(game, GameTree) else "normal form"
         what = f"scenario '{src.scenario.id}'" if src.scenario is not None else "Gambit game"
         n = len(src.parameters)
         extra = f", {n} parameter{'' if n == 1 else 's'}" if src.scenario is not None else ""
-        print(f"ok: {path}: {what}, {game.n_players} players, {form}{extra}")
+        print(printable(f"ok: {path}: {what}, {game.n_players} players, {form}{extra}"))
     return EXIT_INPUT if failed else EXIT_OK
 
 
@@ -495,10 +499,15 @@ def cmd_convert(args) -> int:
         raise CommandLineError("--no-answers applies to figures (.png, .svg, .pdf) and .tex outputs")
     source = open_source(args.file, _overrides(args.set))
     if suffix in FIGURE_SUFFIXES:
+        from .api import solving
+        from .game import GameTree
         from .present.figures import save_figure
         from .present.game_figure import game_figure
 
-        save_figure(game_figure(source, args.figure, answers=not args.no_answers), out)
+        tree = args.figure == "tree" or (args.figure is None and isinstance(source.game, GameTree))
+        with solving(source, "spe" if tree else "nash"):
+            figure = game_figure(source, args.figure, answers=not args.no_answers)
+        save_figure(figure, out)
     else:
         text = converted_text(source, suffix, standalone=args.standalone, answers=not args.no_answers)
         _write_atomically(out, text)
@@ -551,12 +560,23 @@ COMMANDS = {
 }
 
 
-def _print_error(exc: NegosimError) -> None:
+#: Problems printed per file: `validate` lists many (its purpose), other commands the first few.
+VALIDATE_PROBLEMS, COMMAND_PROBLEMS = 20, 3
+
+
+def _print_error(exc: NegosimError, limit: int = COMMAND_PROBLEMS) -> None:
+    """One escaped line per problem on stderr, at most `limit` of them and then one line counting the rest."""
     problems = getattr(exc, "problems", None)
     lines = [str(p) for p in problems] if problems else [str(exc)]
     prefix = "negosim: error: " if isinstance(exc, NegosimUsageError) else ""
-    for line in lines:
-        print(prefix + line, file=sys.stderr)
+    for line in lines[:limit]:
+        print(printable(prefix + line), file=sys.stderr)
+    if len(lines) > limit:
+        file = next((p.file for p in problems if p.file), None)
+        where = f"{file}: " if file else ""
+        hint = "" if limit == VALIDATE_PROBLEMS else f" (negosim validate {file} lists them)" if file else ""
+        print(printable(f"{where}{len(lines) - limit} more problem{'s' * (len(lines) - limit > 1)}{hint}"),
+              file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

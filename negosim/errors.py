@@ -14,7 +14,51 @@ True
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+# Characters that would act on a terminal or forge a line rather than print: controls (C0, DEL,
+# C1), format characters (bidirectional overrides, zero-width ones) and line/paragraph separators.
+_UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def printable(text: object) -> str:
+    r"""`text` safe to print on a terminal as part of one line: every control, format or separator
+    character is written as a Python escape (``\n``, ``\x1b``, ``\u202e``); the rest is unchanged.
+
+    Every user-supplied string in a message passes through here (`Problem.__str__` and the CLI's
+    error printer apply it), so a key holding an escape sequence or a newline cannot colour the
+    terminal or forge an extra line.
+
+    >>> printable("bad\nok: fine\x1b[31m")
+    'bad\\nok: fine\\x1b[31m'
+    >>> printable("Ukraine")
+    'Ukraine'
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch == " " or unicodedata.category(ch) not in _UNPRINTABLE_CATEGORIES:
+            out.append(ch)
+        else:
+            out.append(repr(ch)[1:-1])
+    return "".join(out)
+
+
+def first_unprintable(text: str, allowed: str = "") -> str | None:
+    r"""The first character of `text` that `printable` would escape, other than those in `allowed`; or None.
+
+    >>> first_unprintable("a\tb", allowed="\t\n") is None, first_unprintable("red \x1b[31m")
+    (True, '\x1b')
+    """
+    if text.isprintable():
+        return None
+    for ch in text:
+        if ch != " " and ch not in allowed and unicodedata.category(ch) in _UNPRINTABLE_CATEGORIES:
+            return ch
+    return None
 
 
 @dataclass(frozen=True)
@@ -32,7 +76,7 @@ class Problem:
             where = self.file if self.line is None else f"{self.file}:{self.line}"
         parts = [p for p in (where, self.path) if p]
         parts.append(self.message)
-        return ": ".join(parts)
+        return printable(": ".join(parts))
 
 
 class NegosimError(Exception):
@@ -82,6 +126,18 @@ class NegosimUsageError(NegosimError, ValueError):
 
 #: The library's usage error under its older name (the CLI's own class is `negosim.cli.CommandLineError`).
 UsageError = NegosimUsageError
+
+
+class InputNote(UserWarning):
+    """Something negosim did to read a valid input that its user should know (a relabelling, say).
+
+    Issued with `warnings.warn`; `negosim.api.open_source` collects these as the source's notes,
+    which the CLI prints and JSON output lists under ``warnings``.
+    """
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
 
 
 class VerificationError(AssertionError):

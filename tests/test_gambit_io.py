@@ -268,13 +268,14 @@ def test_bad_files_raise_one_line_naming_file_and_line(tmp_path, name, text, lin
     assert "\n" not in message
 
 
-def test_structural_problems_from_the_tree_checks_name_the_file(tmp_path):
+def test_structural_problems_from_the_tree_checks_name_the_file_and_the_line_of_the_node(tmp_path):
     path = tmp_path / "forgetful.efg"
     path.write_text('EFG 2 R "" { "A" }\np "" 1 1 "" { "a" "b" } 0\np "" 1 2 "" { "x" } 0\nt "" 0\n'
                     'p "" 1 2 "" { "x" } 0\nt "" 0\n')
     with pytest.raises(GameFileError, match="perfect recall") as caught:
         read_game(path)
-    assert str(caught.value).startswith(f"{path}: ")
+    # node n3 (line 5) is reached after another move of A's than node n1 (line 3)
+    assert str(caught.value).startswith(f"{path}:5: ")
 
 
 def test_information_sets_of_two_players_with_one_label_get_distinct_ids():

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 import difflib
 import numbers
+import re
+import unicodedata
 import warnings
 from collections.abc import Iterable
 
@@ -157,7 +159,22 @@ def _prepare(source: str) -> str:
     text = " ".join(source.splitlines()).strip()
     if not text:
         raise _Rejected("formula is empty")
+    if not text.isascii():
+        _check_identifiers(text, source)
     return text
+
+
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+
+
+def _check_identifiers(text: str, source: str) -> None:
+    """Reject a name Python would silently read as another: it normalises identifiers (NFKC), so a
+    fullwidth ``ｐ`` is the parameter ``p`` and a ligature ``ﬁ`` is ``fi``."""
+    for name in _IDENTIFIER.findall(text):
+        plain = unicodedata.normalize("NFKC", name)
+        if plain != name:
+            raise _Rejected(f"in formula {show(source)}: the name {name!r} would be read as {plain!r} (Python "
+                            f"normalises compatibility characters such as fullwidth letters); write {plain!r}")
 
 
 def _syntax_tree(text: str, source: str) -> ast.expr:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import GameError
+from ..limits import MAX_PLAYERS
 
 #: A chance probability below this is negative (here, where a game is built, no rounding is excused).
 NEG_TOL = 1e-12
@@ -27,6 +28,8 @@ def check_tree(tree) -> None:
     n_players = len(tree.players)
     if n_players < 1:
         raise GameError("a game needs at least one player")
+    if n_players > MAX_PLAYERS:  # its reduced normal form would need an array axis per player
+        raise GameError(f"a game of {n_players} players; negosim solves games of at most {MAX_PLAYERS}")
     if len(set(tree.players)) != n_players:
         raise GameError(f"repeated player labels {list(tree.players)}")
     ids = [node.id for node in nodes]
@@ -112,28 +115,47 @@ def _revisit_message(nodes, parent, i: int, c: int, root: int) -> str:
 
 
 def _check_infosets(tree, parent) -> None:
-    """Information sets: one player, the same actions, perfect recall, no two nodes on one path."""
+    """Information sets: one player, the same actions, perfect recall, no two nodes on one path.
+
+    Linear in the number of nodes: a player's own sequence of (information set, action) moves is
+    interned as an integer (its predecessor's id and the last move), so comparing two sequences
+    is comparing two integers, and whether an information set already lies on the path is a
+    counter kept while the depth-first walk enters and leaves nodes.
+    """
     nodes = tree.nodes
     members: dict[str, list[int]] = {}
-    history: dict[int, tuple] = {}  # decision node -> its player's own (infoset, action) sequence
-    own: list[dict[int, tuple]] = [{} for _ in nodes]  # node -> {player: own sequence before it}
-    for i in tree.preorder():
-        p = parent[i]
-        if p is None:
-            own[i] = {}
-        else:
-            par = nodes[p]
-            own[i] = own[p]
-            if par.kind == "decision":
-                step = (par.infoset, par.actions[par.children.index(i)])
-                own[i] = {**own[p], par.player: own[p].get(par.player, ()) + (step,)}
+    history: dict[int, int] = {}  # decision node -> id of its player's own (infoset, action) sequence
+    interned: dict[tuple[int, str, str], int] = {}
+    steps: list[tuple[int, str, str] | None] = [None]  # sequence id -> (previous id, infoset, action); 0 is empty
+    own: list[dict[int, int]] = [{}] * len(nodes)  # node -> {player: own sequence id before it}
+    on_path: dict[tuple[int, str], int] = {}  # (player, infoset) -> decision nodes of it on the current path
+    stack: list[tuple[int, bool]] = [(tree.root, True)]
+    while stack:
+        i, entering = stack.pop()
         node = nodes[i]
+        key = (node.player, node.infoset)
+        if not entering:
+            on_path[key] -= 1
+            continue
         if node.kind == "decision":
             members.setdefault(node.infoset, []).append(i)
-            history[i] = own[i].get(node.player, ())
-            if any(s == node.infoset for s, _ in history[i]):
+            history[i] = own[i].get(node.player, 0)
+            if on_path.get(key, 0):
                 raise GameError(f"information set {node.infoset!r} has two nodes on one path "
                                 f"(node {node.id!r} follows another node of it)")
+            on_path[key] = 1
+            stack.append((i, False))
+            for action, c in zip(node.actions, node.children):
+                step = (history[i], node.infoset, action)
+                seq = interned.get(step)
+                if seq is None:
+                    seq = interned[step] = len(steps)
+                    steps.append(step)
+                own[c] = {**own[i], node.player: seq}
+        else:
+            for c in node.children:
+                own[c] = own[i]
+        stack.extend((c, True) for c in reversed(node.children))
     for infoset, ix in members.items():
         first = nodes[ix[0]]
         for j in ix[1:]:
@@ -151,9 +173,18 @@ def _check_infosets(tree, parent) -> None:
             if history[j] != history[ix[0]]:
                 raise GameError(
                     f"information set {infoset!r} breaks perfect recall: player {tree.players[node.player]!r} "
-                    f"reaches node {first.id!r} after {_fmt(history[ix[0]])} but node {node.id!r} after "
-                    f"{_fmt(history[j])}"
+                    f"reaches node {first.id!r} after {_fmt(_sequence(steps, history[ix[0]]))} but node "
+                    f"{node.id!r} after {_fmt(_sequence(steps, history[j]))}"
                 )
+
+
+def _sequence(steps: list, seq: int) -> tuple:
+    """The (information set, action) moves of an interned sequence id, first move first."""
+    out = []
+    while seq:
+        seq, infoset, action = steps[seq]
+        out.append((infoset, action))
+    return tuple(reversed(out))
 
 
 def _fmt(seq: tuple) -> str:

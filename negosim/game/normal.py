@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import GameError
+from ..limits import MAX_PLAYERS
 from .ties import NO_TIE_RULES, TieRules
 
 
@@ -64,6 +65,8 @@ class NormalFormGame:
         n = len(players)
         if n < 1:
             raise GameError("a game needs at least one player")
+        if n > MAX_PLAYERS:  # numpy arrays have at most 64 axes: one per player, plus batch and solver axes
+            raise GameError(f"a game of {n} players; negosim solves games of at most {MAX_PLAYERS}")
         if len(actions) != n:
             raise GameError(f"{n} players but action lists for {len(actions)}")
         for p, acts in zip(players, actions):

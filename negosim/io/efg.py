@@ -34,6 +34,7 @@ import numpy as np
 
 from ..errors import GameError, GameFileError, Problem
 from ..game.tree import CHANCE, DECISION, TERMINAL, GameTree, Node, Outcome
+from ..limits import MAX_PLAYERS, MAX_TREE_NODES
 from .labels import assign_ids, numbered
 from .lexer import EOF, LBRACE, RBRACE, STRING, WORD, Tokens, describe, quote
 from .numbers import exact_probabilities, format_fraction, format_number
@@ -179,6 +180,8 @@ class _Reader:
         players = ts.labels("player", "players")
         if not players:
             raise ts.error("a game needs at least one player", line)
+        if len(players) > MAX_PLAYERS:
+            raise ts.error(f"the game has {len(players)} players; negosim solves games of at most {MAX_PLAYERS}", line)
         self.n_players = len(players)
         if ts.peek().kind == STRING:
             ts.next()  # the optional comment
@@ -193,6 +196,9 @@ class _Reader:
             if ts.peek().kind == EOF:
                 raise ts.unexpected(ts.peek(), f"child {len(parent.children) + 1} of {n_children} of the node "
                                                f"at line {parent.line}")
+            if len(nodes) == MAX_TREE_NODES:
+                raise ts.error(f"the tree has more than {MAX_TREE_NODES:,} nodes; negosim reads at most that many",
+                               ts.peek().line)
             parent.children.append(len(nodes))
             nodes.append(self.node())
             if nodes[-1].kind != TERMINAL:
@@ -258,7 +264,22 @@ def read_efg(text: str, *, file: str | None = None) -> GameTree:
     try:
         return GameTree(players, tuple(nodes), 0, outcomes, payoffs, chance_probs, title)
     except GameError as exc:
-        raise GameFileError([Problem(p.message, file, p.line, p.path) for p in exc.problems]) from None
+        raise GameFileError([Problem(p.message, file, p.line or _line_of(p.message, node_ids, raw), p.path)
+                             for p in exc.problems]) from None
+
+
+def _line_of(message: str, node_ids: list[str], raw: list[_Node]) -> int | None:
+    """The line of the node a tree check's message names last (the one found wrong), if any.
+
+    The checks name nodes as ``node 'id'``; in "reaches node 'a' after ... but node 'b' after ..."
+    the second node is where the file breaks perfect recall.
+    """
+    best, line = -1, None
+    for node_id, r in zip(node_ids, raw):
+        at = message.rfind(f"node {node_id!r}")
+        if at > best:
+            best, line = at, r.line
+    return line
 
 
 def write_efg(tree: GameTree, *, title: str | None = None) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import GameFileError, Problem
 from ..game.normal import NormalFormGame
 from ..game.tree import GameTree
+from ..limits import MAX_GAMBIT_BYTES, size_text
 from .efg import read_efg, write_efg
 from .nfg import read_nfg, write_nfg
 from .numbers import format_number
@@ -28,6 +29,10 @@ def read_game(path) -> NormalFormGame | GameTree:
         raise GameFileError(Problem("cannot tell the format of the file: a Gambit game file ends in .nfg or .efg",
                                     name))
     try:
+        size = Path(name).stat().st_size
+        if size > MAX_GAMBIT_BYTES:
+            raise GameFileError(Problem(f"the file has {size_text(size)}; negosim reads Gambit files of at most "
+                                        f"{size_text(MAX_GAMBIT_BYTES)}", name))
         data = Path(name).read_bytes()
     except FileNotFoundError:
         raise GameFileError(Problem("no such file", name)) from None

@@ -68,7 +68,7 @@ def solution_warnings(solution, point: int = 0) -> list[str]:
 
 def solve_document(source, solutions, point: int = 0) -> dict:
     """The whole `solve --json` document for one parameter point."""
-    warnings: list[str] = []
+    warnings: list[str] = list(getattr(source, "notes", ()))
     sols = []
     for sol in solutions:
         entry = {

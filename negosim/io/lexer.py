@@ -9,10 +9,12 @@ Every problem raises `GameFileError` naming the file and the line of the offendi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..errors import GameError, GameFileError, Problem
+from ..errors import GameError, GameFileError, Problem, printable
+from ..limits import MAX_EXPONENT, MAX_NUMBER_CHARS
 
 LBRACE, RBRACE, COMMA, STRING, NUMBER, WORD, EOF = "{", "}", ",", "string", "number", "word", "end of file"
 
@@ -23,6 +25,7 @@ _TOKEN = re.compile(
 )
 _NUMBER = re.compile(r"[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|\d+/\d+)")
 _INTEGER = re.compile(r"\d+")
+_EXPONENT = re.compile(r"[eE]([-+]?\d+)$")
 
 
 @dataclass(frozen=True)
@@ -61,10 +64,15 @@ def quote(label: str) -> str:
     return f'"{body}"'
 
 
-def tokenize(text: str, file: str) -> list[Token]:
-    """The tokens of `text`, ending with an EOF token on the last line that has content."""
-    tokens: list[Token] = []
+def tokenize(text: str, file: str) -> Iterator[Token]:
+    """The tokens of `text`, one at a time, ending with an EOF token on the last line that has content.
+
+    A generator, so a large file never holds more than one token object at a time; a number longer
+    than `MAX_NUMBER_CHARS` or with an exponent beyond `MAX_EXPONENT` is refused here, before any
+    arithmetic on it (``1e99999999`` would otherwise take hours as an exact fraction).
+    """
     line, pos = 1, 0
+    last: Token | None = None
     for m in _TOKEN.finditer(text):
         line += text.count("\n", pos, m.start())
         pos = m.start()
@@ -74,20 +82,33 @@ def tokenize(text: str, file: str) -> list[Token]:
         if kind == "open":
             raise GameFileError(Problem("unterminated string: no closing '\"' before the end of the file", file, line))
         if kind == "string":
-            tokens.append(Token(STRING, unescape(m.group()[1:-1]), line))
+            # A label's control characters are escaped (\x1b, \n), so no output of it drives a terminal.
+            last = Token(STRING, printable(unescape(m.group()[1:-1])), line)
         elif kind == "word":
             word = m.group()
             if word[0].isdigit() or word[0] in "+-.":
-                if not _NUMBER.fullmatch(word):
-                    raise GameFileError(Problem(f"garbled number {word!r}", file, line))
-                tokens.append(Token(NUMBER, word, line))
+                _check_number(word, file, line)
+                last = Token(NUMBER, word, line)
             else:
-                tokens.append(Token(WORD, word, line))
+                last = Token(WORD, word, line)
         else:
-            tokens.append(Token(m.group(), m.group(), line))
-    end_line = tokens[-1].line + tokens[-1].text.count("\n") if tokens else 1
-    tokens.append(Token(EOF, "", end_line))
-    return tokens
+            last = Token(m.group(), m.group(), line)
+        yield last
+    end_line = last.line + last.text.count("\n") if last is not None else 1
+    yield Token(EOF, "", end_line)
+
+
+def _check_number(word: str, file: str, line: int) -> None:
+    """Refuse a garbled number, or one too long or with too large an exponent to read in bounded time."""
+    if len(word) > MAX_NUMBER_CHARS:
+        raise GameFileError(Problem(f"number {word[:20]}... has {len(word):,} characters; negosim reads numbers of "
+                                    f"at most {MAX_NUMBER_CHARS:,}", file, line))
+    if not _NUMBER.fullmatch(word):
+        raise GameFileError(Problem(f"garbled number {word!r}", file, line))
+    exponent = _EXPONENT.search(word)
+    if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
+        raise GameFileError(Problem(f"number {word} is out of range: its exponent is beyond "
+                                    f"+-{MAX_EXPONENT} (floats end near 1e308)", file, line))
 
 
 def describe(token: Token) -> str:
@@ -107,16 +128,16 @@ class Tokens:
 
     def __init__(self, text: str, file: str):
         self.file = file
-        self.tokens = tokenize(text, file)
-        self.pos = 0
+        self._tokens = tokenize(text, file)
+        self._current = next(self._tokens)
 
     def peek(self) -> Token:
-        return self.tokens[self.pos]
+        return self._current
 
     def next(self) -> Token:
-        token = self.tokens[self.pos]
+        token = self._current
         if token.kind != EOF:
-            self.pos += 1
+            self._current = next(self._tokens)
         return token
 
     def error(self, message: str, line: int) -> GameFileError:
@@ -145,11 +166,16 @@ class Tokens:
     def string(self, what: str) -> str:
         return self.expect(STRING, what).text
 
-    def integer(self, what: str) -> int:
+    def integer(self, what: str, most: int | None = None) -> int:
+        """The next token as a whole number; an error if it is not one or, given `most`, exceeds it."""
         token = self.next()
         if token.kind != NUMBER or not _INTEGER.fullmatch(token.text):
             raise self.unexpected(token, f"{what} (a whole number)")
-        return int(token.text)
+        value = int(token.text)
+        if most is not None and value > most:
+            raise self.error(f"{what} is {token.text[:30]}{'...' if len(token.text) > 30 else ''}; negosim reads "
+                             f"at most {most:,}", token.line)
+        return value
 
     def number(self, what: str) -> Fraction:
         """The next token as an exact number; an error if it is not one or is too large for a float."""

@@ -16,11 +16,13 @@ round trip); otherwise the payoff version. Strategies are always written with th
 from __future__ import annotations
 
 import math
+from array import array
 
 import numpy as np
 
 from ..errors import GameError, GameFileError, Problem
 from ..game.normal import NormalFormGame
+from ..limits import MAX_PAYOFF_ENTRIES, MAX_PLAYERS
 from .labels import assign_ids, numbered
 from .lexer import LBRACE, NUMBER, RBRACE, STRING, Tokens, describe, quote
 from .numbers import format_number
@@ -39,10 +41,13 @@ def _read_header(ts: Tokens) -> tuple[str, tuple[str, ...], tuple[tuple[str, ...
     raw_players = ts.labels("player", "players")
     if not raw_players:
         raise ts.error("a game needs at least one player", line)
+    if len(raw_players) > MAX_PLAYERS:
+        raise ts.error(f"the game has {len(raw_players)} players; negosim solves games of at most {MAX_PLAYERS}", line)
     players = numbered(raw_players, "players", ts.file)
     ts.expect(LBRACE, "'{' opening the strategies (numbers of strategies or lists of labels)")
     actions: list[tuple[str, ...]] = []
     labelled = ts.peek().kind == LBRACE
+    counts: list[int] = []
     for player in players:
         token = ts.peek()
         if labelled:
@@ -50,11 +55,15 @@ def _read_header(ts: Tokens) -> tuple[str, tuple[str, ...], tuple[tuple[str, ...
             if not raw:
                 raise ts.error(f"player {player!r} has no strategies", token.line)
             actions.append(numbered(raw, f"strategies of player {player!r}", ts.file))
+            counts.append(len(raw))
         else:
-            count = ts.integer(f"the number of strategies of player {player!r}")
+            count = ts.integer(f"the number of strategies of player {player!r}", most=MAX_PAYOFF_ENTRIES)
             if count < 1:
                 raise ts.error(f"player {player!r} has no strategies", token.line)
-            actions.append(tuple(str(k) for k in range(1, count + 1)))
+            counts.append(count)
+        _check_size(ts, counts, len(players), token.line)
+    if not labelled:
+        actions = [tuple(str(k) for k in range(1, count + 1)) for count in counts]
     token = ts.next()
     if token.kind != RBRACE:
         raise ts.error(f"expected '}}' closing the strategies of the {len(players)} players, "
@@ -62,6 +71,20 @@ def _read_header(ts: Tokens) -> tuple[str, tuple[str, ...], tuple[tuple[str, ...
     if ts.peek().kind == STRING:
         ts.next()  # the optional comment
     return title, players, tuple(actions)
+
+
+def _check_size(ts: Tokens, counts: list[int], n_players: int, line: int) -> None:
+    """Refuse a game whose strategies declared so far already make too many payoffs to hold."""
+    entries = math.prod(counts) * n_players
+    if entries > MAX_PAYOFF_ENTRIES:
+        shape = " x ".join(f"{c:,}" for c in counts)
+        raise ts.error(f"a game of {shape} strategies{' (so far)' if len(counts) < n_players else ''} has "
+                       f"{entries:,} payoffs; negosim reads at most {MAX_PAYOFF_ENTRIES:,}", line)
+
+
+def _profile(k: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The `k`-th pure profile with player 1's action varying fastest (no list of all profiles)."""
+    return tuple(int(i) for i in np.unravel_index(k, shape, order="F"))
 
 
 def read_nfg(text: str, *, file: str | None = None) -> NormalFormGame:
@@ -78,11 +101,11 @@ def read_nfg(text: str, *, file: str | None = None) -> NormalFormGame:
         payoffs, outcome_ids = _read_outcome_body(ts, players, shape)
     elif token.kind == NUMBER:
         total = n_profiles * n
-        values = []
+        values = array("d")  # 8 bytes a payoff, not a Python float object each
         for k in range(total):
             token = ts.peek()
             if token.kind != NUMBER:
-                profile = list(_profiles(shape))[k // n]
+                profile = _profile(k // n, shape)
                 where = ", ".join(actions[i][a] for i, a in enumerate(profile))
                 raise ts.unexpected(token, f"the payoff of player {players[k % n]!r} at profile ({where}); "
                                            f"the body needs {total} payoffs ({n_profiles} profiles x {n} players)")
@@ -91,7 +114,7 @@ def read_nfg(text: str, *, file: str | None = None) -> NormalFormGame:
         if token.kind == NUMBER:
             raise ts.error(f"more payoffs than the {total} the game needs ({n_profiles} profiles x {n} players)",
                            token.line)
-        table = np.array(values, dtype=float).reshape(n_profiles, n)
+        table = np.frombuffer(values, dtype=float).reshape(n_profiles, n)
         payoffs = np.stack([table[:, i].reshape(shape, order="F") for i in range(n)])
     else:
         raise ts.unexpected(token, "the payoffs, or '{' opening the list of outcomes")

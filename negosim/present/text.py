@@ -122,6 +122,7 @@ def format_solutions(source, solutions, point: int = 0) -> str:
         out.append("Players: " + ", ".join(game.players))
     if source.parameters:
         out.append("Parameters: " + ", ".join(f"{k}={fmt_number(v)}" for k, v in source.parameters.items()))
+    out.extend(f"Note: {note}" for note in getattr(source, "notes", ()))
     for sol in solutions:
         eqs = sol.equilibria_at(point)
         out.append("")

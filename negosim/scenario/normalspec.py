@@ -7,6 +7,7 @@ player -> payoff, or the id of an entry of the optional `outcomes` mapping.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,7 +35,7 @@ def check_normal_section(c: Checker, g: dict, path, players, known):
     if actions is None or players is None or "payoffs" not in g:
         return None, labels
     shape = tuple(len(a) for a in actions)
-    if int(np.prod(shape, dtype=np.int64)) > MAX_PROFILES:
+    if math.prod(shape) > MAX_PROFILES:  # exact: numpy's int64 product would wrap round for 32 players
         c.report(path + ("actions",), f"{' x '.join(map(str, shape))} profiles are more than {MAX_PROFILES:,}")
         return None, labels
     table = _Table(c, players, actions, outcomes, known)
@@ -75,14 +76,16 @@ def _actions(c: Checker, path, value, players) -> tuple[tuple[str, ...], ...] | 
             c.report(path + (key,), "a player needs at least one action")
             ok = False
         names: list[str] = []
+        seen: set[str] = set()  # a set, not the list: 40,000 actions must not take a quadratic check
         for i, a in enumerate(items):
             if c.identifier(path + (key, i), a, "action name") is None:
                 ok = False
-            elif a in names:
+            elif a in seen:
                 c.report(path + (key, i), f"action {a!r} is listed twice")
                 ok = False
             else:
                 names.append(a)
+                seen.add(a)
         out.append(tuple(names))
     return tuple(out) if ok else None
 
@@ -115,8 +118,9 @@ class _Table:
                 path, f"expected a mapping of {player}'s actions ({', '.join(acts)}) -> payoffs, got {kind(node)}"
             )
             return
+        known = set(acts)
         for key in node:
-            if key not in acts:
+            if key not in known:
                 self.report(path + (key,), f"{key!r} is not an action of {player}{self.c.suggest(key, acts)}")
         missing = [a for a in acts if a not in node]
         if missing:

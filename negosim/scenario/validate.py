@@ -15,6 +15,7 @@ import re
 from ..errors import ScenarioError
 from ..expr import FUNCTIONS, Formula
 from ..game.ties import TieRules
+from ..limits import MAX_PLAYERS
 from .checker import IDENTIFIER, SCENARIO_ID, SOURCE_KEY, Checker, suggest
 from .gamespec import check_game
 from .model import Parameter, Player, Question, Scenario, SweepSpec
@@ -109,6 +110,9 @@ def _players(c: Checker, value) -> tuple[Player, ...] | None:
         return None
     if not items:
         c.report(("players",), "a game needs at least one player")
+        return None
+    if len(items) > MAX_PLAYERS:
+        c.report(("players",), f"{len(items)} players; negosim solves games of at most {MAX_PLAYERS}")
         return None
     players: list[Player] = []
     seen: dict[str, int | None] = {}

@@ -1,9 +1,11 @@
 """Read a YAML file safely into plain Python data, remembering the line of every key and item.
 
-Only plain mappings, lists and scalars are accepted: tags (`!foo`, `!!binary`), anchors and
-aliases, dates and other typed values are refused with their line, so a scenario is data and
-nothing else. Numbers become `float` (booleans stay `bool`: they are not numbers). Duplicate
-keys and syntax errors become a `ScenarioError` carrying `file:line`.
+Only plain mappings, lists and scalars are accepted: tags (`!foo`, `!!float`), merge keys,
+anchors and aliases, dates and other typed values are refused with their line, so a scenario is
+data and nothing else. The text is checked first (`negosim.scenario.yamlscan`: size, control
+characters, nesting depth, number length) so the parser never crashes or hangs on it. Numbers
+become `float` (booleans stay `bool`: they are not numbers). Duplicate keys and syntax errors
+become a `ScenarioError` carrying `file:line`.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import NegosimInputError, Problem, ScenarioError
+from ..errors import NegosimInputError, Problem, ScenarioError, first_unprintable
+from ..limits import MAX_SCENARIO_BYTES, size_text
+from .yamlscan import scan_problems
 
 #: A path into the document: mapping keys (str) and list indices (int).
 DocPath = tuple
 
-_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def format_path(path: DocPath) -> str:
@@ -60,6 +63,10 @@ def read_yaml(path) -> YamlDocument:
     """
     file = str(path)
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(Problem(f"the file has {size_text(size)}; a scenario file may have at most "
+                                        f"{size_text(MAX_SCENARIO_BYTES)}", file=file))
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise NegosimInputError(Problem("no such file", file=file)) from None
@@ -80,6 +87,9 @@ def parse_yaml(raw: bytes, file: str) -> YamlDocument:
         raise ScenarioError(
             Problem(f"the file is not valid UTF-8 text (byte 0x{raw[exc.start]:02x})", file=file, line=line)
         ) from None
+    found = scan_problems(text, file)
+    if found:
+        raise ScenarioError(found)
     tree = _load(text, file)
     if tree is None:
         raise ScenarioError(Problem("the file is empty; expected a scenario (a YAML mapping)", file=file, line=1))
@@ -182,9 +192,7 @@ class _Converter:
             self.refuse(path, f"anchors and aliases (&{anchor}, *{anchor}) are not supported; write the value out")
             return None
         tag = getattr(getattr(node, "tag", None), "value", None)
-        if isinstance(node, TaggedScalar):
-            if tag == _STR_TAG:
-                return str(node.value)
+        if isinstance(node, TaggedScalar):  # yamlscan refuses every tag first; this stays as a second guard
             self.refuse(path, f"YAML tags such as {tag} are not allowed; a scenario holds only plain values")
             return None
         if tag is not None and isinstance(node, (CommentedMap, CommentedSeq)):
@@ -208,6 +216,11 @@ class _Converter:
         if isinstance(node, float):
             return float(node)
         if isinstance(node, str):
+            bad = first_unprintable(str(node), allowed="\n\t")
+            if bad is not None:
+                # a double-quoted escape such as "\e[31m" would reach the terminal in every output
+                self.refuse(path, f"the text holds the control character {bad!r} (U+{ord(bad):04X}); remove it")
+                return None
             return str(node)
         what = type(node).__name__
         hint = "; quote it to make it text" if what in ("date", "datetime", "TimeStamp") else ""
