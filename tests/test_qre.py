@@ -111,3 +111,19 @@ def test_a_trace_out_of_budget_says_so_instead_of_hanging(rng):
     sol = logit_qre(game, [1e6], budget=PathBudget(max_steps=3))
     assert not sol.complete.any() and "budget" in sol.notes[0]
     assert len(sol.point) == 0
+
+
+@pytest.mark.parametrize("shape", [(3, 3, 3), (2, 2, 2, 2), (5, 4)])
+def test_logit_tracing_finds_one_verified_nash_equilibrium_per_point(pygambit, rng, shape):
+    from negosim.solve.logit_tracing import nash_by_logit_tracing
+
+    game = random_game(shape, batch=(4,), rng=rng)
+    sol = nash_by_logit_tracing(game)
+    assert list(sol.point) == [0, 1, 2, 3] and not sol.complete.any()
+    for e in range(4):  # an independent regret check in pygambit
+        g = _gambit_strategic(pygambit, type(game)(game.players, game.actions, np.round(game.payoffs, 9)), e)
+        profile = g.mixed_strategy_profile(rational=False)
+        for i, player in enumerate(g.players):
+            for j, strategy in enumerate(player.strategies):
+                profile[strategy] = float(sol.strategies[i][e, j])
+        assert profile.max_regret() < 1e-6

@@ -255,3 +255,4 @@ def _tree_payoffs(model: AgentModel, z: np.ndarray, point: np.ndarray) -> np.nda
     sub = _rows(model, point)
     leaf = np.exp(sub.leaf_log_probs(z))
     return np.einsum("el,elp->ep", leaf, sub.leaf_payoffs)
+

@@ -145,15 +145,17 @@ class AgentModel:
 def residual(model: NormalModel | AgentModel, y: np.ndarray) -> np.ndarray:
     """The QRE equations at ``y = (z, lambda)`` for every batch point: ``(P, d)``."""
     z, lam = y[:, :-1], y[:, -1:]
-    v = model.values(z)
-    out = []
-    start = 0
-    for k in model.sizes:
-        zb, vb = z[:, start:start + k], v[:, start:start + k]
-        out.append(zb[:, 1:] - zb[:, :1] - lam * (vb[:, 1:] - vb[:, :1]))
-        out.append(np.exp(zb).sum(axis=1, keepdims=True) - 1.0)
-        start += k
-    return np.concatenate(out, axis=1)
+    # A predictor step far off the curve may overflow; the corrector then fails and the step shrinks.
+    with np.errstate(all="ignore"):
+        v = model.values(z)
+        out = []
+        start = 0
+        for k in model.sizes:
+            zb, vb = z[:, start:start + k], v[:, start:start + k]
+            out.append(zb[:, 1:] - zb[:, :1] - lam * (vb[:, 1:] - vb[:, :1]))
+            out.append(np.exp(zb).sum(axis=1, keepdims=True) - 1.0)
+            start += k
+        return np.concatenate(out, axis=1)
 
 
 def uniform_start(model: NormalModel | AgentModel, points: int) -> np.ndarray:
