@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..game.normal import NormalFormGame
-from .homotopy import DIVERGED, REGULAR, TrackBudget, track
+from .homotopy import REGULAR, SINGULAR, UNFINISHED, TrackBudget, track
 from .result import Solution
 from .tolerance import RTOL, scaled_tol
 from .verify import regrets, verified_solution
@@ -252,8 +252,11 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
             sub = _Systems(payoffs, same_size, np.repeat(np.arange(S * P), n_starts), rng)
             starts = np.tile(sub.start_roots(), (S * P, 1))
             x, status = track(sub.F, sub.G, starts, gamma, budget)
-            bad = (status != REGULAR) & (status != DIVERGED)
             regular = status == REGULAR
+            # A path that did not finish might have led to an equilibrium; a singular end can hide one
+            # only if it is (nearly) a real probability vector. Ends at infinity, complex or far outside
+            # the probability simplex cannot be equilibria.
+            bad = (status == UNFINISHED) | ((status == SINGULAR) & _near_profile(first, x))
             met = _paths_that_met(x, regular, sub.rows)
             bad |= met
             if bad.any():
@@ -292,6 +295,14 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
 
     return replace(solution, complete=complete.reshape(game.batch_shape),
                    degenerate=degenerate.reshape(game.batch_shape), notes=tuple(notes))
+
+
+def _near_profile(system: SupportSystem, x: np.ndarray, slack: float = 0.01) -> np.ndarray:
+    """Rows of `x` that are nearly real and whose implied probabilities lie nearly in [0, 1]."""
+    real = np.abs(x.imag).max(axis=1) <= slack
+    full = _full_profiles(system, x.real, tuple(max(s) + 1 for s in system.support))
+    inside = np.all([((f >= -slack) & (f <= 1 + slack)).all(axis=1) for f in full], axis=0)
+    return real & inside
 
 
 def _paths_that_met(x: np.ndarray, regular: np.ndarray, system_of: np.ndarray) -> np.ndarray:
