@@ -1,0 +1,329 @@
+"""All Nash equilibria of small n-player games: support enumeration with homotopy continuation.
+
+For every support profile (a nonempty set of actions per player) the equilibria with exactly that
+support solve a square polynomial system: each player's support actions pay the same (its
+probabilities summing to 1). The system is multilinear: a player's equations are of degree at most
+one in each other player's probabilities and free of its own. All its isolated roots are found by
+homotopy continuation (`negosim.solve.homotopy`) from a *linear-product* start system of the same
+multilinear structure, whose number of roots, the multihomogeneous Bezout number, is the generic
+number of roots (McKelvey and McLennan 1997, "The maximal number of regular totally mixed Nash
+equilibria", JET 72(2)), so no path is wasted on roots at infinity in a generic game. Every path of
+every support at every parameter point is tracked as one array.
+
+A real root with positive probabilities is a candidate; it is an equilibrium when no player gains by
+an action outside the support, which `verify.verified_solution` checks as for every concept. The
+result is complete at a point when every path ended at a regular root or diverged, and the game is
+nondegenerate there (no equilibrium has an unused best response and no root sits on the boundary of
+its support); otherwise ``complete`` is False and a note says why.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..game.normal import NormalFormGame
+from .homotopy import REGULAR, SINGULAR, UNFINISHED, TrackBudget, track
+from .result import Solution
+from .tolerance import RTOL, scaled_tol
+from .verify import regrets, verified_solution
+
+#: Refuse to enumerate when the paths (summed over supports) would exceed this per point.
+MAX_PATHS = 200_000
+#: A support probability this close to 0 puts a root on the boundary of its support.
+BOUNDARY = 1e-9
+#: Imaginary parts (relative) below this count as rounding: the root is real.
+REAL = 1e-7
+
+
+@dataclass(frozen=True)
+class SupportSystem:
+    """The indifference system of one support profile."""
+
+    support: tuple[tuple[int, ...], ...]  # actions of each player
+    groups: tuple[int, ...]  # players with at least two support actions (they have unknowns)
+    sizes: tuple[int, ...]  # unknowns per player (support size - 1; 0 for a pure player)
+    offsets: tuple[int, ...]  # where each player's unknowns start in x
+    assignments: tuple[tuple[int, ...], ...]  # per start root: the group each equation's zero factor is in
+
+    @property
+    def n_unknowns(self) -> int:
+        return sum(self.sizes)
+
+
+def supports(shape: tuple[int, ...]):
+    """Every support profile, smallest first."""
+    per_player = [[c for r in range(1, k + 1) for c in itertools.combinations(range(k), r)] for k in shape]
+    return sorted(itertools.product(*per_player), key=lambda s: (sum(map(len, s)), s))
+
+
+def support_system(support: tuple[tuple[int, ...], ...]) -> SupportSystem:
+    """The structure of one support's system and the start roots of its linear-product homotopy."""
+    sizes = tuple(len(s) - 1 for s in support)
+    groups = tuple(i for i, m in enumerate(sizes) if m > 0)
+    offsets = tuple(int(v) for v in np.concatenate([[0], np.cumsum(sizes)[:-1]]))
+    equations = [(i, r) for i in groups for r in range(sizes[i])]
+    capacity = {j: sizes[j] for j in groups}
+    found: list[tuple[int, ...]] = []
+
+    def assign(k: int, chosen: list[int]) -> None:
+        if k == len(equations):
+            found.append(tuple(chosen))
+            return
+        owner = equations[k][0]
+        for j in groups:
+            if j != owner and capacity[j] > 0:
+                capacity[j] -= 1
+                assign(k + 1, [*chosen, j])
+                capacity[j] += 1
+
+    assign(0, [])
+    return SupportSystem(tuple(support), groups, sizes, offsets, tuple(found))
+
+
+class _Systems:
+    """F (the games' indifference systems) and G (the linear-product start system) of supports of one size.
+
+    Supports with the same number of actions per player share the structure of their systems, so
+    they are solved together: system ``s * P + p`` is support ``s`` at batch point ``p``, and every
+    path (row) belongs to one system (`rows`).
+    """
+
+    def __init__(self, payoffs: np.ndarray, same_size: list[SupportSystem], rows: np.ndarray,
+                 rng: np.random.Generator):
+        system = same_size[0]
+        self.sys = system
+        n = len(system.support)
+        self.n = n
+        self.rows = rows  # system of each path
+        # D[i]: (systems, m_i, *support sizes of the others) payoff differences to the first support action
+        self.diff = {}
+        P = len(payoffs)
+        for i in system.groups:
+            stacked = []
+            for sup in same_size:
+                u = payoffs[:, i][np.ix_(range(P), *sup.support)]  # (P, s_1, ..., s_n)
+                u = np.moveaxis(u, 1 + i, 1)  # (P, s_i, others...)
+                stacked.append(u[:, 1:] - u[:, :1])
+            self.diff[i] = np.concatenate(stacked)
+        self.coef = {(i, r, j): rng.normal(size=system.sizes[j] + 1) + 1j * rng.normal(size=system.sizes[j] + 1)
+                     for i in system.groups for r in range(system.sizes[i]) for j in system.groups if j != i}
+
+    def probabilities(self, x: np.ndarray) -> list[np.ndarray]:
+        out = []
+        for k, m in enumerate(self.sys.sizes):
+            if m == 0:
+                out.append(np.ones((len(x), 1), dtype=x.dtype))
+            else:
+                xs = x[:, self.sys.offsets[k]:self.sys.offsets[k] + m]
+                out.append(np.concatenate([1 - xs.sum(axis=1, keepdims=True), xs], axis=1))
+        return out
+
+    def F(self, x: np.ndarray, paths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        B, N = x.shape
+        p = self.probabilities(x)
+        value = np.zeros((B, N), dtype=complex)
+        jac = np.zeros((B, N, N), dtype=complex)
+        for i in self.sys.groups:
+            others = [k for k in range(self.n) if k != i]
+            d = self.diff[i][self.rows[paths]].astype(complex)  # (B, m_i, others...)
+            lo = self.sys.offsets[i]
+            for k_pos, k in enumerate(others):  # derivative in player k: contract everyone but k
+                t = d
+                for j_pos in reversed(range(len(others))):
+                    if j_pos != k_pos:
+                        t = np.einsum("bm...s,bs->bm...", np.moveaxis(t, 2 + j_pos, -1), p[others[j_pos]])
+                g = t  # (B, m_i, s_k)
+                if k_pos == 0:
+                    value[:, lo:lo + self.sys.sizes[i]] = np.einsum("bms,bs->bm", g, p[k])
+                m_k = self.sys.sizes[k]
+                if m_k:
+                    jac[:, lo:lo + self.sys.sizes[i], self.sys.offsets[k]:self.sys.offsets[k] + m_k] = \
+                        g[:, :, 1:] - g[:, :, :1]
+        return value, jac
+
+    def linear(self, x: np.ndarray, i: int, r: int, j: int) -> np.ndarray:
+        a = self.coef[(i, r, j)]
+        xs = x[:, self.sys.offsets[j]:self.sys.offsets[j] + self.sys.sizes[j]]
+        return a[0] + xs @ a[1:]
+
+    def G(self, x: np.ndarray, paths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        B, N = x.shape
+        value = np.zeros((B, N), dtype=complex)
+        jac = np.zeros((B, N, N), dtype=complex)
+        for i in self.sys.groups:
+            for r in range(self.sys.sizes[i]):
+                row = self.sys.offsets[i] + r
+                factors = {j: self.linear(x, i, r, j) for j in self.sys.groups if j != i}
+                value[:, row] = np.prod(list(factors.values()), axis=0) if factors else 1.0
+                for j in factors:
+                    rest = np.prod([f for k, f in factors.items() if k != j], axis=0) if len(factors) > 1 else 1.0
+                    a = self.coef[(i, r, j)]
+                    jac[:, row, self.sys.offsets[j]:self.sys.offsets[j] + self.sys.sizes[j]] = \
+                        (rest * np.ones(B))[:, None] * a[None, 1:]
+        return value, jac
+
+    def start_roots(self) -> np.ndarray:
+        eqs = [(i, r) for i in self.sys.groups for r in range(self.sys.sizes[i])]
+        roots = []
+        for chosen in self.sys.assignments:
+            x = np.zeros(self.sys.n_unknowns, dtype=complex)
+            for j in self.sys.groups:
+                mine = [eqs[k] for k, g in enumerate(chosen) if g == j]
+                A = np.array([self.coef[(i, r, j)] for i, r in mine])
+                x[self.sys.offsets[j]:self.sys.offsets[j] + self.sys.sizes[j]] = np.linalg.solve(A[:, 1:], -A[:, 0])
+            roots.append(x)
+        return np.array(roots).reshape(len(roots), self.sys.n_unknowns)
+
+
+def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
+             budget: TrackBudget | None = None, time_limit: float = 120.0) -> Solution:
+    """Every Nash equilibrium of an n-player game at every batch point, with a completeness flag.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        Any number of players; meant for small games (the paths grow quickly with the actions).
+    rtol : float
+        Relative tolerance of ties and of the verification.
+    seed : int
+        Seed of the random start system and gamma (results do not depend on it in a generic game).
+    budget : TrackBudget, optional
+        Bounds of each path (default `TrackBudget()`).
+    time_limit : float
+        Seconds for the whole enumeration; supports not reached in time leave ``complete`` False.
+
+    Returns
+    -------
+    Solution
+        Concept ``"nash"``, method ``"support enumeration with homotopy continuation"``.
+
+    Examples
+    --------
+    Three players each choose 0 or 1 and are paid 1 for matching the next player (a cyclic
+    coordination game): two pure equilibria and the uniform mixed one.
+
+    >>> import numpy as np
+    >>> from negosim.game import NormalFormGame
+    >>> pay = np.zeros((3, 2, 2, 2))
+    >>> for a in np.ndindex(2, 2, 2):
+    ...     for i in range(3):
+    ...         pay[(i, *a)] = float(a[i] == a[(i + 1) % 3])
+    >>> sol = all_nash(NormalFormGame(("A", "B", "C"), (("0", "1"),) * 3, pay))
+    >>> len(sol.point), bool(sol.complete), bool(sol.degenerate)
+    (3, True, False)
+    """
+    budget = budget or TrackBudget()
+    n, shape, P = game.n_players, game.shape, game.batch_size
+    payoffs = game.payoffs.reshape((P, n, *shape))
+    tol = scaled_tol(game.payoff_range(), rtol).reshape(-1)
+    rng = np.random.default_rng(seed)
+    gamma = np.exp(2j * np.pi * rng.uniform())
+    systems = [support_system(s) for s in supports(shape)]
+    total_paths = sum(max(len(s.assignments), 1) for s in systems)
+    complete = np.ones(P, dtype=bool)
+    degenerate = np.zeros(P, dtype=bool)
+    notes: list[str] = []
+    if total_paths > MAX_PATHS:
+        raise ValueError(f"{total_paths:,} homotopy paths per point exceed the limit of {MAX_PATHS:,}")
+    deadline = time.monotonic() + time_limit
+    found_points, found_profiles = [], []
+    unfinished = 0
+    by_size: dict[tuple[int, ...], list[SupportSystem]] = {}
+    for system in systems:
+        by_size.setdefault(system.sizes, []).append(system)
+    for same_size in by_size.values():
+        if time.monotonic() > deadline:
+            complete[:] = False
+            notes.append(f"time limit of {time_limit:g} s reached before every support was solved")
+            break
+        first = same_size[0]
+        S = len(same_size)
+        if first.n_unknowns == 0:
+            system_of = np.arange(S * P)
+            x = np.zeros((S * P, 0))
+        else:
+            if not first.assignments:
+                continue  # no root for a generic game; a degenerate one shows ties at the smaller supports
+            n_starts = len(first.assignments)
+            sub = _Systems(payoffs, same_size, np.repeat(np.arange(S * P), n_starts), rng)
+            starts = np.tile(sub.start_roots(), (S * P, 1))
+            x, status = track(sub.F, sub.G, starts, gamma, budget)
+            regular = status == REGULAR
+            # A path that did not finish might have led to an equilibrium; a singular end can hide one
+            # only if it is (nearly) a real probability vector. Ends at infinity, complex or far outside
+            # the probability simplex cannot be equilibria.
+            bad = (status == UNFINISHED) | ((status == SINGULAR) & _near_profile(first, x))
+            met = _paths_that_met(x, regular, sub.rows)
+            bad |= met
+            if bad.any():
+                complete[np.unique(sub.rows[bad] % P)] = False
+                unfinished += int(bad.sum())
+            keep = regular & ~met & (np.abs(x.imag).max(axis=1) <= REAL * (1 + np.abs(x).max(axis=1)))
+            system_of, x = sub.rows[keep], x[keep].real
+        for k, system in enumerate(same_size):
+            mine = (system_of // P) == k
+            rows, xs = system_of[mine] % P, x[mine]
+            full = _full_profiles(system, xs, shape)
+            support_probs = np.concatenate([f[:, list(sup)] for f, sup in zip(full, system.support)], axis=1)
+            inside = (support_probs > BOUNDARY).all(axis=1)
+            edge = (support_probs > -BOUNDARY).all(axis=1) & ~inside
+            degenerate[rows[edge]] = True
+            if inside.any():
+                candidates = tuple(f[inside] for f in full)
+                r = regrets(game, candidates, rows[inside])
+                ok = r <= tol[rows[inside]]
+                found_points.append(rows[inside][ok])
+                found_profiles.append(tuple(c[ok] for c in candidates))
+    if unfinished:
+        notes.append(f"{unfinished} homotopy paths did not end at a regular root or at infinity, or met another")
+    point = np.concatenate(found_points) if found_points else np.zeros(0, dtype=np.int64)
+    strategies = tuple(np.concatenate([f[i] for f in found_profiles]) if found_profiles else np.zeros((0, k))
+                       for i, k in enumerate(shape))
+    solution = verified_solution(game, concept="nash", method="support enumeration with homotopy continuation",
+                                 point=point, strategies=strategies, tol=tol, complete=complete, notes=(),
+                                 degenerate=None)
+    degenerate |= solution.degenerate.reshape(-1)
+    complete &= ~degenerate
+    if degenerate.any():
+        notes.append("degenerate game: equilibria may form continua, and only their endpoints on the supports "
+                     "are listed")
+    from dataclasses import replace
+
+    return replace(solution, complete=complete.reshape(game.batch_shape),
+                   degenerate=degenerate.reshape(game.batch_shape), notes=tuple(notes))
+
+
+def _near_profile(system: SupportSystem, x: np.ndarray, slack: float = 0.01) -> np.ndarray:
+    """Rows of `x` that are nearly real and whose implied probabilities lie nearly in [0, 1]."""
+    real = np.abs(x.imag).max(axis=1) <= slack
+    full = _full_profiles(system, x.real, tuple(max(s) + 1 for s in system.support))
+    inside = np.all([((f >= -slack) & (f <= 1 + slack)).all(axis=1) for f in full], axis=0)
+    return real & inside
+
+
+def _paths_that_met(x: np.ndarray, regular: np.ndarray, system_of: np.ndarray) -> np.ndarray:
+    """Paths of one system that ended at the same regular root: only one path can reach a regular root."""
+    met = np.zeros(len(x), dtype=bool)
+    order = np.lexsort((np.round(x.real[:, 0], 6), system_of))
+    for a, b in zip(order[:-1], order[1:]):
+        if (regular[a] and regular[b] and system_of[a] == system_of[b]
+                and np.abs(x[a] - x[b]).max() <= 1e-6 * (1 + np.abs(x[a]).max())):
+            met[a] = met[b] = True
+    return met
+
+
+def _full_profiles(system: SupportSystem, x: np.ndarray, shape: tuple[int, ...]) -> list[np.ndarray]:
+    """Probability vectors over all actions from the unknowns of a support's system."""
+    out = []
+    for k, (acts, m) in enumerate(zip(system.support, system.sizes)):
+        full = np.zeros((len(x), shape[k]))
+        xs = x[:, system.offsets[k]:system.offsets[k] + m] if m else np.zeros((len(x), 0))
+        full[:, acts[0]] = 1 - xs.sum(axis=1)
+        for r, a in enumerate(acts[1:]):
+            full[:, a] = xs[:, r]
+        out.append(full)
+    return out
