@@ -55,7 +55,7 @@ def nash_by_logit_tracing(game: NormalFormGame, *, rtol: float | None = None,
     {'P1': {'1': 0.5, '2': 0.5}, 'P2': {'1': 0.4, '2': 0.6}}
     """
     from .tolerance import RTOL, scaled_tol
-    from .verify import verified_solution
+    from .verify import check_profiles, verified_solution
 
     rtol = RTOL if rtol is None else rtol
     branch = logit_branch(game, budget=budget)
@@ -71,12 +71,17 @@ def nash_by_logit_tracing(game: NormalFormGame, *, rtol: float | None = None,
         profiles.append(sigma)
     blocks = tuple(np.array([np.split(s, np.cumsum(model.sizes)[:-1])[i] for s in profiles]).reshape(
         len(profiles), k) for i, k in enumerate(model.sizes))
+    if points:  # keep what passes the verification's own test (per-comparison tolerances)
+        passed = check_profiles(game, blocks, np.array(points), rtol).passed
+        failed += [p for p, ok in zip(points, passed) if not ok]
+        points = [p for p, ok in zip(points, passed) if ok]
+        blocks = tuple(b[passed] for b in blocks)
     notes = ["one equilibrium per point, the limit of the logit QRE branch: others may exist"]
     if failed:
         notes.append(f"no equilibrium was found by logit tracing at {len(failed)} of {game.batch_size} points "
                      "(the trace ran out of budget or its limit could not be polished to an exact equilibrium)")
     return verified_solution(game, concept="nash", method="logit tracing", point=np.array(points, dtype=np.int64),
-                             strategies=blocks, tol=tol, complete=np.zeros(game.batch_size, dtype=bool),
+                             strategies=blocks, rtol=rtol, complete=np.zeros(game.batch_size, dtype=bool),
                              notes=tuple(notes))
 
 

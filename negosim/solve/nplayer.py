@@ -28,8 +28,8 @@ import numpy as np
 from ..game.normal import NormalFormGame
 from .homotopy import REGULAR, SINGULAR, UNFINISHED, TrackBudget, track
 from .result import Solution
-from .tolerance import RTOL, scaled_tol
-from .verify import regrets, verified_solution
+from .tolerance import RTOL
+from .verify import check_profiles, verified_solution
 
 #: Refuse to enumerate when the paths (summed over supports) would exceed this per point.
 MAX_PATHS = 200_000
@@ -219,7 +219,6 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
     budget = budget or TrackBudget()
     n, shape, P = game.n_players, game.shape, game.batch_size
     payoffs = game.payoffs.reshape((P, n, *shape))
-    tol = scaled_tol(game.payoff_range(), rtol).reshape(-1)
     rng = np.random.default_rng(seed)
     gamma = np.exp(2j * np.pi * rng.uniform())
     systems = [support_system(s) for s in supports(shape)]
@@ -274,8 +273,7 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
             degenerate[rows[edge]] = True
             if inside.any():
                 candidates = tuple(f[inside] for f in full)
-                r = regrets(game, candidates, rows[inside])
-                ok = r <= tol[rows[inside]]
+                ok = check_profiles(game, candidates, rows[inside], rtol).passed  # the verification's own test
                 found_points.append(rows[inside][ok])
                 found_profiles.append(tuple(c[ok] for c in candidates))
     if unfinished:
@@ -284,7 +282,7 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
     strategies = tuple(np.concatenate([f[i] for f in found_profiles]) if found_profiles else np.zeros((0, k))
                        for i, k in enumerate(shape))
     solution = verified_solution(game, concept="nash", method="support enumeration with homotopy continuation",
-                                 point=point, strategies=strategies, tol=tol, complete=complete, notes=(),
+                                 point=point, strategies=strategies, rtol=rtol, complete=complete, notes=(),
                                  degenerate=None)
     degenerate |= solution.degenerate.reshape(-1)
     complete &= ~degenerate
