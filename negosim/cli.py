@@ -572,7 +572,7 @@ def _print_error(exc: NegosimError, limit: int = COMMAND_PROBLEMS) -> None:
     for line in lines[:limit]:
         print(printable(prefix + line), file=sys.stderr)
     if len(lines) > limit:
-        file = next((p.file for p in problems if p.file), None)
+        file = next((p.file for p in problems or () if p.file), None)
         where = f"{file}: " if file else ""
         hint = "" if limit == VALIDATE_PROBLEMS else f" (negosim validate {file} lists them)" if file else ""
         print(printable(f"{where}{len(lines) - limit} more problem{'s' * (len(lines) - limit > 1)}{hint}"),

@@ -145,11 +145,13 @@ def _frontier(u_a: Any, u_b: Any, d: Any, params: dict[str, Any]):
 
 def _curve(text: Any, name: str, known: set[str], env: dict[str, np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
     formula: Formula = parse_formula(text, known, path=name)
+    run = formula.run
+    assert run is not None  # parse_formula always compiles
     batch = {k: (v[..., None] if v.ndim else v) for k, v in env.items()}
 
     def curve(x: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):  # outside its domain a curve is NaN, which counts as infeasible
-            return np.broadcast_to(formula.run({**batch, "x": x}), x.shape) + 0.0 * x
+            return np.broadcast_to(run({**batch, "x": x}), x.shape) + 0.0 * x
 
     return curve
 

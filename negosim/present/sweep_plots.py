@@ -84,7 +84,7 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
     names = list(vary)
     design = identity.design
     if design == "grid":
-        axes = [np.linspace(a, b, int(n)) for a, b, n in vary.values()]
+        axes = [np.linspace(a, b, int(n or 2)) for a, b, n in vary.values()]  # a grid always has its counts
         if not values:
             mesh = np.meshgrid(*axes, indexing="ij")
             values = {k: m.reshape(-1) for k, m in zip(names, mesh)}
@@ -109,7 +109,7 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
     from .figures.shares import outcome_share_figure
 
     ranges = {k: (float(v[0]), float(v[1])) for k, v in vary.items()}
-    bins = 10 if design != "grid" else max(2, min(10, min(int(v[2]) for v in vary.values())))
+    bins = 10 if design != "grid" else max(2, min(10, min(int(v[2] or 2) for v in vary.values())))
     fig = outcome_share_figure(values, labels, ranges=ranges, bins=bins, names=outcome_names, title=title,
                                order=summary.get("outcome_order", ()))
     return [("outcome-shares", fig)]

@@ -193,7 +193,7 @@ def selection_at_boundary(scenario, base, names, left, right) -> np.ndarray:
     sol = subgame_perfect(game)
     selected = np.zeros(game.batch_size, dtype=bool)
     selected[sol.point] = sol.extra["selected"]
-    return selected.reshape(2, n).any(axis=0)
+    return np.asarray(selected.reshape(2, n).any(axis=0))
 
 
 def _near_best(game) -> np.ndarray:
