@@ -333,15 +333,16 @@ def test_convert_refuses_the_ceasefire_matrix_in_one_line_with_exit_2(tmp_path, 
 ])
 def test_convert_no_answers_draws_the_question_version(args, kind, tmp_path, monkeypatch):
     from negosim import cli
+    from negosim.present import game_figure as module
 
     drawn = {}
-    real = cli._figure
+    real = module.game_figure
 
-    def spy(source, figure, answers):
-        drawn["fig"] = fig = real(source, figure, answers)
+    def spy(source, figure, answers=True):
+        drawn["fig"] = fig = real(source, figure, answers=answers)
         return fig
 
-    monkeypatch.setattr(cli, "_figure", spy)
+    monkeypatch.setattr(module, "game_figure", spy)
     out = tmp_path / "q.png"
     assert cli.main(["convert", str(ROOT / args[0]), *args[1:], "-o", str(out), "--no-answers"]) == 0
     assert out.read_bytes().startswith(b"\x89PNG")

@@ -101,6 +101,8 @@ def _sidecar(out_dir: Path, place: ChunkPlace) -> dict:
             raise TypeError
     except FileNotFoundError:
         raise DamagedFolderError(path, "missing (the chunk is unfinished)") from None
+    except DamagedFolderError:  # a ValueError too (every user error is): not a parse failure
+        raise
     except (UnicodeDecodeError, ValueError, KeyError, TypeError):
         raise DamagedFolderError(path, "damaged (not a chunk record)") from None
     return data
