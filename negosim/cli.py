@@ -18,7 +18,7 @@ from . import __version__
 from .errors import NegosimError, UsageError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_FINDING, EXIT_FILESYSTEM = 0, 1, 2, 3, 4, 5
-CONCEPT_CHOICES = ("pure", "nash", "spe")
+CONCEPT_CHOICES = ("pure", "nash", "spe", "pbe")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument(
         "--concept", action="append", default=[], metavar="NAME",
-        help="solution concept: pure, nash, spe (repeatable or comma-separated; default: all that apply)",
+        help="solution concept: pure, nash, spe, pbe (repeatable or comma-separated; default: all that apply)",
     )
     add_set(p)
     p.add_argument("--json", action="store_true", help="print one JSON document (see docs) instead of a table")

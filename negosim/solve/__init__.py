@@ -30,7 +30,7 @@ def applicable_concepts(game) -> tuple[str, ...]:
 
 def valid_concepts(game) -> tuple[str, ...]:
     """Every concept that can be asked for: a tree also has "pure" (on its reduced normal form)."""
-    return ("spe", "pure", "nash") if isinstance(game, GameTree) else applicable_concepts(game)
+    return ("spe", "pbe", "pure", "nash") if isinstance(game, GameTree) else applicable_concepts(game)
 
 
 def solve(game, concepts=None, *, ties: TieRules = TieRules(), rtol: float = RTOL) -> list[Solution]:
@@ -60,6 +60,11 @@ def solve(game, concepts=None, *, ties: TieRules = TieRules(), rtol: float = RTO
             from .spe import subgame_perfect
 
             solutions.append(subgame_perfect(game, ties=ties, rtol=rtol))
+            continue
+        if c == "pbe":
+            from .pbe import perfect_bayesian
+
+            solutions.append(perfect_bayesian(game, rtol=rtol))
             continue
         target = game
         if isinstance(game, GameTree):

@@ -15,7 +15,7 @@ import numpy as np
 from ..game.normal import NormalFormGame
 from ..game.tree import CHANCE, DECISION, TERMINAL, GameTree
 
-CONCEPTS = ("pure", "nash", "spe")
+CONCEPTS = ("pure", "nash", "spe", "pbe")
 
 
 def at_points(count: int, total: int) -> str:
@@ -36,6 +36,13 @@ class Equilibrium:
     outcome: str | None = None  # outcome id when the play ends in one outcome for sure
     outcome_probs: dict[str, float] | None = None  # tree: outcome id -> probability (non-zero only)
     ties: list[str] = field(default_factory=list)  # human-readable tied decisions, e.g. "US at us_sanction: impose = hold"
+    # pbe only: infoset -> node -> probability; the off-path supporting beliefs in words; the kind of a
+    # signalling game's equilibrium and whether a pooling one survives the Intuitive Criterion and D1.
+    beliefs: dict[str, dict[str, float]] | None = None
+    belief_sets: dict[str, str] | None = None
+    classification: str | None = None
+    intuitive_criterion: bool | None = None
+    d1: bool | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,7 +133,14 @@ class Solution:
         outcome = next(iter(outcome_probs)) if len(outcome_probs) == 1 else None
         return Equilibrium(payoffs, float(self.regret[e]), bool(self.tied[e]), behavior=behavior,
                            path=self._path(e, infosets), outcome=outcome, outcome_probs=outcome_probs,
-                           ties=ties)
+                           ties=ties, **self._pbe_fields(e))
+
+    def _pbe_fields(self, e: int) -> dict:
+        """The beliefs and signalling labels of row `e` (a "pbe" solution's extra), else nothing."""
+        if "beliefs" not in self.extra:
+            return {}
+        names = ("beliefs", "belief_sets", "classification", "intuitive_criterion", "d1")
+        return {name: self.extra[name][e] for name in names}
 
     def _path(self, e: int, infosets) -> list[str]:
         game = self.game
