@@ -281,3 +281,74 @@ def test_a_batch_is_solved_point_by_point():
     tree = open_source("scenarios/beer_quiche.yaml").scenario.build({"pS": np.array([0.3, 0.9])})
     sol = perfect_bayesian(tree)
     assert list(sol.counts()) == [1, 4]
+
+
+# --- crisis bargaining with private resolve (Fearon) ------------------------------------------------
+def test_crisis_audience_costs_below_the_bluffers_war_loss_give_the_bluffing_equilibrium():
+    src = open_source("scenarios/crisis_private_resolve.yaml")
+    q, x, cD, a = (src.parameters[k] for k in ("q", "x", "cD", "a"))
+    assert q * cD < x and a < -src.parameters["wL"]
+    _, (eq,) = pbe_of(src.game)
+    assert eq.classification == "semi-separating"
+    assert eq.behavior["Challenger"]["unresolved"]["demand"] == pytest.approx(q * (cD - x) / ((1 - q) * x))
+    assert eq.beliefs["after_demand"]["defender_resolved"] == pytest.approx(x / cD)
+    assert eq.behavior["Defender"]["after_demand"]["concede"] == pytest.approx(a / (x + a))
+
+
+def test_crisis_audience_costs_that_tie_hands_make_every_demand_conceded():
+    _, eqs = pbe_of(open_source("scenarios/crisis_private_resolve.yaml", {"a": 0.3}).game)
+    assert [eq.classification for eq in eqs] == ["pooling"]
+    assert eqs[0].behavior["Challenger"]["unresolved_resisted"]["fight"] == 1.0
+    assert eqs[0].outcome_probs == pytest.approx({"conceded_resolved": 0.3, "conceded_unresolved": 0.7})
+
+
+# --- the seed case with Russia's war cost private ------------------------------------------------
+def best_offer(params, types=6, eps=0.001):
+    """The US's best offer in the discretised tree, from the acceptance rule (type i accepts offer j iff i >= j)."""
+    p, mu, s, k, aS, g, omega, B, cbar = (params[n] for n in ("p", "mu", "s", "k", "aS", "g", "omega", "B", "cbar"))
+    sigma = 1.0 if k <= aS else 0.0
+    war = omega * (1 - p - mu) - g - (k if sigma else aS)
+    worth = []
+    for j in range(1, types + 1):
+        x = p + mu - sigma * s - cbar * (2 * j - 1) / (2 * types) + eps
+        accept = (types - j + 1) / types
+        worth.append(accept * (B + omega * (1 - x)) + (1 - accept) * war)
+    return int(np.argmax(worth)) + 1, sorted(worth)[-1] - sorted(worth)[-2]
+
+
+def generator():
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("gen", root / "scenarios/generators/ceasefire_private_cost.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    return root, gen
+
+
+@pytest.mark.parametrize("types", [2, 6])
+@pytest.mark.parametrize("overrides", [{}, {"cbar": 0.9}, {"cbar": 0.3}, {"aS": 0.01}, {"s": 0.2, "cbar": 1.0},
+                                       {"B": 0.0, "omega": 1.0}])
+def test_private_cost_ceasefire_us_makes_the_best_offer_and_believes_the_rejecters(types, overrides, tmp_path):
+    path = tmp_path / "private_cost.yaml"
+    path.write_text(generator()[1].scenario_text(types))
+    src = open_source(str(path), overrides)
+    j, margin = best_offer(src.parameters, types)
+    assert margin > 1e-6  # not a tie between offers
+    sol, eqs = pbe_of(src.game)
+    assert len(eqs) == 1 and bool(sol.complete.ravel()[0])
+    (eq,) = eqs
+    assert eq.behavior["US"]["us_offer"][f"offer{j}"] == 1.0
+    assert eq.outcome_probs[f"deal{j}"] == pytest.approx((types - j + 1) / types)
+    sanction = "impose" if src.parameters["k"] <= src.parameters["aS"] else "hold"
+    assert all(b[sanction] == 1.0 for s, b in eq.behavior["US"].items() if s.startswith("us_rejected"))
+    if j > 1:  # after a rejection the US believes Russia is one of the low-cost types, each as likely as before
+        belief = eq.beliefs[f"us_rejected{j}"]
+        assert [belief[f"us_cost{i}_offer{j}_rejected"] for i in range(1, types + 1)] == pytest.approx(
+            [1 / (j - 1)] * (j - 1) + [0.0] * (types + 1 - j))
+
+
+def test_shipped_private_cost_scenario_is_what_its_generator_writes():
+    root, gen = generator()
+    assert (root / "scenarios/ceasefire_private_cost.yaml").read_text() == gen.scenario_text()

@@ -97,7 +97,7 @@ def perfect_bayesian(tree: GameTree, *, rtol: float = RTOL, max_profiles: int = 
             complete[b] &= not why
         if tree.n_players > 2:
             complete[b] = False
-        for behaviour, _ in found:
+        for behaviour in found:
             row = _equilibrium(game, sig, behaviour, tol, b)
             degenerate[b] |= bool(row["ties"])
             rows.append(row)
@@ -113,12 +113,12 @@ def _search(game: PointGame, max_profiles: int) -> tuple[list, dict]:
     found: dict = {}
     status = {"nonlinear": False, "cut short": False}
     for support in itertools.product(*(nonempty_subsets(a) for a in allowed)):
-        result = solve_profile(game, support)
+        result = solve_profile(game, support, tuple(allowed))
         status["nonlinear"] |= not result.linear
         status["cut short"] |= not result.complete
-        for behaviour, beliefs in result.found:
+        for behaviour in result.found:
             key = tuple(np.round(np.concatenate(behaviour), 7))
-            found.setdefault(key, (behaviour, beliefs))
+            found.setdefault(key, behaviour)
     return [found[k] for k in sorted(found)], {k: v for k, v in status.items() if v}
 
 

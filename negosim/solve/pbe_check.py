@@ -123,7 +123,7 @@ def supporting_beliefs(game: PointGame, behaviour: list, k: int, tol: float, zer
 
 
 def belief_set_text(game: PointGame, k: int, points: np.ndarray) -> str:
-    """'P(strong_quiche) in [0, 1/2]' for two nodes; else the vertices of the set."""
+    """'P(strong_quiche) in [0, 1/2]' for two nodes, 'any belief' for the whole simplex, else its vertices."""
     from fractions import Fraction
 
     def fmt(x: float) -> str:
@@ -131,12 +131,15 @@ def belief_set_text(game: PointGame, k: int, points: np.ndarray) -> str:
         return str(f) if abs(float(f) - x) < 1e-9 else f"{x:.4g}"
 
     nodes = [game.tree.nodes[i].id for i in game.infosets[k][2]]
+    corners = {tuple(np.round(pt, 9)) for pt in points}
+    if len(nodes) > 2 and corners == {tuple(float(x) for x in np.eye(len(nodes))[t]) for t in range(len(nodes))}:
+        return "any belief"
     if len(nodes) == 2 and len(points):
         lo, hi = float(points[:, 0].min()), float(points[:, 0].max())
         span = fmt(lo) if hi - lo < 1e-9 else f"[{fmt(lo)}, {fmt(hi)}]"
         return f"P({nodes[0]}) {'=' if hi - lo < 1e-9 else 'in'} {span}"
-    corners = "; ".join("(" + ", ".join(f"{n} {fmt(p)}" for n, p in zip(nodes, pt)) + ")" for pt in points)
-    return f"the beliefs spanned by {corners}"
+    listed = "; ".join("(" + ", ".join(f"{n} {fmt(p)}" for n, p in zip(nodes, pt)) + ")" for pt in points)
+    return f"the beliefs spanned by {listed}"
 
 
 __all__ = ["action_values", "bayes_beliefs", "belief_set_text", "node_reach", "node_values",

@@ -66,7 +66,7 @@ class PointGame:
 class ProfileSolutions:
     """Equilibria with exactly the given supports: behaviour (per infoset) and off-path beliefs (per infoset)."""
 
-    found: list  # [(behaviour: list of (n_actions,) arrays, beliefs: {infoset position: (n_nodes,) array})]
+    found: list  # behaviour profiles: lists of (n_actions,) arrays, one per information set
     linear: bool  # False: the conditions were polynomial of degree > 1 and were not solved
     complete: bool  # the vertex enumeration was not cut short
 
@@ -88,10 +88,19 @@ def reached_nodes(game: PointGame, support: tuple) -> np.ndarray:
     return reached
 
 
-def solve_profile(game: PointGame, support: tuple, *, tol: float = 1e-9) -> ProfileSolutions:
-    """Every equilibrium (vertex of the solution polytope) whose supports are exactly `support`."""
+def solve_profile(game: PointGame, support: tuple, allowed: tuple | None = None, *,
+                  tol: float = 1e-9) -> ProfileSolutions:
+    """Every equilibrium (vertex of the solution polytope) whose supports are exactly `support`.
+
+    `allowed` lists, per information set, the actions not pruned as beaten at every node whatever
+    follows (`pbe.prune`); the others need no condition. An off-path information set whose actions'
+    continuations are fixed numbers under the profile is checked on its own (is there a belief that
+    makes its supported actions best?), so its belief adds no dimension to the joint polytope.
+    """
     tree = game.tree
-    var: dict = {}  # ("b", k, a) or ("m", k, node position) -> variable id
+    var: dict = {}  # ("b", k, a) -> variable id
+    if allowed is None:
+        allowed = tuple(tuple(range(len(tree.nodes[nodes[0]].children))) for _, _, nodes in game.infosets)
 
     def prob(k: int, a: int) -> Poly:
         s = support[k]
@@ -103,35 +112,37 @@ def solve_profile(game: PointGame, support: tuple, *, tol: float = 1e-9) -> Prof
 
     reached = reached_nodes(game, support)
     on_path = [bool(reached[list(nodes)].any()) for _, _, nodes in game.infosets]
-    for k, (_, _, nodes) in enumerate(game.infosets):
+    for k in range(len(game.infosets)):
         for a in support[k]:
             prob(k, a)
-        if not on_path[k] and len(nodes) > 1:
-            for t in range(len(nodes)):
-                var.setdefault(("m", k, t), len(var))
     cont = _continuations(game, prob)
     reach = _reach_without_mover(game, prob)
     eq_rows: list = []
     ineq_rows: list = []
     for k, (player, _, nodes) in enumerate(game.infosets):
-        if not on_path[k] and len(nodes) == 1:
-            weights = [ONE]
-        elif on_path[k]:
-            weights = [reach[player][x] for x in nodes]
-        else:
-            weights = [{(var[("m", k, t)],): 1.0} for t in range(len(nodes))]
-        value = []
-        for a in range(len(tree.nodes[nodes[0]].children)):
-            v: Poly = {}
-            for x, w in zip(nodes, weights):
-                v = _add(v, _mul(w, {m: c[player] for m, c in cont[tree.nodes[x].children[a]].items()}))
-            value.append(v)
+        if len(allowed[k]) == 1:
+            continue  # one action survives pruning: it is a best response to every belief
         first = support[k][0]
-        for a in range(len(value)):
-            if a == first:
-                continue
-            diff = _add(value[a], value[first], -1.0)
-            (eq_rows if a in support[k] else ineq_rows).append(diff)
+        kids = [[{m: c[player] for m, c in cont[tree.nodes[x].children[a]].items()} for a in allowed[k]]
+                for x in nodes]
+        if not on_path[k] and len(nodes) > 1:
+            if any(_degree(p) > 0 for row in kids for p in row):
+                return ProfileSolutions([], False, True)  # belief times unknown continuation: not linear
+            table = np.array([[p.get((), 0.0) for p in row] for row in kids]) / game.scale
+            if not _some_belief_supports(table, [allowed[k].index(a) for a in support[k]], tol):
+                return ProfileSolutions([], True, True)
+            continue
+        weights = [reach[player][x] for x in nodes] if on_path[k] else [ONE]
+        value = []
+        for j in range(len(allowed[k])):
+            v: Poly = {}
+            for w, row in zip(weights, kids):
+                v = _add(v, _mul(w, row[j]))
+            value.append(v)
+        base = value[allowed[k].index(first)]
+        for j, a in enumerate(allowed[k]):
+            if a != first:
+                (eq_rows if a in support[k] else ineq_rows).append(_add(value[j], base, -1.0))
     if any(_degree(p) > 1 for p in eq_rows + ineq_rows):
         if _constants_fail(eq_rows, ineq_rows, game.scale * tol):
             return ProfileSolutions([], True, True)
@@ -190,13 +201,20 @@ def solve_profile(game: PointGame, support: tuple, *, tol: float = 1e-9) -> Prof
         for b in behaviour:
             np.clip(b, 0.0, None, out=b)
             b /= b.sum()
-        beliefs = {}
-        for k, (_, _, nodes) in enumerate(game.infosets):
-            if not on_path[k] and len(nodes) > 1:
-                mu = np.clip([x[var[("m", k, t)]] for t in range(len(nodes))], 0.0, None)
-                beliefs[k] = mu / mu.sum()
-        found.append((behaviour, beliefs))
+        found.append(behaviour)
     return ProfileSolutions(found, True, complete)
+
+
+def _some_belief_supports(table: np.ndarray, used: list, tol: float) -> bool:
+    """Whether some belief over the rows of `table` (node x action payoffs) makes the `used` columns best."""
+    n = table.shape[0]
+    first = used[0]
+    a_eq = [np.ones(n)] + [table[:, a] - table[:, first] for a in used[1:]]
+    b_eq = [1.0] + [0.0] * (len(used) - 1)
+    g = [-np.eye(n)[t] for t in range(n)]
+    g += [table[:, a] - table[:, first] for a in range(table.shape[1]) if a not in used]
+    pts = vertices(np.array(a_eq), np.array(b_eq), np.array(g).reshape(-1, n), np.zeros(len(g)), tol=tol)
+    return len(pts.points) > 0
 
 
 def _constants_fail(eq_rows: list, ineq_rows: list, tol: float) -> bool:
