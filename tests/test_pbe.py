@@ -352,3 +352,49 @@ def test_private_cost_ceasefire_us_makes_the_best_offer_and_believes_the_rejecte
 def test_shipped_private_cost_scenario_is_what_its_generator_writes():
     root, gen = generator()
     assert (root / "scenarios/ceasefire_private_cost.yaml").read_text() == gen.scenario_text()
+
+
+# --- the command line and the explanation -----------------------------------------------------------
+def test_solve_concept_pbe_json_carries_beliefs_kind_and_the_intuitive_criterion(capsys):
+    import json
+
+    from negosim.cli import main
+
+    assert main(["solve", "scenarios/beer_quiche.yaml", "--concept", "pbe", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (sol,) = doc["solutions"]
+    assert sol["concept"] == "pbe" and sol["complete"] is True
+    for eq in sol["equilibria"]:
+        assert eq["classification"] == "pooling"
+        assert set(eq["beliefs"]) == {"strong", "weak", "after_beer", "after_quiche"}
+        beer = eq["behavior"]["Sender"]["strong"]["beer"] == 1.0
+        assert eq["intuitive_criterion"] is beer
+        assert eq["outcome_probabilities"] == ({"sb_peace": 0.9, "wb_peace": 0.1} if beer
+                                               else {"sq_peace": 0.9, "wq_peace": 0.1})
+        assert set(eq["supporting_beliefs"]) == {"after_quiche" if beer else "after_beer"}
+    assert main(["solve", "scenarios/sanctions_uncertain.yaml", "--concept", "pbe", "--json"]) == 0
+    (eq,) = json.loads(capsys.readouterr().out)["solutions"][0]["equilibria"]
+    assert eq["classification"] == "semi-separating" and "intuitive_criterion" not in eq
+    assert eq["beliefs"]["after_threat"] == {"target_resolute": 0.5, "target_irresolute": 0.5}
+
+
+def test_solve_concept_pbe_text_shows_beliefs_and_kinds(capsys):
+    from negosim.cli import main
+
+    assert main(["solve", "scenarios/sanctions_uncertain.yaml", "--concept", "pbe"]) == 0
+    out = capsys.readouterr().out
+    assert "after_threat: target_resolute 1/2, target_irresolute 1/2" in out
+    assert "Kind      semi-separating" in out
+
+
+def test_explain_walks_through_the_posterior_after_a_threat_and_the_unreasonable_off_path_belief():
+    from negosim.present.explain import explain
+
+    text = " ".join(explain(open_source("scenarios/sanctions_uncertain.yaml")).split())
+    assert "Target believes Sender is resolute with probability 1/2" in text
+    assert "so comply and defy pay the same (-0.3) and Target can mix" in text
+    assert "At irresolute Sender mixes" in text
+    text = " ".join(explain(open_source("scenarios/beer_quiche.yaml")).split())
+    assert text.count("fails the Intuitive Criterion") == 2  # the two quiche-pooling equilibria
+    assert text.count("passes the Intuitive Criterion") == 2
+    assert "any belief with P(strong_quiche) in [0, 1/2] sustains the equilibrium" in text

@@ -35,6 +35,10 @@ def explain(source, *, color: bool = False) -> str:
     else:
         (spe,) = solve_source(source, ["spe"])
         out += explain_tree(game, names, source.ties, spe, nash, st, limit)
+        if any(len(nodes) > 1 for _, _, nodes in game.infosets()):  # beliefs matter: walk through them
+            from .explain_pbe import explain_pbe
+
+            out += ["", *explain_pbe(game, names, solve_source(source, ["pbe"])[0], st)]
     out += ["", *change_text(source, names, st)]
     return "\n".join(out) + "\n"
 

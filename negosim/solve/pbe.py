@@ -104,6 +104,17 @@ def perfect_bayesian(tree: GameTree, *, rtol: float = RTOL, max_profiles: int = 
     return _solution(tree, sig, rows, complete, degenerate, tols, _notes(notes, B, tree))
 
 
+def point_game(tree: GameTree, point: int = 0) -> PointGame:
+    """The tree at one flat batch point, as the PBE search and checks see it."""
+    payoffs, probs = columns(tree)
+    infosets = tuple(tree.infosets())
+    infoset_of = {i: k for k, (_, _, nodes) in enumerate(infosets) for i in nodes}
+    used = sorted({n.outcome for n in tree.nodes if n.kind == TERMINAL})
+    pay = payoffs[:, :, point]
+    scale = float(np.ptp(pay[used])) if used else 1.0
+    return PointGame(tree, infosets, infoset_of, pay, {k: v[:, point] for k, v in probs.items()}, max(scale, 1e-12))
+
+
 def _search(game: PointGame, max_profiles: int) -> tuple[list, dict]:
     """Distinct equilibrium behaviours at one point, and which limits were hit."""
     allowed = prune(game)
@@ -250,4 +261,4 @@ def _notes(counts: dict, total: int, tree: GameTree) -> tuple[str, ...]:
     return tuple(out)
 
 
-__all__ = ["MAX_PROFILES", "perfect_bayesian", "prune"]
+__all__ = ["MAX_PROFILES", "perfect_bayesian", "point_game", "prune"]
