@@ -398,3 +398,15 @@ def test_explain_walks_through_the_posterior_after_a_threat_and_the_unreasonable
     assert text.count("fails the Intuitive Criterion") == 2  # the two quiche-pooling equilibria
     assert text.count("passes the Intuitive Criterion") == 2
     assert "any belief with P(strong_quiche) in [0, 1/2] sustains the equilibrium" in text
+
+
+def test_readme_worked_example_is_real_output(capsys):
+    from pathlib import Path
+
+    from negosim.cli import main
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    command = "$ negosim solve scenarios/sanctions_uncertain.yaml --concept pbe\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    assert main(["solve", "scenarios/sanctions_uncertain.yaml", "--concept", "pbe"]) == 0
+    assert capsys.readouterr().out == shown
