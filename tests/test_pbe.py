@@ -410,3 +410,64 @@ def test_readme_worked_example_is_real_output(capsys):
     shown = readme.split(command, 1)[1].split("```", 1)[0]
     assert main(["solve", "scenarios/sanctions_uncertain.yaml", "--concept", "pbe"]) == 0
     assert capsys.readouterr().out == shown
+
+
+# --- Gambit as an oracle: every PBE is a Nash equilibrium with Gambit's beliefs on the path ----------
+def gambit_checks(pygambit, tree: GameTree, tmp_path) -> int:
+    """Load `tree` into Gambit, and for each PBE negosim returns check Gambit's regret and on-path beliefs."""
+    from negosim.io import write_efg
+
+    path = tmp_path / "game.efg"
+    path.write_text(write_efg(tree))
+    g = pygambit.read_efg(str(path))
+    _, eqs = pbe_of(tree)
+    for eq in eqs:
+        profile = g.mixed_behavior_profile(rational=False)
+        for pl in g.players:
+            for infoset in pl.infosets:
+                for action in infoset.actions:
+                    profile[action] = eq.behavior[pl.label][infoset.label][action.label]
+        scale = float(np.ptp(tree.leaf_payoffs()))
+        assert float(profile.max_regret()) <= 1e-7 * scale  # Gambit: no player gains by deviating
+        for pl in g.players:
+            for infoset in pl.infosets:
+                if float(profile.infoset_prob(infoset)) > 1e-9:
+                    for node in infoset.members:
+                        assert float(profile.belief(node)) == pytest.approx(
+                            eq.beliefs[infoset.label][node.label], abs=1e-7)
+    return len(eqs)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", ["beer_quiche", "sanctions_uncertain", "crisis_private_resolve",
+                                  "ceasefire_private_cost"])
+def test_shipped_signalling_scenarios_equilibria_are_nash_with_gambits_beliefs(pygambit, name, tmp_path):
+    assert gambit_checks(pygambit, open_source(f"scenarios/{name}.yaml").game, tmp_path) >= 1
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("seed", range(6))
+def test_random_signalling_games_equilibria_are_nash_with_gambits_beliefs(pygambit, seed, tmp_path):
+    rng = np.random.default_rng(300 + seed)
+    table = rng.normal(size=(2, 3, 2, 2))
+    tree = signalling_game({"t0": 0.4, "t1": 0.6}, ("m0", "m1", "m2"), ("r0", "r1"),
+                           lambda t, m, r: table[int(t[1:]), int(m[1:]), int(r[1:])])
+    assert gambit_checks(pygambit, tree, tmp_path) >= 1
+
+
+@pytest.mark.oracle
+def test_one_card_poker_has_myersons_unique_equilibrium_as_gambits_lcp_finds(pygambit, tmp_path):
+    from negosim.io import read_efg
+
+    path = "tests/data/one_card_poker.efg"
+    tree = read_efg(open(path).read())
+    assert gambit_checks(pygambit, tree, tmp_path) == 1
+    _, (eq,) = pbe_of(tree)
+    g = pygambit.read_efg(path)
+    (theirs,) = pygambit.nash.lcp_solve(g, rational=False).equilibria
+    for pl in g.players:
+        for infoset in pl.infosets:
+            for action in infoset.actions:
+                ours = eq.behavior[pl.label][infoset.label][action.label]
+                assert ours == pytest.approx(float(theirs[action]), abs=1e-7)
+    assert eq.payoffs["Alice"] == pytest.approx(1 / 3)
