@@ -471,3 +471,27 @@ def test_one_card_poker_has_myersons_unique_equilibrium_as_gambits_lcp_finds(pyg
                 ours = eq.behavior[pl.label][infoset.label][action.label]
                 assert ours == pytest.approx(float(theirs[action]), abs=1e-7)
     assert eq.payoffs["Alice"] == pytest.approx(1 / 3)
+
+
+# --- any tree: honest limits, and whatever is returned is an equilibrium ----------------------------
+@pytest.mark.parametrize("seed", range(10))
+def test_random_trees_return_only_verified_equilibria_and_say_when_the_search_is_incomplete(seed):
+    from tests.test_tree import random_tree
+
+    tree = random_tree(np.random.default_rng(seed), depth=3)
+    sol = perfect_bayesian(tree, max_seconds=2.0)
+    eqs = sol.equilibria_at(0)
+    for eq in eqs:
+        assert_sequentially_rational(tree, eq)
+    if bool(sol.complete.ravel()[0]):
+        assert eqs, "every finite game has a perfect Bayesian equilibrium"
+    else:
+        assert any("not linear" in n or "skipped" in n or "time budget" in n for n in sol.notes)
+
+
+def test_a_player_mixing_at_two_information_sets_along_a_play_is_reported_as_not_searched():
+    from tests.test_tree import random_tree
+
+    sol = perfect_bayesian(random_tree(np.random.default_rng(8), depth=3))
+    assert not bool(sol.complete.ravel()[0])
+    assert any("not linear" in n and "others may exist" in n for n in sol.notes)

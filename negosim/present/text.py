@@ -80,13 +80,15 @@ def belief_lines(eq) -> list[str]:
     """A perfect Bayesian equilibrium's beliefs (off-path ones with the beliefs that sustain them) and kind."""
     if getattr(eq, "beliefs", None) is None:
         return []
-    lines = ["  Beliefs   (the mover's probability of each node of an information set)"]
+    lines = []
     for infoset, belief in eq.beliefs.items():
         if len(belief) < 2:
             continue
         text = ", ".join(f"{node} {fmt_prob(p)}" for node, p in belief.items())
         held = (eq.belief_sets or {}).get(infoset)
         lines.append(f"    {infoset}: {text}" + (f"   (off the path; sustained by {held})" if held else ""))
+    if lines:
+        lines.insert(0, "  Beliefs   (the mover's probability of each node of an information set)")
     if eq.classification is not None:
         kind = f"  Kind      {eq.classification}"
         if eq.classification == "pooling":

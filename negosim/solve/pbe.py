@@ -33,6 +33,7 @@ players it is never claimed. One parameter point at a time: the search depends o
 from __future__ import annotations
 
 import itertools
+import time
 from math import prod
 
 import numpy as np
@@ -43,6 +44,7 @@ from .pbe_check import (
     belief_set_text,
     node_reach,
     node_values,
+    sequential_regrets,
     supporting_beliefs,
     tied_actions,
     verify_pbe,
@@ -54,10 +56,13 @@ from .subgames import columns
 from .tolerance import RTOL, scaled_tol
 
 #: Most support profiles tried at one parameter point.
-MAX_PROFILES = 100_000
+MAX_PROFILES = 20_000
+#: Most seconds spent searching support profiles at one parameter point.
+MAX_SECONDS = 30.0
 
 
-def perfect_bayesian(tree: GameTree, *, rtol: float = RTOL, max_profiles: int = MAX_PROFILES) -> Solution:
+def perfect_bayesian(tree: GameTree, *, rtol: float = RTOL, max_profiles: int = MAX_PROFILES,
+                     max_seconds: float = MAX_SECONDS) -> Solution:
     """The verified perfect Bayesian equilibria of `tree` at every batch point, with their beliefs.
 
     `extra` (lists indexed by row): ``beliefs`` {infoset: {node: prob}} at every information set;
@@ -91,10 +96,14 @@ def perfect_bayesian(tree: GameTree, *, rtol: float = RTOL, max_profiles: int = 
         tol = float(scaled_tol(scale, rtol))
         tols[b] = tol
         game = PointGame(tree, infosets, infoset_of, pay, {k: v[:, b] for k, v in probs.items()}, max(scale, 1e-12))
-        found, status = _search(game, max_profiles)
+        found, status = _search(game, max_profiles, max_seconds)
         for key, why in status.items():
             notes[key] = notes.get(key, 0) + 1
             complete[b] &= not why
+        if not found and status:
+            found = _subgame_perfect_fallback(tree, game, b, tol, rtol)
+            key = "fallback found" if found else "fallback failed"
+            notes[key] = notes.get(key, 0) + 1
         if tree.n_players > 2:
             complete[b] = False
         for behaviour in found:
@@ -115,15 +124,19 @@ def point_game(tree: GameTree, point: int = 0) -> PointGame:
     return PointGame(tree, infosets, infoset_of, pay, {k: v[:, point] for k, v in probs.items()}, max(scale, 1e-12))
 
 
-def _search(game: PointGame, max_profiles: int) -> tuple[list, dict]:
+def _search(game: PointGame, max_profiles: int, max_seconds: float) -> tuple[list, dict]:
     """Distinct equilibrium behaviours at one point, and which limits were hit."""
     allowed = prune(game)
     count = prod(2 ** len(a) - 1 for a in allowed)
     if count > max_profiles:
         return [], {f"too many support profiles ({count} > {max_profiles})": True}
     found: dict = {}
-    status = {"nonlinear": False, "cut short": False}
+    status = {"nonlinear": False, "cut short": False, f"time budget of {max_seconds:g} s reached": False}
+    start = time.monotonic()
     for support in itertools.product(*(nonempty_subsets(a) for a in allowed)):
+        if time.monotonic() - start > max_seconds:
+            status[f"time budget of {max_seconds:g} s reached"] = True
+            break
         result = solve_profile(game, support, tuple(allowed))
         status["nonlinear"] |= not result.linear
         status["cut short"] |= not result.complete
@@ -131,6 +144,33 @@ def _search(game: PointGame, max_profiles: int) -> tuple[list, dict]:
             key = tuple(np.round(np.concatenate(behaviour), 7))
             found.setdefault(key, behaviour)
     return [found[k] for k in sorted(found)], {k: v for k, v in status.items() if v}
+
+
+def _subgame_perfect_fallback(tree: GameTree, game: PointGame, point: int, tol: float, rtol: float) -> list:
+    """The subgame-perfect equilibrium's behaviour at one point when some belief sustains it at every
+    off-path information set (then it is a perfect Bayesian equilibrium), else nothing."""
+    from ..errors import GameError
+    from .spe import subgame_perfect
+
+    try:
+        spe = subgame_perfect(tree, rtol=rtol)
+    except (GameError, MemoryError):
+        return []
+    rows = spe.rows_at(point)
+    if len(rows) == 0:
+        return []
+    behaviour = [np.asarray(b[rows[0]], dtype=float) for b in spe.behavior]
+    reach = node_reach(game, behaviour)
+    beliefs = bayes_beliefs(game, reach)
+    for k, (_, _, nodes) in enumerate(game.infosets):
+        if k not in beliefs:
+            corners = supporting_beliefs(game, behaviour, k, tol) if len(nodes) > 1 else np.ones((1, 1))
+            if not len(corners):
+                return []
+            beliefs[k] = corners.mean(axis=0)
+    if sequential_regrets(game, behaviour, beliefs).max(initial=0.0) > tol:
+        return []
+    return [behaviour]
 
 
 def prune(game: PointGame) -> list[tuple[int, ...]]:
@@ -254,8 +294,17 @@ def _notes(counts: dict, total: int, tree: GameTree) -> tuple[str, ...]:
                        "so others may exist")
         elif key == "cut short":
             out.append(f"a vertex enumeration was cut short{where}; other equilibria may exist")
+        elif key == "fallback found":
+            out.append(f"the search was incomplete{where}, so the subgame-perfect equilibrium, which some "
+                       "beliefs sustain, is reported there as a perfect Bayesian equilibrium")
+        elif key == "fallback failed":
+            out.append(f"the search found nothing{where}, and the subgame-perfect equilibrium is not sequentially "
+                       "rational for any belief there (or could not be computed): no perfect Bayesian equilibrium "
+                       "is reported there")
+        elif key.startswith("time budget"):
+            out.append(f"the {key}{where}; other equilibria may exist")
         else:
-            out.append(f"not solved{where}: {key}; no perfect Bayesian equilibrium is reported there")
+            out.append(f"the search over support profiles was skipped{where}: {key}")
     if tree.n_players > 2:
         out.append(f"{tree.n_players} players: the equilibria found are not guaranteed to be all")
     return tuple(out)
