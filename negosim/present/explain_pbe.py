@@ -77,7 +77,7 @@ def _belief_sentences(game, names: dict[str, str], eq, behaviour: list, sig) -> 
     for k, (player, infoset, nodes) in enumerate(game.infosets):
         who = names.get(tree.players[player], tree.players[player])
         if len(nodes) < 2:
-            used = np.flatnonzero(behaviour[k] > 0)
+            used = [int(a) for a in np.flatnonzero(behaviour[k] > 0)]
             if len(used) > 1 and reach[nodes[0]] > 0:
                 v = action_values(game, values, k, np.ones(1))
                 acts = tree.nodes[nodes[0]].actions

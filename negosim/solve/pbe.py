@@ -88,8 +88,7 @@ def perfect_bayesian(tree: GameTree, *, rtol: float = RTOL, max_profiles: int = 
     degenerate = np.zeros(B, dtype=bool)
     tols = np.zeros(B)
     notes: dict[str, int] = {}
-    leaves = [i for i, n in enumerate(tree.nodes) if n.kind == TERMINAL]
-    used = sorted({tree.nodes[i].outcome for i in leaves})
+    used = sorted({int(n.outcome) for n in tree.nodes if n.kind == TERMINAL and n.outcome is not None})
     for b in range(B):
         pay = payoffs[:, :, b]
         scale = float(np.ptp(pay[used])) if used else 1.0
@@ -118,7 +117,7 @@ def point_game(tree: GameTree, point: int = 0) -> PointGame:
     payoffs, probs = columns(tree)
     infosets = tuple(tree.infosets())
     infoset_of = {i: k for k, (_, _, nodes) in enumerate(infosets) for i in nodes}
-    used = sorted({n.outcome for n in tree.nodes if n.kind == TERMINAL})
+    used = sorted({int(n.outcome) for n in tree.nodes if n.kind == TERMINAL and n.outcome is not None})
     pay = payoffs[:, :, point]
     scale = float(np.ptp(pay[used])) if used else 1.0
     return PointGame(tree, infosets, infoset_of, pay, {k: v[:, point] for k, v in probs.items()}, max(scale, 1e-12))
@@ -157,7 +156,7 @@ def _subgame_perfect_fallback(tree: GameTree, game: PointGame, point: int, tol: 
     except (GameError, MemoryError):
         return []
     rows = spe.rows_at(point)
-    if len(rows) == 0:
+    if len(rows) == 0 or spe.behavior is None:
         return []
     behaviour = [np.asarray(b[rows[0]], dtype=float) for b in spe.behavior]
     reach = node_reach(game, behaviour)
@@ -268,7 +267,7 @@ def _solution(tree: GameTree, sig, rows: list, complete, degenerate, tols, notes
     behaviour = tuple(np.array([r["behaviour"][k] for r in rows]).reshape(len(rows), w) for k, w in enumerate(widths))
     per_row = ("beliefs", "belief_sets", "off_path", "classification", "intuitive_criterion", "d1",
                "off_path_reasons")
-    extra = {name: [r[name] for r in rows] for name in per_row}
+    extra: dict = {name: [r[name] for r in rows] for name in per_row}
     extra["signalling"] = sig
     extra["tie_descriptions"] = {e: r["ties"] for e, r in enumerate(rows) if r["ties"]}
     return Solution(

@@ -170,16 +170,16 @@ def solve_profile(game: PointGame, support: tuple, allowed: tuple | None = None,
         g.append(row)
         h.append(rhs)
     groups: dict = {}
-    for key, v in var.items():
-        groups.setdefault(key[:2], []).append(v)
-        row = np.zeros(n)
-        row[v] = -1.0
-        g.append(row)
+    for key, vid in var.items():
+        groups.setdefault(key[:2], []).append(vid)
+        nonneg = np.zeros(n)
+        nonneg[vid] = -1.0
+        g.append(nonneg)
         h.append(0.0)
     for ids in groups.values():
-        row = np.zeros(n)
-        row[ids] = 1.0
-        a_eq.append(row)
+        total = np.zeros(n)
+        total[ids] = 1.0
+        a_eq.append(total)
         b_eq.append(1.0)
     if n == 0:
         ok = all(r >= -tol for r in h)  # no unknowns: every condition is a constant 0 <= h

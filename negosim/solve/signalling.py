@@ -53,10 +53,13 @@ def signalling_structure(tree: GameTree, infoset_of: dict) -> Signalling | None:
     if any(n.kind != DECISION for n in kids):
         return None
     sender, messages = kids[0].player, kids[0].actions
+    if sender is None:
+        return None
     sets = [infoset_of[c] for c in root.children]
     if any(n.player != sender or n.actions != messages for n in kids) or len(set(sets)) != len(sets):
         return None
-    responses, receiver = [], None
+    responses: list[int | None] = []
+    receiver: int | None = None
     for m in range(len(messages)):
         after = [tree.nodes[n.children[m]] for n in kids]
         if all(a.kind != DECISION for a in after):
