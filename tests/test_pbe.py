@@ -495,3 +495,14 @@ def test_a_player_mixing_at_two_information_sets_along_a_play_is_reported_as_not
     sol = perfect_bayesian(random_tree(np.random.default_rng(8), depth=3))
     assert not bool(sol.complete.ravel()[0])
     assert any("not linear" in n and "others may exist" in n for n in sol.notes)
+
+
+def test_handout_equilibria_show_a_pbe_with_its_beliefs_and_kind():
+    from negosim.present.report_game import equilibria_html
+
+    src = open_source("scenarios/sanctions_uncertain.yaml")
+    html = "\n".join(equilibria_html(src, solve(src.game, "pbe")))
+    assert "Perfect Bayesian equilibria" in html
+    assert "<dt>Belief at <code>after_threat</code></dt><dd><code>target_resolute</code> 1/2" in html
+    assert "<dt>Kind</dt><dd>semi-separating</dd>" in html
+    assert "Target believes Sender is resolute with probability 1/2" in html  # the derivation, from explain
