@@ -506,3 +506,20 @@ def test_handout_equilibria_show_a_pbe_with_its_beliefs_and_kind():
     assert "<dt>Belief at <code>after_threat</code></dt><dd><code>target_resolute</code> 1/2" in html
     assert "<dt>Kind</dt><dd>semi-separating</dd>" in html
     assert "Target believes Sender is resolute with probability 1/2" in html  # the derivation, from explain
+
+
+def test_spence_with_three_education_levels_has_two_separating_equilibria_and_the_criterion_keeps_the_cheapest():
+    def pay(t, m, r):
+        wage = 2.0 if r == "high_wage" else 1.0
+        productivity = 2.0 if t == "high" else 1.0
+        years = int(m[-1])
+        return wage - (0.4 if t == "high" else 1.2) * years, -((wage - productivity) ** 2)
+
+    tree = signalling_game({"high": 0.3, "low": 0.7}, ("edu0", "edu1", "edu2"), ("low_wage", "high_wage"), pay)
+    _, eqs = pbe_of(tree)
+    separating = {sends(eq, "high"): eq for eq in eqs if eq.classification == "separating"}
+    assert set(separating) == {"edu1", "edu2"} and all(sends(eq, "low") == "edu0" for eq in separating.values())
+    # The low type never gains from edu1 (2 - 1.2 < 1), the high type would (2 - 0.4 > 2 - 0.8): only the
+    # least costly separating equilibrium (Riley's) survives the Intuitive Criterion.
+    assert separating["edu1"].intuitive_criterion is True
+    assert separating["edu2"].intuitive_criterion is False

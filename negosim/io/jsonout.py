@@ -46,7 +46,7 @@ def pbe_json(eq) -> dict:
         out["supporting_beliefs"] = dict(eq.belief_sets)
     if eq.classification is not None:
         out["classification"] = eq.classification
-    if eq.classification == "pooling":
+    if eq.classification == "pooling" or eq.intuitive_criterion is not None:  # a message is left unused
         out["intuitive_criterion"] = eq.intuitive_criterion
         out["d1"] = eq.d1
     return out

@@ -3,7 +3,8 @@
 For each equilibrium: what each player does, then at every information set of several nodes what the
 mover believes and why (Bayes' rule with the numbers, on the path; off the path the beliefs that
 sustain the equilibrium), and which action that belief makes best ("so defying and complying pay the
-same"). For a pooling equilibrium of a signalling game, whether its off-path belief is reasonable:
+same"). For an equilibrium of a signalling game that leaves a message unused (every pooling one), whether
+its off-path belief is reasonable:
 the Intuitive Criterion and D1 in words.
 """
 
@@ -45,7 +46,7 @@ def explain_pbe(tree, names: dict[str, str], pbe, st: Style, point: int = 0) -> 
         out += wrap(_plays(tree, names, eq), WIDTH, "    ", "    ")
         for sentence in _belief_sentences(game, names, eq, behaviour, sig):
             out += wrap(sentence, WIDTH, "      ", "    - ")
-        if eq.classification == "pooling":
+        if eq.classification == "pooling" or eq.intuitive_criterion is not None:
             out += wrap(_reasonable(pbe, e, eq), WIDTH, "      ", "    - ")
     return out
 
@@ -110,7 +111,7 @@ def _belief_sentences(game, names: dict[str, str], eq, behaviour: list, sig) -> 
 
 
 def _reasonable(pbe, e: int, eq) -> str:
-    """The Intuitive Criterion and D1 verdicts of a pooling equilibrium, in words."""
+    """The Intuitive Criterion and D1 verdicts of an equilibrium that leaves a message unused, in words."""
     if eq.intuitive_criterion is None:
         return "Every message is sent, or no one answers the unused ones: there is no off-path belief to question."
     reasons = pbe.extra.get("off_path_reasons", [[]] * (e + 1))[e]

@@ -91,7 +91,7 @@ def belief_lines(eq) -> list[str]:
         lines.insert(0, "  Beliefs   (the mover's probability of each node of an information set)")
     if eq.classification is not None:
         kind = f"  Kind      {eq.classification}"
-        if eq.classification == "pooling":
+        if eq.classification == "pooling" or eq.intuitive_criterion is not None:
             kind += f"; Intuitive Criterion: {_verdict(eq.intuitive_criterion)}; D1: {_verdict(eq.d1)}"
         lines.append(kind)
     return lines

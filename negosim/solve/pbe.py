@@ -68,7 +68,7 @@ def perfect_bayesian(tree: GameTree, *, rtol: float = RTOL, max_profiles: int = 
     `extra` (lists indexed by row): ``beliefs`` {infoset: {node: prob}} at every information set;
     ``belief_sets`` {off-path infoset: the supporting beliefs in words}; ``off_path`` the infoset ids
     off the path; ``classification``, ``intuitive_criterion``, ``d1`` and ``off_path_reasons`` for
-    signalling games (None otherwise; the two tests only for pooling equilibria); ``signalling`` the
+    signalling games (None otherwise, and the two tests None where every message is sent); ``signalling`` the
     game's roles (or None); ``tie_descriptions`` row -> tied unused actions in words.
 
     Examples
@@ -241,8 +241,7 @@ def _equilibrium(game: PointGame, sig, behaviour: list, tol: float, point: int) 
     kind = test = None
     if sig is not None:
         kind = classify(sig, behaviour)
-        if kind == "pooling":
-            test = off_path_tests(game, sig, behaviour, tol)
+        test = off_path_tests(game, sig, behaviour, tol)  # any kind can leave a message unused
     outcome_probs = np.zeros(len(tree.outcomes))
     for i, node in enumerate(tree.nodes):
         if node.kind == TERMINAL:
