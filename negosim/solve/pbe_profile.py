@@ -196,7 +196,7 @@ def solve_profile(game: PointGame, support: tuple, allowed: tuple | None = None,
             for a in support[k]:
                 b[a] = x[var[("b", k, a)]] if len(support[k]) > 1 else 1.0
             behaviour.append(b)
-        if any(min(behaviour[k][list(support[k])]) <= 1e3 * tol for k in range(len(support))):
+        if any(min(behaviour[k][list(support[k])]) <= 10 * tol for k in range(len(support))):
             continue  # a smaller support: found with that support profile
         for b in behaviour:
             np.clip(b, 0.0, None, out=b)
