@@ -20,7 +20,7 @@ from . import __version__
 from .errors import NegosimError, NegosimUsageError, printable
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_FINDING, EXIT_FILESYSTEM, EXIT_TOO_LARGE = 0, 1, 2, 3, 4, 5, 6
-CONCEPT_CHOICES = ("pure", "nash", "spe")
+CONCEPT_CHOICES = ("pure", "nash", "spe", "pbe")
 
 
 class CommandLineError(NegosimUsageError):
@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument(
         "--concept", action="append", default=[], metavar="NAME",
-        help="solution concept: pure, nash, spe (repeatable or comma-separated; default: all that apply and fit, "
+        help="solution concept: pure, nash, spe, pbe (repeatable or comma-separated; default: all that apply and fit, "
         "by size: a skipped one is named in a note)",
     )
     add_set(p)

@@ -322,7 +322,8 @@ def test_solve_runs_spe_and_nash_on_a_tree_and_pure_and_nash_on_a_normal_form():
 
 
 def test_solve_rejects_unknown_or_inapplicable_concepts_listing_the_valid_ones():
-    with pytest.raises(UsageError, match=r"unknown concept 'core'; valid concepts for a game tree: spe, pure, nash"):
+    with pytest.raises(UsageError,
+                       match=r"unknown concept 'core'; valid concepts for a game tree: spe, pbe, pure, nash"):
         solve(entry_deterrence(), ["core"])
     nf = NormalFormGame.from_bimatrix([[1]], [[1]])
     with pytest.raises(UsageError, match=r"concept 'spe' does not apply to a normal-form game; .*: pure, nash"):

@@ -36,6 +36,24 @@ def equilibrium_json(eq) -> dict:
         out["payoffs"] = {p: _fraction(v) for p, v in eq.exact_payoffs.items()}
     else:
         out["payoffs"] = _probs(eq.payoffs)
+    out.update(pbe_json(eq))
+    return out
+
+
+def pbe_json(eq) -> dict:
+    """The fields a perfect Bayesian equilibrium adds: beliefs, the off-path beliefs that sustain it,
+    and for signalling games its kind and (pooling) whether it survives the Intuitive Criterion and D1."""
+    out: dict = {}
+    if getattr(eq, "beliefs", None) is None:
+        return out
+    out["beliefs"] = {s: _probs(b) for s, b in eq.beliefs.items()}
+    if eq.belief_sets:
+        out["supporting_beliefs"] = dict(eq.belief_sets)
+    if eq.classification is not None:
+        out["classification"] = eq.classification
+    if eq.classification == "pooling" or eq.intuitive_criterion is not None:  # a message is left unused
+        out["intuitive_criterion"] = eq.intuitive_criterion
+        out["d1"] = eq.d1
     return out
 
 

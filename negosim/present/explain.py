@@ -37,6 +37,11 @@ def explain(source, *, color: bool = False) -> str:
 
         spe = primary_solution(game)  # the tree's primary answer: its subgame-perfect equilibrium
         out += explain_tree(game, names, game.ties, spe, nash, st, limit)
+        if any(len(nodes) > 1 for _, _, nodes in game.infosets()):  # beliefs matter: walk through them
+            from ..api import solve_source
+            from .explain_pbe import explain_pbe
+
+            out += ["", *explain_pbe(game, names, solve_source(source, ["pbe"])[0], st)]
     out += ["", *change_text(source, names, st)]
     return "\n".join(out) + "\n"
 

@@ -7,7 +7,18 @@ from html import escape
 
 from ..io.jsonout import solution_warnings
 from .report_parts import decision_table, outcome_table, payoff_matrix_html
-from .text import MAX_OFF_PATH_TIES, OFF_PATH, TITLES, _header, fmt_mixed, fmt_number, fmt_tol, strategy_legend
+from .text import (
+    MAX_OFF_PATH_TIES,
+    OFF_PATH,
+    TITLES,
+    _header,
+    belief_lines,
+    fmt_mixed,
+    fmt_number,
+    fmt_prob,
+    fmt_tol,
+    strategy_legend,
+)
 
 _ID_REF = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
@@ -115,6 +126,14 @@ def _tree_equilibrium(game, eq) -> list[str]:
         if sets:
             choices = "; ".join(f"at <code>{escape(i)}</code>: {escape(fmt_mixed(a))}" for i, a in sets.items())
             rows.append((f"{escape(player)} plans", choices))
+    for infoset, belief in (eq.beliefs or {}).items():  # perfect Bayesian equilibria: beliefs and kind
+        if len(belief) > 1:
+            held = (eq.belief_sets or {}).get(infoset)
+            text = ", ".join(f"<code>{escape(n)}</code> {escape(fmt_prob(p))}" for n, p in belief.items())
+            rows.append((f"Belief at <code>{escape(infoset)}</code>",
+                         text + (f" (off the path; sustained by {escape(held)})" if held else "")))
+    if eq.classification is not None:
+        rows.append(("Kind", escape(belief_lines(eq)[-1].split("Kind", 1)[1].strip())))
     off = [t for t in eq.ties if t.endswith(OFF_PATH)]
     for tie in [t for t in eq.ties if not t.endswith(OFF_PATH)] + (off if len(off) <= MAX_OFF_PATH_TIES else []):
         rows.append(("Tie", escape(tie)))

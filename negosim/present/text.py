@@ -12,6 +12,7 @@ TITLES = {
     "spe": "Subgame-perfect equilibrium",
     "nash": "Nash equilibria",
     "pure": "Pure-strategy Nash equilibria",
+    "pbe": "Perfect Bayesian equilibria",
 }
 
 
@@ -88,6 +89,7 @@ def _tree_lines(game, eq) -> list[str]:
         if sets:
             choices = "   ".join(f"{infoset}: {fmt_mixed(a)}" for infoset, a in sets.items())
             lines.append(f"    {player:<6} {choices}")
+    lines.extend(belief_lines(eq))
     off = [t for t in eq.ties if t.endswith(OFF_PATH)]
     shown = [t for t in eq.ties if not t.endswith(OFF_PATH)] + (off if len(off) <= MAX_OFF_PATH_TIES else [])
     for tie in shown:
@@ -95,6 +97,31 @@ def _tree_lines(game, eq) -> list[str]:
     if len(off) > MAX_OFF_PATH_TIES:
         lines.append(f"  Ties      {len(off):,} tied decisions off the path; --json lists them")
     return lines
+
+
+def belief_lines(eq) -> list[str]:
+    """A perfect Bayesian equilibrium's beliefs (off-path ones with the beliefs that sustain them) and kind."""
+    if getattr(eq, "beliefs", None) is None:
+        return []
+    lines = []
+    for infoset, belief in eq.beliefs.items():
+        if len(belief) < 2:
+            continue
+        text = ", ".join(f"{node} {fmt_prob(p)}" for node, p in belief.items())
+        held = (eq.belief_sets or {}).get(infoset)
+        lines.append(f"    {infoset}: {text}" + (f"   (off the path; sustained by {held})" if held else ""))
+    if lines:
+        lines.insert(0, "  Beliefs   (the mover's probability of each node of an information set)")
+    if eq.classification is not None:
+        kind = f"  Kind      {eq.classification}"
+        if eq.classification == "pooling" or eq.intuitive_criterion is not None:
+            kind += f"; Intuitive Criterion: {_verdict(eq.intuitive_criterion)}; D1: {_verdict(eq.d1)}"
+        lines.append(kind)
+    return lines
+
+
+def _verdict(passed: bool | None) -> str:
+    return "no unused message to test" if passed is None else ("survives" if passed else "fails")
 
 
 def _normal_lines(game, eq, k: int) -> list[str]:

@@ -32,7 +32,7 @@ def applicable_concepts(game) -> tuple[str, ...]:
 def valid_concepts(game) -> tuple[str, ...]:
     """Every concept that can be asked for: a tree also has "pure" (on its reduced normal form)."""
     if isinstance(game, GameTree):
-        return ("spe", "pure", "nash")
+        return ("spe", "pbe", "pure", "nash")
     if isinstance(game, NormalFormGame):
         return ("pure", "nash")
     raise TypeError(f"not a game: {type(game).__name__}")
@@ -94,6 +94,11 @@ def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RT
             from .seqnash import sequence_form_nash
 
             solutions.append(sequence_form_nash(game, rtol=rtol))
+            continue
+        if c == "pbe":
+            from .pbe import perfect_bayesian
+
+            solutions.append(perfect_bayesian(game, rtol=rtol))
             continue
         target = game
         if isinstance(game, GameTree):

@@ -16,7 +16,7 @@ import numpy as np
 from ..game.normal import NormalFormGame
 from ..game.tree import CHANCE, DECISION, TERMINAL, GameTree
 
-CONCEPTS = ("pure", "nash", "spe")
+CONCEPTS = ("pure", "nash", "spe", "pbe")
 
 
 def at_points(count: int, total: int) -> str:
@@ -41,6 +41,13 @@ class Equilibrium:
     # exact=True: the same profile and payoffs as fractions (player -> action -> Fraction; player -> Fraction)
     exact_strategies: dict[str, dict[str, Fraction]] | None = None
     exact_payoffs: dict[str, Fraction] | None = None
+    # pbe only: infoset -> node -> probability; the off-path supporting beliefs in words; the kind of a
+    # signalling game's equilibrium and whether a pooling one survives the Intuitive Criterion and D1.
+    beliefs: dict[str, dict[str, float]] | None = None
+    belief_sets: dict[str, str] | None = None
+    classification: str | None = None
+    intuitive_criterion: bool | None = None
+    d1: bool | None = None
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -266,7 +273,14 @@ class Solution:
         outcome = next(iter(outcome_probs)) if len(outcome_probs) == 1 else None
         return Equilibrium(payoffs, float(self.regret[e]), bool(self.tied[e]), behavior=behavior,
                            path=self._path(e, infosets), outcome=outcome, outcome_probs=outcome_probs,
-                           ties=ties)
+                           ties=ties, **self._pbe_fields(e))
+
+    def _pbe_fields(self, e: int) -> dict:
+        """The beliefs and signalling labels of row `e` (a "pbe" solution's extra), else nothing."""
+        if "beliefs" not in self.extra:
+            return {}
+        names = ("beliefs", "belief_sets", "classification", "intuitive_criterion", "d1")
+        return {name: self.extra[name][e] for name in names}
 
     def _path(self, e: int, infosets: list[tuple[int, str, tuple[int, ...]]]) -> list[str]:
         game = self.game
