@@ -253,3 +253,25 @@ def test_global_methods_without_salib_say_how_to_install_it_and_oat_still_works(
     r = oat(linear)
     assert r.outcome_low[col(r, "x")] == "stayed" and r.outcome_high[col(r, "x")] == "went"
     assert r.flips[col(r, "x")].below.value == pytest.approx(C, abs=1e-8)
+
+
+@pytest.mark.parametrize("name", ["chicken", "battle_of_the_sexes", "prisoners_dilemma", "ceasefire_2025",
+                                  "entry_deterrence", "sanctions_threat"])
+def test_nearest_changes_name_the_outcomes_just_past_each_side_not_the_tie_itself(name):
+    """A boundary's `below`/`above` labels are what solving just below/above it gives (issue 8: chicken's
+    "below C = 1" is (straight, straight) alone, not the three equilibria of the tie at C = 1)."""
+    from negosim.scenario import load_scenario
+    from negosim.sweep.boundaries import nearest_boundaries, outcome_labels
+
+    scenario = load_scenario(f"scenarios/{name}.yaml")
+    base = scenario.values()
+    checked = 0
+    for parameter, found in nearest_boundaries(scenario).items():
+        p = scenario.parameters[parameter]
+        step = 1e-3 * (p.high - p.low)
+        for b in found:
+            lo, hi = max(b.value - step, p.low), min(b.value + step, p.high)
+            labels = outcome_labels(scenario, {**base, parameter: np.array([lo, hi])})
+            assert [str(x) for x in labels.reshape(-1)] == [b.below, b.above], (parameter, b)
+            checked += 1
+    assert checked

@@ -131,11 +131,16 @@ def nearest_boundaries(scenario, base_params: Mapping | None = None, *, grid: in
     left, right = np.maximum(lo - SIDE_STEP * widths, lows), np.minimum(hi + SIDE_STEP * widths, highs)
     tied = tied_at_boundary(scenario, base, bnames, (lo + hi) / 2, left, right)
     chosen = selection_at_boundary(scenario, base, bnames, left, right)
+    # The labels just past each side, not at the ends of the bisection bracket: where the players are
+    # indifferent exactly at the boundary, the bracket's end holds the tie's own label (every tied
+    # equilibrium at once), which is the outcome at that single value only.
+    sides = _labels_at(scenario, base, np.concatenate([bnames, bnames]), np.concatenate([left, right]))
+    below, above = sides[: len(which)], sides[len(which):]
     for i, j in enumerate(which):
         if min(lo[i] - lows[i], highs[i] - hi[i]) <= 10 * tol:
             continue
-        out[params[j].name].append(Boundary(params[j].name, float((lo[i] + hi[i]) / 2), str(at_lo[i]),
-                                            str(at_hi[i]), bool(tied[i]), bool(chosen[i])))
+        out[params[j].name].append(Boundary(params[j].name, float((lo[i] + hi[i]) / 2), str(below[i]),
+                                            str(above[i]), bool(tied[i]), bool(chosen[i])))
     return out
 
 

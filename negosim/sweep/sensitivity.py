@@ -515,7 +515,10 @@ def _flip_text(f: Flip) -> str:
     for side, b in (("below", f.below), ("above", f.above)):
         if b is not None:
             tie = ", a tie" if b.tied else ""
-            parts.append(f"{side} at {b.value:.6g} ({b.below} -> {b.above}{tie})")
+            if b.below == b.above:  # the outcome differs at that value only (players indifferent there)
+                parts.append(f"{side} at {b.value:.6g} only ({b.below} on both sides{tie})")
+            else:
+                parts.append(f"{side} at {b.value:.6g} ({b.below} -> {b.above}{tie})")
     if not parts:
         return "at an end of the range" if f.changes else "none in range"
     return "; ".join(parts)
