@@ -41,7 +41,9 @@ def label_of(path, overrides) -> str:
                           for p in sorted(profiles))
     (sol,) = solve_source(src, ["spe"])
     eq = sol.equilibria_at(0)[0]
-    return eq.outcome if eq.outcome is not None else " + ".join(sorted(eq.outcome_probs))
+    # several outcomes with positive probability: named in the scenario's order, as the regime labels are
+    return eq.outcome if eq.outcome is not None else " + ".join(
+        o.id for o in src.game.outcomes if o.id in eq.outcome_probs)
 
 
 def spe_choices(path, overrides) -> dict[str, str]:
@@ -92,7 +94,7 @@ def check_records(path) -> int:
                 assert (old[f.node], new[f.node]) == (f.before, f.after), (path.name, r, f)
                 assert np.allclose(f.now, (worth[f.node][f.before], worth[f.node][f.after]), atol=1e-9), (r, f)
         side = f"{'below' if r.direction < 0 else 'above'} {fmt_number(r.threshold)}"
-        line = re.search(rf"{re.escape(r.parameter)} \(now [^)]*\):(.*?)(?=\n    \S|\n\n)", section, re.S)
+        line = re.search(rf"{re.escape(r.parameter)} \(now [^)]*\):(.*?)(?=\n    \S|\n\n|\n*\Z)", section, re.S)
         assert line and side in " ".join(line.group(1).split()), (path.name, side)
     # the text makes no statement that has no record behind it
     said = re.findall(r"\b(below|above) (-?[0-9.e+-]+)", " ".join(section.split()))

@@ -14,6 +14,7 @@ from itertools import product
 
 import numpy as np
 
+from .report_parts import situation
 from .text import fmt_mixed, fmt_number
 
 
@@ -112,7 +113,7 @@ def tree_key(tree, solutions) -> list[str]:
     for i, node, player in decision_rows(tree):
         plan = eq.behavior[player][node.infoset or node.id]
         why = _why(tree, node, values, plan, set_size.get((node.player, node.infoset), 1))
-        out.append(f"<tr><td>{escape(player)}</td><td>{escape(node.label or node.id)}</td><td>{why}</td></tr>")
+        out.append(f"<tr><td>{escape(player)}</td><td>{situation(node)}</td><td>{why}</td></tr>")
         if i not in on_path:
             off.append((node, why))
     out += ["</tbody>", "</table>"]

@@ -283,11 +283,17 @@ def decision_table(tree, *, blank: bool) -> list[str]:
         "<tbody>",
     ]
     for node, player in rows:
-        infoset = f" (information set {escape(node.infoset)})" if node.infoset and node.infoset != node.id else ""
         cell = '<td class="answer"></td>' if blank else f"<td>{escape(', '.join(node.actions))}</td>"
-        out.append(f"<tr><td>{escape(player)}</td><td>{escape(node.label or node.id)}{infoset}</td>{cell}</tr>")
+        out.append(f"<tr><td>{escape(player)}</td><td>{situation(node)}</td>{cell}</tr>")
     out += ["</tbody>", "</table>"]
     return out
+
+
+def situation(node) -> str:
+    """A decision's cell in the worksheet's and the answer key's tables (HTML): its label or id, and its
+    information set when it shares one with other nodes."""
+    infoset = f" (information set {escape(node.infoset)})" if node.infoset and node.infoset != node.id else ""
+    return f"{escape(node.label or node.id)}{infoset}"
 
 
 def large_tree(source) -> bool:

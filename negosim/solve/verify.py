@@ -72,6 +72,11 @@ def _scaled_values(pay: np.ndarray, exps: np.ndarray, strategies: tuple[np.ndarr
                 spread = row_max(np.where(inside, flat, -np.inf)) - row_min(np.where(inside, flat, np.inf))
                 magnitude = row_max(np.where(inside, np.abs(flat), 0.0))
                 tols[rows, i] = comparison_tol(spread, magnitude, RTOL if rtol is None else rtol)
+                # Probabilities within PROB_TOL of 0 are left out of the comparison above, yet they still
+                # enter the expected values: allow what they can add (their mass times the largest payoff).
+                stray = sum(np.where(np.abs(strategies[j][rows]) <= PROB_TOL, np.abs(strategies[j][rows]), 0.0).sum(
+                    axis=1) for j in range(n) if j != i)
+                tols[rows, i] += 2.0 * stray * row_max(np.abs(flat))
     return out, tols
 
 

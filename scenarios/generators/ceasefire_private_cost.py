@@ -15,16 +15,30 @@ default concepts, which go through the reduced normal form (2^36 strategies for 
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 TYPES = 2
 EPS = 0.001
 QUESTIONS = (
-    "Which offer does the US make, and which of Russia's types reject it? How does the answer change with cbar?",
-    "After a rejection, what does the US believe about Russia's war cost, and why does that not change its "
-    "sanctions decision here?",
-    "Credible sanctions buy the US half their value as a lower risk of war and half as better terms. "
-    "Check it by setting aS below k.",
+    ("Which offer does the US make, and which of Russia's types reject it? How does the answer change with cbar?",
+     "With two types, at the values given (and anywhere in cbar's range) the US makes offer 1, a hair above "
+     "the low-cost type's value of fighting on, and both types accept: no war. The cheaper offer 2 would be "
+     "rejected by the low-cost type half the time, and the war that follows costs the US more than the "
+     "concession it saves; the saving grows with cbar (the types lie further apart), and offer 2 would pay "
+     "only for cbar above about 1.76, outside the range."),
+    ("After a rejection, what does the US believe about Russia's war cost, and why does that not change its "
+     "sanctions decision here?",
+     "That Russia is one of the types that reject that offer, each as likely as before (off the path, after "
+     "an offer both accept, any belief sustains the equilibrium). The sanctions decision compares what "
+     "imposing costs the US (k) with what holding back costs it (aS): neither depends on Russia's war cost, "
+     "so the belief does not matter for it; the US imposes when k is at most aS."),
+    ("Credible sanctions buy the US half their value as a lower risk of war and half as better terms. "
+     "Check it by setting aS below k.",
+     "With aS below k the threat is not credible and Russia's share of the accepted offer rises from 0.441 "
+     "to 0.501: with two types both accept either way, so here the whole value s = 0.06 goes to the terms and "
+     "none to the risk of war. The half-and-half split holds for a continuum of types (negosim.bargain."
+     "ceasefire_private_cost shows 0.03 and 0.03); a coarse grid of types can put it all on one side."),
 )
 TARGET = Path(__file__).resolve().parents[1] / "ceasefire_private_cost.yaml"
 
@@ -37,12 +51,14 @@ description: >-
   The US proposes the terms x0 of a settlement at once; Russia, which alone knows its cost of
   continuing the war (cR, here one of {n} equally likely values spread over [0, cbar]), accepts
   or rejects; after a rejection the US imposes sanctions (damage s to Russia, cost k to the US) or
-  holds back (and pays aS for a threat not carried out). Russia accepts iff x0 >= p + mu - cR -
-  sigma*s, with sigma = 1 when sanctions are credible (k <= aS). The US offers from a menu, each
-  offer a hair above one type's reservation value. Its best offer trades the chance of war against
-  the terms: with a continuum of types Pr(war) = clip(1/2 - (B + g + sigma*k)/(2*omega*cbar) -
-  sigma*s/(2*cbar), 0, 1), and the discretised tree approaches it as the types get finer. After a
-  rejection the US believes Russia is one of the types that reject, each as likely as before.
+  holds back (and pays aS for a threat not carried out). Russia accepts when the terms are at least
+  what fighting on is worth to it: its leverage $p + mu$ less its cost cR and, when the sanctions
+  threat is credible ($k <= aS$), less s. The US offers from a menu, each offer a hair above one
+  type's value of fighting on. Its best offer trades the chance of war against the terms; with a
+  continuum of types the probability of war is
+  $1/2 - (B + g + k) / (2 * omega * cbar) - s / (2 * cbar)$ with credible sanctions (kept between 0
+  and 1), which a finer grid of types approaches. After a rejection the US believes Russia is one
+  of the types that reject, each as likely as before.
 brief: >-
   The US proposes the terms of a settlement to Russia at once, as a share of the stake (everything
   the two sides fight over, counted as 1). Only Russia knows how costly it finds continuing the war:
@@ -55,7 +71,7 @@ sources:
     cite: "Fearon, J. D. (1995). Rationalist Explanations for War. International Organization 49(3), 379-414."
   - key: model
     cite: >-
-      negosim's three-party ceasefire model (DOMAIN section 7, extension 1); values are illustrative,
+      negosim's three-party ceasefire model with Russia's war cost private; values are illustrative,
       chosen for teaching, not estimates.
 
 players:
@@ -158,7 +174,10 @@ def scenario_text(types: int = TYPES, eps: float = EPS) -> str:
                      f"payoffs: {{US: omega * (1 - p - mu) - g - k, RU: p + mu - c{i} - s}}}}")
         lines.append(f"    war_held{i}: {{label: War without sanctions (cost type {i}), "
                      f"payoffs: {{US: omega * (1 - p - mu) - g - aS, RU: p + mu - c{i}}}}}")
-    lines += ["", "questions:", *(f"  - {q}" for q in QUESTIONS), ""]
+    lines += ["", "questions:"]
+    for ask, answer in QUESTIONS:
+        lines += [f"  - ask: {ask}", "    answer: >-", *("      " + line for line in textwrap.wrap(answer, 100))]
+    lines.append("")
     return "\n".join(lines)
 
 
