@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .linalg import solve_or_nan
+
 # (x (B, N), path ids (B,)) -> values (B, N), Jacobian (B, N, N): rows of x are the paths with those ids
 System = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -37,19 +39,6 @@ class TrackBudget:
     min_step: float = 1e-13
     divergence: float = 1e10  # |x| beyond this: the path goes to infinity
     singular_condition: float = 1e10  # condition number of F_x at the end beyond this: a singular root
-
-
-def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
-    try:
-        return np.linalg.solve(A, b[..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        out = np.full(b.shape, np.nan + 0j)
-        for k in range(len(A)):
-            try:
-                out[k] = np.linalg.solve(A[k], b[k])
-            except np.linalg.LinAlgError:
-                pass
-        return out
 
 
 def track(F: System, G: System, starts: np.ndarray, gamma: complex, budget: TrackBudget | None = None
@@ -72,7 +61,7 @@ def track(F: System, G: System, starts: np.ndarray, gamma: complex, budget: Trac
         f, fx = F(xs, rows)
         g, gx = G(xs, rows)
         hx = (1 - ts)[:, None, None] * gamma * gx + ts[:, None, None] * fx
-        return -_solve(hx, f - gamma * g)
+        return -solve_or_nan(hx, f - gamma * g)
 
     def residual(xs, ts, rows):
         f, fx = F(xs, rows)
@@ -95,7 +84,7 @@ def track(F: System, G: System, starts: np.ndarray, gamma: complex, budget: Trac
         previous = np.full(len(rows), np.inf)
         for iteration in range(3):
             value, jac = residual(xp, tp, rows)
-            delta = _solve(jac, -value)
+            delta = solve_or_nan(jac, -value)
             size = np.abs(delta).max(axis=1)
             scale = 1.0 + np.abs(xp).max(axis=1)
             # A corrector that does not contract (rounding noise at convergence excepted) left the path.
@@ -136,6 +125,6 @@ def _polish(F: System, x: np.ndarray, rows: np.ndarray, iterations: int = 5) -> 
     """A few Newton steps on F itself at the end of the paths."""
     for _ in range(iterations):
         value, jac = F(x, rows)
-        delta = _solve(jac, -value)
+        delta = solve_or_nan(jac, -value)
         x = x + np.where(np.isfinite(delta), delta, 0)
     return x

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .linalg import solve_or_nan
+
 #: Complex step for the Jacobian; any tiny value works (there is no cancellation).
 COMPLEX_STEP = 1e-40
 
@@ -73,22 +75,8 @@ def tangent(J: np.ndarray, previous: np.ndarray) -> np.ndarray:
     A = np.concatenate([J, previous[:, None, :]], axis=1)
     rhs = np.zeros(A.shape[:2])
     rhs[:, -1] = 1.0
-    t = _solve(A, rhs)
+    t = solve_or_nan(A, rhs)
     return t / np.linalg.norm(t, axis=1, keepdims=True)
-
-
-def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Batched ``A x = b``; a singular system gives NaN rows instead of raising."""
-    try:
-        return np.linalg.solve(A, b[..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        out = np.full(b.shape, np.nan)
-        for p in range(len(A)):
-            try:
-                out[p] = np.linalg.solve(A[p], b[p])
-            except np.linalg.LinAlgError:
-                pass
-        return out
 
 
 def correct(H: Residual, y: np.ndarray, t: np.ndarray, budget: PathBudget) -> tuple[np.ndarray, np.ndarray]:
@@ -100,7 +88,7 @@ def correct(H: Residual, y: np.ndarray, t: np.ndarray, budget: PathBudget) -> tu
         J = jacobian(H, y)
         A = np.concatenate([J, t[:, None, :]], axis=1)
         rhs = -np.concatenate([r, np.einsum("pk,pk->p", t, y - y0)[:, None]], axis=1)
-        delta = _solve(A, rhs)
+        delta = solve_or_nan(A, rhs)
         bad = ~np.isfinite(delta).all(axis=1)
         delta[bad] = 0.0
         y = y + delta
