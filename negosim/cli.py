@@ -240,6 +240,7 @@ def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
 def cmd_sensitivity(args) -> int:
     import json
 
+    from .present.sensitivity_text import format_indices, format_oat
     from .scenario import load_scenario
     from .sweep import sensitivity as sa
 
@@ -253,12 +254,12 @@ def cmd_sensitivity(args) -> int:
     result: sa.OatResult | sa.IndicesResult
     if args.method == "oat":
         result = sa.oat(scenario, **common)
-        table = sa.format_oat(result)
+        table = format_oat(result)
     else:
         indices = (sa.sobol(scenario, samples=args.samples, seed=args.seed, **common) if args.method == "sobol"
                    else sa.morris(scenario, trajectories=args.trajectories, levels=args.levels, seed=args.seed,
                                   **common))
-        result, table = indices, sa.format_indices(indices)
+        result, table = indices, format_indices(indices)
     doc = result.to_dict()
     print(json.dumps(doc, indent=2) if args.json else table)
     if args.output:

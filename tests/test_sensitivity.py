@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 from negosim.errors import UsageError
+from negosim.present.sensitivity_text import format_indices, format_oat
 from negosim.scenario import load_scenario
 from negosim.sweep import sensitivity
-from negosim.sweep.sensitivity import format_indices, format_oat, morris, oat, sobol
+from negosim.sweep.sensitivity import morris, oat, sobol
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "scenarios" / "ceasefire_2025.yaml"

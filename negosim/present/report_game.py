@@ -6,7 +6,7 @@ import re
 from html import escape
 
 from ..io.jsonout import solution_warnings
-from .report_parts import decision_table, outcome_table, payoff_matrix_html
+from .report_parts import concept_of, decision_table, outcome_table, payoff_matrix_html
 from .text import (
     MAX_OFF_PATH_TIES,
     OFF_PATH,
@@ -59,14 +59,6 @@ def figure_html(fig, caption: str, prefix: str, *, narrow: bool = False) -> list
 MAX_DRAWN_NODES = 300
 
 
-def _concept(solutions, *names):
-    for name in names:
-        for sol in solutions or ():
-            if sol.concept == name:
-                return sol
-    return None
-
-
 def game_html(source, solutions) -> list[str]:
     """The game as a figure (tree or payoff matrix) and the outcome table; marked up when solved."""
     from .figures import best_response_figure, matrix_figure, tree_figure
@@ -75,7 +67,7 @@ def game_html(source, solutions) -> list[str]:
     answers = solutions is not None
     out: list[str] = []
     if hasattr(game, "nodes"):
-        spe = _concept(solutions, "spe")
+        spe = concept_of(solutions, "spe")
         caption = "The game tree. Read it from the top: each decision names the mover; leaves are outcomes."
         if spe is not None:
             caption += " Thick lines mark the subgame-perfect choice at every decision, on and off the path."
@@ -92,10 +84,10 @@ def game_html(source, solutions) -> list[str]:
             out += payoff_matrix_html(game)
         else:
             caption = "The payoff matrix: in each cell, the payoffs of the players in the order listed."
-            out += figure_html(matrix_figure(game, _concept(solutions, "nash", "pure")), caption, "matrix-")
+            out += figure_html(matrix_figure(game, concept_of(solutions, "nash", "pure")), caption, "matrix-")
         if answers and game.n_players == 2 and game.shape == (2, 2):
             out += figure_html(
-                best_response_figure(game, _concept(solutions, "nash", "pure")),
+                best_response_figure(game, concept_of(solutions, "nash", "pure")),
                 "Best responses: each player's best reply to every mixture of the other; "
                 "equilibria are where they cross.",
                 "br-",

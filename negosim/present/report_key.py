@@ -14,16 +14,8 @@ from itertools import product
 
 import numpy as np
 
-from .report_parts import situation
+from .report_parts import concept_of, situation
 from .text import fmt_mixed, fmt_number
-
-
-def _concept(solutions, *names):
-    for name in names:
-        for sol in solutions or ():
-            if sol.concept == name:
-                return sol
-    return None
 
 
 def _tol(game) -> float:
@@ -97,7 +89,7 @@ def tree_key(tree, solutions) -> list[str]:
     """The tree worksheet's tasks answered: the decision table filled in, A (path) and B (off the path)."""
     from .report_parts import decision_rows
 
-    spe = _concept(solutions, "spe")
+    spe = concept_of(solutions, "spe")
     eq = spe.equilibria_at(0)[0] if spe is not None else None
     if eq is None:
         return ['<p class="note">No subgame-perfect equilibrium was computed for this game.</p>']
@@ -221,7 +213,7 @@ def normal_key(game, solutions) -> list[str]:
         items.append("<li>There is no pure-strategy Nash equilibrium: in every cell some player gains by "
                      "switching.</li>")
     if game.n_players == 2:
-        nash = _concept(solutions, "nash")
+        nash = concept_of(solutions, "nash")
         mixed = [eq for eq in (nash.equilibria_at(0) if nash else [])
                  if any(sum(1 for p in s.values() if p > 0) > 1 for s in eq.strategies.values())]
         if mixed:

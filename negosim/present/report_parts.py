@@ -76,6 +76,15 @@ ILLUSTRATIVE = ("The values are illustrative, chosen for teaching; the last colu
                 "idea comes from, not a source of its value.")
 
 
+def concept_of(solutions, *names):
+    """The first solution among `solutions` whose concept is one of `names`, in the order of `names`."""
+    for name in names:
+        for sol in solutions or ():
+            if sol.concept == name:
+                return sol
+    return None
+
+
 def parameter_table(source, changed=()) -> list[str]:
     """The full parameter table: symbol, value, range, unit, meaning, where the idea comes from (`changed` marked *)."""
     scenario = source.scenario
