@@ -79,6 +79,17 @@ MOVE_SLIDER = """async ([name, value]) => {
 }"""
 
 
+REGIME_UNDER_RING = """() => {
+  const ring = document.getElementById("map-point").getBoundingClientRect();
+  const x = ring.left + ring.width / 2, y = ring.top + ring.height / 2;
+  const cell = [...document.querySelectorAll("#map rect")].find((r) => {
+    const b = r.getBoundingClientRect();
+    return r.querySelector("title") && b.left <= x && x <= b.right && b.top <= y && y <= b.bottom;
+  });
+  return cell ? cell.querySelector("title").textContent : null;
+}"""
+
+
 def test_the_explorer_redraws_the_equilibrium_when_a_slider_moves(tmp_path):
     from negosim.api import open_source
     from negosim.classroom.web import create_explorer_app
@@ -102,6 +113,14 @@ def test_the_explorer_redraws_the_equilibrium_when_a_slider_moves(tmp_path):
                     expect(page.locator("#sentence")).to_contain_text("Russia chooses reject, then United States "
                                                                       "chooses impose")
                     expect(page.locator("output[for=slider-mu]")).to_have_text("0.2")
+                    # The regime map (p across, mu up): the cell under the ring names the outcome the sentence
+                    # gives, at the baseline and after the move.
+                    expect(page.locator("#map-legend li")).to_have_count(3)
+                    expect(page.locator("#map-point")).to_have_count(1)
+                    assert page.evaluate(REGIME_UNDER_RING) == "War goes on, US sanctions imposed on Russia"
+                    page.evaluate(MOVE_SLIDER, ["mu", 0.05])
+                    expect(page.locator("#sentence")).to_contain_text("Russia chooses accept")
+                    assert page.evaluate(REGIME_UNDER_RING) == "30-day truce, aid keeps flowing"
                     took.sort()
                     print(f"\nexplorer at {size['width']}x{size['height']}: slider move to redrawn sentence "
                           f"median {took[len(took) // 2]:.1f} ms, max {took[-1]:.1f} ms over {len(took)} moves")

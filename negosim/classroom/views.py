@@ -3,6 +3,8 @@ exports. A student's view holds only their own group's moves, filtered by what t
 
 from __future__ import annotations
 
+import numpy as np
+
 from .rules import CHANCE_ROLE, Prediction, Rules
 from .session import Classroom, Group
 
@@ -91,9 +93,11 @@ def teacher_view(room: Classroom) -> dict:
                        "seats": [{"role": r, "who": room.students[s][1] if s is not None else "computer"}
                                  for r, s in g.seats.items()]})
     pred = rules.prediction
+    fit = _qre_fit(rules, counts) if revealed else None
     decisions = [{"id": d.id, "role": d.role, "name": rules.names[d.role], "label": d.label,
                   "actions": [{"action": a, "count": counts[d.id][a],
-                               "predicted": pred.behavior.get(d.id, {}).get(a) if revealed else None}
+                               "predicted": pred.behavior.get(d.id, {}).get(a) if revealed else None,
+                               "qre": fit.behavior.get(d.id, {}).get(a) if fit is not None else None}
                               for a in d.actions]}
                  for d in rules.decisions]
     scenario_index = room.meta["scenario"]
@@ -109,11 +113,26 @@ def teacher_view(room: Classroom) -> dict:
                       "predicted": pred.outcomes.get(o, 0.0) if revealed else None} for o, c in outcomes.items()],
         "rotate": bool(room.meta.get("rotate", True)),
         "revealed": revealed, "prediction": _prediction(rules) if revealed else None,
+        "qre": None if fit is None else {"lambda": fit.lam, "log_likelihood": fit.log_likelihood,
+                                         "random_log_likelihood": fit.random_log_likelihood,
+                                         "choices": fit.choices, "at_edge": fit.at_edge,
+                                         "sentence": fit.sentence()},
         "parameters": [{"name": p.name, "value": pending.get(p.name, p.value), "low": p.low, "high": p.high,
                         "unit": p.unit, "description": p.description} for p in declared],
         "next_prediction": _prediction(next_rules),
         "rounds": round_summaries(room),
     }
+
+
+def _qre_fit(rules: Rules, counts: dict[str, dict[str, int]]):
+    """The logit QRE fitted to the class's choices, or None before any choice (or where the trace fails:
+    the fit is a reading aid, and the page must still show the class and the equilibrium)."""
+    from .qre_fit import fit_qre
+
+    try:
+        return fit_qre(rules, counts)
+    except (ArithmeticError, np.linalg.LinAlgError):
+        return None
 
 
 def round_summaries(room: Classroom) -> list[dict]:

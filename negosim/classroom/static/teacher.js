@@ -64,6 +64,7 @@ function render(s) {
   text("prediction", s.prediction ? `${s.prediction.concept}: ${outcomeText(s.prediction)}. ` +
     `Payoffs ${Object.entries(s.prediction.payoffs).map(([p, v]) => `${p} ${fmt(v)}`).join(", ")}. ` +
     (s.prediction.note || "") : "The prediction is hidden until you reveal it.");
+  text("qre", s.qre ? s.qre.sentence : "");
   $("decisions").replaceChildren(...s.decisions.map((d) => {
     const box = el("div");
     const n = d.actions.reduce((a, x) => a + x.count, 0);
@@ -71,6 +72,7 @@ function render(s) {
     const table = el("table");
     const head = el("tr");
     head.append(el("th", "Action"), el("th", "Count", "num"), el("th", "Share"), el("th", "Predicted", "num"));
+    if (s.qre) head.append(el("th", `QRE λ=${Number(s.qre.lambda).toPrecision(2)}`, "num"));
     table.append(head);
     for (const a of d.actions) {
       const tr = el("tr");
@@ -78,6 +80,7 @@ function render(s) {
       share.append(bar(n ? a.count / n : 0));
       tr.append(el("td", a.action), el("td", a.count, "num"), share,
         el("td", a.predicted === null ? "–" : fmt(a.predicted), "num predicted"));
+      if (s.qre) tr.append(el("td", a.qre === null ? "–" : fmt(a.qre), "num predicted"));
       table.append(tr);
     }
     box.append(table);
