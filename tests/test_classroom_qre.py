@@ -77,3 +77,16 @@ def test_the_teacher_sees_the_fit_only_after_revealing_and_it_matches_a_direct_s
             assert q == pytest.approx(direct[d["id"]][action], abs=1e-6)
     ua_probs = {a["action"]: a["qre"] for d in state["decisions"] if d["id"] == "ua" for a in d["actions"]}
     assert ua_probs["reject"] > 1e-3 and np.isfinite(fit["log_likelihood"])
+
+
+def test_a_signalling_game_is_predicted_by_its_intuitive_perfect_bayesian_equilibrium():
+    # Beer-quiche has pooling equilibria on beer and on quiche; only beer survives the Intuitive Criterion,
+    # and that is the one the teacher's page shows and the computer follows.
+    from negosim.api import open_source
+    from negosim.classroom.rules import rules_for
+
+    rules = rules_for(open_source("scenarios/beer_quiche.yaml"))
+    pred = rules.prediction
+    assert pred.concept == "pbe" and pred.count == 4
+    assert set(pred.outcomes) == {"sb_peace", "wb_peace"} and "Intuitive Criterion" in pred.note
+    assert rules_for(open_source("scenarios/ceasefire_2025.yaml")).prediction.concept == "spe"

@@ -86,7 +86,8 @@ def _sentence(rules: Rules, path: list[str], reached: dict[str, float]) -> str:
     pred = rules.prediction
     if pred.count == 0:
         return "negosim found no equilibrium at these values."
-    concept = {"spe": "subgame-perfect equilibrium", "nash": "Nash equilibrium", "pure": "pure Nash equilibrium"}
+    concept = {"spe": "subgame-perfect equilibrium", "nash": "Nash equilibrium", "pure": "pure Nash equilibrium",
+               "pbe": "perfect Bayesian equilibrium"}
     outcomes = "; ".join(rules.outcome_labels.get(o, o) + ("" if q == 1 else f" with probability {_fmt(q)}")
                          for o, q in pred.outcomes.items())
     payoffs = ", ".join(f"{rules.names[p]} {_fmt(v)}" for p, v in pred.payoffs.items())

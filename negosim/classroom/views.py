@@ -8,13 +8,14 @@ import numpy as np
 from .rules import CHANCE_ROLE, Prediction, Rules
 from .session import Classroom, Group
 
+CONCEPT_NAMES = {"spe": "subgame-perfect equilibrium", "nash": "Nash equilibrium", "pure": "pure Nash equilibrium",
+                 "pbe": "perfect Bayesian equilibrium"}
 EXPORT_COLUMNS = ("round", "group", "role", "node", "action", "time", "scenario", "seat", "nickname")
 
 
 def _prediction(rules: Rules) -> dict:
     p: Prediction = rules.prediction
-    return {"concept": {"spe": "subgame-perfect equilibrium", "nash": "Nash equilibrium",
-                        "pure": "pure Nash equilibrium"}.get(p.concept, p.concept),
+    return {"concept": CONCEPT_NAMES.get(p.concept, p.concept),
             "behavior": p.behavior, "outcomes": p.outcomes, "payoffs": p.payoffs, "count": p.count, "note": p.note}
 
 
