@@ -79,6 +79,17 @@ MOVE_SLIDER = """async ([name, value]) => {
 }"""
 
 
+REGIME_UNDER_RING = """() => {
+  const ring = document.getElementById("map-point").getBoundingClientRect();
+  const x = ring.left + ring.width / 2, y = ring.top + ring.height / 2;
+  const cell = [...document.querySelectorAll("#map rect")].find((r) => {
+    const b = r.getBoundingClientRect();
+    return r.querySelector("title") && b.left <= x && x <= b.right && b.top <= y && y <= b.bottom;
+  });
+  return cell ? cell.querySelector("title").textContent : null;
+}"""
+
+
 def test_the_explorer_redraws_the_equilibrium_when_a_slider_moves(tmp_path):
     from negosim.api import open_source
     from negosim.classroom.web import create_explorer_app
@@ -102,6 +113,14 @@ def test_the_explorer_redraws_the_equilibrium_when_a_slider_moves(tmp_path):
                     expect(page.locator("#sentence")).to_contain_text("Russia chooses reject, then United States "
                                                                       "chooses impose")
                     expect(page.locator("output[for=slider-mu]")).to_have_text("0.2")
+                    # The regime map (p across, mu up): the cell under the ring names the outcome the sentence
+                    # gives, at the baseline and after the move.
+                    expect(page.locator("#map-legend li")).to_have_count(3)
+                    expect(page.locator("#map-point")).to_have_count(1)
+                    assert page.evaluate(REGIME_UNDER_RING) == "War goes on, US sanctions imposed on Russia"
+                    page.evaluate(MOVE_SLIDER, ["mu", 0.05])
+                    expect(page.locator("#sentence")).to_contain_text("Russia chooses accept")
+                    assert page.evaluate(REGIME_UNDER_RING) == "30-day truce, aid keeps flowing"
                     took.sort()
                     print(f"\nexplorer at {size['width']}x{size['height']}: slider move to redrawn sentence "
                           f"median {took[len(took) // 2]:.1f} ms, max {took[-1]:.1f} ms over {len(took)} moves")
@@ -180,6 +199,30 @@ def test_a_teacher_and_three_students_play_a_ceasefire_round_in_chromium(server,
             lines = Path(download.value.path()).read_text().splitlines()
             assert lines[0].startswith("round,group,role,node,action,time")
             assert [line.split(",")[2:5] for line in lines[1:]] == [["UA", "ua", "accept"], ["RU", "ru", "accept"]]
+            # After the reveal, the QRE that fits the class is shown next to the equilibrium.
+            expect(teacher.locator("#qre")).to_contain_text("logit QRE", timeout=WAIT)
+            # Round two by the strategy method: every student states a full plan on one form.
+            teacher.check("#strategy")
+            expect(teacher.locator("#strategy")).to_be_checked(timeout=WAIT)
+            teacher.click("#next-round")
+            expect(teacher.locator("#status")).to_contain_text("strategy method, 0 plans in", timeout=WAIT)
+            plans = {"United States": ["impose", "refuse", "hold", "continue"], "Ukraine": ["reject"],
+                     "Russia": ["counter", "reject"]}
+            for page in students.values():
+                expect(page.locator("#who")).to_contain_text("Round 2: you play", timeout=WAIT)
+                role = next(r for r in plans if f"you play {r}" in page.locator("#who").inner_text())
+                expect(page.locator("#plan fieldset")).to_have_count(len(plans[role]), timeout=WAIT)
+                for k, action in enumerate(plans[role]):
+                    page.locator("#plan fieldset").nth(k).get_by_label(action, exact=True).check()
+                if shots and role == "United States":
+                    page.screenshot(path=str(Path(shots) / "student-plan-390x844.png"), full_page=True)
+                page.click("#send-plan")
+                expect(page.locator("#my-plan")).to_be_visible(timeout=WAIT)
+            for page in students.values():  # Ukraine rejects and the US continues aid: the plans say so
+                expect(page.locator("#outcome")).to_have_text("War goes on, aid continues despite Ukraine's refusal",
+                                                              timeout=WAIT)
+            expect(teacher.locator("#decisions h3").first).to_contain_text("planned choices", timeout=WAIT)
+            expect(teacher.locator("#status")).to_contain_text("3 plans in")
         finally:
             browser.close()
     assert requests and all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]

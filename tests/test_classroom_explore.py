@@ -80,3 +80,53 @@ def test_in_a_live_classroom_only_the_teacher_opens_the_explorer(tmp_path):
     assert client.get("/explore").status_code == 200  # the page itself holds nothing
     assert client.get("/api/explore/solve").status_code == 403
     assert client.get("/api/explore/solve", headers=teacher.headers).json()["outcomes"] == {"truce_aid": 1.0}
+
+
+def test_the_regime_map_puts_each_point_in_the_regime_a_direct_solve_finds(explorer):
+    info = explorer.get("/api/explore/info").json()
+    assert info["map_axes"][:2] == ["p", "mu"]  # the parameters the scenario's named sweeps vary
+    strip = explorer.get("/api/explore/map", params={"map_x": "mu", "map_side": 20}).json()  # misses the tie
+    assert strip["y"] is None and len(strip["codes"]) == 1 and len(strip["codes"][0]) == 20
+    ids = [r["id"] for r in strip["regimes"]]
+    for mu_value, code in zip(strip["x"]["values"], strip["codes"][0]):
+        (spe,) = solve_source(open_source(CEASEFIRE, {"mu": mu_value}), ["spe"])
+        assert ids[code] == spe.equilibria_at(0)[0].outcome
+        assert (ids[code] == "truce_aid") == (mu_value < 0.105)  # DOMAIN's closed form, as above
+    # Two axes, with a third parameter held at a value that is not its baseline: sampled cells agree.
+    grid = explorer.get("/api/explore/map", params={"map_x": "p", "map_y": "mu", "map_side": 9, "s": 0.0}).json()
+    ids = [r["id"] for r in grid["regimes"]]
+    assert (grid["x"]["low"], grid["x"]["high"]) == (0.2, 0.8)  # the named sweep's range, where shares are valid
+    for j, i in [(0, 0), (4, 4), (8, 8), (2, 7), (7, 2)]:
+        p, mu = grid["x"]["values"][i], grid["y"]["values"][j]
+        (spe,) = solve_source(open_source(CEASEFIRE, {"p": p, "mu": mu, "s": 0.0}), ["spe"])
+        assert ids[grid["codes"][j][i]] == spe.equilibria_at(0)[0].outcome
+    assert all(r["name"] for r in grid["regimes"])
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"map_x": "nope"}, "unknown parameter 'nope'"),
+    ({"map_x": "mu", "map_y": "mu"}, "two different parameters"),
+    ({"map_x": "mu", "map_side": 500}, "2 to 81 points"),
+    ({"map_x": "mu", "map_side": "x"}, "whole number"),
+    ({}, "horizontal axis"),
+    ({"map_x": "mu", "p": "abc"}, "not a number"),
+    ({"map_x": "mu", "p": 5}, "outside the declared range"),
+])
+def test_a_bad_map_request_is_refused_in_one_line(explorer, params, message):
+    r = explorer.get("/api/explore/map", params=params)
+    assert r.status_code == 400 and message in r.json()["message"] and "\n" not in r.json()["message"]
+
+
+def test_a_game_file_has_no_regime_map():
+    client = TestClient(create_explorer_app([open_source(POKER)]))
+    assert client.get("/api/explore/info").json()["map_axes"] == []
+    r = client.get("/api/explore/map", params={"map_x": "a"})
+    assert r.status_code == 400 and "no regime map" in r.json()["message"]
+
+
+def test_in_a_classroom_the_map_needs_the_teachers_token(tmp_path):
+    room, app, teacher = open_room(tmp_path)
+    anyone = TestClient(app)
+    assert anyone.get("/api/explore/map", params={"map_x": "mu"}).status_code == 403
+    r = teacher.client.get("/api/explore/map", params={"map_x": "mu"}, headers=teacher.headers)
+    assert r.status_code == 200 and r.json()["regimes"]

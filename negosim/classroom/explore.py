@@ -86,7 +86,8 @@ def _sentence(rules: Rules, path: list[str], reached: dict[str, float]) -> str:
     pred = rules.prediction
     if pred.count == 0:
         return "negosim found no equilibrium at these values."
-    concept = {"spe": "subgame-perfect equilibrium", "nash": "Nash equilibrium", "pure": "pure Nash equilibrium"}
+    concept = {"spe": "subgame-perfect equilibrium", "nash": "Nash equilibrium", "pure": "pure Nash equilibrium",
+               "pbe": "perfect Bayesian equilibrium"}
     outcomes = "; ".join(rules.outcome_labels.get(o, o) + ("" if q == 1 else f" with probability {_fmt(q)}")
                          for o, q in pred.outcomes.items())
     payoffs = ", ".join(f"{rules.names[p]} {_fmt(v)}" for p, v in pred.payoffs.items())
@@ -127,12 +128,39 @@ def explore_point(source, params: dict[str, float]) -> dict:
 
 
 def explore_info(source) -> dict:
-    """Title, players and every parameter with its declared range (for the sliders)."""
+    """Title, every parameter with its declared range (for the sliders), and the regime map's default
+    axes (the parameters the scenario's named sweeps vary first; empty for a game file)."""
+    from .regime import default_axes
+
     sc: Any = source.scenario
     params = [] if sc is None else [
         {"name": p.name, "value": p.value, "low": p.low, "high": p.high, "unit": p.unit, "description": p.description}
         for p in sc.parameters.values()]
-    return {"title": source.title, "parameters": params}
+    return {"title": source.title, "parameters": params, "map_axes": [] if sc is None else default_axes(sc)}
+
+
+def explore_map(source, query: list[tuple[str, str]]) -> dict:
+    """The regime map asked by an explorer request: ``map_x``, ``map_y`` (optional) and ``map_side`` name
+    the grid (prefixed, so that they never clash with a parameter's name); every other item is a
+    parameter value, as for a point. Raises ValueError with a message for the page."""
+    from .regime import DEFAULT_SIDE, regime_map
+
+    if source.scenario is None:
+        raise ValueError("a game file has no parameters, so no regime map")
+    options = {k[4:]: v for k, v in query if k in ("map_x", "map_y", "map_side")}
+    values = {}
+    for k, v in query:
+        if k not in ("map_x", "map_y", "map_side"):
+            try:
+                values[k] = float(v)
+            except ValueError:
+                raise ValueError(f"{k}: {v[:40]!r} is not a number") from None
+    if "x" not in options:
+        raise ValueError("name the map's horizontal axis (map_x)")
+    side = options.get("side", str(DEFAULT_SIDE))
+    if not side.isdigit():
+        raise ValueError("side must be a whole number")
+    return regime_map(source.scenario, values, options["x"], options.get("y") or None, int(side))
 
 
 def explore_routes(sources: list, token: str | None = None) -> list:
@@ -171,6 +199,11 @@ def explore_routes(sources: list, token: str | None = None) -> list:
         items = [(k, v) for k, v in request.query_params.multi_items() if k != "scenario"]
         if len(items) > MAX_PARAMS:
             return refuse(400, "bad_parameter", "too many parameters")
+        if request.url.path.endswith("/map"):
+            try:
+                return JSONResponse(explore_map(source, items), headers=SECURITY_HEADERS)
+            except ValueError as exc:  # NegosimInputError is a ValueError too: one line for the page
+                return refuse(400, "bad_parameter", str(exc).split("\n")[0])
         for k, v in items:
             try:
                 values[k] = float(v)
@@ -181,7 +214,8 @@ def explore_routes(sources: list, token: str | None = None) -> list:
         except NegosimInputError as exc:
             return refuse(400, "bad_parameter", str(exc).split("\n")[0])
 
-    return [Route("/explore", page), Route("/api/explore/info", api), Route("/api/explore/solve", api)]
+    return [Route("/explore", page), Route("/api/explore/info", api), Route("/api/explore/solve", api),
+            Route("/api/explore/map", api)]
 
 
-__all__ = ["explore_info", "explore_point", "explore_routes", "source_at"]
+__all__ = ["explore_info", "explore_map", "explore_point", "explore_routes", "source_at"]

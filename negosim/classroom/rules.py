@@ -224,28 +224,41 @@ class Rules:
         from ..errors import GameError
         from ..solve import solve
 
-        concept = "spe" if self.tree else "nash"
+        # A tree with hidden moves or chance is predicted by its perfect Bayesian equilibria (behaviour
+        # rational off the path given beliefs); one of perfect information by backward induction.
+        concept = "nash" if not self.tree else "spe" if self.perfect_information else "pbe"
         try:
             (sol,) = solve(self.game, concept, ties=self.ties)
-        except GameError as exc:  # a game too large for "nash": fall back to pure equilibria, said so
-            if concept != "nash":
+        except GameError as exc:  # too large for the method: fall back, and say so
+            if concept == "spe":
                 raise
-            (sol,) = solve(self.game, "pure", ties=self.ties)
+            fallback = "pure" if concept == "nash" else "spe"
+            (sol,) = solve(self.game, fallback, ties=self.ties)
             why = str(exc).split(": ", 1)[-1]
-            concept, note0 = "pure", f"Nash equilibria not enumerated ({why}); pure ones shown. "
+            what = {"nash": "Nash equilibria not enumerated", "pbe": "perfect Bayesian equilibria not computed"}
+            shown = {"pure": "pure ones shown", "spe": "the subgame-perfect equilibrium shown"}
+            concept, note0 = fallback, f"{what[concept]} ({why}); {shown[fallback]}. "
         else:
             note0 = ""
         eqs = sol.equilibria_at(0)
         if not eqs:
             return Prediction(concept, {}, {}, {}, 0, note0 + "no equilibrium found")
         eq = eqs[0]
+        if concept == "pbe" and len(eqs) > 1:
+            # Among several, show one that survives the Intuitive Criterion where one does (beer-quiche's
+            # pooling on beer, not on quiche), and say so.
+            passing = [e for e in eqs if e.intuitive_criterion is True]
+            if passing and eq.intuitive_criterion is False:
+                eq = passing[0]
+                note0 += "The one shown passes the Intuitive Criterion (Cho and Kreps). "
         if eq.behavior is not None:
             behavior = {s: dict(probs) for p in eq.behavior.values() for s, probs in p.items()}
             outcomes = dict(eq.outcome_probs or {})
         else:
             behavior = {p: dict((eq.strategies or {})[p]) for p in self.players}
             outcomes = self._normal_outcomes(behavior)
-        more = f"{len(eqs)} equilibria; the first is shown and the computer follows it. " if len(eqs) > 1 else ""
+        more = (f"{len(eqs)} equilibria; the {'first' if eq is eqs[0] else 'one'} shown is the one the computer "
+                "follows. " if len(eqs) > 1 else "")
         tied = "A player is indifferent at some decision (a tie, broken by the scenario's tie rules). " \
             if eq.tied else ""
         return Prediction(concept, behavior, outcomes, dict(eq.payoffs), len(eqs), (note0 + more + tied).strip())

@@ -24,6 +24,9 @@ MAX_STUDENTS = 2000
 NICKNAME_MAX = 24
 KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 STATUSES = ("lobby", "playing", "paused")
+#: How a round is played: move by move along the tree, or by the strategy method (each student states a
+#: full plan, a choice at every one of their decisions, off the path too, and the plans are played out).
+METHODS = ("play", "strategy")
 
 
 class Refusal(Exception):
@@ -45,6 +48,8 @@ class Group:
     moves: list[Move] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
     seat_kinds: list[str] = field(default_factory=list)  # "student", "computer" or "chance", per move
+    method: str = "play"
+    plans: dict[str, dict[str, str]] = field(default_factory=dict)  # role -> decision -> action (stated plans)
 
 
 @dataclass(frozen=True)
@@ -98,19 +103,24 @@ class Classroom:
         self.seat_of: dict[tuple[int, str], tuple[int, str]] = {}  # (round, student) -> (group, role)
         self.keys: set[str] = set()
         current = self.meta["round"]
+        methods = dict(self.store.rows("SELECT round, method FROM round_methods"))
         for rnd, scenario, params in self.store.rows("SELECT round, scenario, params FROM rounds WHERE round = ?",
                                                      (current,)):
             rules = self.rules(scenario, _json(params))
             for grp, role, student in self.store.rows("SELECT grp, role, student FROM seats WHERE round = ?",
                                                       (rnd,)):
-                group = self.groups.setdefault((rnd, grp), Group(rnd, grp, {}, rules))
+                group = self.groups.setdefault((rnd, grp), Group(rnd, grp, {}, rules,
+                                                                 method=methods.get(rnd, "play")))
                 group.seats[role] = student
                 if student is not None:
                     self.seat_of[(rnd, student)] = (grp, role)
         for g in self.groups.values():  # seats in the game's player order, as when the round started
             g.seats = {role: g.seats.get(role) for role in g.rules.players}
-        for key, in self.store.rows("SELECT key FROM moves WHERE key IS NOT NULL"):
+        for key, in self.store.rows("SELECT key FROM moves WHERE key IS NOT NULL UNION SELECT key FROM plans"):
             self.keys.add(key)
+        for grp, role, decision, action in self.store.rows(
+                "SELECT grp, role, decision, action FROM plans WHERE round = ? ORDER BY id", (current,)):
+            self.groups[(current, grp)].plans.setdefault(role, {})[decision] = action
         for rnd, grp, node, role, action, seat, t in self.store.rows(
                 "SELECT round, grp, node, role, action, seat, time FROM moves WHERE round = ? ORDER BY id",
                 (current,)):
@@ -189,6 +199,8 @@ class Classroom:
             raise Refusal(403, "other_seat", f"you play {mine} in this round, not {role}: you can move only for "
                                              "your own seat")
         group = self.groups[(rnd, grp)]
+        if group.method == "strategy":
+            raise Refusal(409, "strategy_method", "this round uses the strategy method: send your whole plan")
         move = Move(str(node), str(role), str(action))
         try:
             group.rules.check(group.moves, move)
@@ -204,20 +216,92 @@ class Classroom:
             group.seat_kinds.append(kind)
         return {"ok": True, "message": f"recorded: {action}"}
 
-    def _auto_moves(self, group: Group, moves: list[Move]) -> list[tuple[Move, str, None, None]]:
-        """The chance and computer moves that follow `moves`, drawn with the session's seed."""
-        out: list[tuple[Move, str, None, None]] = []
+    def _auto_moves(self, group: Group, moves: list[Move],
+                    plans: dict[str, dict[str, str]] | None = None) -> list[tuple[Move, str, str | None, None]]:
+        """The moves that follow `moves` without waiting for a student: chance and the computer's seats
+        (drawn with the session's seed) and, in a strategy-method round, the seats whose plan is in."""
+        out: list[tuple[Move, str, str | None, None]] = []
         moves = list(moves)
+        plans = plans or {}
         while True:
             waiting = [p for p in group.rules.pending(moves)
-                       if p.role == CHANCE_ROLE or group.seats.get(p.role) is None]
+                       if p.role == CHANCE_ROLE or group.seats.get(p.role) is None or p.role in plans]
             if not waiting:
                 return out
             for p in waiting:
+                if p.role in plans:
+                    m = Move(p.node, p.role, plans[p.role][p.decision])
+                    moves.append(m)
+                    out.append((m, "student", group.seats.get(p.role), None))
+                    continue
                 rng = np.random.default_rng([self.meta["seed"], group.round, group.number, len(moves)])
                 m = Move(p.node, p.role, group.rules.auto_action(p, rng))
                 moves.append(m)
                 out.append((m, "chance" if p.role == CHANCE_ROLE else "computer", None, None))
+
+    def submit_plan(self, sid: str, body: object) -> dict:
+        """Record a student's full plan in a strategy-method round (a choice at every decision of their
+        role); once every student of the group has sent one, the plans are played out. Raise `Refusal`
+        (and change nothing) for a plan that is not theirs to send, incomplete or already sent."""
+        if not isinstance(body, dict):
+            raise Refusal(400, "bad_request", "send a JSON object")
+        key, rnd, role, plan = (body.get(k) for k in ("key", "round", "role", "plan"))
+        if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
+            raise Refusal(400, "bad_request", "each plan needs a key of 8 to 64 letters, digits, '-' or '_'")
+        if key in self.keys:
+            raise Refusal(409, "replayed", "this plan was already recorded (a repeated request); nothing changed")
+        if not (isinstance(rnd, int) and not isinstance(rnd, bool)) or not isinstance(role, str) \
+                or not isinstance(plan, dict):
+            raise Refusal(400, "bad_request", "a plan names its round (a number), role and plan (decision: action)")
+        if self.meta["status"] != "playing":
+            raise Refusal(409, "paused" if self.meta["status"] == "paused" else "not_started",
+                          "the teacher has paused the game; wait a moment" if self.meta["status"] == "paused"
+                          else "the game has not started yet")
+        if rnd != self.meta["round"]:
+            raise Refusal(409, "old_round", "that round is over; this page will show the current one")
+        seat = self.seat_of.get((rnd, sid))
+        if seat is None:
+            raise Refusal(409, "no_seat", "you joined after this round started; you will play from the next round")
+        grp, mine = seat
+        if role != mine:
+            raise Refusal(403, "other_seat", f"you play {mine} in this round, not {role}: you can state a plan "
+                                             "only for your own seat")
+        group = self.groups[(rnd, grp)]
+        if group.method != "strategy":
+            raise Refusal(409, "not_strategy_method", "this round is played move by move, not by stating a plan")
+        if role in group.plans:
+            raise Refusal(409, "plan_in", "your plan for this round is already in; it cannot be changed")
+        wanted = {d.id: d for d in group.rules.decisions if d.role == role}
+        missing = [d for d in wanted if d not in plan]
+        extra = [d for d in plan if d not in wanted]
+        if extra:
+            raise Refusal(400, "bad_plan", f"{str(extra[0])[:40]!r} is not one of your decisions")
+        if missing:
+            raise Refusal(400, "bad_plan", f"your plan has no choice for {wanted[missing[0]].label or missing[0]!r}; "
+                                           "choose at every decision, even those that may not be reached")
+        for d, action in plan.items():
+            if action not in wanted[d].actions:
+                choices = ", ".join(wanted[d].actions)
+                raise Refusal(400, "bad_plan", f"{str(action)[:40]!r} is not an action at {wanted[d].label or d!r}; "
+                                               f"choose one of {choices}")
+        now = time.time()
+        stated = {d: str(plan[d]) for d in wanted}
+        statements = [("INSERT INTO plans (round, grp, role, decision, action, student, key, time) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (rnd, grp, role, d, a, sid, key, now))
+                      for d, a in stated.items()]
+        plans = {**group.plans, role: stated}
+        played: list[tuple[Move, str, str | None, None]] = []
+        if all(r in plans for r, s in group.seats.items() if s is not None):
+            played = self._auto_moves(group, group.moves, plans)
+            statements += [self._insert(group, m, kind, who, None, now) for m, kind, who, _ in played]
+        self._commit(statements)
+        self.keys.add(key)
+        group.plans = plans
+        for m, kind, _, _ in played:
+            group.moves.append(m)
+            group.times.append(now)
+            group.seat_kinds.append(kind)
+        return {"ok": True, "message": "your plan is recorded"}
 
     @staticmethod
     def _insert(group: Group, m: Move, kind: str, student: str | None, key: str | None, now: float) -> tuple:
@@ -252,16 +336,19 @@ class Classroom:
         params = self._params(scenario)
         rules = self.rules(scenario, params)
         groups = self._match(rnd, rules.players)
-        statements: list[tuple[str, tuple]] = [(
-            "INSERT INTO rounds (round, scenario, params, started) VALUES (?, ?, ?, ?)",
-            (rnd, scenario, _dumps(params), time.time()))]
+        method = self.meta.get("method", "play")
+        statements: list[tuple[str, tuple]] = [
+            ("INSERT INTO rounds (round, scenario, params, started) VALUES (?, ?, ?, ?)",
+             (rnd, scenario, _dumps(params), time.time())),
+            ("INSERT INTO round_methods (round, method) VALUES (?, ?)", (rnd, method))]
         now = time.time()
         made = []
         for number, seats in enumerate(groups, 1):
-            g = Group(rnd, number, seats, rules)
+            g = Group(rnd, number, seats, rules, method=method)
             statements += [("INSERT INTO seats (round, grp, role, student) VALUES (?, ?, ?, ?)",
                             (rnd, number, role, sid)) for role, sid in seats.items()]
-            auto = self._auto_moves(g, [])
+            # In a strategy-method round nothing moves until every student's plan is in.
+            auto = self._auto_moves(g, []) if method == "play" else []
             statements += [self._insert(g, m, kind, None, None, now) for m, kind, _, _ in auto]
             made.append((g, auto))
         self._commit(statements, round=rnd, scenario=scenario, status="playing", revealed=0)
@@ -295,10 +382,17 @@ class Classroom:
         return [{role: (b[i] if i < len(b) else None) for role, b in zip(roles, buckets)} for i in range(n)]
 
     def set_options(self, options: object) -> None:
-        """Set how rounds are formed: ``{"rotate": false}`` keeps each student's role from round to round."""
-        if not isinstance(options, dict) or set(options) != {"rotate"} or not isinstance(options["rotate"], bool):
-            raise Refusal(400, "bad_request", 'send {"rotate": true} or {"rotate": false}')
-        self._commit([], rotate=options["rotate"])
+        """Set how the next rounds are formed and played: ``{"rotate": false}`` keeps each student's role
+        from round to round; ``{"method": "strategy"}`` asks every student for a full plan (a choice at each
+        of their decisions, off the path too) instead of move-by-move play (``"play"``)."""
+        usage = 'send {"rotate": true|false} and/or {"method": "play"|"strategy"}'
+        if not isinstance(options, dict) or not options or not set(options) <= {"rotate", "method"}:
+            raise Refusal(400, "bad_request", usage)
+        if "rotate" in options and not isinstance(options["rotate"], bool):
+            raise Refusal(400, "bad_request", usage)
+        if "method" in options and options["method"] not in METHODS:
+            raise Refusal(400, "bad_request", usage)
+        self._commit([], **options)
 
     def set_params(self, values: object) -> dict:
         """Set parameters of the current scenario for the rounds to come (each within its declared range)."""
@@ -348,4 +442,4 @@ def _json(text: str) -> dict:
     return json.loads(text)
 
 
-__all__ = ["Classroom", "Group", "Refusal", "Scenario"]
+__all__ = ["METHODS", "Classroom", "Group", "Refusal", "Scenario"]

@@ -1,4 +1,5 @@
-"""The classroom's state in SQLite: students, rounds, seats and every move, written before it counts.
+"""The classroom's state in SQLite: students, rounds, seats, every move and every stated plan (the
+strategy method), written before it counts.
 
 The store is append-mostly and small: a restarted server reads it back and replays the moves through
 the rules (`negosim.classroom.rules`), so no choice acknowledged to a student is ever lost. Each write
@@ -25,6 +26,11 @@ CREATE TABLE IF NOT EXISTS moves (id INTEGER PRIMARY KEY AUTOINCREMENT, round IN
                                   grp INTEGER NOT NULL, node TEXT NOT NULL, role TEXT NOT NULL,
                                   action TEXT NOT NULL, seat TEXT NOT NULL, student TEXT, key TEXT UNIQUE,
                                   time REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS round_methods (round INTEGER PRIMARY KEY, method TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS plans (id INTEGER PRIMARY KEY AUTOINCREMENT, round INTEGER NOT NULL, grp INTEGER NOT NULL,
+                                  role TEXT NOT NULL, decision TEXT NOT NULL, action TEXT NOT NULL,
+                                  student TEXT NOT NULL, key TEXT NOT NULL, time REAL NOT NULL,
+                                  UNIQUE (round, grp, role, decision));
 """
 
 

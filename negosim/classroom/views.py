@@ -3,16 +3,19 @@ exports. A student's view holds only their own group's moves, filtered by what t
 
 from __future__ import annotations
 
+import numpy as np
+
 from .rules import CHANCE_ROLE, Prediction, Rules
 from .session import Classroom, Group
 
+CONCEPT_NAMES = {"spe": "subgame-perfect equilibrium", "nash": "Nash equilibrium", "pure": "pure Nash equilibrium",
+                 "pbe": "perfect Bayesian equilibrium"}
 EXPORT_COLUMNS = ("round", "group", "role", "node", "action", "time", "scenario", "seat", "nickname")
 
 
 def _prediction(rules: Rules) -> dict:
     p: Prediction = rules.prediction
-    return {"concept": {"spe": "subgame-perfect equilibrium", "nash": "Nash equilibrium",
-                        "pure": "pure Nash equilibrium"}.get(p.concept, p.concept),
+    return {"concept": CONCEPT_NAMES.get(p.concept, p.concept),
             "behavior": p.behavior, "outcomes": p.outcomes, "payoffs": p.payoffs, "count": p.count, "note": p.note}
 
 
@@ -39,10 +42,21 @@ def student_view(room: Classroom, sid: str) -> dict:
     }
     view["history"] = rules.visible(group.moves, role)
     view["payoff_table"] = rules.payoff_rows()
+    view["method"] = group.method
     waiting = rules.pending(group.moves)
     mine = [p for p in waiting if p.role == role]
     view["turn"] = None
-    if mine:
+    if group.method == "strategy":
+        # The strategy method: one form with a choice at every decision of the role, asked before anything
+        # is played, so each choice is made without knowing whether that decision will be reached.
+        own = [d for d in rules.decisions if d.role == role]
+        if role in group.plans:
+            view["my_plan"] = [{"id": d.id, "label": d.label, "action": group.plans[role][d.id]} for d in own]
+            if waiting:
+                view["waiting"] = "Your plan is in. Waiting for the other players' plans"
+        elif waiting:
+            view["plan"] = {"decisions": [{"id": d.id, "label": d.label, "actions": list(d.actions)} for d in own]}
+    elif mine:
         d = rules.decision(mine[0].decision)
         view["turn"] = {"node": mine[0].node, "label": d.label, "actions": list(mine[0].actions)}
     elif waiting:
@@ -79,8 +93,12 @@ def teacher_view(room: Classroom) -> dict:
     outcomes = dict.fromkeys(rules.outcome_ids(), 0)
     groups, finished = [], 0
     for g in sorted(room.groups.values(), key=lambda g: g.number):
+        if g.method == "strategy":  # the stated plans: every decision, reached or not
+            for plan in g.plans.values():
+                for decision, action in plan.items():
+                    counts[decision][action] += 1
         for m, kind in zip(g.moves, g.seat_kinds):
-            if kind == "student":
+            if kind == "student" and g.method == "play":
                 decision = m.node if not g.rules.tree else g.rules.game.nodes[g.rules.index[m.node]].infoset
                 counts[str(decision)][m.action] += 1
         result = g.rules.outcome(g.moves)
@@ -91,9 +109,11 @@ def teacher_view(room: Classroom) -> dict:
                        "seats": [{"role": r, "who": room.students[s][1] if s is not None else "computer"}
                                  for r, s in g.seats.items()]})
     pred = rules.prediction
+    fit = _qre_fit(rules, counts) if revealed else None
     decisions = [{"id": d.id, "role": d.role, "name": rules.names[d.role], "label": d.label,
                   "actions": [{"action": a, "count": counts[d.id][a],
-                               "predicted": pred.behavior.get(d.id, {}).get(a) if revealed else None}
+                               "predicted": pred.behavior.get(d.id, {}).get(a) if revealed else None,
+                               "qre": fit.behavior.get(d.id, {}).get(a) if fit is not None else None}
                               for a in d.actions]}
                  for d in rules.decisions]
     scenario_index = room.meta["scenario"]
@@ -108,12 +128,30 @@ def teacher_view(room: Classroom) -> dict:
         "outcomes": [{"id": o, "label": rules.outcome_labels.get(o, o), "count": c,
                       "predicted": pred.outcomes.get(o, 0.0) if revealed else None} for o, c in outcomes.items()],
         "rotate": bool(room.meta.get("rotate", True)),
+        "method": next((g.method for g in room.groups.values()), room.meta.get("method", "play")),
+        "next_method": room.meta.get("method", "play"),
+        "plans_in": sum(len(g.plans) for g in room.groups.values()),
         "revealed": revealed, "prediction": _prediction(rules) if revealed else None,
+        "qre": None if fit is None else {"lambda": fit.lam, "log_likelihood": fit.log_likelihood,
+                                         "random_log_likelihood": fit.random_log_likelihood,
+                                         "choices": fit.choices, "at_edge": fit.at_edge,
+                                         "sentence": fit.sentence()},
         "parameters": [{"name": p.name, "value": pending.get(p.name, p.value), "low": p.low, "high": p.high,
                         "unit": p.unit, "description": p.description} for p in declared],
         "next_prediction": _prediction(next_rules),
         "rounds": round_summaries(room),
     }
+
+
+def _qre_fit(rules: Rules, counts: dict[str, dict[str, int]]):
+    """The logit QRE fitted to the class's choices, or None before any choice (or where the trace fails:
+    the fit is a reading aid, and the page must still show the class and the equilibrium)."""
+    from .qre_fit import fit_qre
+
+    try:
+        return fit_qre(rules, counts)
+    except (ArithmeticError, np.linalg.LinAlgError):
+        return None
 
 
 def round_summaries(room: Classroom) -> list[dict]:
@@ -149,16 +187,25 @@ def round_summaries(room: Classroom) -> list[dict]:
 
 
 def export_rows(room: Classroom) -> list[dict]:
-    """One row per decision of the whole session (every round), in the order they were made."""
+    """One row per decision of the whole session (every round), in the order they were made.
+
+    A strategy-method round has a row per stated choice (seat ``"plan"``, node the decision's id, off
+    the path too), written when the plan was sent, then the moves played out from the plans (seat
+    ``"student"`` for a student's, as in move-by-move play)."""
     nick = {sid: n for sid, (_, n) in room.students.items()}
     titles = [s.title for s in room.scenarios]
     scen = dict(room.store.rows("SELECT round, scenario FROM rounds"))
+    made = [(rnd, t, 1, i, (rnd, grp, role, node, action, t, seat, student)) for i, (
+        rnd, grp, role, node, action, t, seat, student) in enumerate(room.store.rows(
+            "SELECT round, grp, role, node, action, time, seat, student FROM moves ORDER BY id"))]
+    stated = [(rnd, t, 0, i, (rnd, grp, role, decision, action, t, "plan", student)) for i, (
+        rnd, grp, role, decision, action, t, student) in enumerate(room.store.rows(
+            "SELECT round, grp, role, decision, action, time, student FROM plans ORDER BY id"))]
     rows = []
-    for rnd, grp, role, node, action, t, seat, student in room.store.rows(
-            "SELECT round, grp, role, node, action, time, seat, student FROM moves ORDER BY id"):
+    for *_, (rnd, grp, role, node, action, t, seat, student) in sorted(made + stated, key=lambda r: r[:4]):
         rows.append({"round": rnd, "group": grp, "role": role, "node": node, "action": action,
                      "time": round(t, 3), "scenario": titles[scen[rnd]], "seat": seat,
-                     "nickname": nick.get(student, "") if seat == "student" else ""})
+                     "nickname": nick.get(student, "") if seat in ("student", "plan") else ""})
     return rows
 
 
@@ -167,13 +214,15 @@ def export_json(room: Classroom) -> dict:
     import json
 
     rounds = []
+    methods = dict(room.store.rows("SELECT round, method FROM round_methods"))
     for rnd, scenario, params, started in room.store.rows("SELECT round, scenario, params, started FROM rounds"):
         seats = room.store.rows("SELECT grp, role, student FROM seats WHERE round = ? ORDER BY grp", (rnd,))
         groups: dict[int, dict] = {}
         for grp, role, sid in seats:
             groups.setdefault(grp, {})[role] = room.students[sid][1] if sid else None
         rounds.append({"round": rnd, "scenario": room.scenarios[scenario].title, "parameters": json.loads(params),
-                       "started": started, "groups": [{"group": k, "seats": v} for k, v in groups.items()]})
+                       "method": methods.get(rnd, "play"), "started": started,
+                       "groups": [{"group": k, "seats": v} for k, v in groups.items()]})
     return {"scenarios": [{"path": s.path, "sha256": s.sha256, "title": s.title} for s in room.scenarios],
             "seed": room.meta["seed"], "rounds": rounds, "moves": export_rows(room)}
 

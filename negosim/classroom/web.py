@@ -1,6 +1,7 @@
 """The classroom's web application (Starlette): the pages, their JSON API and the guards around it.
 
-Students: ``/`` (join and play), ``/api/join``, ``/api/me``, ``/api/move``. The teacher: ``/teacher``
+Students: ``/`` (join and play), ``/api/join``, ``/api/me``, ``/api/move`` (and ``/api/plan`` in a
+strategy-method round). The teacher: ``/teacher``
 (its token travels in the URL's fragment, never to the server's logs, and then in the
 ``X-Teacher-Token`` header), ``/api/teacher/...``. Every asset is served from the package.
 """
@@ -140,6 +141,13 @@ def create_app(room: Classroom, join_url: str = "", *, student_rate: float = 10.
             result = room.move(sid, body)
             return _ok({**result, "view": student_view(room, sid)})
 
+    @guarded("student")
+    async def plan(request: Request, sid: str) -> Response:
+        body = await _body(request)
+        with room.lock:
+            result = room.submit_plan(sid, body)
+            return _ok({**result, "view": student_view(room, sid)})
+
     @guarded("teacher")
     async def teacher_state(request: Request) -> Response:
         with room.lock:
@@ -196,6 +204,7 @@ def create_app(room: Classroom, join_url: str = "", *, student_rate: float = 10.
         *explore_routes(room.sources, token),
         Route("/", page), Route("/teacher", page), Route("/static/{name}", static), Route("/qr.svg", qr),
         Route("/api/join", join, methods=["POST"]), Route("/api/me", me), Route("/api/move", move, methods=["POST"]),
+        Route("/api/plan", plan, methods=["POST"]),
         Route("/api/teacher/state", teacher_state),
         Route("/api/teacher/export.{fmt:str}", export),
         Route("/api/teacher/{action:str}", teacher_action, methods=["POST"]),

@@ -5,6 +5,7 @@ let version = null;
 let view = null;
 let sending = false;
 const keys = {};  // one idempotency key per decision, reused if the request must be retried
+const planChoices = {};  // "round/decision" -> action: kept while the page redraws during the strategy method
 
 function show(id, on) { $(id).classList.toggle("hidden", !on); }
 function text(id, value) { $(id).textContent = value; }
@@ -37,6 +38,8 @@ function render(v) {
   if (seat) who += ` Round ${v.round}: you play ${seat.role_name} in group ${seat.group}.`;
   text("who", who);
   show("turn", false);
+  show("plan", false);
+  show("my-plan", false);
   show("result", false);
   show("prediction", false);
   show("past", false);
@@ -59,6 +62,14 @@ function render(v) {
     return li;
   }));
   show("past", moves.length > 0);
+  if (v.my_plan) {
+    $("my-plan-list").replaceChildren(...v.my_plan.map((d) => {
+      const li = document.createElement("li");
+      li.textContent = `${d.label || d.id}: ${d.action}`;
+      return li;
+    }));
+    show("my-plan", true);
+  }
   if (v.result) {
     text("status", "This round is over.");
     text("outcome", v.result.label);
@@ -86,6 +97,13 @@ function render(v) {
   if (v.status === "paused") {
     status.classList.add("paused");
     text("status", "The teacher has paused the game.");
+    return;
+  }
+  if (v.plan) {
+    status.classList.add("turn");
+    text("status", `Your plan, as ${seat.role_name}: a choice at every decision.`);
+    drawPlan(v);
+    show("plan", true);
     return;
   }
   if (v.turn) {
@@ -133,6 +151,62 @@ function drawStakes(v, seat) {
   show("stakes", true);
 }
 
+function drawPlan(v) {
+  $("plan-decisions").replaceChildren(...v.plan.decisions.map((d, i) => {
+    const box = document.createElement("fieldset");
+    box.className = "decision";
+    const legend = document.createElement("legend");
+    legend.textContent = d.label || `Decision ${i + 1}`;
+    box.append(legend);
+    const id = `${v.round}/${d.id}`;
+    for (const a of d.actions) {
+      const label = document.createElement("label");
+      const input = document.createElement("input");
+      input.type = "radio";
+      input.name = `plan-${i}`;
+      input.value = a;
+      input.dataset.decision = d.id;
+      input.checked = planChoices[id] === a;
+      input.addEventListener("change", () => { planChoices[id] = a; });
+      label.append(input, document.createTextNode(a));
+      box.append(label);
+    }
+    return box;
+  }));
+}
+
+async function sendPlan(event) {
+  event.preventDefault();
+  if (sending || !view || !view.plan) return;
+  const plan = {};
+  for (const d of view.plan.decisions) {
+    const chosen = planChoices[`${view.round}/${d.id}`];
+    if (!chosen) { text("error", `Choose at every decision: ${d.label || d.id}`); return; }
+    plan[d.id] = chosen;
+  }
+  sending = true;
+  $("send-plan").disabled = true;
+  const id = `${view.round}/plan`;
+  keys[id] = keys[id] || newKey();
+  const body = {round: view.round, role: view.seat.role, plan, key: keys[id]};
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const {status, data} = await api("/api/plan", body);
+      sending = false;
+      $("send-plan").disabled = false;
+      if (status === 200) { text("error", ""); render(data.view); return; }
+      if (data.error !== "replayed") text("error", data.message || "the plan was refused");
+      await poll(true);
+      return;
+    } catch (e) {
+      await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+    }
+  }
+  sending = false;
+  $("send-plan").disabled = false;
+  text("error", "Cannot reach the server; check your connection.");
+}
+
 async function choose(action) {
   if (sending || !view || !view.turn) return;
   sending = true;
@@ -169,6 +243,7 @@ async function poll(force) {
   }
 }
 
+$("plan").addEventListener("submit", sendPlan);
 $("join").addEventListener("submit", async (event) => {
   event.preventDefault();
   const {status, data} = await api("/api/join", {nickname: $("nickname").value});

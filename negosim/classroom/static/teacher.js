@@ -42,7 +42,7 @@ function render(s) {
   text("title", `${s.title}` + (s.scenarios.length > 1 ? ` (scenario ${s.scenario} of ${s.scenarios.length})` : ""));
   const words = {lobby: "Waiting to start", playing: "Playing", paused: "Paused"};
   text("status", `${words[s.status]}` + (s.round ? ` · round ${s.round} · ${s.finished} of ${s.groups.length} ` +
-    "groups finished" : ""));
+    "groups finished" : "") + (s.method === "strategy" && s.round ? ` · strategy method, ${s.plans_in} plans in` : ""));
   text("join-url", s.join_url);
   text("joined", s.joined);
   $("start").textContent = s.status === "paused" ? "Resume" : "Start";
@@ -64,13 +64,16 @@ function render(s) {
   text("prediction", s.prediction ? `${s.prediction.concept}: ${outcomeText(s.prediction)}. ` +
     `Payoffs ${Object.entries(s.prediction.payoffs).map(([p, v]) => `${p} ${fmt(v)}`).join(", ")}. ` +
     (s.prediction.note || "") : "The prediction is hidden until you reveal it.");
+  text("qre", s.qre ? s.qre.sentence : "");
   $("decisions").replaceChildren(...s.decisions.map((d) => {
     const box = el("div");
     const n = d.actions.reduce((a, x) => a + x.count, 0);
-    box.append(el("h3", `${d.name}` + (d.label ? `: ${d.label}` : "") + ` (${n} choices)`));
+    const what = s.method === "strategy" ? "planned choices" : "choices";
+    box.append(el("h3", `${d.name}` + (d.label ? `: ${d.label}` : "") + ` (${n} ${what})`));
     const table = el("table");
     const head = el("tr");
     head.append(el("th", "Action"), el("th", "Count", "num"), el("th", "Share"), el("th", "Predicted", "num"));
+    if (s.qre) head.append(el("th", `QRE λ=${Number(s.qre.lambda).toPrecision(2)}`, "num"));
     table.append(head);
     for (const a of d.actions) {
       const tr = el("tr");
@@ -78,6 +81,7 @@ function render(s) {
       share.append(bar(n ? a.count / n : 0));
       tr.append(el("td", a.action), el("td", a.count, "num"), share,
         el("td", a.predicted === null ? "–" : fmt(a.predicted), "num predicted"));
+      if (s.qre) tr.append(el("td", a.qre === null ? "–" : fmt(a.qre), "num predicted"));
       table.append(tr);
     }
     box.append(table);
@@ -98,6 +102,7 @@ function render(s) {
     return tr;
   }));
   $("rotate").checked = s.rotate;
+  $("strategy").checked = s.next_method === "strategy";
   if (!editing) renderParams(s);
   const np = s.next_prediction;
   text("next-prediction", np ? `${np.concept}: ${outcomeText(np)}. ` + (np.note || "") : "");
@@ -168,6 +173,7 @@ for (const id of ["start", "pause", "reveal", "next-round", "next-scenario"]) {
 }
 $("csv").addEventListener("click", () => download("csv"));
 $("rotate").addEventListener("change", () => act("options", {rotate: $("rotate").checked}));
+$("strategy").addEventListener("change", () => act("options", {method: $("strategy").checked ? "strategy" : "play"}));
 $("json").addEventListener("click", () => download("json"));
 $("apply").addEventListener("click", async () => {
   const values = {};
