@@ -96,7 +96,7 @@ def test_a_random_design_without_a_seed_records_a_fresh_one_and_resume_reuses_it
     assert first.seed is not None
     assert json.loads((tmp_path / "a" / "sweep.json").read_text())["seed"] == first.seed
     before = (tmp_path / "a" / "results.csv").read_bytes()
-    (tmp_path / "a" / "chunks" / "chunk-00003.csv").unlink()
+    (tmp_path / "a" / "chunks" / "chunk-00003.json").unlink()
     again = run_sweep(seed, vary, design="lhs", samples=64, out_dir=tmp_path / "a", chunk_size=16, resume=True)
     assert again.seed == first.seed and (tmp_path / "a" / "results.csv").read_bytes() == before
 

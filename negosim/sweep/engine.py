@@ -136,11 +136,13 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     places = [ChunkPlace(identity.sha256, c, c * chunk_size, min(total, (c + 1) * chunk_size)) for c in range(n_chunks)]
     for path in chunks.stray_chunk_files(out, n_chunks):
         notify(f"{path}: not a chunk of this sweep ({n_chunks} chunks); ignored")
+    header = _header(scenario, vary)
+    offsets = chunks.joined_offsets(out, places, header)  # a finished folder's rows are in results.csv only
     todo = []
-    for place in places:
+    for place, offset in zip(places, offsets):
         if not chunks.chunk_started(out, place.index):
             todo.append(place)
-        elif (problem := chunks.verify_chunk(out, place)) is not None:
+        elif (problem := chunks.verify_chunk(out, place, offset)) is not None:
             notify(f"{problem}; solving chunk {place.index} again")
             chunks.remove_chunk(out, place.index)
             todo.append(place)
@@ -166,9 +168,8 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         _run_on(executor, todo, task, finished)
 
     lock.check()
-    header = _header(scenario, vary)
     files = {}
-    results_sha = chunks.join_chunks(out, places, header)
+    results_sha = chunks.join_chunks(out, places, header, offsets)
     files["results.csv"] = {"bytes": (out / "results.csv").stat().st_size, "sha256": results_sha}
     if parquet:
         output.write_parquet(out, list(vary), list(scenario.player_ids))
@@ -195,6 +196,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     wall = time.perf_counter() - started
     lock.check()
     output.write_json(out / "manifest.json", _manifest(scenario, identity, command, wall, n_chunks, executor, files))
+    chunks.drop_joined_rows(out, places)  # results.csv, now recorded, holds them: the results once on disk
     return SweepSummary(out, total, outcomes, boundaries, wall, design, seed)
 
 
