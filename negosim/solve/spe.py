@@ -97,11 +97,10 @@ def _decide(node, kids: list, tol: np.ndarray, ties: TieRules):
     tied = [v >= floor for v in mover]
     priority = ties.priority(node.id, node.actions)
     choice = np.full(len(tol), priority[-1])
-    for j in reversed(priority[:-1]):  # the most preferred tied action is written last
-        choice = np.where(tied[j], j, choice)
     value = kids[priority[-1]]
-    for j in reversed(priority[:-1]):
-        value = np.where(choice == j, kids[j], value)
+    for j in reversed(priority[:-1]):  # the most preferred tied action is written last
+        np.copyto(choice, j, where=tied[j])
+        value = np.where(tied[j], kids[j], value)  # (the same overwrites as `choice`'s)
     return choice, tied, value
 
 
@@ -204,9 +203,12 @@ def _verify(tree, seq, payoffs, probs, tol, values, behavior, choice, outcome_pr
 
     for i, c in choice.items():
         node = tree.nodes[i]
-        mover = np.stack([values[k][node.player] for k in node.children])
-        gap = mover.max(axis=0) - np.take_along_axis(mover, c[None], axis=0)[0]
-        check(gap, f"the choice at {node.id!r} is not best")
+        mover = [values[k][node.player] for k in node.children]
+        best, taken = mover[0], mover[0]
+        for j, v in enumerate(mover[1:], 1):  # (elementwise over a few actions: no stacked copy)
+            best = np.maximum(best, v)
+            taken = np.where(c == j, v, taken)
+        check(best - taken, f"the choice at {node.id!r} is not best")
     expected = np.einsum("ob,onb->nb", outcome_probs, payoffs)
     check(np.abs(expected - root_value).max(axis=0), "the root value differs from the outcome distribution's payoffs")
     regret = np.maximum((best_responses(tree, seq, behavior, payoffs, probs) - root_value).max(axis=0), 0.0)
