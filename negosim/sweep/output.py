@@ -201,5 +201,5 @@ def read_points(out_dir: Path, files: dict[str, dict] | None = None) -> tuple[np
 
 
 __all__ = ["csv_lines", "csv_text", "file_digest", "finished_files", "float_text", "int_text", "label_codes",
-           "merge_labels", "object_strings", "read_point_codes", "read_points", "require_parquet", "verified_path", "write_atomic",
-           "write_json", "write_parquet", "write_points"]
+           "merge_labels", "object_strings", "read_point_codes", "read_points", "require_parquet", "verified_path",
+           "write_atomic", "write_json", "write_parquet", "write_points"]

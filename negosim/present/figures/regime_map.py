@@ -56,7 +56,8 @@ def regime_map_figure(x_name: str, x_values, y_name: str, y_values, labels, *,
     `x_values` (nx,) and `y_values` (ny,) are ascending; `labels` (nx, ny) holds the outcome label
     at each grid point (``labels[i, j]`` at ``x_values[i], y_values[j]``, as ``meshgrid(...,
     indexing="ij")`` gives), or is a pair ``(names, codes)`` of distinct labels and an (nx, ny)
-    integer array, the label at ``[i, j]`` being ``names[codes[i, j]]`` (a big grid's compact form). `names` maps a label to the name shown in the legend. Each overlay
+    integer array, the label at ``[i, j]`` being ``names[codes[i, j]]`` (a big grid's compact form).
+    `names` maps a label to the name shown in the legend. Each overlay
     ``{"x": array, "y": array, "label": str}`` is a curve drawn on top and listed in the legend.
     `order` lists labels whose colours are taken first (to match other figures); the rest follow
     in order of first appearance on the grid.
