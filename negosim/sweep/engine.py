@@ -49,6 +49,15 @@ from .lock import FolderLock
 BOUNDARY_TOL = 1e-9
 #: The largest chunk: a chunk is solved in memory at once, at a few kilobytes per point.
 MAX_CHUNK_SIZE = 1_000_000
+#: Points per chunk unless the game is big (`auto_chunk_size`) or --chunk-size says otherwise.
+DEFAULT_CHUNK_SIZE = 100_000
+#: What one chunk's solve may hold in memory, by `auto_chunk_size`'s estimate.
+CHUNK_MEMORY = 512 * 2**20
+#: Estimated bytes a batched solve holds per point for each node of a tree (a value per player, the
+#: reach probability, choices and ties per node: measured about 42 bytes at 88,570 nodes and 3 players)
+#: and for each payoff entry of a normal form (the payoff, best-response masks and enumeration work).
+TREE_BYTES_PER_NODE_AND_PLAYER = 16
+NORMAL_BYTES_PER_ENTRY = 64
 MIXED = "mixed"
 
 
@@ -67,7 +76,7 @@ class SweepSummary:
 
 def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, design: str = "grid",
               samples: int | None = None, seed: int | None = None, overrides: dict | None = None,
-              out_dir: str | Path, chunk_size: int = 100_000, resume: bool = False,
+              out_dir: str | Path, chunk_size: int | None = None, resume: bool = False,
               progress: Callable[[int, int], None] | None = None, command: str = "",
               executor: Executor | None = None, parquet: bool = False, max_points: int = MAX_POINTS,
               notify: Callable[[str], None] | None = None) -> SweepSummary:
@@ -77,7 +86,8 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     the ranges, num ignored; `samples` points drawn from `seed`; with no seed a fresh one is drawn and
     recorded, and a resume reuses the recorded one). Chunks of `chunk_size` points are solved in this
     process, or on `executor` (any `concurrent.futures.Executor`: a process pool, a Dask client's
-    executor); the results are the same either way. A design of more than `max_points` points (or
+    executor); the results are the same either way. Without `chunk_size`, `auto_chunk_size` picks it
+    from the game's size (100,000 points unless the game is big). A design of more than `max_points` points (or
     random values) is refused.
 
     Writes ``out_dir``: chunk files as they finish, then ``results.csv`` (and ``results.parquet`` with
@@ -92,6 +102,8 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     started = time.perf_counter()
     if not vary:
         raise UsageError("nothing to vary: give --vary NAME=START:STOP:NUM or a --sweep from the scenario")
+    if chunk_size is None:
+        chunk_size = auto_chunk_size(scenario.build())  # (its size, not its values, decides)
     check_chunk_size(chunk_size)
     if parquet:
         output.require_parquet()
@@ -117,6 +129,26 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
         _prepare(out, identity, str(scenario.path), found is not None)
         return _run_locked(scenario, base, vary, points, identity, out, lock, progress, command, executor,
                            parquet, started, notify or (lambda line: None))
+
+
+def auto_chunk_size(game) -> int:
+    """Return the points per chunk for `game`: DEFAULT_CHUNK_SIZE, or fewer (at least 1) where the game
+    is so big that a chunk's arrays would pass CHUNK_MEMORY, so that a big tree cannot exhaust memory.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> auto_chunk_size(load_scenario("scenarios/ceasefire_2025.yaml").build())
+    100000
+    >>> from negosim.game.generate_trees import centipede
+    >>> auto_chunk_size(centipede(100_001))
+    167
+    """
+    if isinstance(game, NormalFormGame):
+        per_point = NORMAL_BYTES_PER_ENTRY * game.n_players * math.prod(game.shape)
+    else:
+        per_point = TREE_BYTES_PER_NODE_AND_PLAYER * len(game.nodes) * game.n_players
+    return int(max(1, min(DEFAULT_CHUNK_SIZE, CHUNK_MEMORY // max(per_point, 1))))
 
 
 def check_chunk_size(chunk_size: int) -> None:
