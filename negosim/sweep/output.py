@@ -33,8 +33,16 @@ def object_strings(texts, codes) -> np.ndarray:
 def float_text(values: np.ndarray) -> np.ndarray:
     """Return the shortest round-trip text of every float (object array of str), formatting each distinct
     value once."""
-    values = np.asarray(values, dtype=float)
-    uniq, inverse = np.unique(values, return_inverse=True)
+    values = np.asarray(values, dtype=float).reshape(-1)
+    if len(values) < 2:
+        uniq, inverse = np.unique(values, return_inverse=True)
+        return object_strings(uniq.astype(str).tolist(), inverse)
+    # A sweep's columns come in runs of one value (a slow parameter, a payoff while the outcome holds),
+    # so only each run's first value is sorted; runs split where the bits differ (-0.0 is not 0.0).
+    bits = values.view(np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], bits[1:] != bits[:-1])))
+    uniq, inverse = np.unique(values[starts], return_inverse=True)
+    inverse = np.repeat(inverse.reshape(-1), np.diff(np.append(starts, len(values))))
     return object_strings(uniq.astype(str).tolist(), inverse)
 
 
