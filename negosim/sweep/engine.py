@@ -216,8 +216,11 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     if len(vary) == 1:
         (name,) = vary
         values = points.points(0, total)[name]
-        order = np.argsort(values, kind="stable")
-        boundaries = grid_boundaries(base, name, values[order], names.astype(object)[codes[order]])
+        if np.all(values[1:] >= values[:-1]):  # a grid: in order already (no index array per point)
+            boundaries = grid_boundaries(base, name, values, codes, names=names)
+        else:
+            order = np.argsort(values, kind="stable")
+            boundaries = grid_boundaries(base, name, values[order], codes[order], names=names)
         summary["boundaries"] = [vars(b) for b in boundaries]
     else:
         summary["boundaries"] = []
@@ -322,10 +325,17 @@ def evaluate_points(scenario, params: dict[str, np.ndarray]) -> PointOutputs:
     return PointOutputs(labels, pays, np.asarray(~np.isnan(pays).any(axis=1)))
 
 
-def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray) -> list[Boundary]:
+def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray,
+                    names: np.ndarray | None = None) -> list[Boundary]:
     """Return the boundaries between consecutive grid values of `name` whose labels differ, each refined
-    to `BOUNDARY_TOL` by batched bisection (all brackets together)."""
+    to `BOUNDARY_TOL` by batched bisection (all brackets together). With `names`, `labels` holds each
+    point's index into them (the compact form: no string per point)."""
     change = np.flatnonzero(labels[1:] != labels[:-1])
+    if names is not None:  # only the labels either side of a change become strings
+        labels = np.asarray(names, dtype=object)[labels[np.union1d(change, change + 1)]]
+        change_at = np.searchsorted(np.union1d(change, change + 1), change)
+    else:
+        change_at = change
     if not len(change):
         return []
     lo, hi = values[change], values[change + 1]
@@ -333,12 +343,12 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray)
     p = scenario.parameters[name]
     step = SIDE_STEP * (p.high - p.low)
     base = scenario.values()
-    names = np.full(len(mids), name, dtype=object)
+    varied = np.full(len(mids), name, dtype=object)
     left, right = np.maximum(mids - step, p.low), np.minimum(mids + step, p.high)
-    tied = tied_at_boundary(scenario, base, names, mids, left, right)
-    chosen = selection_at_boundary(scenario, base, names, left, right)
+    tied = tied_at_boundary(scenario, base, varied, mids, left, right)
+    chosen = selection_at_boundary(scenario, base, varied, left, right)
     return [Boundary(name, float(m), str(labels[k]), str(labels[k + 1]), bool(t), bool(c))
-            for m, k, t, c in zip(mids, change, tied, chosen)]
+            for m, k, t, c in zip(mids, change_at, tied, chosen)]
 
 
 # --- helpers ------------------------------------------------------------------------------
