@@ -55,7 +55,8 @@ def subgame_perfect(tree: GameTree, *, ties: TieRules | None = None, rtol: float
     seq = tree_sequences(tree)
     payoffs, probs = columns(tree)  # (n_outcomes, n_players, B), {node: (n_children, B)}
     used = sorted({int(tree.nodes[i].outcome or 0) for i in seq.leaves})
-    flat = payoffs[used].reshape(-1, B)
+    # (every outcome used, as usual: a view, not a fancy-indexed copy)
+    flat = (payoffs if used == list(range(len(payoffs))) else payoffs[used]).reshape(-1, B)
     tol = scaled_tol(flat.max(axis=0) - flat.min(axis=0), rtol)
     order = tree.preorder()
     roots = subgame_roots(tree, order)
@@ -77,7 +78,8 @@ def subgame_perfect(tree: GameTree, *, ties: TieRules | None = None, rtol: float
                 values[i] = _expectation(probs[i], [values[c] for c in node.children])
             else:
                 choice[i], tied_sets[i], values[i] = _decide(node, [values[c] for c in node.children], tol, ties)
-                behavior[seq.infoset_of[i]] = np.stack([choice[i] == j for j in range(len(node.children))]) * 1.0
+                actions = np.arange(len(node.children))[:, None]
+                behavior[seq.infoset_of[i]] = (choice[i] == actions).astype(float)
             solved[i] = True
         else:
             sg = solve_simultaneous(tree, i, solved, values, probs, tol, ties, rtol, global_k)
