@@ -1,6 +1,12 @@
 """Measure the seed scenario swept over an N-by-N grid of p by mu and print a markdown table.
 
     python benchmarks/bench_sweep.py [--n 1000] [--repeat 3] [--single 1000] [--jobs 2]
+    python benchmarks/bench_sweep.py --against-references [--n 1000] [--repeat 1] [--loop-limit N]
+
+With --against-references (`run()`, what run_all.py includes): negosim against the two references of
+sweep_reference.py (hand-vectorised numpy writing the same results.csv, checked byte for byte, and a
+plain Python loop) on the same grid in one run, as rows (metric, negosim, reference, ratio).
+Otherwise:
 
 - end to end through the CLI, as a child process running a fresh interpreter:
   `negosim sweep scenarios/ceasefire_2025.yaml --vary p=0.2:0.8:N --vary mu=0:0.3:N -o DIR --quiet`
@@ -71,6 +77,8 @@ class Measured:
     largest: int
     tree_sampled: int | None
     tree_bound: int | None
+    stdout: str = ""
+    cpu: float = 0.0  # user + system seconds of the child and the descendants it reaped
 
 
 @dataclass
@@ -190,8 +198,11 @@ def run_measured(argv: list[str], cwd: Path) -> Measured:
         sampler.join()
         err.seek(0)
         stderr = err.read().decode(errors="replace")
+        out.seek(0)
+        stdout = out.read().decode(errors="replace")
     scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is in bytes on macOS, KiB on Linux
-    return Measured(wall, proc.returncode, stderr, usage.ru_maxrss * scale, seen.get("sampled"), seen.get("bound"))
+    return Measured(wall, proc.returncode, stderr, usage.ru_maxrss * scale, seen.get("sampled"), seen.get("bound"),
+                    stdout, usage.ru_utime + usage.ru_stime)
 
 
 def _folder_bytes(folder: Path) -> int:
@@ -351,13 +362,117 @@ def markdown(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+# --- against the hand-written references ------------------------------------------------------
+def _reference(argv: list[str]) -> tuple[Measured, dict]:
+    """Run sweep_reference.py with `argv` as a measured child; return its measurement and its JSON line."""
+    m = run_measured([sys.executable, str(Path(__file__).with_name("sweep_reference.py")), *argv], ROOT)
+    if m.returncode != 0:
+        raise RuntimeError(f"reference failed (exit {m.returncode}): {m.stderr.strip()[-300:]}")
+    return m, json.loads(m.stdout)
+
+
+def solve_alone(n: int, repeat: int) -> tuple[float, float]:
+    """Best CPU seconds (of `repeat`) to solve the n*n grid in chunks of CHUNK: negosim's build + verified
+    subgame-perfect solve, and the reference's hand-vectorised `solve` (no output either way)."""
+    import sweep_reference as ref
+
+    from negosim.scenario import load_scenario
+    from negosim.solve.spe import subgame_perfect
+
+    scenario = load_scenario(SEED)
+    if problems := ref.check_baseline(scenario):
+        raise RuntimeError("sweep_reference.BASE differs from the scenario: " + "; ".join(problems))
+    chunks = [ref.grid(n, lo, min(n * n, lo + CHUNK)) for lo in range(0, n * n, CHUNK)]
+    subgame_perfect(scenario.build({"p": chunks[0][0], "mu": chunks[0][1]}))  # warm up
+    ref.solve(*chunks[0])
+    best_neg = best_ref = float("inf")
+    for _ in range(repeat):  # CPU time of this process: steadier than wall time on a shared machine
+        t = time.process_time()
+        for p, mu in chunks:
+            subgame_perfect(scenario.build({"p": p, "mu": mu}))
+        best_neg = min(best_neg, time.process_time() - t)
+        t = time.process_time()
+        for p, mu in chunks:
+            ref.solve(p, mu)
+        best_ref = min(best_ref, time.process_time() - t)
+    return best_neg, best_ref
+
+
+def run(n: int = FULL_N, repeat: int = 1, loop_limit: int | None = None) -> list[tuple[str, str, str, str]]:
+    """Measure negosim's sweep of the n-by-n grid against both references in one run; return rows
+    (metric, negosim, reference, ratio), the ratio being negosim's figure over the reference's.
+
+    End to end: `negosim sweep` through the CLI with its default outputs (results, summary, points,
+    manifest, the regime map) against sweep_reference.py's hand-vectorised numpy program writing the
+    same results.csv (checked byte for byte) and points.npz, and against its plain Python loop (no
+    output; over the first `loop_limit` points, extrapolated, when given). Each is a fresh child
+    process timed from start to exit, best of `repeat`; memory is the child's peak RSS.
+    """
+    import hashlib
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    total = n * n
+    grid_flags = ["--vary", f"p={P_RANGE[0]}:{P_RANGE[1]}:{n}", "--vary", f"mu={MU_RANGE[0]}:{MU_RANGE[1]}:{n}"]
+    neg, ref = [], []
+    same = True
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
+            mine, theirs = Path(tmp) / "negosim", Path(tmp) / "reference"
+            m = run_measured([sys.executable, "-m", "negosim", "sweep", str(SEED), *grid_flags, "-o", str(mine),
+                              "--quiet"], ROOT)
+            if m.returncode != 0:
+                raise RuntimeError(f"negosim sweep failed (exit {m.returncode}): {m.stderr.strip()[-300:]}")
+            r, _ = _reference(["vectorised", "--n", str(n), "-o", str(theirs)])
+            digest = [hashlib.sha256((f / "results.csv").read_bytes()).hexdigest() for f in (mine, theirs)]
+            same &= digest[0] == digest[1]
+            neg.append((m, _folder_bytes(mine)))
+            ref.append((r, _folder_bytes(theirs)))
+    loop_m, loop_out = _reference(["loop", "--n", str(n), *(["--limit", str(loop_limit)] if loop_limit else [])])
+    loop_s = loop_out["seconds"] * total / loop_out["points"]
+    neg_wall, ref_wall = min(m.wall for m, _ in neg), min(m.wall for m, _ in ref)
+    neg_cpu, ref_cpu = min(m.cpu for m, _ in neg), min(m.cpu for m, _ in ref)
+    neg_rss, ref_rss = max(m.largest for m, _ in neg), max(m.largest for m, _ in ref)
+    neg_disk, ref_disk = neg[0][1], ref[0][1]
+    solve_neg, solve_ref = solve_alone(n, max(repeat, 1))
+    pts = f"{total:,} points"
+    loop_what = "" if loop_limit is None or loop_limit >= total else f" (from {loop_out['points']:,}, extrapolated)"
+    return [
+        (f"sweep {pts} end to end, CLI with figure / hand-vectorised numpy (target <= 1.2)",
+         f"{neg_wall:.2f} s", f"{ref_wall:.2f} s", f"{neg_wall / ref_wall:.2f}"),
+        ("the same, CPU time (user + system; steadier than wall time on a loaded machine)",
+         f"{neg_cpu:.2f} s", f"{ref_cpu:.2f} s", f"{neg_cpu / ref_cpu:.2f}"),
+        (f"sweep {pts} end to end / plain Python loop, no output{loop_what} (target <= 0.1, i.e. 10x)",
+         f"{neg_wall:.2f} s", f"{loop_s:.2f} s", f"{neg_wall / loop_s:.3f} ({loop_s / neg_wall:.1f}x faster)"),
+        ("the same, CPU time (user + system) / the loop's", f"{neg_cpu:.2f} s",
+         f"{loop_m.cpu * total / loop_out['points']:.2f} s",
+         f"{neg_cpu / (loop_m.cpu * total / loop_out['points']):.3f}"),
+        (f"solve alone (CPU time), {pts} in chunks of {CHUNK:,}: build + verified spe / hand-vectorised "
+         "(target <= 1.5)",
+         f"{solve_neg:.3f} s", f"{solve_ref:.3f} s", f"{solve_neg / solve_ref:.2f}"),
+        ("peak RSS (bytes/point) / hand-vectorised", f"{neg_rss / 1e6:.0f} MB ({neg_rss / total:.0f} B/pt)",
+         f"{ref_rss / 1e6:.0f} MB ({ref_rss / total:.0f} B/pt)", f"{neg_rss / ref_rss:.2f}"),
+        ("output folder on disk / hand-vectorised (results.csv + points.npz)", f"{neg_disk / 1e6:.0f} MB",
+         f"{ref_disk / 1e6:.0f} MB", f"{neg_disk / ref_disk:.2f}"),
+        ("results.csv byte-identical to the hand-vectorised reference's", "yes" if same else "NO", "", ""),
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=FULL_N, help="grid side: n x n points of p by mu")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each CLI configuration and of the batched solve")
     ap.add_argument("--single", type=int, default=1000, help="points solved one at a time (extrapolated)")
     ap.add_argument("--jobs", type=int, default=2, help="local processes for the --jobs run")
+    ap.add_argument("--against-references", action="store_true",
+                    help="only the rows against the hand-vectorised and plain-loop references (`run`)")
+    ap.add_argument("--loop-limit", type=int, default=None, help="with --against-references: the plain loop "
+                    "solves only this many points, extrapolated (default: the whole grid)")
     args = ap.parse_args(argv)
+    if args.against_references:
+        print("| metric | negosim | reference | ratio |\n|---|---|---|---|")
+        for row in run(args.n, args.repeat, args.loop_limit):
+            print("| " + " | ".join(row) + " |")
+        return
     rows, notes = measure(args.n, args.repeat, args.single, args.jobs)
     print(markdown(rows))
     print()

@@ -167,7 +167,8 @@ def cmd_sweep(args) -> int:
     from .sweep.designs import MAX_POINTS, SEED_LIMIT
     from .sweep.engine import check_chunk_size
 
-    check_chunk_size(args.chunk_size)
+    if args.chunk_size is not None:
+        check_chunk_size(args.chunk_size)
     if args.seed is not None and not 0 <= args.seed < SEED_LIMIT:
         raise CommandLineError(f"--seed {args.seed}: a seed is a whole number from 0 to 2**128 - 1")
     if args.max_points is not None and args.max_points < 1:

@@ -77,9 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     add_set(p)
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the results")
     p.add_argument("--resume", action="store_true", help="complete an interrupted sweep in DIR")
-    p.add_argument("--chunk-size", type=int, default=100_000, metavar="N",
+    p.add_argument("--chunk-size", type=int, default=None, metavar="N",
                    help="points solved per batch, at most 1,000,000 (memory is bounded by it; results do not "
-                   "depend on it)")
+                   "depend on it; default 100,000, fewer for a big game)")
     p.add_argument("--max-points", type=int, default=None, metavar="N",
                    help="refuse a design of more than N points (default 100,000,000; a random design counts "
                    "points times parameters)")

@@ -93,7 +93,8 @@ def test_results_do_not_depend_on_the_chunk_size(seed, tmp_path):
     run_sweep(seed, vary, out_dir=tmp_path / "big", chunk_size=1000)
     small = (tmp_path / "small" / "results.csv").read_bytes()
     assert small == (tmp_path / "big" / "results.csv").read_bytes()
-    assert len(list((tmp_path / "small" / "chunks").glob("*.csv"))) == 23  # ceil(155 / 7)
+    assert len(list((tmp_path / "small" / "chunks").glob("*.json"))) == 23  # ceil(155 / 7)
+    assert not list((tmp_path / "small" / "chunks").glob("*.csv"))  # joined: the rows are in results.csv only
 
 
 def test_normal_form_results_do_not_depend_on_the_chunk_size(tmp_path):
@@ -110,10 +111,9 @@ def test_resume_after_losing_the_last_chunk_gives_identical_results(seed, tmp_pa
     vary = {"mu": (0.0, 0.3, 40)}
     run_sweep(seed, vary, out_dir=tmp_path, chunk_size=9)
     before = (tmp_path / "results.csv").read_bytes()
-    chunks = sorted((tmp_path / "chunks").glob("chunk-*.csv"))
+    chunks = sorted((tmp_path / "chunks").glob("chunk-*.json"))
     first_mtime = chunks[0].stat().st_mtime_ns
-    chunks[-1].unlink()
-    (tmp_path / "results.csv").unlink()
+    chunks[-1].unlink()  # (a finished folder keeps the rows in results.csv only; the other chunks verify there)
     seen = []
     run_sweep(seed, vary, out_dir=tmp_path, chunk_size=9, resume=True, progress=lambda d, t: seen.append((d, t)))
     assert (tmp_path / "results.csv").read_bytes() == before

@@ -96,7 +96,7 @@ def test_a_random_design_without_a_seed_records_a_fresh_one_and_resume_reuses_it
     assert first.seed is not None
     assert json.loads((tmp_path / "a" / "sweep.json").read_text())["seed"] == first.seed
     before = (tmp_path / "a" / "results.csv").read_bytes()
-    (tmp_path / "a" / "chunks" / "chunk-00003.csv").unlink()
+    (tmp_path / "a" / "chunks" / "chunk-00003.json").unlink()
     again = run_sweep(seed, vary, design="lhs", samples=64, out_dir=tmp_path / "a", chunk_size=16, resume=True)
     assert again.seed == first.seed and (tmp_path / "a" / "results.csv").read_bytes() == before
 
@@ -343,3 +343,18 @@ def test_every_figure_of_a_sweep_colours_an_outcome_the_same_way(tmp_path):
              for a in fig.axes[0].patches if (a.get_gid() or "").startswith("regime-")}
     # truce_aid is absent: the present outcomes keep their relative order, truce_frozen first
     assert fills == {"truce_frozen": regime_style(0)[0].lower(), "war_sanctions": regime_style(1)[0].lower()}
+
+
+def test_without_a_chunk_size_a_big_game_gets_small_chunks_and_the_same_results(seed, tmp_path, monkeypatch):
+    from negosim.sweep import engine
+
+    vary = {"mu": (0.0, 0.3, 50)}
+    run_sweep(seed, vary, out_dir=tmp_path / "default")
+    assert json.loads((tmp_path / "default" / "sweep.json").read_text())["chunk_size"] == 100_000
+    # The seed tree (16 nodes, 3 players) as if memory allowed only 20 points' arrays per chunk:
+    nodes = len(seed.build().nodes)
+    monkeypatch.setattr(engine, "CHUNK_MEMORY", 20 * engine.TREE_BYTES_PER_NODE_AND_PLAYER * nodes * 3)
+    run_sweep(seed, vary, out_dir=tmp_path / "auto")
+    assert json.loads((tmp_path / "auto" / "sweep.json").read_text())["chunk_size"] == 20
+    assert len(list((tmp_path / "auto" / "chunks").glob("*.json"))) == 3
+    assert (tmp_path / "auto" / "results.csv").read_bytes() == (tmp_path / "default" / "results.csv").read_bytes()

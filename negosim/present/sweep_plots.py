@@ -70,29 +70,41 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
     (`negosim.sweep.output.verified_path`): a damaged folder is one DamagedFolderError naming the file.
     """
     from ..sweep.identity import DamagedFolderError, read_record
-    from ..sweep.output import finished_files, read_points, verified_path
+    from ..sweep.output import finished_files, read_point_codes, verified_path
 
     identity = read_record(folder)
     files = finished_files(folder)
     summary_path = verified_path(folder, "summary.json", files)
     summary = json.loads(summary_path.read_text())
-    labels, values = read_points(folder, files)
-    if len(labels) != summary.get("points"):
-        raise DamagedFolderError(folder / "points.npz", f"holds {len(labels):,} points where summary.json counts "
+    label_names, codes, values = read_point_codes(folder, files)
+    if len(codes) != summary.get("points"):
+        raise DamagedFolderError(folder / "points.npz", f"holds {len(codes):,} points where summary.json counts "
                                  f"{summary.get('points')}")
     vary = {n: (a, b, k) for n, a, b, k in identity.vary}
     names = list(vary)
     design = identity.design
-    if design == "grid":
-        axes = [np.linspace(a, b, int(n or 2)) for a, b, n in vary.values()]  # a grid always has its counts
-        if not values:
-            mesh = np.meshgrid(*axes, indexing="ij")
-            values = {k: m.reshape(-1) for k, m in zip(names, mesh)}
-    if set(values) != set(names) or any(len(v) != len(labels) for v in values.values()):
-        raise DamagedFolderError(folder / "points.npz", "its parameter values do not match sweep.json")
     outcome_names = summary.get("outcome_names", {})
     params = summary.get("parameters", {})
     title = summary.get("scenario", {}).get("title")
+    if design == "grid":
+        axes = [np.linspace(a, b, int(n or 2)) for a, b, n in vary.values()]  # a grid always has its counts
+        if len(names) == 2 and not values and len(codes) == len(axes[0]) * len(axes[1]):
+            # The regime map reads the compact codes: no meshgrid of values, no label per point.
+            from .figures.regime_map import regime_map_figure
+
+            x, y = names
+            fig = regime_map_figure(x, axes[0], y, axes[1], (label_names, codes.reshape(len(axes[0]), len(axes[1]))),
+                                    names=outcome_names, title=title, x_unit=params.get(x, {}).get("unit"),
+                                    y_unit=params.get(y, {}).get("unit"), order=summary.get("outcome_order", ()),
+                                    x_description=params.get(x, {}).get("description", ""),
+                                    y_description=params.get(y, {}).get("description", ""))
+            return [(f"regime-map-{x}-{y}", fig)]
+        if not values:
+            mesh = np.meshgrid(*axes, indexing="ij")
+            values = {k: m.reshape(-1) for k, m in zip(names, mesh)}
+    labels = label_names.astype(object)[codes]
+    if set(values) != set(names) or any(len(v) != len(labels) for v in values.values()):
+        raise DamagedFolderError(folder / "points.npz", "its parameter values do not match sweep.json")
     if len(names) == 1:
         (name,) = names
         return [(f"outcome-{name}", _outcome_figure(folder, name, values[name], labels, summary, title))]

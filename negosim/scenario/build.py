@@ -78,11 +78,13 @@ def build_game(scenario: Scenario, params: Mapping | None = None) -> NormalFormG
 def payoff_table(outcomes: tuple[OutcomeSpec, ...], env: Mapping, batch: tuple[int, ...]) -> np.ndarray:
     """Return every outcome's payoffs, shape ``(*batch, n_outcomes, n_players)``."""
     n = len(outcomes[0].payoffs) if outcomes else 0
-    out = np.empty((*batch, len(outcomes), n))
+    # Stored batch-last (each payoff's values contiguous, written in one sweep and read so by the
+    # solvers' `columns`, which then need no copy); returned as a view with the batch in front.
+    out = np.empty((len(outcomes), n, *batch))
     for k, outcome in enumerate(outcomes):
         for i, formula in enumerate(outcome.payoffs):
-            out[..., k, i] = formula.evaluate(env)
-    return out
+            out[k, i] = formula.evaluate(env)
+    return np.moveaxis(out, (0, 1), (-2, -1)) if batch else out
 
 
 def _normal_form(scenario: Scenario, spec, env: Mapping, batch: tuple[int, ...]) -> NormalFormGame:

@@ -55,7 +55,8 @@ def subgame_perfect(tree: GameTree, *, ties: TieRules | None = None, rtol: float
     seq = tree_sequences(tree)
     payoffs, probs = columns(tree)  # (n_outcomes, n_players, B), {node: (n_children, B)}
     used = sorted({int(tree.nodes[i].outcome or 0) for i in seq.leaves})
-    flat = payoffs[used].reshape(-1, B)
+    # (every outcome used, as usual: a view, not a fancy-indexed copy)
+    flat = (payoffs if used == list(range(len(payoffs))) else payoffs[used]).reshape(-1, B)
     tol = scaled_tol(flat.max(axis=0) - flat.min(axis=0), rtol)
     order = tree.preorder()
     roots = subgame_roots(tree, order)
@@ -77,7 +78,8 @@ def subgame_perfect(tree: GameTree, *, ties: TieRules | None = None, rtol: float
                 values[i] = _expectation(probs[i], [values[c] for c in node.children])
             else:
                 choice[i], tied_sets[i], values[i] = _decide(node, [values[c] for c in node.children], tol, ties)
-                behavior[seq.infoset_of[i]] = np.stack([choice[i] == j for j in range(len(node.children))]) * 1.0
+                actions = np.arange(len(node.children))[:, None]
+                behavior[seq.infoset_of[i]] = (choice[i] == actions).astype(float)
             solved[i] = True
         else:
             sg = solve_simultaneous(tree, i, solved, values, probs, tol, ties, rtol, global_k)
@@ -97,11 +99,10 @@ def _decide(node, kids: list, tol: np.ndarray, ties: TieRules):
     tied = [v >= floor for v in mover]
     priority = ties.priority(node.id, node.actions)
     choice = np.full(len(tol), priority[-1])
-    for j in reversed(priority[:-1]):  # the most preferred tied action is written last
-        choice = np.where(tied[j], j, choice)
     value = kids[priority[-1]]
-    for j in reversed(priority[:-1]):
-        value = np.where(choice == j, kids[j], value)
+    for j in reversed(priority[:-1]):  # the most preferred tied action is written last
+        np.copyto(choice, j, where=tied[j])
+        value = np.where(tied[j], kids[j], value)  # (the same overwrites as `choice`'s)
     return choice, tied, value
 
 
@@ -204,9 +205,12 @@ def _verify(tree, seq, payoffs, probs, tol, values, behavior, choice, outcome_pr
 
     for i, c in choice.items():
         node = tree.nodes[i]
-        mover = np.stack([values[k][node.player] for k in node.children])
-        gap = mover.max(axis=0) - np.take_along_axis(mover, c[None], axis=0)[0]
-        check(gap, f"the choice at {node.id!r} is not best")
+        mover = [values[k][node.player] for k in node.children]
+        best, taken = mover[0], mover[0]
+        for j, v in enumerate(mover[1:], 1):  # (elementwise over a few actions: no stacked copy)
+            best = np.maximum(best, v)
+            taken = np.where(c == j, v, taken)
+        check(best - taken, f"the choice at {node.id!r} is not best")
     expected = np.einsum("ob,onb->nb", outcome_probs, payoffs)
     check(np.abs(expected - root_value).max(axis=0), "the root value differs from the outcome distribution's payoffs")
     regret = np.maximum((best_responses(tree, seq, behavior, payoffs, probs) - root_value).max(axis=0), 0.0)

@@ -7,6 +7,13 @@ and SHA-256 of the other two. Each file is written to a temporary name and moved
 chunk whose sidecar is present and matches is finished and intact. Anything else (a truncated or
 edited file, a chunk of another sweep or copied from another index, a sidecar that does not parse) is
 reported by `verify_chunk` and never joined: a resume solves such a chunk again, a join refuses.
+
+Once a sweep has finished (``manifest.json`` written), the chunks' CSV files are deleted: their rows
+live on only in ``results.csv``, so the folder holds the results once. Chunk ``c``'s rows are then
+the bytes of ``results.csv`` at `joined_offsets` (the header, then each chunk's rows in order, of the
+sizes their sidecars record); `verify_chunk` and `join_chunks` check those bytes against the sidecar's
+size, row count and SHA-256 exactly as they check a chunk file, so a resume of a finished folder
+rebuilds the final files from what verifies and solves only the chunks that do not.
 """
 
 from __future__ import annotations
@@ -122,18 +129,58 @@ def _read_checked(path: Path, digest: dict) -> bytes:
     return data
 
 
-def verify_chunk(out_dir: Path, place: ChunkPlace) -> DamagedFolderError | None:
-    """Return None if chunk `place.index` is finished and intact, else the error saying what is wrong."""
+def joined_offsets(out_dir: Path, places: list[ChunkPlace], header: str) -> list[int | None]:
+    """Where each chunk's rows start in a joined ``results.csv`` (after `header`), from the sidecars'
+    sizes; None for a chunk whose sidecar, or an earlier one's, does not verify (its place is unknown)."""
+    offsets: list[int | None] = []
+    at: int | None = len((header + "\n").encode())
+    for place in places:
+        offsets.append(at)
+        try:
+            at = None if at is None else at + int(_sidecar(out_dir, place)["csv"]["bytes"])
+        except DamagedFolderError:
+            at = None
+    return offsets
+
+
+def _joined_rows(out_dir: Path, digest: dict, offset: int | None) -> bytes:
+    """The `digest["bytes"]` bytes of ``results.csv`` at `offset` if their SHA-256 is `digest`'s; raises
+    DamagedFolderError naming the chunk file they stand for otherwise."""
+    path = Path(out_dir) / "results.csv"
+    if offset is None or not path.is_file():
+        raise DamagedFolderError(path, "missing, and the chunk's rows are not in a results.csv")
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        data = fh.read(digest["bytes"])
+    if len(data) != digest["bytes"] or hashlib.sha256(data).hexdigest() != digest["sha256"]:
+        raise DamagedFolderError(path, "damaged (the chunk's rows in it differ from those written)")
+    return data
+
+
+def verify_chunk(out_dir: Path, place: ChunkPlace, offset: int | None = None) -> DamagedFolderError | None:
+    """Return None if chunk `place.index` is finished and intact, else the error saying what is wrong.
+
+    Its rows are its CSV file or, once deleted after a join, the bytes of ``results.csv`` at `offset`
+    (see `joined_offsets`)."""
     try:
         data = _sidecar(out_dir, place)
         csv_path, npz_path, _ = chunk_paths(out_dir, place.index)
         _read_checked(npz_path, data["npz"])
-        rows = _read_checked(csv_path, data["csv"])
+        if csv_path.exists() or offset is None:
+            rows = _read_checked(csv_path, data["csv"])
+        else:
+            rows = _joined_rows(out_dir, data["csv"], offset)
         if rows.count(b"\n") != data["rows"]:
             raise DamagedFolderError(csv_path, "damaged (row count differs)")
     except DamagedFolderError as exc:
         return exc
     return None
+
+
+def drop_joined_rows(out_dir: Path, places: list[ChunkPlace]) -> None:
+    """Delete the chunks' CSV files once ``results.csv`` (recorded in the manifest) holds their rows."""
+    for place in places:
+        chunk_paths(out_dir, place.index)[0].unlink(missing_ok=True)
 
 
 def chunk_started(out_dir: Path, index: int) -> bool:
@@ -160,10 +207,12 @@ def read_labels(out_dir: Path, place: ChunkPlace) -> tuple[np.ndarray, np.ndarra
     return names, codes
 
 
-def join_chunks(out_dir: Path, places: list[ChunkPlace], header: str) -> str:
+def join_chunks(out_dir: Path, places: list[ChunkPlace], header: str,
+                offsets: list[int | None] | None = None) -> str:
     """Write ``results.csv``: `header` then every chunk's verified rows in order, atomically; return the
     SHA-256 of what was written. Each chunk's bytes are checked as they are copied, so what is joined is
-    exactly what was verified; a chunk that does not match raises DamagedFolderError and nothing is written."""
+    exactly what was verified; a chunk that does not match raises DamagedFolderError and nothing is written.
+    A chunk whose CSV file is gone is taken from the previous ``results.csv`` at its offset in `offsets`."""
     path = Path(out_dir) / "results.csv"
     tmp = path.with_name(f".{path.name}.tmp")
     total = hashlib.sha256()
@@ -172,9 +221,17 @@ def join_chunks(out_dir: Path, places: list[ChunkPlace], header: str) -> str:
             head = (header + "\n").encode()
             out.write(head)
             total.update(head)
-            for place in places:
+            for k, place in enumerate(places):
                 data = _sidecar(out_dir, place)
-                _copy_checked(chunk_paths(out_dir, place.index)[0], data, out, total)
+                src = chunk_paths(out_dir, place.index)[0]
+                if not src.exists() and offsets is not None and offsets[k] is not None:
+                    rows = _joined_rows(out_dir, data["csv"], offsets[k])
+                    if rows.count(b"\n") != data["rows"]:
+                        raise DamagedFolderError(path, "damaged (the chunk's rows in it differ from those written)")
+                    out.write(rows)
+                    total.update(rows)
+                    continue
+                _copy_checked(src, data, out, total)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -201,5 +258,6 @@ def _copy_checked(src: Path, record: dict, out, total) -> None:
                                  "--resume to solve it again")
 
 
-__all__ = ["CHUNK_DIR", "ChunkPlace", "chunk_paths", "chunk_started", "existing_chunk_files", "join_chunks",
+__all__ = ["CHUNK_DIR", "ChunkPlace", "chunk_paths", "chunk_started", "drop_joined_rows", "existing_chunk_files",
+           "join_chunks", "joined_offsets",
            "read_labels", "remove_chunk", "stray_chunk_files", "verify_chunk", "write_chunk"]

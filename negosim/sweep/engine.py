@@ -49,6 +49,15 @@ from .lock import FolderLock
 BOUNDARY_TOL = 1e-9
 #: The largest chunk: a chunk is solved in memory at once, at a few kilobytes per point.
 MAX_CHUNK_SIZE = 1_000_000
+#: Points per chunk unless the game is big (`auto_chunk_size`) or --chunk-size says otherwise.
+DEFAULT_CHUNK_SIZE = 100_000
+#: What one chunk's solve may hold in memory, by `auto_chunk_size`'s estimate.
+CHUNK_MEMORY = 512 * 2**20
+#: Estimated bytes a batched solve holds per point for each node of a tree (a value per player, the
+#: reach probability, choices and ties per node: measured about 42 bytes at 88,570 nodes and 3 players)
+#: and for each payoff entry of a normal form (the payoff, best-response masks and enumeration work).
+TREE_BYTES_PER_NODE_AND_PLAYER = 16
+NORMAL_BYTES_PER_ENTRY = 64
 MIXED = "mixed"
 
 
@@ -67,7 +76,7 @@ class SweepSummary:
 
 def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, design: str = "grid",
               samples: int | None = None, seed: int | None = None, overrides: dict | None = None,
-              out_dir: str | Path, chunk_size: int = 100_000, resume: bool = False,
+              out_dir: str | Path, chunk_size: int | None = None, resume: bool = False,
               progress: Callable[[int, int], None] | None = None, command: str = "",
               executor: Executor | None = None, parquet: bool = False, max_points: int = MAX_POINTS,
               notify: Callable[[str], None] | None = None) -> SweepSummary:
@@ -77,7 +86,8 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     the ranges, num ignored; `samples` points drawn from `seed`; with no seed a fresh one is drawn and
     recorded, and a resume reuses the recorded one). Chunks of `chunk_size` points are solved in this
     process, or on `executor` (any `concurrent.futures.Executor`: a process pool, a Dask client's
-    executor); the results are the same either way. A design of more than `max_points` points (or
+    executor); the results are the same either way. Without `chunk_size`, `auto_chunk_size` picks it
+    from the game's size (100,000 points unless the game is big). A design of more than `max_points` points (or
     random values) is refused.
 
     Writes ``out_dir``: chunk files as they finish, then ``results.csv`` (and ``results.parquet`` with
@@ -92,6 +102,8 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     started = time.perf_counter()
     if not vary:
         raise UsageError("nothing to vary: give --vary NAME=START:STOP:NUM or a --sweep from the scenario")
+    if chunk_size is None:
+        chunk_size = auto_chunk_size(scenario.build())  # (its size, not its values, decides)
     check_chunk_size(chunk_size)
     if parquet:
         output.require_parquet()
@@ -119,6 +131,26 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
                            parquet, started, notify or (lambda line: None))
 
 
+def auto_chunk_size(game) -> int:
+    """Return the points per chunk for `game`: DEFAULT_CHUNK_SIZE, or fewer (at least 1) where the game
+    is so big that a chunk's arrays would pass CHUNK_MEMORY, so that a big tree cannot exhaust memory.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> auto_chunk_size(load_scenario("scenarios/ceasefire_2025.yaml").build())
+    100000
+    >>> from negosim.game.generate_trees import centipede
+    >>> auto_chunk_size(centipede(100_001))
+    167
+    """
+    if isinstance(game, NormalFormGame):
+        per_point = NORMAL_BYTES_PER_ENTRY * game.n_players * math.prod(game.shape)
+    else:
+        per_point = TREE_BYTES_PER_NODE_AND_PLAYER * len(game.nodes) * game.n_players
+    return int(max(1, min(DEFAULT_CHUNK_SIZE, CHUNK_MEMORY // max(per_point, 1))))
+
+
 def check_chunk_size(chunk_size: int) -> None:
     """Raise UsageError unless `chunk_size` is a whole number of points from 1 to MAX_CHUNK_SIZE."""
     if not 1 <= chunk_size <= MAX_CHUNK_SIZE:
@@ -136,11 +168,13 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     places = [ChunkPlace(identity.sha256, c, c * chunk_size, min(total, (c + 1) * chunk_size)) for c in range(n_chunks)]
     for path in chunks.stray_chunk_files(out, n_chunks):
         notify(f"{path}: not a chunk of this sweep ({n_chunks} chunks); ignored")
+    header = _header(scenario, vary)
+    offsets = chunks.joined_offsets(out, places, header)  # a finished folder's rows are in results.csv only
     todo = []
-    for place in places:
+    for place, offset in zip(places, offsets):
         if not chunks.chunk_started(out, place.index):
             todo.append(place)
-        elif (problem := chunks.verify_chunk(out, place)) is not None:
+        elif (problem := chunks.verify_chunk(out, place, offset)) is not None:
             notify(f"{problem}; solving chunk {place.index} again")
             chunks.remove_chunk(out, place.index)
             todo.append(place)
@@ -166,9 +200,8 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         _run_on(executor, todo, task, finished)
 
     lock.check()
-    header = _header(scenario, vary)
     files = {}
-    results_sha = chunks.join_chunks(out, places, header)
+    results_sha = chunks.join_chunks(out, places, header, offsets)
     files["results.csv"] = {"bytes": (out / "results.csv").stat().st_size, "sha256": results_sha}
     if parquet:
         output.write_parquet(out, list(vary), list(scenario.player_ids))
@@ -183,8 +216,11 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     if len(vary) == 1:
         (name,) = vary
         values = points.points(0, total)[name]
-        order = np.argsort(values, kind="stable")
-        boundaries = grid_boundaries(base, name, values[order], names.astype(object)[codes[order]])
+        if np.all(values[1:] >= values[:-1]):  # a grid: in order already (no index array per point)
+            boundaries = grid_boundaries(base, name, values, codes, names=names)
+        else:
+            order = np.argsort(values, kind="stable")
+            boundaries = grid_boundaries(base, name, values[order], codes[order], names=names)
         summary["boundaries"] = [vars(b) for b in boundaries]
     else:
         summary["boundaries"] = []
@@ -195,6 +231,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     wall = time.perf_counter() - started
     lock.check()
     output.write_json(out / "manifest.json", _manifest(scenario, identity, command, wall, n_chunks, executor, files))
+    chunks.drop_joined_rows(out, places)  # results.csv, now recorded, holds them: the results once on disk
     return SweepSummary(out, total, outcomes, boundaries, wall, design, seed)
 
 
@@ -288,10 +325,17 @@ def evaluate_points(scenario, params: dict[str, np.ndarray]) -> PointOutputs:
     return PointOutputs(labels, pays, np.asarray(~np.isnan(pays).any(axis=1)))
 
 
-def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray) -> list[Boundary]:
+def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray,
+                    names: np.ndarray | None = None) -> list[Boundary]:
     """Return the boundaries between consecutive grid values of `name` whose labels differ, each refined
-    to `BOUNDARY_TOL` by batched bisection (all brackets together)."""
+    to `BOUNDARY_TOL` by batched bisection (all brackets together). With `names`, `labels` holds each
+    point's index into them (the compact form: no string per point)."""
     change = np.flatnonzero(labels[1:] != labels[:-1])
+    if names is not None:  # only the labels either side of a change become strings
+        labels = np.asarray(names, dtype=object)[labels[np.union1d(change, change + 1)]]
+        change_at = np.searchsorted(np.union1d(change, change + 1), change)
+    else:
+        change_at = change
     if not len(change):
         return []
     lo, hi = values[change], values[change + 1]
@@ -299,12 +343,12 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray)
     p = scenario.parameters[name]
     step = SIDE_STEP * (p.high - p.low)
     base = scenario.values()
-    names = np.full(len(mids), name, dtype=object)
+    varied = np.full(len(mids), name, dtype=object)
     left, right = np.maximum(mids - step, p.low), np.minimum(mids + step, p.high)
-    tied = tied_at_boundary(scenario, base, names, mids, left, right)
-    chosen = selection_at_boundary(scenario, base, names, left, right)
+    tied = tied_at_boundary(scenario, base, varied, mids, left, right)
+    chosen = selection_at_boundary(scenario, base, varied, left, right)
     return [Boundary(name, float(m), str(labels[k]), str(labels[k + 1]), bool(t), bool(c))
-            for m, k, t, c in zip(mids, change, tied, chosen)]
+            for m, k, t, c in zip(mids, change_at, tied, chosen)]
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -33,8 +33,16 @@ def object_strings(texts, codes) -> np.ndarray:
 def float_text(values: np.ndarray) -> np.ndarray:
     """Return the shortest round-trip text of every float (object array of str), formatting each distinct
     value once."""
-    values = np.asarray(values, dtype=float)
-    uniq, inverse = np.unique(values, return_inverse=True)
+    values = np.asarray(values, dtype=float).reshape(-1)
+    if len(values) < 2:
+        uniq, inverse = np.unique(values, return_inverse=True)
+        return object_strings(uniq.astype(str).tolist(), inverse)
+    # A sweep's columns come in runs of one value (a slow parameter, a payoff while the outcome holds),
+    # so only each run's first value is sorted; runs split where the bits differ (-0.0 is not 0.0).
+    bits = values.view(np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], bits[1:] != bits[:-1])))
+    uniq, inverse = np.unique(values[starts], return_inverse=True)
+    inverse = np.repeat(inverse.reshape(-1), np.diff(np.append(starts, len(values))))
     return object_strings(uniq.astype(str).tolist(), inverse)
 
 
@@ -177,16 +185,29 @@ def verified_path(out_dir: Path, name: str, files: dict[str, dict] | None = None
     return path
 
 
+def read_point_codes(out_dir: Path, files: dict[str, dict] | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Return (label names (str array), each point's index into them (N,) int32, {name: values (N,)}
+    for a random design) from ``points.npz``, verified against the sweep's manifest first
+    (DamagedFolderError if it does not match): the compact form, 4 bytes a point."""
+    from .identity import DamagedFolderError
+
+    path = verified_path(out_dir, "points.npz", files)
+    with np.load(io.BytesIO(path.read_bytes()), allow_pickle=False) as data:
+        names, codes = data["names"], data["codes"]
+        values = {k[len("value_"):]: data[k] for k in data.files if k.startswith("value_")}
+    if len(codes) and not 0 <= codes.min() <= codes.max() < len(names):
+        raise DamagedFolderError(path, "damaged (a point's label code is out of range)")
+    return names, codes, values
+
+
 def read_points(out_dir: Path, files: dict[str, dict] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Return (labels (N,) object, {name: values (N,)} for a random design) from ``points.npz``, verified
     against the sweep's manifest first (DamagedFolderError if it does not match)."""
-    raw = verified_path(out_dir, "points.npz", files).read_bytes()
-    with np.load(io.BytesIO(raw), allow_pickle=False) as data:
-        labels = data["names"].astype(object)[data["codes"]]
-        values = {k[len("value_"):]: data[k] for k in data.files if k.startswith("value_")}
-    return labels, values
+    names, codes, values = read_point_codes(out_dir, files)
+    return names.astype(object)[codes], values
 
 
 __all__ = ["csv_lines", "csv_text", "file_digest", "finished_files", "float_text", "int_text", "label_codes",
-           "merge_labels", "object_strings", "read_points", "require_parquet", "verified_path", "write_atomic",
-           "write_json", "write_parquet", "write_points"]
+           "merge_labels", "object_strings", "read_point_codes", "read_points", "require_parquet", "verified_path",
+           "write_atomic", "write_json", "write_parquet", "write_points"]

@@ -55,19 +55,24 @@ def regime_map_figure(x_name: str, x_values, y_name: str, y_values, labels, *,
 
     `x_values` (nx,) and `y_values` (ny,) are ascending; `labels` (nx, ny) holds the outcome label
     at each grid point (``labels[i, j]`` at ``x_values[i], y_values[j]``, as ``meshgrid(...,
-    indexing="ij")`` gives). `names` maps a label to the name shown in the legend. Each overlay
+    indexing="ij")`` gives), or is a pair ``(names, codes)`` of distinct labels and an (nx, ny)
+    integer array, the label at ``[i, j]`` being ``names[codes[i, j]]`` (a big grid's compact form).
+    `names` maps a label to the name shown in the legend. Each overlay
     ``{"x": array, "y": array, "label": str}`` is a curve drawn on top and listed in the legend.
     `order` lists labels whose colours are taken first (to match other figures); the rest follow
     in order of first appearance on the grid.
     """
     x = _axis(x_values, "x_values")
     y = _axis(y_values, "y_values")
-    grid = np.asarray(labels, dtype=object)
+    if isinstance(labels, tuple):  # (names, codes): label names[codes[i, j]], 4 bytes a point, no object array
+        label_names, grid = np.asarray(labels[0]), np.asarray(labels[1])
+    else:
+        label_names, grid = None, np.asarray(labels, dtype=object)
     if grid.shape != (len(x), len(y)):
         raise ValueError(f"labels have shape {grid.shape}; expected ({len(x)}, {len(y)}) "
                          "(labels[i, j] at x_values[i], y_values[j])")
     curves = [_overlay(o, k) for k, o in enumerate(overlays)]
-    codes, found = factorize(grid.reshape(-1))
+    codes, found = factorize(grid.reshape(-1), label_names)
     outcomes = list(dict.fromkeys([str(o) for o in order if str(o) in found] + found))
     remap = np.array([outcomes.index(o) for o in found])
     codes = remap[codes].reshape(grid.shape)
@@ -100,16 +105,18 @@ def axis_label(symbol: str, description: str = "", unit: str | None = None, widt
     return wrap_label(text, width, lambda t: text_width(t, style.LABEL_SIZE + 1))
 
 
-def factorize(flat: np.ndarray) -> tuple[np.ndarray, list[str]]:
+def factorize(flat: np.ndarray, names=None) -> tuple[np.ndarray, list[str]]:
     """Integer codes of the labels in `flat` and the labels in order of first appearance.
 
+    With `names`, `flat` holds integer codes and label ``names[flat[i]]`` (distinct names).
     Grids of outcomes come in long runs of one label, so only the start of each run is looked up.
     """
     if flat.size == 0:
         return np.zeros(0, dtype=np.intp), []
     starts = np.concatenate([[0], np.flatnonzero(flat[1:] != flat[:-1]) + 1])
     seen: dict[str, int] = {}
-    run_codes = np.array([seen.setdefault(str(flat[i]), len(seen)) for i in starts], dtype=np.intp)
+    text = (lambda i: str(flat[i])) if names is None else (lambda i: str(names[flat[i]]))
+    run_codes = np.array([seen.setdefault(text(i), len(seen)) for i in starts], dtype=np.intp)
     return np.repeat(run_codes, np.diff(np.append(starts, flat.size))), list(seen)
 
 
