@@ -38,17 +38,39 @@ from .verify import check_profiles, flat_payoffs, require_finite, verified_solut
 
 #: Two equilibria found by support enumeration are the same if no probability differs by more than this.
 MERGE = 1e-9
-#: Largest number of (support, tight set) systems per polytope we agree to enumerate.
+#: Largest number of (support, tight set) systems per polytope the subset enumeration tries.
 MAX_SYSTEMS = 2_000_000
+#: The per-game convex-hull enumeration (`hull`) is used where the subset enumeration would solve more
+#: systems than this per game (below it, the batched subset enumeration is faster).
+HULL_FROM_SYSTEMS = 3_000
+#: Largest number of actions of the player with fewer actions for which all equilibria are enumerated
+#: (`hull` enumerates that player's best-response polytope; a random 20 x 20 game has millions of vertices).
+MAX_ENUM_DIM = 20
 _CHUNK_ELEMENTS = 1 << 22
 
 
-def check_two_player(game: NormalFormGame, method: str) -> None:
-    """Raise `GameError` unless `game` has 2 players and few enough actions to enumerate."""
+def subsets_feasible(m: int, n: int) -> bool:
+    """Whether the subset enumeration (every support and tight set) of an m x n game is within `MAX_SYSTEMS`."""
+    return comb(m + n, m) <= MAX_SYSTEMS
+
+
+def enumeration_feasible(m: int, n: int) -> bool:
+    """Whether all equilibria of an m x n game are enumerated (by subsets or by `hull`)."""
+    return subsets_feasible(m, n) or min(m, n) <= MAX_ENUM_DIM
+
+
+def uses_hull(m: int, n: int) -> bool:
+    """Whether `vertex_enumeration` solves an m x n game game by game with `hull` (else by subsets, batched)."""
+    return comb(m + n, m) > HULL_FROM_SYSTEMS and min(m, n) >= 2
+
+
+def check_two_player(game: NormalFormGame, method: str, *, subsets: bool = False) -> None:
+    """Raise `GameError` unless `game` has 2 players and few enough actions to enumerate (by subsets only
+    when `subsets`)."""
     if game.n_players != 2:
         raise GameError(f"{method} needs a 2-player game; this game has {game.n_players} players")
     m, n = game.shape
-    if comb(m + n, m) > MAX_SYSTEMS:
+    if not (subsets_feasible(m, n) if subsets else enumeration_feasible(m, n)):
         raise GameError(f"{method}: a {m}x{n} game is too large to enumerate all equilibria")
 
 
@@ -161,6 +183,12 @@ class ChunkResult:
     degenerate: np.ndarray
     incomplete: np.ndarray  # the exact budget ran out: the tolerance test decided some candidates
     too_fine: np.ndarray  # float cannot hold the payoffs apart and the point is too large to do exactly
+    #: a degenerate (or uncertified) game solved by `hull` and too large for the subset enumeration
+    unresolved: np.ndarray | None = None
+
+    def open_points(self) -> np.ndarray:
+        """`unresolved` as a bool array (all False when the kernel has no such points)."""
+        return np.zeros(len(self.degenerate), dtype=bool) if self.unresolved is None else self.unresolved
 
 
 def _extreme_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
@@ -190,7 +218,7 @@ def _solve_chunks(game: NormalFormGame, rtol: float, kernel) -> ChunkResult:
     for sl in chunks(P, m, n):
         r = kernel(pay[sl], rtol)
         p, x, y, ex = dedupe(r.point, r.x, r.y, r.exact_rows, sl.stop - sl.start)
-        parts.append(ChunkResult(p + sl.start, x, y, ex, r.degenerate, r.incomplete, r.too_fine))
+        parts.append(ChunkResult(p + sl.start, x, y, ex, r.degenerate, r.incomplete, r.too_fine, r.open_points()))
 
     def cat(name, width=None):
         arrays = [getattr(r, name) for r in parts]
@@ -198,7 +226,7 @@ def _solve_chunks(game: NormalFormGame, rtol: float, kernel) -> ChunkResult:
             return np.concatenate(arrays)
         return np.zeros((0, width)) if width else np.zeros(0, dtype=np.int64 if name == "point" else bool)
     return ChunkResult(cat("point"), cat("x", m), cat("y", n), cat("exact_rows"), cat("degenerate"),
-                       cat("incomplete"), cat("too_fine"))
+                       cat("incomplete"), cat("too_fine"), cat("unresolved"))
 
 
 def drop_unconfirmed(game: NormalFormGame, r: ChunkResult, rtol: float) -> ChunkResult:
@@ -206,15 +234,16 @@ def drop_unconfirmed(game: NormalFormGame, r: ChunkResult, rtol: float) -> Chunk
 
     Anywhere else a failure is a bug, and `verify` raises it.
     """
-    if not len(r.point) or not (r.incomplete | r.too_fine).any():
+    doubtful = r.incomplete | r.too_fine | r.open_points()
+    if not len(r.point) or not doubtful.any():
         return r
     check = check_profiles(game, (r.x, r.y), r.point, rtol)
-    drop = ~check.passed & ~r.exact_rows & (r.incomplete | r.too_fine)[r.point]
+    drop = ~check.passed & ~r.exact_rows & doubtful[r.point]
     if not drop.any():
         return r
     keep = ~drop
     return ChunkResult(r.point[keep], r.x[keep], r.y[keep], r.exact_rows[keep], r.degenerate, r.incomplete,
-                       r.too_fine)
+                       r.too_fine, r.unresolved)
 
 
 def incompleteness_notes(r: ChunkResult, P: int) -> tuple[str, ...]:
@@ -227,6 +256,10 @@ def incompleteness_notes(r: ChunkResult, P: int) -> tuple[str, ...]:
     if r.too_fine.any():
         notes.append(f"payoffs too far apart in scale for floating point{at_points(int(r.too_fine.sum()), P)} "
                      "and the game is too large to enumerate in rational arithmetic (complete: false)")
+    if r.open_points().any():
+        notes.append(f"the vertex enumeration could not certify its answer{at_points(int(r.open_points().sum()), P)} "
+                     "(a degenerate game, or vertices floating point could not confirm) and the game is too large "
+                     "to try every support: the equilibria listed are verified but may not be all (complete: false)")
     return tuple(notes)
 
 
@@ -237,7 +270,16 @@ def is_degenerate(game: NormalFormGame, *, rtol: float = RTOL) -> np.ndarray:
     within tolerance, found as a vertex of a best-response polytope with too many labels.
     """
     check_two_player(game, "degeneracy test")
-    return _solve_chunks(game, rtol, _extreme_equilibria).degenerate.reshape(game.batch_shape)
+    return _solve_chunks(game, rtol, _kernel(*game.shape)).degenerate.reshape(game.batch_shape)
+
+
+def _kernel(m: int, n: int):
+    """The chunk kernel for an m x n game: batched subsets, or `hull.hull_equilibria` game by game."""
+    if uses_hull(m, n):
+        from .hull import hull_equilibria
+
+        return hull_equilibria
+    return _extreme_equilibria
 
 
 def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
@@ -257,13 +299,13 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     """
     check_two_player(game, "vertex enumeration")
     P = game.batch_size
-    r = drop_unconfirmed(game, _solve_chunks(game, rtol, _extreme_equilibria), rtol)
+    r = drop_unconfirmed(game, _solve_chunks(game, rtol, _kernel(*game.shape)), rtol)
     notes: tuple[str, ...] = ()
     if r.degenerate.any():
         notes = (f"the game is degenerate{at_points(int(r.degenerate.sum()), P)}: its equilibria "
                  "may form continua; all extreme equilibria are listed",)
     return verified_solution(game, concept="nash", method="vertex enumeration", point=r.point,
-                             strategies=(r.x, r.y), rtol=rtol, complete=~(r.incomplete | r.too_fine),
+                             strategies=(r.x, r.y), rtol=rtol, complete=~(r.incomplete | r.too_fine | r.open_points()),
                              degenerate=r.degenerate, notes=notes + incompleteness_notes(r, P),
                              exact_rows=r.exact_rows)
 
