@@ -51,10 +51,12 @@ class Settled:
     zK: np.ndarray
 
 
-def settle(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresholds) -> Settled:
+def settle(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresholds, *, refine: bool = True) -> Settled:
     """Decide every candidate: VALID ones as they are, UNDECIDED ones in rational arithmetic.
 
     `exact_matrix(p)` gives the polytope's matrix at point p as fractions (`exact.Matrix`).
+    With ``refine=False`` the coordinates of ill-conditioned VALID candidates are not recomputed
+    exactly (for callers that only need to know which candidates are vertices).
     Undecided candidates of a point whose budget is spent fall back to the tolerance test.
     """
     d, c, k = cand.d, cand.c, cand.k
@@ -66,7 +68,7 @@ def settle(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresholds) 
     labels[np.arange(len(p))[:, None], d + cand.tight_sets(a, b)] = True
     zK = np.stack([x[p, a, b] for x in cand.z], axis=-1) if len(p) else np.zeros((0, k))
     refined = np.zeros(len(p), dtype=bool)
-    for r in np.flatnonzero(cand.cond[p, a, b] > REFINE_COND).tolist():
+    for r in np.flatnonzero(cand.cond[p, a, b] > REFINE_COND).tolist() if refine else ():
         q = int(p[r])
         if budget.left[q] <= 0:
             budget.exhausted[q] = True  # the float coordinates stay; those failing verification are dropped

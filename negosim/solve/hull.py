@@ -38,6 +38,8 @@ from .vertex import ChunkResult, _extreme_equilibria, subsets_feasible
 
 #: The larger polytope is also enumerated, for the degeneracy flag alone, up to this dimension.
 FULL_CHECK_DIM = 12
+#: Proposed systems solved at once (bounds memory: a 20 x 20 game has millions of vertices).
+BLOCK = 40_000
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,15 @@ def _pairs(labels: np.ndarray, d: int):
     np.put_along_axis(own, np.minimum(labels, d), True, axis=1)
     k_of = d - own[:, :d].sum(axis=1)
     for k in np.unique(k_of).tolist():
-        sel = k_of == k
-        Ks = np.nonzero(~own[sel, :d])[1].reshape(-1, k)
-        Ts = np.sort(labels[sel], axis=1)[:, d - k:] - d  # the k constraint labels sort last
-        yield k, Ks, Ts
+        sel = np.flatnonzero(k_of == k)
+        for lo in range(0, len(sel), BLOCK):
+            part = sel[lo:lo + BLOCK]
+            Ks = np.nonzero(~own[part, :d])[1].reshape(-1, k)
+            Ts = np.sort(labels[part], axis=1)[:, d - k:] - d  # the k constraint labels sort last
+            yield k, Ks, Ts
 
 
-def _confirmed(C: np.ndarray, th: Thresholds, exact_matrix, budget: ExactBudget, groups):
+def _confirmed(C: np.ndarray, th: Thresholds, exact_matrix, budget: ExactBudget, groups, refine: bool = False):
     """Settle each group of proposed systems.
 
     Returns ``[(k, Settled, supports, tight sets)]`` (of the confirmed ones), whether every proposal
@@ -98,7 +102,7 @@ def _confirmed(C: np.ndarray, th: Thresholds, exact_matrix, budget: ExactBudget,
     d = C.shape[1]
     for k, Ks, Ts in groups:
         cand = candidates(C, k, th, pairs=(Ks, Ts))
-        got = settle(cand, exact_matrix, budget, th)
+        got = settle(cand, exact_matrix, budget, th, refine=refine)
         degenerate |= bool((cand.loose[got.p, got.a, got.b] > d).any() or (got.labels.sum(axis=1) > d).any())
         confirmed &= len(got.p) == len(Ks)
         out.append((k, got, Ks[got.a], Ts[got.a]))
@@ -126,8 +130,8 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
     settled, confirmed, degenerate = _confirmed(small[0], small[1], small[2], budget, _pairs(labels, ds))
     unsettled = not confirmed
     zs_all, zb_all, ex_all = [], [], []
-    for k, got, support, tight in settled:
-        if not len(got.p):
+    for k, _, support, tight in settled:
+        if not len(support):
             continue
         # the other side: support = the small side's tight constraints, tight set = its support
         cand = candidates(big[0], k, big[1], pairs=(tight, support))
@@ -139,10 +143,17 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
         failed = np.ones(len(tight), dtype=bool)
         failed[other.a] = False
         unsettled |= bool((failed & ~(cand.cond[0, :, 0] < COND_LIMIT)).any())
-        rows = other.a
-        zs_all.append(expand(got.zK[rows], support[rows], ds))
-        zb_all.append(expand(other.zK, tight[rows], db))
-        ex_all.append(got.exact[rows] & other.exact)
+        sel = other.a  # this block's small-side vertices that have a partner
+        if not len(sel):
+            continue
+        # those vertices again, now with exact coordinates where the system is ill-conditioned
+        again = settle(candidates(small[0], k, small[1], pairs=(support[sel], tight[sel])), small[2], budget,
+                       small[1])
+        unsettled |= len(again.p) != len(sel)
+        keep = again.a
+        zs_all.append(expand(again.zK, support[sel][keep], ds))
+        zb_all.append(expand(other.zK[keep], tight[sel][keep], db))
+        ex_all.append(again.exact & other.exact[keep])
     if db <= FULL_CHECK_DIM and not degenerate:
         big_labels = proposals(Cb)
         if big_labels is None:
