@@ -273,6 +273,18 @@ def is_degenerate(game: NormalFormGame, *, rtol: float = RTOL) -> np.ndarray:
     return _solve_chunks(game, rtol, _kernel(*game.shape)).degenerate.reshape(game.batch_shape)
 
 
+def _two_by_two(game: NormalFormGame, rtol: float) -> Solution | None:
+    """One nondegenerate 2x2 game in closed form (`small.two_by_two`), verified; None where that does not answer."""
+    from .lean import lean_solution
+    from .small import two_by_two
+
+    A, B = game.payoffs.reshape(2, 2, 2).tolist()
+    found = two_by_two(A, B)
+    if found is None:
+        return None
+    return lean_solution(game, found, method="vertex enumeration", rtol=rtol)
+
+
 def _kernel(m: int, n: int):
     """The chunk kernel for an m x n game: batched subsets, or `hull.hull_equilibria` game by game."""
     if uses_hull(m, n):
@@ -298,6 +310,10 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     [{'P1': {'1': 0.5, '2': 0.5}, 'P2': {'1': 0.5, '2': 0.5}}]
     """
     check_two_player(game, "vertex enumeration")
+    if game.shape == (2, 2) and game.batch_size == 1:
+        fast = _two_by_two(game, rtol)
+        if fast is not None:
+            return fast
     P = game.batch_size
     r = drop_unconfirmed(game, _solve_chunks(game, rtol, _kernel(*game.shape)), rtol)
     notes: tuple[str, ...] = ()
