@@ -22,7 +22,7 @@ from ..errors import NegosimError
 from ..game.normal import NormalFormGame
 from ..game.sizes import fmt_count, infoset_counts, profile_count, reduced_strategy_counts, sequence_counts
 from ..game.tree import GameTree
-from .vertex import MAX_ENUM_DIM, MAX_SYSTEMS, enumeration_feasible  # the enumeration's own limits: one truth
+from .vertex import MAX_HULL_VERTICES, MAX_SYSTEMS, enumeration_feasible, vertex_bound  # the enumeration's own limits: one truth
 
 #: Largest reduced normal form built: profiles times (leaves + payoff entries) 8-byte numbers.
 MAX_NORMAL_FORM_NUMBERS = 20_000_000
@@ -112,12 +112,13 @@ def enumeration_fits(strategies: tuple[int, ...]) -> str | None:
     """None when the Nash method on a normal form of these dimensions is feasible; else why not."""
     if len(strategies) == 2:
         m, n = strategies
-        if min(m, n) <= MAX_ENUM_DIM or enumeration_feasible(m, n):
+        if m + n < 10_000 and enumeration_feasible(m, n):
             return None
         systems = comb(m + n, m) if m + n < 10_000 else MAX_SYSTEMS + 1
+        vertices = fmt_count(vertex_bound(m, n)) if m + n < 10_000 else "too many"
         return (f"enumerating the equilibria of a {fmt_count(m)} x {fmt_count(n)} normal form means "
-                f"{fmt_count(systems)} linear systems by supports, or a best-response polytope of dimension "
-                f"{fmt_count(min(m, n))} by vertices (limit {MAX_ENUM_DIM})")
+                f"{fmt_count(systems)} linear systems (limit {MAX_SYSTEMS:,}) or a best-response polytope with "
+                f"up to {vertices} vertices (limit {MAX_HULL_VERTICES:,})")
     cells = profile_count(strategies) * len(strategies)
     if cells > MAX_PURE_CELLS:
         return f"the {' x '.join(fmt_count(s) for s in strategies)} normal form has {fmt_count(cells)} payoffs to check"

@@ -43,9 +43,10 @@ MAX_SYSTEMS = 2_000_000
 #: The per-game convex-hull enumeration (`hull`) is used where the subset enumeration would solve more
 #: systems than this per game (below it, the batched subset enumeration is faster).
 HULL_FROM_SYSTEMS = 3_000
-#: Largest number of actions of the player with fewer actions for which all equilibria are enumerated
-#: (`hull` enumerates that player's best-response polytope; a random 20 x 20 game has millions of vertices).
-MAX_ENUM_DIM = 20
+#: Largest number of vertices the best-response polytope `hull` enumerates may have, by the upper bound
+#: theorem (`vertex_bound`): 40 million at 20 x 20 (a random 20 x 20 game has about 4 million), 88 million
+#: at 21 x 21; about m**2 / 2 for an m x 5 game.
+MAX_HULL_VERTICES = 50_000_000
 _CHUNK_ELEMENTS = 1 << 22
 
 
@@ -54,9 +55,18 @@ def subsets_feasible(m: int, n: int) -> bool:
     return comb(m + n, m) <= MAX_SYSTEMS
 
 
+def vertex_bound(m: int, n: int) -> int:
+    """Most vertices the best-response polytope `hull` enumerates (of the player with fewer actions, d of
+    them, with d + c facets) can have: McMullen's upper bound theorem for a simple d-polytope with N facets,
+    ``C(N - floor((d + 1) / 2), N - d) + C(N - floor((d + 2) / 2), N - d)``."""
+    d, c = min(m, n), max(m, n)
+    N = d + c
+    return comb(N - (d + 1) // 2, N - d) + comb(N - (d + 2) // 2, N - d)
+
+
 def enumeration_feasible(m: int, n: int) -> bool:
     """Whether all equilibria of an m x n game are enumerated (by subsets or by `hull`)."""
-    return subsets_feasible(m, n) or min(m, n) <= MAX_ENUM_DIM
+    return subsets_feasible(m, n) or vertex_bound(m, n) <= MAX_HULL_VERTICES
 
 
 def uses_hull(m: int, n: int) -> bool:
