@@ -22,7 +22,12 @@ from ..errors import NegosimError
 from ..game.normal import NormalFormGame
 from ..game.sizes import fmt_count, infoset_counts, profile_count, reduced_strategy_counts, sequence_counts
 from ..game.tree import GameTree
-from .vertex import MAX_HULL_VERTICES, MAX_SYSTEMS, enumeration_feasible, vertex_bound  # the enumeration's own limits: one truth
+from .vertex import (  # the enumeration's own limits: one truth
+    MAX_HULL_VERTICES,
+    MAX_SYSTEMS,
+    enumeration_feasible,
+    vertex_bound,
+)
 
 #: Largest reduced normal form built: profiles times (leaves + payoff entries) 8-byte numbers.
 MAX_NORMAL_FORM_NUMBERS = 20_000_000
