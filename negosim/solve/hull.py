@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import confirm
+from . import confirm, exact
 from .confirm import ExactBudget, exact_matrices, exactly_at_coarse_points, expand, settle
 from .polytope import COND_LIMIT, Thresholds, candidates, rescaled
 from .vertex import ChunkResult, _extreme_equilibria, subsets_feasible
@@ -56,6 +56,7 @@ class Outcome:
     degenerate: bool
     unsettled: bool
     exhausted: bool
+    why: tuple[str, ...] = ()  # what left it unsettled, for diagnostics
 
 
 def proposals(C: np.ndarray) -> np.ndarray | None:
@@ -109,6 +110,21 @@ def _confirmed(C: np.ndarray, th: Thresholds, exact_matrix, budget: ExactBudget,
     return out, confirmed, degenerate
 
 
+def _singular(exact_matrix, budget: ExactBudget, Ks: np.ndarray, Ts: np.ndarray) -> bool:
+    """Whether any system ``C[K, T]^T z = 1`` is exactly singular (rational arithmetic; True once the budget
+    runs out, since then it cannot be ruled out)."""
+    if not len(Ks):
+        return False
+    C = confirm._cached(budget, exact_matrix, 0)
+    for K, T in zip(Ks.tolist(), Ts.tolist()):
+        if budget.left[0] <= 0:
+            return True
+        budget.left[0] -= 1
+        if exact.integer_system_singular(C, K, T):
+            return True
+    return False
+
+
 def one_game(pay: np.ndarray, rtol: float) -> Outcome:
     """Extreme equilibria of one game from flat payoffs (1, 2, m, n) (see the module docstring)."""
     _, _, m, n = pay.shape
@@ -126,9 +142,10 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
         return empty  # qhull needs 2 dimensions; a 1 x n game is a handful of systems for vertex.py
     labels = proposals(Cs)
     if labels is None:
-        return empty
+        return Outcome(empty.x, empty.y, empty.exact, False, True, False, ("qhull failed",))
     settled, confirmed, degenerate = _confirmed(small[0], small[1], small[2], budget, _pairs(labels, ds))
     unsettled = not confirmed
+    why = [] if confirmed else ["a vertex qhull proposed was not confirmed"]
     zs_all, zb_all, ex_all = [], [], []
     for k, _, support, tight in settled:
         if not len(support):
@@ -142,14 +159,19 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
         # partners (a degenerate game): not certified
         failed = np.ones(len(tight), dtype=bool)
         failed[other.a] = False
-        unsettled |= bool((failed & ~(cand.cond[0, :, 0] < COND_LIMIT)).any())
+        doubtful = np.flatnonzero(failed & ~(cand.cond[0, :, 0] < COND_LIMIT))
+        if _singular(big[2], budget, tight[doubtful], support[doubtful]):
+            unsettled = True
+            why.append("a singular system on the other side")
         sel = other.a  # this block's small-side vertices that have a partner
         if not len(sel):
             continue
         # those vertices again, now with exact coordinates where the system is ill-conditioned
         again = settle(candidates(small[0], k, small[1], pairs=(support[sel], tight[sel])), small[2], budget,
                        small[1])
-        unsettled |= len(again.p) != len(sel)
+        if len(again.p) != len(sel):
+            unsettled = True
+            why.append("a matched vertex was not confirmed again")
         keep = again.a
         zs_all.append(expand(again.zK, support[sel][keep], ds))
         zb_all.append(expand(other.zK[keep], tight[sel][keep], db))
@@ -158,16 +180,21 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
         big_labels = proposals(Cb)
         if big_labels is None:
             unsettled = True
+            why.append("qhull failed on the larger polytope")
         else:
             _, big_confirmed, big_degenerate = _confirmed(big[0], big[1], big[2], budget, _pairs(big_labels, db))
             degenerate |= big_degenerate
-            unsettled |= not big_confirmed
-    unsettled |= degenerate
+            if not big_confirmed:
+                unsettled = True
+                why.append("a vertex of the larger polytope was not confirmed")
+    if degenerate:
+        unsettled = True
+        why.append("degenerate")
     zs = np.concatenate(zs_all) if zs_all else np.zeros((0, ds))
     zb = np.concatenate(zb_all) if zb_all else np.zeros((0, db))
     ex = np.concatenate(ex_all) if ex_all else np.zeros(0, dtype=bool)
     x, y = (zs, zb) if swap else (zb, zs)
-    return Outcome(x, y, ex, degenerate, unsettled, bool(budget.exhausted[0]))
+    return Outcome(x, y, ex, degenerate, unsettled, bool(budget.exhausted[0]), tuple(why))
 
 
 def hull_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
