@@ -8,7 +8,11 @@
 - bench_nash.py's functions time all Nash equilibria of random 2-player games, negosim's batch
   against pygambit and nashpy one game per call, and check the equilibrium sets agree;
 - bench_sweep.py measures the seed scenario swept over a p-by-mu grid through the CLI and the
-  batched engine alone (see its docstring for what its memory figures mean).
+  batched engine alone (see its docstring for what its memory figures mean);
+- every other benchmarks/bench_*.py module that defines ``run(quick: bool = False)`` returning rows
+  (objects with ``what``, ``measured``, ``target`` and ``met`` strings, as `bench_sweep.Row`) is
+  discovered and run too, in file-name order (bench_nash2.py: one 2-player game at a time against
+  pygambit and QuantEcon, 2x2 to 20x20). A new benchmark joins the table by defining `run`.
 `--quick` runs each on a smaller problem (about a minute in all): the sweep targets are stated at
 1000 x 1000 and are not judged then. Nothing is asserted: the numbers go in docs/benchmarks.md.
 """
@@ -16,6 +20,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import subprocess
 import sys
@@ -101,6 +106,30 @@ def nash_rows(games: int, games_6x6: int, compare: int, compare_6x6: int, seed: 
     return rows, list(dict.fromkeys(notes))
 
 
+#: Modules run by the explicit steps above (their `main()` or helpers, not a `run()`).
+EXPLICIT = {"bench_core", "bench_nash", "bench_sweep"}
+
+
+def discovered() -> list[str]:
+    """Names of the bench_*.py modules beside this file that define `run()` (the explicit ones excepted)."""
+    names = []
+    for path in sorted(HERE.glob("bench_*.py")):
+        if path.stem in EXPLICIT:
+            continue
+        if "\ndef run(" in path.read_text(encoding="utf-8"):
+            names.append(path.stem)
+    return names
+
+
+def discovered_rows(name: str, quick: bool) -> tuple[list[Row], list[str]]:
+    """Rows of module `name`'s `run(quick=...)`, as `Row`s; a failure becomes a note."""
+    try:
+        rows = importlib.import_module(name).run(quick=quick)
+    except Exception as exc:  # one benchmark's failure must not lose the others' table
+        return [], [f"{name}.run() failed: {exc!r}"]
+    return [Row(r.what, r.measured, r.target, r.met or judge(r.measured, r.target)) for r in rows], []
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller problems: about a minute in all")
@@ -113,6 +142,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"running {name} ...", file=sys.stderr, flush=True)
         r, n = run()
         rows += [replace(row, what=f"sweep: {row.what}") for row in r] if name == "sweep" else r
+        notes += n
+    for name in discovered():
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        r, n = discovered_rows(name, args.quick)
+        rows += r
         notes += n
     print(markdown(rows))
     print()

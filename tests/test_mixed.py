@@ -197,4 +197,6 @@ def test_two_player_methods_refuse_other_player_counts_and_oversized_games():
     with pytest.raises(GameError, match="2-player"):
         support_enumeration(random_game((2, 2, 2), rng=0))
     with pytest.raises(GameError, match="too large"):
-        vertex_enumeration(random_game((14, 14), rng=0))
+        vertex_enumeration(random_game((25, 25), rng=0))  # vertices of a 25-dimensional polytope: refused
+    with pytest.raises(GameError, match="too large"):
+        support_enumeration(random_game((14, 14), rng=0))  # support enumeration tries every support pair

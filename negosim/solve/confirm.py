@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import exact
-from .polytope import UNDECIDED, VALID, Candidates, Thresholds, _subsets
+from .polytope import UNDECIDED, VALID, Candidates, Thresholds
 from .tolerance import player_exponents, to_unit
 
 #: Vertices from systems with a larger condition number get their coordinates recomputed exactly
@@ -51,28 +51,31 @@ class Settled:
     zK: np.ndarray
 
 
-def settle(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresholds) -> Settled:
+def settle(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresholds, *, refine: bool = True) -> Settled:
     """Decide every candidate: VALID ones as they are, UNDECIDED ones in rational arithmetic.
 
     `exact_matrix(p)` gives the polytope's matrix at point p as fractions (`exact.Matrix`).
+    With ``refine=False`` the coordinates of ill-conditioned VALID candidates are not recomputed
+    exactly (for callers that only need to know which candidates are vertices).
     Undecided candidates of a point whose budget is spent fall back to the tolerance test.
     """
     d, c, k = cand.d, cand.c, cand.k
-    Ks, Ts = _subsets(d, k), _subsets(c, k)
+    Ks = cand.Ks
     p, a, b = np.nonzero(cand.state == VALID)
     labels = np.zeros((len(p), d + c), dtype=bool)
     labels[:, :d] = True
     labels[np.arange(len(p))[:, None], Ks[a]] = False
-    labels[np.arange(len(p))[:, None], d + Ts[b]] = True
+    labels[np.arange(len(p))[:, None], d + cand.tight_sets(a, b)] = True
     zK = np.stack([x[p, a, b] for x in cand.z], axis=-1) if len(p) else np.zeros((0, k))
     refined = np.zeros(len(p), dtype=bool)
-    for r in np.flatnonzero(cand.cond[p, a, b] > REFINE_COND).tolist():
+    for r in np.flatnonzero(cand.cond[p, a, b] > REFINE_COND).tolist() if refine else ():
         q = int(p[r])
         if budget.left[q] <= 0:
             budget.exhausted[q] = True  # the float coordinates stay; those failing verification are dropped
             continue
         budget.left[q] -= 1
-        found = exact.integer_vertex(_cached(budget, exact_matrix, q), Ks[a[r]].tolist(), Ts[b[r]].tolist())
+        found = exact.integer_vertex(_cached(budget, exact_matrix, q), Ks[a[r]].tolist(),
+                                     cand.tight_sets(a[r], b[r]).tolist())
         if found is not None:
             zK[r] = [found[0][i] / found[1] for i in Ks[a[r]]]
             refined[r] = True
@@ -90,14 +93,15 @@ def settle(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresholds) 
         flab = np.zeros((len(fp), d + c), dtype=bool)
         flab[:, :d] = True
         flab[np.arange(len(fp))[:, None], Ks[fa]] = False
-        flab[np.arange(len(fp))[:, None], d + Ts[fb]] = True
+        flab[np.arange(len(fp))[:, None], d + cand.tight_sets(fa, fb)] = True
         fz = np.stack([x[fp, fa, fb] for x in cand.z], axis=-1) if len(fp) else np.zeros((0, k))
         fz = np.where(fz <= th.prob[fp, 0], 0.0, fz)
         flab[:, :d] |= _full(fz, Ks[fa], d) == 0
         out.append((fp, fa, fb, flab, np.zeros(len(fp), dtype=bool), fz))
         rows_p, rows_a, rows_b, rows_l, rows_z = [], [], [], [], []
         for q, s, t in zip(up[~fallback].tolist(), ua[~fallback].tolist(), ub[~fallback].tolist()):
-            found = exact.integer_vertex(_cached(budget, exact_matrix, q), Ks[s].tolist(), Ts[t].tolist())
+            found = exact.integer_vertex(_cached(budget, exact_matrix, q), Ks[s].tolist(),
+                                         cand.tight_sets(s, t).tolist())
             if found is None:
                 continue
             znum, total, vlabels = found

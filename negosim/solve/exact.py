@@ -201,6 +201,11 @@ def _integer_vertex(C: IntegerMatrix, K: Sequence[int], T: Sequence[int]) -> Ver
     return Vertex(tuple(Fraction(v, total) for v in z), labels)
 
 
+def integer_system_singular(C: IntegerMatrix, K: Sequence[int], T: Sequence[int]) -> bool:
+    """Whether the square system ``C[K, T]^T z = 1`` is singular, decided exactly."""
+    return _bareiss([[C.rows[i][t] for i in K] + [C.denominator] for t in T]) is None
+
+
 def integer_vertex(C: IntegerMatrix, K: Sequence[int], T: Sequence[int]
                    ) -> tuple[list[int], int, frozenset[int]] | None:
     """`vertex_of` in integers: ``(numerators, total, labels)`` with ``z_i = numerators[i] / total``, or None."""

@@ -22,7 +22,12 @@ from ..errors import NegosimError
 from ..game.normal import NormalFormGame
 from ..game.sizes import fmt_count, infoset_counts, profile_count, reduced_strategy_counts, sequence_counts
 from ..game.tree import GameTree
-from .vertex import MAX_SYSTEMS  # the enumeration's own limit: one truth
+from .vertex import (  # the enumeration's own limits: one truth
+    MAX_HULL_VERTICES,
+    MAX_SYSTEMS,
+    enumeration_feasible,
+    vertex_bound,
+)
 
 #: Largest reduced normal form built: profiles times (leaves + payoff entries) 8-byte numbers.
 MAX_NORMAL_FORM_NUMBERS = 20_000_000
@@ -112,11 +117,13 @@ def enumeration_fits(strategies: tuple[int, ...]) -> str | None:
     """None when the Nash method on a normal form of these dimensions is feasible; else why not."""
     if len(strategies) == 2:
         m, n = strategies
+        if m + n < 10_000 and enumeration_feasible(m, n):
+            return None
         systems = comb(m + n, m) if m + n < 10_000 else MAX_SYSTEMS + 1
-        if systems > MAX_SYSTEMS:
-            return (f"enumerating the equilibria of a {fmt_count(m)} x {fmt_count(n)} normal form means "
-                    f"{fmt_count(systems)} linear systems (limit {MAX_SYSTEMS:,})")
-        return None
+        vertices = fmt_count(vertex_bound(m, n)) if m + n < 10_000 else "too many"
+        return (f"enumerating the equilibria of a {fmt_count(m)} x {fmt_count(n)} normal form means "
+                f"{fmt_count(systems)} linear systems (limit {MAX_SYSTEMS:,}) or a best-response polytope with "
+                f"up to {vertices} vertices (limit {MAX_HULL_VERTICES:,})")
     cells = profile_count(strategies) * len(strategies)
     if cells > MAX_PURE_CELLS:
         return f"the {' x '.join(fmt_count(s) for s in strategies)} normal form has {fmt_count(cells)} payoffs to check"

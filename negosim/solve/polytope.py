@@ -150,8 +150,10 @@ INVALID, VALID, UNDECIDED = 0, 1, 2
 class Candidates:
     """Solutions of the systems ``C[K, T]^T z_K = 1`` for all K, T of one size k, over a chunk of points.
 
-    Arrays are indexed ``[p, a, b]`` for point p, support ``K = subsets(d, k)[a]`` and tight set
-    ``T = subsets(c, k)[b]``: `z` the normalised solution on K (a list over K's k entries),
+    Arrays are indexed ``[p, a, b]`` for point p, support ``K = Ks[a]`` and tight set ``T = Ts[b]``
+    (all subsets of size k: ``Ks = subsets(d, k)``, ``Ts = subsets(c, k)``), or, for candidates given
+    as explicit pairs (`paired`), ``[p, a, 0]`` with ``K = Ks[a]`` and ``T = Ts[a]``:
+    `z` the normalised solution on K (a list over K's k entries),
     `state` INVALID, VALID (a vertex whose labels are exactly the complement of K and T) or
     UNDECIDED (floating point cannot tell: decide it with `settle`), `tolerant` whether the
     tolerance test accepts it (the fallback), and `loose` its number of labels within the loose
@@ -166,14 +168,28 @@ class Candidates:
     state: np.ndarray
     tolerant: np.ndarray
     loose: np.ndarray
+    Ks: np.ndarray
+    Ts: np.ndarray
+    paired: bool = False
+
+    def tight_sets(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The tight sets T (rows of length k) of the candidates at indices (a, b)."""
+        return self.Ts[a] if self.paired else self.Ts[b]
 
 
-def candidates(C: np.ndarray, k: int, th: Thresholds) -> Candidates:
-    """Candidate vertices with support size `k` of ``{z >= 0, C^T z <= 1}`` for stacked ``C`` (p, d, c)."""
+def candidates(C: np.ndarray, k: int, th: Thresholds, pairs: tuple[np.ndarray, np.ndarray] | None = None
+               ) -> Candidates:
+    """Candidate vertices with support size `k` of ``{z >= 0, C^T z <= 1}`` for stacked ``C`` (p, d, c).
+
+    Every (support, tight set) pair of size k, or only the given `pairs` ``(Ks, Ts)`` (two (N, k) index
+    arrays: the systems whose vertices a convex-hull enumeration found), indexed ``[p, a, 0]``.
+    """
     P, d, c = C.shape
-    Ks, Ts = _subsets(d, k), _subsets(c, k)
-    # struct of arrays: one (P, nK, nT) array per matrix entry, since k is tiny
-    rows = [[C[:, Ks[:, i][:, None], Ts[:, t][None, :]] for i in range(k)] for t in range(k)]
+    paired = pairs is not None
+    Ks, Ts = pairs if pairs is not None else (_subsets(d, k), _subsets(c, k))
+    # struct of arrays: one (P, nK, nT) array per matrix entry (nT = 1 for explicit pairs), since k is tiny
+    t_index = (lambda t: Ts[:, t][:, None]) if paired else (lambda t: Ts[:, t][None, :])
+    rows = [[C[:, Ks[:, i][:, None], t_index(t)] for i in range(k)] for t in range(k)]
     z, inv_s, cond, usable = _solve_ones(rows)
     margin = MARGIN * np.where(np.isfinite(cond), cond, 0.0)
     in_T = np.zeros((len(Ts), c), dtype=bool)
@@ -190,7 +206,7 @@ def candidates(C: np.ndarray, k: int, th: Thresholds) -> Candidates:
     for j in range(c):
         # gain of the constraint owner's action j against z over its best reply to z (rescaled units)
         g = _sum([z[i] * C[:, Ks[:, i], j][:, :, None] for i in range(k)]) - inv_s
-        outside = ~in_T[None, None, :, j]
+        outside = ~(in_T[None, :, None, j] if paired else in_T[None, None, :, j])
         clear &= ~outside | (g < -margin)
         bad |= outside & (g > margin)
         tolerant &= g <= STRICT * th.pay
@@ -202,4 +218,4 @@ def candidates(C: np.ndarray, k: int, th: Thresholds) -> Candidates:
     # a system with two equal rows or columns is singular in the game's own payoffs too (rescaling maps
     # equal payoffs to equal numbers), and some other system of the same vertex is regular
     state[(state == UNDECIDED) & ~usable & _repeats(rows)] = INVALID
-    return Candidates(k, d, c, z, cond, state, tolerant, loose)
+    return Candidates(k, d, c, z, cond, state, tolerant, loose, Ks, Ts, paired)

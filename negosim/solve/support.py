@@ -61,7 +61,7 @@ def support_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution
     All equilibria at nondegenerate points (`complete` there); at degenerate points the result may
     miss equilibria, so `complete` is False and the point is flagged `degenerate`.
     """
-    check_two_player(game, "support enumeration")
+    check_two_player(game, "support enumeration", subsets=True)
     P = game.batch_size
     r = drop_unconfirmed(game, _solve_chunks(game, rtol, _support_equilibria), rtol)
     notes: tuple[str, ...] = ()

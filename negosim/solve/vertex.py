@@ -38,17 +38,49 @@ from .verify import check_profiles, flat_payoffs, require_finite, verified_solut
 
 #: Two equilibria found by support enumeration are the same if no probability differs by more than this.
 MERGE = 1e-9
-#: Largest number of (support, tight set) systems per polytope we agree to enumerate.
+#: Largest number of (support, tight set) systems per polytope the subset enumeration tries.
 MAX_SYSTEMS = 2_000_000
+#: The per-game convex-hull enumeration (`hull`) is used where the subset enumeration would solve more
+#: systems than this per game (below it, the batched subset enumeration is faster).
+HULL_FROM_SYSTEMS = 3_000
+#: Largest number of vertices the best-response polytope `hull` enumerates may have, by the upper bound
+#: theorem (`vertex_bound`): 40 million at 20 x 20 (a random 20 x 20 game has about 4 million), 88 million
+#: at 21 x 21; about m**2 / 2 for an m x 5 game.
+MAX_HULL_VERTICES = 50_000_000
 _CHUNK_ELEMENTS = 1 << 22
 
 
-def check_two_player(game: NormalFormGame, method: str) -> None:
-    """Raise `GameError` unless `game` has 2 players and few enough actions to enumerate."""
+def subsets_feasible(m: int, n: int) -> bool:
+    """Whether the subset enumeration (every support and tight set) of an m x n game is within `MAX_SYSTEMS`."""
+    return comb(m + n, m) <= MAX_SYSTEMS
+
+
+def vertex_bound(m: int, n: int) -> int:
+    """Most vertices the best-response polytope `hull` enumerates (of the player with fewer actions, d of
+    them, with d + c facets) can have: McMullen's upper bound theorem for a simple d-polytope with N facets,
+    ``C(N - floor((d + 1) / 2), N - d) + C(N - floor((d + 2) / 2), N - d)``."""
+    d, c = min(m, n), max(m, n)
+    N = d + c
+    return comb(N - (d + 1) // 2, N - d) + comb(N - (d + 2) // 2, N - d)
+
+
+def enumeration_feasible(m: int, n: int) -> bool:
+    """Whether all equilibria of an m x n game are enumerated (by subsets or by `hull`)."""
+    return subsets_feasible(m, n) or vertex_bound(m, n) <= MAX_HULL_VERTICES
+
+
+def uses_hull(m: int, n: int) -> bool:
+    """Whether `vertex_enumeration` solves an m x n game game by game with `hull` (else by subsets, batched)."""
+    return comb(m + n, m) > HULL_FROM_SYSTEMS and min(m, n) >= 2
+
+
+def check_two_player(game: NormalFormGame, method: str, *, subsets: bool = False) -> None:
+    """Raise `GameError` unless `game` has 2 players and few enough actions to enumerate (by subsets only
+    when `subsets`)."""
     if game.n_players != 2:
         raise GameError(f"{method} needs a 2-player game; this game has {game.n_players} players")
     m, n = game.shape
-    if comb(m + n, m) > MAX_SYSTEMS:
+    if not (subsets_feasible(m, n) if subsets else enumeration_feasible(m, n)):
         raise GameError(f"{method}: a {m}x{n} game is too large to enumerate all equilibria")
 
 
@@ -161,6 +193,12 @@ class ChunkResult:
     degenerate: np.ndarray
     incomplete: np.ndarray  # the exact budget ran out: the tolerance test decided some candidates
     too_fine: np.ndarray  # float cannot hold the payoffs apart and the point is too large to do exactly
+    #: a degenerate (or uncertified) game solved by `hull` and too large for the subset enumeration
+    unresolved: np.ndarray | None = None
+
+    def open_points(self) -> np.ndarray:
+        """`unresolved` as a bool array (all False when the kernel has no such points)."""
+        return np.zeros(len(self.degenerate), dtype=bool) if self.unresolved is None else self.unresolved
 
 
 def _extreme_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
@@ -190,7 +228,7 @@ def _solve_chunks(game: NormalFormGame, rtol: float, kernel) -> ChunkResult:
     for sl in chunks(P, m, n):
         r = kernel(pay[sl], rtol)
         p, x, y, ex = dedupe(r.point, r.x, r.y, r.exact_rows, sl.stop - sl.start)
-        parts.append(ChunkResult(p + sl.start, x, y, ex, r.degenerate, r.incomplete, r.too_fine))
+        parts.append(ChunkResult(p + sl.start, x, y, ex, r.degenerate, r.incomplete, r.too_fine, r.open_points()))
 
     def cat(name, width=None):
         arrays = [getattr(r, name) for r in parts]
@@ -198,7 +236,7 @@ def _solve_chunks(game: NormalFormGame, rtol: float, kernel) -> ChunkResult:
             return np.concatenate(arrays)
         return np.zeros((0, width)) if width else np.zeros(0, dtype=np.int64 if name == "point" else bool)
     return ChunkResult(cat("point"), cat("x", m), cat("y", n), cat("exact_rows"), cat("degenerate"),
-                       cat("incomplete"), cat("too_fine"))
+                       cat("incomplete"), cat("too_fine"), cat("unresolved"))
 
 
 def drop_unconfirmed(game: NormalFormGame, r: ChunkResult, rtol: float) -> ChunkResult:
@@ -206,15 +244,16 @@ def drop_unconfirmed(game: NormalFormGame, r: ChunkResult, rtol: float) -> Chunk
 
     Anywhere else a failure is a bug, and `verify` raises it.
     """
-    if not len(r.point) or not (r.incomplete | r.too_fine).any():
+    doubtful = r.incomplete | r.too_fine | r.open_points()
+    if not len(r.point) or not doubtful.any():
         return r
     check = check_profiles(game, (r.x, r.y), r.point, rtol)
-    drop = ~check.passed & ~r.exact_rows & (r.incomplete | r.too_fine)[r.point]
+    drop = ~check.passed & ~r.exact_rows & doubtful[r.point]
     if not drop.any():
         return r
     keep = ~drop
     return ChunkResult(r.point[keep], r.x[keep], r.y[keep], r.exact_rows[keep], r.degenerate, r.incomplete,
-                       r.too_fine)
+                       r.too_fine, r.unresolved)
 
 
 def incompleteness_notes(r: ChunkResult, P: int) -> tuple[str, ...]:
@@ -227,6 +266,10 @@ def incompleteness_notes(r: ChunkResult, P: int) -> tuple[str, ...]:
     if r.too_fine.any():
         notes.append(f"payoffs too far apart in scale for floating point{at_points(int(r.too_fine.sum()), P)} "
                      "and the game is too large to enumerate in rational arithmetic (complete: false)")
+    if r.open_points().any():
+        notes.append(f"the vertex enumeration could not certify its answer{at_points(int(r.open_points().sum()), P)} "
+                     "(a degenerate game, or vertices floating point could not confirm) and the game is too large "
+                     "to try every support: the equilibria listed are verified but may not be all (complete: false)")
     return tuple(notes)
 
 
@@ -237,7 +280,28 @@ def is_degenerate(game: NormalFormGame, *, rtol: float = RTOL) -> np.ndarray:
     within tolerance, found as a vertex of a best-response polytope with too many labels.
     """
     check_two_player(game, "degeneracy test")
-    return _solve_chunks(game, rtol, _extreme_equilibria).degenerate.reshape(game.batch_shape)
+    return _solve_chunks(game, rtol, _kernel(*game.shape)).degenerate.reshape(game.batch_shape)
+
+
+def _two_by_two(game: NormalFormGame, rtol: float) -> Solution | None:
+    """One nondegenerate 2x2 game in closed form (`small.two_by_two`), verified; None where that does not answer."""
+    from .lean import lean_solution
+    from .small import two_by_two
+
+    A, B = game.payoffs.reshape(2, 2, 2).tolist()
+    found = two_by_two(A, B)
+    if found is None:
+        return None
+    return lean_solution(game, found, method="vertex enumeration", rtol=rtol)
+
+
+def _kernel(m: int, n: int):
+    """The chunk kernel for an m x n game: batched subsets, or `hull.hull_equilibria` game by game."""
+    if uses_hull(m, n):
+        from .hull import hull_equilibria
+
+        return hull_equilibria
+    return _extreme_equilibria
 
 
 def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
@@ -256,14 +320,18 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     [{'P1': {'1': 0.5, '2': 0.5}, 'P2': {'1': 0.5, '2': 0.5}}]
     """
     check_two_player(game, "vertex enumeration")
+    if game.shape == (2, 2) and game.batch_size == 1:
+        fast = _two_by_two(game, rtol)
+        if fast is not None:
+            return fast
     P = game.batch_size
-    r = drop_unconfirmed(game, _solve_chunks(game, rtol, _extreme_equilibria), rtol)
+    r = drop_unconfirmed(game, _solve_chunks(game, rtol, _kernel(*game.shape)), rtol)
     notes: tuple[str, ...] = ()
     if r.degenerate.any():
         notes = (f"the game is degenerate{at_points(int(r.degenerate.sum()), P)}: its equilibria "
                  "may form continua; all extreme equilibria are listed",)
     return verified_solution(game, concept="nash", method="vertex enumeration", point=r.point,
-                             strategies=(r.x, r.y), rtol=rtol, complete=~(r.incomplete | r.too_fine),
+                             strategies=(r.x, r.y), rtol=rtol, complete=~(r.incomplete | r.too_fine | r.open_points()),
                              degenerate=r.degenerate, notes=notes + incompleteness_notes(r, P),
                              exact_rows=r.exact_rows)
 

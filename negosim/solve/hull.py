@@ -1,0 +1,235 @@
+"""All extreme Nash equilibria of one 2-player game, at a cost that follows the number of vertices.
+
+`vertex.py` tries every (support, tight set) system of the best-response polytopes, C(m + n, n) of
+them: cheap for small games across many batch points, hopeless beyond 10x10. Here one game is
+solved by enumerating the vertices of ONE polytope with qhull (the convex hull of the polar
+polytope: its facets are the polytope's vertices, `scipy.spatial.ConvexHull`, the method QuantEcon
+uses), the player with fewer actions' (so a 200x3 game enumerates a 3-dimensional polytope).
+
+Each vertex qhull reports is only a proposal: its labels name a square system ``C[K, T]^T z = 1``,
+which `polytope.candidates` solves and decides with the same rounding-error margins as `vertex.py`
+(and `confirm.settle` in rational arithmetic where floating point cannot tell). A confirmed vertex
+y of Q with support J and tight rows I is matched by solving the other side's system: x on I making
+player 2 indifferent over J (``B[I, J]^T x = 1``), kept when it is a vertex of P. The pair is then
+completely labelled, so an extreme equilibrium; conversely every extreme equilibrium arises this way
+in a nondegenerate game (von Stengel, Handbook of Game Theory vol. 3, ch. 45).
+
+Completeness: qhull's output is a closed simplicial surface (every ridge shared by two facets),
+so the confirmed vertices with exactly d labels each form a vertex set closed under the edges of a
+simple polytope, which is then all of them (a polytope's graph is connected). Anything else (a
+proposal not confirmed, a vertex with more labels than its dimension, a singular system on the other
+side, a qhull error) makes the game `Outcome.unsettled`: the caller then uses the subset
+enumeration of `vertex.py` where that is feasible, and otherwise reports the game incomplete.
+Degeneracy is detected on the enumerated polytope and at every equilibrium, and on the other
+polytope too while it is small (`FULL_CHECK_DIM`); beyond that, a degenerate vertex of the larger
+polytope that lies in no equilibrium goes unflagged (it changes no equilibrium).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import confirm, exact
+from .confirm import ExactBudget, exact_matrices, exactly_at_coarse_points, expand, settle
+from .polytope import COND_LIMIT, Thresholds, candidates, rescaled
+from .vertex import ChunkResult, _extreme_equilibria, subsets_feasible
+
+#: The larger polytope is also enumerated, for the degeneracy flag alone, up to this dimension.
+FULL_CHECK_DIM = 12
+#: Proposed systems solved at once (bounds memory: a 20 x 20 game has millions of vertices).
+BLOCK = 40_000
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Extreme equilibria of one game: x (E, m), y (E, n), exact flags (E,), and what was decided.
+
+    `unsettled`: the hull method could not certify its answer (degenerate game, unconfirmed vertex or
+    qhull failure); the equilibria found are real but may not be all.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    exact: np.ndarray
+    degenerate: bool
+    unsettled: bool
+    exhausted: bool
+    why: tuple[str, ...] = ()  # what left it unsettled, for diagnostics
+
+
+def proposals(C: np.ndarray) -> np.ndarray | None:
+    """Label sets (V, d) of the vertices of ``{z >= 0, C^T z <= 1}`` other than 0, as qhull sees them.
+
+    `C` is (d, c) with entries in [1, 2]; labels ``i < d`` mean ``z_i = 0`` and ``d + j`` that
+    constraint j is tight. None when qhull fails (the caller falls back).
+    """
+    from scipy.spatial import ConvexHull, QhullError
+
+    d, c = C.shape
+    center = np.full(d, 1.0 / (4 * d))  # strictly inside: C^T center <= 1/2
+    G = np.vstack([-np.eye(d), C.T])
+    slack = np.concatenate([np.zeros(d), np.ones(c)]) - G @ center
+    try:
+        hull = ConvexHull(G / slack[:, None])  # the polar polytope: its facets are our vertices
+    except (QhullError, ValueError):
+        return None
+    labels = np.sort(hull.simplices, axis=1)
+    return labels[(labels >= d).any(axis=1)]  # not the zero vertex
+
+
+def _pairs(labels: np.ndarray, d: int):
+    """(k, Ks, Ts) groups of square systems named by label sets (V, d): support = own labels missing."""
+    own = np.zeros((len(labels), d + 1), dtype=bool)
+    np.put_along_axis(own, np.minimum(labels, d), True, axis=1)
+    k_of = d - own[:, :d].sum(axis=1)
+    for k in np.unique(k_of).tolist():
+        sel = np.flatnonzero(k_of == k)
+        for lo in range(0, len(sel), BLOCK):
+            part = sel[lo:lo + BLOCK]
+            Ks = np.nonzero(~own[part, :d])[1].reshape(-1, k)
+            Ts = np.sort(labels[part], axis=1)[:, d - k:] - d  # the k constraint labels sort last
+            yield k, Ks, Ts
+
+
+def _confirmed(C: np.ndarray, th: Thresholds, exact_matrix, budget: ExactBudget, groups, refine: bool = False):
+    """Settle each group of proposed systems.
+
+    Returns ``[(k, Settled, supports, tight sets)]`` (of the confirmed ones), whether every proposal
+    was confirmed, and whether any vertex has more labels than the dimension (degenerate).
+    """
+    out, confirmed, degenerate = [], True, False
+    d = C.shape[1]
+    for k, Ks, Ts in groups:
+        cand = candidates(C, k, th, pairs=(Ks, Ts))
+        got = settle(cand, exact_matrix, budget, th, refine=refine)
+        degenerate |= bool((cand.loose[got.p, got.a, got.b] > d).any() or (got.labels.sum(axis=1) > d).any())
+        confirmed &= len(got.p) == len(Ks)
+        out.append((k, got, Ks[got.a], Ts[got.a]))
+    return out, confirmed, degenerate
+
+
+def _singular(exact_matrix, budget: ExactBudget, Ks: np.ndarray, Ts: np.ndarray) -> bool:
+    """Whether any system ``C[K, T]^T z = 1`` is exactly singular (rational arithmetic; True once the budget
+    runs out, since then it cannot be ruled out)."""
+    if not len(Ks):
+        return False
+    C = confirm._cached(budget, exact_matrix, 0)
+    for K, T in zip(Ks.tolist(), Ts.tolist()):
+        if budget.left[0] <= 0:
+            return True
+        budget.left[0] -= 1
+        if exact.integer_system_singular(C, K, T):
+            return True
+    return False
+
+
+def one_game(pay: np.ndarray, rtol: float) -> Outcome:
+    """Extreme equilibria of one game from flat payoffs (1, 2, m, n) (see the module docstring)."""
+    _, _, m, n = pay.shape
+    A, B, th_A, th_B = rescaled(pay, rtol)
+    for_x, for_y = exact_matrices(pay)
+    budget = ExactBudget(np.full(1, confirm.EXACT_BUDGET), np.zeros(1, dtype=bool))
+    # the enumerated side is the player with fewer actions: Q (dimension n) when n <= m
+    swap = n > m
+    small, big = ((B, th_B, for_x), (np.swapaxes(A, 1, 2), th_A, for_y)) if swap else \
+        ((np.swapaxes(A, 1, 2), th_A, for_y), (B, th_B, for_x))
+    Cs, Cb = small[0][0], big[0][0]
+    ds, db = Cs.shape[0], Cb.shape[0]
+    empty = Outcome(np.zeros((0, m)), np.zeros((0, n)), np.zeros(0, dtype=bool), False, True, False)
+    if min(m, n) < 2:
+        return empty  # qhull needs 2 dimensions; a 1 x n game is a handful of systems for vertex.py
+    labels = proposals(Cs)
+    if labels is None:
+        return Outcome(empty.x, empty.y, empty.exact, False, True, False, ("qhull failed",))
+    settled, confirmed, degenerate = _confirmed(small[0], small[1], small[2], budget, _pairs(labels, ds))
+    unsettled = not confirmed
+    why = [] if confirmed else ["a vertex qhull proposed was not confirmed"]
+    zs_all, zb_all, ex_all = [], [], []
+    for k, _, support, tight in settled:
+        if not len(support):
+            continue
+        # the other side: support = the small side's tight constraints, tight set = its support
+        cand = candidates(big[0], k, big[1], pairs=(tight, support))
+        other = settle(cand, big[2], budget, big[1])
+        degenerate |= bool((cand.loose[other.p, other.a, other.b] > db).any()
+                           or (other.labels.sum(axis=1) > db).any())
+        # an ill-conditioned or singular system that did not yield a vertex may hide a continuum of
+        # partners (a degenerate game): not certified
+        failed = np.ones(len(tight), dtype=bool)
+        failed[other.a] = False
+        doubtful = np.flatnonzero(failed & ~(cand.cond[0, :, 0] < COND_LIMIT))
+        if _singular(big[2], budget, tight[doubtful], support[doubtful]):
+            unsettled = True
+            why.append("a singular system on the other side")
+        sel = other.a  # this block's small-side vertices that have a partner
+        if not len(sel):
+            continue
+        # those vertices again, now with exact coordinates where the system is ill-conditioned
+        again = settle(candidates(small[0], k, small[1], pairs=(support[sel], tight[sel])), small[2], budget,
+                       small[1])
+        if len(again.p) != len(sel):
+            unsettled = True
+            why.append("a matched vertex was not confirmed again")
+        keep = again.a
+        zs_all.append(expand(again.zK, support[sel][keep], ds))
+        zb_all.append(expand(other.zK[keep], tight[sel][keep], db))
+        ex_all.append(again.exact & other.exact[keep])
+    if db <= FULL_CHECK_DIM and not degenerate:
+        big_labels = proposals(Cb)
+        if big_labels is None:
+            unsettled = True
+            why.append("qhull failed on the larger polytope")
+        else:
+            _, big_confirmed, big_degenerate = _confirmed(big[0], big[1], big[2], budget, _pairs(big_labels, db))
+            degenerate |= big_degenerate
+            if not big_confirmed:
+                unsettled = True
+                why.append("a vertex of the larger polytope was not confirmed")
+    if degenerate:
+        unsettled = True
+        why.append("degenerate")
+    zs = np.concatenate(zs_all) if zs_all else np.zeros((0, ds))
+    zb = np.concatenate(zb_all) if zb_all else np.zeros((0, db))
+    ex = np.concatenate(ex_all) if ex_all else np.zeros(0, dtype=bool)
+    x, y = (zs, zb) if swap else (zb, zs)
+    return Outcome(x, y, ex, degenerate, unsettled, bool(budget.exhausted[0]), tuple(why))
+
+
+def hull_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
+    """`vertex.ChunkResult` for a chunk of flat payoffs (P, 2, m, n), one game at a time by `one_game`.
+
+    Games it cannot certify are solved again by the subset enumeration when that is feasible
+    (`vertex.subsets_feasible`), else reported `unresolved` with what was found.
+    """
+    P, _, m, n = pay.shape
+    points, xs, ys, exs = [], [], [], []
+    degenerate, exhausted, unresolved = (np.zeros(P, dtype=bool) for _ in range(3))
+    redo = []
+    for q in range(P):
+        got = one_game(pay[q:q + 1], rtol)
+        if got.unsettled and subsets_feasible(m, n):
+            redo.append(q)
+            continue
+        points.append(np.full(len(got.x), q))
+        xs.append(got.x)
+        ys.append(got.y)
+        exs.append(got.exact)
+        degenerate[q], exhausted[q], unresolved[q] = got.degenerate, got.exhausted, got.unsettled
+    point = np.concatenate(points) if points else np.zeros(0, dtype=np.int64)
+    x = np.concatenate(xs) if xs else np.zeros((0, m))
+    y = np.concatenate(ys) if ys else np.zeros((0, n))
+    ex = np.concatenate(exs) if exs else np.zeros(0, dtype=bool)
+    point, x, y, ex, too_fine = exactly_at_coarse_points(pay, point, x, y, ex, degenerate)
+    if redo:
+        at = np.array(redo)
+        r = _extreme_equilibria(pay[at], rtol)
+        point, x, y = np.concatenate([point, at[r.point]]), np.concatenate([x, r.x]), np.concatenate([y, r.y])
+        ex = np.concatenate([ex, r.exact_rows])
+        degenerate[at], exhausted[at], too_fine[at] = r.degenerate, r.incomplete, r.too_fine
+    too_fine &= ~unresolved  # one note per point: the broader one
+    return ChunkResult(point, x, y, ex, degenerate, exhausted, too_fine, unresolved)
+
+
+__all__ = ["FULL_CHECK_DIM", "Outcome", "hull_equilibria", "one_game", "proposals"]
