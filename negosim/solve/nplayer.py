@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass
+from math import comb
 
 import numpy as np
 
@@ -58,6 +59,52 @@ def supports(shape: tuple[int, ...]):
     """Every support profile, smallest first."""
     per_player = [[c for r in range(1, k + 1) for c in itertools.combinations(range(k), r)] for k in shape]
     return sorted(itertools.product(*per_player), key=lambda s: (sum(map(len, s)), s))
+
+
+def bezout_number(sizes: tuple[int, ...]) -> int:
+    """Start roots of the linear-product system of a support with `sizes` unknowns per player.
+
+    Each of player i's ``sizes[i]`` equations takes its zero factor from another player j, and j's
+    unknowns take exactly ``sizes[j]`` equations: the multihomogeneous Bezout number.
+
+    Examples
+    --------
+    >>> bezout_number((1, 1, 1)), bezout_number((2, 2, 2)), bezout_number((0, 1, 1))
+    (2, 10, 1)
+    """
+    from functools import cache
+
+    groups = [i for i, m in enumerate(sizes) if m > 0]
+    equations = [i for i in groups for _ in range(sizes[i])]
+
+    @cache
+    def count(k: int, capacity: tuple[int, ...]) -> int:
+        if k == len(equations):
+            return 1
+        return sum(count(k + 1, capacity[:j] + (capacity[j] - 1,) + capacity[j + 1:])
+                   for j, g in enumerate(groups) if g != equations[k] and capacity[j] > 0)
+
+    return count(0, tuple(sizes[g] for g in groups))
+
+
+def path_count(shape: tuple[int, ...]) -> int:
+    """Homotopy paths `all_nash` tracks per parameter point for a game of this shape (pure supports count 1).
+
+    Computed from the support sizes alone (supports with the same sizes have the same Bezout
+    number), so the size policy can decide before anything is built.
+
+    Examples
+    --------
+    >>> path_count((2, 2, 2)), path_count((3, 3, 3))
+    (16, 271)
+    """
+    total = 0
+    for sizes in itertools.product(*(range(k) for k in shape)):
+        ways = 1
+        for k, m in zip(shape, sizes):
+            ways *= comb(k, m + 1)
+        total += ways * bezout_number(sizes)  # 1 for a pure support (no unknowns)
+    return total
 
 
 def support_system(support: tuple[tuple[int, ...], ...]) -> SupportSystem:
@@ -221,13 +268,13 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
     payoffs = game.payoffs.reshape((P, n, *shape))
     rng = np.random.default_rng(seed)
     gamma = np.exp(2j * np.pi * rng.uniform())
+    total_paths = path_count(shape)
+    if total_paths > MAX_PATHS:
+        raise ValueError(f"{total_paths:,} homotopy paths per point exceed the limit of {MAX_PATHS:,}")
     systems = [support_system(s) for s in supports(shape)]
-    total_paths = sum(max(len(s.assignments), 1) for s in systems)
     complete = np.ones(P, dtype=bool)
     degenerate = np.zeros(P, dtype=bool)
     notes: list[str] = []
-    if total_paths > MAX_PATHS:
-        raise ValueError(f"{total_paths:,} homotopy paths per point exceed the limit of {MAX_PATHS:,}")
     deadline = time.monotonic() + time_limit
     found_points, found_profiles = [], []
     unfinished = 0
