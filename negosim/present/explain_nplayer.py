@@ -79,7 +79,8 @@ def _polynomial_text(terms: list[tuple[float, str]]) -> str:
         coef = "" if mono and abs(mag - 1) < 1e-12 else num(mag)
         if "/" in coef and mono:
             coef = f"({coef})"
-        body = f"{coef}{mono}" if coef and mono else (coef or mono)
+        gap = " " if "_" in mono else ""  # 2p, but 0.24 p_UA p_RU
+        body = f"{coef}{gap}{mono}" if coef and mono else (coef or mono)
         out += (f"-{body}" if sign == "-" else body) if k == 0 else f" {sign} {body}"
     return out
 

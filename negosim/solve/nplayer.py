@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import comb
 
 import numpy as np
 
 from ..game.normal import NormalFormGame
-from .homotopy import REGULAR, SINGULAR, UNFINISHED, TrackBudget, track
+from .homotopy import REGULAR, SINGULAR, UNFINISHED, System, TrackBudget, track
 from .result import Solution
 from .tolerance import RTOL
 from .verify import check_profiles, verified_solution
@@ -38,6 +38,8 @@ MAX_PATHS = 200_000
 BOUNDARY = 1e-9
 #: Imaginary parts (relative) below this count as rounding: the root is real.
 REAL = 1e-7
+#: Systems with a path in doubt are tracked again this many times, with a new gamma and smaller steps.
+RETRIES = 2
 
 
 @dataclass(frozen=True)
@@ -298,13 +300,17 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
             sub = _Systems(payoffs, same_size, np.repeat(np.arange(S * P), n_starts), rng)
             starts = np.tile(sub.start_roots(), (S * P, 1))
             x, status = track(sub.F, sub.G, starts, gamma, budget)
+            bad, met = _bad_paths(first, x, status, sub.rows)
+            for attempt in range(1, RETRIES + 1):  # systems with a bad path: all their paths again, finer
+                if not bad.any():
+                    break
+                redo = np.flatnonzero(np.isin(sub.rows, np.unique(sub.rows[bad])))
+                finer = replace(budget, max_step=budget.max_step / 4 ** attempt,
+                                first_step=min(budget.first_step, budget.max_step / 4 ** attempt))
+                x[redo], status[redo] = track(_on_paths(sub.F, redo), sub.G,
+                                              starts[redo], np.exp(2j * np.pi * rng.uniform()), finer)
+                bad, met = _bad_paths(first, x, status, sub.rows)
             regular = status == REGULAR
-            # A path that did not finish might have led to an equilibrium; a singular end can hide one
-            # only if it is (nearly) a real probability vector. Ends at infinity, complex or far outside
-            # the probability simplex cannot be equilibria.
-            bad = (status == UNFINISHED) | ((status == SINGULAR) & _near_profile(first, x))
-            met = _paths_that_met(x, regular, sub.rows)
-            bad |= met
             if bad.any():
                 complete[np.unique(sub.rows[bad] % P)] = False
                 unfinished += int(bad.sum())
@@ -336,10 +342,29 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
     if degenerate.any():
         notes.append("degenerate game: equilibria may form continua, and only their endpoints on the supports "
                      "are listed")
-    from dataclasses import replace
-
     return replace(solution, complete=complete.reshape(game.batch_shape),
                    degenerate=degenerate.reshape(game.batch_shape), notes=tuple(notes))
+
+
+def _on_paths(F: System, paths_of: np.ndarray) -> System:
+    """F restricted to a subset of the paths: row k of the input is path ``paths_of[k]``."""
+    def restricted(x: np.ndarray, paths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return F(x, paths_of[paths])
+
+    return restricted
+
+
+def _bad_paths(system: SupportSystem, x: np.ndarray, status: np.ndarray, rows: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """(paths that leave the result in doubt, paths that met another at a regular root).
+
+    A path that did not finish might have led to an equilibrium; a singular end can hide one only
+    if it is (nearly) a real probability vector. Ends at infinity, complex or far outside the
+    probability simplex cannot be equilibria. Two paths at one regular root mean one jumped.
+    """
+    met = _paths_that_met(x, status == REGULAR, rows)
+    bad = (status == UNFINISHED) | ((status == SINGULAR) & _near_profile(system, x)) | met
+    return bad, met
 
 
 def _near_profile(system: SupportSystem, x: np.ndarray, slack: float = 0.01) -> np.ndarray:
