@@ -299,7 +299,13 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
             n_starts = len(first.assignments)
             sub = _Systems(payoffs, same_size, np.repeat(np.arange(S * P), n_starts), rng)
             starts = np.tile(sub.start_roots(), (S * P, 1))
-            x, status = track(sub.F, sub.G, starts, gamma, budget)
+            if len(first.groups) == 2:
+                x, status = _solve_linear(sub, starts, budget)
+                todo = np.flatnonzero(status != REGULAR)  # singular: left to the homotopy, which classifies it
+                if len(todo):
+                    x[todo], status[todo] = track(_on_paths(sub.F, todo), sub.G, starts[todo], gamma, budget)
+            else:
+                x, status = track(sub.F, sub.G, starts, gamma, budget)
             bad, met = _bad_paths(first, x, status, sub.rows)
             for attempt in range(1, RETRIES + 1):  # systems with a bad path: all their paths again, finer
                 if not bad.any():
@@ -344,6 +350,21 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
                      "are listed")
     return replace(solution, complete=complete.reshape(game.batch_shape),
                    degenerate=degenerate.reshape(game.batch_shape), notes=tuple(notes))
+
+
+def _solve_linear(sub: _Systems, starts: np.ndarray, budget: TrackBudget) -> tuple[np.ndarray, np.ndarray]:
+    """Roots of systems where exactly two players mix, solved directly: each one's conditions are affine
+    in the other's probabilities (everyone else plays one action), so one path per system, and no path
+    to track. Systems whose matrix is singular are marked `UNFINISHED` for the homotopy to classify."""
+    paths = np.arange(len(starts))
+    value, jac = sub.F(np.zeros_like(starts, dtype=complex), paths)
+    x = starts.astype(complex).copy()
+    status = np.full(len(starts), UNFINISHED)
+    condition = np.linalg.cond(jac)
+    ok = np.isfinite(condition) & (condition <= budget.singular_condition)
+    x[ok] = np.linalg.solve(jac[ok], -value[ok][..., None])[..., 0]
+    status[ok] = REGULAR
+    return x, status
 
 
 def _on_paths(F: System, paths_of: np.ndarray) -> System:
