@@ -28,6 +28,7 @@ import numpy as np
 
 from ..game.normal import NormalFormGame
 from .homotopy import REGULAR, SINGULAR, UNFINISHED, System, TrackBudget, track
+from .linalg import solve_or_nan
 from .result import Solution
 from .tolerance import RTOL
 from .verify import check_profiles, verified_solution
@@ -299,8 +300,9 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
             n_starts = len(first.assignments)
             sub = _Systems(payoffs, same_size, np.repeat(np.arange(S * P), n_starts), rng)
             starts = np.tile(sub.start_roots(), (S * P, 1))
-            if len(first.groups) == 2:
-                x, status = _solve_linear(sub, starts, budget)
+            direct = {2: _solve_linear, 3: _solve_three_bilinear}.get(len(first.groups))
+            if direct is not None and (len(first.groups) == 2 or max(first.sizes) == 1):
+                x, status = direct(sub, starts, budget)
                 todo = np.flatnonzero(status != REGULAR)  # singular: left to the homotopy, which classifies it
                 if len(todo):
                     x[todo], status[todo] = track(_on_paths(sub.F, todo), sub.G, starts[todo], gamma, budget)
@@ -363,6 +365,67 @@ def _solve_linear(sub: _Systems, starts: np.ndarray, budget: TrackBudget) -> tup
     condition = np.linalg.cond(jac)
     ok = np.isfinite(condition) & (condition <= budget.singular_condition)
     x[ok] = np.linalg.solve(jac[ok], -value[ok][..., None])[..., 0]
+    status[ok] = REGULAR
+    return x, status
+
+
+def _solve_three_bilinear(sub: _Systems, starts: np.ndarray, budget: TrackBudget) -> tuple[np.ndarray, np.ndarray]:
+    """Both roots of each system where three players mix two actions each, in closed form.
+
+    Unknown k is player k's probability of its second support action; equation k is bilinear in the
+    other two unknowns, ``a + b u_i + c u_j + d u_i u_j``. Solving equations 0 and 1 for u1 and u0
+    as functions of u2 and substituting into equation 2 leaves a quadratic in u2, whose two roots
+    are the system's two paths (the Bezout number is 2). A root that does not solve the system to
+    rounding, or where the elimination divides by (nearly) zero or the Jacobian is singular, is
+    marked `UNFINISHED` and left to the homotopy, which classifies it.
+    """
+    B = len(starts)
+    paths = np.arange(B)
+    corners = {}
+    for bits in itertools.product((0.0, 1.0), repeat=3):
+        corners[bits] = sub.F(np.tile(np.array(bits, dtype=complex), (B, 1)), paths)[0]
+
+    def coefficients(k: int) -> tuple[np.ndarray, ...]:
+        i, j = [m for m in range(3) if m != k]
+
+        def at(ui: float, uj: float) -> np.ndarray:
+            bits = [0.0, 0.0, 0.0]
+            bits[i], bits[j] = ui, uj
+            return corners[tuple(bits)][:, k]
+        a = at(0, 0)
+        b, c = at(1, 0) - a, at(0, 1) - a
+        return a, b, c, at(1, 1) - a - b - c
+
+    a0, b0, c0, d0 = coefficients(0)  # in u1, u2
+    a1, b1, c1, d1 = coefficients(1)  # in u0, u2
+    a2, b2, c2, d2 = coefficients(2)  # in u0, u1
+
+    def times(p: tuple[np.ndarray, np.ndarray], q: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        return np.stack([p[0] * q[0], p[0] * q[1] + p[1] * q[0], p[1] * q[1]])
+
+    quad = (a2 * times((b1, d1), (b0, d0)) - b2 * times((a1, c1), (b0, d0))
+            - c2 * times((a0, c0), (b1, d1)) + d2 * times((a1, c1), (a0, c0)))  # (3, B): 1, z, z^2
+    C, Bq, A = quad.astype(complex)
+    with np.errstate(all="ignore"):
+        root = np.sqrt(Bq * Bq - 4 * A * C)
+        q = -(Bq + np.where((np.conj(Bq) * root).real >= 0, root, -root)) / 2
+        z = np.where(np.arange(B) % 2 == 0, q / A, C / q)  # the two roots, one per path of a system
+        u0 = -(a1 + c1 * z) / (b1 + d1 * z)
+        u1 = -(a0 + c0 * z) / (b0 + d0 * z)
+    x = np.stack([u0, u1, z], axis=1).astype(complex)
+    status = np.full(B, UNFINISHED)
+    finite = np.isfinite(x).all(axis=1)
+    x = np.where(finite[:, None], x, starts)
+    for _ in range(2):  # Newton on the system itself removes the elimination's rounding
+        value, jac = sub.F(x, paths)
+        step = solve_or_nan(jac, -value)
+        x = x + np.where(np.isfinite(step), step, 0)
+    value, jac = sub.F(x, paths)
+    size = np.abs(np.stack([a0, b0, c0, d0, a1, b1, c1, d1, a2, b2, c2, d2])).max(axis=0)  # the system's scale
+    condition = np.linalg.cond(jac)
+    ok = (finite & (np.abs(value).max(axis=1) <= 1e-9 * size * (1.0 + np.abs(x).max(axis=1)) ** 2)  # bilinear terms
+          & np.isfinite(condition) & (condition <= budget.singular_condition)
+          & (np.abs(x).max(axis=1) < budget.divergence))
     status[ok] = REGULAR
     return x, status
 
