@@ -27,7 +27,7 @@ from math import comb
 import numpy as np
 
 from ..game.normal import NormalFormGame
-from .homotopy import REGULAR, SINGULAR, UNFINISHED, System, TrackBudget, track
+from .homotopy import DIVERGED, REGULAR, SINGULAR, UNFINISHED, System, TrackBudget, track
 from .linalg import solve_or_nan
 from .result import Solution
 from .tolerance import RTOL
@@ -423,10 +423,13 @@ def _solve_three_bilinear(sub: _Systems, starts: np.ndarray, budget: TrackBudget
     value, jac = sub.F(x, paths)
     size = np.abs(np.stack([a0, b0, c0, d0, a1, b1, c1, d1, a2, b2, c2, d2])).max(axis=0)  # the system's scale
     condition = np.linalg.cond(jac)
-    ok = (finite & (np.abs(value).max(axis=1) <= 1e-9 * size * (1.0 + np.abs(x).max(axis=1)) ** 2)  # bilinear terms
-          & np.isfinite(condition) & (condition <= budget.singular_condition)
-          & (np.abs(x).max(axis=1) < budget.divergence))
+    root = finite & (np.abs(value).max(axis=1) <= 1e-9 * size * (1.0 + np.abs(x).max(axis=1)) ** 2)  # bilinear
+    ok = root & np.isfinite(condition) & (condition <= budget.singular_condition) \
+        & (np.abs(x).max(axis=1) < budget.divergence)
     status[ok] = REGULAR
+    # A root far from every probability profile cannot be an equilibrium, however ill-conditioned:
+    # it is accounted for, as a path to infinity would be.
+    status[root & ~ok & ~_near_profile(sub.sys, x, slack=0.5)] = DIVERGED
     return x, status
 
 
