@@ -56,7 +56,8 @@ def peer(method: str, arrays: list[np.ndarray], timeout: float) -> tuple[float |
     if queue.empty():
         return None, None
     elapsed, rows = queue.get()
-    return elapsed, np.array(rows, dtype=float).reshape(len(rows), -1)
+    width = sum(arrays[0].shape)  # every player's actions
+    return elapsed, np.array(rows, dtype=float).reshape(len(rows), width)
 
 
 def covers(found: np.ndarray, reference: np.ndarray) -> bool:
@@ -85,6 +86,13 @@ def measure(games: int = 50, compare: int = 20, seed: int = 0, timeout: float = 
         lines.append((f"all equilibria {label}: negosim batch of {games}",
                       f"{ours_time * 1e3:.1f} ms/game, complete at {complete}/{games} games, odd counts at "
                       f"{int((sol.counts() % 2 == 1).sum())}/{games}"))
+        if shape == (2, 2, 2):  # the batch is the point: a sweep-sized batch of the smallest games
+            big = random_game(shape, batch=(20 * games,), rng=seed + 100, kind="float")
+            started = time.perf_counter()
+            many = all_nash(big)
+            per_game = (time.perf_counter() - started) / (20 * games)
+            lines.append((f"all equilibria {label}: negosim batch of {20 * games}",
+                          f"{per_game * 1e3:.2f} ms/game, complete at {int(many.complete.sum())}/{20 * games}"))
         if pygambit is None:
             continue
         payoffs = game.payoffs.reshape(games, len(shape), *shape)

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 N = 500
 MINE = [
     "prisoners_dilemma", "chicken", "stag_hunt", "matching_pennies", "battle_of_the_sexes",
-    "ultimatum", "entry_deterrence", "three_player", "sanctions_threat", "ceasefire_pd",
+    "ultimatum", "entry_deterrence", "three_player", "sanctions_threat", "ceasefire_pd", "ceasefire_vote",
 ]
 
 
@@ -277,6 +277,66 @@ def test_volunteers_dilemma_symmetric_mixed_profile_leaves_everyone_indifferent(
     values = np.einsum("pabc,pb,pc->pa", game.payoffs[:, 0], mix, mix)
     assert np.allclose(values[:, 0], values[:, 1], atol=1e-12)
     assert np.allclose(values[:, 0], 1.0 - np.array([0.1, 0.4, 0.9]), atol=1e-12)
+
+
+def test_volunteers_dilemma_has_all_seven_equilibria_at_every_point_with_their_closed_forms():
+    # DOMAIN.md 7b: the 3 pure ones, the symmetric one (each volunteers with 1 - (c/b)^(1/2)), and
+    # the 3 where one abstains and the other two volunteer with 1 - c/b.
+    rng = np.random.default_rng(19)
+    n = 40
+    benefit = rng.uniform(0.1, 10, n)
+    cost = benefit * rng.uniform(0.02, 0.98, n)
+    sol = solve(load("three_player").build(dict(benefit=benefit, cost=cost)), "nash")[0]
+    assert sol.complete.all() and not sol.degenerate.any()
+    volunteer = np.stack([s[:, :, 0] for s in per_point(sol, 7)], axis=-1)  # (points, 7, players)
+    r = (cost / benefit)[:, None]
+    for k in range(n):
+        expected = [tuple(float(i == j) for i in range(3)) for j in range(3)]
+        expected.append((1 - np.sqrt(r[k, 0]),) * 3)
+        expected += [tuple(0.0 if i == j else 1 - r[k, 0] for i in range(3)) for j in range(3)]
+        got = sorted(map(tuple, volunteer[k]))
+        assert np.allclose(got, sorted(expected), atol=1e-9)
+
+
+# --- the 30-day ceasefire as a simultaneous vote ------------------------------------------------
+def test_ceasefire_vote_has_exactly_its_three_equilibria_as_sympy_and_gambit_find_them():
+    """Everyone accepts, everyone rejects, and one mixed equilibrium: negosim's complete list equals
+    the exact symbolic solution of every support (sympy) and contains what pygambit's enumpoly finds."""
+    from test_nplayer import _exact_equilibria_2x2x2
+
+    sc = load("ceasefire_vote")
+    game = sc.build()
+    pay = np.asarray(game.payoffs).reshape(3, 2, 2, 2)
+    scaled = np.round(pay * 10_000)  # payoffs have at most 4 decimals: integers, the same equilibria
+    assert np.abs(scaled - pay * 10_000).max() < 1e-9
+    exact = _exact_equilibria_2x2x2(scaled)
+    sol = solve(game, "nash")[0]
+    assert bool(sol.complete) and not bool(sol.degenerate)
+    found = [np.concatenate([s[e] for s in sol.strategies]) for e in sol.rows_at(0)]
+    assert len(found) == len(exact) == 3
+    for e in exact:
+        assert any(np.abs(f - e).max() < 1e-9 for f in found)
+    outcomes = sorted(eq.outcome or "mixed" for eq in sol.equilibria_at(0))
+    assert outcomes == ["all_rejected", "mixed", "truce"]
+    (mixed,) = [e for e in exact if 0 < e[0] < 1]
+    assert mixed[[0, 2, 4]] == pytest.approx([0.6017, 0.5127, 0.1368], abs=5e-5)  # as the description says
+    # Russia signs a truce both others accepted iff blame >= mu + Delta - beta (cR + cU) = 0.005
+    for blame, truce in ((0.004, False), (0.006, True)):
+        pure = solve(sc.build(dict(blame=blame)), "pure")[0]
+        assert ("truce" in [eq.outcome for eq in pure.equilibria_at(0)]) is truce
+
+
+@pytest.mark.oracle
+def test_ceasefire_vote_pygambit_finds_nothing_negosim_misses(pygambit):
+    sc = load("ceasefire_vote")
+    game = sc.build()
+    pay = np.round(np.asarray(game.payoffs).reshape(3, 2, 2, 2) * 10_000).astype(int)
+    g = pygambit.Game.from_arrays(*pay)
+    found = [np.concatenate([s[e] for s in solve(game, "nash")[0].strategies]) for e in range(3)]
+    for result in (pygambit.nash.enumpoly_solve(g), pygambit.nash.gnm_solve(g), pygambit.nash.logit_solve(g)):
+        for eq in result.equilibria:
+            theirs = np.array([float(eq[s]) for pl in g.players for s in pl.strategies])
+            assert any(np.abs(f - theirs).max() < 1e-4 for f in found)
 
 
 # --- ceasefire as a one-shot prisoner's dilemma -------------------------------------------------

@@ -90,11 +90,20 @@ def test_a_strategy_dominated_only_by_a_mix_is_eliminated_through_the_linear_pro
     assert steps == []  # no pure strategy dominates middle
 
 
-def test_three_player_game_gets_one_matrix_per_action_of_the_third_player_and_says_pure_only():
+def test_three_player_game_gets_one_matrix_per_action_of_the_third_player_and_all_seven_equilibria():
     f = flat(text_of("three_player"))
     assert "When Player C plays volunteer:" in f and "When Player C plays abstain:" in f
     assert "[ 1*, 1*, 0.6* ]" in f
-    assert "pure equilibria only" in f and "3 equilibria" in f
+    assert "7 equilibria, all of them" in f and "pure equilibria only" not in f
+    # the symmetric one: 1 - p = (c/b)^(1/(n-1)) with c/b = 0.4 and n = 3 (DOMAIN.md 7b)
+    assert ("Player A, Player B and Player C each play volunteer with the same probability p. Against the others' "
+            "mixes volunteer earns 0.6 and abstain earns 2p - p^2; each is willing to mix only when these are "
+            f"equal, so 1 - p = 0.4^(1/2), so p = 1 - 0.4^(1/2) = {1 - 0.4 ** 0.5:.4g}.") in f
+    # two mix while the third abstains: each volunteers with probability 1 - c/b = 3/5
+    assert f.count("Player A and Player B each play volunteer with the same probability p. Against the others' "
+                   "mixes volunteer earns 0.6 and abstain earns p; each is willing to mix only when these are equal, "
+                   "so p = 3/5.") == 1
+    assert "Player C's other actions earn no more: volunteer 0.6, against 0.84." in f
 
 
 # --- game trees: the seed ---------------------------------------------------------------------
@@ -165,7 +174,8 @@ def test_with_costly_sanctions_a_nash_equilibrium_rests_on_the_non_credible_sanc
     assert "outcome truce_frozen" in f.split("The equilibrium path")[1].split(".")[0] + "."
     assert ("after Ukraine accepts and Russia rejects (us_sanction), the United States would impose, but if it came "
             "to that it would hold instead (hold 0.06 > impose 0)") in f
-    sustained = f.split("Nash equilibrium 3:")[1].split("Nash equilibrium 4:")[0]
+    # number 4: the list counts the mixed equilibrium traced from the logit QRE (#2) among its 13
+    sustained = f.split("Nash equilibrium 4:")[1].split("Nash equilibrium 5:")[0]
     assert "Russia accept (outcome truce_aid" in sustained and "would impose" in sustained
     assert ("It deters Russia at ru: if the United States would hold at us_sanction, Russia would reject rather than "
             "accept at ru (reject 0.62 > accept 0.545).") in sustained

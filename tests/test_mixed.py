@@ -18,7 +18,7 @@ from negosim.game.generate import (
 )
 from negosim.game.normal import NormalFormGame
 from negosim.solve import vertex
-from negosim.solve.mixed import NOT_ENUMERATED, is_degenerate, nash_equilibria, support_enumeration, vertex_enumeration
+from negosim.solve.mixed import is_degenerate, nash_equilibria, support_enumeration, vertex_enumeration
 from negosim.solve.pure import pure_nash
 from negosim.solve.verify import expected_payoffs, regrets, verify
 
@@ -101,14 +101,30 @@ def test_a_single_player_gets_its_maximisers_and_a_tie_makes_the_point_degenerat
     assert sol.degenerate.tolist() == [False, True] and sol.notes
 
 
-def test_three_player_games_report_pure_equilibria_only_and_incomplete():
+def test_small_three_player_games_get_every_equilibrium_the_pure_ones_among_them():
     game = random_game((2, 2, 2), batch=5, rng=1)
     sol = nash_equilibria(game)
-    assert sol.concept == "nash" and not sol.complete.any() and sol.notes == (NOT_ENUMERATED,)
+    assert sol.concept == "nash" and sol.method == "support enumeration with homotopy continuation"
+    assert sol.complete.all() and not sol.degenerate.any() and (sol.counts() % 2 == 1).all()
+    assert (sol.regret <= sol.tol.reshape(-1)[sol.point]).all()
     pure = pure_nash(game)
-    assert len(pure.point) > 0 and np.array_equal(pure.point, sol.point)
+    is_pure = np.all([s.max(axis=1) == 1.0 for s in sol.strategies], axis=0)
+    assert np.array_equal(pure.point, sol.point[is_pure])
     for s, t in zip(pure.strategies, sol.strategies):
-        assert np.array_equal(s, t)
+        assert np.array_equal(s, t[is_pure])
+    assert (sol.counts() > pure.counts()).any()  # and mixed ones the pure search cannot see
+
+
+def test_a_three_player_game_too_large_to_enumerate_gets_one_traced_equilibrium_said_incomplete():
+    game = random_game((4, 4, 4), batch=2, rng=3)
+    sol = nash_equilibria(game)
+    assert sol.method == "pure equilibria and logit tracing" and not sol.complete.any()
+    assert "4 x 4 x 4 game means 5,248 homotopy paths (limit 1,000)" in sol.notes[0]
+    assert (sol.regret <= sol.tol.reshape(-1)[sol.point]).all()
+    pure = pure_nash(game)
+    is_pure = np.all([s.max(axis=1) == 1.0 for s in sol.strategies], axis=0)
+    assert np.array_equal(pure.point, sol.point[is_pure])  # every pure equilibrium, and at most one mixed more
+    assert (sol.counts() - pure.counts() <= 1).all() and sol.counts().min() >= 1
 
 
 def test_generic_float_games_are_not_degenerate_and_near_ties_within_tolerance_are():

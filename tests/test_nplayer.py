@@ -11,6 +11,7 @@ import pytest
 from negosim.game import NormalFormGame
 from negosim.game.generate import random_game
 from negosim.scenario import load_scenario
+from negosim.solve import solve
 from negosim.solve.nplayer import all_nash
 
 
@@ -138,3 +139,35 @@ def test_a_degenerate_game_is_flagged_not_claimed_complete():
     pay = np.zeros((3, 2, 2, 2))  # everybody indifferent everywhere: a continuum of equilibria
     sol = all_nash(NormalFormGame(("A", "B", "C"), (("a", "b"),) * 3, pay))
     assert sol.degenerate.all() and not sol.complete.any() and sol.notes
+
+
+def test_exact_volunteers_dilemma_confirms_six_equilibria_in_fractions_and_keeps_the_irrational_one_in_floats(capsys):
+    import json
+    from fractions import Fraction
+
+    from negosim.cli import main
+
+    sol = solve(load_scenario("scenarios/three_player.yaml").build(), "nash", exact=True)[0]
+    assert bool(sol.complete) and sol.extra["exact_rows"].sum() == 6
+    rows = sol.extra["exact_strategies"]
+    irrational = [k for k, r in enumerate(rows) if r is None]
+    assert len(irrational) == 1  # 1 - sqrt(2/5) is no fraction
+    assert sol.strategies[0][irrational[0], 0] == pytest.approx(1 - np.sqrt(0.4), abs=1e-12)
+    mixed_pairs = [r for r in rows if r is not None and Fraction(3, 5) in r[0] + r[1] + r[2]]
+    assert len(mixed_pairs) == 3 and all(sorted(r) == sorted(((Fraction(3, 5), Fraction(2, 5)),) * 2
+                                                              + ((Fraction(0), Fraction(1)),)) for r in mixed_pairs)
+    assert main(["solve", "scenarios/three_player.yaml", "--exact", "--concept", "nash", "--json"]) == 0
+    (nash,) = json.loads(capsys.readouterr().out)["solutions"]
+    assert nash["complete"] is True and nash["exact"] is False  # not every equilibrium is a fraction
+    assert sum(e["strategies"]["A"] == {"volunteer": "3/5", "abstain": "2/5"} for e in nash["equilibria"]) == 2
+    assert sum(isinstance(e["strategies"]["A"]["volunteer"], float) for e in nash["equilibria"]) == 1
+
+
+def test_a_sweep_of_a_small_three_player_game_lists_its_mixed_equilibria_too():
+    from negosim.solve.primary import equilibrium_outcomes, primary_concept, primary_solution
+
+    game = load_scenario("scenarios/three_player.yaml").build({"cost": np.array([0.1, 0.5, 0.9])})
+    assert primary_concept(game) == "nash"
+    sol = primary_solution(game)
+    assert sol.counts().tolist() == [7, 7, 7] and sol.complete.all()
+    assert (equilibrium_outcomes(sol) == "mixed").sum() == 12

@@ -18,10 +18,11 @@ from negosim.solve.primary import (
 from negosim.sweep import evaluate_points
 
 
-def test_the_primary_concept_is_spe_for_trees_nash_for_two_players_pure_otherwise():
+def test_the_primary_concept_is_spe_for_trees_nash_for_two_or_a_few_enumerable_players_pure_otherwise():
     assert primary_concept(load_scenario("scenarios/entry_deterrence.yaml").build()) == "spe"
     assert primary_concept(random_game((3, 2), rng=0)) == "nash"
-    assert primary_concept(random_game((2, 2, 2), rng=0)) == "pure"
+    assert primary_concept(random_game((2, 2, 2), rng=0)) == "nash"  # every equilibrium is enumerated
+    assert primary_concept(random_game((4, 4, 4), rng=0)) == "pure"  # beyond the enumeration's bound
     assert primary_concept(random_game((3,), rng=0)) == "pure"
     with pytest.raises(TypeError):
         primary_concept("not a game")

@@ -167,13 +167,56 @@ def jordan_subgame(payoff_scale):
     return build(["P1", "P2", "P3"], start, payoffs)
 
 
-def test_three_player_subgame_without_pure_equilibrium_reports_no_spe_at_that_point():
+def test_three_player_subgame_without_pure_equilibrium_gets_its_mixed_one_and_backward_induction_goes_on():
     tree = jordan_subgame(np.array([1.0, 0.0]))
     sol = subgame_perfect(tree)
-    assert sol.point.tolist() == [1] and sol.complete.tolist() == [False, False]
-    assert any("no pure equilibrium at 1 points" in n for n in sol.notes)
-    assert any("only its pure equilibria are searched" in n for n in sol.notes)
-    assert sol.extra["subgames"]["p1"].tolist() == [8]
+    assert sol.point.tolist() == [0, 1] and sol.complete.tolist() == [True, False]
+    assert sol.extra["subgames"]["p1"].tolist() == [1, 8]  # scale 0: every profile, a degenerate subgame
+    (eq,) = sol.equilibria_at(0)  # the only equilibrium of the cycle: everyone mixes half and half
+    assert eq.behavior["P1"]["start"] == {"quit": 0.0, "play": 1.0}
+    for player, infoset in (("P1", "h1"), ("P2", "h2"), ("P3", "h3")):
+        assert eq.behavior[player][infoset] == pytest.approx({"H": 0.5, "T": 0.5}, abs=1e-12)
+    assert eq.payoffs == pytest.approx({"P1": 0.5, "P2": 0.5, "P3": 0.5}, abs=1e-12)
+    assert not sol.extra["selected"][0] and sol.extra["selected"][1]
+
+
+def test_a_mixed_three_player_subgame_decides_the_first_move_as_its_exact_solution_says():
+    """P1 quits for q or plays a 3-player pennies game with unequal stakes and no pure equilibrium: P1
+    gets 2 for (H, H) and 1 for (T, T) with P2, P2 gets 1 for matching P3, P3 gets 3 for (H against
+    P1's T) and 1 for (T against H). sympy solves the subgame support by support: its only equilibrium
+    has P1 H 3/4, P2 H 1/3, P3 H 1/2, worth 2/3 to P1, so P1 plays at q = 0.5 and quits at q = 0.8."""
+    from test_nplayer import _exact_equilibria_2x2x2
+
+    pay = np.zeros((3, 2, 2, 2))
+    for a, b, c in np.ndindex(2, 2, 2):  # 0 = H, 1 = T
+        pay[(0, a, b, c)] = 2 * (a == b == 0) + (a == b == 1)
+        pay[(1, a, b, c)] = b == c
+        pay[(2, a, b, c)] = 3 * (c == 0 and a == 1) + (c == 1 and a == 0)
+    (exact,) = _exact_equilibria_2x2x2(pay)
+    assert exact[[0, 2, 4]] == pytest.approx([3 / 4, 1 / 3, 1 / 2], abs=1e-12)
+    value = sum(exact[a] * exact[2 + b] * exact[4 + c] * pay[(slice(None), a, b, c)]
+                for a, b, c in np.ndindex(2, 2, 2))
+    assert value[0] == pytest.approx(2 / 3, abs=1e-12)
+    q = np.array([0.5, 0.8])
+    payoffs = {"quit": np.stack([q, 0 * q, 0 * q], axis=1)}
+    for a, b, c in np.ndindex(2, 2, 2):
+        payoffs["HT"[a] + "HT"[b] + "HT"[c]] = np.tile(pay[(slice(None), a, b, c)], (2, 1))
+    leaves = {name: payoffs[name] for name in payoffs}
+    game = {"id": "p1", "player": "P1", "infoset": "h1", "actions": {
+        a: {"id": f"p2{a}", "player": "P2", "infoset": "h2", "actions": {
+            b: {"id": f"p3{a}{b}", "player": "P3", "infoset": "h3", "actions": {c: a + b + c for c in "HT"}}
+            for b in "HT"}} for a in "HT"}}
+    tree = build(["P1", "P2", "P3"], {"id": "start", "player": "P1", "actions": {"quit": "quit", "play": game}},
+                 leaves)
+    sol = subgame_perfect(tree)
+    assert sol.complete.all() and not sol.extra["selected"].any() and sol.extra["subgames"]["p1"].tolist() == [1, 1]
+    play, quit_ = sol.equilibria_at(0)[0], sol.equilibria_at(1)[0]
+    assert play.behavior["P1"]["start"]["play"] == 1.0 and quit_.behavior["P1"]["start"]["quit"] == 1.0
+    for eq in (play, quit_):  # the subgame's equilibrium is played on and off the path alike
+        got = [eq.behavior[p][h]["H"] for p, h in (("P1", "h1"), ("P2", "h2"), ("P3", "h3"))]
+        assert got == pytest.approx(exact[[0, 2, 4]], abs=1e-9)
+    assert play.payoffs == pytest.approx(dict(zip(("P1", "P2", "P3"), value)), abs=1e-9)
+    assert quit_.payoffs == pytest.approx({"P1": 0.8, "P2": 0.0, "P3": 0.0}, abs=1e-12)
 
 
 def test_one_player_who_cannot_see_the_coin_chooses_by_the_tie_rules():

@@ -96,7 +96,9 @@ def solve_document(source, solutions, point: int = 0) -> dict:
             "equilibria": [equilibrium_json(eq) for eq in sol.equilibria_at(point)],
         }
         if "exact_strategies" in sol.extra:
-            entry["exact"] = True  # probabilities and payoffs are exact fractions written as strings
+            # probabilities and payoffs are exact fractions written as strings; an equilibrium not confirmed
+            # exactly (irrational, 3+ players) keeps floats, and then the solution is not all exact
+            entry["exact"] = None not in [sol.extra["exact_strategies"][e] for e in sol.rows_at(point)]
         sols.append(entry)
         warnings.extend(solution_warnings(sol, point))
     return {

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..game.profiles import profile_id, profile_name
-from ..solve.mixed import NOT_ENUMERATED
 from ..solve.tolerance import RTOL, scaled_tol
 from .style import Style, and_list, capital, exact, frac, keep, noun, num, pad, wrap
 
@@ -215,7 +214,7 @@ def dominance_text(game, pay, tol, who, st) -> list[str]:
 
 
 def equilibria_text(game, pay, who, solution, st, limit: str | None = None) -> list[str]:
-    """Each equilibrium, with the indifference equations behind a 2-player mixed one."""
+    """Each equilibrium, with the indifference equations behind a mixed one."""
     eqs = solution.equilibria_at(0)
     complete = bool(solution.complete.reshape(-1)[0])
     count = f"{len(eqs)} equilibri{'um' if len(eqs) == 1 else 'a'}"
@@ -223,9 +222,10 @@ def equilibria_text(game, pay, who, solution, st, limit: str | None = None) -> l
     out = [st.heading(f"Nash equilibria ({solution.method}: {count}, {scope})"), ""]
     if limit:
         out += wrap(f"Only pure equilibria are listed: {limit}.", WIDTH, "  ", "  ")
-    elif game.n_players > 2:
-        out += wrap("With three or more players negosim finds the pure equilibria only; mixed equilibria may "
-                    "exist as well.", WIDTH, "  ", "  ")
+    elif game.n_players > 2 and complete:
+        out += wrap("With three or more players the conditions that make a player indifferent are polynomial "
+                    "equations in the others' probabilities; negosim solves every one of them, support by support, "
+                    "so the mixed equilibria below are all there are.", WIDTH, "  ", "  ")
     for k, eq in enumerate(eqs, 1):
         probs = [np.array(list(eq.strategies[p].values())) for p in game.players]
         supports = [np.flatnonzero(x > 1e-9) for x in probs]
@@ -240,11 +240,14 @@ def equilibria_text(game, pay, who, solution, st, limit: str | None = None) -> l
         mixes = "; ".join(f"{who[i]} {_mix(game.actions[i], x)}" for i, x in enumerate(probs))
         out += wrap(f"{st(mixes, 'bold')}: expected payoffs {payoffs}.", WIDTH, "      ", f"  {k:>2}. ")
         if game.n_players == 2:
-            for line in indifference(game, pay, probs, supports, who):
-                out += wrap(line, WIDTH, "        ", "      ")
+            lines = indifference(game, pay, probs, supports, who)
+        else:
+            from .explain_nplayer import nplayer_indifference
+
+            lines = nplayer_indifference(game, pay, probs, supports, who)
+        for line in lines:
+            out += wrap(line, WIDTH, "        ", "      ")
     for note in solution.notes:
-        if note == NOT_ENUMERATED:
-            continue
         out += wrap(f"Note: {note}.", WIDTH, "  ", "  ")
     return out
 

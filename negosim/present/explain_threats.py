@@ -26,6 +26,19 @@ from .text import strategy_legend
 
 SHOW_NASH = 8  # non-credible Nash equilibria described in full
 
+def _scope(nash) -> str:
+    """What the list of Nash equilibria of a 3+ player normal form covers, in a parenthesis."""
+    if bool(nash.complete.reshape(-1)[0]):
+        return " (all of them)"
+    if nash.method == "pure equilibria and logit tracing":
+        return (" (every pure one, and where it is mixed the one traced from the logit QRE; the form is too large to "
+                "enumerate them all, so other mixed equilibria may exist)")
+    if bool(nash.degenerate.reshape(-1)[0]):
+        return (" (the form is degenerate, as the normal forms of trees usually are: equilibria may form continua, "
+                "of which the endpoints found are listed)")
+    return " (not guaranteed to be all)"
+
+
 def nash_text(view: TreeView, spe, nash, st: Style, limit: str | None = None) -> list[str]:
     """Which Nash equilibria of the reduced normal form are subgame perfect, and the threat each other rests on."""
     tree = view.tree
@@ -35,7 +48,7 @@ def nash_text(view: TreeView, spe, nash, st: Style, limit: str | None = None) ->
             if tree.n_players == 2 else ""
         return out + wrap(f"Not listed here: {limit}, too large to enumerate.{ask}", WIDTH, "  ", "  ")
     eqs = nash.equilibria_at(0)
-    pure_only = " (with three or more players negosim finds pure equilibria only)" if tree.n_players > 2 else ""
+    pure_only = _scope(nash) if tree.n_players > 2 else ""
     if limit:
         pure_only = f" in pure strategies ({limit}, so only pure ones are listed)"
         if tree.n_players == 2:

@@ -166,7 +166,7 @@ def format_solutions(source, solutions, point: int = 0) -> str:
         for note in notes:
             out.append(f"  Note: {note.split(': ', 1)[1]}")
     out.append("")
-    if solutions and all("exact_strategies" in s.extra for s in solutions):
+    if solutions and all("exact_strategies" in s.extra and None not in s.extra["exact_strategies"] for s in solutions):
         out.append("Every equilibrium above was verified in exact rational arithmetic: no player gains by deviating.")
     else:
         out.append("Every equilibrium above was verified: no player gains more than the tolerance "

@@ -1,4 +1,4 @@
-"""Nash equilibria in mixed strategies: all of them for 2 players, pure ones for 1 or 3+ players.
+"""Nash equilibria in mixed strategies: all of them for 2 players and small games of 3+ players.
 
 `nash_equilibria` is the front door. For 2 players it runs vertex enumeration of the best-response
 polytopes at every point: it solves exactly the linear systems support enumeration solves, is
@@ -19,8 +19,6 @@ from .support import support_enumeration
 from .tolerance import RTOL
 from .vertex import is_degenerate, vertex_enumeration
 
-NOT_ENUMERATED = "mixed equilibria of games with 3+ players are not enumerated; pure equilibria only"
-
 
 def nash_equilibria(game: NormalFormGame, *, rtol: float = RTOL, exact: bool = False) -> Solution:
     """Nash equilibria at every batch point (concept ``"nash"``), complete where the method guarantees it.
@@ -30,7 +28,11 @@ def nash_equilibria(game: NormalFormGame, *, rtol: float = RTOL, exact: bool = F
       points are listed).
     - 1 player: its payoff maximisers, as pure strategies; several tied maximisers make the point
       degenerate (every mixture of them is optimal too).
-    - 3 or more players: pure equilibria only, `complete` False, with a note saying so.
+    - 3 or more players: every equilibrium by support enumeration with homotopy continuation
+      (`nplayer.all_nash`) where the size policy says it fits (`policy.nplayer_nash_method`),
+      `complete` where every path ended and the game is nondegenerate; beyond that every pure
+      equilibrium plus one traced by logit tracing (`logit_tracing`), `complete` False, with a note
+      saying why.
 
     With ``exact=True`` the same, in rational arithmetic (`rational.exact_nash`): fractions in
     ``extra["exact_strategies"]`` and ``extra["exact_payoffs"]``.
@@ -66,14 +68,46 @@ def nash_equilibria(game: NormalFormGame, *, rtol: float = RTOL, exact: bool = F
         return exact_nash(game, rtol=rtol)
     if game.n_players == 2:
         return vertex_enumeration(game, rtol=rtol)
-    pure = pure_nash(game, rtol=rtol)
     if game.n_players == 1:
+        pure = pure_nash(game, rtol=rtol)
         notes: tuple[str, ...] = ()
         if pure.degenerate.any():
             notes = ("tied maximisers: every mixture of the listed pure strategies is optimal too",)
         return dataclasses.replace(pure, concept="nash", method="maximisation", notes=notes)
-    return dataclasses.replace(pure, concept="nash", complete=np.zeros(pure.batch_shape, dtype=bool),
-                               notes=(NOT_ENUMERATED,))
+    return nplayer_nash(game, rtol=rtol)
 
 
-__all__ = ["nash_equilibria", "support_enumeration", "vertex_enumeration", "is_degenerate", "NOT_ENUMERATED"]
+def nplayer_nash(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
+    """Nash equilibria of a game with 3+ players: all of them where they fit, else the pure ones and one traced.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sol = nplayer_nash(load_scenario("scenarios/three_player.yaml").build())
+    >>> sol.method, int(sol.counts()), bool(sol.complete)
+    ('support enumeration with homotopy continuation', 7, True)
+    """
+    from .policy import nplayer_nash_method
+
+    how, why = nplayer_nash_method(game.shape)
+    if how == "all":
+        from .nplayer import all_nash
+
+        return all_nash(game, rtol=rtol)
+    from .logit_tracing import nash_by_logit_tracing
+    from .verify import verified_solution
+
+    traced = nash_by_logit_tracing(game, rtol=rtol)
+    pure = pure_nash(game, rtol=rtol)  # always complete for pure profiles, and cheap: keep every one
+    is_pure = np.all([s.max(axis=1) >= 1.0 for s in traced.strategies], axis=0)
+    keep = ~is_pure  # a pure traced equilibrium is already among the pure ones
+    point = np.concatenate([pure.point, traced.point[keep]])
+    strategies = tuple(np.concatenate([a, b[keep]]) for a, b in zip(pure.strategies, traced.strategies))
+    notes = (f"{why}: every pure equilibrium is listed, and one more traced from the logit QRE branch where it "
+             "is mixed; other mixed equilibria may exist", *traced.notes[1:])
+    return verified_solution(game, concept="nash", method="pure equilibria and logit tracing", point=point,
+                             strategies=strategies, rtol=rtol, complete=np.zeros(game.batch_size, dtype=bool),
+                             notes=notes)
+
+
+__all__ = ["nash_equilibria", "nplayer_nash", "support_enumeration", "vertex_enumeration", "is_degenerate"]

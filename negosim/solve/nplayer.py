@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from math import comb
 
 import numpy as np
 
 from ..game.normal import NormalFormGame
-from .homotopy import REGULAR, SINGULAR, UNFINISHED, TrackBudget, track
+from .homotopy import DIVERGED, REGULAR, SINGULAR, UNFINISHED, System, TrackBudget, track
+from .linalg import solve_or_nan
 from .result import Solution
 from .tolerance import RTOL
 from .verify import check_profiles, verified_solution
@@ -37,6 +39,8 @@ MAX_PATHS = 200_000
 BOUNDARY = 1e-9
 #: Imaginary parts (relative) below this count as rounding: the root is real.
 REAL = 1e-7
+#: Systems with a path in doubt are tracked again this many times, with a new gamma and smaller steps.
+RETRIES = 2
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,52 @@ def supports(shape: tuple[int, ...]):
     """Every support profile, smallest first."""
     per_player = [[c for r in range(1, k + 1) for c in itertools.combinations(range(k), r)] for k in shape]
     return sorted(itertools.product(*per_player), key=lambda s: (sum(map(len, s)), s))
+
+
+def bezout_number(sizes: tuple[int, ...]) -> int:
+    """Start roots of the linear-product system of a support with `sizes` unknowns per player.
+
+    Each of player i's ``sizes[i]`` equations takes its zero factor from another player j, and j's
+    unknowns take exactly ``sizes[j]`` equations: the multihomogeneous Bezout number.
+
+    Examples
+    --------
+    >>> bezout_number((1, 1, 1)), bezout_number((2, 2, 2)), bezout_number((0, 1, 1))
+    (2, 10, 1)
+    """
+    from functools import cache
+
+    groups = [i for i, m in enumerate(sizes) if m > 0]
+    equations = [i for i in groups for _ in range(sizes[i])]
+
+    @cache
+    def count(k: int, capacity: tuple[int, ...]) -> int:
+        if k == len(equations):
+            return 1
+        return sum(count(k + 1, capacity[:j] + (capacity[j] - 1,) + capacity[j + 1:])
+                   for j, g in enumerate(groups) if g != equations[k] and capacity[j] > 0)
+
+    return count(0, tuple(sizes[g] for g in groups))
+
+
+def path_count(shape: tuple[int, ...]) -> int:
+    """Homotopy paths `all_nash` tracks per parameter point for a game of this shape (pure supports count 1).
+
+    Computed from the support sizes alone (supports with the same sizes have the same Bezout
+    number), so the size policy can decide before anything is built.
+
+    Examples
+    --------
+    >>> path_count((2, 2, 2)), path_count((3, 3, 3))
+    (16, 271)
+    """
+    total = 0
+    for sizes in itertools.product(*(range(k) for k in shape)):
+        ways = 1
+        for k, m in zip(shape, sizes):
+            ways *= comb(k, m + 1)
+        total += ways * bezout_number(sizes)  # 1 for a pure support (no unknowns)
+    return total
 
 
 def support_system(support: tuple[tuple[int, ...], ...]) -> SupportSystem:
@@ -221,13 +271,13 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
     payoffs = game.payoffs.reshape((P, n, *shape))
     rng = np.random.default_rng(seed)
     gamma = np.exp(2j * np.pi * rng.uniform())
+    total_paths = path_count(shape)
+    if total_paths > MAX_PATHS:
+        raise ValueError(f"{total_paths:,} homotopy paths per point exceed the limit of {MAX_PATHS:,}")
     systems = [support_system(s) for s in supports(shape)]
-    total_paths = sum(max(len(s.assignments), 1) for s in systems)
     complete = np.ones(P, dtype=bool)
     degenerate = np.zeros(P, dtype=bool)
     notes: list[str] = []
-    if total_paths > MAX_PATHS:
-        raise ValueError(f"{total_paths:,} homotopy paths per point exceed the limit of {MAX_PATHS:,}")
     deadline = time.monotonic() + time_limit
     found_points, found_profiles = [], []
     unfinished = 0
@@ -250,14 +300,25 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
             n_starts = len(first.assignments)
             sub = _Systems(payoffs, same_size, np.repeat(np.arange(S * P), n_starts), rng)
             starts = np.tile(sub.start_roots(), (S * P, 1))
-            x, status = track(sub.F, sub.G, starts, gamma, budget)
+            direct = {2: _solve_linear, 3: _solve_three_bilinear}.get(len(first.groups))
+            if direct is not None and (len(first.groups) == 2 or max(first.sizes) == 1):
+                x, status = direct(sub, starts, budget)
+                todo = np.flatnonzero(status != REGULAR)  # singular: left to the homotopy, which classifies it
+                if len(todo):
+                    x[todo], status[todo] = track(_on_paths(sub.F, todo), sub.G, starts[todo], gamma, budget)
+            else:
+                x, status = track(sub.F, sub.G, starts, gamma, budget)
+            bad, met = _bad_paths(first, x, status, sub.rows)
+            for attempt in range(1, RETRIES + 1):  # systems with a bad path: all their paths again, finer
+                if not bad.any():
+                    break
+                redo = np.flatnonzero(np.isin(sub.rows, np.unique(sub.rows[bad])))
+                finer = replace(budget, max_step=budget.max_step / 4 ** attempt,
+                                first_step=min(budget.first_step, budget.max_step / 4 ** attempt))
+                x[redo], status[redo] = track(_on_paths(sub.F, redo), sub.G,
+                                              starts[redo], np.exp(2j * np.pi * rng.uniform()), finer)
+                bad, met = _bad_paths(first, x, status, sub.rows)
             regular = status == REGULAR
-            # A path that did not finish might have led to an equilibrium; a singular end can hide one
-            # only if it is (nearly) a real probability vector. Ends at infinity, complex or far outside
-            # the probability simplex cannot be equilibria.
-            bad = (status == UNFINISHED) | ((status == SINGULAR) & _near_profile(first, x))
-            met = _paths_that_met(x, regular, sub.rows)
-            bad |= met
             if bad.any():
                 complete[np.unique(sub.rows[bad] % P)] = False
                 unfinished += int(bad.sum())
@@ -289,10 +350,108 @@ def all_nash(game: NormalFormGame, *, rtol: float = RTOL, seed: int = 20250311,
     if degenerate.any():
         notes.append("degenerate game: equilibria may form continua, and only their endpoints on the supports "
                      "are listed")
-    from dataclasses import replace
-
     return replace(solution, complete=complete.reshape(game.batch_shape),
                    degenerate=degenerate.reshape(game.batch_shape), notes=tuple(notes))
+
+
+def _solve_linear(sub: _Systems, starts: np.ndarray, budget: TrackBudget) -> tuple[np.ndarray, np.ndarray]:
+    """Roots of systems where exactly two players mix, solved directly: each one's conditions are affine
+    in the other's probabilities (everyone else plays one action), so one path per system, and no path
+    to track. Systems whose matrix is singular are marked `UNFINISHED` for the homotopy to classify."""
+    paths = np.arange(len(starts))
+    value, jac = sub.F(np.zeros_like(starts, dtype=complex), paths)
+    x = starts.astype(complex).copy()
+    status = np.full(len(starts), UNFINISHED)
+    condition = np.linalg.cond(jac)
+    ok = np.isfinite(condition) & (condition <= budget.singular_condition)
+    x[ok] = np.linalg.solve(jac[ok], -value[ok][..., None])[..., 0]
+    status[ok] = REGULAR
+    return x, status
+
+
+def _solve_three_bilinear(sub: _Systems, starts: np.ndarray, budget: TrackBudget) -> tuple[np.ndarray, np.ndarray]:
+    """Both roots of each system where three players mix two actions each, in closed form.
+
+    Unknown k is player k's probability of its second support action; equation k is bilinear in the
+    other two unknowns, ``a + b u_i + c u_j + d u_i u_j``. Solving equations 0 and 1 for u1 and u0
+    as functions of u2 and substituting into equation 2 leaves a quadratic in u2, whose two roots
+    are the system's two paths (the Bezout number is 2). A root that does not solve the system to
+    rounding, or where the elimination divides by (nearly) zero or the Jacobian is singular, is
+    marked `UNFINISHED` and left to the homotopy, which classifies it.
+    """
+    B = len(starts)
+    paths = np.arange(B)
+    corners = {}
+    for bits in itertools.product((0.0, 1.0), repeat=3):
+        corners[bits] = sub.F(np.tile(np.array(bits, dtype=complex), (B, 1)), paths)[0]
+
+    def coefficients(k: int) -> tuple[np.ndarray, ...]:
+        i, j = [m for m in range(3) if m != k]
+
+        def at(ui: float, uj: float) -> np.ndarray:
+            bits = [0.0, 0.0, 0.0]
+            bits[i], bits[j] = ui, uj
+            return corners[tuple(bits)][:, k]
+        a = at(0, 0)
+        b, c = at(1, 0) - a, at(0, 1) - a
+        return a, b, c, at(1, 1) - a - b - c
+
+    a0, b0, c0, d0 = coefficients(0)  # in u1, u2
+    a1, b1, c1, d1 = coefficients(1)  # in u0, u2
+    a2, b2, c2, d2 = coefficients(2)  # in u0, u1
+
+    def times(p: tuple[np.ndarray, np.ndarray], q: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        return np.stack([p[0] * q[0], p[0] * q[1] + p[1] * q[0], p[1] * q[1]])
+
+    quad = (a2 * times((b1, d1), (b0, d0)) - b2 * times((a1, c1), (b0, d0))
+            - c2 * times((a0, c0), (b1, d1)) + d2 * times((a1, c1), (a0, c0)))  # (3, B): 1, z, z^2
+    C, Bq, A = quad.astype(complex)
+    with np.errstate(all="ignore"):
+        root = np.sqrt(Bq * Bq - 4 * A * C)
+        q = -(Bq + np.where((np.conj(Bq) * root).real >= 0, root, -root)) / 2
+        z = np.where(np.arange(B) % 2 == 0, q / A, C / q)  # the two roots, one per path of a system
+        u0 = -(a1 + c1 * z) / (b1 + d1 * z)
+        u1 = -(a0 + c0 * z) / (b0 + d0 * z)
+    x = np.stack([u0, u1, z], axis=1).astype(complex)
+    status = np.full(B, UNFINISHED)
+    finite = np.isfinite(x).all(axis=1)
+    x = np.where(finite[:, None], x, starts)
+    for _ in range(2):  # Newton on the system itself removes the elimination's rounding
+        value, jac = sub.F(x, paths)
+        step = solve_or_nan(jac, -value)
+        x = x + np.where(np.isfinite(step), step, 0)
+    value, jac = sub.F(x, paths)
+    size = np.abs(np.stack([a0, b0, c0, d0, a1, b1, c1, d1, a2, b2, c2, d2])).max(axis=0)  # the system's scale
+    condition = np.linalg.cond(jac)
+    root = finite & (np.abs(value).max(axis=1) <= 1e-9 * size * (1.0 + np.abs(x).max(axis=1)) ** 2)  # bilinear
+    ok = root & np.isfinite(condition) & (condition <= budget.singular_condition) \
+        & (np.abs(x).max(axis=1) < budget.divergence)
+    status[ok] = REGULAR
+    # A root far from every probability profile cannot be an equilibrium, however ill-conditioned:
+    # it is accounted for, as a path to infinity would be.
+    status[root & ~ok & ~_near_profile(sub.sys, x, slack=0.5)] = DIVERGED
+    return x, status
+
+
+def _on_paths(F: System, paths_of: np.ndarray) -> System:
+    """F restricted to a subset of the paths: row k of the input is path ``paths_of[k]``."""
+    def restricted(x: np.ndarray, paths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return F(x, paths_of[paths])
+
+    return restricted
+
+
+def _bad_paths(system: SupportSystem, x: np.ndarray, status: np.ndarray, rows: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """(paths that leave the result in doubt, paths that met another at a regular root).
+
+    A path that did not finish might have led to an equilibrium; a singular end can hide one only
+    if it is (nearly) a real probability vector. Ends at infinity, complex or far outside the
+    probability simplex cannot be equilibria. Two paths at one regular root mean one jumped.
+    """
+    met = _paths_that_met(x, status == REGULAR, rows)
+    bad = (status == UNFINISHED) | ((status == SINGULAR) & _near_profile(system, x)) | met
+    return bad, met
 
 
 def _near_profile(system: SupportSystem, x: np.ndarray, slack: float = 0.01) -> np.ndarray:

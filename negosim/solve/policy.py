@@ -35,6 +35,12 @@ MAX_NORMAL_FORM_NUMBERS = 20_000_000
 MAX_STRATEGIES = 200_000
 #: Largest pure-equilibrium search of 3+ players: profiles times players.
 MAX_PURE_CELLS = 20_000_000
+#: Most homotopy paths per parameter point for which "nash" enumerates every equilibrium of a game with
+#: 3+ players (`nplayer.all_nash`): 2x2x2 needs 16, 3x3x3 271, 2x2x2x2x2 326 (a few seconds), 4x4x4
+#: 5,248 and 3x3x3x3 7,365 (tens of seconds). Beyond it one equilibrium is traced (`logit_tracing`).
+#: The bound on the number of profiles is checked first, so no path count is computed for a large game.
+MAX_NPLAYER_PATHS = 1_000
+MAX_NPLAYER_PROFILES = 5_000
 #: Largest sequence-form LCP (rows of Lemke's tableau) solved when asked.
 MAX_LCP_ROWS = 4_000
 #: Largest sequence-form LCP solved by default (a Nash equilibrium next to the subgame-perfect one).
@@ -130,6 +136,27 @@ def enumeration_fits(strategies: tuple[int, ...]) -> str | None:
     return None
 
 
+def nplayer_nash_method(shape: tuple[int, ...]) -> tuple[str, str]:
+    """How "nash" is solved for a normal form of 3+ players with these dimensions: ("all", "") when
+    every equilibrium is enumerated (`nplayer.all_nash`), else ("tracing", why not all).
+
+    >>> nplayer_nash_method((2, 2, 2))
+    ('all', '')
+    >>> nplayer_nash_method((4, 4, 4, 4))[0]
+    'tracing'
+    """
+    dims = " x ".join(fmt_count(s) for s in shape)
+    if profile_count(shape) > MAX_NPLAYER_PROFILES:
+        return "tracing", f"the {dims} game is beyond the enumeration's limit of {MAX_NPLAYER_PROFILES:,} profiles"
+    from .nplayer import path_count
+
+    paths = path_count(shape)
+    if paths > MAX_NPLAYER_PATHS:
+        return "tracing", (f"enumerating every equilibrium of the {dims} game means {paths:,} homotopy paths "
+                           f"(limit {MAX_NPLAYER_PATHS:,})")
+    return "all", ""
+
+
 def nash_method(game: NormalFormGame | GameTree, *, default: bool = False) -> tuple[str, str | None]:
     """How "nash" is solved for `game`: ("normal form" | "sequence form" | "", reason it cannot be).
 
@@ -204,7 +231,7 @@ def refusal(game: NormalFormGame | GameTree, concept: str) -> str | None:
 
 
 __all__ = ["Plan", "Skip", "TooLargeError", "TreeSizes", "enumeration_fits", "nash_method", "normal_form_fits",
-           "plan", "pure_fits", "refusal", "tree_sizes"]
+           "nplayer_nash_method", "plan", "pure_fits", "refusal", "tree_sizes"]
 
 
 def reduced_normal_form_or_refuse(tree, what: str, path: str = ""):

@@ -6,8 +6,10 @@ this module, so they cannot disagree.
 
 - **Which concept.** A game tree: the subgame-perfect equilibrium (``"spe"``; unique under the game's
   tie rules, which `GameTree.ties` carries). A 2-player normal form: every Nash equilibrium
-  (``"nash"``: vertex enumeration, complete). Any other normal form: the pure equilibria (``"pure"``;
-  mixed equilibria of 3+ players are not enumerated, and a 1-player game's answer is its best actions).
+  (``"nash"``: vertex enumeration, complete). A normal form of 3+ players small enough for the
+  enumeration of all its equilibria (`policy.nplayer_nash_method`): every Nash equilibrium too. Any
+  other normal form: the pure equilibria (``"pure"``: one traced equilibrium of a large game is not an
+  answer to sweep, and a 1-player game's answer is its best actions).
 - **Outcome of an equilibrium** (one per solution row, `equilibrium_outcomes`): a tree's outcome id,
   or the ids reached with positive probability joined by " + " where chance mixes; a normal form's
   outcome id of a pure profile (or its "(a, b)" name when the game names no outcomes), and
@@ -57,7 +59,8 @@ def primary_concept(game: NormalFormGame | GameTree) -> str:
     Returns
     -------
     str
-        ``"spe"`` for a tree, ``"nash"`` for a 2-player normal form, ``"pure"`` for any other.
+        ``"spe"`` for a tree, ``"nash"`` for a normal form of 2 players or of 3+ players whose
+        equilibria are all enumerated, ``"pure"`` for any other.
 
     Raises
     ------
@@ -67,12 +70,16 @@ def primary_concept(game: NormalFormGame | GameTree) -> str:
     Examples
     --------
     >>> from negosim.game.generate import random_game
-    >>> primary_concept(random_game((2, 2, 2), rng=1))
-    'pure'
+    >>> primary_concept(random_game((2, 2, 2), rng=1)), primary_concept(random_game((9, 9, 9, 9), rng=1))
+    ('nash', 'pure')
     """
     if isinstance(game, GameTree):
         return "spe"
     if isinstance(game, NormalFormGame):
+        if game.n_players > 2:
+            from .policy import nplayer_nash_method
+
+            return "nash" if nplayer_nash_method(game.shape)[0] == "all" else "pure"
         return "nash" if game.n_players == 2 else "pure"
     raise TypeError(f"not a game: {type(game).__name__}")
 

@@ -27,8 +27,6 @@ MAX_EXACT_SYSTEMS = 200_000
 #: Largest number of pure profiles times batch points checked in rational arithmetic.
 MAX_EXACT_PROFILES = 1_000_000
 
-NOT_ENUMERATED = "mixed equilibria of games with 3+ players are not enumerated; pure equilibria only"
-
 
 def _fractions(pay: np.ndarray) -> np.ndarray:
     """An object array of the simplest fractions the payoffs round to (same shape)."""
@@ -121,8 +119,9 @@ def exact_nash(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     """Nash equilibria in rational arithmetic (concept ``"nash"``), complete where the method guarantees it.
 
     2 players: every extreme equilibrium by exact vertex enumeration (`exact.bimatrix_equilibria`),
-    complete at every point, degenerate points flagged. 1 player: its maximisers. 3 or more:
-    pure equilibria only, `complete` False.
+    complete at every point, degenerate points flagged. 1 player: its maximisers. 3 or more: the
+    floating-point enumeration, each equilibrium confirmed exactly where it is a simple fraction
+    (`rational_nplayer.exact_nplayer_nash`; irrational ones stay in floating point, counted in the notes).
 
     Examples
     --------
@@ -132,14 +131,15 @@ def exact_nash(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     """
     import dataclasses
 
-    if game.n_players != 2:
+    if game.n_players > 2:
+        from .rational_nplayer import exact_nplayer_nash
+
+        return exact_nplayer_nash(game, rtol=rtol)
+    if game.n_players == 1:
         pure = exact_pure_nash(game, rtol=rtol)
-        if game.n_players == 1:
-            tied = ("tied maximisers: every mixture of the listed pure strategies is optimal too",)
-            return dataclasses.replace(pure, concept="nash", method="maximisation (exact)",
-                                       notes=tied if pure.degenerate.any() else ())
-        return dataclasses.replace(pure, concept="nash", complete=np.zeros(pure.batch_shape, dtype=bool),
-                                   notes=(NOT_ENUMERATED,))
+        tied = ("tied maximisers: every mixture of the listed pure strategies is optimal too",)
+        return dataclasses.replace(pure, concept="nash", method="maximisation (exact)",
+                                   notes=tied if pure.degenerate.any() else ())
     require_finite(game)
     m, n = game.shape
     if exact.system_count(m, n) > MAX_EXACT_SYSTEMS:

@@ -254,8 +254,8 @@ class Solution:
                     # "" marks a profile whose outcome is uncertain (a chance move decides it).
                     outcome = str(game.outcomes[tuple(int(ix[0]) for ix in picks)]) or None
             exact_strategies = exact_payoffs = None
-            if "exact_strategies" in self.extra:
-                rows = self.extra["exact_strategies"][e]
+            if "exact_strategies" in self.extra and self.extra["exact_strategies"][e] is not None:
+                rows = self.extra["exact_strategies"][e]  # None: an equilibrium not confirmed exactly (irrational)
                 exact_strategies = {p: dict(zip(game.actions[i], rows[i])) for i, p in enumerate(game.players)}
                 exact_payoffs = dict(zip(game.players, self.extra["exact_payoffs"][e]))
             return Equilibrium(payoffs, float(self.regret[e]), bool(self.tied[e]), strategies=strategies,

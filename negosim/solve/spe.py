@@ -8,9 +8,10 @@ point, never hidden. A subgame with simultaneous moves (an information set with 
 solved through its reduced normal form (see `subgames.py`).
 
 One equilibrium per point is returned (`Solution.point == arange(batch_size)`), except at points
-where a simultaneous subgame of three or more players has no pure equilibrium: negosim does not
-compute mixed equilibria of such games, so no equilibrium is reported there, the point is marked
-`complete = False` and a note says where.
+where no equilibrium of a simultaneous subgame was found (a subgame too large for every method, or
+whose equilibria could not be verified): no equilibrium is reported there, the point is marked
+`complete = False` and a note says where. A simultaneous subgame of three or more players has all its
+equilibria, mixed ones included, enumerated where the size policy allows (`nplayer.all_nash`).
 """
 
 from __future__ import annotations
@@ -236,11 +237,12 @@ def _notes(tree, ties, tied, simultaneous) -> tuple[str, ...]:
                          f"selection rule: the first in the order {sg.method} lists them (not a tie rule). Each of "
                          "its other equilibria gives another subgame-perfect equilibrium; "
                          "--concept nash lists the Nash equilibria of the whole game")
-        if len(sg.players) >= 3:
-            notes.append(f"the simultaneous-move subgame at {where!r} has {len(sg.players)} players: only its pure "
-                         f"equilibria are searched, mixed ones may exist")
+        unsure = int((sg.incomplete & ~sg.failed).sum()) if sg.large is None else 0
+        if unsure and len(sg.players) >= 3:
+            notes.append(f"the simultaneous-move subgame at {where!r} has {len(sg.players)} players and its "
+                         f"equilibria ({sg.method}) are not guaranteed to be all{at_points(unsure, len(tied))}")
         if sg.failed.any() and sg.large is None:
-            notes.append(f"the simultaneous-move subgame at {where!r} has no pure equilibrium at "
+            notes.append(f"no equilibrium was found in the simultaneous-move subgame at {where!r} at "
                          f"{int(sg.failed.sum())} points; no subgame-perfect equilibrium is reported there")
         elif sg.failed.any():
             notes.append(f"no equilibrium was found in the subgame at {where!r}"

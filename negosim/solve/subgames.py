@@ -113,9 +113,10 @@ def solve_simultaneous(tree: GameTree, root: int, solved: list[bool], values: li
                        tol: np.ndarray, ties, rtol: float, global_k: dict[str, int]) -> SimultaneousSubgame:
     """Solve the subgame at `root` through its reduced normal form and select one equilibrium per point.
 
-    Two players who move: all equilibria (`nash_equilibria`), the first in the solver's order is
-    selected. Three or more: pure equilibria only (`pure_nash`), so other (mixed) equilibria may
-    exist. One player: its best plans, the tie rules choosing among equally good ones.
+    Two or more players who move: all equilibria (`nash_equilibria`; with three or more, all of them
+    where the size policy lets `nplayer.all_nash` enumerate them, else the pure ones and one traced),
+    and the first in the solver's order (pure profiles first) is selected. One player: its best
+    plans, the tie rules choosing among equally good ones.
     """
     sub = extract_subtree(tree, root, solved, values, probs)
     seq = tree_sequences(sub)
@@ -131,16 +132,10 @@ def solve_simultaneous(tree: GameTree, root: int, solved: list[bool], values: li
     sol = rows = None
     if len(movers) >= 2:
         game = NormalFormGame(tuple(tree.players[p] for p in movers), tuple(nf.actions[p] for p in movers), pay)
-        if len(movers) == 2:
-            from .mixed import nash_equilibria
+        from .mixed import nash_equilibria
 
-            sol = nash_equilibria(game, rtol=rtol)
-            incomplete = ~sol.complete.reshape(-1)
-        else:
-            from .pure import pure_nash
-
-            sol = pure_nash(game, rtol=rtol)
-            incomplete = np.ones(B, dtype=bool)  # mixed equilibria are not searched
+        sol = nash_equilibria(game, rtol=rtol)  # 3+ movers: every equilibrium where it fits (`nplayer_nash`)
+        incomplete = ~sol.complete.reshape(-1)
         count = np.bincount(sol.point, minlength=B)
         failed = count == 0
         rows = np.minimum(np.searchsorted(sol.point, np.arange(B)), max(len(sol.point) - 1, 0))
