@@ -29,6 +29,18 @@ def _concepts(values: list[str]) -> list[str] | None:
     return names or None
 
 
+def _lambdas(values: list[float], concepts: list[str] | None) -> list[float] | None:
+    """The --lambda values (None when none are given), refused without --concept qre or when negative."""
+    if not values:
+        return None
+    if "qre" not in (concepts or []):
+        raise CommandLineError("--lambda applies to --concept qre")
+    for v in values:
+        if not (v >= 0 and v != float("inf")):
+            raise CommandLineError(f"--lambda {v:g}: lambda is a finite number at least 0")
+    return values
+
+
 def _overrides(items: list[str]) -> dict[str, float]:
     from .scenario import parse_overrides
 
@@ -72,6 +84,7 @@ def cmd_solve(args) -> int:
     concepts = _concepts(args.concept)
     if args.rtol is not None and not 0 < args.rtol < 1:
         raise CommandLineError(f"--rtol must lie between 0 and 1 (a fraction of the payoff range), not {args.rtol:g}")
+    lambdas = _lambdas(args.lambdas, concepts)
     source = open_source(args.file, _overrides(args.set))
     refused: list[str] = []
     if concepts:
@@ -81,7 +94,7 @@ def cmd_solve(args) -> int:
         concepts = [c for c in concepts if refusal(source.game, c) is None]
         if not concepts:
             raise TooLargeError(f"{args.file}: {refused[0]}")
-    solutions = solve_source(source, concepts, rtol=args.rtol, exact=args.exact)
+    solutions = solve_source(source, concepts, rtol=args.rtol, exact=args.exact, lambdas=lambdas)
     if args.json:
         from .io.jsonout import dumps, solve_document
 

@@ -10,7 +10,7 @@ import argparse
 from . import __version__
 from .errors import NegosimUsageError
 
-CONCEPT_CHOICES = ("pure", "nash", "spe", "pbe")
+CONCEPT_CHOICES = ("pure", "nash", "spe", "pbe", "qre", "ce")
 
 
 class CommandLineError(NegosimUsageError):
@@ -41,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
             help="override a parameter's value (repeatable); checked against its declared range",
         )
 
+    def add_lambda(p):
+        p.add_argument(
+            "--lambda", dest="lambdas", action="append", type=float, default=[], metavar="X",
+            help="qre: the precision lambda (repeatable; it multiplies the raw payoffs, as in McKelvey-Palfrey and "
+            "Gambit); default: lambda 0.1, 0.3, 1, 3, 10, 30, 100 below the principal branch's end, and its Nash limit",
+        )
+
     p = sub.add_parser("validate",
                        help="check scenario or Gambit files; report every problem as file:line: path: message")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -49,9 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument(
         "--concept", action="append", default=[], metavar="NAME",
-        help="solution concept: pure, nash, spe, pbe (repeatable or comma-separated; default: all that apply and fit, "
-        "by size: a skipped one is named in a note)",
+        help="solution concept: pure, nash, spe, pbe, qre (logit quantal response), ce (correlated) (repeatable or "
+        "comma-separated; default: all that apply and fit, by size, except qre and ce, which run only when asked: "
+        "a skipped one is named in a note)",
     )
+    add_lambda(p)
     add_set(p)
     p.add_argument("--json", action="store_true", help="print one JSON document (see docs) instead of a table")
     p.add_argument("--strict", action="store_true", help="exit 4 if a result has ties, is degenerate or not complete")
