@@ -206,7 +206,8 @@ def cmd_sweep(args) -> int:
                             overrides=overrides, out_dir=args.output, chunk_size=args.chunk_size,
                             resume=args.resume, progress=_progress_bar(args.quiet), command=command,
                             executor=executor, parquet=args.parquet, max_points=args.max_points or MAX_POINTS,
-                            notify=lambda line: print(f"negosim: {line}", file=sys.stderr))
+                            notify=lambda line: print(f"negosim: {line}", file=sys.stderr),
+                            concepts=tuple(_concepts(args.concept) or ()), lambdas=tuple(args.lambdas))
     counts = ", ".join(f"{o} {n:,}" for o, n in summary.outcomes.items())
     seed = f" (seed {summary.seed})" if summary.design != "grid" else ""
     print(f"{summary.points:,} points{seed} in {summary.wall_time:.2f} s: {counts}")

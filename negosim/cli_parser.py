@@ -95,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, metavar="N", help="solve chunks in N local processes")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="solve chunks on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs negosim[distributed])")
+    p.add_argument("--concept", action="append", default=[], metavar="NAME",
+                   help="add columns for qre (each action's probability at every --lambda) or ce (the welfare "
+                   "correlated equilibrium's total and each player's payoff) to results.csv (repeatable or "
+                   "comma-separated); the outcome and payoff columns stay the primary answer's")
+    add_lambda(p)
     p.add_argument("--parquet", action="store_true", help="also write results.parquet (needs pyarrow)")
     p.add_argument("--figures", default="png", metavar="FORMATS",
                    help="figure formats, comma-separated from png, svg, pdf; or none (default: png)")

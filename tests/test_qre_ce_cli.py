@@ -210,3 +210,52 @@ def test_qre_and_ce_are_not_in_the_default_run_and_say_so_in_help(capsys):
         main(["solve", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "except qre and ce, which run only when asked" in out
+
+
+# --- sweeps ------------------------------------------------------------------------------------
+
+def test_sweep_columns_equal_direct_solves_at_two_points(capsys, tmp_path):
+    import csv
+
+    import negosim as ns
+    from negosim.solve.qre import logit_qre
+
+    out = tmp_path / "sweep"
+    code = main(["sweep", AUMANN, "--vary", "K=-4:1:6", "--concept", "qre", "--concept", "ce", "--lambda", "1",
+                 "--lambda", "2.5", "-o", str(out), "--figures", "none", "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    rows = list(csv.DictReader((out / "results.csv").open()))
+    scenario = ns.load(AUMANN)
+    for k in (-4.0, 1.0):
+        (row, *_) = [r for r in rows if float(r["K"]) == k]
+        qre = logit_qre(scenario.build({"K": k}), [1.0, 2.5])
+        for e, lam in enumerate(["1", "2.5"]):
+            assert float(row[f"qre_Row_swerve_lambda{lam}"]) == pytest.approx(qre.strategies[0][e, 0], abs=1e-12)
+            assert float(row[f"qre_Column_dare_lambda{lam}"]) == pytest.approx(qre.strategies[1][e, 1], abs=1e-12)
+        ce = scenario.solve("ce", K=k)
+        assert float(row["ce_payoff_Row"]) == pytest.approx(ce.payoff("Row")[0], abs=1e-12)
+        assert float(row["ce_welfare"]) == pytest.approx(ce.payoffs[0].sum(), abs=1e-12)
+    at_zero = [r for r in rows if float(r["K"]) == 0.0][0]
+    assert float(at_zero["ce_payoff_Column"]) == pytest.approx(5.25)  # Aumann's numbers at the baseline
+
+
+def test_a_tree_sweep_gets_the_agent_qre_of_every_information_set(capsys, tmp_path):
+    import csv
+
+    import negosim as ns
+    from negosim.solve.qre import logit_qre
+
+    path = str(ROOT / "scenarios" / "ceasefire_2025.yaml")
+    out = tmp_path / "sweep"
+    assert main(["sweep", path, "--vary", "mu=0:0.3:3", "--concept", "qre", "--lambda", "10", "-o", str(out),
+                 "--figures", "none", "--quiet"]) == 0
+    rows = list(csv.DictReader((out / "results.csv").open()))
+    last = rows[-1]
+    direct = logit_qre(ns.load(path).build({"mu": 0.3}), [10.0])
+    assert float(last["qre_UA_ua_accept_lambda10"]) == pytest.approx(direct.probability("UA", "accept")[0], abs=1e-12)
+
+
+def test_sweep_qre_without_lambda_is_a_usage_error(capsys, tmp_path):
+    code = main(["sweep", AUMANN, "--vary", "K=-4:1:3", "--concept", "qre", "-o", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert code == 2 and "needs --lambda" in err and err.count("\n") == 1
