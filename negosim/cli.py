@@ -300,7 +300,14 @@ def cmd_explain(args) -> int:
     from .api import open_source
     from .present.explain import explain
 
-    print(explain(open_source(args.file, _overrides(args.set)), color=_color(args.color)))
+    concepts = tuple(_concepts(args.concept) or ())
+    extra = [c for c in concepts if c not in ("qre", "ce")]
+    if extra:
+        raise CommandLineError(f"explain --concept {extra[0]}: explain always derives the game's own equilibria; "
+                               "--concept adds qre or ce")
+    lambdas = _lambdas(args.lambdas, list(concepts))
+    print(explain(open_source(args.file, _overrides(args.set)), color=_color(args.color), concepts=concepts,
+                  lambdas=lambdas))
     return EXIT_OK
 
 
@@ -313,7 +320,7 @@ def cmd_report(args) -> int:
     source = open_source(args.file, _overrides(args.set))
     command = shlex.join(["negosim", *args.argv])
     html = render_report(source, answers=not args.no_answers, command=command, sweep=args.sweep,
-                         appendix=args.appendix, projector=args.projector)
+                         appendix=args.appendix, projector=args.projector, qre=args.qre)
     _write_atomically(args.output, html)
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
@@ -348,7 +355,7 @@ def cmd_convert(args) -> int:
         from .present.game_figure import game_figure
 
         tree = args.figure == "tree" or (args.figure is None and isinstance(source.game, GameTree))
-        with solving(source, "spe" if tree else "nash"):
+        with solving(source, "qre" if args.figure == "qre" else "spe" if tree else "nash"):
             figure = game_figure(source, args.figure, answers=not args.no_answers)
         save_figure(figure, out)
     else:

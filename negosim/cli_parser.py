@@ -133,6 +133,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("explain", help="derive the equilibria step by step, in sentences, in the terminal")
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--concept", action="append", default=[], metavar="NAME",
+                   help="also explain ce (correlated equilibria: the mediator's reading) or qre (logit quantal "
+                   "response: less than perfectly rational play) (repeatable or comma-separated)")
+    add_lambda(p)
     add_set(p)
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the output (auto: when the terminal supports it and NO_COLOR is unset)")
@@ -147,6 +151,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--appendix", action="store_true",
                    help="worksheet: add the full parameter table and the sources after the questions")
     p.add_argument("--projector", action="store_true", help="large type across the full width, for projecting")
+    p.add_argument("--qre", action="store_true",
+                   help="add a section on less than perfectly rational play: the logit QRE figure (handout with "
+                   "answers only: it shows the equilibrium)")
     add_set(p)
 
     p = sub.add_parser("play", help="play a scenario as one of its players against the others")
@@ -166,9 +173,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file; its suffix picks the format: .nfg, .efg, .tex, .png, .svg or .pdf")
-    p.add_argument("--figure", choices=("tree", "matrix", "best-response"), default=None,
-                   help="for a figure: what to draw "
-                   "(default: the tree of an extensive game, the matrix of a normal one)")
+    p.add_argument("--figure", choices=("tree", "matrix", "best-response", "qre"), default=None,
+                   help="for a figure: what to draw; qre: choice probabilities along the logit QRE's principal branch "
+                   "against lambda (default: the tree of an extensive game, the matrix of a normal one)")
     p.add_argument("--standalone", action="store_true", help="for .tex: a complete document instead of a fragment")
     p.add_argument("--no-answers", action="store_true",
                    help="for a figure or .tex: the question version, without equilibria, best responses or boxes")

@@ -259,3 +259,72 @@ def test_sweep_qre_without_lambda_is_a_usage_error(capsys, tmp_path):
     code = main(["sweep", AUMANN, "--vary", "K=-4:1:3", "--concept", "qre", "-o", str(tmp_path / "x")])
     err = capsys.readouterr().err
     assert code == 2 and "needs --lambda" in err and err.count("\n") == 1
+
+
+# --- explain -----------------------------------------------------------------------------------
+
+def test_explain_gives_the_mediators_reading_with_aumanns_numbers(capsys):
+    assert main(["explain", AUMANN, "--concept", "ce"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "a recommendation no party wants to disobey" in text
+    assert "1/2 swerve/swerve + 1/4 swerve/dare + 1/4 dare/swerve, worth 5.25 each (total 10.5)" in text
+    assert "gives 5.25 each against 14/3 each in the symmetric Nash equilibrium" in text
+    # the obedience check worked out: told to swerve, each is exactly indifferent (14/3 either way)
+    assert "told swerve, 14/3 by obeying against 14/3 by playing dare; told dare, 7 by obeying against 6" in text
+    assert "Row driver at most 7 (dare/swerve)" in text
+
+
+def test_explain_says_when_no_mediator_beats_the_best_nash_equilibrium(capsys):
+    assert main(["explain", str(ROOT / "scenarios" / "prisoners_dilemma.yaml"), "--concept", "ce"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "No mediator can do better for the players together than the best Nash equilibrium" in text
+
+
+def test_explain_qre_moves_from_uniform_play_to_the_nash_limit(capsys):
+    assert main(["explain", AUMANN, "--concept", "qre"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "less than perfectly rational play" in text
+    assert "Row driver: swerve from 1/2 (uniform, lambda 0) to 0.5116 (lambda 0.1)" in text
+    assert "0.6667 (limit)" in text
+
+
+def test_explain_without_concepts_is_unchanged_and_rejects_nash_as_a_concept(capsys):
+    assert main(["explain", AUMANN]) == 0
+    assert "what a mediator can recommend" not in capsys.readouterr().out
+    assert main(["explain", AUMANN, "--concept", "nash"]) == 2
+
+
+# --- figure and handout ------------------------------------------------------------------------
+
+def test_the_qre_figure_draws_each_action_from_uniform_play_to_the_nash_limit():
+    from negosim.api import open_source
+    from negosim.present.figures.qre import qre_figure
+
+    fig = qre_figure(open_source(AUMANN).game)
+    lines = {line.get_gid(): line for ax in fig.axes for line in ax.get_lines() if line.get_gid()}
+    assert sorted(lines) == ["qre-Column-Column-dare", "qre-Column-Column-swerve", "qre-Row-Row-dare",
+                             "qre-Row-Row-swerve"]
+    swerve = lines["qre-Row-Row-swerve"].get_ydata()
+    assert swerve[0] == pytest.approx(0.5, abs=1e-3) and swerve[-1] == pytest.approx(2 / 3, abs=1e-5)
+    assert np.all(np.diff(swerve) > -1e-9)  # chicken's branch rises monotonically to 2/3
+    assert all(ax.get_xscale() == "log" for ax in fig.axes)
+
+
+def test_convert_draws_the_qre_figure_of_a_tree_and_refuses_a_question_version(capsys, tmp_path):
+    out = tmp_path / "qre.png"
+    assert main(["convert", POKER, "-o", str(out), "--figure", "qre"]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["convert", AUMANN, "-o", str(tmp_path / "q.png"), "--figure", "qre", "--no-answers"]) == 2
+    err = capsys.readouterr().err
+    assert "no --no-answers version" in err and "Traceback" not in err
+
+
+def test_the_handout_gets_the_qre_section_only_when_asked_and_never_on_a_worksheet(capsys, tmp_path):
+    with_qre, plain = tmp_path / "h.html", tmp_path / "p.html"
+    assert main(["report", AUMANN, "-o", str(with_qre), "--qre"]) == 0
+    assert main(["report", AUMANN, "-o", str(plain)]) == 0
+    html = with_qre.read_text()
+    assert '<section id="qre">' in html and "less often" in html and "negosim report" in html and "--qre" in html
+    assert '<section id="qre">' not in plain.read_text()
+    assert main(["report", AUMANN, "-o", str(tmp_path / "w.html"), "--qre", "--no-answers"]) == 2
+    assert not (tmp_path / "w.html").exists()

@@ -12,7 +12,7 @@ every row of a point repeats the point's columns:
 
 >>> from negosim.game.generate import prisoners_dilemma
 >>> column_names(prisoners_dilemma(), ("ce",), ())
-['ce_welfare', 'ce_payoff_P1', 'ce_payoff_P2']
+['ce_welfare', 'ce_payoff_Row', 'ce_payoff_Column']
 """
 
 from __future__ import annotations
