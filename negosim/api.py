@@ -106,7 +106,8 @@ def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Sour
 
 
 def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
-                 rtol: float | None = None, exact: bool = False) -> list[Solution]:
+                 rtol: float | None = None, exact: bool = False,
+                 lambdas: Sequence[float] | None = None) -> list[Solution]:
     """Return the verified solutions of a source for the given concepts (default: every one that applies).
 
     Parameters
@@ -117,6 +118,8 @@ def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
         Relative tolerance (default `negosim.solve.tolerance.RTOL`).
     exact : bool
         Solve "pure" and "nash" in rational arithmetic (fractions).
+    lambdas : sequence of float, optional
+        The precisions of "qre" (default: `negosim.solve.qre_ce.DEFAULT_LAMBDAS` and the Nash limit).
 
     Returns
     -------
@@ -136,7 +139,7 @@ def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
 
     rtol = RTOL if rtol is None else rtol
     try:
-        return solve(source.game, concepts, rtol=rtol, exact=exact)
+        return solve(source.game, concepts, rtol=rtol, exact=exact, lambdas=lambdas)
     except GameError as exc:
         raise _named(exc, source, _failing_concept(source, concepts, rtol)) from None
 

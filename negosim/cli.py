@@ -29,6 +29,18 @@ def _concepts(values: list[str]) -> list[str] | None:
     return names or None
 
 
+def _lambdas(values: list[float], concepts: list[str] | None) -> list[float] | None:
+    """The --lambda values (None when none are given), refused without --concept qre or when negative."""
+    if not values:
+        return None
+    if "qre" not in (concepts or []):
+        raise CommandLineError("--lambda applies to --concept qre")
+    for v in values:
+        if not (v >= 0 and v != float("inf")):
+            raise CommandLineError(f"--lambda {v:g}: lambda is a finite number at least 0")
+    return values
+
+
 def _overrides(items: list[str]) -> dict[str, float]:
     from .scenario import parse_overrides
 
@@ -72,6 +84,7 @@ def cmd_solve(args) -> int:
     concepts = _concepts(args.concept)
     if args.rtol is not None and not 0 < args.rtol < 1:
         raise CommandLineError(f"--rtol must lie between 0 and 1 (a fraction of the payoff range), not {args.rtol:g}")
+    lambdas = _lambdas(args.lambdas, concepts)
     source = open_source(args.file, _overrides(args.set))
     refused: list[str] = []
     if concepts:
@@ -81,7 +94,7 @@ def cmd_solve(args) -> int:
         concepts = [c for c in concepts if refusal(source.game, c) is None]
         if not concepts:
             raise TooLargeError(f"{args.file}: {refused[0]}")
-    solutions = solve_source(source, concepts, rtol=args.rtol, exact=args.exact)
+    solutions = solve_source(source, concepts, rtol=args.rtol, exact=args.exact, lambdas=lambdas)
     if args.json:
         from .io.jsonout import dumps, solve_document
 
@@ -194,7 +207,8 @@ def cmd_sweep(args) -> int:
                             overrides=overrides, out_dir=args.output, chunk_size=args.chunk_size,
                             resume=args.resume, progress=_progress_bar(args.quiet), command=command,
                             executor=executor, parquet=args.parquet, max_points=args.max_points or MAX_POINTS,
-                            notify=lambda line: print(f"negosim: {line}", file=sys.stderr))
+                            notify=lambda line: print(f"negosim: {line}", file=sys.stderr),
+                            concepts=tuple(_concepts(args.concept) or ()), lambdas=tuple(args.lambdas))
     counts = ", ".join(f"{o} {n:,}" for o, n in summary.outcomes.items())
     seed = f" (seed {summary.seed})" if summary.design != "grid" else ""
     print(f"{summary.points:,} points{seed} in {summary.wall_time:.2f} s: {counts}")
@@ -287,7 +301,14 @@ def cmd_explain(args) -> int:
     from .api import open_source
     from .present.explain import explain
 
-    print(explain(open_source(args.file, _overrides(args.set)), color=_color(args.color)))
+    concepts = tuple(_concepts(args.concept) or ())
+    extra = [c for c in concepts if c not in ("qre", "ce")]
+    if extra:
+        raise CommandLineError(f"explain --concept {extra[0]}: explain always derives the game's own equilibria; "
+                               "--concept adds qre or ce")
+    lambdas = _lambdas(args.lambdas, list(concepts))
+    print(explain(open_source(args.file, _overrides(args.set)), color=_color(args.color), concepts=concepts,
+                  lambdas=lambdas))
     return EXIT_OK
 
 
@@ -300,7 +321,7 @@ def cmd_report(args) -> int:
     source = open_source(args.file, _overrides(args.set))
     command = shlex.join(["negosim", *args.argv])
     html = render_report(source, answers=not args.no_answers, command=command, sweep=args.sweep,
-                         appendix=args.appendix, projector=args.projector)
+                         appendix=args.appendix, projector=args.projector, qre=args.qre)
     _write_atomically(args.output, html)
     print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_OK
@@ -335,7 +356,7 @@ def cmd_convert(args) -> int:
         from .present.game_figure import game_figure
 
         tree = args.figure == "tree" or (args.figure is None and isinstance(source.game, GameTree))
-        with solving(source, "spe" if tree else "nash"):
+        with solving(source, "qre" if args.figure == "qre" else "spe" if tree else "nash"):
             figure = game_figure(source, args.figure, answers=not args.no_answers)
         save_figure(figure, out)
     else:

@@ -10,7 +10,7 @@ import argparse
 from . import __version__
 from .errors import NegosimUsageError
 
-CONCEPT_CHOICES = ("pure", "nash", "spe", "pbe")
+CONCEPT_CHOICES = ("pure", "nash", "spe", "pbe", "qre", "ce")
 
 
 class CommandLineError(NegosimUsageError):
@@ -41,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
             help="override a parameter's value (repeatable); checked against its declared range",
         )
 
+    def add_lambda(p):
+        p.add_argument(
+            "--lambda", dest="lambdas", action="append", type=float, default=[], metavar="X",
+            help="qre: the precision lambda (repeatable; it multiplies the raw payoffs, as in McKelvey-Palfrey and "
+            "Gambit); default: lambda 0.1, 0.3, 1, 3, 10, 30, 100 below the principal branch's end, and its Nash limit",
+        )
+
     p = sub.add_parser("validate",
                        help="check scenario or Gambit files; report every problem as file:line: path: message")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -49,9 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument(
         "--concept", action="append", default=[], metavar="NAME",
-        help="solution concept: pure, nash, spe, pbe (repeatable or comma-separated; default: all that apply and fit, "
-        "by size: a skipped one is named in a note)",
+        help="solution concept: pure, nash, spe, pbe, qre (logit quantal response), ce (correlated) (repeatable or "
+        "comma-separated; default: all that apply and fit, by size, except qre and ce, which run only when asked: "
+        "a skipped one is named in a note)",
     )
+    add_lambda(p)
     add_set(p)
     p.add_argument("--json", action="store_true", help="print one JSON document (see docs) instead of a table")
     p.add_argument("--strict", action="store_true", help="exit 4 if a result has ties, is degenerate or not complete")
@@ -86,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, metavar="N", help="solve chunks in N local processes")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="solve chunks on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs negosim[distributed])")
+    p.add_argument("--concept", action="append", default=[], metavar="NAME",
+                   help="add columns for qre (each action's probability at every --lambda) or ce (the welfare "
+                   "correlated equilibrium's total and each player's payoff) to results.csv (repeatable or "
+                   "comma-separated); the outcome and payoff columns stay the primary answer's")
+    add_lambda(p)
     p.add_argument("--parquet", action="store_true", help="also write results.parquet (needs pyarrow)")
     p.add_argument("--figures", default="png", metavar="FORMATS",
                    help="figure formats, comma-separated from png, svg, pdf; or none (default: png)")
@@ -119,6 +133,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("explain", help="derive the equilibria step by step, in sentences, in the terminal")
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--concept", action="append", default=[], metavar="NAME",
+                   help="also explain ce (correlated equilibria: the mediator's reading) or qre (logit quantal "
+                   "response: less than perfectly rational play) (repeatable or comma-separated)")
+    add_lambda(p)
     add_set(p)
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the output (auto: when the terminal supports it and NO_COLOR is unset)")
@@ -133,6 +151,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--appendix", action="store_true",
                    help="worksheet: add the full parameter table and the sources after the questions")
     p.add_argument("--projector", action="store_true", help="large type across the full width, for projecting")
+    p.add_argument("--qre", action="store_true",
+                   help="add a section on less than perfectly rational play: the logit QRE figure (handout with "
+                   "answers only: it shows the equilibrium)")
     add_set(p)
 
     p = sub.add_parser("play", help="play a scenario as one of its players against the others")
@@ -152,9 +173,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="output file; its suffix picks the format: .nfg, .efg, .tex, .png, .svg or .pdf")
-    p.add_argument("--figure", choices=("tree", "matrix", "best-response"), default=None,
-                   help="for a figure: what to draw "
-                   "(default: the tree of an extensive game, the matrix of a normal one)")
+    p.add_argument("--figure", choices=("tree", "matrix", "best-response", "qre"), default=None,
+                   help="for a figure: what to draw; qre: choice probabilities along the logit QRE's principal branch "
+                   "against lambda (default: the tree of an extensive game, the matrix of a normal one)")
     p.add_argument("--standalone", action="store_true", help="for .tex: a complete document instead of a fragment")
     p.add_argument("--no-answers", action="store_true",
                    help="for a figure or .tex: the question version, without equilibria, best responses or boxes")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,17 +55,21 @@ class Scenario(model.Scenario):
     def __repr__(self) -> str:
         return f"<Scenario {self.id!r}: {self.title}; {len(self.players)} players, {len(self.parameters)} parameters>"
 
-    def solve(self, concept: str | None = None, *, rtol: float = RTOL, **overrides: Any) -> Solution:
+    def solve(self, concept: str | None = None, *, rtol: float = RTOL, lambdas: Sequence[float] | None = None,
+              **overrides: Any) -> Solution:
         """Return the verified equilibria of one concept at the baseline values overridden by `overrides`.
 
         Parameters
         ----------
         concept : str, optional
-            ``"spe"``, ``"nash"`` or ``"pure"``. Default: the game's primary answer
+            ``"spe"``, ``"nash"``, ``"pure"``, ``"pbe"``, ``"qre"`` or ``"ce"``. Default: the game's primary answer
             (`negosim.solve.primary`): the subgame-perfect equilibrium of a tree, every Nash
             equilibrium of a 2-player normal form, the pure equilibria of any other.
         rtol : float
             Relative tolerance for ties and verification, scaled to the payoff range.
+        lambdas : sequence of float, optional
+            For ``"qre"``: the precisions (default: `negosim.solve.qre_ce.DEFAULT_LAMBDAS` and the
+            branch's Nash limit).
         **overrides : float or array_like
             Parameter values. Numbers are checked against the declared ranges; arrays (checked too)
             give a batch: the game is built and solved at every point at once, with the batch shape
@@ -93,7 +97,7 @@ class Scenario(model.Scenario):
         """
         scenario, arrays = self._at(overrides)
         game = scenario.build(arrays)
-        sol = solve_game(game, concept, rtol=rtol)
+        sol = solve_game(game, concept, rtol=rtol, lambdas=lambdas)
         values = {**{k: np.asarray(v) for k, v in scenario.values().items()}, **arrays}
         return dataclasses.replace(sol, parameters=values)
 
@@ -356,7 +360,8 @@ def from_arrays(*payoffs: Any, players: tuple[str, ...] | list[str] | None = Non
     return NormalFormGame(players, tuple(tuple(a) for a in actions), stacked, title)
 
 
-def solve_game(game: Game, concept: str | None = None, *, rtol: float = RTOL) -> Solution:
+def solve_game(game: Game, concept: str | None = None, *, rtol: float = RTOL,
+               lambdas: Sequence[float] | None = None) -> Solution:
     """One concept's verified solution of a game (default: its primary answer, `negosim.solve.primary`)."""
     if concept is None:
         from .solve.primary import primary_solution
@@ -366,11 +371,14 @@ def solve_game(game: Game, concept: str | None = None, *, rtol: float = RTOL) ->
         raise NegosimUsageError(f"give one concept by name (spe, nash, pure), not {concept!r}")
     from .solve import solve
 
-    (sol,) = solve(game, concept, rtol=rtol)
+    if lambdas is not None and concept != "qre":
+        raise NegosimUsageError("lambdas= applies to the concept 'qre'")
+    (sol,) = solve(game, concept, rtol=rtol, lambdas=lambdas)
     return sol
 
 
-def equilibria(game_or_scenario: Any, concept: str | None = None, *, rtol: float = RTOL, **params: Any) -> Solution:
+def equilibria(game_or_scenario: Any, concept: str | None = None, *, rtol: float = RTOL,
+               lambdas: Sequence[float] | None = None, **params: Any) -> Solution:
     """Return the verified equilibria of a game or scenario for one concept.
 
     Parameters
@@ -379,9 +387,12 @@ def equilibria(game_or_scenario: Any, concept: str | None = None, *, rtol: float
         A scenario is solved at its baseline overridden by `params` (numbers or arrays, as in
         `Scenario.solve`); a game as it is, under its own tie rules.
     concept : str, optional
-        ``"spe"``, ``"nash"`` or ``"pure"``; default: the primary answer (`negosim.solve.primary`).
+        ``"spe"``, ``"nash"``, ``"pure"``, ``"pbe"``, ``"qre"`` or ``"ce"``; default: the primary answer
+        (`negosim.solve.primary`).
     rtol : float
         Relative tolerance for ties and verification.
+    lambdas : sequence of float, optional
+        For ``"qre"``: the precisions (default: a documented set and the branch's Nash limit).
     **params
         Parameter values, for a scenario only.
 
@@ -404,10 +415,10 @@ def equilibria(game_or_scenario: Any, concept: str | None = None, *, rtol: float
     [0.5]
     """
     if isinstance(game_or_scenario, model.Scenario):
-        return as_front_door(game_or_scenario).solve(concept, rtol=rtol, **params)
+        return as_front_door(game_or_scenario).solve(concept, rtol=rtol, lambdas=lambdas, **params)
     if params:
         raise NegosimUsageError(f"parameters {sorted(params)} apply to a scenario; a game has none")
-    return solve_game(as_game(game_or_scenario), concept, rtol=rtol)
+    return solve_game(as_game(game_or_scenario), concept, rtol=rtol, lambdas=lambdas)
 
 
 __all__ = ["Scenario", "SweepResult", "equilibria", "from_arrays", "load", "solve_game"]

@@ -22,6 +22,17 @@ def _probs(d: dict[str, float]) -> dict[str, float]:
 def equilibrium_json(eq) -> dict:
     """One labelled `Equilibrium` as a JSON-ready dict."""
     out: dict = {}
+    if getattr(eq, "lam", None) is not None:
+        out["lambda"] = clean(eq.lam)
+        if eq.nash_limit is not None:
+            out["nash_limit"] = eq.nash_limit
+    if getattr(eq, "objective", None) is not None:
+        out["objective"] = eq.objective
+        out["distribution"] = _probs(eq.distribution or {})
+        out["payoffs"] = _probs(eq.payoffs)
+        out["marginals"] = {p: _probs(a) for p, a in (eq.strategies or {}).items()}
+        out["regret"] = clean(eq.regret)
+        return out
     if eq.behavior is not None:
         out["behavior"] = {p: {s: _probs(a) for s, a in sets.items()} for p, sets in eq.behavior.items()}
         out["path"] = list(eq.path or [])
@@ -37,7 +48,19 @@ def equilibrium_json(eq) -> dict:
     else:
         out["payoffs"] = _probs(eq.payoffs)
     out.update(pbe_json(eq))
+    if getattr(eq, "lam", None) is not None:
+        out["regret"] = clean(eq.regret)  # a QRE is not a Nash equilibrium: how far from one it is
     return out
+
+
+def vertices_json(sol, point: int) -> list[dict]:
+    """Every vertex of a 2x2 game's correlated-equilibrium polytope at `point`: distribution and payoffs."""
+    from ..solve.views import joint_distribution
+
+    players = sol.game.players
+    return [{"distribution": _probs(joint_distribution(sol.game, q)),
+             "payoffs": {p: clean(float(v)) for p, v in zip(players, values)}}
+            for q, values in sol.extra["vertices"][point]]
 
 
 def pbe_json(eq) -> dict:
@@ -99,6 +122,8 @@ def solve_document(source, solutions, point: int = 0) -> dict:
             # probabilities and payoffs are exact fractions written as strings; an equilibrium not confirmed
             # exactly (irrational, 3+ players) keeps floats, and then the solution is not all exact
             entry["exact"] = None not in [sol.extra["exact_strategies"][e] for e in sol.rows_at(point)]
+        if "vertices" in sol.extra:
+            entry["vertices"] = vertices_json(sol, point)
         sols.append(entry)
         warnings.extend(solution_warnings(sol, point))
     return {

@@ -21,9 +21,11 @@ from .style import Style, wrap
 from .text import fmt_number
 
 
-def explain(source, *, color: bool = False) -> str:
+def explain(source, *, color: bool = False, concepts: tuple[str, ...] = (), lambdas=None) -> str:
     """Return the step-by-step explanation of a source's game at its parameter values (ANSI colour
-    only with ``color=True``)."""
+    only with ``color=True``). `concepts` may add "ce" (the mediator's reading of correlated
+    equilibria) and "qre" (less than perfectly rational play, at `lambdas` or the default ones);
+    `negosim.present.explain_qre_ce`."""
 
     st = Style(color)
     game = source.game
@@ -42,6 +44,13 @@ def explain(source, *, color: bool = False) -> str:
             from .explain_pbe import explain_pbe
 
             out += ["", *explain_pbe(game, names, solve_source(source, ["pbe"])[0], st)]
+    if concepts:
+        from .explain_qre_ce import ce_text, qre_text
+
+        if "ce" in concepts:
+            out += ["", *ce_text(source, names, st)]
+        if "qre" in concepts:
+            out += ["", *qre_text(source, names, st, lambdas)]
     out += ["", *change_text(source, names, st)]
     return "\n".join(out) + "\n"
 

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from ..api import Source
 
-FIGURE_KINDS = ("tree", "matrix", "best-response")
+FIGURE_KINDS = ("tree", "matrix", "best-response", "qre")
 
 
 def game_figure(source: Source, kind: str | None = None, *, answers: bool = True) -> Figure:
@@ -20,12 +20,13 @@ def game_figure(source: Source, kind: str | None = None, *, answers: bool = True
     Parameters
     ----------
     source : negosim.api.Source
-    kind : {"tree", "matrix", "best-response"}, optional
+    kind : {"tree", "matrix", "best-response", "qre"}, optional
         Default: the tree of an extensive game, the matrix of a normal one. A tree drawn as a
-        matrix or best-response figure is shown through its reduced normal form.
+        matrix or best-response figure is shown through its reduced normal form; "qre" draws the
+        logit QRE's principal branch (`negosim.present.figures.qre`), a tree's per information set.
     answers : bool
         False draws the question version: no equilibrium path, best-response marks or boxes, and
-        nothing is solved.
+        nothing is solved. The QRE figure is an answer and has no question version.
 
     Returns
     -------
@@ -41,6 +42,14 @@ def game_figure(source: Source, kind: str | None = None, *, answers: bool = True
 
     game = source.game
     kind = kind or ("tree" if isinstance(game, GameTree) else "matrix")
+    if kind == "qre":
+        if not answers:
+            raise NegosimUsageError("--figure qre draws the answer (play moving to a Nash equilibrium); "
+                                    "it has no --no-answers version")
+        from .figures.qre import qre_figure
+
+        names = {p.id: p.name or p.id for p in source.scenario.players} if source.scenario is not None else None
+        return qre_figure(game, title=source.title, names=names)
     if kind == "tree":
         if not isinstance(game, GameTree):
             raise NegosimUsageError("--figure tree needs an extensive-form game; "

@@ -46,6 +46,7 @@ def render_report(
     sweep: str | None = None,
     appendix: bool = False,
     projector: bool = False,
+    qre: bool = False,
 ) -> str:
     """Return the whole HTML handout of a scenario or Gambit game (`answers=False`: a worksheet).
 
@@ -54,11 +55,18 @@ def render_report(
     drawn in the sensitivity section (default: the first along which the outcome changes; an
     unknown name is a UsageError). `appendix` adds the full parameter table and the sources to a
     worksheet (the handout with answers always has them). `projector` sets large type at full width.
+    `qre` adds a section on less than perfectly rational play with the logit QRE figure
+    (`report_qre`); it is an answer, so a worksheet refuses it (UsageError).
     """
     from ..api import solve_source
     from .report_sweep import choose_sweep
 
     scenario = source.scenario
+    if qre and not answers:
+        from ..errors import UsageError
+
+        raise UsageError("--qre adds the QRE figure to the handout with answers; on a worksheet it would give the "
+                         "equilibrium away")
     if sweep is not None:
         choose_sweep(scenario, sweep)  # an unknown name fails before anything is solved
     solutions = solve_source(source) if answers else None
@@ -87,6 +95,10 @@ def render_report(
         if scenario is not None and scenario.questions:
             body += _section("questions", "Answer key: the discussion questions", questions_key(scenario.questions))
         body += _section("equilibria", "Equilibria", equilibria_html(source, solutions))
+        if qre:
+            from .report_qre import qre_html
+
+            body += _section("qre", "Less than perfectly rational play", qre_html(source))
         body += _section("sensitivity", "Sensitivity", _sensitivity(source, sweep))
     else:
         body += _section("tasks", "Your analysis", worksheet_tasks(source))
@@ -102,7 +114,8 @@ def render_report(
         if extra:
             body += _section("appendix", "Appendix: parameters and sources" if not answers else "Sources", extra)
     if command is None:
-        command = report_command(source, answers, overrides, sweep=sweep, appendix=appendix, projector=projector)
+        command = report_command(source, answers, overrides, sweep=sweep, appendix=appendix, projector=projector,
+                                 qre=qre)
     body += _footer(source, answers, command, overrides)
     if not answers:
         body = ['<div class="worksheet">', *body, "</div>"]
@@ -164,7 +177,7 @@ def _sensitivity(source, sweep: str | None) -> list[str]:
 
 
 def report_command(source, answers: bool, overrides=None, *, sweep: str | None = None, appendix: bool = False,
-                   projector: bool = False) -> str:
+                   projector: bool = False, qre: bool = False) -> str:
     """The command that regenerates this handout: `negosim report PATH -o ... [--no-answers] [--set k=v] ...`."""
     overrides = overrides_of(source) if overrides is None else overrides
     parts = ["negosim", "report", source.path, "-o", "handout.html" if answers else "worksheet.html"]
@@ -178,6 +191,8 @@ def report_command(source, answers: bool, overrides=None, *, sweep: str | None =
         parts.append("--appendix")
     if projector:
         parts.append("--projector")
+    if qre:
+        parts.append("--qre")
     return shlex.join(parts)
 
 

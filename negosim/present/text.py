@@ -151,6 +151,12 @@ def format_solutions(source, solutions, point: int = 0) -> str:
         out.append("Parameters: " + ", ".join(f"{k}={fmt_number(v)}" for k, v in source.parameters.items()))
     out.extend(f"Note: {note}" for note in getattr(source, "notes", ()))
     for sol in solutions:
+        if sol.concept in ("qre", "ce"):
+            from .text_qre_ce import ce_lines, qre_lines
+
+            out.append("")
+            out.extend(qre_lines(sol, point) if sol.concept == "qre" else ce_lines(sol, point))
+            continue
         eqs = sol.equilibria_at(point)
         out.append("")
         out.append(_header(sol, len(eqs), point))
@@ -166,6 +172,12 @@ def format_solutions(source, solutions, point: int = 0) -> str:
         for note in notes:
             out.append(f"  Note: {note.split(': ', 1)[1]}")
     out.append("")
+    from .text_qre_ce import verified_lines
+
+    out.extend(verified_lines(solutions))
+    solutions = [s for s in solutions if s.concept not in ("qre", "ce")]
+    if not solutions:
+        return "\n".join(out)
     if solutions and all("exact_strategies" in s.extra and None not in s.extra["exact_strategies"] for s in solutions):
         out.append("Every equilibrium above was verified in exact rational arithmetic: no player gains by deviating.")
     else:

@@ -32,14 +32,14 @@ def applicable_concepts(game) -> tuple[str, ...]:
 def valid_concepts(game) -> tuple[str, ...]:
     """Every concept that can be asked for: a tree also has "pure" (on its reduced normal form)."""
     if isinstance(game, GameTree):
-        return ("spe", "pbe", "pure", "nash")
+        return ("spe", "pbe", "pure", "nash", "qre", "ce")
     if isinstance(game, NormalFormGame):
-        return ("pure", "nash")
+        return ("pure", "nash", "qre", "ce")
     raise TypeError(f"not a game: {type(game).__name__}")
 
 
 def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RTOL,
-          exact: bool = False) -> list[Solution]:
+          exact: bool = False, lambdas=None) -> list[Solution]:
     """Verified solutions of `game` for each concept asked (default: what `policy.plan` says fits).
 
     On a `GameTree`, "pure" and "nash" solve its reduced normal form (`negosim.game.reduce`) when
@@ -54,6 +54,9 @@ def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RT
     With ``exact=True``, "pure" and "nash" are solved in rational arithmetic (`rational`): each
     equilibrium also carries its strategies and payoffs as fractions (`Equilibrium.exact_strategies`,
     `Equilibrium.exact_payoffs`); "spe" stays in floating point and says so in its notes.
+    "qre" and "ce" (never in the default run) are solved by `qre_ce.solve_concept`: the logit QRE at
+    `lambdas` (default: a documented set and the branch's Nash limit), the correlated equilibria by
+    linear programming (a tree's on its reduced normal form).
     Raise `UsageError` for an unknown concept or one that does not apply to the game's form, and
     `policy.TooLargeError` for an asked concept too large for every method negosim has.
     """
@@ -94,6 +97,11 @@ def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RT
             from .seqnash import sequence_form_nash
 
             solutions.append(sequence_form_nash(game, rtol=rtol))
+            continue
+        if c in ("qre", "ce"):
+            from .qre_ce import solve_concept
+
+            solutions.append(solve_concept(game, c, rtol=rtol, lambdas=lambdas, exact=exact))
             continue
         if c == "pbe":
             from .pbe import perfect_bayesian

@@ -227,6 +227,10 @@ def refusal(game: NormalFormGame | GameTree, concept: str) -> str | None:
     if concept == "pure":
         why = pure_fits(game)
         return None if why is None else f"pure equilibria not computed: {why}"
+    if concept in ("qre", "ce"):
+        from .qre_ce import refusal as qre_ce_refusal
+
+        return qre_ce_refusal(game, concept)
     return None
 
 

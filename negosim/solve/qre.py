@@ -67,8 +67,8 @@ def _model(game: NormalFormGame | GameTree) -> NormalModel | AgentModel:
     raise TypeError(f"not a game: {type(game).__name__}")
 
 
-def logit_qre(game: NormalFormGame | GameTree, lambdas: Sequence[float], *,
-              budget: PathBudget = DEFAULT_BUDGET) -> Solution:
+def logit_qre(game: NormalFormGame | GameTree, lambdas: Sequence[float], *, limit: bool = False,
+              max_regret: float = 1e-8, lambda_max: float = 1e6, budget: PathBudget = DEFAULT_BUDGET) -> Solution:
     """The logit QRE on the principal branch at each precision in `lambdas`, at every batch point.
 
     Parameters
@@ -77,6 +77,13 @@ def logit_qre(game: NormalFormGame | GameTree, lambdas: Sequence[float], *,
         Any number of players; a tree gets its agent QRE in behaviour strategies.
     lambdas : sequence of float
         Precisions, each at least 0 (``lambda`` multiplies the raw payoffs).
+    limit : bool
+        Follow the branch to its Nash limit instead of to the largest lambda (the stopping rule of
+        `logit_branch`, with `max_regret` and `lambda_max`): rows are given for the lambdas the
+        branch passes before it stops, then one row at the branch's end, marked True in
+        ``extra["nash_limit"]``.
+    max_regret, lambda_max : float
+        With `limit`: the stopping rule of `logit_branch`.
     budget : PathBudget
         Step, iteration and time bounds of the trace.
 
@@ -84,9 +91,11 @@ def logit_qre(game: NormalFormGame | GameTree, lambdas: Sequence[float], *,
     -------
     Solution
         Concept ``"qre"``: one row per point and lambda (in the order given), ``extra["lambda"]``
-        the precision of each row, ``regret`` each profile's largest gain from a deviation (a QRE
+        the precision of each row, ``extra["nash_limit"]`` whether the row is the branch's end
+        (only with `limit`), ``regret`` each profile's largest gain from a deviation (a QRE
         is not a Nash equilibrium), ``complete`` False where the budget ran out before the largest
-        lambda was reached (those points have rows only for the lambdas reached).
+        lambda (with `limit`: the Nash limit) was reached (those points have rows only for the
+        lambdas reached).
 
     Examples
     --------
@@ -124,16 +133,42 @@ def logit_qre(game: NormalFormGame | GameTree, lambdas: Sequence[float], *,
                     found[key] = _at_lambda(restrict(ids[row:row + 1]), old[row], new[row], float(target))
 
     top = targets.max() if len(targets) else 0.0
-    state = follow(restrict, y0, lambda y, ids: y[:, -1] >= top, budget, on_step)
+    span = np.maximum(model.payoff_range(), 1e-300)
+
+    def stop(y, ids):
+        if not limit:
+            return y[:, -1] >= top
+        regret = _agent_regret(_rows(model, ids), y[:, :-1])
+        return (regret <= max_regret * span[ids]) | (y[:, -1] * span[ids] >= lambda_max)
+
+    state = follow(restrict, y0, stop, budget, on_step)
     rows = [(p, lam) for p in range(P) for lam in lambdas if (p, lam) in found]
-    z = np.array([found[r] for r in rows]).reshape(len(rows), sum(model.sizes))
+    z_rows = [found[r] for r in rows]
+    at_limit = [False] * len(rows)
+    if limit:
+        done = ~state.active & ~state.failed
+        ordered = []
+        for p in range(P):
+            here = [(r, zr) for r, zr in zip(rows, z_rows) if r[0] == p]
+            if done[p]:
+                end = float(state.y[p, -1])
+                here = [(r, zr) for r, zr in here if r[1] < end] + [((p, end), state.y[p, :-1].copy())]
+            ordered += [(r, zr, done[p] and k == len(here) - 1) for k, (r, zr) in enumerate(here)]
+        rows, z_rows, at_limit = [r for r, _, _ in ordered], [zr for _, zr, _ in ordered], [f for _, _, f in ordered]
+        complete = done.copy()
+    else:
+        complete = np.array([all((p, v) in found for v in lambdas) for p in range(P)])
+    z = np.array(z_rows).reshape(len(rows), sum(model.sizes))
     lam = np.array([r[1] for r in rows])
     point = np.array([r[0] for r in rows], dtype=np.int64)
-    complete = np.array([all((p, v) in found for v in lambdas) for p in range(P)])
+    goal = "its Nash limit" if limit else f"lambda = {top:g}"
     notes = () if complete.all() else (
-        f"the QRE branch was not followed to lambda = {top:g} within the budget at {int((~complete).sum())} of "
+        f"the QRE branch was not followed to {goal} within the budget at {int((~complete).sum())} of "
         f"{P} points ({state.steps} steps); rows are given for the lambdas reached",)
-    return _solution(game, model, "qre", "logit QRE branch (predictor-corrector)", point, z, lam, complete, notes)
+    sol = _solution(game, model, "qre", "logit QRE branch (predictor-corrector)", point, z, lam, complete, notes)
+    if limit:
+        sol.extra["nash_limit"] = np.array(at_limit, dtype=bool)
+    return sol
 
 
 def _at_lambda(H, old: np.ndarray, new: np.ndarray, target: float) -> np.ndarray:

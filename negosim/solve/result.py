@@ -16,7 +16,7 @@ import numpy as np
 from ..game.normal import NormalFormGame
 from ..game.tree import CHANCE, DECISION, TERMINAL, GameTree
 
-CONCEPTS = ("pure", "nash", "spe", "pbe")
+CONCEPTS = ("pure", "nash", "spe", "pbe", "qre", "ce")
 
 
 def at_points(count: int, total: int) -> str:
@@ -48,6 +48,12 @@ class Equilibrium:
     classification: str | None = None
     intuitive_criterion: bool | None = None
     d1: bool | None = None
+    # qre only: the precision lambda of the row, and whether it is the principal branch's Nash limit
+    lam: float | None = None
+    nash_limit: bool | None = None
+    # ce only: "welfare" or the player the row is best for; the joint distribution keyed "a/b/c"
+    objective: str | None = None
+    distribution: dict[str, float] | None = None
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -260,7 +266,7 @@ class Solution:
                 exact_payoffs = dict(zip(game.players, self.extra["exact_payoffs"][e]))
             return Equilibrium(payoffs, float(self.regret[e]), bool(self.tied[e]), strategies=strategies,
                                outcome=outcome, ties=ties, exact_strategies=exact_strategies,
-                               exact_payoffs=exact_payoffs)
+                               exact_payoffs=exact_payoffs, **self._qre_ce_fields(e))
         behavior: dict[str, dict[str, dict[str, float]]] = {p: {} for p in game.players}
         infosets = game.infosets()
         for k, (player, infoset, nodes) in enumerate(infosets):
@@ -273,7 +279,7 @@ class Solution:
         outcome = next(iter(outcome_probs)) if len(outcome_probs) == 1 else None
         return Equilibrium(payoffs, float(self.regret[e]), bool(self.tied[e]), behavior=behavior,
                            path=self._path(e, infosets), outcome=outcome, outcome_probs=outcome_probs,
-                           ties=ties, **self._pbe_fields(e))
+                           ties=ties, **self._pbe_fields(e), **self._qre_ce_fields(e))
 
     def _pbe_fields(self, e: int) -> dict:
         """The beliefs and signalling labels of row `e` (a "pbe" solution's extra), else nothing."""
@@ -281,6 +287,20 @@ class Solution:
             return {}
         names = ("beliefs", "belief_sets", "classification", "intuitive_criterion", "d1")
         return {name: self.extra[name][e] for name in names}
+
+    def _qre_ce_fields(self, e: int) -> dict:
+        """Row `e`'s lambda (a "qre" solution) or objective and joint distribution (a "ce" one), else nothing."""
+        out: dict = {}
+        if "lambda" in self.extra:
+            out["lam"] = float(self.extra["lambda"][e])
+            if "nash_limit" in self.extra:
+                out["nash_limit"] = bool(self.extra["nash_limit"][e])
+        if "objective" in self.extra:
+            from .views import joint_distribution
+
+            out["objective"] = str(self.extra["objective"][e])
+            out["distribution"] = joint_distribution(self.game, self.extra["distribution"][e])
+        return out
 
     def _path(self, e: int, infosets: list[tuple[int, str, tuple[int, ...]]]) -> list[str]:
         game = self.game

@@ -74,11 +74,29 @@ def outcome_probability(sol: Solution, outcome: str) -> np.ndarray:
 
 def joint(sol: Solution) -> np.ndarray:
     """Each normal-form row's probability of every pure profile, shape ``(E, n_profiles)``."""
+    if "distribution" in sol.extra:  # a correlated equilibrium: the joint distribution is not a product
+        return np.asarray(sol.extra["distribution"]).reshape(len(sol.point), -1)
     strategies = sol.strategies
     out = np.ones((len(sol.point), 1))
     for s in strategies:
         out = (out[:, :, None] * s[:, None, :]).reshape(len(sol.point), -1)
     return out
+
+
+#: Joint profiles with at most this probability are left out of a correlated equilibrium's distribution.
+ZERO_PROBABILITY = 1e-9
+
+
+def joint_distribution(game: NormalFormGame | GameTree, q: np.ndarray) -> dict[str, float]:
+    """A correlated equilibrium's distribution keyed by profile labels joined with ``/`` in player order.
+
+    Profiles of (nearly) zero probability are left out; the keys follow the game's profile order.
+    """
+    import itertools
+
+    assert isinstance(game, NormalFormGame)
+    return {"/".join(game.actions[i][a] for i, a in enumerate(profile)): float(q[profile])
+            for profile in itertools.product(*(range(k) for k in game.shape)) if q[profile] > ZERO_PROBABILITY}
 
 
 def probability(sol: Solution, player: str, action: str, infoset: str | None = None) -> np.ndarray:

@@ -79,7 +79,8 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
               out_dir: str | Path, chunk_size: int | None = None, resume: bool = False,
               progress: Callable[[int, int], None] | None = None, command: str = "",
               executor: Executor | None = None, parquet: bool = False, max_points: int = MAX_POINTS,
-              notify: Callable[[str], None] | None = None) -> SweepSummary:
+              notify: Callable[[str], None] | None = None, concepts: tuple[str, ...] = (),
+              lambdas: tuple[float, ...] = ()) -> SweepSummary:
     """Return the summary of solving `scenario` at every point of a design (others at baseline + `overrides`).
 
     `design` is "grid" (`vary` gives ``{name: (start, stop, num)}``), or "lhs" / "sobol" (`vary` gives
@@ -89,6 +90,9 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     executor); the results are the same either way. Without `chunk_size`, `auto_chunk_size` picks it
     from the game's size (100,000 points unless the game is big). A design of more than `max_points` points (or
     random values) is refused.
+    executor); the results are the same either way. A design of more than `max_points` points (or
+    random values) is refused. `concepts` ("qre" with `lambdas`, "ce") add columns to every row
+    (`negosim.sweep.concept_columns`); the outcome and payoff columns stay the primary answer's.
 
     Writes ``out_dir``: chunk files as they finish, then ``results.csv`` (and ``results.parquet`` with
     `parquet`), ``points.npz``, ``summary.json`` and ``manifest.json``. With `resume`, finished chunks
@@ -108,6 +112,17 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     if parquet:
         output.require_parquet()
     check_vary(vary, scenario)
+    concepts, lambdas = tuple(concepts), tuple(float(v) for v in lambdas)
+    if concepts or lambdas:
+        from .concept_columns import check_concepts
+
+        check_concepts(concepts, lambdas)
+        from ..solve.policy import TooLargeError
+        from ..solve.qre_ce import refusal
+
+        why = next((r for r in (refusal(scenario.build(), c) for c in concepts) if r), None)
+        if why:
+            raise TooLargeError(f"{scenario.path}: {why}")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: exists and is not a folder")
@@ -123,7 +138,7 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
         if design != "grid" and seed is None:
             seed = found.seed if found is not None else int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
         points = Design(design, dict(vary), samples=samples, seed=seed, max_points=max_points)
-        identity = make_identity(scenario.sha256, overrides, design, vary, samples, seed, chunk_size)
+        identity = make_identity(scenario.sha256, overrides, design, vary, samples, seed, chunk_size, concepts, lambdas)
         if found is not None:
             check_same(identity, found, out)
         _prepare(out, identity, str(scenario.path), found is not None)
@@ -168,7 +183,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     places = [ChunkPlace(identity.sha256, c, c * chunk_size, min(total, (c + 1) * chunk_size)) for c in range(n_chunks)]
     for path in chunks.stray_chunk_files(out, n_chunks):
         notify(f"{path}: not a chunk of this sweep ({n_chunks} chunks); ignored")
-    header = _header(scenario, vary)
+    header = _header(scenario, vary, identity.concepts, identity.lambdas)
     offsets = chunks.joined_offsets(out, places, header)  # a finished folder's rows are in results.csv only
     todo = []
     for place, offset in zip(places, offsets):
@@ -191,7 +206,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
             progress(done, total)
 
     def task(place: ChunkPlace):
-        return base, points.points(place.start, place.stop), place.start
+        return base, points.points(place.start, place.stop), place.start, identity.concepts, identity.lambdas
 
     if executor is None:
         for place in todo:
@@ -258,9 +273,11 @@ def _run_on(executor: Executor, todo: list[ChunkPlace], task, finished) -> None:
             fut.cancel()
 
 
-def solve_chunk(scenario, params: dict[str, np.ndarray], start: int) -> tuple[str, np.ndarray, np.ndarray]:
+def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: tuple[str, ...] = (),
+                lambdas: tuple[float, ...] = ()) -> tuple[str, np.ndarray, np.ndarray]:
     """Return one chunk of points (flat arrays in `params`, the first numbered `start`) solved: its CSV
     rows, and each point's outcome label as (sorted distinct labels, each point's index into them).
+    `concepts` add their columns (`negosim.sweep.concept_columns`) to every row.
     A plain function of its arguments: executors run it in other processes or on other machines."""
     n = len(next(iter(params.values())))
     game = scenario.build(params)
@@ -285,6 +302,11 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int) -> tuple[st
     cols.append(outcome)
     cols += [output.float_text(sol.payoffs[:, i]) for i in range(sol.payoffs.shape[1])]
     cols.append(output.object_strings(["false", "true"], sol.tied.astype(np.intp)))
+    if concepts:
+        from .concept_columns import point_columns
+
+        extra = point_columns(game, concepts, lambdas)
+        cols += [output.float_text(extra[sol.point, j]) for j in range(extra.shape[1])]
     return output.csv_lines(cols), names, codes
 
 
@@ -352,9 +374,14 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray,
 
 
 # --- helpers ------------------------------------------------------------------------------
-def _header(scenario, vary) -> str:
+def _header(scenario, vary, concepts: tuple[str, ...] = (), lambdas: tuple[float, ...] = ()) -> str:
     players = list(scenario.player_ids)
-    return ",".join(["point", *vary, "concept", "outcome", *(f"payoff_{p}" for p in players), "tied"])
+    extra: list[str] = []
+    if concepts:
+        from .concept_columns import column_names
+
+        extra = [str(c) for c in output.csv_text(column_names(scenario.build(), concepts, lambdas))]
+    return ",".join(["point", *vary, "concept", "outcome", *(f"payoff_{p}" for p in players), "tied", *extra])
 
 
 def _describe(scenario, vary, labels) -> dict:

@@ -55,6 +55,9 @@ class SweepIdentity:
         Points per chunk (chunk files are numbered by it).
     negosim : str
         The version that solves the points.
+    concepts, lambdas : tuple
+        Concepts added as columns (``qre``, ``ce``; `negosim.sweep.concept_columns`) and qre's
+        precisions; recorded only when given, so other sweeps' identities are unchanged.
     """
 
     scenario_sha256: str
@@ -66,6 +69,8 @@ class SweepIdentity:
     chunk_size: int
     negosim: str = ""
     format: int = FORMAT
+    concepts: tuple[str, ...] = ()
+    lambdas: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.negosim:
@@ -78,7 +83,8 @@ class SweepIdentity:
         return {"format": self.format, "negosim": self.negosim, "scenario_sha256": self.scenario_sha256,
                 "overrides": [[k, v] for k, v in self.overrides], "design": self.design,
                 "vary": [list(v) for v in self.vary], "samples": self.samples, "seed": self.seed,
-                "chunk_size": self.chunk_size}
+                "chunk_size": self.chunk_size,
+                **({"concepts": list(self.concepts), "lambdas": list(self.lambdas)} if self.concepts else {})}
 
     @property
     def sha256(self) -> str:
@@ -93,7 +99,8 @@ class SweepIdentity:
         ident = cls(str(data["scenario_sha256"]), overrides, str(data["design"]), vary,
                     None if data["samples"] is None else int(data["samples"]),
                     None if data["seed"] is None else int(data["seed"]), int(data["chunk_size"]),
-                    str(data["negosim"]), int(data["format"]))
+                    str(data["negosim"]), int(data["format"]), tuple(str(c) for c in data.get("concepts", ())),
+                    tuple(float(v) for v in data.get("lambdas", ())))
         if not ident.negosim:
             raise ValueError("no negosim version")
         return ident
@@ -106,13 +113,13 @@ def canonical_json(obj) -> str:
 
 def make_identity(scenario_sha256: str, overrides: dict[str, float], design: str,
                   vary: dict[str, tuple[float, float, int | None]], samples: int | None, seed: int | None,
-                  chunk_size: int) -> SweepIdentity:
+                  chunk_size: int, concepts: tuple[str, ...] = (), lambdas: tuple[float, ...] = ()) -> SweepIdentity:
     """Return the identity of a sweep from `run_sweep`'s arguments (overrides sorted, vary in its order)."""
     return SweepIdentity(scenario_sha256, tuple(sorted((str(k), float(v)) for k, v in overrides.items())), design,
                          tuple((str(n), float(a), float(b), None if k is None else int(k))
                                for n, (a, b, k) in vary.items()),
                          None if samples is None else int(samples), None if seed is None else int(seed),
-                         int(chunk_size))
+                         int(chunk_size), concepts=tuple(concepts), lambdas=tuple(float(v) for v in lambdas))
 
 
 def record(identity: SweepIdentity, scenario_path: str) -> dict:
