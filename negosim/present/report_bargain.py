@@ -134,7 +134,7 @@ def _figure_html(scenario: Scenario) -> list[str]:
     grid = np.linspace(low, high, GRID)
     sol = solve_bargaining(scenario, {name: grid})
     bounds = grid_boundaries(scenario, name, grid, sol.regimes.astype(str))
-    fig = outcome_figure(name, grid, sol.regimes, {q: sol.quantities[q] for q in sol.model.quantities},
+    fig = outcome_figure(name, grid, sol.regimes, {q: sol.quantities[q] for q in sol.model.plotted},
                          boundaries=[(b.value, b.below, b.above) for b in bounds],
                          labels={r: sol.label(r) for r in sol.model.regimes}, unit=p.unit,
                          title=f"{sol.model.name}: varying {name}", order=sol.model.regimes,

@@ -53,11 +53,17 @@ class BargainModel:
     optional: tuple[str, ...] = ()
     frontier: tuple[str, ...] = ()
     options: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    drawn: tuple[str, ...] = ()  # the quantities figures draw (default all; not 0/1 flags)
 
     @property
     def arguments(self) -> tuple[str, ...]:
         """Every argument name, required first."""
         return (*self.required, *self.optional)
+
+    @property
+    def plotted(self) -> tuple[str, ...]:
+        """The quantities a figure draws against a parameter (all but indicator flags)."""
+        return self.drawn or self.quantities
 
 
 def _pick(condition: np.ndarray, yes: str, no: str) -> np.ndarray:
@@ -198,8 +204,9 @@ _MODELS = (
                  ("proposer", "responder"), _outside, _outside_regime,
                  "Binmore, K., Shaked, A. and Sutton, J. (1989). An Outside Option Experiment. Quarterly Journal "
                  "of Economics 104(4), 753-770; Muthoo, A. (1999). Bargaining Theory with Applications, ch. 5.",
-                 "x = 1/(1 + delta) if no option binds; x = 1 - w_b if the responder's war payoff w_b > "
-                 "delta/(1 + delta)"),
+                 "x = 1 - max(w_b, delta y), y = 1 - max(w_a, delta x): x = 1/(1 + delta) if no option binds, "
+                 "1 - w_b if the responder's binds, 1 - delta (1 - w_a) if the proposer's binds",
+                 drawn=("share", "responder_share", "no_option_share", "surplus")),
     BargainModel("nash_solution", "The Nash bargaining solution", ("u_a", "u_b", "d_a", "d_b"),
                  ("share", "u_a", "u_b", "d_a", "d_b"), ("agreement",), ("first", "second"),
                  _axiomatic(bargain.nash_solution), _always("agreement"),
@@ -217,11 +224,12 @@ _MODELS = (
                  ("war", "war_value", "most_credible_offer", "margin"), ("war", "peace"), ("declining", "rising"),
                  _powell, lambda q: _pick(q["war"] > 0, "war", "peace"),
                  "Powell, R. (2006). War as a Commitment Problem. International Organization 60(1), 169-203.",
-                 "war iff p1 - c > (1 - delta) + delta * min(1, p2 + c_rising)", optional=("c_rising",)),
+                 "war iff p1 - c > (1 - delta) + delta * min(1, p2 + c_rising)", optional=("c_rising",),
+                 drawn=("war_value", "most_credible_offer", "margin")),
     BargainModel("delay_rounds", "Delay by a side gaining ground", ("x0", "mu", "delta", "kR"), ("rounds",),
                  ("settle_now", "delay"), ("rising", "other"), _delay,
                  lambda q: _pick(q["rounds"] > 0, "delay", "settle_now"),
-                 "DOMAIN.md section 4 (momentum): a side gaining ground settles once x >= (delta mu - k) / (1 - delta)",
+                 "negosim's ceasefire model (momentum): a side gaining ground settles once its share is high enough",
                  "settle once x >= (delta * mu - kR - sigma_s) / (1 - delta)", optional=("sigma_s",)),
     BargainModel("attrition_hazard", "A war of attrition", ("value", "cost"), ("hazard", "expected_duration"),
                  ("attrition",), ("side_1", "side_2"), _attrition, _always("attrition"),
@@ -252,7 +260,7 @@ _MODELS = (
                  ("p", "mu", "cbar", "B", "g", "k", "omega", "s", "sigma"),
                  ("offer", "war_probability", "expected_cost_after_rejection"), ("risky_offer", "safe_offer"),
                  ("challenger", "proposer"), _ceasefire, _risky,
-                 f"{FEARON} DOMAIN.md section 7 (the seed case).",
+                 f"{FEARON} negosim's three-party ceasefire model with Russia's war cost private (the seed case).",
                  "Pr(war) = clip(1/2 - (B + g + sigma k) / (2 omega cbar) - sigma s / (2 cbar), 0, 1), "
                  "x0* = p + mu - sigma s - cbar Pr(war)"),
 )

@@ -74,7 +74,7 @@ def describe(scenario, labels) -> dict:
     labels = [str(x) for x in labels]
     return {"outcome_names": {label: spec.label(label) for label in labels},
             "outcome_order": sorted(labels, key=lambda x: (order.index(x) if x in order else len(order), x)),
-            "model": spec.model.name, "quantities": list(spec.model.quantities)}
+            "model": spec.model.name, "quantities": list(spec.model.plotted)}
 
 
 __all__ = ["describe", "header", "is_bargaining", "output_names", "quantity_table", "regime_labels", "solve_chunk"]
