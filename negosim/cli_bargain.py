@@ -71,6 +71,12 @@ def cmd_explain(args, scenario: Scenario) -> int:
     return 0
 
 
+def _overrides(items: list[str]) -> dict[str, float]:
+    from .scenario import parse_overrides
+
+    return parse_overrides(items)
+
+
 def cmd_report(args, scenario: Scenario) -> int:
     import shlex
 
@@ -78,7 +84,8 @@ def cmd_report(args, scenario: Scenario) -> int:
     from .present.report_bargain import render_bargaining_report
 
     html = render_bargaining_report(scenario, answers=not args.no_answers,
-                                    command=shlex.join(["negosim", *args.argv]))
+                                    command=shlex.join(["negosim", *args.argv]), sweep=args.sweep,
+                                    changed=tuple(_overrides(args.set)))
     write_atomic(args.output, html)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0

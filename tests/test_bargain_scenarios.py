@@ -87,6 +87,15 @@ def test_each_problem_is_one_line_at_its_key(tmp_path, game, marker, words):
     assert problems[0].line == line_of(text, marker) or (marker == "arguments:" and problems[0].line >= 8)
 
 
+def test_an_option_left_out_takes_its_default_and_a_given_one_is_used(tmp_path):
+    path = tmp_path / "tioli.yaml"
+    game = "game: {form: bargaining, model: take_it_or_leave_it, arguments: {p: p, cR: cost, cU: 0.15}"
+    path.write_text(HEAD + game + "}\n")
+    assert float(solve_bargaining(load_scenario(path)).quantities["share"]) == pytest.approx(0.75)  # p + cU
+    path.write_text(HEAD + game + ", options: {proposer: defender}}\n")
+    assert float(solve_bargaining(load_scenario(path)).quantities["share"]) == pytest.approx(0.5)  # p - cR
+
+
 def test_a_frontier_formula_may_use_x_and_others_may_not(tmp_path):
     ok = HEAD + "game: {form: bargaining, model: nash_solution, arguments: {u_a: x, u_b: 1 - x, d_a: 0, d_b: 0}}\n"
     path = tmp_path / "ok.yaml"
@@ -282,3 +291,14 @@ def test_the_front_door_solves_to_a_frame_and_a_dict():
     assert frame["regime"].tolist() == ["no_option_binds", "proposer_option_binds"]
     d = sc.solve().to_dict()
     assert d["model"] == "outside_options" and d["quantities"]["share"] == pytest.approx(0.55)
+
+
+def test_report_draws_the_named_sweep_and_marks_overrides(tmp_path, capsys):
+    out = tmp_path / "h.html"
+    code, _, err = run(["report", SC / "fearon_risk_return.yaml", "-o", out, "--sweep", "leverage", "--set", "cU=0.05"],
+                       capsys)
+    assert code == 0, err
+    html = out.read_text()
+    assert "risk_return: varying p" in html and "0.05 *" in html
+    code, _, err = run(["report", SC / "fearon_risk_return.yaml", "-o", out, "--sweep", "nope"], capsys)
+    assert code == 2 and "no sweep named 'nope'" in err

@@ -36,8 +36,18 @@ class _Page:
     scenario: Scenario
 
 
-def render_bargaining_report(scenario: Scenario, *, answers: bool = True, command: str | None = None) -> str:
-    """Return the HTML handout (or, with ``answers=False``, the worksheet) of a bargaining scenario."""
+def render_bargaining_report(scenario: Scenario, *, answers: bool = True, command: str | None = None,
+                             sweep: str | None = None, changed: tuple[str, ...] = ()) -> str:
+    """Return the HTML handout (or, with ``answers=False``, the worksheet) of a bargaining scenario.
+
+    `sweep` names the scenario's sweep whose first parameter the figure varies (default: the first
+    named sweep's); an unknown name is a UsageError. `changed` marks parameters set on the command line.
+    """
+    if sweep is not None and sweep not in scenario.sweeps:
+        from ..errors import UsageError
+
+        raise UsageError(f"no sweep named {sweep!r} in {scenario.path} (named sweeps: "
+                         f"{', '.join(scenario.sweeps) or 'none'})")
     from .mathml import prose_html
 
     page = _Page(scenario)
@@ -49,7 +59,7 @@ def render_bargaining_report(scenario: Scenario, *, answers: bool = True, comman
              if p.strip()]
     body += players_html(page, brief=not answers and bool(scenario.brief))
     body.append("</section>")
-    body += _section("params", "Parameters", parameter_table(page))
+    body += _section("params", "Parameters", parameter_table(page, changed))
     body += _section("model", "The model", _model_html(scenario, answers))
     if answers:
         body += _section("key", "Answer key: the solution", _key_html(scenario))
@@ -57,7 +67,7 @@ def render_bargaining_report(scenario: Scenario, *, answers: bool = True, comman
             from .report_key import questions_key
 
             body += _section("questions", "Answer key: the discussion questions", questions_key(scenario.questions))
-        body += _section("figure", "The solution as a parameter varies", _figure_html(scenario))
+        body += _section("figure", "The solution as a parameter varies", _figure_html(scenario, sweep))
     elif scenario.questions:
         body += _section("questions", "Discussion questions", questions_html(scenario.questions, lines=4))
     if scenario.sources:
@@ -113,23 +123,25 @@ def _key_html(scenario: Scenario) -> list[str]:
     return out
 
 
-def main_parameter(scenario: Scenario) -> str | None:
-    """The parameter the handout's figure varies: the first named sweep's first, else the first declared one."""
-    for spec in scenario.sweeps.values():
-        return next(iter(spec.vary))
+def main_parameter(scenario: Scenario, sweep: str | None = None) -> str | None:
+    """The parameter the handout's figure varies: the named (else the first) sweep's first, else the first one."""
+    for name, spec in scenario.sweeps.items():
+        if sweep is None or name == sweep:
+            return next(iter(spec.vary))
     return next(iter(scenario.parameters), None)
 
 
-def _figure_html(scenario: Scenario) -> list[str]:
+def _figure_html(scenario: Scenario, sweep: str | None = None) -> list[str]:
     from ..sweep.engine import grid_boundaries
     from .figures import outcome_figure
     from .report_game import figure_html
 
-    name = main_parameter(scenario)
+    name = main_parameter(scenario, sweep)
     if name is None:
         return ['<p class="note">The scenario has no parameter to vary.</p>']
     p = scenario.parameters[name]
-    spec = next((s for s in scenario.sweeps.values() if name in s.vary), None)
+    spec = scenario.sweeps[sweep] if sweep is not None else next(
+        (s for s in scenario.sweeps.values() if name in s.vary), None)
     low, high = (spec.vary[name][0], spec.vary[name][1]) if spec is not None else (p.low, p.high)
     grid = np.linspace(low, high, GRID)
     sol = solve_bargaining(scenario, {name: grid})

@@ -10,7 +10,8 @@ and gives each argument as a formula of the scenario's parameters and derived va
       regimes: {risky_offer: The offer risks war, safe_offer: Every challenger accepts}   # optional labels
 
 The model's arguments that describe a frontier (``u_a``, ``u_b`` of ``nash_solution``) are formulas in
-the share ``x`` as well. Words that are not formulas go under ``options`` (``proposer: defender``).
+the share ``x`` as well. Words that are not formulas go under ``options`` (``proposer: defender``); an
+option left out takes its first allowed value (``proposer: challenger``).
 """
 
 from __future__ import annotations
@@ -104,14 +105,12 @@ def _options(c: Checker, value, path: tuple, model: BargainModel) -> dict[str, s
             c.report(path, f"{model.name} takes no options")
             return None
         return {}
-    if c.mapping(path, value, tuple(model.options), (), f"a mapping of option -> word ({', '.join(model.options)})") \
+    if c.mapping(path, value, (), tuple(model.options), f"a mapping of option -> word ({', '.join(model.options)})") \
             is None:
         return None
     out = {}
     for key, allowed in model.options.items():
-        word = value.get(key)
-        if word is None:
-            return None
+        word = value.get(key, allowed[0])  # an option left out takes its first value (the function's default)
         if word not in allowed:
             c.report(path + (key,), f"{key} must be one of {', '.join(allowed)}, got {word!r}")
             return None
