@@ -182,3 +182,23 @@ def test_a_fine_menu_and_many_rounds_approach_rubinstein(rng):
         gaps.append(np.abs(x - closed).max())
     assert gaps[-1] < gaps[1] < gaps[0]
     assert gaps[-1] <= 2 * step / (1 - 0.85)  # 40 rounds: the horizon's effect (0.85 ** 40 < 0.002) is smaller
+
+
+def test_the_seed_scenarios_closed_form_is_the_limit_of_the_discretised_game(rng):
+    """scenarios/ceasefire_bargaining.yaml against the same private-cost game, discretised and solved by
+    `subgame_perfect`: dividing the US's payoffs by omega and shifting them by B / omega turns the seed
+    case into the risk-return game with Russia's war value P = p + mu - sigma s and the defender's cost
+    of war cU' = sigma s + (B + g + sigma k) / omega."""
+    import negosim as ns
+
+    sc = ns.load("scenarios/ceasefire_bargaining.yaml")
+    n = 6
+    p, B, g, k = rng.uniform(0.5, 0.8, n), rng.uniform(0, 0.1, n), rng.uniform(0, 0.05, n), rng.uniform(0, 0.08, n)
+    sol = sc.solve(p=p, B=B, g=g, k=k)
+    sigma = (k <= 0.05).astype(float)  # aS = 0.05 at the baseline: the threat is credible iff k <= aS
+    P, cU = p + 0.05 - sigma * 0.06, sigma * 0.06 + (B + g + sigma * k) / 0.5
+    offers, types, cbar = 41, 40, 0.6
+    offer, war = solved_offers(P, cU, cbar, offers, types)
+    step = cbar / min(offers - 1, types)
+    assert np.abs(offer - sol.quantities["offer"]).max() <= 1.5 * step
+    assert np.abs(war - sol.quantities["war_probability"]).max() <= 1.5 * step / cbar
