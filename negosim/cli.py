@@ -60,6 +60,11 @@ def cmd_validate(args) -> int:
     failed = False
     for path in args.files:
         try:
+            from .cli_bargain import validate_line
+
+            if (line := validate_line(path)) is not None:
+                print(printable(line))
+                continue
             src = open_source(path)
         except NegosimError as exc:
             failed = True
@@ -440,6 +445,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(sys.stderr)
             return EXIT_USAGE
+        if args.command in ("solve", "explain", "report"):
+            from . import cli_bargain
+
+            scenario = cli_bargain.bargaining_scenario(args.file, _overrides(args.set))
+            if scenario is not None:
+                if args.command == "report" and not args.output.lower().endswith((".html", ".htm")):
+                    raise CommandLineError(f"the handout is an HTML file: give an output ending in .html, "
+                                           f"not {args.output!r}")
+                return getattr(cli_bargain, f"cmd_{args.command}")(args, scenario)
         return COMMANDS[args.command](args)
     except NegosimError as exc:
         _print_error(exc)

@@ -78,7 +78,9 @@ class Scenario(model.Scenario):
         Returns
         -------
         Solution
-            With ``parameters`` holding every parameter's values over the batch, so
+            For a ``form: bargaining`` scenario a `negosim.scenario.bargainsolve.BargainSolution`
+            (the model's quantities and regime; `concept` is ignored). With ``parameters`` holding
+            every parameter's values over the batch, so
             ``to_frame()`` shows each point's parameters. The scenario's tie rules are applied.
 
         Raises
@@ -96,6 +98,10 @@ class Scenario(model.Scenario):
         ['mutual_defection']
         """
         scenario, arrays = self._at(overrides)
+        if scenario.form == "bargaining":  # a continuous model: its quantities and regimes, not equilibria
+            from .scenario.bargainsolve import solve_bargaining
+
+            return solve_bargaining(scenario, arrays)  # type: ignore[return-value]
         game = scenario.build(arrays)
         sol = solve_game(game, concept, rtol=rtol, lambdas=lambdas)
         values = {**{k: np.asarray(v) for k, v in scenario.values().items()}, **arrays}

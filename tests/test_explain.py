@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scenario_lists import GAMES
 from test_spe import simultaneous_after_entry  # shared tree builders
 from test_tree import build
 
@@ -231,7 +232,7 @@ def test_a_simultaneous_subgame_is_said_to_be_solved_as_a_normal_form_game():
 
 
 # --- colour -----------------------------------------------------------------------------------
-SCENARIOS = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+SCENARIOS = [p.stem for p in GAMES]  # scenario_lists.BARGAINING_SKIP: bargaining forms have no game
 
 
 @pytest.mark.parametrize("name", ["prisoners_dilemma", "entry_deterrence", "three_player"])

@@ -17,9 +17,10 @@ def format_oat(result: OatResult) -> str:
     """Return a plain-text table of a one-at-a-time result, outcome-changing parameters first, then by swing."""
     r = result
     lines = ["One at a time: each parameter moved alone to the low and high end of its range, the others at baseline.",
-             f"Baseline outcome: {r.baseline_outcome}; payoffs "
+             f"Baseline outcome: {r.baseline_outcome}; {'payoffs' if r.output == 'payoff' else 'quantities'} "
              + ", ".join(f"{p} {_num(v)}" for p, v in zip(r.players, r.baseline_payoffs)),
-             "swing = a player's largest minus smallest payoff over the parameter's low, baseline and high values;",
+             f"swing = a {'player' if r.output == 'payoff' else 'quantity'}'s largest minus smallest "
+             f"{'payoff' if r.output == 'payoff' else 'value'} over the parameter's low, baseline and high values;",
              "nearest change = where, moving that parameter alone, the outcome first changes below/above its baseline.",
              ""]
     most = np.where(np.isnan(r.swing), -np.inf, r.swing).max(axis=0) if len(r.parameters) else np.array([])

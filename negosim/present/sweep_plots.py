@@ -136,11 +136,17 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
     players = summary.get("players", [])
     from ..sweep.output import verified_path
 
+    # A bargaining sweep (negosim.sweep.bargain_sweep) draws its model's quantities instead of payoffs.
+    quantities = summary.get("quantities")
+    columns = list(quantities) if quantities else [f"payoff_{p}" for p in players]
+    if quantities:
+        players = list(quantities)
+
     rows: dict[int, list[tuple[str, list[float]]]] = {}
     with open(verified_path(folder, "results.csv"), newline="") as fh:
         for r in csv.DictReader(fh):
             rows.setdefault(int(r["point"]), []).append(
-                (r["outcome"], [float(r[f"payoff_{p}"]) for p in players]))
+                (r["outcome"], [float(r[c]) for c in columns]))
     n = len(values)
     k = max((len(v) for v in rows.values()), default=1)
     pays = {p: np.full((n, k), np.nan) for p in players}
@@ -153,7 +159,8 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
     meta = summary.get("parameters", {}).get(name, {})
     return outcome_figure(name, values[order], labels[order], {p: v[order] for p, v in pays.items()},
                           boundaries=bounds, labels=summary.get("outcome_names", {}), unit=meta.get("unit"),
-                          title=title, order=summary.get("outcome_order", ()))
+                          title=title, order=summary.get("outcome_order", ()),
+                          words=(f"{summary.get('model')} quantities", "quantity", "regime") if quantities else None)
 
 
 def sensitivity_figures(folder: Path) -> list[tuple[str, object]]:
@@ -168,7 +175,8 @@ def sensitivity_figures(folder: Path) -> list[tuple[str, object]]:
         fig = tornado_figure(data["parameters"], _floats(data["low"]), _floats(data["high"]),
                              _floats(data["payoffs_low"]), _floats(data["payoffs_high"]),
                              _floats(data["baseline_payoffs"]),
-                             [f"payoff of {p}" for p in players], outcome_low=data["outcome_low"],
+                             [f"payoff of {p}" if data.get("output", "payoff") == "payoff" else p for p in players],
+                             outcome_low=data["outcome_low"],
                              outcome_high=data["outcome_high"], baseline_outcome=data["baseline_outcome"],
                              title=title)
         return [("tornado", fig)]

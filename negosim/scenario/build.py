@@ -61,6 +61,12 @@ def build_game(scenario: Scenario, params: Mapping | None = None) -> NormalFormG
     """Return the scenario's game at `params` (see `Scenario.build`)."""
     from .model import NormalSpec
 
+    if scenario.form == "bargaining":
+        from ..errors import NegosimUsageError
+
+        raise NegosimUsageError(f"{scenario.path}: a bargaining scenario (model {scenario.game.model.name}) has no "
+                                "game to build; solve, sweep, sensitivity, explain and report work on it")
+
     batch = batch_shape(params)
     env = evaluate(scenario, params)
     players = scenario.player_ids
@@ -144,6 +150,12 @@ def baseline_problems(scenario: Scenario) -> list[Problem]:
             except FormulaError as error:
                 problems.extend(error.problems)
     spec = scenario.game
+    if scenario.form == "bargaining":
+        if not problems:
+            from .bargainsolve import baseline_problems as bargaining_problems
+
+            problems.extend(bargaining_problems(scenario))
+        return problems
     for outcome in spec.outcomes:
         for formula in outcome.payoffs:
             if formula.names <= env.keys():

@@ -1,10 +1,11 @@
-"""Check the `game` section of a scenario: dispatch to the normal-form or game-tree checks."""
+"""Check the `game` section of a scenario: dispatch to the normal-form, game-tree or bargaining checks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .bargainspec import BargainSpec, check_bargaining_section
 from .model import NormalSpec, TreeSpec
 from .normalspec import check_normal_section
 from .treespec import check_tree_section
@@ -12,7 +13,7 @@ from .treespec import check_tree_section
 if TYPE_CHECKING:
     from .checker import Checker
 
-FORMS = ("normal", "extensive")
+FORMS = ("normal", "extensive", "bargaining")
 
 
 @dataclass(frozen=True)
@@ -20,23 +21,27 @@ class GameInfo:
     """What the rest of the checks need to know about the game section."""
 
     form: str
-    spec: NormalSpec | TreeSpec | None  # None when the section has problems
+    spec: NormalSpec | TreeSpec | BargainSpec | None  # None when the section has problems
     actions: frozenset[str] | None = None  # every action label (None when unknown)
     prefer: dict[str, tuple[str, ...]] = field(default_factory=dict)  # node id -> its own tie preferences
 
 
 def check_game(c: Checker, value, path, players: tuple[str, ...] | None, known: frozenset[str]) -> GameInfo | None:
     """Return what the `game` section describes, reporting every problem to `c`."""
-    if c.mapping(path, value, what="a mapping with form: normal or extensive") is None:
+    if c.mapping(path, value, what="a mapping with form: normal, extensive or bargaining") is None:
         return None
     if "form" not in value:
-        c.report(path, "missing required key 'form' (normal or extensive)")
+        c.report(path, "missing required key 'form' (normal, extensive or bargaining)")
         return None
     form = value["form"]
     if form not in FORMS:
-        c.report(path + ("form",), f"form must be 'normal' or 'extensive', got {form!r}{c.suggest(str(form), FORMS)}")
+        c.report(path + ("form",),
+                 f"form must be 'normal', 'extensive' or 'bargaining', got {form!r}{c.suggest(str(form), FORMS)}")
         return None
     before = len(c.problems)
+    if form == "bargaining":
+        bargain = check_bargaining_section(c, value, path, players, known)
+        return GameInfo(form, bargain if len(c.problems) == before else None, frozenset())
     if form == "normal":
         spec, actions = check_normal_section(c, value, path, players, known)
         prefer = {}

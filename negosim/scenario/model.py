@@ -12,6 +12,7 @@ import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from ..game import GameTree, Node, NormalFormGame
 from ..game.ties import TieRules
 from . import build as _build
 from .yamlio import number_text
+
+if TYPE_CHECKING:
+    from .bargainspec import BargainSpec
 
 
 @dataclass(frozen=True)
@@ -117,8 +121,8 @@ class Scenario:
     ties: TieRules
     sweeps: dict[str, SweepSpec]
     questions: tuple[Question, ...]
-    form: str  # "normal" or "extensive"
-    game: NormalSpec | TreeSpec = field(repr=False)
+    form: str  # "normal", "extensive" or "bargaining"
+    game: NormalSpec | TreeSpec | BargainSpec = field(repr=False)
     game_line: int | None = None  # line of the `game` key
     brief: str = ""  # the students' text: the situation, no results (the worksheet)
 

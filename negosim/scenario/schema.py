@@ -11,6 +11,7 @@ import copy
 import keyword
 
 from ..expr import FUNCTIONS
+from .bargainmodels import MODELS
 
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -178,6 +179,30 @@ _DEFS: dict = {
             "outcomes": {"$ref": "#/$defs/outcomes"},
         },
     },
+    "bargaining_game": {
+        "description": "A continuous bargaining model of negosim.bargain, its arguments as formulas of the "
+        "parameters (docs/scenario-format.md, 'Bargaining models').",
+        "type": "object",
+        "required": ["form", "model", "arguments"],
+        "additionalProperties": False,
+        "properties": {
+            "form": {"const": "bargaining"},
+            "model": {"enum": sorted(MODELS)},
+            "arguments": {
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": {"$ref": "#/$defs/identifier"},
+                "additionalProperties": {"$ref": "#/$defs/formula"},
+            },
+            "options": {"type": "object", "additionalProperties": {"type": "string"}},
+            "regimes": {
+                "description": "Regime id -> the label shown for it.",
+                "type": "object",
+                "propertyNames": {"$ref": "#/$defs/identifier"},
+                "additionalProperties": {"$ref": "#/$defs/line"},
+            },
+        },
+    },
     "sweep": {
         "type": "object",
         "required": ["vary"],
@@ -237,7 +262,8 @@ _SCHEMA: dict = {
             "propertyNames": {"$ref": "#/$defs/name"},
             "additionalProperties": {"$ref": "#/$defs/formula"},
         },
-        "game": {"oneOf": [{"$ref": "#/$defs/normal_game"}, {"$ref": "#/$defs/extensive_game"}]},
+        "game": {"oneOf": [{"$ref": "#/$defs/normal_game"}, {"$ref": "#/$defs/extensive_game"},
+                           {"$ref": "#/$defs/bargaining_game"}]},
         "ties": {
             "type": "object",
             "additionalProperties": False,

@@ -63,6 +63,10 @@ def game_outcome_labels(game, ties: TieRules | None = None, rtol: float = RTOL) 
 
 def outcome_labels(scenario, params: Mapping | None = None) -> np.ndarray:
     """Return the outcome label (see the module docstring) at every point of ``scenario.build(params)``."""
+    if getattr(scenario, "form", None) == "bargaining":  # the model's regime (negosim.sweep.bargain_sweep)
+        from .bargain_sweep import regime_labels
+
+        return regime_labels(scenario, params)
     return game_outcome_labels(scenario.build(params))
 
 
@@ -182,6 +186,8 @@ def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter):
 def tied_at_boundary(scenario, base, names, mid, left, right) -> np.ndarray:
     """Whether each boundary point has a tie that neither side has: near-best sets larger than both sides'."""
     n = len(mid)
+    if getattr(scenario, "form", None) == "bargaining":  # a closed form has no ties
+        return np.zeros(n, dtype=bool)
     game = scenario.build(_points(scenario, base, np.tile(names, 3), np.concatenate([mid, left, right])))
     near = _near_best(game).reshape(3, n, -1)
     m, l_, r = near
@@ -192,6 +198,8 @@ def selection_at_boundary(scenario, base, names, left, right) -> np.ndarray:
     """Whether, just left or just right of each boundary, the subgame-perfect outcome is a selection among
     several equilibria of a subgame (always False for normal forms, whose labels list every pure one)."""
     n = len(left)
+    if getattr(scenario, "form", None) == "bargaining":  # one solution: nothing is selected
+        return np.zeros(n, dtype=bool)
     game = scenario.build(_points(scenario, base, np.tile(names, 2), np.concatenate([left, right])))
     if isinstance(game, NormalFormGame):
         return np.zeros(n, dtype=bool)

@@ -39,7 +39,7 @@ from ..solve.primary import (
     reached_codes,
 )
 from ..solve.tolerance import RTOL
-from . import chunks, output
+from . import bargain_sweep, chunks, output
 from .boundaries import SIDE_STEP, Boundary, locate_boundaries, selection_at_boundary, tied_at_boundary
 from .chunks import ChunkPlace
 from .designs import MAX_POINTS, Design, check_vary
@@ -279,6 +279,8 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
     rows, and each point's outcome label as (sorted distinct labels, each point's index into them).
     `concepts` add their columns (`negosim.sweep.concept_columns`) to every row.
     A plain function of its arguments: executors run it in other processes or on other machines."""
+    if bargain_sweep.is_bargaining(scenario):
+        return bargain_sweep.solve_chunk(scenario, params, start)
     n = len(next(iter(params.values())))
     game = scenario.build(params)
     if game.batch_size != n:  # a varied parameter that no payoff uses: the game does not broadcast
@@ -316,6 +318,7 @@ class PointOutputs:
     `negosim.sweep.boundaries`), each player's equilibrium payoff, and whether that payoff is defined.
 
     `payoffs` (N, n_players) holds the subgame-perfect payoffs of a tree (unique under the tie rules),
+    for a bargaining scenario the model's quantities (N, n_quantities, `bargain_sweep.output_names`),
     and for a normal form the payoffs of its equilibrium where the solver guarantees there is exactly
     one (2 players, complete enumeration, one equilibrium); NaN elsewhere, with `defined` False.
     """
@@ -330,6 +333,9 @@ def evaluate_points(scenario, params: dict[str, np.ndarray]) -> PointOutputs:
     the scenario's baseline), in one batched build and solve."""
     n = len(next(iter(params.values()))) if params else 1
     full = {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in params.items()}
+    if bargain_sweep.is_bargaining(scenario):  # the model's quantities stand where payoffs would
+        labels, values = bargain_sweep.quantity_table(scenario, full)
+        return PointOutputs(labels, values, np.isfinite(values).all(axis=1))
     game = scenario.build(full)
     pays = np.full((n, game.n_players), np.nan)
     if isinstance(game, NormalFormGame):
@@ -375,6 +381,8 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray,
 
 # --- helpers ------------------------------------------------------------------------------
 def _header(scenario, vary, concepts: tuple[str, ...] = (), lambdas: tuple[float, ...] = ()) -> str:
+    if bargain_sweep.is_bargaining(scenario):
+        return bargain_sweep.header(scenario, vary)
     players = list(scenario.player_ids)
     extra: list[str] = []
     if concepts:
@@ -392,6 +400,9 @@ def _describe(scenario, vary, labels) -> dict:
         p = scenario.parameters[name]
         params[name] = {"baseline": p.value, "low": p.low, "high": p.high, "description": p.description,
                         "unit": p.unit}
+    if bargain_sweep.is_bargaining(scenario):
+        return {"scenario": {"id": scenario.id, "title": scenario.title}, "players": list(scenario.player_ids),
+                "parameters": params, **bargain_sweep.describe(scenario, labels)}
     game = scenario.build()
     labels = [str(x) for x in labels]
     return {"scenario": {"id": scenario.id, "title": scenario.title}, "players": list(scenario.player_ids),

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import UsageError
+from .bargain_sweep import is_bargaining, output_names
 from .boundaries import Boundary, nearest_boundaries
 from .engine import evaluate_points
 
@@ -75,11 +76,12 @@ class OatResult:
     flips: tuple[Flip, ...]
     overrides: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    output: str = "payoff"  # what `players` name: each player's payoff, or a bargaining model's quantities
 
     def to_dict(self) -> dict:
         """Return the result as plain JSON-able data (NaN as None)."""
         return {
-            "method": "oat", "parameters": list(self.parameters), "low": _plain(self.low),
+            "method": "oat", "output": self.output, "parameters": list(self.parameters), "low": _plain(self.low),
             "high": _plain(self.high), "baseline_values": _plain(self.baseline_values),
             "players": list(self.players), "baseline_payoffs": _plain(self.baseline_payoffs),
             "payoffs_low": _plain(self.payoffs_low), "payoffs_high": _plain(self.payoffs_high),
@@ -175,9 +177,10 @@ def oat(scenario, *, parameters: Sequence[str] | None = None, overrides: Mapping
         above = above if above is not None and above.value <= high[j] else None
         changes = below is not None or above is not None or labels[1 + j] != labels[0] or labels[1 + P + j] != labels[0]
         flips.append(Flip(n, bool(changes), below, above))
-    return OatResult(tuple(names), low, high, np.array([values[n] for n in names]), tuple(base.player_ids),
+    return OatResult(tuple(names), low, high, np.array([values[n] for n in names]), output_names(base),
                      pay[:, 0].copy(), at_low.copy(), at_high.copy(), labels[0], tuple(labels[1:P + 1]),
-                     tuple(labels[P + 1:]), swing, tuple(flips), _overrides(overrides), tuple(notes))
+                     tuple(labels[P + 1:]), swing, tuple(flips), _overrides(overrides), tuple(notes),
+                     "quantity" if is_bargaining(base) else "payoff")
 
 
 # --- global indices -----------------------------------------------------------------------
@@ -361,7 +364,7 @@ def _evaluate(scenario, names, X: np.ndarray, chunk_size: int) -> tuple[np.ndarr
     chunk_size = int(chunk_size)
     n = len(X)
     codes = np.empty(n, dtype=np.int64)
-    payoffs = np.empty((n, len(scenario.player_ids)))
+    payoffs = np.empty((n, len(output_names(scenario))))
     labels: list[str] = []
     index: dict[str, int] = {}
     for lo in range(0, n, chunk_size):
@@ -385,14 +388,14 @@ def _outputs(scenario, share_codes, codes, labels, payoffs, notes) -> tuple[list
     for c in order:
         names.append(f"P({labels[c]})")
         ys.append((codes == c).astype(float))
-    for i, player in enumerate(scenario.player_ids):
+    for i, player in enumerate(output_names(scenario)):
         bad = int(np.isnan(payoffs[:, i]).sum())
         if bad:
             why = ("no unique equilibrium there (several equilibria, or not all are known)"
                    if scenario.form == "normal" else "no equilibrium found there")
             notes.append(f"payoff {player} left out: undefined at {bad} of {len(payoffs)} samples ({why})")
             continue
-        names.append(f"payoff {player}")
+        names.append(player if is_bargaining(scenario) else f"payoff {player}")
         ys.append(payoffs[:, i].copy())
     keep_names, keep_ys = [], []
     for name, y in zip(names, ys):

@@ -47,7 +47,7 @@ def _as_triples(boundaries: Iterable) -> list[tuple[float, str, str]]:
 
 def outcome_figure(parameter: str, values, outcomes, payoffs: Mapping[str, np.ndarray], *, boundaries=(),
                    labels: Mapping[str, str] | None = None, unit: str | None = None, title: str | None = None,
-                   order: Sequence[str] = ()):
+                   order: Sequence[str] = (), words: tuple[str, str, str] | None = None):
     """A `Figure` of the equilibrium outcome and payoffs as `parameter` varies.
 
     `values` (N,) are the parameter values, ascending; `outcomes` (N,) the outcome id at each value
@@ -57,7 +57,9 @@ def outcome_figure(parameter: str, values, outcomes, payoffs: Mapping[str, np.nd
     thin). `boundaries` are objects with ``.value``, ``.below``, ``.above`` or such tuples (see
     `regime_boundaries`); `labels` maps outcome ids to the names shown in the legend. `order` lists
     outcomes whose colours are taken first (to match other figures); the rest follow in order of
-    first appearance.
+    first appearance. `words` replaces the y-axis label and the two legend titles (default
+    "equilibrium payoff", "payoff of", "equilibrium outcome"), for curves that are not payoffs (a
+    bargaining model's quantities against its regimes).
     """
     values = np.asarray(values, dtype=float).reshape(-1)
     outcomes = np.asarray(outcomes, dtype=object).reshape(-1)
@@ -72,7 +74,7 @@ def outcome_figure(parameter: str, values, outcomes, payoffs: Mapping[str, np.nd
             raise ValueError(f"payoffs of {p!r} have shape {v.shape}; expected ({len(values)},) or ({len(values)}, K)")
     with style.context():
         return _draw(parameter, values, outcomes, pays, _as_triples(boundaries), dict(labels or {}), unit, title,
-                     [str(o) for o in order])
+                     [str(o) for o in order], words or WORDS)
 
 
 def _regimes(values, outcomes, bounds) -> list[tuple[float, float, str]]:
@@ -89,7 +91,10 @@ def _regimes(values, outcomes, bounds) -> list[tuple[float, float, str]]:
     return [(edges[k], edges[k + 1], str(outcomes[s])) for k, s in enumerate(starts)]
 
 
-def _draw(parameter, values, outcomes, pays, bounds, labels, unit, title, first=()):
+WORDS = ("equilibrium payoff", "payoff of", "equilibrium outcome")
+
+
+def _draw(parameter, values, outcomes, pays, bounds, labels, unit, title, first=(), words=WORDS):
     from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -136,7 +141,7 @@ def _draw(parameter, values, outcomes, pays, bounds, labels, unit, title, first=
         ax.axvline(v, color=style.INK, lw=1.6, ls=(0, (5, 3)), zorder=4, gid=style.gid(BOUNDARY_GID, k))
     _boundary_labels(ax, bounds, plot_w, parameter)
     ax.set_xlabel(parameter + (f" ({unit})" if unit else ""), fontsize=style.LABEL_SIZE + 1)
-    ax.set_ylabel("equilibrium payoff", fontsize=style.LABEL_SIZE + 1)
+    ax.set_ylabel(words[0], fontsize=style.LABEL_SIZE + 1)
     ax.tick_params(labelsize=style.TEXT_SIZE + 1)
     ax.grid(axis="y", color="white", lw=0.8, alpha=0.9, zorder=1)
     for side in ("top", "right"):
@@ -146,7 +151,7 @@ def _draw(parameter, values, outcomes, pays, bounds, labels, unit, title, first=
                       for p, name in enumerate(pays)]
     if branches:
         player_handles.append(Line2D([], [], color=style.MUTED, lw=1.6, label="other equilibria"))
-    fig.legend(handles=player_handles, title="payoff of", loc="upper left",
+    fig.legend(handles=player_handles, title=words[1], loc="upper left",
                bbox_to_anchor=((1.0 + plot_w + 0.25) / width, (below + plot_h) / height), frameon=False,
                fontsize=style.TEXT_SIZE + 1, title_fontsize=style.TEXT_SIZE + 1, handlelength=3.2,
                alignment="left")
@@ -156,7 +161,7 @@ def _draw(parameter, values, outcomes, pays, bounds, labels, unit, title, first=
         name = labels.get(o) or o
         regime_handles.append(Patch(fc=to_rgba(color, 0.28), ec=to_rgba(style.INK, 0.35), hatch=hatch,
                                     label=name if name == o else f"{name} ({o})"))
-    fig.legend(handles=regime_handles, title="equilibrium outcome", loc="upper left", ncol=legend_cols,
+    fig.legend(handles=regime_handles, title=words[2], loc="upper left", ncol=legend_cols,
                bbox_to_anchor=(1.0 / width, (below - 0.75) / height), frameon=False, fontsize=style.TEXT_SIZE,
                title_fontsize=style.TEXT_SIZE + 1, alignment="left", handlelength=2.4, handleheight=1.3)
     if title:
