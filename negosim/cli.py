@@ -59,6 +59,8 @@ def cmd_validate(args) -> int:
             print(printable(f"note: {path}: {len(src.notes) - COMMAND_PROBLEMS} more notes"), file=sys.stderr)
         game = src.game
         form = "extensive form" if isinstance(game, GameTree) else "normal form"
+        if src.scenario is not None and src.scenario.form == "repeated":
+            form = "repeated game of a normal-form stage game"
         what = f"scenario '{src.scenario.id}'" if src.scenario is not None else "Gambit game"
         n = len(src.parameters)
         extra = f", {n} parameter{'' if n == 1 else 's'}" if src.scenario is not None else ""

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from .model import NormalSpec, TreeSpec
 from .normalspec import check_normal_section
+from .repeatedspec import check_repeated_section
 from .treespec import check_tree_section
 
 if TYPE_CHECKING:
     from .checker import Checker
 
-FORMS = ("normal", "extensive")
+FORMS = ("normal", "extensive", "repeated")
 
 
 @dataclass(frozen=True)
@@ -27,18 +28,23 @@ class GameInfo:
 
 def check_game(c: Checker, value, path, players: tuple[str, ...] | None, known: frozenset[str]) -> GameInfo | None:
     """Return what the `game` section describes, reporting every problem to `c`."""
-    if c.mapping(path, value, what="a mapping with form: normal or extensive") is None:
+    if c.mapping(path, value, what="a mapping with form: normal, extensive or repeated") is None:
         return None
     if "form" not in value:
-        c.report(path, "missing required key 'form' (normal or extensive)")
+        c.report(path, "missing required key 'form' (normal, extensive or repeated)")
         return None
     form = value["form"]
     if form not in FORMS:
-        c.report(path + ("form",), f"form must be 'normal' or 'extensive', got {form!r}{c.suggest(str(form), FORMS)}")
+        c.report(path + ("form",),
+                 f"form must be 'normal', 'extensive' or 'repeated', got {form!r}{c.suggest(str(form), FORMS)}")
         return None
     before = len(c.problems)
+    prefer: dict[str, tuple[str, ...]]
     if form == "normal":
         spec, actions = check_normal_section(c, value, path, players, known)
+        prefer = {}
+    elif form == "repeated":
+        spec, actions = check_repeated_section(c, value, path, players, known)
         prefer = {}
     else:
         spec, actions, prefer = check_tree_section(c, value, path, players, known)

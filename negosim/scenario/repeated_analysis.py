@@ -1,0 +1,179 @@
+"""Solve a repeated scenario (``form: repeated``): grim-trigger thresholds, the equilibrium payoff set, labels.
+
+`analyze_repeated` is what ``negosim solve`` reports for such a scenario; `repeated_labels` is its
+outcome label (the pure profiles grim trigger sustains against Nash reversion), which sweeps,
+boundaries and sensitivity use in place of a normal form's pure equilibria.
+
+>>> from negosim.scenario import load_scenario
+>>> a = analyze_repeated(load_scenario("scenarios/ceasefire_truce_repeated.yaml"))
+>>> a.cooperative_name, round(a.discount_needed("nash"), 6)
+('(hold, hold)', 0.826873)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..bargain.grim import PUNISHMENTS, GrimTrigger, grim_trigger
+from ..bargain.payoff_set import EquilibriumPayoffSet, equilibrium_payoffs
+from ..game import NormalFormGame
+from ..solve.primary import joined_labels
+from .build import batch_shape
+from .model import RepeatedSpec, Scenario
+from .repeatedspec import repeated_values
+
+#: Abreu-Sannikov defaults: stop when no vertex moves more than this (relative to the payoff range) ...
+PAYOFF_SET_TOL = 1e-10
+#: ... or after this many applications of the operator (reported as not converged).
+PAYOFF_SET_MAX_ITER = 5_000
+NOT_SUSTAINABLE = "none sustainable"
+
+
+@dataclass(frozen=True)
+class RepeatedAnalysis:
+    """A repeated scenario solved at one point: thresholds of every pure profile and the payoff set.
+
+    Attributes
+    ----------
+    grim : GrimTrigger
+        Thresholds against Nash reversion and the minmax (batch shape ``()``).
+    payoff_set : EquilibriumPayoffSet or None
+        The subgame-perfect equilibrium payoffs at ``delta * rho`` (2 players; None otherwise), computed
+        with perfect monitoring (Abreu and Sannikov's algorithm assumes it; see `notes`).
+    cooperative : int or None
+        The index of the agreement's profile among `grim.profiles`, if the scenario names one.
+    tol, max_iter : float, int
+        The payoff set's convergence tolerance and iteration bound.
+    notes : tuple of str
+    """
+
+    grim: GrimTrigger
+    payoff_set: EquilibriumPayoffSet | None
+    cooperative: int | None
+    tol: float
+    max_iter: int
+    notes: tuple[str, ...] = ()
+
+    @property
+    def cooperative_name(self) -> str | None:
+        return None if self.cooperative is None else self.grim.profiles[self.cooperative]
+
+    def discount_needed(self, against: str = "nash", profile: int | None = None) -> float:
+        """The least ``delta`` sustaining `profile` (default: the cooperative one) at this extension probability."""
+        k = self.cooperative if profile is None else profile
+        if k is None:
+            raise ValueError("the scenario names no cooperative profile; give profile=")
+        return float(self.grim.discount_needed(against)[k])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready ``repeated`` object of ``negosim solve --json``."""
+        g = self.grim
+        profiles = []
+        for k, name in enumerate(g.profiles):
+            row: dict[str, Any] = {"profile": name, "stage_payoffs": dict(zip(g.players, _list(g.stage_payoffs[k]))),
+                                   "deviation_gains": dict(zip(g.players, _list(g.gains[k])))}
+            for against in PUNISHMENTS:
+                row[against] = {"threshold": _num(g.threshold(against)[k]),
+                                "discount_needed": _num(g.discount_needed(against)[k]),
+                                "player_thresholds": dict(zip(g.players, _list(g.player_thresholds[against][k]))),
+                                "sustainable": bool(g.sustainable(against)[k]),
+                                "at_threshold": bool(g.at_threshold(against)[k])}
+            profiles.append(row)
+        out: dict[str, Any] = {
+            "discount": _num(g.discount), "detection": _num(g.detection), "extension": _num(g.extension),
+            "effective_discount": _num(g.effective_discount),
+            "punishment": {a: dict(zip(g.players, _list(g.punishment[a]))) for a in PUNISHMENTS},
+            "cooperative": self.cooperative_name, "profiles": profiles}
+        if self.payoff_set is not None:
+            V = self.payoff_set
+            out["payoff_set"] = {"method": "Abreu-Sannikov (pure strategies, perfect monitoring, public randomization)",
+                                 "delta": _num(V.delta), "vertices": [_list(v) for v in V.vertices],
+                                 "punishment": dict(zip(g.players, _list(V.punishment))),
+                                 "iterations": V.iterations, "converged": V.converged, "tol": self.tol,
+                                 "max_iter": self.max_iter}
+        out["notes"] = list(self.notes)
+        return out
+
+
+def stage_game(scenario: Scenario, params: Mapping | None = None) -> NormalFormGame:
+    """The stage game at `params` (what `Scenario.build` returns for a repeated scenario)."""
+    game = scenario.build(params)
+    assert isinstance(game, NormalFormGame)
+    return game
+
+
+def grim_at(scenario: Scenario, params: Mapping | None = None) -> GrimTrigger:
+    """Return the grim-trigger thresholds over the batch of `params` (one batched build and solve)."""
+    if not isinstance(scenario.game, RepeatedSpec):
+        raise ValueError(f"{scenario.path}: not a repeated game (form: {scenario.form})")
+    batch = batch_shape(params)
+    env = scenario.evaluate(params)
+    delta, q, rho = repeated_values(scenario, env, batch)
+    return grim_trigger(stage_game(scenario, params), delta, q, rho)
+
+
+def repeated_labels(scenario: Scenario, params: Mapping | None = None) -> np.ndarray:
+    """The outcome label at every point: the profiles grim trigger sustains against Nash reversion, joined
+    by " + " in profile order, as a normal form's pure equilibria are (object array, the batch shape)."""
+    g = grim_at(scenario, params)
+    flat = g.sustainable("nash").reshape(-1, len(g.profiles))
+    return joined_labels(flat, list(g.profiles), NOT_SUSTAINABLE).reshape(g.discount.shape)
+
+
+def analyze_repeated(scenario: Scenario, params: Mapping[str, float] | None = None, *, tol: float = PAYOFF_SET_TOL,
+                     max_iter: int = PAYOFF_SET_MAX_ITER) -> RepeatedAnalysis:
+    """Return the repeated analysis of `scenario` at its baseline overridden by scalar `params`.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: repeated`` scenario.
+    params : mapping of str to float, optional
+    tol, max_iter : float, int
+        The Abreu-Sannikov iteration's tolerance (relative to the payoff range) and bound.
+
+    Returns
+    -------
+    RepeatedAnalysis
+    """
+    g = grim_at(scenario, params)
+    notes = []
+    spec = scenario.game
+    assert isinstance(spec, RepeatedSpec)
+    cooperative = None
+    if spec.cooperative is not None:
+        cooperative = int(np.ravel_multi_index(spec.cooperative, spec.cell_outcome.shape))
+    if np.isnan(g.punishment["nash"]).any():
+        notes.append("the stage game has no pure equilibrium, so no Nash-reversion threshold (n > 2 players: "
+                     "only pure equilibria are enumerated)")
+    payoff_set = None
+    if len(g.players) == 2:
+        stage = stage_game(scenario, params)
+        payoff_set = equilibrium_payoffs(stage.payoffs[0], stage.payoffs[1], float(g.effective_discount),
+                                         tol=tol, max_iter=max_iter)
+        if float(g.detection) < 1:
+            notes.append(f"the payoff set assumes perfect monitoring (Abreu-Sannikov); with detection "
+                         f"{float(g.detection):g} it bounds what imperfect monitoring can sustain from above")
+        if not payoff_set.converged:
+            notes.append(f"the payoff set did not converge within {max_iter} iterations: it is an outer approximation")
+    else:
+        notes.append("the subgame-perfect payoff set is computed for 2-player games only")
+    return RepeatedAnalysis(g, payoff_set, cooperative, tol, max_iter, tuple(notes))
+
+
+def _num(x: Any) -> float | None:
+    """A JSON number; None (null) for a threshold no discount factor meets (inf) or one not defined (NaN)."""
+    v = float(x)
+    return float(f"{v:.12g}") if np.isfinite(v) else None
+
+
+def _list(a: np.ndarray) -> list[float | None]:
+    return [_num(x) for x in np.asarray(a).reshape(-1)]
+
+
+__all__ = ["NOT_SUSTAINABLE", "PAYOFF_SET_MAX_ITER", "PAYOFF_SET_TOL", "RepeatedAnalysis", "analyze_repeated",
+           "grim_at", "repeated_labels", "stage_game"]
