@@ -129,7 +129,7 @@ def simulate(stage: np.ndarray, cooperative: tuple[int, ...], strategies: tuple[
         count = min(batch_size, runs - start)
         draws = np.stack([np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(r,))))
                           .random((windows, 2 * n + 1)) for r in range(start, start + count)])
-        u, h, f, pay = _play(stage, flips, autos, draws, discount * extension, detection, extension, false_alarm)
+        u, h, f, pay = _play(stage, flips, autos, draws, discount, detection, extension, false_alarm)
         unbroken += u
         holding += h
         in_force += f
@@ -138,7 +138,7 @@ def simulate(stage: np.ndarray, cooperative: tuple[int, ...], strategies: tuple[
                       payoff_sum / runs, float(discount), float(detection), float(extension), float(false_alarm))
 
 
-def _play(stage, flips, autos, draws, d, detection, extension, false_alarm):
+def _play(stage, flips, autos, draws, discount, detection, extension, false_alarm):
     """Play one batch of runs; return sums over runs (survival counts, holding, in force, payoffs)."""
     b, windows, _ = draws.shape
     n = len(autos)
@@ -150,14 +150,15 @@ def _play(stage, flips, autos, draws, d, detection, extension, false_alarm):
     holding = np.zeros(windows)
     in_force = np.zeros(windows)
     payoffs = np.zeros((b, n))
-    weight = 1 - d
+    # (1 - delta*rho) normalises; each window counts delta**t, the chance rho**t of reaching it is `alive`
+    weight = 1 - discount * extension
     for t in range(windows):
         act_u, seen_u, ext_u = draws[:, t, :n], draws[:, t, n:2 * n], draws[:, t, 2 * n]
         violate = np.stack([act_u[:, i] < autos[i].violate[state[:, i]] for i in range(n)], axis=1)
         seen = np.where(violate, seen_u < detection, seen_u < false_alarm)
         cell = tuple(np.where(violate[:, i], 1 - flips[i], flips[i]) for i in range(n))
         payoffs += weight * alive[:, None] * stage[(slice(None), *cell)].T
-        weight *= d
+        weight *= discount
         in_force[t] = alive.sum()
         holding[t] = (alive & ~violate.any(axis=1)).sum()
         intact &= alive & ~violate.any(axis=1)

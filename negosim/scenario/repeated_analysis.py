@@ -20,6 +20,8 @@ import numpy as np
 
 from ..bargain.grim import PUNISHMENTS, GrimTrigger, grim_trigger
 from ..bargain.payoff_set import EquilibriumPayoffSet, equilibrium_payoffs
+from ..bargain.simulate import Simulation, simulate
+from ..errors import NegosimInputError
 from ..game import NormalFormGame
 from ..solve.primary import joined_labels
 from .build import batch_shape
@@ -165,6 +167,33 @@ def analyze_repeated(scenario: Scenario, params: Mapping[str, float] | None = No
     return RepeatedAnalysis(g, payoff_set, cooperative, tol, max_iter, tuple(notes))
 
 
+def simulate_scenario(scenario: Scenario, strategies: tuple[str, ...], *, runs: int = 10_000, windows: int = 24,
+                      seed: int = 0, false_alarm: float = 0.0, batch_size: int = 4096) -> Simulation:
+    """Simulate the scenario's truce at its baseline: each player follows its strategy in `strategies`
+    (one name for all, or one per player), holding its action of the `cooperative` profile.
+
+    Raises NegosimInputError for a scenario with no cooperative profile or a stage game that is not two
+    actions per player, and for an unknown strategy or out-of-range numbers.
+    """
+    spec = scenario.game
+    if not isinstance(spec, RepeatedSpec):
+        raise NegosimInputError(f"{scenario.path}: simulate needs a repeated game (form: repeated), "
+                                f"not form: {scenario.form}")
+    if spec.cooperative is None:
+        raise NegosimInputError(f"{scenario.path}:{spec.lines.get('discount') or scenario.game_line}: game: "
+                                "simulate needs a `cooperative:` profile (which action is holding)")
+    n = len(scenario.players)
+    if len(strategies) == 1:
+        strategies = strategies * n
+    if len(strategies) != n:
+        raise NegosimInputError(f"give one strategy for every player or one per player ({n}), not {len(strategies)}")
+    g = grim_at(scenario)
+    stage = stage_game(scenario).payoffs
+    return simulate(stage, spec.cooperative, strategies, discount=float(g.discount), detection=float(g.detection),
+                    extension=float(g.extension), false_alarm=false_alarm, runs=runs, windows=windows, seed=seed,
+                    batch_size=batch_size)
+
+
 def _num(x: Any) -> float | None:
     """A JSON number; None (null) for a threshold no discount factor meets (inf) or one not defined (NaN)."""
     v = float(x)
@@ -176,4 +205,4 @@ def _list(a: np.ndarray) -> list[float | None]:
 
 
 __all__ = ["NOT_SUSTAINABLE", "PAYOFF_SET_MAX_ITER", "PAYOFF_SET_TOL", "RepeatedAnalysis", "analyze_repeated",
-           "grim_at", "repeated_labels", "stage_game"]
+           "grim_at", "repeated_labels", "simulate_scenario", "stage_game"]

@@ -63,6 +63,10 @@ def game_outcome_labels(game, ties: TieRules | None = None, rtol: float = RTOL) 
 
 def outcome_labels(scenario, params: Mapping | None = None) -> np.ndarray:
     """Return the outcome label (see the module docstring) at every point of ``scenario.build(params)``."""
+    if scenario.form == "repeated":  # the profiles grim trigger sustains, not the stage game's equilibria
+        from ..scenario.repeated_analysis import repeated_labels
+
+        return repeated_labels(scenario, params)
     return game_outcome_labels(scenario.build(params))
 
 
