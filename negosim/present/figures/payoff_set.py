@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...bargain.payoff_set import equilibrium_payoffs
+from ...bargain.payoff_set import EquilibriumPayoffSet, equilibrium_payoffs
 from ...scenario.model import Scenario
 from ...scenario.repeated_analysis import PAYOFF_SET_MAX_ITER, PAYOFF_SET_TOL, grim_at, simulate_scenario, stage_game
 from .save import save_figure
@@ -39,10 +39,10 @@ def payoff_set_figure(scenario: Scenario, path: str | Path | None = None, *,
         ax = fig.add_subplot()
         _feasible(ax, pts)
         # Equal sets at several discount factors are drawn once, labelled with the range of discount factors.
-        groups: list[tuple[list[float], object]] = []
+        groups: list[tuple[list[float], EquilibriumPayoffSet]] = []
         for d in values:
             V = equilibrium_payoffs(A, B, d, tol=tol, max_iter=max_iter)
-            if groups and _same(groups[-1][1].vertices, V.vertices):  # type: ignore[attr-defined]
+            if groups and _same(groups[-1][1].vertices, V.vertices):
                 groups[-1][0].append(d)
             else:
                 groups.append(([d], V))
@@ -51,8 +51,8 @@ def payoff_set_figure(scenario: Scenario, path: str | Path | None = None, *,
             color = INK if bold else REGIME_COLORS[k % len(REGIME_COLORS)]
             span = f"δρ = {ds[0]:.3g}" if len(ds) == 1 else f"δρ = {ds[0]:.3g} to {ds[-1]:.3g}"
             label = span + (f" (the scenario: {own:.3g})" if bold else "") + (
-                "" if V.converged else " (not converged)")  # type: ignore[attr-defined]
-            _polygon(ax, V.vertices, color, label, lw=2.6 if bold else 1.6,  # type: ignore[attr-defined]
+                "" if V.converged else " (not converged)")
+            _polygon(ax, V.vertices, color, label, lw=2.6 if bold else 1.6,
                      fill=0.12 if bold else 0.0)
         names = _profile_names(stage)
         for (x, y), name in zip(pts, names):
