@@ -101,6 +101,78 @@ class RepeatedAnalysis:
         return out
 
 
+@dataclass(frozen=True)
+class RepeatedSolution:
+    """What the front door's ``Scenario.solve()`` returns for a repeated scenario: the grim-trigger
+    thresholds over a batch of points, and at a single point the whole `RepeatedAnalysis`.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> sol = ns.load("scenarios/ceasefire_truce_repeated.yaml").solve(delta=[0.8, 0.9])
+    >>> sol
+    <RepeatedSolution of 'The extendable 30-day truce as a repeated game': 2 points, 4 profiles>
+    >>> df = sol.to_frame()
+    >>> df[df.profile == "(hold, hold)"][["delta", "sustainable_nash"]].values.tolist()
+    [[0.8, False], [0.9, True]]
+    """
+
+    title: str
+    grim: GrimTrigger
+    parameters: dict[str, np.ndarray]
+    analysis: RepeatedAnalysis | None = None  # at a single point
+
+    def __repr__(self) -> str:
+        points = int(np.prod(self.grim.discount.shape))
+        return (f"<RepeatedSolution of {self.title!r}: {points} point{'s' * (points != 1)}, "
+                f"{len(self.grim.profiles)} profiles>")
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame: one row per point and pure profile, with the parameters, each player's stage
+        payoff, the thresholds and ``delta`` needed against Nash reversion and the minmax, and sustainability."""
+        import pandas as pd
+
+        g = self.grim
+        shape = g.discount.shape
+        n_points, n_prof = int(np.prod(shape)), len(g.profiles)
+        cols: dict[str, Any] = {"point": np.repeat(np.arange(n_points), n_prof)}
+        for name, v in self.parameters.items():
+            cols[name] = np.repeat(np.broadcast_to(v, shape).reshape(-1), n_prof)
+        cols["profile"] = np.tile(np.array(g.profiles, dtype=object), n_points)
+        for i, p in enumerate(g.players):
+            cols[f"payoff_{p}"] = g.stage_payoffs[..., i].reshape(-1)
+        for against in PUNISHMENTS:
+            cols[f"threshold_{against}"] = g.threshold(against).reshape(-1)
+            cols[f"discount_needed_{against}"] = g.discount_needed(against).reshape(-1)
+            cols[f"sustainable_{against}"] = g.sustainable(against).reshape(-1)
+        return pd.DataFrame(cols)
+
+    def to_dict(self) -> dict[str, Any]:
+        """At a single point the ``repeated`` object of ``negosim solve --json``; over a batch, one such object
+        (without the payoff set) per point under ``points``."""
+        if self.analysis is not None:
+            return self.analysis.to_dict()
+        flat = self.grim.discount.reshape(-1)
+        out = []
+        for k in range(len(flat)):
+            index = np.unravel_index(k, self.grim.discount.shape)
+            one = GrimTrigger(self.grim.profiles, self.grim.players, self.grim.stage_payoffs[index],
+                              self.grim.gains[index], {a: v[index] for a, v in self.grim.punishment.items()},
+                              {a: v[index] for a, v in self.grim.player_thresholds.items()},
+                              self.grim.discount[index], self.grim.detection[index], self.grim.extension[index])
+            out.append(RepeatedAnalysis(one, None, None, PAYOFF_SET_TOL, PAYOFF_SET_MAX_ITER).to_dict())
+        return {"points": out}
+
+
+def repeated_solution(scenario: Scenario, arrays: Mapping[str, np.ndarray]) -> RepeatedSolution:
+    """The front door's solution of a repeated scenario at its baseline plus `arrays` (a batch, or none)."""
+    values = {**{k: np.asarray(v) for k, v in scenario.values().items()}, **arrays}
+    if arrays:
+        return RepeatedSolution(scenario.title, grim_at(scenario, arrays), values)
+    analysis = analyze_repeated(scenario)
+    return RepeatedSolution(scenario.title, analysis.grim, values, analysis)
+
+
 def stage_game(scenario: Scenario, params: Mapping | None = None) -> NormalFormGame:
     """The stage game at `params` (what `Scenario.build` returns for a repeated scenario)."""
     game = scenario.build(params)
@@ -204,5 +276,6 @@ def _list(a: np.ndarray) -> list[float | None]:
     return [_num(x) for x in np.asarray(a).reshape(-1)]
 
 
-__all__ = ["NOT_SUSTAINABLE", "PAYOFF_SET_MAX_ITER", "PAYOFF_SET_TOL", "RepeatedAnalysis", "analyze_repeated",
+__all__ = ["NOT_SUSTAINABLE", "PAYOFF_SET_MAX_ITER", "PAYOFF_SET_TOL", "RepeatedAnalysis", "RepeatedSolution",
+           "analyze_repeated", "repeated_solution",
            "grim_at", "repeated_labels", "simulate_scenario", "stage_game"]
