@@ -87,6 +87,10 @@ def render_report(
         if scenario is not None and scenario.questions:
             body += _section("questions", "Answer key: the discussion questions", questions_key(scenario.questions))
         body += _section("equilibria", "Equilibria", equilibria_html(source, solutions))
+        if scenario is not None and scenario.form == "repeated":
+            from .report_repeated import repeated_html
+
+            body += _section("repeated", "The repeated game", repeated_html(source))
         body += _section("sensitivity", "Sensitivity", _sensitivity(source, sweep))
     else:
         body += _section("tasks", "Your analysis", worksheet_tasks(source))
