@@ -76,6 +76,8 @@ def cmd_validate(args) -> int:
             print(printable(f"note: {path}: {len(src.notes) - COMMAND_PROBLEMS} more notes"), file=sys.stderr)
         game = src.game
         form = "extensive form" if isinstance(game, GameTree) else "normal form"
+        if src.scenario is not None and src.scenario.form == "repeated":
+            form = "repeated game of a normal-form stage game"
         what = f"scenario '{src.scenario.id}'" if src.scenario is not None else "Gambit game"
         n = len(src.parameters)
         extra = f", {n} parameter{'' if n == 1 else 's'}" if src.scenario is not None else ""
@@ -100,14 +102,26 @@ def cmd_solve(args) -> int:
         if not concepts:
             raise TooLargeError(f"{args.file}: {refused[0]}")
     solutions = solve_source(source, concepts, rtol=args.rtol, exact=args.exact, lambdas=lambdas)
+    repeated = None
+    if source.scenario is not None and source.scenario.form == "repeated":
+        from .scenario.repeated_analysis import analyze_repeated
+
+        repeated = analyze_repeated(source.scenario)
     if args.json:
         from .io.jsonout import dumps, solve_document
 
-        print(dumps(solve_document(source, solutions)))
+        document = solve_document(source, solutions)
+        if repeated is not None:
+            document["repeated"] = repeated.to_dict()
+        print(dumps(document))
     else:
         from .present.text import format_solutions
 
         print(format_solutions(source, solutions))
+        if repeated is not None:
+            from .present.repeated_text import format_repeated
+
+            print(format_repeated(repeated))
     for why in refused:
         print(f"negosim: {args.file}: {why}", file=sys.stderr)
     if refused:
@@ -408,11 +422,41 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
+def cmd_simulate(args) -> int:
+    from .scenario import load_scenario
+    from .scenario.repeated_analysis import simulate_scenario
+
+    scenario = load_scenario(args.file)
+    if args.set:
+        scenario = scenario.with_overrides(_overrides(args.set))
+    strategies = tuple(s.strip() for v in (args.strategy or ["grim"]) for s in v.split(",") if s.strip())
+    sim = simulate_scenario(scenario, strategies, runs=args.runs, windows=args.windows, seed=args.seed,
+                            false_alarm=args.false_alarm, batch_size=args.batch_size)
+    players = scenario.player_ids
+    if args.json:
+        from .io.jsonout import dumps
+        from .present.repeated_text import simulation_dict
+
+        print(dumps({"source": {"path": scenario.path, "sha256": scenario.sha256}, **simulation_dict(sim, players)}))
+    else:
+        from .present.repeated_text import format_simulation
+
+        print(format_simulation(sim, players))
+    if args.figure:
+        from .present.figures.payoff_set import survival_figure
+
+        compare = tuple(s.strip() for v in args.compare for s in v.split(",") if s.strip())
+        survival_figure(scenario, args.figure, strategies=strategies, compare=compare, runs=args.runs,
+                        windows=args.windows, seed=args.seed, false_alarm=args.false_alarm)
+        print(f"wrote {args.figure}", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot,
     "sensitivity": cmd_sensitivity, "explain": cmd_explain, "report": cmd_report,
     "play": cmd_play, "convert": cmd_convert, "schema": cmd_schema, "classroom": cmd_classroom,
-    "explore": cmd_explore,
+    "explore": cmd_explore, "simulate": cmd_simulate,
 }
 
 

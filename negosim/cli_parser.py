@@ -181,6 +181,26 @@ def _parser() -> argparse.ArgumentParser:
                    help="for a figure or .tex: the question version, without equilibria, best responses or boxes")
     add_set(p)
 
+    p = sub.add_parser("simulate", help="play a repeated scenario's truce with named strategies under noisy "
+                       "monitoring: its survival curve over windows (seeded)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--strategy", action="append", default=[], metavar="NAME",
+                   help="grim, tit_for_tat (tft), generous_tit_for_tat (gtft), win_stay_lose_shift (wsls), "
+                   "always_violate (alld), always_hold (allc); one for every player, or one per player in player "
+                   "order (repeatable or comma-separated; default grim)")
+    p.add_argument("--runs", type=int, default=10_000, metavar="N", help="truces simulated (default 10000)")
+    p.add_argument("--windows", type=int, default=24, metavar="T", help="windows followed (default 24)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="root of every run's random stream (default 0)")
+    p.add_argument("--false-alarm", type=float, default=0.0, metavar="P",
+                   help="probability that a hold is seen as a violation (default 0)")
+    p.add_argument("--batch-size", type=int, default=4096, metavar="N",
+                   help="runs played together (memory only: the result does not depend on it)")
+    add_set(p)
+    p.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
+    p.add_argument("--figure", metavar="PATH", help="also draw the survival curve (.png, .svg or .pdf)")
+    p.add_argument("--compare", action="append", default=[], metavar="NAME",
+                   help="with --figure: more strategies (each played by every player) drawn alongside")
+
     sub.add_parser("schema", help="print the JSON Schema of scenario files (version 1)")
 
     p = sub.add_parser("classroom", help="a live classroom in the browser: students play in groups, the teacher "

@@ -64,7 +64,10 @@ class Scenario(model.Scenario):
         concept : str, optional
             ``"spe"``, ``"nash"``, ``"pure"``, ``"pbe"``, ``"qre"`` or ``"ce"``. Default: the game's primary answer
             (`negosim.solve.primary`): the subgame-perfect equilibrium of a tree, every Nash
-            equilibrium of a 2-player normal form, the pure equilibria of any other.
+            equilibrium of a 2-player normal form, the pure equilibria of any other. For a repeated
+            scenario (``form: repeated``) the default (or ``"repeated"``) returns a
+            `negosim.scenario.repeated_analysis.RepeatedSolution` (grim-trigger thresholds, and at one
+            point the payoff set); ``"nash"`` and ``"pure"`` solve its stage game.
         rtol : float
             Relative tolerance for ties and verification, scaled to the payoff range.
         lambdas : sequence of float, optional
@@ -102,6 +105,11 @@ class Scenario(model.Scenario):
             from .scenario.bargainsolve import solve_bargaining
 
             return solve_bargaining(scenario, arrays)  # type: ignore[return-value]
+        if scenario.form == "repeated" and concept in (None, "repeated"):
+            # a repeated game's answer: what grim trigger sustains (`negosim.scenario.repeated_analysis`)
+            from .scenario.repeated_analysis import repeated_solution
+
+            return repeated_solution(scenario, arrays)  # type: ignore[return-value]
         game = scenario.build(arrays)
         sol = solve_game(game, concept, rtol=rtol, lambdas=lambdas)
         values = {**{k: np.asarray(v) for k, v in scenario.values().items()}, **arrays}

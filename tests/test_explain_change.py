@@ -29,6 +29,12 @@ STEP = 1e-5
 def label_of(path, overrides) -> str:
     """The outcome label as `negosim solve --set ...` finds it: the set of pure equilibria, or the SPE outcome."""
     src = open_source(str(path), overrides)
+    if src.scenario is not None and src.scenario.form == "repeated":
+        # a repeated game's label: the pure profiles grim trigger sustains, from the one-point analysis
+        from negosim.scenario.repeated_analysis import analyze_repeated
+
+        g = analyze_repeated(src.scenario).grim
+        return " + ".join(p for p, ok in zip(g.profiles, g.sustainable("nash")) if ok) or "none sustainable"
     if isinstance(src.game, NormalFormGame):
         (sol,) = solve_source(src, ["pure"])
         eqs = sol.equilibria_at(0)

@@ -34,6 +34,11 @@ def explain(source, *, color: bool = False, concepts: tuple[str, ...] = (), lamb
     nash, limit = nash_or_pure(source)
     if isinstance(game, NormalFormGame):
         out += explain_normal(game, names, nash, st, limit)
+        if source.scenario is not None and source.scenario.form == "repeated":
+            from ..scenario.repeated_analysis import analyze_repeated
+            from .explain_repeated import explain_repeated
+
+            out += ["", *explain_repeated(analyze_repeated(source.scenario), names, st)]
     else:
         from ..solve.primary import primary_solution
 

@@ -23,7 +23,8 @@ MAX_CHAIN = 5
 def change_text(source, names: dict[str, str], st: Style, records: list[ChangeRecord] | None = None) -> list[str]:
     """The section's lines: per parameter the nearest outcome change on each side, else 'no change'."""
     tree = not isinstance(source.game, NormalFormGame)
-    what = "outcome" if tree else "pure Nash equilibria"
+    repeated = source.scenario is not None and source.scenario.form == "repeated"
+    what = "outcome" if tree else "profiles grim trigger sustains" if repeated else "pure Nash equilibria"
     out = [st.heading(f"What would change the {'outcome' if tree else 'equilibria'}"), ""]
     if source.scenario is None or not source.parameters:
         return out + wrap("The game has no parameters to vary.", WIDTH, "  ", "  ")
@@ -49,12 +50,15 @@ def change_text(source, names: dict[str, str], st: Style, records: list[ChangeRe
                 parts.append(f"at {fmt_number(r.threshold)} only, a tie changes the {what} (just past it they are "
                              "as now)")
                 continue
-            jump = "" if r.tied else " (the payoffs jump there)"
-            jumps += not r.tied
+            tied = r.tied or repeated  # a grim-trigger threshold is where a deviator is indifferent
+            jump = "" if tied else " (the payoffs jump there)"
+            jumps += not tied
             side = f"{'below' if r.direction < 0 else 'above'} {fmt_number(r.threshold)}{jump}"
             if tree:
                 parts.append(f"{side}: {chain_text(source.game, names, r.flips)}the outcome becomes "
                              f"{_tree_label(source.game, r.after)}")
+            elif repeated:
+                parts.append(f"{side} grim trigger sustains {and_list(r.after.split(' + '))}")
             else:
                 parts.append(f"{side} {_normal_label(r.after)}")
         out += wrap(f"{st(name, 'bold')} (now {fmt_number(value)}): " + "; ".join(parts) + ".",
@@ -64,6 +68,8 @@ def change_text(source, names: dict[str, str], st: Style, records: list[ChangeRe
     if len([r for r in records if not (r.only_at or r.unsearched)]) > jumps:
         marked = ", unless marked otherwise," if jumps else ""
         rule = ", where the tie rules decide" if tree else " (a tie can add equilibria at that value only)"
+        if repeated:
+            rule = " between holding to the profile and deviating (exactly at the threshold it is sustained)"
         out += [""] + wrap(f"At each value{marked} a player is indifferent exactly there{rule}.", WIDTH, "  ", "  ")
     return out
 

@@ -99,6 +99,10 @@ def render_report(
             from .report_qre import qre_html
 
             body += _section("qre", "Less than perfectly rational play", qre_html(source))
+        if scenario is not None and scenario.form == "repeated":
+            from .report_repeated import repeated_html
+
+            body += _section("repeated", "The repeated game", repeated_html(source))
         body += _section("sensitivity", "Sensitivity", _sensitivity(source, sweep))
     else:
         body += _section("tasks", "Your analysis", worksheet_tasks(source))

@@ -52,11 +52,14 @@ def choose_sweep(scenario, name: str | None = None):
         return _axis(sweeps[name])
     if not sweeps:
         return None
-    from ..sweep.boundaries import game_outcome_labels
+    from ..sweep.boundaries import game_outcome_labels, outcome_labels
 
     for spec in sweeps.values():
         found = _axis(spec)
-        labels = game_outcome_labels(scenario.build({found[1]: found[2]}), scenario.ties)
+        if scenario.form == "repeated":  # the profiles grim trigger sustains
+            labels = outcome_labels(scenario, {found[1]: found[2]})
+        else:
+            labels = game_outcome_labels(scenario.build({found[1]: found[2]}), scenario.ties)
         if len(set(np.asarray(labels, dtype=object).reshape(-1).tolist())) > 1:
             return found
     return _axis(next(iter(sweeps.values())))
@@ -72,6 +75,10 @@ def sweep_outcomes(scenario, name: str, grid: np.ndarray) -> SweepOutcomes:
     game = scenario.build({name: grid})
     sol = primary_solution(game)
     outcomes = np.asarray(outcome_labels(game, solution=sol), dtype=object).reshape(-1)
+    if scenario.form == "repeated":  # the regime is what grim trigger sustains; payoffs stay the stage game's
+        from ..scenario.repeated_analysis import repeated_labels
+
+        outcomes = np.asarray(repeated_labels(scenario, {name: grid}), dtype=object).reshape(-1)
     n = grid.shape[0]
     if hasattr(game, "nodes"):
         rows = np.searchsorted(sol.point, np.arange(n))  # the tie rules' equilibrium at each point

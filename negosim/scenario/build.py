@@ -164,6 +164,10 @@ def baseline_problems(scenario: Scenario) -> list[Problem]:
                 except FormulaError as error:
                     problems.extend(error.problems)
     if isinstance(spec, NormalSpec):
+        if not problems and scenario.form == "repeated":
+            from .repeatedspec import repeated_value_problems
+
+            problems.extend(repeated_value_problems(scenario))
         return problems
     for index, formulas, line in spec.chance:
         if all(f.names <= env.keys() for f in formulas):

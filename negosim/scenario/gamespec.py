@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 from .bargainspec import BargainSpec, check_bargaining_section
 from .model import NormalSpec, TreeSpec
 from .normalspec import check_normal_section
+from .repeatedspec import check_repeated_section
 from .treespec import check_tree_section
 
 if TYPE_CHECKING:
     from .checker import Checker
 
-FORMS = ("normal", "extensive", "bargaining")
+FORMS = ("normal", "extensive", "repeated", "bargaining")
 
 
 @dataclass(frozen=True)
@@ -28,22 +29,27 @@ class GameInfo:
 
 def check_game(c: Checker, value, path, players: tuple[str, ...] | None, known: frozenset[str]) -> GameInfo | None:
     """Return what the `game` section describes, reporting every problem to `c`."""
-    if c.mapping(path, value, what="a mapping with form: normal, extensive or bargaining") is None:
+    if c.mapping(path, value, what="a mapping with form: normal, extensive, repeated or bargaining") is None:
         return None
     if "form" not in value:
-        c.report(path, "missing required key 'form' (normal, extensive or bargaining)")
+        c.report(path, "missing required key 'form' (normal, extensive, repeated or bargaining)")
         return None
     form = value["form"]
     if form not in FORMS:
         c.report(path + ("form",),
-                 f"form must be 'normal', 'extensive' or 'bargaining', got {form!r}{c.suggest(str(form), FORMS)}")
+                 f"form must be 'normal', 'extensive', 'repeated' or 'bargaining', got {form!r}"
+                 f"{c.suggest(str(form), FORMS)}")
         return None
     before = len(c.problems)
     if form == "bargaining":
         bargain = check_bargaining_section(c, value, path, players, known)
         return GameInfo(form, bargain if len(c.problems) == before else None, frozenset())
+    prefer: dict[str, tuple[str, ...]]
     if form == "normal":
         spec, actions = check_normal_section(c, value, path, players, known)
+        prefer = {}
+    elif form == "repeated":
+        spec, actions = check_repeated_section(c, value, path, players, known)
         prefer = {}
     else:
         spec, actions, prefer = check_tree_section(c, value, path, players, known)

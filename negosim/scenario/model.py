@@ -92,6 +92,23 @@ class NormalSpec:
 
 
 @dataclass(frozen=True)
+class RepeatedSpec(NormalSpec):
+    """A repeated game (``form: repeated``): its stage game as a `NormalSpec`, played window after window.
+
+    `discount` is the discount factor per period, `detection` the probability that a violation is
+    detected, `extension` the probability that both consent to extend after each window (formulas of
+    the scenario's parameters); `cooperative` indexes the profile the agreement prescribes, if named.
+    Being a `NormalSpec`, it builds the stage game wherever a normal form is expected.
+    """
+
+    discount: Formula | None = None
+    detection: Formula | None = None  # None: every violation is detected
+    extension: Formula | None = None  # None: the game goes on for sure
+    cooperative: tuple[int, ...] | None = None
+    lines: dict[str, int | None] = field(default_factory=dict)  # key -> line (discount, detection, ...)
+
+
+@dataclass(frozen=True)
 class TreeSpec:
     """A game tree ready to build: its nodes (preorder, root first), outcomes and chance formulas.
 
@@ -121,7 +138,8 @@ class Scenario:
     ties: TieRules
     sweeps: dict[str, SweepSpec]
     questions: tuple[Question, ...]
-    form: str  # "normal", "extensive" or "bargaining"
+    # "normal", "extensive", "repeated" (a RepeatedSpec: the stage game's NormalSpec and more) or "bargaining"
+    form: str
     game: NormalSpec | TreeSpec | BargainSpec = field(repr=False)
     game_line: int | None = None  # line of the `game` key
     brief: str = ""  # the students' text: the situation, no results (the worksheet)
@@ -199,6 +217,7 @@ __all__ = [
     "Parameter",
     "Player",
     "Question",
+    "RepeatedSpec",
     "Scenario",
     "SweepSpec",
     "TreeSpec",

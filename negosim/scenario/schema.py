@@ -263,7 +263,7 @@ _SCHEMA: dict = {
             "additionalProperties": {"$ref": "#/$defs/formula"},
         },
         "game": {"oneOf": [{"$ref": "#/$defs/normal_game"}, {"$ref": "#/$defs/extensive_game"},
-                           {"$ref": "#/$defs/bargaining_game"}]},
+                           {"$ref": "#/$defs/repeated_game"}, {"$ref": "#/$defs/bargaining_game"}]},
         "ties": {
             "type": "object",
             "additionalProperties": False,
@@ -296,6 +296,26 @@ _SCHEMA: dict = {
     "dependentRequired": {"questions": ["brief"]},
     "$defs": _DEFS,
 }
+
+
+def _repeated_game() -> dict:
+    """A normal-form stage game plus how it is repeated (see `negosim.scenario.repeatedspec`)."""
+    game = copy.deepcopy(_DEFS["normal_game"])
+    game["required"] = [*game["required"], "discount"]
+    props = game["properties"]
+    props["form"] = {"const": "repeated"}
+    props["discount"] = {"description": "Discount factor per period, in (0, 1).", "$ref": "#/$defs/formula"}
+    props["detection"] = {"description": "Probability that a violation is detected, in (0, 1]; default 1.",
+                          "$ref": "#/$defs/formula"}
+    props["extension"] = {"description": "Probability that both consent to extend after each period, in (0, 1]; "
+                                         "default 1.", "$ref": "#/$defs/formula"}
+    props["cooperative"] = {"description": "The profile the agreement prescribes: player id -> action.",
+                            "type": "object", "propertyNames": {"$ref": "#/$defs/identifier"},
+                            "additionalProperties": {"$ref": "#/$defs/identifier"}}
+    return game
+
+
+_DEFS["repeated_game"] = _repeated_game()
 
 
 def json_schema() -> dict:

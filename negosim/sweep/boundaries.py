@@ -67,6 +67,10 @@ def outcome_labels(scenario, params: Mapping | None = None) -> np.ndarray:
         from .bargain_sweep import regime_labels
 
         return regime_labels(scenario, params)
+    if scenario.form == "repeated":  # the profiles grim trigger sustains, not the stage game's equilibria
+        from ..scenario.repeated_analysis import repeated_labels
+
+        return repeated_labels(scenario, params)
     return game_outcome_labels(scenario.build(params))
 
 

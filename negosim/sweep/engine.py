@@ -288,7 +288,7 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
     sol = primary_solution(game)
     if isinstance(game, NormalFormGame):
         outcome = output.csv_text(equilibrium_outcomes(sol))
-        names, codes = output.label_codes(outcome_labels(game).reshape(-1))
+        names, codes = output.label_codes(_labels(scenario, game, params).reshape(-1))
     else:
         texts, row_codes = reached_codes(sol)
         outcome = output.csv_text(texts)[row_codes]
@@ -339,7 +339,7 @@ def evaluate_points(scenario, params: dict[str, np.ndarray]) -> PointOutputs:
     game = scenario.build(full)
     pays = np.full((n, game.n_players), np.nan)
     if isinstance(game, NormalFormGame):
-        labels = outcome_labels(game).reshape(-1)
+        labels = _labels(scenario, game, full).reshape(-1)
         if primary_concept(game) == "nash":
             sol = primary_solution(game)
             count = np.bincount(sol.point, minlength=n)
@@ -374,12 +374,24 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray,
     varied = np.full(len(mids), name, dtype=object)
     left, right = np.maximum(mids - step, p.low), np.minimum(mids + step, p.high)
     tied = tied_at_boundary(scenario, base, varied, mids, left, right)
+    if scenario.form == "repeated":  # a repeated game's labels change where a deviator is indifferent
+        tied = np.ones(len(mids), dtype=bool)
     chosen = selection_at_boundary(scenario, base, varied, left, right)
     return [Boundary(name, float(m), str(labels[k]), str(labels[k + 1]), bool(t), bool(c))
             for m, k, t, c in zip(mids, change_at, tied, chosen)]
 
 
 # --- helpers ------------------------------------------------------------------------------
+def _labels(scenario, game: NormalFormGame, params) -> np.ndarray:
+    """A normal form's outcome labels: its pure equilibria, or for a repeated game the profiles grim
+    trigger sustains (`negosim.scenario.repeated_analysis.repeated_labels`)."""
+    if scenario.form == "repeated":
+        from ..scenario.repeated_analysis import repeated_labels
+
+        return repeated_labels(scenario, params)
+    return outcome_labels(game)
+
+
 def _header(scenario, vary, concepts: tuple[str, ...] = (), lambdas: tuple[float, ...] = ()) -> str:
     if bargain_sweep.is_bargaining(scenario):
         return bargain_sweep.header(scenario, vary)

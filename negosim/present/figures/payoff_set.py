@@ -1,0 +1,136 @@
+"""Figures of a repeated game: the subgame-perfect payoff set (nested over discount factors) and the
+truce's survival curves per strategy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ...bargain.payoff_set import EquilibriumPayoffSet, equilibrium_payoffs
+from ...scenario.model import Scenario
+from ...scenario.repeated_analysis import PAYOFF_SET_MAX_ITER, PAYOFF_SET_TOL, grim_at, simulate_scenario, stage_game
+from .save import save_figure
+from .style import INK, MUTED, PLAYER_COLORS, PLAYER_LINESTYLES, REGIME_COLORS, context, new_figure
+
+#: Discount factors drawn by default: from impatient to patient, the sets grow.
+DEFAULT_DELTAS = tuple(round(x, 2) for x in np.arange(0.05, 1.0, 0.05))
+
+
+def payoff_set_figure(scenario: Scenario, path: str | Path | None = None, *,
+                      deltas: Sequence[float] | None = None, tol: float = PAYOFF_SET_TOL,
+                      max_iter: int = PAYOFF_SET_MAX_ITER):
+    """Draw the subgame-perfect equilibrium payoffs (Abreu-Sannikov) of a 2-player repeated scenario.
+
+    One polygon per effective discount factor in `deltas` (default: `DEFAULT_DELTAS` and the scenario's own
+    ``delta * rho``, drawn in bold), over the feasible set (the convex hull of the stage payoffs) with the
+    stage profiles marked. Returns the matplotlib Figure; writes it to `path` if given.
+    """
+    stage = stage_game(scenario)
+    if stage.n_players != 2:
+        raise ValueError("the payoff set is drawn for 2-player games")
+    A, B = stage.payoffs[0], stage.payoffs[1]
+    own = float(grim_at(scenario).effective_discount)
+    values = sorted({*(deltas if deltas is not None else DEFAULT_DELTAS), round(own, 12)})
+    pts = np.stack([A.ravel(), B.ravel()], axis=1)
+    with context():
+        fig = new_figure(7.0, 5.0)
+        ax = fig.add_subplot()
+        _feasible(ax, pts)
+        # Equal sets at several discount factors are drawn once, labelled with the range of discount factors.
+        groups: list[tuple[list[float], EquilibriumPayoffSet]] = []
+        for d in values:
+            V = equilibrium_payoffs(A, B, d, tol=tol, max_iter=max_iter)
+            if groups and _same(groups[-1][1].vertices, V.vertices):
+                groups[-1][0].append(d)
+            else:
+                groups.append(([d], V))
+        for k, (ds, V) in enumerate(groups):
+            bold = any(abs(d - own) < 1e-12 for d in ds)
+            color = INK if bold else REGIME_COLORS[k % len(REGIME_COLORS)]
+            span = f"δρ = {ds[0]:.3g}" if len(ds) == 1 else f"δρ = {ds[0]:.3g} to {ds[-1]:.3g}"
+            label = span + (f" (the scenario: {own:.3g})" if bold else "") + (
+                "" if V.converged else " (not converged)")
+            _polygon(ax, V.vertices, color, label, lw=2.6 if bold else 1.6,
+                     fill=0.12 if bold else 0.0)
+        names = _profile_names(stage)
+        for (x, y), name in zip(pts, names):
+            ax.plot([x], [y], "o", color=INK, ms=5, zorder=5)
+            ax.annotate(name, (x, y), textcoords="offset points", xytext=(5, 5), fontsize=10, color=INK)
+        p1, p2 = stage.players
+        ax.set_xlabel(f"{p1}'s average payoff per period")
+        ax.set_ylabel(f"{p2}'s average payoff per period")
+        ax.set_title(f"{scenario.title}\nsubgame-perfect equilibrium payoffs (Abreu-Sannikov) by discount")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9, frameon=False)
+        if path is not None:
+            save_figure(fig, path)
+    return fig
+
+
+def survival_figure(scenario: Scenario, path: str | Path | None = None, *, strategies: Sequence[str] = ("grim",),
+                    compare: Sequence[str] = (), runs: int = 10_000, windows: int = 24, seed: int = 0,
+                    false_alarm: float = 0.0):
+    """Draw the truce's survival curve (share of truces unbroken after each window) for `strategies` and for
+    each strategy in `compare` (played by every player), with the expiry-only curve ``rho ** (t - 1)``.
+    Returns the Figure; writes it to `path` if given."""
+    g = grim_at(scenario)
+    rho = float(g.extension)
+    runs_of = [tuple(strategies)] + [(s,) for s in compare if (s,) != tuple(strategies)]
+    t = np.arange(windows + 1)
+    with context():
+        fig = new_figure(7.0, 4.6)
+        ax = fig.add_subplot()
+        ax.plot(t[1:], rho ** (t[1:] - 1), color=MUTED, lw=1.2, ls=":", label=f"expiry only (ρ = {rho:g})")
+        for k, strat in enumerate(runs_of):
+            sim = simulate_scenario(scenario, strat, runs=runs, windows=windows, seed=seed, false_alarm=false_alarm)
+            label = " vs ".join(dict.fromkeys(sim.strategies)).replace("_", " ")
+            color = PLAYER_COLORS[k % len(PLAYER_COLORS)]
+            ax.step(t, sim.survival, where="post", color=color, ls=PLAYER_LINESTYLES[k % len(PLAYER_LINESTYLES)],
+                    lw=1.8, label=label)
+        ax.set_xlim(0, windows)
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("window (30 days each)")
+        ax.set_ylabel("share of truces unbroken")
+        ax.set_title(f"{scenario.title}\n{runs:,} runs, seed {seed}: δ = {float(g.discount):g}, "
+                     f"detection {float(g.detection):g}, false alarms {false_alarm:g}")
+        ax.legend(loc="upper right", fontsize=9, frameon=False)
+        if path is not None:
+            save_figure(fig, path)
+    return fig
+
+
+def _feasible(ax, pts: np.ndarray) -> None:
+    from scipy.spatial import ConvexHull
+
+    try:
+        hull = pts[ConvexHull(pts).vertices]
+    except Exception:  # collinear stage payoffs: draw the segment
+        hull = pts[np.lexsort((pts[:, 1], pts[:, 0]))]
+    ax.fill(hull[:, 0], hull[:, 1], color="#EEEEEE", zorder=0, label="feasible payoffs")
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.abs(a - b).max(initial=0.0) <= 1e-9)
+
+
+def _polygon(ax, vertices: np.ndarray, color: str, label: str, *, lw: float, fill: float) -> None:
+    if len(vertices) == 0:
+        ax.plot([], [], color=color, label=label + ": empty")
+        return
+    if len(vertices) == 1:  # one equilibrium payoff: the stage equilibrium repeated
+        ax.plot(vertices[:, 0], vertices[:, 1], "s", color=color, ms=11, mfc="none", mew=2, label=label, zorder=4)
+        return
+    closed = np.vstack([vertices, vertices[:1]])
+    ax.plot(closed[:, 0], closed[:, 1], color=color, lw=lw, label=label, zorder=3)
+    if fill:
+        ax.fill(vertices[:, 0], vertices[:, 1], color=color, alpha=fill, zorder=2)
+
+
+def _profile_names(stage) -> list[str]:
+    from ...game.profiles import profile_names
+
+    return profile_names(stage)
+
+
+__all__ = ["DEFAULT_DELTAS", "payoff_set_figure", "survival_figure"]
