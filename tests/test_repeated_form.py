@@ -183,3 +183,23 @@ def test_cli_simulate_json_and_a_bad_strategy(capsys, tmp_path):
     assert (tmp_path / "s.png").stat().st_size > 0
     assert main(["simulate", str(TRUCE), "--strategy", "nice"]) == 3
     assert "unknown strategy 'nice'" in capsys.readouterr().err
+
+
+def test_explain_derives_the_threshold_with_the_scenario_numbers():
+    from negosim.api import open_source
+    from negosim.present.explain import explain
+
+    text = " ".join(explain(open_source(str(TRUCE))).split())
+    assert "it needs δρ ≥ 0.08/(0.08 + 0.5 × 0.055) = 0.744186" in text
+    assert "that is δ ≥ 0.826873 at ρ = 0.9; at δρ = 0.675 it is not sustained" in text
+    assert "above 0.826873 grim trigger sustains (hold, hold) and (violate, violate)" in text
+
+
+def test_report_has_the_repeated_section_with_both_figures():
+    from negosim.api import open_source
+    from negosim.present.report import render_report
+
+    html = render_report(open_source(str(TRUCE)))
+    section = html[html.index('<section id="repeated">'):]
+    section = section[:section.index("</section>")]
+    assert section.count("<svg") == 2 and "0.826873" in section and "(the agreement)" in section

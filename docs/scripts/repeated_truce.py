@@ -1,7 +1,7 @@
 """Figures of docs/repeated-truce.md, drawn from scenarios/ceasefire_truce_repeated.yaml, and a check.
 
-    python experiments/repeated_truce.py                 # into docs/figures/
-    python experiments/repeated_truce.py --out /tmp/rt   # elsewhere
+    python docs/scripts/repeated_truce.py                 # into docs/figures/
+    python docs/scripts/repeated_truce.py --out /tmp/rt   # elsewhere
 
 Writes `repeated-payoff-set.png` (the subgame-perfect payoff sets nested over the discount factor),
 `repeated-survival.png` (survival per strategy, 10,000 runs, seed 1, false alarms 0.02) and
@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import negosim as ns  # noqa: E402
