@@ -74,7 +74,7 @@ def regime_map_figure(x_name: str, x_values, y_name: str, y_values, labels, *,
     curves = [_overlay(o, k) for k, o in enumerate(overlays)]
     codes, found = factorize(grid.reshape(-1), label_names)
     outcomes = list(dict.fromkeys([str(o) for o in order if str(o) in found] + found))
-    remap = np.array([outcomes.index(o) for o in found])
+    remap = np.array([outcomes.index(o) for o in found], dtype=codes.dtype)
     codes = remap[codes].reshape(grid.shape)
     with style.context():
         axes = (axis_label(x_name, x_description, x_unit, PLOT_W * 72),
@@ -117,6 +117,8 @@ def factorize(flat: np.ndarray, names=None) -> tuple[np.ndarray, list[str]]:
     seen: dict[str, int] = {}
     text = (lambda i: str(flat[i])) if names is None else (lambda i: str(names[flat[i]]))
     run_codes = np.array([seen.setdefault(text(i), len(seen)) for i in starts], dtype=np.intp)
+    if len(seen) < 2**15:  # 2 bytes a grid point, not 8: a 16M-point map's codes take 32 MB
+        run_codes = run_codes.astype(np.int16)
     return np.repeat(run_codes, np.diff(np.append(starts, flat.size))), list(seen)
 
 
@@ -256,11 +258,19 @@ def marked_points(codes: np.ndarray, k: int, x: np.ndarray, y: np.ndarray, parts
                   step: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Grid points of outcome `k` to mark because no visible part of its region covers them: at most
     one per block of `step` grid points, so the markers do not pile up."""
-    i, j = np.nonzero(codes == k)
-    block = (i // step[0]) * (codes.shape[1] // step[1] + 1) + j // step[1]
-    _, keep = np.unique(block, return_index=True)
-    keep.sort()
-    px, py = x[i[keep]], y[j[keep]]
+    # Band by band of whole blocks (about a million grid points each), so that memory does not grow
+    # with the grid; bands are disjoint and in row order, so the points come out as from the whole.
+    band = step[0] * max(1, (1 << 20) // max(1, step[0] * codes.shape[1]))
+    rows, cols = [], []
+    for r0 in range(0, codes.shape[0], band):
+        i, j = np.nonzero(codes[r0:r0 + band] == k)
+        i += r0
+        block = (i // step[0]) * (codes.shape[1] // step[1] + 1) + j // step[1]
+        _, keep = np.unique(block, return_index=True)
+        keep.sort()
+        rows.append(i[keep])
+        cols.append(j[keep])
+    px, py = x[np.concatenate(rows)], y[np.concatenate(cols)]
     if parts and len(px):
         # points on the frame lie on their region's outline: test them a hair inside it
         ex, ey = 1e-9 * (x[-1] - x[0]), 1e-9 * (y[-1] - y[0])
