@@ -328,3 +328,15 @@ def test_the_handout_gets_the_qre_section_only_when_asked_and_never_on_a_workshe
     assert '<section id="qre">' not in plain.read_text()
     assert main(["report", AUMANN, "-o", str(tmp_path / "w.html"), "--qre", "--no-answers"]) == 2
     assert not (tmp_path / "w.html").exists()
+
+
+def test_a_qre_trace_too_large_is_refused_before_any_work():
+    from negosim.game import NormalFormGame
+    from negosim.solve import solve
+    from negosim.solve.policy import TooLargeError
+
+    shape = (30, 30, 30, 30)
+    game = NormalFormGame(("A", "B", "C", "D"), tuple(tuple(str(j) for j in range(k)) for k in shape),
+                          np.zeros((4, *shape)))
+    with pytest.raises(TooLargeError, match="the logit QRE not computed: each step of the trace evaluates"):
+        solve(game, "qre")

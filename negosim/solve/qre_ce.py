@@ -1,4 +1,4 @@
-"""The concepts ``"qre"`` and ``"ce"`` as `negosim.solve.solve` dispatches them: sizes, defaults, `Solution`s.
+"""The concepts ``"qre"`` and ``"ce"`` as `negosim.solve.solve` dispatches them: sizes, defaults, `Solution` objects.
 
 ``"qre"`` is the logit quantal response equilibrium on its principal branch (`negosim.solve.qre`):
 at the precisions asked (``lambdas``), or, when none are asked, at `DEFAULT_LAMBDAS` below the
