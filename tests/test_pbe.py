@@ -523,3 +523,35 @@ def test_spence_with_three_education_levels_has_two_separating_equilibria_and_th
     # least costly separating equilibrium (Riley's) survives the Intuitive Criterion.
     assert separating["edu1"].intuitive_criterion is True
     assert separating["edu2"].intuitive_criterion is False
+
+
+def test_the_handout_tree_shows_the_beliefs_of_the_drawn_equilibrium_and_hides_them_without_answers(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = str(Path(__file__).resolve().parents[1] / "scenarios/sanctions_uncertain.yaml")
+    out, blank = tmp_path / "h.html", tmp_path / "q.html"
+    for target, extra in ((out, []), (blank, ["--no-answers"])):
+        done = subprocess.run([sys.executable, "-m", "negosim", "report", path, "-o", str(target), *extra],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    html = out.read_text()
+    # the semi-separating equilibrium: after a threat the target's posterior is 1/2 on each type
+    assert 'id="tree-belief-target_resolute"' in html and 'id="tree-belief-target_irresolute"' in html
+    assert "which plays as the thick lines" in html
+    blank_html = blank.read_text()
+    assert "tree-decision-target_resolute" in blank_html and "belief-target_resolute" not in blank_html
+
+
+def test_the_tree_figure_labels_each_node_of_an_information_set_with_its_belief():
+    from negosim.api import open_source
+    from negosim.present.figures import tree_figure
+    from negosim.solve.pbe import perfect_bayesian
+
+    tree = open_source("scenarios/crisis_private_resolve.yaml").game
+    (eq,) = perfect_bayesian(tree).equilibria_at(0)
+    texts = [t.get_text() for t in tree_figure(tree, beliefs=eq.beliefs).axes[0].texts]
+    # the defender's posterior after a demand: resolved 2/3, unresolved 1/3 (and nothing at singleton sets)
+    assert sorted(t for t in texts if t.startswith("μ=")) == ["μ=0.33", "μ=0.67"]
+    assert not any(t.get_text().startswith("μ=") for t in tree_figure(tree).axes[0].texts)

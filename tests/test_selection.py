@@ -17,7 +17,8 @@ SCENARIO = ROOT / "tests/data/scenarios/coordination_subgame.yaml"
 
 def test_a_selected_subgame_equilibrium_is_not_presented_as_a_tie_rule_choice():
     source = open_source(str(SCENARIO))
-    spe, nash = solve_source(source)
+    spe, pbe, nash = solve_source(source)  # a simultaneous move is an information set: pbe by default too
+    assert pbe.concept == "pbe"
     assert not spe.complete.any() and spe.extra["selected"].all()
     assert not any("a player is indifferent" in n for n in spe.notes)
     (note,) = [n for n in spe.notes if "several equilibria" in n]

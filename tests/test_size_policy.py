@@ -18,7 +18,7 @@ from negosim.game.reduce import reduced_normal_form
 from negosim.game.sizes import reduced_strategy_counts, sequence_counts
 from negosim.io import write_efg
 from negosim.solve import solve
-from negosim.solve.policy import TooLargeError, plan
+from negosim.solve.policy import TooLargeError, pbe_fits, plan
 
 ROOT = Path(__file__).resolve().parents[1]
 HANG_GUARD = 600  # seconds: only there so that a hang fails instead of blocking the suite
@@ -53,13 +53,24 @@ def test_counts_of_trees_far_too_large_to_build_are_exact():
 
 
 def test_default_plan_keeps_nash_where_it_fits_and_skips_it_with_the_size_otherwise():
-    assert plan(open_source(str(ROOT / "tests/data/one_card_poker.efg")).game).run == ("spe", "nash")
+    assert plan(open_source(str(ROOT / "tests/data/one_card_poker.efg")).game).run == ("spe", "pbe", "nash")
     p = plan(centipede(5001))
     assert p.run == ("spe",)
     (skip,) = p.skipped
     assert skip.concept == "nash" and "1,251 x 1,251" in skip.reason and "even when asked" in skip.reason
     p = plan(public_threat(100))
-    assert p.run == ("spe",) and "--concept nash" in p.skipped[0].note
+    assert p.run == ("spe",) and [x.concept for x in p.skipped] == ["pbe", "nash"]
+    assert "--concept nash" in p.skipped[1].note
+
+
+def test_default_plan_of_a_tree_with_information_sets_includes_pbe_bounded_by_its_search_size():
+    for name in ("sanctions_uncertain", "beer_quiche", "crisis_private_resolve", "ceasefire_private_cost"):
+        assert "pbe" in plan(open_source(str(ROOT / f"scenarios/{name}.yaml")).game).run, name
+    assert "pbe" not in plan(open_source(str(ROOT / "scenarios/ceasefire_2025.yaml")).game).run  # perfect information
+    (skip,) = [x for x in plan(public_threat(100)).skipped if x.concept == "pbe"]
+    # 100 leader types: after dominated actions are removed, still 2^89-ish support profiles
+    assert "support profiles" in skip.reason and "5,000" in skip.reason and "--concept pbe" in skip.note
+    assert pbe_fits(public_threat(100)) == skip.reason and pbe_fits(public_threat(3)) is None
 
 
 def test_an_explicit_request_too_large_for_every_method_is_refused():
@@ -107,6 +118,8 @@ def test_default_commands_finish_on_large_trees(big_trees, name, tmp_path):
     assert doc["solutions"][0]["concept"] == "spe" and len(doc["solutions"][0]["equilibria"]) == 1
     if name != "ultimatum":  # the ultimatum's sequence form is small: its Nash equilibrium is computed
         assert any("nash not computed by default" in w for w in doc["warnings"])
+    if name == "threat":  # information sets, but far too many support profiles for the default's search
+        assert any("pbe not computed by default" in w and "--concept pbe" in w for w in doc["warnings"])
     text = run("solve", path)
     assert text.returncode == 0 and "Subgame-perfect equilibrium" in text.stdout
     explained = run("explain", path)

@@ -84,6 +84,25 @@ def infoset_counts(tree: GameTree) -> tuple[int, ...]:
     return tuple(owner.count(p) for p in range(tree.n_players))
 
 
+def has_information_sets(tree: GameTree) -> bool:
+    """Whether some information set holds more than one node (a mover does not see everything before it)."""
+    seen: set[tuple] = set()
+    for node in tree.nodes:
+        if node.kind == DECISION:
+            key = (node.player, node.infoset)
+            if key in seen:
+                return True
+            seen.add(key)
+    return False
+
+
+def support_profile_count(tree: GameTree) -> int:
+    """Number of support profiles (a nonempty set of actions at every information set): what the
+    perfect Bayesian search tries at most, before it removes dominated actions."""
+    _, _, _, n_actions = _player_infosets(tree)
+    return prod(2 ** a - 1 for a in n_actions)
+
+
 def profile_count(counts: tuple[int, ...]) -> int:
     """Number of strategy profiles (cells of the normal form) for these strategy counts."""
     return prod(counts)

@@ -55,6 +55,33 @@ def figure_html(fig, caption: str, prefix: str, *, narrow: bool = False) -> list
     return [f"<figure{cls}>", svg, f"<figcaption>{escape(caption)}</figcaption>", "</figure>"]
 
 
+def _shown_beliefs(pbe, spe) -> tuple[dict[str, dict[str, float]] | None, str]:
+    """The beliefs to draw on the tree, and which equilibrium they belong to (in words).
+
+    The perfect Bayesian equilibrium that behaves as the drawn subgame-perfect one, when there is
+    one (so the μ labels go with the thick lines); else the first listed.
+    """
+    found = pbe.equilibria_at(0) if pbe is not None else []
+    if not found:
+        return None, ""
+    drawn = spe.equilibria_at(0)[0].behavior if spe is not None and spe.equilibria_at(0) else None
+    for k, eq in enumerate(found):
+        if drawn is not None and _same_behavior(eq.behavior, drawn):
+            return eq.beliefs, f"perfect Bayesian equilibrium #{k + 1}, which plays as the thick lines"
+    return found[0].beliefs, "the first perfect Bayesian equilibrium listed"
+
+
+def _same_behavior(a, b, tol: float = 1e-9) -> bool:
+    if a is None or b is None:
+        return False
+    for player, sets in b.items():
+        for infoset, probs in sets.items():
+            mine = a.get(player, {}).get(infoset)
+            if mine is None or any(abs(mine.get(act, 0.0) - p) > tol for act, p in probs.items()):
+                return False
+    return True
+
+
 #: Largest tree drawn in a handout (a bigger one is listed in the decisions table instead).
 MAX_DRAWN_NODES = 300
 
@@ -71,8 +98,12 @@ def game_html(source, solutions) -> list[str]:
         caption = "The game tree. Read it from the top: each decision names the mover; leaves are outcomes."
         if spe is not None:
             caption += " Thick lines mark the subgame-perfect choice at every decision, on and off the path."
+        beliefs, which = _shown_beliefs(concept_of(solutions, "pbe"), spe)
+        if beliefs:
+            caption += (" At each information set, μ is the mover's belief that it is at that node in "
+                        f"{which}.")
         if len(game.nodes) <= MAX_DRAWN_NODES:
-            out += figure_html(tree_figure(game, spe), caption, "tree-")
+            out += figure_html(tree_figure(game, spe, beliefs=beliefs), caption, "tree-")
         else:
             out.append(f'<p class="note">The tree has {len(game.nodes):,} nodes, too many to draw legibly (the '
                        f"handout draws trees of up to {MAX_DRAWN_NODES} nodes); its decisions are listed below.</p>")

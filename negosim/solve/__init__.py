@@ -21,7 +21,7 @@ __all__ = ["CONCEPTS", "Equilibrium", "Solution", "TieRules", "applicable_concep
 
 def applicable_concepts(game) -> tuple[str, ...]:
     """The concepts solved by default for a game, by form and size (`policy.plan`): normal form
-    ("pure", "nash"); tree ("spe", "nash"), leaving out "nash" where it would not fit."""
+    ("pure", "nash"); tree ("spe", "pbe" with information sets, "nash"), leaving out what would not fit."""
     if not isinstance(game, (GameTree, NormalFormGame)):
         raise TypeError(f"not a game: {type(game).__name__}")
     from .policy import plan

@@ -12,10 +12,11 @@ falls back to the tolerance test and is reported incomplete by the caller.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
-from . import exact
+from . import exact, exact_batch
 from .polytope import UNDECIDED, VALID, Candidates, Thresholds
 from .tolerance import player_exponents, to_unit
 
@@ -68,17 +69,19 @@ def settle(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresholds, 
     labels[np.arange(len(p))[:, None], d + cand.tight_sets(a, b)] = True
     zK = np.stack([x[p, a, b] for x in cand.z], axis=-1) if len(p) else np.zeros((0, k))
     refined = np.zeros(len(p), dtype=bool)
-    for r in np.flatnonzero(cand.cond[p, a, b] > REFINE_COND).tolist() if refine else ():
-        q = int(p[r])
-        if budget.left[q] <= 0:
-            budget.exhausted[q] = True  # the float coordinates stay; those failing verification are dropped
-            continue
-        budget.left[q] -= 1
-        found = exact.integer_vertex(_cached(budget, exact_matrix, q), Ks[a[r]].tolist(),
-                                     cand.tight_sets(a[r], b[r]).tolist())
-        if found is not None:
-            zK[r] = [found[0][i] / found[1] for i in Ks[a[r]]]
-            refined[r] = True
+    ill = np.flatnonzero(cand.cond[p, a, b] > REFINE_COND) if refine else np.zeros(0, dtype=np.int64)
+    if len(ill):
+        # each point refines its first `budget.left` ill-conditioned vertices, in order; the rest keep floats
+        q = p[ill]
+        rank = np.arange(len(ill)) - np.searchsorted(q, q)  # position within its point (p is sorted)
+        allowed = rank < budget.left[q]
+        budget.exhausted[q[~allowed]] = True  # float coordinates stay; those failing verification are dropped
+        np.subtract.at(budget.left, q[allowed], 1)
+        r = ill[allowed]
+        found = _exact_vertices(budget, exact_matrix, p[r], Ks[a[r]], cand.tight_sets(a[r], b[r]), d + c)
+        hit = r[found.found]
+        zK[hit] = (found.num[found.found] / found.total[found.found, None]).astype(float)
+        refined[hit] = True
     out = [(p, a, b, labels, refined, zK)]
     up, ua, ub = np.nonzero(cand.state == UNDECIDED)
     if len(up):
@@ -98,24 +101,24 @@ def settle(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresholds, 
         fz = np.where(fz <= th.prob[fp, 0], 0.0, fz)
         flab[:, :d] |= _full(fz, Ks[fa], d) == 0
         out.append((fp, fa, fb, flab, np.zeros(len(fp), dtype=bool), fz))
-        rows_p, rows_a, rows_b, rows_l, rows_z = [], [], [], [], []
-        for q, s, t in zip(up[~fallback].tolist(), ua[~fallback].tolist(), ub[~fallback].tolist()):
-            found = exact.integer_vertex(_cached(budget, exact_matrix, q), Ks[s].tolist(),
-                                         cand.tight_sets(s, t).tolist())
-            if found is None:
-                continue
-            znum, total, vlabels = found
-            lab = np.zeros(d + c, dtype=bool)
-            lab[list(vlabels)] = True
-            rows_p.append(q)
-            rows_a.append(s)
-            rows_b.append(t)
-            rows_l.append(lab)
-            rows_z.append([znum[i] / total for i in Ks[s]])  # int / int rounds correctly
-        if rows_p:
-            out.append((np.array(rows_p), np.array(rows_a), np.array(rows_b), np.array(rows_l),
-                        np.ones(len(rows_p), dtype=bool), np.array(rows_z).reshape(-1, k)))
+        ep, ea, eb = up[~fallback], ua[~fallback], ub[~fallback]
+        found = _exact_vertices(budget, exact_matrix, ep, Ks[ea], cand.tight_sets(ea, eb), d + c)
+        f = found.found
+        if f.any():
+            zf = (found.num[f] / found.total[f, None]).astype(float)  # int / int rounds correctly
+            out.append((ep[f], ea[f], eb[f], found.labels[f], np.ones(int(f.sum()), dtype=bool), zf.reshape(-1, k)))
     return Settled(*(np.concatenate([o[i] for o in out]) for i in range(6)))
+
+
+def _exact_vertices(budget: ExactBudget, exact_matrix, q: np.ndarray, K: np.ndarray, T: np.ndarray,
+                    width: int) -> exact_batch.BatchVertices:
+    """`exact.integer_vertex` for systems (q[n], K[n], T[n]) at once (`exact_batch`: the same numbers)."""
+    if not len(q):
+        return exact_batch.BatchVertices(np.zeros(0, dtype=bool), np.zeros((0, K.shape[1]), dtype=object),
+                                         np.zeros(0, dtype=object), np.zeros((0, width), dtype=bool))
+    points, which = np.unique(q, return_inverse=True)
+    table = exact_batch.MatrixTable([_cached(budget, exact_matrix, int(x)) for x in points])
+    return exact_batch.integer_vertices(table, which.reshape(-1), K, T)
 
 
 def _cached(budget: ExactBudget, exact_matrix, q: int) -> exact.IntegerMatrix:
@@ -178,8 +181,9 @@ def exactly_at_coarse_points(pay: np.ndarray, point, x, y, ex, degenerate: np.nd
     keep = ~coarse[point]
     point, x, y, ex = point[keep], x[keep], y[keep], ex[keep]
     extra_p, extra_x, extra_y = [], [], []
+    shared: dict = {}  # points of a sweep that vary one player's payoffs share the other's polytope
     for q in np.flatnonzero(coarse).tolist():
-        found = exact.bimatrix_equilibria(_fractions(pay[q, 0]), _fractions(pay[q, 1]))
+        found = exact.bimatrix_equilibria(_fractions(pay[q, 0]), _fractions(pay[q, 1]), cache=shared)
         degenerate[q] |= found.degenerate
         for xs, ys in found.profiles:
             extra_p.append(q)
@@ -193,7 +197,11 @@ def exactly_at_coarse_points(pay: np.ndarray, point, x, y, ex, degenerate: np.nd
     return point, x, y, ex, too_fine
 
 
+#: `exact.simple_fraction` remembered: a game's payoffs repeat across its cells and a sweep's points.
+_simple_fraction = lru_cache(maxsize=1 << 16)(exact.simple_fraction)
+
+
 def _fractions(M: np.ndarray) -> exact.Matrix:
-    return [[exact.simple_fraction(v) for v in row] for row in M.tolist()]
+    return [[_simple_fraction(v) for v in row] for row in M.tolist()]
 
 

@@ -242,18 +242,39 @@ def system_count(d: int, c: int) -> int:
     return sum(comb(d, k) * comb(c, k) for k in range(1, min(d, c) + 1))
 
 
+#: Systems decided together by `vertices` (bounds the memory of the object arrays).
+VERTEX_BLOCK = 4096
+
+
 def vertices(C: Matrix) -> Iterator[Vertex]:
-    """Every nonzero vertex of ``{z >= 0, C^T z <= 1}`` (C positive), each once."""
+    """Every nonzero vertex of ``{z >= 0, C^T z <= 1}`` (C positive), each once.
+
+    The systems ``(K, T)`` are taken in lexicographic order, a block at a time, and decided by
+    `exact_batch.integer_vertices` (the numbers `integer_vertex` gives, far faster).
+    """
+    import numpy as np
+
+    from .exact_batch import MatrixTable, integer_vertices  # exact_batch builds on this module
+
     d, c = len(C), len(C[0])
-    Ci = integer_matrix(C)
+    table = MatrixTable([integer_matrix(C)])
     seen: set[frozenset[int]] = set()
     for k in range(1, min(d, c) + 1):
-        for K in itertools.combinations(range(d), k):
-            for T in itertools.combinations(range(c), k):
-                v = vertex_of(Ci, K, T)
-                if v is not None and v.labels not in seen:
-                    seen.add(v.labels)
-                    yield v
+        Ks = np.array(list(itertools.combinations(range(d), k)), dtype=np.intp).reshape(-1, k)
+        Ts = np.array(list(itertools.combinations(range(c), k)), dtype=np.intp).reshape(-1, k)
+        n_systems = len(Ks) * len(Ts)
+        for lo in range(0, n_systems, VERTEX_BLOCK):
+            a, b = np.divmod(np.arange(lo, min(n_systems, lo + VERTEX_BLOCK)), len(Ts))  # K outer, T inner
+            got = integer_vertices(table, np.zeros(len(a), dtype=np.intp), Ks[a], Ts[b])
+            for n in np.flatnonzero(got.found).tolist():
+                labels = frozenset(np.flatnonzero(got.labels[n]).tolist())
+                if labels in seen:
+                    continue
+                seen.add(labels)
+                z = [0] * d
+                for i, v in zip(Ks[a[n]].tolist(), got.num[n]):
+                    z[i] = v
+                yield Vertex(tuple(Fraction(v, got.total[n]) for v in z), labels)
 
 
 @dataclass(frozen=True)
@@ -264,12 +285,14 @@ class ExactEquilibria:
     degenerate: bool
 
 
-def bimatrix_equilibria(A: Matrix, B: Matrix) -> ExactEquilibria:
+def bimatrix_equilibria(A: Matrix, B: Matrix, cache: dict | None = None) -> ExactEquilibria:
     """Every extreme Nash equilibrium of the bimatrix game (A, B) by exact vertex enumeration.
 
     The extreme equilibria are the completely labelled pairs of nonzero vertices of the
     best-response polytopes (von Stengel 2007, Algorithmic Game Theory ch. 3); a vertex with more
     labels than its dimension means the game is degenerate.
+
+    `cache` (a dict the caller keeps) shares the vertex lists of polytopes that several games have.
 
     Examples
     --------
@@ -280,9 +303,9 @@ def bimatrix_equilibria(A: Matrix, B: Matrix) -> ExactEquilibria:
     """
     m, n = len(A), len(A[0])
     Ap, Bp = positive_shift(A), positive_shift(B)
-    P = list(vertices(Bp))  # x: labels i (x_i = 0), m + j (column j best reply)
     AT = [[Ap[i][j] for i in range(m)] for j in range(n)]
-    Q = list(vertices(AT))  # y: labels j (y_j = 0), n + i (row i best reply)
+    P = _listed_vertices(Bp, cache)  # x: labels i (x_i = 0), m + j (column j best reply)
+    Q = _listed_vertices(AT, cache)  # y: labels j (y_j = 0), n + i (row i best reply)
     degenerate = any(len(v.labels) > m for v in P) or any(len(v.labels) > n for v in Q)
     full = frozenset(range(m + n))
     profiles = []
@@ -292,6 +315,16 @@ def bimatrix_equilibria(A: Matrix, B: Matrix) -> ExactEquilibria:
             if vx.labels | ly == full:
                 profiles.append((vx.z, vy.z))
     return ExactEquilibria(profiles, degenerate)
+
+
+def _listed_vertices(C: Matrix, cache: dict | None) -> list[Vertex]:
+    """`vertices(C)` as a list, looked up in (and added to) `cache` when one is given."""
+    if cache is None:
+        return list(vertices(C))
+    key = tuple(map(tuple, C))
+    if key not in cache:
+        cache[key] = list(vertices(C))
+    return cache[key]
 
 
 def pure_equilibria(payoff: Callable[[int, tuple[int, ...]], Fraction], shape: tuple[int, ...]

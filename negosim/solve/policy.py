@@ -1,7 +1,8 @@
 """The size policy: which concepts and methods a game gets, decided from sizes known before solving.
 
 One place decides, so `solve`, `explain`, `report` and `convert` agree. A game tree always gets its
-subgame-perfect equilibrium (backward induction grows with the tree). Nash equilibria of a tree are
+subgame-perfect equilibrium (backward induction grows with the tree) and, when it has information
+sets, its perfect Bayesian equilibria while the support profiles to search are few enough. Nash equilibria of a tree are
 enumerated on its reduced normal form when that form and the enumeration on it are small enough;
 otherwise two-player trees get the sequence form (one equilibrium, size linear in the tree) when
 asked, and the default run skips what does not fit with a note that says what was skipped, how
@@ -16,11 +17,19 @@ estimate says it fits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import comb
+from math import comb, prod
 
 from ..errors import NegosimError
 from ..game.normal import NormalFormGame
-from ..game.sizes import fmt_count, infoset_counts, profile_count, reduced_strategy_counts, sequence_counts
+from ..game.sizes import (
+    fmt_count,
+    has_information_sets,
+    infoset_counts,
+    profile_count,
+    reduced_strategy_counts,
+    sequence_counts,
+    support_profile_count,
+)
 from ..game.tree import GameTree
 from .vertex import (  # the enumeration's own limits: one truth
     MAX_HULL_VERTICES,
@@ -45,6 +54,10 @@ MAX_NPLAYER_PROFILES = 5_000
 MAX_LCP_ROWS = 4_000
 #: Largest sequence-form LCP solved by default (a Nash equilibrium next to the subgame-perfect one).
 DEFAULT_LCP_ROWS = 400
+#: Most support profiles (after dominated actions are removed) the default run's perfect Bayesian search tries.
+DEFAULT_PBE_PROFILES = 5_000
+#: Largest tree whose dominated actions are removed at planning time to count its support profiles.
+PRUNE_NODES = 5_000
 
 
 class TooLargeError(NegosimError):
@@ -190,6 +203,31 @@ def pure_fits(game: NormalFormGame | GameTree) -> str | None:
         else f"the reduced normal form has {fmt_count(sizes.profiles)} profiles to check")
 
 
+def pbe_fits(tree: GameTree) -> str | None:
+    """None when the default run can afford the perfect Bayesian search of `tree`; else why not.
+
+    The search tries every support profile that survives the removal of dominated actions; for a
+    single game of at most `PRUNE_NODES` nodes that removal is done here to count them.
+    """
+    count = support_profile_count(tree)
+    if count > DEFAULT_PBE_PROFILES and tree.batch_size == 1 and len(tree.nodes) <= PRUNE_NODES:
+        from .pbe import point_game, prune
+
+        count = prod(2 ** len(allowed) - 1 for allowed in prune(point_game(tree)))
+    if count <= DEFAULT_PBE_PROFILES:
+        return None
+    return (f"its perfect Bayesian search would try {fmt_count(count)} support profiles "
+            f"(the default's limit is {DEFAULT_PBE_PROFILES:,})")
+
+
+def _pbe_default(tree: GameTree) -> tuple[tuple[str, ...], tuple[Skip, ...]]:
+    """("pbe",) for a tree with information sets whose search fits the default, else a Skip (or nothing)."""
+    if not has_information_sets(tree):
+        return (), ()
+    why = pbe_fits(tree)
+    return (("pbe",), ()) if why is None else ((), (Skip("pbe", why, "--concept pbe"),))
+
+
 def plan(game: NormalFormGame | GameTree, concepts: tuple[str, ...] | None = None) -> Plan:
     """Which concepts run by default (`concepts` None) and which are skipped, each with its reason.
 
@@ -203,9 +241,10 @@ def plan(game: NormalFormGame | GameTree, concepts: tuple[str, ...] | None = Non
         if method:
             return Plan(("pure", "nash"))
         return Plan(("pure",), (Skip("nash", why or "", "--concept nash"),))
+    pbe, pbe_skip = _pbe_default(game)  # with information sets, the perfect Bayesian answer too
     method, why = nash_method(game, default=True)
     if method:
-        return Plan(("spe", "nash"))
+        return Plan(("spe", *pbe, "nash"), pbe_skip)
     reason = why or ""
     if game.n_players == 2 and nash_method(game)[0]:
         flag = "--concept nash (one equilibrium by the sequence form)"
@@ -216,7 +255,7 @@ def plan(game: NormalFormGame | GameTree, concepts: tuple[str, ...] | None = Non
     else:
         flag = ""
         reason += "; with 3 or more players negosim searches Nash equilibria only on the reduced normal form"
-    return Plan(("spe",), (Skip("nash", reason, flag),))
+    return Plan(("spe", *pbe), (*pbe_skip, Skip("nash", reason, flag)))
 
 
 def refusal(game: NormalFormGame | GameTree, concept: str) -> str | None:
@@ -235,7 +274,7 @@ def refusal(game: NormalFormGame | GameTree, concept: str) -> str | None:
 
 
 __all__ = ["Plan", "Skip", "TooLargeError", "TreeSizes", "enumeration_fits", "nash_method", "normal_form_fits",
-           "nplayer_nash_method", "plan", "pure_fits", "refusal", "tree_sizes"]
+           "nplayer_nash_method", "pbe_fits", "plan", "pure_fits", "refusal", "tree_sizes"]
 
 
 def reduced_normal_form_or_refuse(tree, what: str, path: str = ""):

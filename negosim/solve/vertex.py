@@ -125,6 +125,32 @@ def _vertices(C: np.ndarray, th: Thresholds, exact_matrix, budget: ExactBudget) 
     return VertexSet(p, z, labels, ex, degenerate)
 
 
+def _shared_vertices(own: np.ndarray, C: np.ndarray, th: Thresholds, exact_matrix, budget: ExactBudget) -> VertexSet:
+    """`_vertices` computed once per distinct polytope of the chunk and shared by the points that have it.
+
+    A polytope depends only on the payoffs `own` (P, m, n) of the player whose constraints it holds
+    (and the exact work left at the point), so points of a sweep that vary only the other player's
+    payoffs share it: the same numbers, computed once.
+    """
+    P = len(own)
+    key = np.column_stack([np.ascontiguousarray(own).reshape(P, -1).view(np.int64), budget.left.astype(np.int64)])
+    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    if len(first) == P:
+        return _vertices(C, th, exact_matrix, budget)
+    inverse = inverse.reshape(-1)
+    sub = ExactBudget(budget.left[first].copy(), np.zeros(len(first), dtype=bool))
+    th_sub = Thresholds(th.pay[first], th.prob[first], th.prob_loose[first])
+    vs = _vertices(C[first], th_sub, lambda q: exact_matrix(int(first[q])), sub)
+    budget.left = sub.left[inverse]
+    budget.exhausted |= sub.exhausted[inverse]
+    counts = np.bincount(vs.point, minlength=len(first))
+    starts = np.cumsum(counts) - counts
+    lengths = counts[inverse]
+    point = np.repeat(np.arange(P), lengths)
+    rows = starts[inverse][point] + np.arange(len(point)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return VertexSet(point, vs.z[rows], vs.labels[rows], vs.exact[rows], vs.degenerate[inverse])
+
+
 def pairs_within(pa: np.ndarray, pb: np.ndarray, P: int):
     """Index pairs (ia, ib) of all rows of sorted `pa` and sorted `pb` that share a point."""
     cb = np.bincount(pb, minlength=P)
@@ -207,8 +233,8 @@ def _extreme_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
     A, B, th_A, th_B = rescaled(pay, rtol)
     for_x, for_y = exact_matrices(pay)
     budget = ExactBudget(np.full(P, confirm.EXACT_BUDGET), np.zeros(P, dtype=bool))
-    vx = _vertices(B, th_B, for_x, budget)
-    vy = _vertices(np.swapaxes(A, 1, 2), th_A, for_y, budget)
+    vx = _shared_vertices(pay[:, 1], B, th_B, for_x, budget)
+    vy = _shared_vertices(pay[:, 0], np.swapaxes(A, 1, 2), th_A, for_y, budget)
     my = np.concatenate([vy.labels[:, n:], vy.labels[:, :n]], axis=1)  # Q's own labels -> global (rows first)
     i, j = pairs_within(vx.point, vy.point, P)
     hit = (vx.labels[i] | my[j]).all(axis=1)

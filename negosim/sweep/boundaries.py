@@ -170,8 +170,12 @@ def _labels_at(scenario, base, names, values) -> np.ndarray:
     return outcome_labels(scenario, _points(scenario, base, names, np.asarray(values, float))).reshape(-1)
 
 
-def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter):
-    """Shrink every bracket to width <= tol keeping different labels at its ends; return lo, hi, label at hi."""
+def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter, labels_at=None):
+    """Shrink every bracket to width <= tol keeping different labels at its ends; return lo, hi, label at hi.
+
+    `labels_at(scenario, base, names, values)` labels points (default: their outcome labels).
+    """
+    labels_at = labels_at or _labels_at
     lo, hi, at_hi = lo.astype(float).copy(), hi.astype(float).copy(), at_hi.copy()
     for _ in range(max_iter):
         open_ = hi - lo > tol
@@ -179,7 +183,7 @@ def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter):
             break
         idx = np.flatnonzero(open_)
         mid = (lo[idx] + hi[idx]) / 2
-        lab = _labels_at(scenario, base, names[idx], mid)
+        lab = labels_at(scenario, base, names[idx], mid)
         same = lab == at_lo[idx]
         lo[idx[same]] = mid[same]
         hi[idx[~same]] = mid[~same]

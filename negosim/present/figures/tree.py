@@ -50,7 +50,7 @@ def _play(tree: GameTree, solution, point: int) -> _Play | None:
 
 
 def tree_figure(tree: GameTree, spe=None, *, point: int = 0, title: str | None = None,
-                decision_names: bool = True):
+                decision_names: bool = True, beliefs: dict[str, dict[str, float]] | None = None):
     """A `Figure` of the game tree at batch point `point`, with the equilibrium `spe` (a subgame-perfect
     `Solution` of this tree) drawn in bold when given; without `spe`, the question version: every edge
     alike, nothing that gives the equilibrium away.
@@ -59,7 +59,9 @@ def tree_figure(tree: GameTree, spe=None, *, point: int = 0, title: str | None =
     by the decision's id (the name `negosim explain` and the tie notes use); chance nodes are white and
     named "Nature", their edges carry the probabilities; nodes of one information set are joined by a
     dashed line labelled with its id; each leaf shows its outcome's label (or its id in words) and the
-    payoffs as the text output prints them, one line per player in player order.
+    payoffs as the text output prints them, one line per player in player order. `beliefs`
+    ({information set: {node id: probability}}, a perfect Bayesian equilibrium's) labels each node of
+    a set of two or more nodes with the mover's belief there, e.g. "μ=0.50".
     """
     if not isinstance(tree, GameTree):
         raise GameError(f"the tree figure needs a game tree; got {type(tree).__name__}")
@@ -71,8 +73,28 @@ def tree_figure(tree: GameTree, spe=None, *, point: int = 0, title: str | None =
     play = _play(tree, spe, point)
     payoffs = tree.leaf_payoffs().reshape(-1, len(tree.outcomes), tree.n_players)[point]
     with style.context():
-        return _draw(tree, layout, chance, play, payoffs, title if title is not None else tree.title,
-                     decision_names)
+        fig = _draw(tree, layout, chance, play, payoffs, title if title is not None else tree.title,
+                    decision_names)
+        if beliefs:
+            _draw_beliefs(fig.axes[0], tree, layout, beliefs)
+        return fig
+
+
+def _draw_beliefs(ax, tree: GameTree, layout: TreeLayout, beliefs: dict[str, dict[str, float]]) -> None:
+    """A small "μ=0.50" under each node of an information set of two or more nodes: the belief there."""
+    index = {node.id: i for i, node in enumerate(tree.nodes)}
+    y = -layout.depth.astype(float)
+    for player, infoset, nodes in tree.infosets():
+        if len(nodes) < 2 or infoset not in beliefs:
+            continue
+        for node_id, prob in beliefs[infoset].items():
+            i = index.get(node_id)
+            if i is None:
+                continue
+            ax.annotate(f"μ={prob:.2f}", (layout.x[i], y[i]), xytext=(0, -13), textcoords="offset points",
+                        ha="center", va="top", fontsize=style.SMALL_SIZE, color=style.player_color(player),
+                        fontweight="bold", zorder=7, gid=style.gid("belief", node_id),
+                        bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.9))
 
 
 def _leaf_lines(tree: GameTree, i: int, payoffs: np.ndarray) -> tuple[str, list[str]]:

@@ -1,0 +1,72 @@
+"""Where a signalling game's perfect Bayesian equilibria are separating, pooling or semi-separating.
+
+The kind of a point is the set of kinds of all its perfect Bayesian equilibria (`negosim.solve.pbe`),
+joined by " + " ("pooling", "pooling + separating", ...); a point of a tree that is not a signalling
+game is "not a signalling game". Changes of kind along one parameter are located by the same batched
+bisection as outcome changes (`boundaries`). The search is one parameter point at a time (it cannot
+be batched), so this suits the hundreds of points of a one-parameter scan, not a million. A kind
+is decided with the equilibrium search's tolerance: a type mixing with probability within about 1e-5
+of 1 counts as pure, so a located change can sit that far (in the mixing probability) from the exact one.
+
+>>> from negosim.scenario import load_scenario
+>>> str(kind_labels(load_scenario("scenarios/sanctions_uncertain.yaml")))
+'semi-separating'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..game.tree import GameTree
+from . import boundaries
+
+#: The label of a point with no perfect Bayesian equilibrium found.
+NO_EQUILIBRIUM = "no equilibrium found"
+#: The label of a point of a game that is not a signalling game.
+NOT_SIGNALLING = "not a signalling game"
+
+
+def kind_labels(scenario, params: Mapping | None = None) -> np.ndarray:
+    """The kind of every point of ``scenario.build(params)`` (object array of the batch's shape)."""
+    from ..solve.pbe import perfect_bayesian
+
+    game = scenario.build(params)
+    if not isinstance(game, GameTree):
+        raise ValueError("equilibrium kinds need a game tree (a signalling game)")
+    sol = perfect_bayesian(game)
+    kinds: list[set[str]] = [set() for _ in range(game.batch_size)]
+    for point, kind in zip(sol.point.tolist(), sol.extra["classification"]):
+        kinds[point].add(kind or NOT_SIGNALLING)
+    labels = [" + ".join(sorted(k)) if k else NO_EQUILIBRIUM for k in kinds]
+    return np.array(labels + [""], dtype=object)[:-1].reshape(game.batch_shape)
+
+
+def _kinds_at(scenario, base, names, values) -> np.ndarray:
+    return kind_labels(scenario, boundaries._points(scenario, base, names, np.asarray(values, float))).reshape(-1)
+
+
+def locate_kind_boundaries(scenario, parameter: str, lo, hi, base_params: Mapping | None = None, *,
+                           tol: float = 1e-9, max_iter: int = 100) -> list[float]:
+    """For each bracket ``[lo[i], hi[i]]`` of `parameter` whose ends differ in kind, a value within `tol` of
+    where the kind changes (all brackets bisected together). Raise ValueError if some bracket's ends agree.
+
+    >>> from negosim.scenario import load_scenario
+    >>> [round(x, 4) for x in locate_kind_boundaries(load_scenario("scenarios/sanctions_uncertain.yaml"),
+    ...                                               "pi", 0.3, 0.7, tol=1e-7)]
+    [0.5]
+    """
+    lo, hi = np.broadcast_arrays(np.atleast_1d(np.asarray(lo, float)), np.atleast_1d(np.asarray(hi, float)))
+    names = np.full(lo.shape, parameter, dtype=object)
+    base = boundaries._base(scenario, base_params)
+    at_lo, at_hi = _kinds_at(scenario, base, names, lo), _kinds_at(scenario, base, names, hi)
+    same = at_lo == at_hi
+    if same.any():
+        i = int(np.flatnonzero(same)[0])
+        raise ValueError(f"{parameter}: both ends of the bracket [{lo[i]}, {hi[i]}] are {at_lo[i]!r}")
+    lo, hi, _ = boundaries._bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter, labels_at=_kinds_at)
+    return [float(x) for x in (lo + hi) / 2]
+
+
+__all__ = ["NOT_SIGNALLING", "NO_EQUILIBRIUM", "kind_labels", "locate_kind_boundaries"]
