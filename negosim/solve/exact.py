@@ -14,6 +14,7 @@ binary value (what the floating-point game *is*: used to confirm float candidate
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -36,12 +37,19 @@ def exact_fraction(x: float) -> Fraction:
 
 
 def simple_fraction(x: float) -> Fraction:
-    """The simplest fraction that rounds to the float `x`: denominator up to 10**6, else its shortest decimal.
+    """The simplest fraction that rounds to the float `x`: denominator up to 10**6, else a simple fraction
+    times a power of two, else its shortest decimal.
+
+    The power-of-two step keeps a game and its rescaling by ``2**k`` the same game in rational arithmetic
+    (``3 * 2**-900`` becomes ``3/4 * 2**-898``, in exact ratio with ``2**-900``; its shortest decimal
+    would not be).
 
     Examples
     --------
     >>> simple_fraction(0.1), simple_fraction(1 / 3), simple_fraction(2.5e-7)
     (Fraction(1, 10), Fraction(1, 3), Fraction(1, 4000000))
+    >>> simple_fraction(3 * 2.0**-900) == 3 * simple_fraction(2.0**-900)
+    True
     """
     x = float(x)
     if x.is_integer():
@@ -52,6 +60,10 @@ def simple_fraction(x: float) -> Fraction:
     f = Fraction(x).limit_denominator(SIMPLE_DENOMINATOR)
     if float(f) == x:
         return f
+    mantissa, exponent = math.frexp(x)
+    g = Fraction(mantissa).limit_denominator(SIMPLE_DENOMINATOR)
+    if float(g) == mantissa:
+        return g * Fraction(2) ** exponent
     return Fraction(text)
 
 

@@ -128,6 +128,14 @@ def certainly_mixed(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np.
     slack = 2 * (2 * k + len(perms) + 2) * _UNIT
     positive = np.zeros(N, dtype=bool)
     negative = np.zeros(N, dtype=bool)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum is NaN: compares False, not screened
+        positive, negative = _signs(M, perms, slack, positive, negative)
+    return positive & negative
+
+
+def _signs(M: np.ndarray, perms, slack: float, positive: np.ndarray, negative: np.ndarray):
+    """Which systems have a Cramer numerator certainly positive, and which one certainly negative."""
+    N, k = M.shape[0], M.shape[1]
     for i in range(k):
         Mi = M.copy()
         Mi[:, :, i] = 1.0
@@ -142,7 +150,7 @@ def certainly_mixed(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np.
         bound = slack * size
         positive |= value > bound
         negative |= value < -bound
-    return positive & negative
+    return positive, negative
 
 
 def proven_singular(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np.ndarray) -> np.ndarray:
