@@ -43,6 +43,18 @@ class Node:
     outcome: int | None = None
     label: str = ""
 
+    @property
+    def mover(self) -> int:
+        """The index of the player who moves at this decision node (an AssertionError at any other node)."""
+        if self.player is None:
+            raise AssertionError(f"node {self.id!r} is a {self.kind} node, where no player moves")
+        return self.player
+
+    @property
+    def information_set(self) -> str:
+        """The id of this decision node's information set (its own id when it shares none)."""
+        return self.infoset if self.infoset is not None else self.id
+
 
 @dataclass(frozen=True, eq=False)
 class GameTree:

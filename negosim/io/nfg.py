@@ -129,7 +129,8 @@ def _read_outcome_body(ts: Tokens, players, shape) -> tuple[np.ndarray, np.ndarr
     """Payoffs ``(n_players, *shape)`` and outcome ids ``shape`` from an outcome-version body."""
     n = len(players)
     ts.expect(LBRACE, "'{' opening the list of outcomes")
-    labels, payoff_rows = [], []
+    labels: list[str] = []
+    payoff_rows: list[list[float]] = []
     while ts.peek().kind == LBRACE:
         ts.next()
         k = len(labels) + 1

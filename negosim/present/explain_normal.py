@@ -8,6 +8,7 @@ strategies is fine; nothing is batched.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -47,7 +48,7 @@ def best_response_marks(pay: np.ndarray, tol: float) -> tuple[np.ndarray, np.nda
     """Per player, which profiles give it a best response (n, *shape); and which profiles are pure equilibria."""
     n = pay.shape[0]
     br = np.stack([pay[i] >= pay[i].max(axis=i, keepdims=True) - tol for i in range(n)])
-    return br, br.all(axis=0)
+    return br, np.asarray(br.all(axis=0))
 
 
 def dominance_rounds(pay: np.ndarray, tol: float, mixed: bool = True) -> tuple[list[Elimination], list[list[int]]]:
@@ -99,8 +100,9 @@ def _dominator(rows: np.ndarray, s: int, tol: float, mixed: bool):
         return None
     w = res.x[:m]
     nice = [exact(x, 12) for x in w]
-    if all(f is not None for f in nice) and sum(nice) == 1:
-        candidate = np.array([float(f) for f in nice])
+    fractions = [f for f in nice if f is not None]
+    if len(fractions) == len(nice) and sum(fractions, Fraction(0)) == 1:
+        candidate = np.array([float(f) for f in fractions])
         if (candidate @ rows[others] - rows[s]).min() > tol:
             w = candidate
     mix = w @ rows[others]

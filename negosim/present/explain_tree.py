@@ -70,7 +70,7 @@ class TreeView:
     def history(self, i: int) -> str:
         """'After Ukraine accepts and Russia rejects (us_sanction)' or 'At the start (ua)'; in a deep tree
         only the last `HISTORY_MOVES` moves are spelled out ('After 2,497 earlier moves, ...')."""
-        moves = []
+        moves: list[str] = []
         k = i
         while k in self.parent and len(moves) < HISTORY_MOVES:
             p, j = self.parent[k]
@@ -158,7 +158,7 @@ class TreeView:
                 inside.append(k)
             if nk.id not in tied:
                 stack.extend(nk.children)
-        infosets = []
+        infosets: list[tuple[int, int]] = []  # (infoset position, its first node inside)
         for k in sorted(inside, key=self.order.index):
             pos = self.seq.infoset_of[k]
             if pos not in [x for x, _ in infosets]:

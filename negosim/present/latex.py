@@ -215,7 +215,7 @@ def tree_tikz(tree: GameTree, spe=None, *, point: int = 0, heading: str | None =
             text = LINE_BREAK.join(leaf_text[i])
             lines.append(rf"\node[outcome] (n{i}) at {at} {{{text}}};")
             continue
-        who = "Nature" if node.kind == CHANCE else latex_escape(tree.players[node.player])
+        who = "Nature" if node.kind == CHANCE else latex_escape(tree.players[node.mover])
         side = "above" if parent[i] < 0 else ("left" if x[i] <= x[parent[i]] else "right")
         if i in grouped and parent[i] >= 0:  # beside the node runs the information set's dashed line
             side = f"above {side}"

@@ -22,6 +22,7 @@ Without a seed one is drawn and printed, so any game can be replayed.
 
 from __future__ import annotations
 
+import secrets
 import sys
 
 import numpy as np
@@ -113,12 +114,16 @@ def play(source, as_player: str, *, opponents: str = "equilibrium", seed: int | 
         raise GameError("play needs a game at one parameter point; this one has "
                         f"{game.batch_size} (drop the arrays from the parameters)")
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy % 1_000_000)
+        seed = secrets.randbelow(1_000_000)  # shown to the player, so the play can be repeated
     rng = np.random.default_rng(seed)
+    from .play_normal import NormalSession
+    from .play_tree import TreeSession
+
+    Session: type[TreeSession] | type[NormalSession]
     if isinstance(game, GameTree):
-        from .play_tree import TreeSession as Session
+        Session = TreeSession
     elif isinstance(game, NormalFormGame):
-        from .play_normal import NormalSession as Session
+        Session = NormalSession
     else:
         raise GameError(f"cannot play a {type(game).__name__}")
     try:

@@ -71,7 +71,7 @@ class Console:
         if not self.blank:
             self.say("")
 
-    def _read(self) -> str | None:
+    def _read(self) -> str:
         self.stdout.write(PROMPT)
         self.stdout.flush()
         try:

@@ -8,11 +8,18 @@ import itertools
 
 import numpy as np
 
-from ..solve import solve
+from ..solve import Equilibrium, solve
 from .play import pick_equilibrium, who
 from .play_reveal import compare_payoff
 from .style import and_list
 from .text import fmt_mixed, fmt_number, fmt_prob
+
+
+def _strategies(eq: Equilibrium) -> dict[str, dict[str, float]]:
+    """Player -> action -> probability of a normal form's equilibrium."""
+    if eq.strategies is None:  # only a tree's equilibria lack them, and this session plays normal forms
+        raise AssertionError("a normal-form equilibrium without strategies")
+    return eq.strategies
 
 
 class NormalSession:
@@ -28,6 +35,9 @@ class NormalSession:
         self.eqs = self.nash.equilibria_at(0)
         self.index = pick_equilibrium(self.eqs, equilibrium)
         self.eq = self.eqs[self.index] if self.index is not None else None
+        # player -> action -> probability, per equilibrium (a normal form's equilibria all have strategies)
+        self.profiles = [_strategies(e) for e in self.eqs]
+        self.profile = self.profiles[self.index] if self.index is not None else None
         self.tol = float(self.nash.tol.reshape(-1)[0])
         self.payoffs = game.payoffs.reshape(game.n_players, *game.shape)  # a single point
 
@@ -41,8 +51,8 @@ class NormalSession:
             return "the game's only Nash equilibrium"
         return f"Nash equilibrium {self.index + 1} of {n} (numbered as `negosim solve` lists them)"
 
-    def _profile(self, eq) -> str:
-        return " | ".join(f"{p}: {fmt_mixed(s)}" for p, s in eq.strategies.items())
+    def _profile(self, profile: dict[str, dict[str, float]]) -> str:
+        return " | ".join(f"{p}: {fmt_mixed(s)}" for p, s in profile.items())
 
     def run(self) -> None:
         con, game = self.con, self.game
@@ -66,9 +76,9 @@ class NormalSession:
 
     def _opponent(self, k: int) -> int:
         n = len(self.game.actions[k])
-        if self.opponents == "random" or self.eq is None:
+        if self.opponents == "random" or self.profile is None:
             return int(self.rng.integers(n))
-        p = np.array([self.eq.strategies[self.game.players[k]][a] for a in self.game.actions[k]])
+        p = np.array([self.profile[self.game.players[k]][a] for a in self.game.actions[k]])
         return int(np.argmax(p)) if p.max() >= 1.0 else int(self.rng.choice(n, p=p / p.sum()))
 
     def _others(self):
@@ -115,7 +125,7 @@ class NormalSession:
         n = len(self.eqs)
         for k, e in enumerate(self.eqs):
             mark = " (the one the others followed)" if k == self.index and self.opponents == "equilibrium" else ""
-            con.say(f"Nash equilibrium {k + 1} of {n}{mark}: {self._profile(e)}")
+            con.say(f"Nash equilibrium {k + 1} of {n}{mark}: {self._profile(self.profiles[k])}")
             con.say("  Payoffs: " + self._fmt_payoffs([e.payoffs[p] for p in game.players]))
         action = game.actions[me][profile[me]]
         con.say(self.verdict(action))
@@ -127,7 +137,7 @@ class NormalSession:
         else:
             con.say(f"Against what the others actually chose, your best reply was {names} "
                     f"({fmt_number(column.max())}); {action} paid {fmt_number(mine)}.")
-        mixed = any(max(s.values()) < 1.0 for s in eq.strategies.values())
+        mixed = any(max(s.values()) < 1.0 for s in self.profiles[self.index].values())
         which = f" {self.index + 1}" if n > 1 else ""
         con.say(compare_payoff(float(mine), eq.payoffs[self.me], self.tol, mixed).replace(
             "in the equilibrium:", f"in equilibrium{which}:" if n > 1 else "in the equilibrium:"))
@@ -138,14 +148,13 @@ class NormalSession:
     def verdict(self, action: str) -> str:
         """The student's action judged against every equilibrium: which ones prescribe it (with what
         probability), and how it compares with the one the others followed."""
-        assert self.eq is not None and self.index is not None  # the reveal returns early without one
-        uses = [(k, e.strategies[self.me][action]) for k, e in enumerate(self.eqs)
-                if e.strategies[self.me][action] > 1e-9]
+        assert self.profile is not None and self.index is not None  # the reveal returns early without one
+        uses = [(k, s[self.me][action]) for k, s in enumerate(self.profiles) if s[self.me][action] > 1e-9]
         named = and_list([f"{k + 1}" + ("" if p >= 1 - 1e-9 else f" (with probability {fmt_prob(p)})")
                           for k, p in uses])
         n = len(self.eqs)
-        mine = fmt_mixed(self.eq.strategies[self.me])
-        p = self.eq.strategies[self.me][action]
+        mine = fmt_mixed(self.profile[self.me])
+        p = self.profile[self.me][action]
         if n == 1:
             head = f"You chose {action}; the equilibrium has you play {mine}."
             if p >= 1 - 1e-9:

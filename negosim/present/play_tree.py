@@ -66,7 +66,7 @@ class TreeSession:
                 self.infoset_nodes[i] = nodes
                 if self.e is not None:
                     self.behaviour[i] = np.asarray(self.spe.behavior[k][self.e], dtype=float)
-        self.parent = [-1] * len(tree.nodes)
+        self.parent: dict[int, tuple[int, int]] = {}  # child -> (its parent, the action leading to it)
         for i in tree.preorder():
             for j, c in enumerate(tree.nodes[i].children):
                 self.parent[c] = (i, j)
@@ -151,10 +151,10 @@ class TreeSession:
     def _history(self, node: int) -> list[tuple[str, str]]:
         """(mover, action label) of every move from the root to `node`."""
         out = []
-        while self.parent[node] != -1:
+        while node in self.parent:
             up, j = self.parent[node]
             n = self.tree.nodes[up]
-            out.append((CHANCE_NAME if n.kind == CHANCE else self.tree.players[n.player], n.actions[j]))
+            out.append((CHANCE_NAME if n.kind == CHANCE else self.tree.players[n.mover], n.actions[j]))
             node = up
         return out[::-1]
 

@@ -12,6 +12,7 @@ import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -145,16 +146,15 @@ class Scenario:
                 problems.append(Problem(f"{shown}: {self.unknown_name(name)}", file=self.path))
                 continue
             p = self.parameters[name]
-            where = dict(file=self.path, line=p.line, path=f"parameters.{name}")
+            problem = partial(Problem, file=self.path, line=p.line, path=f"parameters.{name}")
             if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-                problems.append(Problem(f"{shown}: the value must be a number", **where))
+                problems.append(problem(f"{shown}: the value must be a number"))
             elif not math.isfinite(value):
-                problems.append(Problem(f"{shown}: the value must be a finite number", **where))
+                problems.append(problem(f"{shown}: the value must be a finite number"))
             elif not p.low <= value <= p.high:
                 problems.append(
-                    Problem(
-                        f"{shown}: outside the declared range [{number_text(p.low)}, {number_text(p.high)}]", **where
-                    )
+                    problem(
+                        f"{shown}: outside the declared range [{number_text(p.low)}, {number_text(p.high)}]")
                 )
             else:
                 params[name] = dataclasses.replace(p, value=float(value))

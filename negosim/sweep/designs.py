@@ -84,32 +84,49 @@ class Design:
             raise UsageError(f"{what.format(size)}, more than the bound of {self.max_points:,}; sweep fewer points, "
                              "or raise the bound with --max-points N if this machine can hold and solve them")
 
+    def _grid_axes(self) -> dict[str, tuple[float, float, int]]:
+        """`vary` of a grid, whose every NUM `__post_init__` checked is there."""
+        axes: dict[str, tuple[float, float, int]] = {}
+        for name, (start, stop, num) in self.vary.items():
+            if num is None:  # excluded by __post_init__; a Design mutated afterwards is a bug
+                raise AssertionError(f"grid design without NUM for {name!r}")
+            axes[name] = (start, stop, num)
+        return axes
+
+    def _draw_settings(self) -> tuple[int, int]:
+        """``(samples, seed)`` of a random design, both checked by `__post_init__`."""
+        if self.samples is None or self.seed is None:
+            raise AssertionError(f"{self.kind} design without samples or seed")
+        return self.samples, self.seed
+
     @property
     def total(self) -> int:
         """The number of points."""
         if self.kind == "grid":
-            return math.prod(int(num) for _, _, num in self.vary.values())
-        return int(self.samples)
+            return math.prod(num for _, _, num in self._grid_axes().values())
+        return self._draw_settings()[0]
 
     def points(self, start: int, stop: int) -> dict[str, np.ndarray]:
         """The points numbered ``start`` to ``stop - 1``, as flat arrays per varied parameter."""
         if self.kind == "grid":
-            return grid_slice(self.vary, start, stop)
+            return grid_slice(self._grid_axes(), start, stop)
         if self._drawn is None:
-            self._drawn = _draw(self.kind, self.vary, int(self.samples), int(self.seed))
+            samples, seed = self._draw_settings()
+            self._drawn = _draw(self.kind, self.vary, samples, seed)
         return {k: v[start:stop] for k, v in self._drawn.items()}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """The design as JSON (for sweep.json and manifest.json)."""
-        out = {"design": self.kind,
-               "vary": {k: [float(a), float(b)] + ([int(n)] if self.kind == "grid" else [])
-                        for k, (a, b, n) in self.vary.items()}}
-        if self.kind != "grid":
-            out.update(samples=int(self.samples), seed=int(self.seed))
-        return out
+        if self.kind == "grid":
+            vary = {k: [float(a), float(b), int(n)] for k, (a, b, n) in self._grid_axes().items()}
+            return {"design": self.kind, "vary": vary}
+        samples, seed = self._draw_settings()
+        return {"design": self.kind, "vary": {k: [float(a), float(b)] for k, (a, b, _) in self.vary.items()},
+                "samples": samples, "seed": seed}
 
 
-def _draw(kind: str, vary, samples: int, seed: int) -> dict[str, np.ndarray]:
+def _draw(kind: str, vary: dict[str, tuple[float, float, int | None]], samples: int,
+          seed: int) -> dict[str, np.ndarray]:
     from scipy.stats import qmc
 
     rng = np.random.default_rng(np.random.SeedSequence(seed))
