@@ -50,6 +50,20 @@ class Scenario(model.Scenario):
 
     Every field is `negosim.scenario.Scenario`'s; see there for `build`, `evaluate`, `values` and
     `with_overrides`.
+
+    Parameters
+    ----------
+    **fields
+        Those of `negosim.scenario.Scenario`; `negosim.load` makes one from a file.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> sc = ns.load("scenarios/entry_deterrence.yaml")
+    >>> sc
+    <Scenario 'entry-deterrence': Entry deterrence (a non-credible threat); 2 players, 5 parameters>
+    >>> sc.solve(rep=3.0).outcomes().tolist()
+    ['stay_out']
     """
 
     def __repr__(self) -> str:
@@ -195,6 +209,24 @@ class SweepResult:
 
     `summary` is the engine's `SweepSummary` (its ``out_dir`` is None for a sweep kept in memory);
     `labels` holds every point's outcome label (`negosim.solve.primary`), in the design's order.
+
+    Parameters
+    ----------
+    summary : SweepSummary
+        What the sweep engine reports: design, points, outcome counts, boundaries, folder.
+    csv : str or None
+        The text of ``results.csv`` for a sweep kept in memory (None when written to a folder).
+    labels : numpy.ndarray
+        ``(points,)`` outcome label of every point.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> result = ns.load("scenarios/entry_deterrence.yaml").sweep({"rep": (0, 4, 5)})
+    >>> result
+    <SweepResult grid of 5 points: shared_market 2, stay_out 3; 1 boundary>
+    >>> result.labels.tolist()
+    ['shared_market', 'shared_market', 'stay_out', 'stay_out', 'stay_out']
     """
 
     summary: SweepSummary

@@ -220,7 +220,33 @@ class _Reader:
 
 
 def read_efg(text: str, *, file: str | None = None) -> GameTree:
-    """The game tree in `text`, an .efg file's content; GameFileError naming `file` and the line."""
+    """The game tree in `text`, an .efg file's content.
+
+    Parameters
+    ----------
+    text : str
+        The file's content.
+    file : str, optional
+        The file's name, for error messages.
+
+    Returns
+    -------
+    GameTree
+
+    Raises
+    ------
+    GameFileError
+        Naming `file` and the line of the first problem (also for a tree negosim's checks reject,
+        such as one without perfect recall).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from negosim.io import read_efg
+    >>> tree = read_efg(Path("tests/data/kuhn_poker.efg").read_text(), file="kuhn_poker.efg")
+    >>> tree.players, len(tree.nodes)
+    (('Player 1', 'Player 2'), 55)
+    """
     file = file or "<string>"
     reader = _Reader(text, file)
     title, raw_players, raw = reader.read()
@@ -296,7 +322,40 @@ def _line_of(message: str, node_ids: list[str], raw: list[_Node]) -> int | None:
 
 
 def write_efg(tree: GameTree, *, title: str | None = None) -> str:
-    """The .efg text of a single game tree (``batch_shape == ()``; GameError otherwise)."""
+    """The .efg text of a single game tree.
+
+    Parameters
+    ----------
+    tree : GameTree
+        A tree at one parameter point (``batch_shape == ()``).
+    title : str, optional
+        The file's title (default: the tree's).
+
+    Returns
+    -------
+    str
+        The file's text; chance probabilities sum to exactly one whenever the floats allow it.
+
+    Raises
+    ------
+    GameError
+        For a batched tree or a non-finite number.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.io import write_efg
+    >>> print(write_efg(ns.load("scenarios/entry_deterrence.yaml").build()))
+    EFG 2 R "Entry deterrence (a non-credible threat)" { "Entrant" "Incumbent" }
+    ""
+    <BLANKLINE>
+    p "entrant" 1 1 "entrant" { "out" "in" } 0
+    t "entrant.out" 1 "stay_out" { 0, 4 }
+    p "incumbent" 2 1 "incumbent" { "fight" "accommodate" } 0
+    t "incumbent.fight" 2 "price_war" { -1, 0 }
+    t "incumbent.accommodate" 3 "shared_market" { 1, 2 }
+    <BLANKLINE>
+    """
     if tree.batch_shape != ():
         raise GameError(f"only a single game can be written to an .efg file; this one has batch shape "
                         f"{tree.batch_shape}")

@@ -26,6 +26,26 @@ def format_number(x: float) -> str:
     Integers are written as integers; a float equal to a fraction ``a/b`` with ``b <= 10**6``
     as ``a/b``, unless its short decimal repr is that same fraction and no longer; any other
     float as its repr, which reads back as the same float. Never uses ``e+`` (Gambit rejects it).
+
+    Parameters
+    ----------
+    x : float
+        A finite number.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    GameError
+        For NaN or an infinity.
+
+    Examples
+    --------
+    >>> from negosim.io import format_number
+    >>> format_number(2.0), format_number(0.1), format_number(1 / 3)
+    ('2', '0.1', '1/3')
     """
     x = float(x)
     if not math.isfinite(x):

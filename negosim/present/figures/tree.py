@@ -60,6 +60,30 @@ def tree_figure(tree: GameTree, spe=None, *, point: int = 0, title: str | None =
     named "Nature", their edges carry the probabilities; nodes of one information set are joined by a
     dashed line labelled with its id; each leaf shows its outcome's label (or its id in words) and the
     payoffs as the text output prints them, one line per player in player order.
+
+    Parameters
+    ----------
+    tree : GameTree
+    spe : Solution, optional
+        A subgame-perfect solution of `tree`, drawn in bold.
+    point : int
+        The flat index of the batch point drawn.
+    title : str, optional
+        The figure's title (default: the tree's).
+    decision_names : bool
+        Name each decision node by its id too.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.present.figures import tree_figure
+    >>> tree = ns.load("scenarios/entry_deterrence.yaml").build()
+    >>> type(tree_figure(tree, ns.equilibria(tree, "spe"))).__name__
+    'Figure'
     """
     if not isinstance(tree, GameTree):
         raise GameError(f"the tree figure needs a game tree; got {type(tree).__name__}")
