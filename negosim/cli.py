@@ -67,7 +67,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_solve(args) -> int:
-    from .api import open_source, solve_source
+    from .api import open_source, solve_source, solve_within_limits
 
     concepts = _concepts(args.concept)
     if args.rtol is not None and not 0 < args.rtol < 1:
@@ -75,13 +75,9 @@ def cmd_solve(args) -> int:
     source = open_source(args.file, _overrides(args.set))
     refused: list[str] = []
     if concepts:
-        from .solve.policy import TooLargeError, refusal
-
-        refused = [why for why in (refusal(source.game, c) for c in concepts) if why]
-        concepts = [c for c in concepts if refusal(source.game, c) is None]
-        if not concepts:
-            raise TooLargeError(f"{args.file}: {refused[0]}")
-    solutions = solve_source(source, concepts, rtol=args.rtol, exact=args.exact)
+        solutions, refused = solve_within_limits(source, concepts, rtol=args.rtol, exact=args.exact)
+    else:
+        solutions = solve_source(source, None, rtol=args.rtol, exact=args.exact)
     if args.json:
         from .io.jsonout import dumps, solve_document
 
@@ -101,9 +97,6 @@ def cmd_solve(args) -> int:
                   file=sys.stderr)
             return EXIT_FINDING
     return EXIT_OK
-
-
-FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def _color(choice: str) -> bool:
@@ -315,31 +308,16 @@ def cmd_play(args) -> int:
 
 
 def cmd_convert(args) -> int:
-    from .api import converted_text, open_source
+    from .api import FIGURE_SUFFIXES, convert_suffix, open_source, write_game
 
     out = args.output
-    suffix = os.path.splitext(out)[1].lower()
-    if suffix not in (".nfg", ".efg", ".tex", *FIGURE_SUFFIXES):
-        raise CommandLineError(f"cannot tell the format of {out!r}: "
-                               "convert writes .nfg, .efg, .tex, .png, .svg or .pdf")
+    suffix = convert_suffix(out)  # before reading the input: a usage error costs nothing
     if args.figure and suffix not in FIGURE_SUFFIXES:
         raise CommandLineError("--figure applies to .png, .svg and .pdf outputs")
     if args.no_answers and suffix not in (".tex", *FIGURE_SUFFIXES):
         raise CommandLineError("--no-answers applies to figures (.png, .svg, .pdf) and .tex outputs")
     source = open_source(args.file, _overrides(args.set))
-    if suffix in FIGURE_SUFFIXES:
-        from .api import solving
-        from .game import GameTree
-        from .present.figures import save_figure
-        from .present.game_figure import game_figure
-
-        tree = args.figure == "tree" or (args.figure is None and isinstance(source.game, GameTree))
-        with solving(source, "spe" if tree else "nash"):
-            figure = game_figure(source, args.figure, answers=not args.no_answers)
-        save_figure(figure, out)
-    else:
-        text = converted_text(source, suffix, standalone=args.standalone, answers=not args.no_answers)
-        _write_atomically(out, text)
+    write_game(source, out, figure=args.figure, standalone=args.standalone, answers=not args.no_answers)
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
 
