@@ -389,7 +389,33 @@ def from_arrays(*payoffs: Any, players: tuple[str, ...] | list[str] | None = Non
 
 
 def solve_game(game: Game, concept: str | None = None, *, rtol: float = RTOL) -> Solution:
-    """One concept's verified solution of a game (default: its primary answer, `negosim.solve.primary`)."""
+    """One concept's verified solution of a game (default: its primary answer, `negosim.solve.primary`).
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+    concept : str, optional
+        ``"spe"``, ``"pbe"``, ``"nash"`` or ``"pure"``.
+    rtol : float
+        Relative tolerance for ties and verification.
+
+    Returns
+    -------
+    Solution
+
+    Raises
+    ------
+    NegosimUsageError
+        For a concept that does not apply to the game.
+
+    Examples
+    --------
+    >>> from negosim.frontdoor import solve_game
+    >>> import negosim as ns
+    >>> pd = ns.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> solve_game(pd)
+    <Solution nash: 1 equilibrium; complete>
+    """
     if concept is None:
         from .solve.primary import primary_solution
 

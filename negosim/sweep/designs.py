@@ -43,6 +43,28 @@ class Design:
 
     For a grid every num is an int >= 2; for lhs and sobol the nums are ignored and `samples`
     points are drawn with `seed` (an int; see the module docstring).
+
+    Parameters
+    ----------
+    kind : {"grid", "lhs", "sobol"}
+    vary : dict
+        Parameter name -> ``(start, stop, num)`` (num None for a random design).
+    samples, seed : int, optional
+        A random design's size and seed.
+    max_points : int
+        The most points (or random values) accepted.
+
+    Raises
+    ------
+    NegosimUsageError
+        For an unknown design, nothing to vary, a grid without NUM, a random design without
+        samples or seed, or too many points.
+
+    Examples
+    --------
+    >>> d = Design("grid", {"mu": (0.0, 0.2, 3)})
+    >>> d.total, d.points(0, 3)["mu"].tolist()
+    (3, [0.0, 0.1, 0.2])
     """
 
     kind: str
@@ -144,7 +166,25 @@ def _draw(kind: str, vary: dict[str, tuple[float, float, int | None]], samples: 
 
 
 def grid_slice(vary: dict[str, tuple[float, float, int]], start: int, stop: int) -> dict[str, np.ndarray]:
-    """Return points ``start`` to ``stop - 1`` of `grid(vary)` without building the whole grid."""
+    """Return points ``start`` to ``stop - 1`` of `grid(vary)` without building the whole grid.
+
+    Parameters
+    ----------
+    vary : dict
+        Parameter name -> ``(start, stop, num)``.
+    start, stop : int
+        The first point and one past the last.
+
+    Returns
+    -------
+    dict
+        Parameter name -> ``(stop - start,)`` values.
+
+    Examples
+    --------
+    >>> grid_slice({"mu": (0.0, 0.2, 3), "s": (0.0, 1.0, 2)}, 2, 4)["s"].tolist()
+    [0.0, 1.0]
+    """
     axes = [np.linspace(float(a), float(b), int(n)) for a, b, n in vary.values()]
     index = np.unravel_index(np.arange(start, stop), [len(a) for a in axes])
     return {name: axis[i] for name, axis, i in zip(vary, axes, index)}
@@ -154,6 +194,21 @@ def grid(vary: dict[str, tuple[float, float, int]]) -> dict[str, np.ndarray]:
     """Return the full-factorial grid of `vary` as flat (N,) arrays, the first parameter varying slowest.
 
     Each parameter takes ``np.linspace(start, stop, num)``; N is the product of the nums.
+
+    Parameters
+    ----------
+    vary : dict
+        Parameter name -> ``(start, stop, num)``.
+
+    Returns
+    -------
+    dict
+        Parameter name -> ``(N,)`` values.
+
+    Examples
+    --------
+    >>> grid({"mu": (0.0, 0.2, 3), "s": (0.0, 1.0, 2)})["s"].tolist()
+    [0.0, 1.0, 0.0, 1.0, 0.0, 1.0]
     """
     if not vary:
         return {}
@@ -169,6 +224,30 @@ def parse_vary(items: list[str], scenario, *, design: str = "grid") -> dict[str,
     their size is --samples). Raises UsageError (one line) for a malformed item, an unknown
     parameter (with a suggestion), a repeated parameter, a value outside the parameter's declared
     range, NUM below 2, or a NUM given to a random design.
+
+    Parameters
+    ----------
+    items : list of str
+        ``NAME=START:STOP[:NUM]`` strings.
+    scenario : Scenario
+    design : {"grid", "lhs", "sobol"}
+
+    Returns
+    -------
+    dict
+        Parameter name -> ``(start, stop, num)``.
+
+    Raises
+    ------
+    NegosimUsageError
+        One line naming the problem.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> parse_vary(["rep=0:4:5"], sc), parse_vary(["rep=0:4"], sc, design="lhs")
+    ({'rep': (0.0, 4.0, 5)}, {'rep': (0.0, 4.0, None)})
     """
     syntax = VARY_SYNTAX if design == "grid" else RANDOM_VARY_SYNTAX
     out: dict[str, tuple[float, float, int | None]] = {}
@@ -194,13 +273,51 @@ def parse_vary(items: list[str], scenario, *, design: str = "grid") -> dict[str,
 
 
 def declared_ranges(scenario) -> dict[str, tuple[float, float, None]]:
-    """Every parameter whose declared range is not a single value, over that range (for random designs)."""
+    """Every parameter whose declared range is not a single value, over that range (for random designs).
+
+    Parameters
+    ----------
+    scenario : Scenario
+
+    Returns
+    -------
+    dict
+        Parameter name -> ``(low, high, None)``.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> declared_ranges(sc)["rep"]
+    (0.0, 10.0, None)"""
     return {n: (p.low, p.high, None) for n, p in scenario.parameters.items() if p.high > p.low}
 
 
 def check_vary(vary: dict[str, tuple[float, float, int | None]], scenario, shown: str | None = None) -> None:
     """Raise UsageError unless every varied name is a parameter of `scenario`, inside its range, with num >= 2
-    (num None: a random design's range)."""
+    (num None: a random design's range).
+
+    Parameters
+    ----------
+    vary : dict
+        Parameter name -> ``(start, stop, num)``.
+    scenario : Scenario
+    shown : str, optional
+        How the user wrote the vary, for the message.
+
+    Raises
+    ------
+    NegosimUsageError
+        Naming the first problem.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> check_vary({"rep": (0.0, 40.0, 5)}, sc)
+    Traceback (most recent call last):
+    ...
+    negosim.errors.NegosimUsageError: --vary rep: 40 is outside rep's declared range [0, 10]"""
     for name, (start, stop, num) in vary.items():
         where = shown or f"--vary {name}"
         if name not in scenario.parameters:
