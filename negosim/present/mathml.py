@@ -35,7 +35,22 @@ _EQUALS = re.compile(r"(?<![<>=!])=(?!=)")
 
 
 def symbol_mathml(name: str) -> str:
-    """Return the MathML (without <math>) of a parameter or derived name: `cR` is c with subscript R."""
+    """Return the MathML (without <math>) of a parameter or derived name: `cR` is c with subscript R.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from negosim.present.mathml import symbol_mathml
+    >>> symbol_mathml("cR")
+    '<msub><mi>c</mi><mi>R</mi></msub>'
+    """
     base, sub = name, ""
     if "_" in name.strip("_"):
         base, sub = name.split("_", 1)
@@ -54,7 +69,30 @@ def _identifier(word: str) -> str:
 
 
 def formula_mathml(source: str, *, display: bool = False) -> str:
-    """Return the formula `source` as a <math> element (raises FormulaError if it is not a formula)."""
+    """Return the formula `source` as a <math> element.
+
+    Parameters
+    ----------
+    source : str
+        A formula in the scenario format's syntax.
+    display : bool
+        A block (``display="block"``) rather than inline formula.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    FormulaError
+        If `source` is not a formula.
+
+    Examples
+    --------
+    >>> from negosim.present.mathml import formula_mathml
+    >>> formula_mathml("p - cR")
+    '<math><mrow><mrow><mi>p</mi><mo>&#8722;</mo><msub><mi>c</mi><mi>R</mi></msub></mrow></mrow></math>'
+    """
     from ..expr import parse_formula
 
     parse_formula(source)  # the whitelist: only formula syntax reaches ast below
@@ -67,6 +105,20 @@ def prose_html(text: str) -> str:
     """Return `text` escaped as HTML, with each `$formula$` span rendered as MathML.
 
     A span may be an equation, `$x = a / b$`: each side is a formula.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from negosim.present.mathml import prose_html
+    >>> prose_html("If $p > q$ & more")
+    'If <math><mrow><mrow><mi>p</mi><mo>&gt;</mo><mi>q</mi></mrow></mrow></math> &amp; more'
     """
     out, last = [], 0
     for m in _SPAN.finditer(text):
@@ -79,12 +131,42 @@ def prose_html(text: str) -> str:
 
 
 def prose_formulas(text: str) -> list[str]:
-    """Return the `$...$` formula spans of a text (for validation)."""
+    """Return the `$...$` formula spans of a text (for validation).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from negosim.present.mathml import prose_formulas
+    >>> prose_formulas("Russia accepts when $x >= p - cR$ and $mu > 0$.")
+    ['x >= p - cR', 'mu > 0']
+    """
     return [m.group(1) for m in _SPAN.finditer(text)]
 
 
 def prose_plain(text: str) -> str:
-    """Return `text` with its `$...$` markers removed (for a terminal)."""
+    """Return `text` with its `$...$` markers removed (for a terminal).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from negosim.present.mathml import prose_plain
+    >>> prose_plain("If $p > 1/2$ then")
+    'If p > 1/2 then'
+    """
     return _SPAN.sub(lambda m: m.group(1), text)
 
 

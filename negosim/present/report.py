@@ -54,6 +54,38 @@ def render_report(
     drawn in the sensitivity section (default: the first along which the outcome changes; an
     unknown name is a UsageError). `appendix` adds the full parameter table and the sources to a
     worksheet (the handout with answers always has them). `projector` sets large type at full width.
+
+    Parameters
+    ----------
+    source : negosim.api.Source
+    answers : bool
+        False: the worksheet (questions, no results).
+    command : str, optional
+        The command line in the provenance footer.
+    sweep : str, optional
+        The scenario's sweep drawn in the sensitivity section.
+    appendix : bool
+        Add the parameter table and sources to a worksheet.
+    projector : bool
+        Large type at full width.
+
+    Returns
+    -------
+    str
+        A self-contained HTML page.
+
+    Raises
+    ------
+    NegosimUsageError
+        For an unknown sweep.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> from negosim.present.report import render_report
+    >>> html = render_report(open_source("scenarios/prisoners_dilemma.yaml"))
+    >>> html.startswith("<!DOCTYPE html>"), "mutual" in html
+    (True, True)
     """
     from ..api import solve_source
     from .report_sweep import choose_sweep
@@ -165,7 +197,30 @@ def _sensitivity(source, sweep: str | None) -> list[str]:
 
 def report_command(source, answers: bool, overrides=None, *, sweep: str | None = None, appendix: bool = False,
                    projector: bool = False) -> str:
-    """The command that regenerates this handout: `negosim report PATH -o ... [--no-answers] [--set k=v] ...`."""
+    """The command that regenerates this handout: `negosim report PATH -o ... [--no-answers] [--set k=v] ...`.
+
+    Parameters
+    ----------
+    source : negosim.api.Source
+    answers : bool
+        The handout with answers (else the worksheet).
+    overrides : dict, optional
+        Parameter values set on the command line.
+    sweep : str, optional
+    appendix, projector : bool
+        As in `render_report`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> from negosim.present.report import report_command
+    >>> report_command(open_source("scenarios/prisoners_dilemma.yaml"), False)
+    'negosim report scenarios/prisoners_dilemma.yaml -o worksheet.html --no-answers'
+    """
     overrides = overrides_of(source) if overrides is None else overrides
     parts = ["negosim", "report", source.path, "-o", "handout.html" if answers else "worksheet.html"]
     if not answers:

@@ -14,7 +14,26 @@ from ..sweep.sensitivity import Flip, IndicesResult, OatResult, _num
 
 
 def format_oat(result: OatResult) -> str:
-    """Return a plain-text table of a one-at-a-time result, outcome-changing parameters first, then by swing."""
+    """Return a plain-text table of a one-at-a-time result, outcome-changing parameters first, then by swing.
+
+    Parameters
+    ----------
+    result : OatResult
+        `negosim.sweep.sensitivity.oat`'s.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from negosim.present.sensitivity_text import format_oat
+    >>> from negosim.sweep.sensitivity import oat
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> row = format_oat(oat(sc, parameters=["rep"])).splitlines()[-1]
+    >>> row.split()[:6], row.split("  ")[-1]
+    (['rep', '0', '0', '10', '(same)', 'stay_out'], 'above at 2 (shared_market -> stay_out, a tie)')"""
     r = result
     lines = ["One at a time: each parameter moved alone to the low and high end of its range, the others at baseline.",
              f"Baseline outcome: {r.baseline_outcome}; payoffs "
@@ -37,7 +56,26 @@ def format_oat(result: OatResult) -> str:
 
 
 def format_indices(result: IndicesResult) -> str:
-    """Return plain-text tables of global indices, one per output, parameters by importance."""
+    """Return plain-text tables of global indices, one per output, parameters by importance.
+
+    Parameters
+    ----------
+    result : IndicesResult
+        Sobol or Morris indices (`negosim.sweep.sensitivity.sobol`, `morris`).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from negosim.present.sensitivity_text import format_indices
+    >>> from negosim.sweep.sensitivity import morris
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> text = format_indices(morris(sc, parameters=["rep", "d"], trajectories=4, seed=1))
+    >>> text.splitlines()[0].startswith("Morris")
+    True"""
     r = result
     conf = f"{round(100 * r.settings.get('confidence', 0.95))}%"
     if r.method == "sobol":

@@ -25,7 +25,35 @@ from ..errors import UsageError
 
 def plot_folder(folder, formats=("png",), *, out_dir=None) -> list[Path]:
     """Draw the figures of the sweep or sensitivity analysis saved in `folder`, in each of `formats`,
-    into `out_dir` (default: `folder`); return the paths written."""
+    into `out_dir` (default: `folder`); return the paths written.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A finished sweep's or sensitivity analysis's folder.
+    formats : sequence of str
+        ``"png"``, ``"svg"``, ``"pdf"``.
+    out_dir : str or Path, optional
+        Where to write (default: `folder`).
+
+    Returns
+    -------
+    list of Path
+
+    Raises
+    ------
+    DamagedFolderError
+        For a file that does not match the checksums its manifest recorded.
+
+    Examples
+    --------
+    >>> from negosim.present.sweep_plots import plot_folder
+    >>> import pathlib, tempfile
+    >>> import negosim as ns
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = ns.load("scenarios/entry_deterrence.yaml").sweep({"rep": (0, 4, 5)}, out=folder)
+    >>> [p.name for p in plot_folder(folder, ("svg",))]
+    ['outcome-rep.svg']"""
     folder = Path(folder)
     out = Path(out_dir) if out_dir is not None else folder
     if not folder.is_dir():
@@ -68,6 +96,26 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
 
     Nothing is drawn from a file that does not match the checksums ``manifest.json`` recorded for it
     (`negosim.sweep.output.verified_path`): a damaged folder is one DamagedFolderError naming the file.
+
+    Parameters
+    ----------
+    folder : Path
+        A finished sweep's folder.
+
+    Returns
+    -------
+    list of tuple
+        ``(file stem, Figure)`` per figure.
+
+    Examples
+    --------
+    >>> from negosim.present.sweep_plots import sweep_figures
+    >>> import pathlib, tempfile
+    >>> import negosim as ns
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = ns.load("scenarios/entry_deterrence.yaml").sweep({"rep": (0, 4, 5)}, out=folder)
+    >>> [stem for stem, _ in sweep_figures(folder)]
+    ['outcome-rep']
     """
     from ..sweep.identity import DamagedFolderError, read_record
     from ..sweep.output import finished_files, read_points, verified_path
@@ -145,7 +193,34 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
 
 
 def sensitivity_figures(folder: Path) -> list[tuple[str, object]]:
-    """The (file stem, Figure) pairs of the sensitivity analysis saved in `folder`."""
+    """The (file stem, Figure) pairs of the sensitivity analysis saved in `folder`.
+
+    Parameters
+    ----------
+    folder : Path
+        The folder ``negosim sensitivity -o`` wrote.
+
+    Returns
+    -------
+    list of tuple
+        ``(file stem, Figure)`` per figure: the tornado, and the indices of a global analysis.
+
+    Raises
+    ------
+    NegosimUsageError
+        When the folder holds no ``sensitivity.json``.
+
+    Examples
+    --------
+    >>> import contextlib, io, pathlib, tempfile
+    >>> from negosim.cli import main
+    >>> from negosim.present.sweep_plots import sensitivity_figures
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    ...     code = main(["sensitivity", "scenarios/entry_deterrence.yaml", "--parameters", "rep,d", "-o", str(folder)])
+    >>> code, [stem for stem, _ in sensitivity_figures(folder)]
+    (0, ['tornado'])
+    """
     data = _read_json(folder / "sensitivity.json", "")
     method = data.get("method")
     title = data.get("title")
