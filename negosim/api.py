@@ -232,7 +232,7 @@ def write_game(source: Source, path: str, *, figure: str | None = None, standalo
     path : str
         Ends in ``.nfg``, ``.efg``, ``.tex``, ``.png``, ``.svg`` or ``.pdf``.
     figure : {"tree", "matrix", "best-response"}, optional
-        Which figure (`negosim.present.game_figure`); default: the tree of a tree, the matrix of a
+        Which figure (`negosim.present.figures.game_figure`); default: the tree of a tree, the matrix of a
         normal form.
     standalone : bool
         For LaTeX: a whole document rather than a fragment.
@@ -259,7 +259,7 @@ def write_game(source: Source, path: str, *, figure: str | None = None, standalo
     suffix = convert_suffix(path)
     if suffix in FIGURE_SUFFIXES:
         from .present.figures import save_figure
-        from .present.game_figure import game_figure
+        from .present.figures.game_figure import game_figure
 
         tree = figure == "tree" or (figure is None and isinstance(source.game, GameTree))
         with solving(source, "spe" if tree else "nash"):
@@ -298,7 +298,7 @@ def converted_text(source: Source, suffix: str, *, standalone: bool = False, ans
     """
     game = source.game
     if suffix == ".tex":
-        from .present.latex import to_latex
+        from .present.report.latex import to_latex
         from .solve.primary import primary_solution
 
         with solving(source, "spe" if isinstance(game, GameTree) else "nash"):

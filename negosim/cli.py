@@ -197,7 +197,7 @@ def cmd_sweep(args) -> int:
         print(f"boundary: {b.parameter} = {b.value:.10g}: {b.below} below, {b.above} above{tie}")
     written = ["results.csv"] + (["results.parquet"] if args.parquet else []) + ["summary.json", "manifest.json"]
     if formats:
-        from .present.sweep_plots import plot_folder
+        from .present.figures.sweep_plots import plot_folder
 
         written += [p.name for p in plot_folder(args.output, formats)]
     print(f"wrote {args.output}/: {', '.join(written)}", file=sys.stderr)
@@ -205,7 +205,7 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_plot(args) -> int:
-    from .present.sweep_plots import plot_folder
+    from .present.figures.sweep_plots import plot_folder
 
     formats = _figure_formats(",".join(args.format) or "png")
     if not formats:
@@ -233,7 +233,7 @@ def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
 def cmd_sensitivity(args) -> int:
     import json
 
-    from .present.sensitivity_text import format_indices, format_oat
+    from .present.text.sensitivity import format_indices, format_oat
     from .scenario import load_scenario
     from .sweep import sensitivity as sa
 
@@ -265,7 +265,7 @@ def cmd_sensitivity(args) -> int:
         _write_atomically(os.path.join(args.output, "sensitivity.json"), json.dumps(doc, indent=2) + "\n")
         written = ["sensitivity.json"]
         if formats:
-            from .present.sweep_plots import plot_folder
+            from .present.figures.sweep_plots import plot_folder
 
             written += [p.name for p in plot_folder(args.output, formats)]
         print(f"wrote {args.output}/: {', '.join(written)}", file=sys.stderr)

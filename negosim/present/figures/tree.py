@@ -1,7 +1,7 @@
 """The game tree as a figure: players, actions, chance probabilities, information sets, payoffs at
 the leaves and, given a subgame-perfect equilibrium, its path in bold.
 
-The layout (`negosim.present.treeplay`, shared with the TikZ export) puts leaves evenly spaced in
+The layout (`negosim.present.figures.tree_layout`, shared with the TikZ export) puts leaves evenly spaced in
 depth-first order and each parent centred over its children, so edges never cross.
 """
 
@@ -14,8 +14,8 @@ import numpy as np
 from ...errors import GameError
 from ...game.tree import CHANCE, TERMINAL, GameTree
 from ..text import fmt_prob
-from ..treeplay import TreeLayout, chance_probs, equilibrium_play, tree_layout
 from . import style
+from .tree_layout import TreeLayout, chance_probs, equilibrium_play, tree_layout
 
 LEVEL_IN = 1.3  # inches between depth levels
 LINE_PT = 13.0  # points between lines of a leaf's label

@@ -18,10 +18,11 @@ from __future__ import annotations
 import shlex
 from html import escape
 
-from .. import __version__
-from .report_css import CSS
-from .report_game import equilibria_html, game_html
-from .report_parts import (
+from ... import __version__
+from ..text import fmt_number
+from .css import CSS
+from .game import equilibria_html, game_html
+from .parts import (
     STAKE,
     answer_lines,
     derived_table,
@@ -35,7 +36,6 @@ from .report_parts import (
     symbols_table,
     worksheet_tasks,
 )
-from .text import fmt_number
 
 
 def render_report(
@@ -87,8 +87,8 @@ def render_report(
     >>> html.startswith("<!DOCTYPE html>"), "mutual" in html
     (True, True)
     """
-    from ..api import solve_source
-    from .report_sweep import choose_sweep
+    from ...api import solve_source
+    from .sweep import choose_sweep
 
     scenario = source.scenario
     if sweep is not None:
@@ -113,7 +113,7 @@ def render_report(
         if symbols:  # a Gambit game's payoffs are numbers: nothing to list
             body += _section("params", "Parameters", symbols)
     if answers:
-        from .report_key import questions_key, tasks_key
+        from .key import questions_key, tasks_key
 
         body += _section("key", "Answer key: the worksheet's tasks", tasks_key(source, solutions))
         if scenario is not None and scenario.questions:
@@ -190,7 +190,7 @@ def _intro(source, answers: bool) -> list[str]:
 
 
 def _sensitivity(source, sweep: str | None) -> list[str]:
-    from .report_sweep import sensitivity_html
+    from .sweep import sensitivity_html
 
     return sensitivity_html(source, sweep)
 

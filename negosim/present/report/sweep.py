@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .text import fmt_number
+from ..text import fmt_number
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def choose_sweep(scenario, name: str | None = None):
     `name` picks a named sweep (UsageError if there is no such sweep); by default the first sweep
     whose first parameter changes the outcome somewhere on its grid, else the first sweep.
     """
-    from ..errors import UsageError
+    from ...errors import UsageError
 
     sweeps = {} if scenario is None else scenario.sweeps
     if name is not None:
@@ -52,7 +52,7 @@ def choose_sweep(scenario, name: str | None = None):
         return _axis(sweeps[name])
     if not sweeps:
         return None
-    from ..sweep.boundaries import game_outcome_labels
+    from ...sweep.boundaries import game_outcome_labels
 
     for spec in sweeps.values():
         found = _axis(spec)
@@ -67,7 +67,7 @@ def sweep_outcomes(scenario, name: str, grid: np.ndarray) -> SweepOutcomes:
 
     Regimes and the concept solved are `negosim.solve.primary`'s (so boundaries can be located exactly).
     """
-    from ..solve.primary import label_names, outcome_labels, primary_solution
+    from ...solve.primary import label_names, outcome_labels, primary_solution
 
     game = scenario.build({name: grid})
     sol = primary_solution(game)
@@ -97,7 +97,7 @@ def regime_changes(scenario, result: SweepOutcomes) -> list[tuple[float, str, st
 
     Each change between two grid points is located by `negosim.sweep.locate_boundaries` (bisection).
     """
-    from ..sweep import locate_boundaries
+    from ...sweep import locate_boundaries
 
     change = np.flatnonzero(result.outcomes[1:] != result.outcomes[:-1])
     if change.size == 0:
@@ -118,8 +118,8 @@ def sensitivity_html(source, sweep: str | None = None) -> list[str]:
     result = sweep_outcomes(scenario, name, grid)
     changes = regime_changes(scenario, result)
     param = scenario.parameters[name]
-    from .figures import outcome_figure
-    from .report_game import figure_html
+    from ..figures import outcome_figure
+    from .game import figure_html
 
     fig = outcome_figure(
         name, grid, result.outcomes, result.payoffs,

@@ -27,10 +27,10 @@ import sys
 
 import numpy as np
 
-from ..errors import GameError
-from ..game.normal import NormalFormGame
-from ..game.tree import GameTree
-from .play_console import Console, Quit
+from ...errors import GameError
+from ...game.normal import NormalFormGame
+from ...game.tree import GameTree
+from .console import Console, Quit
 
 OPPONENTS = ("equilibrium", "random")
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -90,7 +90,7 @@ def play(source, as_player: str, *, opponents: str = "equilibrium", seed: int | 
     equilibrium (one line naming the valid choices goes to `stderr`). `equilibrium` picks the equilibrium
     the computer's players follow (see the module). Streams default to the process's own."""
     if isinstance(source, str) or hasattr(source, "__fspath__"):
-        from ..api import open_source
+        from ...api import open_source
 
         source = open_source(str(source))
     con = Console(stdin if stdin is not None else sys.stdin, stdout if stdout is not None else sys.stdout)
@@ -116,8 +116,8 @@ def play(source, as_player: str, *, opponents: str = "equilibrium", seed: int | 
     if seed is None:
         seed = secrets.randbelow(1_000_000)  # shown to the player, so the play can be repeated
     rng = np.random.default_rng(seed)
-    from .play_normal import NormalSession
-    from .play_tree import TreeSession
+    from .normal import NormalSession
+    from .tree import TreeSession
 
     Session: type[TreeSession] | type[NormalSession]
     if isinstance(game, GameTree):

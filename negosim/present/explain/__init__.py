@@ -13,12 +13,12 @@ out. Both end with what would change the outcome: the nearest regime boundary in
 
 from __future__ import annotations
 
-from ..game.normal import NormalFormGame
-from .explain_change import change_text
-from .explain_normal import WIDTH, explain_normal
-from .explain_tree import explain_tree
-from .style import Style, wrap
-from .text import fmt_number
+from ...game.normal import NormalFormGame
+from ..text import fmt_number
+from ..text.wording import Style, wrap
+from .change import change_text
+from .normal import WIDTH, explain_normal
+from .tree import explain_tree
 
 
 def explain(source, *, color: bool = False) -> str:
@@ -33,13 +33,13 @@ def explain(source, *, color: bool = False) -> str:
     if isinstance(game, NormalFormGame):
         out += explain_normal(game, names, nash, st, limit)
     else:
-        from ..solve.primary import primary_solution
+        from ...solve.primary import primary_solution
 
         spe = primary_solution(game)  # the tree's primary answer: its subgame-perfect equilibrium
         out += explain_tree(game, names, game.ties, spe, nash, st, limit)
         if any(len(nodes) > 1 for _, _, nodes in game.infosets()):  # beliefs matter: walk through them
-            from ..api import solve_source
-            from .explain_pbe import explain_pbe
+            from ...api import solve_source
+            from .pbe import explain_pbe
 
             out += ["", *explain_pbe(game, names, solve_source(source, ["pbe"])[0], st)]
     out += ["", *change_text(source, names, st)]
@@ -50,9 +50,9 @@ def nash_or_pure(source):
     """The "nash" solution (on the normal form), or where the game is too large to enumerate all
     equilibria the "pure" one with the reason; for a tree whose reduced normal form is too large
     (the size policy, `negosim.solve.policy`) None with the reason."""
-    from ..api import solve_source
-    from ..errors import GameError
-    from ..solve.policy import nash_method, pure_fits
+    from ...api import solve_source
+    from ...errors import GameError
+    from ...solve.policy import nash_method, pure_fits
 
     method, why = nash_method(source.game)
     if method == "normal form":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..sweep.sensitivity import Flip, IndicesResult, OatResult, _num
+from ...sweep.sensitivity import Flip, IndicesResult, OatResult, _num
 
 
 def format_oat(result: OatResult) -> str:
@@ -27,7 +27,7 @@ def format_oat(result: OatResult) -> str:
 
     Examples
     --------
-    >>> from negosim.present.sensitivity_text import format_oat
+    >>> from negosim.present.text.sensitivity import format_oat
     >>> from negosim.sweep.sensitivity import oat
     >>> from negosim.scenario import load_scenario
     >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
@@ -69,7 +69,7 @@ def format_indices(result: IndicesResult) -> str:
 
     Examples
     --------
-    >>> from negosim.present.sensitivity_text import format_indices
+    >>> from negosim.present.text.sensitivity import format_indices
     >>> from negosim.sweep.sensitivity import morris
     >>> from negosim.scenario import load_scenario
     >>> sc = load_scenario("scenarios/entry_deterrence.yaml")

@@ -14,12 +14,12 @@ from itertools import product
 
 import numpy as np
 
-from .report_parts import concept_of, situation
-from .text import fmt_mixed, fmt_number
+from ..text import fmt_mixed, fmt_number
+from .parts import concept_of, situation
 
 
 def _tol(game) -> float:
-    from ..solve.tolerance import scaled_tol
+    from ...solve.tolerance import scaled_tol
 
     pay = np.asarray(game.payoffs, dtype=float)
     return float(scaled_tol(np.ptp(pay)) if pay.size else 1e-9)
@@ -87,7 +87,7 @@ def _why(tree, node, values, plan, shared: int) -> str:
 
 def tree_key(tree, solutions) -> list[str]:
     """The tree worksheet's tasks answered: the decision table filled in, A (path) and B (off the path)."""
-    from .report_parts import decision_rows
+    from .parts import decision_rows
 
     spe = concept_of(solutions, "spe")
     eq = spe.equilibria_at(0)[0] if spe is not None else None

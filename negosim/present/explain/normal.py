@@ -12,10 +12,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..game.profiles import profile_id, profile_name
-from ..solve.mixed import NOT_ENUMERATED
-from ..solve.tolerance import RTOL, scaled_tol
-from .style import Style, and_list, capital, exact, frac, keep, noun, num, pad, wrap
+from ...game.profiles import profile_id, profile_name
+from ...solve.mixed import NOT_ENUMERATED
+from ...solve.tolerance import RTOL, scaled_tol
+from ..text.wording import Style, and_list, capital, exact, frac, keep, noun, num, pad, wrap
 
 WIDTH = 100
 

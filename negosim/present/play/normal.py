@@ -8,11 +8,11 @@ import itertools
 
 import numpy as np
 
-from ..solve import Equilibrium, solve
-from .play import pick_equilibrium, who
-from .play_reveal import compare_payoff
-from .style import and_list
-from .text import fmt_mixed, fmt_number, fmt_prob
+from ...solve import Equilibrium, solve
+from ..text import fmt_mixed, fmt_number, fmt_prob
+from ..text.wording import and_list
+from . import pick_equilibrium, who
+from .reveal import compare_payoff
 
 
 def _strategies(eq: Equilibrium) -> dict[str, dict[str, float]]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import NegosimUsageError
+from ...errors import NegosimUsageError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..api import Source
+    from ...api import Source
 
 FIGURE_KINDS = ("tree", "matrix", "best-response")
 
@@ -36,8 +36,8 @@ def game_figure(source: Source, kind: str | None = None, *, answers: bool = True
     NegosimUsageError
         For ``kind="tree"`` on a normal-form game, or a matrix too large to read.
     """
-    from ..game import GameTree
-    from ..solve.primary import primary_solution
+    from ...game import GameTree
+    from ...solve.primary import primary_solution
 
     game = source.game
     kind = kind or ("tree" if isinstance(game, GameTree) else "matrix")
@@ -45,21 +45,21 @@ def game_figure(source: Source, kind: str | None = None, *, answers: bool = True
         if not isinstance(game, GameTree):
             raise NegosimUsageError("--figure tree needs an extensive-form game; "
                                     "this one is a normal form (try matrix)")
-        from .figures import tree_figure
+        from . import tree_figure
 
         return tree_figure(game, primary_solution(game) if answers else None, title=source.title)
     if isinstance(game, GameTree):
-        from ..solve.policy import reduced_normal_form_or_refuse
+        from ...solve.policy import reduced_normal_form_or_refuse
 
         game = reduced_normal_form_or_refuse(game, f"a {kind} figure", source.path)
     if kind == "matrix":
-        from .figures import matrix_figure
-        from .figures.matrix import check_readable
+        from . import matrix_figure
+        from .matrix import check_readable
 
         check_readable(game)  # before solving: a game too large to draw may be slow to solve
         return matrix_figure(game, primary_solution(game) if answers else None, title=source.title,
                              answers=answers)
-    from .figures import best_response_figure
+    from . import best_response_figure
 
     return best_response_figure(game, primary_solution(game) if answers else None, title=source.title,
                                 answers=answers)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..game.tree import CHANCE, TERMINAL
-from ..solve.spe import subgame_perfect
-from .play import SPE, EquilibriumChoiceError, pick_equilibrium, who
-from .text import fmt_mixed, fmt_number, fmt_prob
+from ...game.tree import CHANCE, TERMINAL
+from ...solve.spe import subgame_perfect
+from ..text import fmt_mixed, fmt_number, fmt_prob
+from . import SPE, EquilibriumChoiceError, pick_equilibrium, who
 
 CHANCE_NAME = "Chance"
 
@@ -87,10 +87,10 @@ class TreeSession:
         """(Nash equilibria of the reduced normal form as `negosim solve` lists them, each one's behaviour at
         every decision node, why there are none): computed once, on first use."""
         if self._nash is None:
-            from ..errors import GameError
-            from ..solve import solve
-            from .explain_threats import profile_behavior
-            from .explain_tree import TreeView
+            from ...errors import GameError
+            from ...solve import solve
+            from ..explain.threats import profile_behavior
+            from ..explain.tree import TreeView
 
             try:
                 (nash,) = solve(self.tree, ["nash"], ties=self.source.ties)
@@ -268,7 +268,7 @@ class TreeSession:
                          for k, p in enumerate(self.tree.players) for v in [values[k]])
 
     def _reveal(self, leaf: int) -> None:
-        from .play_reveal import reveal_tree
+        from .reveal import reveal_tree
 
         reveal_tree(self, leaf)
 

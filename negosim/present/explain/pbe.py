@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..solve.pbe import point_game
-from ..solve.pbe_check import action_values, node_reach, node_values
-from .explain_normal import WIDTH
-from .style import Style, wrap
-from .text import fmt_mixed, fmt_number, fmt_prob
+from ...solve.pbe import point_game
+from ...solve.pbe_check import action_values, node_reach, node_values
+from ..text import fmt_mixed, fmt_number, fmt_prob
+from ..text.wording import Style, wrap
+from .normal import WIDTH
 
 SHOW = 6  # equilibria explained in full
 

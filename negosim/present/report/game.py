@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from ..io.jsonout import solution_warnings
-from .report_parts import concept_of, decision_table, outcome_table, payoff_matrix_html
-from .text import (
+from ...io.jsonout import solution_warnings
+from ..text import (
     MAX_OFF_PATH_TIES,
     OFF_PATH,
     TITLES,
@@ -19,6 +18,7 @@ from .text import (
     fmt_tol,
     strategy_legend,
 )
+from .parts import concept_of, decision_table, outcome_table, payoff_matrix_html
 
 _ID_REF = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
@@ -48,7 +48,7 @@ def inline_svg(svg: str, prefix: str) -> str:
 
 def figure_html(fig, caption: str, prefix: str, *, narrow: bool = False) -> list[str]:
     """A matplotlib Figure as an inline-SVG <figure> with a caption; `prefix` makes its ids unique."""
-    from .figures import figure_svg
+    from ..figures import figure_svg
 
     cls = ' class="narrow"' if narrow else ""
     svg = inline_svg(figure_svg(fig), prefix)
@@ -61,7 +61,7 @@ MAX_DRAWN_NODES = 300
 
 def game_html(source, solutions) -> list[str]:
     """The game as a figure (tree or payoff matrix) and the outcome table; marked up when solved."""
-    from .figures import best_response_figure, matrix_figure, tree_figure
+    from ..figures import best_response_figure, matrix_figure, tree_figure
 
     game = source.game
     answers = solutions is not None
@@ -216,7 +216,7 @@ def derivation_sections(text: str) -> list[tuple[str, str]]:
 
 def derivation_html(source) -> list[str]:
     """The step-by-step derivation from `negosim explain`: a heading and preformatted text per step."""
-    from .explain import explain
+    from ..explain import explain
 
     out = ["<h3>Step by step</h3>",
            '<p class="note">The derivation as <code>negosim explain</code> prints it.</p>']

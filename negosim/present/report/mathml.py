@@ -47,7 +47,7 @@ def symbol_mathml(name: str) -> str:
 
     Examples
     --------
-    >>> from negosim.present.mathml import symbol_mathml
+    >>> from negosim.present.report.mathml import symbol_mathml
     >>> symbol_mathml("cR")
     '<msub><mi>c</mi><mi>R</mi></msub>'
     """
@@ -89,11 +89,11 @@ def formula_mathml(source: str, *, display: bool = False) -> str:
 
     Examples
     --------
-    >>> from negosim.present.mathml import formula_mathml
+    >>> from negosim.present.report.mathml import formula_mathml
     >>> formula_mathml("p - cR")
     '<math><mrow><mrow><mi>p</mi><mo>&#8722;</mo><msub><mi>c</mi><mi>R</mi></msub></mrow></mrow></math>'
     """
-    from ..expr import parse_formula
+    from ...expr import parse_formula
 
     parse_formula(source)  # the whitelist: only formula syntax reaches ast below
     tree = ast.parse(" ".join(str(source).splitlines()).strip(), mode="eval").body
@@ -116,7 +116,7 @@ def prose_html(text: str) -> str:
 
     Examples
     --------
-    >>> from negosim.present.mathml import prose_html
+    >>> from negosim.present.report.mathml import prose_html
     >>> prose_html("If $p > q$ & more")
     'If <math><mrow><mrow><mi>p</mi><mo>&gt;</mo><mi>q</mi></mrow></mrow></math> &amp; more'
     """
@@ -143,7 +143,7 @@ def prose_formulas(text: str) -> list[str]:
 
     Examples
     --------
-    >>> from negosim.present.mathml import prose_formulas
+    >>> from negosim.present.report.mathml import prose_formulas
     >>> prose_formulas("Russia accepts when $x >= p - cR$ and $mu > 0$.")
     ['x >= p - cR', 'mu > 0']
     """
@@ -163,7 +163,7 @@ def prose_plain(text: str) -> str:
 
     Examples
     --------
-    >>> from negosim.present.mathml import prose_plain
+    >>> from negosim.present.report.mathml import prose_plain
     >>> prose_plain("If $p > 1/2$ then")
     'If p > 1/2 then'
     """

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..io.jsonout import clean, condense_tie, solution_warnings
+from ...io.jsonout import clean, condense_tie, solution_warnings
 
 TITLES = {
     "spe": "Subgame-perfect equilibrium",

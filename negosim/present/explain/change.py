@@ -8,13 +8,13 @@ that moves the outcome ("the United States would hold rather than impose ..., so
 
 from __future__ import annotations
 
-from ..game.normal import NormalFormGame
+from ...game.normal import NormalFormGame
+from ..text import fmt_number
+from ..text.wording import Style, and_list, do_rather, noun, sig_values, wrap
 from . import change_records as records_module
 from .change_records import ChangeRecord, DecisionFlip, change_records
-from .explain_normal import WIDTH
-from .explain_tree import outcome_text
-from .style import Style, and_list, do_rather, noun, sig_values, wrap
-from .text import fmt_number
+from .normal import WIDTH
+from .tree import outcome_text
 
 #: At most this many decisions of a chain are named; the rest are counted.
 MAX_CHAIN = 5

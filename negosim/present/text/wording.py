@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from ..io.jsonout import clean
+from ...io.jsonout import clean
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 CODES = {"bold": "1", "dim": "2", "underline": "4", "red": "31", "green": "32", "yellow": "33", "blue": "34",

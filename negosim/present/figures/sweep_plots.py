@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import UsageError
+from ...errors import UsageError
 
 
 def plot_folder(folder, formats=("png",), *, out_dir=None) -> list[Path]:
@@ -47,7 +47,7 @@ def plot_folder(folder, formats=("png",), *, out_dir=None) -> list[Path]:
 
     Examples
     --------
-    >>> from negosim.present.sweep_plots import plot_folder
+    >>> from negosim.present.figures.sweep_plots import plot_folder
     >>> import pathlib, tempfile
     >>> import negosim as ns
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -62,7 +62,7 @@ def plot_folder(folder, formats=("png",), *, out_dir=None) -> list[Path]:
         try:
             figures = sensitivity_figures(folder)
         except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
-            from ..sweep.identity import DamagedFolderError
+            from ...sweep.identity import DamagedFolderError
 
             raise DamagedFolderError(folder / "sensitivity.json", f"damaged ({type(exc).__name__}: {exc}); run the "
                                      "analysis again") from None
@@ -71,7 +71,7 @@ def plot_folder(folder, formats=("png",), *, out_dir=None) -> list[Path]:
     else:
         raise UsageError(f"{folder}: holds no sweep (sweep.json) or sensitivity analysis (sensitivity.json)")
     out.mkdir(parents=True, exist_ok=True)
-    from .figures.save import save_figure
+    from .save import save_figure
 
     paths = []
     for stem, fig in figures:
@@ -109,7 +109,7 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
 
     Examples
     --------
-    >>> from negosim.present.sweep_plots import sweep_figures
+    >>> from negosim.present.figures.sweep_plots import sweep_figures
     >>> import pathlib, tempfile
     >>> import negosim as ns
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -117,8 +117,8 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
     >>> [stem for stem, _ in sweep_figures(folder)]
     ['outcome-rep']
     """
-    from ..sweep.identity import DamagedFolderError, read_record
-    from ..sweep.output import finished_files, read_points, verified_path
+    from ...sweep.identity import DamagedFolderError, read_record
+    from ...sweep.output import finished_files, read_points, verified_path
 
     identity = read_record(folder)
     files = finished_files(folder)
@@ -145,7 +145,7 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
         (name,) = names
         return [(f"outcome-{name}", _outcome_figure(folder, name, values[name], labels, summary, title))]
     if design == "grid" and len(names) == 2:
-        from .figures.regime_map import regime_map_figure
+        from .regime_map import regime_map_figure
 
         x, y = names
         fig = regime_map_figure(x, axes[0], y, axes[1], labels.reshape(len(axes[0]), len(axes[1])),
@@ -154,7 +154,7 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
                                 x_description=params.get(x, {}).get("description", ""),
                                 y_description=params.get(y, {}).get("description", ""))
         return [(f"regime-map-{x}-{y}", fig)]
-    from .figures.shares import outcome_share_figure
+    from .shares import outcome_share_figure
 
     ranges = {k: (float(v[0]), float(v[1])) for k, v in vary.items()}
     bins = 10 if design != "grid" else max(2, min(10, min(int(v[2] or 2) for v in vary.values())))
@@ -167,10 +167,10 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
                     title: str | None):
     """The one-parameter figure: each point's label, and from results.csv every equilibrium's payoffs
     as branches (at each point the rows in order of their outcome, so a branch keeps its identity)."""
-    from .figures import outcome_figure
+    from . import outcome_figure
 
     players = summary.get("players", [])
-    from ..sweep.output import verified_path
+    from ...sweep.output import verified_path
 
     rows: dict[int, list[tuple[str, list[float]]]] = {}
     with open(verified_path(folder, "results.csv"), newline="") as fh:
@@ -214,7 +214,7 @@ def sensitivity_figures(folder: Path) -> list[tuple[str, object]]:
     --------
     >>> import contextlib, io, pathlib, tempfile
     >>> from negosim.cli import main
-    >>> from negosim.present.sweep_plots import sensitivity_figures
+    >>> from negosim.present.figures.sweep_plots import sensitivity_figures
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
     ...     code = main(["sensitivity", "scenarios/entry_deterrence.yaml", "--parameters", "rep,d", "-o", str(folder)])
@@ -225,7 +225,7 @@ def sensitivity_figures(folder: Path) -> list[tuple[str, object]]:
     method = data.get("method")
     title = data.get("title")
     if method == "oat":
-        from .figures.tornado import tornado_figure
+        from .tornado import tornado_figure
 
         players = data["players"]
         fig = tornado_figure(data["parameters"], _floats(data["low"]), _floats(data["high"]),
@@ -236,7 +236,7 @@ def sensitivity_figures(folder: Path) -> list[tuple[str, object]]:
                              title=title)
         return [("tornado", fig)]
     if method in ("sobol", "morris"):
-        from .figures.indices import indices_figure
+        from .indices import indices_figure
 
         keys = ("S1", "S1_conf", "ST", "ST_conf") if method == "sobol" else ("mu_star", "mu_star_conf", "sigma", None)
         idx = data["indices"]

@@ -10,8 +10,8 @@ from html import escape
 
 import numpy as np
 
-from ..game import Node
-from .text import fmt_number
+from ...game import Node
+from ..text import fmt_number
 
 LINES_PER_QUESTION = 3
 
@@ -21,7 +21,7 @@ def overrides_of(source) -> dict[str, float]:
     scenario = source.scenario
     if scenario is None:
         return {}
-    from ..scenario import load_scenario
+    from ...scenario import load_scenario
 
     try:
         original = load_scenario(scenario.path)

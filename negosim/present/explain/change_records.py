@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..game.normal import NormalFormGame
-from ..game.tree import DECISION
+from ...game.normal import NormalFormGame
+from ...game.tree import DECISION
 
 #: How far past a threshold a record is checked, relative to the parameter's declared range.
 STEP = 1e-6
@@ -78,7 +78,7 @@ def change_records(source) -> list[ChangeRecord]:
     scenario = source.scenario
     if scenario is None or not source.parameters:
         return []
-    from ..sweep.boundaries import nearest_boundaries
+    from ...sweep.boundaries import nearest_boundaries
 
     base = dict(source.parameters)
     found = nearest_boundaries(scenario, base)
@@ -131,7 +131,7 @@ def stated(value: float, step: float) -> float:
 
 def labels_at(scenario, base: dict[str, float], points: list[tuple[str, float]]) -> list[str]:
     """The outcome label at each (parameter, value) point, the other parameters at `base`: one batched solve."""
-    from ..sweep.boundaries import outcome_labels
+    from ...sweep.boundaries import outcome_labels
 
     if not points:
         return []
@@ -143,7 +143,7 @@ def labels_at(scenario, base: dict[str, float], points: list[tuple[str, float]])
 
 def _with_flips(scenario, base: dict[str, float], r: ChangeRecord) -> ChangeRecord:
     """The record with the decisions that change between the base side of the threshold and the probe."""
-    from ..solve.spe import subgame_perfect
+    from ...solve.spe import subgame_perfect
 
     p = scenario.parameters[r.parameter]
     old = r.threshold - r.direction * STEP * (p.high - p.low)

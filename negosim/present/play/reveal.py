@@ -3,9 +3,9 @@ compared with it."""
 
 from __future__ import annotations
 
-from .play_tree import titled
-from .style import and_list
-from .text import fmt_mixed, fmt_number, fmt_prob
+from ..text import fmt_mixed, fmt_number, fmt_prob
+from ..text.wording import and_list
+from .tree import titled
 
 
 def compare_payoff(mine: float, best: float, tol: float, expected: bool) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..game.tree import GameTree
+from ...game.tree import GameTree
 
 
 @dataclass(frozen=True)

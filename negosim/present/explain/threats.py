@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..game.reduce import behavior_from_mixed
-from ..game.tree import CHANCE, TERMINAL
-from .explain_normal import WIDTH
-from .explain_tree import TreeView
-from .style import Style, and_list, do, do_rather, frac, num, sig_values, wrap
-from .text import strategy_legend
+from ...game.reduce import behavior_from_mixed
+from ...game.tree import CHANCE, TERMINAL
+from ..text import strategy_legend
+from ..text.wording import Style, and_list, do, do_rather, frac, num, sig_values, wrap
+from .normal import WIDTH
+from .tree import TreeView
 
 SHOW_NASH = 8  # non-credible Nash equilibria described in full
 

@@ -22,12 +22,12 @@ import re
 
 import numpy as np
 
-from ..errors import GameError
-from ..game.normal import NormalFormGame
-from ..game.tree import CHANCE, DECISION, TERMINAL, GameTree
-from .figures.style import outcome_name, wrap_words
-from .text import fmt_number, fmt_prob
-from .treeplay import chance_probs, equilibrium_play, tree_layout
+from ...errors import GameError
+from ...game.normal import NormalFormGame
+from ...game.tree import CHANCE, DECISION, TERMINAL, GameTree
+from ..figures.style import outcome_name, wrap_words
+from ..figures.tree_layout import chance_probs, equilibrium_play, tree_layout
+from ..text import fmt_number, fmt_prob
 
 _ESCAPES = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
@@ -113,7 +113,7 @@ def _solutions(solution) -> list:
 
 def _best_responses(game: NormalFormGame) -> np.ndarray:
     """(n_players, *shape) bool: player i's payoff in a cell is a best response (within tol) to the others."""
-    from ..solve.tolerance import scaled_tol
+    from ...solve.tolerance import scaled_tol
 
     tol = float(scaled_tol(game.payoff_range()))
     return np.stack([game.payoffs[i] >= game.payoffs[i].max(axis=i, keepdims=True) - tol

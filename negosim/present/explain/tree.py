@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..game.reduce import tree_sequences
-from ..game.tree import CHANCE, DECISION, TERMINAL
-from ..solve.subgames import subgame_roots
-from .explain_normal import WIDTH
-from .style import Style, and_list, capital, does, frac, noun, num, sig_values, wrap
+from ...game.reduce import tree_sequences
+from ...game.tree import CHANCE, DECISION, TERMINAL
+from ...solve.subgames import subgame_roots
+from ..text.wording import Style, and_list, capital, does, frac, noun, num, sig_values, wrap
+from .normal import WIDTH
 
 HISTORY_MOVES = 6  # moves spelled out when a sentence says how play got to a node (deep trees: the last ones)
 
@@ -29,7 +29,7 @@ def explain_tree(tree, names: dict[str, str], ties, spe, nash, st: Style, limit:
         return out
     for i in view.induction_order(spe):
         out += wrap(view.node_sentence(i, spe, ties, st), WIDTH, "    ", "  - ")
-    from .explain_threats import nash_text
+    from .threats import nash_text
 
     out += ["", *view.path_text(spe, st), "", *nash_text(view, spe, nash, st, limit)]
     return out
