@@ -27,7 +27,7 @@ FIGURES = {  # file name in docs/figures -> (scenario, named sweep)
 
 
 def main() -> None:
-    from negosim.present.sweep_plots import plot_folder
+    from negosim.present.figures.sweep_plots import plot_folder
     from negosim.scenario import load_scenario
     from negosim.sweep.engine import run_sweep
 

@@ -92,7 +92,7 @@ def save_analysis(folder: Path, out: Path, result, scenario, title: str, options
     """Write `result` to folder/sensitivity.json with the keys ``negosim sensitivity -o`` adds, then draw
     its figure into `out` with the command's own `plot_folder`."""
     import negosim
-    from negosim.present.sweep_plots import plot_folder
+    from negosim.present.figures.sweep_plots import plot_folder
 
     folder.mkdir(parents=True, exist_ok=True)
     command = ["negosim", "sensitivity", str(SCENARIO.relative_to(ROOT)), *options, "-o", str(folder)]

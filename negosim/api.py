@@ -12,6 +12,7 @@ command line's view: a `Source` with its path and hash, solved for every concept
 from __future__ import annotations
 
 import hashlib
+import os
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -25,6 +26,9 @@ from .scenario.model import Scenario
 from .solve.result import Solution
 
 GAMBIT_SUFFIXES = (".nfg", ".efg")
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+#: What `write_game` writes, by the output's suffix.
+CONVERT_SUFFIXES = (".nfg", ".efg", ".tex", *FIGURE_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,135 @@ def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
         raise _named(exc, source, _failing_concept(source, concepts, rtol)) from None
 
 
+def solve_within_limits(source: Source, concepts: Sequence[str], *, rtol: float | None = None,
+                        exact: bool = False,
+                        lambdas: Sequence[float] | None = None) -> tuple[list[Solution], list[str]]:
+    """Solve a source for the asked concepts that fit the size policy; say why the others were refused.
+
+    Parameters
+    ----------
+    source : Source
+    concepts : sequence of str
+        The concepts asked for.
+    rtol : float, optional
+        Relative tolerance (default `negosim.solve.tolerance.RTOL`).
+    exact : bool
+        Solve "pure" and "nash" in rational arithmetic.
+    lambdas : sequence of float, optional
+        Precisions of the logit QRE ("qre" only).
+
+    Returns
+    -------
+    solutions : list of Solution
+        One per concept that fits, in the order asked.
+    refused : list of str
+        Why each concept that does not fit was refused (`negosim.solve.policy.refusal`).
+
+    Raises
+    ------
+    TooLargeError
+        When no asked concept fits (naming the file and the first refusal).
+
+    Examples
+    --------
+    >>> from negosim.api import open_source, solve_within_limits
+    >>> solutions, refused = solve_within_limits(open_source("scenarios/entry_deterrence.yaml"), ["spe"])
+    >>> [s.concept for s in solutions], refused
+    (['spe'], [])
+    """
+    from .solve.policy import TooLargeError, refusal
+
+    why = {c: refusal(source.game, c) for c in concepts}
+    refused = [reason for reason in why.values() if reason]
+    fitting = [c for c in concepts if why[c] is None]
+    if not fitting:
+        raise TooLargeError(f"{source.path}: {refused[0]}")
+    return solve_source(source, fitting, rtol=rtol, exact=exact, lambdas=lambdas), refused
+
+
+def convert_suffix(path: str) -> str:
+    """The output format `write_game` infers from `path`: its lower-case suffix.
+
+    Parameters
+    ----------
+    path : str
+        The output file.
+
+    Returns
+    -------
+    str
+        One of `CONVERT_SUFFIXES`.
+
+    Raises
+    ------
+    NegosimUsageError
+        For any other suffix.
+
+    Examples
+    --------
+    >>> from negosim.api import convert_suffix
+    >>> convert_suffix("game.EFG")
+    '.efg'
+    """
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in CONVERT_SUFFIXES:
+        raise NegosimUsageError(f"cannot tell the format of {path!r}: "
+                                "convert writes .nfg, .efg, .tex, .png, .svg or .pdf")
+    return suffix
+
+
+def write_game(source: Source, path: str, *, figure: str | None = None, standalone: bool = False,
+               answers: bool = True) -> None:
+    """Write the source's game to `path`, in the format its suffix names: a Gambit file, LaTeX or a figure.
+
+    Figures show the primary answer (`negosim.solve.primary`) unless `answers` is False; the file
+    is written atomically.
+
+    Parameters
+    ----------
+    source : Source
+    path : str
+        Ends in ``.nfg``, ``.efg``, ``.tex``, ``.png``, ``.svg`` or ``.pdf``.
+    figure : {"tree", "matrix", "best-response", "qre"}, optional
+        Which figure (`negosim.present.figures.game_figure`); default: the tree of a tree, the matrix of a
+        normal form.
+    standalone : bool
+        For LaTeX: a whole document rather than a fragment.
+    answers : bool
+        False: the question version (LaTeX and figures).
+
+    Raises
+    ------
+    NegosimUsageError
+        For an unknown suffix, or a figure that does not fit the game.
+    GameError
+        Raised while solving, naming the file and the concept.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from negosim.api import open_source, write_game
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     out = str(pathlib.Path(folder) / "entry.efg")
+    ...     write_game(open_source("scenarios/entry_deterrence.yaml"), out)
+    ...     print(pathlib.Path(out).read_text().splitlines()[0])
+    EFG 2 R "Entry deterrence (a non-credible threat)" { "Entrant" "Incumbent" }
+    """
+    suffix = convert_suffix(path)
+    if suffix in FIGURE_SUFFIXES:
+        from .present.figures import save_figure
+        from .present.figures.game_figure import game_figure
+
+        tree = figure == "tree" or (figure is None and isinstance(source.game, GameTree))
+        with solving(source, "qre" if figure == "qre" else "spe" if tree else "nash"):
+            drawn = game_figure(source, figure, answers=answers)
+        save_figure(drawn, path)
+        return
+    from .io.atomic import write_atomic
+
+    write_atomic(path, converted_text(source, suffix, standalone=standalone, answers=answers))
+
+
 def converted_text(source: Source, suffix: str, *, standalone: bool = False, answers: bool = True) -> str:
     """Return the source's game as the text of a ``.nfg``, ``.efg`` or ``.tex`` file.
 
@@ -171,7 +304,7 @@ def converted_text(source: Source, suffix: str, *, standalone: bool = False, ans
     """
     game = source.game
     if suffix == ".tex":
-        from .present.latex import to_latex
+        from .present.report.latex import to_latex
         from .solve.primary import primary_solution
 
         with solving(source, "spe" if isinstance(game, GameTree) else "nash"):

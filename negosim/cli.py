@@ -86,7 +86,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_solve(args) -> int:
-    from .api import open_source, solve_source
+    from .api import open_source, solve_source, solve_within_limits
 
     concepts = _concepts(args.concept)
     if args.rtol is not None and not 0 < args.rtol < 1:
@@ -95,13 +95,10 @@ def cmd_solve(args) -> int:
     source = open_source(args.file, _overrides(args.set))
     refused: list[str] = []
     if concepts:
-        from .solve.policy import TooLargeError, refusal
-
-        refused = [why for why in (refusal(source.game, c) for c in concepts) if why]
-        concepts = [c for c in concepts if refusal(source.game, c) is None]
-        if not concepts:
-            raise TooLargeError(f"{args.file}: {refused[0]}")
-    solutions = solve_source(source, concepts, rtol=args.rtol, exact=args.exact, lambdas=lambdas)
+        solutions, refused = solve_within_limits(source, concepts, rtol=args.rtol, exact=args.exact,
+                                                 lambdas=lambdas)
+    else:
+        solutions = solve_source(source, None, rtol=args.rtol, exact=args.exact, lambdas=lambdas)
     repeated = None
     if source.scenario is not None and source.scenario.form == "repeated":
         from .scenario.repeated_analysis import analyze_repeated
@@ -119,7 +116,7 @@ def cmd_solve(args) -> int:
 
         print(format_solutions(source, solutions))
         if repeated is not None:
-            from .present.repeated_text import format_repeated
+            from .present.text.repeated import format_repeated
 
             print(format_repeated(repeated))
     for why in refused:
@@ -133,9 +130,6 @@ def cmd_solve(args) -> int:
                   file=sys.stderr)
             return EXIT_FINDING
     return EXIT_OK
-
-
-FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def _color(choice: str) -> bool:
@@ -238,7 +232,7 @@ def cmd_sweep(args) -> int:
         print(f"boundary: {b.parameter} = {b.value:.10g}: {b.below} below, {b.above} above{tie}")
     written = ["results.csv"] + (["results.parquet"] if args.parquet else []) + ["summary.json", "manifest.json"]
     if formats:
-        from .present.sweep_plots import plot_folder
+        from .present.figures.sweep_plots import plot_folder
 
         written += [p.name for p in plot_folder(args.output, formats)]
     print(f"wrote {args.output}/: {', '.join(written)}", file=sys.stderr)
@@ -246,7 +240,7 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_plot(args) -> int:
-    from .present.sweep_plots import plot_folder
+    from .present.figures.sweep_plots import plot_folder
 
     formats = _figure_formats(",".join(args.format) or "png")
     if not formats:
@@ -274,7 +268,7 @@ def _ranges(items: list[str]) -> dict[str, tuple[float, float]]:
 def cmd_sensitivity(args) -> int:
     import json
 
-    from .present.sensitivity_text import format_indices, format_oat
+    from .present.text.sensitivity import format_indices, format_oat
     from .scenario import load_scenario
     from .sweep import sensitivity as sa
 
@@ -306,7 +300,7 @@ def cmd_sensitivity(args) -> int:
         _write_atomically(os.path.join(args.output, "sensitivity.json"), json.dumps(doc, indent=2) + "\n")
         written = ["sensitivity.json"]
         if formats:
-            from .present.sweep_plots import plot_folder
+            from .present.figures.sweep_plots import plot_folder
 
             written += [p.name for p in plot_folder(args.output, formats)]
         print(f"wrote {args.output}/: {', '.join(written)}", file=sys.stderr)
@@ -356,31 +350,16 @@ def cmd_play(args) -> int:
 
 
 def cmd_convert(args) -> int:
-    from .api import converted_text, open_source
+    from .api import FIGURE_SUFFIXES, convert_suffix, open_source, write_game
 
     out = args.output
-    suffix = os.path.splitext(out)[1].lower()
-    if suffix not in (".nfg", ".efg", ".tex", *FIGURE_SUFFIXES):
-        raise CommandLineError(f"cannot tell the format of {out!r}: "
-                               "convert writes .nfg, .efg, .tex, .png, .svg or .pdf")
+    suffix = convert_suffix(out)  # before reading the input: a usage error costs nothing
     if args.figure and suffix not in FIGURE_SUFFIXES:
         raise CommandLineError("--figure applies to .png, .svg and .pdf outputs")
     if args.no_answers and suffix not in (".tex", *FIGURE_SUFFIXES):
         raise CommandLineError("--no-answers applies to figures (.png, .svg, .pdf) and .tex outputs")
     source = open_source(args.file, _overrides(args.set))
-    if suffix in FIGURE_SUFFIXES:
-        from .api import solving
-        from .game import GameTree
-        from .present.figures import save_figure
-        from .present.game_figure import game_figure
-
-        tree = args.figure == "tree" or (args.figure is None and isinstance(source.game, GameTree))
-        with solving(source, "qre" if args.figure == "qre" else "spe" if tree else "nash"):
-            figure = game_figure(source, args.figure, answers=not args.no_answers)
-        save_figure(figure, out)
-    else:
-        text = converted_text(source, suffix, standalone=args.standalone, answers=not args.no_answers)
-        _write_atomically(out, text)
+    write_game(source, out, figure=args.figure, standalone=args.standalone, answers=not args.no_answers)
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
 
@@ -435,11 +414,11 @@ def cmd_simulate(args) -> int:
     players = scenario.player_ids
     if args.json:
         from .io.jsonout import dumps
-        from .present.repeated_text import simulation_dict
+        from .present.text.repeated import simulation_dict
 
         print(dumps({"source": {"path": scenario.path, "sha256": scenario.sha256}, **simulation_dict(sim, players)}))
     else:
-        from .present.repeated_text import format_simulation
+        from .present.text.repeated import format_simulation
 
         print(format_simulation(sim, players))
     if args.figure:

@@ -54,18 +54,18 @@ def cmd_solve(args, scenario: Scenario) -> int:
     sol = solve_bargaining(scenario)
     if args.json:
         from .io.jsonout import dumps
-        from .present.bargain_text import bargaining_document
+        from .present.text.bargain import bargaining_document
 
         print(dumps(bargaining_document(scenario, sol)))
     else:
-        from .present.bargain_text import format_bargaining
+        from .present.text.bargain import format_bargaining
 
         print(format_bargaining(scenario, sol))
     return 0
 
 
 def cmd_explain(args, scenario: Scenario) -> int:
-    from .present.explain_bargain import explain_bargaining
+    from .present.explain.bargain import explain_bargaining
 
     print(explain_bargaining(scenario))
     return 0
@@ -81,7 +81,7 @@ def cmd_report(args, scenario: Scenario) -> int:
     import shlex
 
     from .io.atomic import write_atomic
-    from .present.report_bargain import render_bargaining_report
+    from .present.report.bargain import render_bargaining_report
 
     html = render_bargaining_report(scenario, answers=not args.no_answers,
                                     command=shlex.join(["negosim", *args.argv]), sweep=args.sweep,

@@ -80,7 +80,20 @@ class Problem:
 
 
 class NegosimError(Exception):
-    """Base of every error a user can cause."""
+    """Base of every error a user can cause; `exit_code` is the CLI's exit status for it.
+
+    Catch it to handle any error a user can cause (bad input, a call that does not apply) while
+    letting internal errors keep their traceback.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> try:
+    ...     ns.equilibria(ns.from_arrays([[1, 0], [0, 1]], [[1, 0], [0, 1]]), "no-such-concept")
+    ... except ns.NegosimError as error:
+    ...     print(type(error).__name__, error.exit_code)
+    NegosimUsageError 2
+    """
 
     exit_code = 3
 
@@ -88,7 +101,24 @@ class NegosimError(Exception):
 class NegosimInputError(NegosimError, ValueError):
     """Invalid input: a scenario, a game file, a formula or a parameter value.
 
-    Holds every problem found, so a file's problems are reported at once.
+    Holds every problem found, so a file's problems are reported at once. It is a `ValueError`
+    too, so library code that catches `ValueError` catches it.
+
+    Parameters
+    ----------
+    problems : Problem, str or list of Problem
+        What is wrong; a str is one problem's message.
+    **where
+        ``file``, ``line`` and ``path`` of a problem given as a str.
+
+    Examples
+    --------
+    >>> from negosim.errors import NegosimInputError
+    >>> error = NegosimInputError("expected a number", file="s.yaml", line=4, path="parameters.mu")
+    >>> print(error)
+    s.yaml:4: parameters.mu: expected a number
+    >>> isinstance(error, ValueError), error.exit_code
+    (True, 3)
     """
 
     exit_code = 3
@@ -119,7 +149,20 @@ class GameError(NegosimInputError):
 
 
 class NegosimUsageError(NegosimError, ValueError):
-    """A call that does not make sense: an unknown concept, an option that does not apply (exit code 2)."""
+    """A call that does not make sense: an unknown concept, an option that does not apply (exit code 2).
+
+    A `ValueError` too; the library never raises the CLI's own usage-error class.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> pd = ns.load("scenarios/prisoners_dilemma.yaml")
+    >>> try:
+    ...     pd.solve("spe")
+    ... except ValueError as error:
+    ...     print(type(error).__name__)
+    NegosimUsageError
+    """
 
     exit_code = 2
 

@@ -50,6 +50,20 @@ class Scenario(model.Scenario):
 
     Every field is `negosim.scenario.Scenario`'s; see there for `build`, `evaluate`, `values` and
     `with_overrides`.
+
+    Parameters
+    ----------
+    **fields
+        Those of `negosim.scenario.Scenario`; `negosim.load` makes one from a file.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> sc = ns.load("scenarios/entry_deterrence.yaml")
+    >>> sc
+    <Scenario 'entry-deterrence': Entry deterrence (a non-credible threat); 2 players, 5 parameters>
+    >>> sc.solve(rep=3.0).outcomes().tolist()
+    ['stay_out']
     """
 
     def __repr__(self) -> str:
@@ -213,6 +227,24 @@ class SweepResult:
 
     `summary` is the engine's `SweepSummary` (its ``out_dir`` is None for a sweep kept in memory);
     `labels` holds every point's outcome label (`negosim.solve.primary`), in the design's order.
+
+    Parameters
+    ----------
+    summary : SweepSummary
+        What the sweep engine reports: design, points, outcome counts, boundaries, folder.
+    csv : str or None
+        The text of ``results.csv`` for a sweep kept in memory (None when written to a folder).
+    labels : numpy.ndarray
+        ``(points,)`` outcome label of every point.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> result = ns.load("scenarios/entry_deterrence.yaml").sweep({"rep": (0, 4, 5)})
+    >>> result
+    <SweepResult grid of 5 points: shared_market 2, stay_out 3; 1 boundary>
+    >>> result.labels.tolist()
+    ['shared_market', 'shared_market', 'stay_out', 'stay_out', 'stay_out']
     """
 
     summary: SweepSummary
@@ -376,7 +408,35 @@ def from_arrays(*payoffs: Any, players: tuple[str, ...] | list[str] | None = Non
 
 def solve_game(game: Game, concept: str | None = None, *, rtol: float = RTOL,
                lambdas: Sequence[float] | None = None) -> Solution:
-    """One concept's verified solution of a game (default: its primary answer, `negosim.solve.primary`)."""
+    """One concept's verified solution of a game (default: its primary answer, `negosim.solve.primary`).
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+    concept : str, optional
+        ``"spe"``, ``"pbe"``, ``"nash"``, ``"pure"``, ``"qre"`` or ``"ce"``.
+    rtol : float
+        Relative tolerance for ties and verification.
+    lambdas : sequence of float, optional
+        Precisions of the logit QRE (``concept="qre"`` only).
+
+    Returns
+    -------
+    Solution
+
+    Raises
+    ------
+    NegosimUsageError
+        For a concept that does not apply to the game.
+
+    Examples
+    --------
+    >>> from negosim.frontdoor import solve_game
+    >>> import negosim as ns
+    >>> pd = ns.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> solve_game(pd)
+    <Solution nash: 1 equilibrium; complete>
+    """
     if concept is None:
         from .solve.primary import primary_solution
 

@@ -14,7 +14,7 @@ import negosim as ns
 from negosim import bargain as bg
 from negosim.cli import main
 from negosim.errors import ScenarioError
-from negosim.present.explain_bargain import explain_bargaining
+from negosim.present.explain.bargain import explain_bargaining
 from negosim.scenario import load_scenario
 from negosim.scenario.bargainmodels import MODELS
 from negosim.scenario.bargainsolve import solve_bargaining

@@ -12,8 +12,8 @@ from test_tree import build
 from negosim.api import Source, open_source
 from negosim.game import NormalFormGame
 from negosim.present.explain import explain
-from negosim.present.explain_normal import dominance_rounds
-from negosim.present.style import ANSI
+from negosim.present.explain.normal import dominance_rounds
+from negosim.present.text.wording import ANSI
 
 ROOT = Path(__file__).resolve().parents[1]
 

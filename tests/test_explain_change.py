@@ -16,8 +16,8 @@ from scenario_lists import GAMES
 
 from negosim.api import open_source, solve_source
 from negosim.game.normal import NormalFormGame
-from negosim.present.change_records import change_records
 from negosim.present.explain import explain
+from negosim.present.explain.change_records import change_records
 from negosim.present.text import fmt_number
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,7 +169,7 @@ def test_a_change_at_a_single_value_is_stated_as_such_and_the_search_goes_on_pas
 
 
 def test_a_search_that_stops_after_its_bound_says_so_and_claims_nothing_past_it(tmp_path, monkeypatch):
-    import negosim.present.change_records as records
+    import negosim.present.explain.change_records as records
 
     monkeypatch.setattr(records, "MAX_HOPS", 1)
     path = tmp_path / "point.yaml"

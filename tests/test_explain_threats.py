@@ -15,8 +15,8 @@ from test_explain_change import SCENARIO, param, random_tree
 
 from negosim.api import open_source, solve_source
 from negosim.game.reduce import reduced_normal_form, strategy_behavior
-from negosim.present.explain_threats import deterred, incredible, profile_behavior
-from negosim.present.explain_tree import TreeView
+from negosim.present.explain.threats import deterred, incredible, profile_behavior
+from negosim.present.explain.tree import TreeView
 
 
 def others_gain(game, tree, beh, seq_infosets, mover: int, tol: float) -> bool:

@@ -333,7 +333,7 @@ def test_convert_refuses_the_ceasefire_matrix_in_one_line_with_exit_2(tmp_path, 
 ])
 def test_convert_no_answers_draws_the_question_version(args, kind, tmp_path, monkeypatch):
     from negosim import cli
-    from negosim.present import game_figure as module
+    from negosim.present.figures import game_figure as module
 
     drawn = {}
     real = module.game_figure

@@ -11,8 +11,8 @@ import pytest
 from negosim.api import open_source
 from negosim.errors import GameError
 from negosim.game import NormalFormGame
-from negosim.present.latex import latex_escape, to_latex
-from negosim.present.treeplay import tree_layout
+from negosim.present.figures.tree_layout import tree_layout
+from negosim.present.report.latex import latex_escape, to_latex
 from negosim.solve import solve
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -498,7 +498,7 @@ def test_a_player_mixing_at_two_information_sets_along_a_play_is_reported_as_not
 
 
 def test_handout_equilibria_show_a_pbe_with_its_beliefs_and_kind():
-    from negosim.present.report_game import equilibria_html
+    from negosim.present.report.game import equilibria_html
 
     src = open_source("scenarios/sanctions_uncertain.yaml")
     html = "\n".join(equilibria_html(src, solve(src.game, "pbe")))

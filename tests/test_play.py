@@ -7,7 +7,7 @@ import pytest
 
 from negosim.api import open_source
 from negosim.present.play import play
-from negosim.present.play_console import MAX_BAD, PROMPT, match_action
+from negosim.present.play.console import MAX_BAD, PROMPT, match_action
 
 ROOT = Path(__file__).resolve().parents[1]
 CEASEFIRE = str(ROOT / "scenarios" / "ceasefire_2025.yaml")

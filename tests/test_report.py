@@ -8,7 +8,7 @@ import pytest
 
 from negosim.api import open_source
 from negosim.present.report import render_report
-from negosim.present.report_game import inline_svg
+from negosim.present.report.game import inline_svg
 from negosim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +56,7 @@ def copy_scenario(tmp_path, name, edit):
 
 
 def test_seed_handout_names_the_title_every_parameter_and_every_question(handout):
-    from negosim.present.mathml import prose_html, symbol_mathml
+    from negosim.present.report.mathml import prose_html, symbol_mathml
 
     sc = load_scenario(ROOT / SEED)
     assert f"<h1>{escape(sc.title)}</h1>" in handout
@@ -123,7 +123,7 @@ def test_worksheet_leaves_out_answers_and_keeps_questions(worksheet):
     assert '<pre class="derivation">' not in worksheet
     assert "Backward induction" not in worksheet
     assert "truce_aid</code>: 30-day" not in worksheet  # the equilibrium outcome is not named
-    from negosim.present.mathml import prose_html
+    from negosim.present.report.mathml import prose_html
 
     sc = load_scenario(ROOT / SEED)
     for q in sc.questions:

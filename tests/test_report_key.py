@@ -11,9 +11,9 @@ from scenario_lists import GAMES
 from negosim.api import open_source
 from negosim.cli import main
 from negosim.errors import ScenarioError, UsageError
-from negosim.present.mathml import formula_mathml, prose_html
 from negosim.present.report import render_report
-from negosim.present.report_key import best_responses, node_values
+from negosim.present.report.key import best_responses, node_values
+from negosim.present.report.mathml import formula_mathml, prose_html
 from negosim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

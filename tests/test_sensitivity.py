@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from negosim.errors import UsageError
-from negosim.present.sensitivity_text import format_indices, format_oat
+from negosim.present.text.sensitivity import format_indices, format_oat
 from negosim.scenario import load_scenario
 from negosim.sweep import sensitivity
 from negosim.sweep.sensitivity import morris, oat, sobol

@@ -15,8 +15,8 @@ from negosim.present.figures.indices import BARS, indices_figure
 from negosim.present.figures.regime_map import FILL_ALPHA, factorize, regime_map_figure, side_fields, wrap_label
 from negosim.present.figures.save import figure_bytes
 from negosim.present.figures.shares import outcome_share_figure
+from negosim.present.figures.sweep_plots import sweep_figures
 from negosim.present.figures.tornado import END_STYLE, tornado_figure
-from negosim.present.sweep_plots import sweep_figures
 from negosim.scenario import load_scenario
 from negosim.sweep.engine import evaluate_points
 

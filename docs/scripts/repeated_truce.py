@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 import negosim as ns  # noqa: E402
 from negosim.bargain import grim_trigger_threshold  # noqa: E402
 from negosim.present.figures.payoff_set import payoff_set_figure, survival_figure  # noqa: E402
-from negosim.present.sweep_plots import plot_folder  # noqa: E402
+from negosim.present.figures.sweep_plots import plot_folder  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "ceasefire_truce_repeated.yaml"
 

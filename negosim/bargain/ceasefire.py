@@ -28,6 +28,12 @@ class CeasefireOffer:
         The probability that Russia rejects and fighting goes on.
     expected_cost_after_rejection : float or array
         Russia's expected war cost given that it rejected: after a rejection ``cR ~ U[0, cbar * Pr(war)]``.
+
+    Examples
+    --------
+    >>> from negosim.bargain import ceasefire_private_cost
+    >>> ceasefire_private_cost(0.6, 0.05, 0.5, 0.1, 0.06, 0.03, 0.5, 0.06, 1)
+    CeasefireOffer(offer=0.56, war_probability=0.06, expected_cost_after_rejection=0.015)
     """
 
     offer: Any

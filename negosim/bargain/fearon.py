@@ -98,6 +98,13 @@ class RiskReturn:
         The challenger's expected cost of war given that it rejected: the posterior mean.
     concession : float or array
         ``z = p - x``, how far below the challenger's expected war value ``p`` the offer is pitched.
+
+    Examples
+    --------
+    >>> from negosim.bargain import risk_return
+    >>> r = risk_return(0.6, 0.1, cbar=0.5)
+    >>> round(r.offer, 12), r.war_probability, r.concession
+    (0.4, 0.4, 0.2)
     """
 
     offer: Any

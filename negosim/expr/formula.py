@@ -17,6 +17,29 @@ class Formula:
     Build it with `negosim.expr.parse_formula`. `constant` is its value when it uses no
     names. `file`, `line` and `path` say where it was written, for error messages. `run` is
     the compiled closure (numpy operations only); call `evaluate`, which checks the result.
+
+    Parameters
+    ----------
+    source : str
+        The formula as written.
+    names : frozenset of str
+        The parameter and derived-value names it uses.
+    file, line, path : optional
+        Where it was written.
+    constant : float, optional
+        Its value when it uses no names.
+    run : callable, optional
+        The compiled closure.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.expr import parse_formula
+    >>> f = parse_formula("max(p - c, 0)", ["p", "c"])
+    >>> f.evaluate({"p": np.array([0.2, 0.9]), "c": 0.5}).tolist()
+    [0.0, 0.4]
+    >>> parse_formula("3").constant
+    3.0
     """
 
     source: str

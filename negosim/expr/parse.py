@@ -100,8 +100,31 @@ def parse_formula(
 ) -> Formula:
     """Return the parsed `Formula` for a number or a formula string, or raise FormulaError.
 
-    `known_names` are the names the formula may use (parameters and derived values); None
-    accepts any identifier. The error carries one Problem located at file/line/path.
+    Parameters
+    ----------
+    source : str, int or float
+        A number or a formula such as ``"p * (1 - c)"`` (arithmetic, comparisons and the
+        functions of `negosim.expr.FUNCTIONS`; never passed to eval).
+    known_names : iterable of str, optional
+        The names the formula may use (parameters and derived values); None accepts any identifier.
+    file, line, path : optional
+        Where the formula was written, for the error.
+
+    Returns
+    -------
+    Formula
+
+    Raises
+    ------
+    FormulaError
+        One Problem located at `file`/`line`/`path`.
+
+    Examples
+    --------
+    >>> from negosim.expr import parse_formula
+    >>> f = parse_formula("p * (1 - c)", ["p", "c"])
+    >>> sorted(f.names), float(f.evaluate({"p": 0.5, "c": 0.2}))
+    (['c', 'p'], 0.4)
     """
     try:
         return _parse(source, None if known_names is None else frozenset(known_names), file, line, path)

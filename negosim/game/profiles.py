@@ -18,18 +18,60 @@ from .normal import NormalFormGame
 
 
 def profile_id(actions: Iterable[str]) -> str:
-    """Return the id of a pure profile given each player's action label: the labels joined by "/"."""
+    """Return the id of a pure profile given each player's action label: the labels joined by "/".
+
+    Parameters
+    ----------
+    actions : iterable of str
+        One action label per player, in player order.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from negosim.game.profiles import profile_id
+    >>> profile_id(["cooperate", "defect"])
+    'cooperate/defect'
+"""
     return "/".join(actions)
 
 
 def profile_name(actions: Iterable[str]) -> str:
-    """Return the display name of a pure profile: "(a1, a2, ...)"."""
+    """Return the display name of a pure profile: "(a1, a2, ...)".
+
+    Parameters
+    ----------
+    actions : iterable of str
+        One action label per player, in player order.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from negosim.game.profiles import profile_name
+    >>> profile_name(["cooperate", "defect"])
+    '(cooperate, defect)'
+"""
     return "(" + ", ".join(actions) + ")"
 
 
 def profile_names(game: NormalFormGame) -> list[str]:
     """Return every pure profile's name, in profile order (the last player's action varies fastest).
 
+    Parameters
+    ----------
+    game : NormalFormGame
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
     >>> from negosim.game import NormalFormGame
     >>> profile_names(NormalFormGame.from_bimatrix([[0, 0]], [[0, 0]], actions=(("x",), ("l", "r"))))
     ['(x, l)', '(x, r)']

@@ -16,7 +16,21 @@ TERMINAL = "terminal"
 
 @dataclass(frozen=True)
 class Outcome:
-    """A terminal outcome: a stable id (used in JSON and sweeps) and a human label."""
+    """A terminal outcome: a stable id (used in JSON and sweeps) and a human label.
+
+    Parameters
+    ----------
+    id : str
+        The outcome's id, e.g. ``"shared_market"``.
+    label : str
+        Its name in words.
+
+    Examples
+    --------
+    >>> from negosim.game import Outcome
+    >>> Outcome("stay_out", "the entrant stays out")
+    Outcome(id='stay_out', label='the entrant stays out')
+    """
 
     id: str
     label: str = ""
@@ -32,6 +46,31 @@ class Node:
     - terminal: `outcome` (index into `GameTree.outcomes`).
 
     `children` are indices into `GameTree.nodes`, one per action, in action order.
+
+    Parameters
+    ----------
+    id : str
+        The node's id.
+    kind : {"decision", "chance", "terminal"}
+    actions : tuple of str
+        Action labels (decision and chance nodes).
+    children : tuple of int
+        Indices into `GameTree.nodes`, one per action.
+    player : int, optional
+        Decision nodes: the index of the player who moves.
+    infoset : str, optional
+        Decision nodes: the information set's id (default: the node's own id).
+    outcome : int, optional
+        Terminal nodes: the index into `GameTree.outcomes`.
+    label : str
+        The node's name in words.
+
+    Examples
+    --------
+    >>> from negosim.game import Node
+    >>> node = Node("entrant", "decision", ("out", "in"), (1, 2), player=0)
+    >>> node.mover, node.information_set
+    (0, 'entrant')
     """
 
     id: str
@@ -42,6 +81,18 @@ class Node:
     infoset: str | None = None
     outcome: int | None = None
     label: str = ""
+
+    @property
+    def mover(self) -> int:
+        """The index of the player who moves at this decision node (an AssertionError at any other node)."""
+        if self.player is None:
+            raise AssertionError(f"node {self.id!r} is a {self.kind} node, where no player moves")
+        return self.player
+
+    @property
+    def information_set(self) -> str:
+        """The id of this decision node's information set (its own id when it shares none)."""
+        return self.infoset if self.infoset is not None else self.id
 
 
 @dataclass(frozen=True, eq=False)

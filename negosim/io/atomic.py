@@ -43,6 +43,19 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     ------
     OSError
         From the filesystem (the temporary file is removed first).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from negosim.io.atomic import atomic_path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     final = pathlib.Path(folder) / "out.txt"
+    ...     with atomic_path(final) as partial:
+    ...         _ = partial.write_text("done")
+    ...         print(final.exists())
+    ...     print(final.read_text())
+    False
+    done
     """
     final = Path(path)
     fd, tmp = tempfile.mkstemp(dir=final.parent if str(final.parent) else ".", prefix=f".{final.name}.",
@@ -60,7 +73,33 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> str:
     """Write `data` (text as UTF-8, or bytes) to `path` atomically (see `atomic_path`); return the
-    SHA-256 of the bytes written (sweep folders record it to check the file before trusting it)."""
+    SHA-256 of the bytes written (sweep folders record it to check the file before trusting it).
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The final name. Its folder must exist.
+    data : str or bytes
+        What to write.
+
+    Returns
+    -------
+    str
+        The hexadecimal SHA-256 of the bytes written.
+
+    Raises
+    ------
+    OSError
+        From the filesystem; nothing is left at `path` that was not there before.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from negosim.io.atomic import write_atomic
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_atomic(pathlib.Path(folder) / "a.txt", "abc")[:12]
+    'ba7816bf8f01'
+"""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     with atomic_path(path) as tmp:
         tmp.write_bytes(raw)

@@ -66,6 +66,13 @@ class _Node:
     outcome: int
     children: list[int] = field(default_factory=list)
 
+    @property
+    def iset(self) -> tuple[int, int]:
+        """The information set of a chance or decision node (a terminal node has none)."""
+        if self.infoset is None:
+            raise AssertionError(f"terminal node at line {self.line} has no information set")
+        return self.infoset
+
 
 class _Reader:
     """The state of reading one .efg file."""
@@ -84,7 +91,8 @@ class _Reader:
         """A braced action list (with probabilities for chance), and the line of its '{'."""
         ts = self.ts
         line = ts.expect(LBRACE, "'{' opening the list of actions").line
-        actions, probs = [], []
+        actions: list[tuple[str, int]] = []
+        probs: list[Fraction] = []
         while True:
             token = ts.next()
             if token.kind == RBRACE and actions:
@@ -100,8 +108,9 @@ class _Reader:
             if not 0 <= p <= 1:
                 raise ts.error(f"the probability {format_fraction(p)} of chance action {label!r} is not "
                                "between 0 and 1", at)
-        if sum(probs) != 1:
-            raise ts.error(f"chance probabilities sum to {format_fraction(sum(probs))}, not exactly 1", line)
+        total = sum(probs, Fraction(0))
+        if total != 1:
+            raise ts.error(f"chance probabilities sum to {format_fraction(total)}, not exactly 1", line)
         return actions, probs, line
 
     def infoset(self, player: int) -> tuple[int, int]:
@@ -189,7 +198,7 @@ class _Reader:
         stack = [0] if nodes[0].kind != TERMINAL else []
         while stack:
             parent = nodes[stack[-1]]
-            n_children = len(self.infosets[parent.infoset].actions)
+            n_children = len(self.infosets[parent.iset].actions)
             if len(parent.children) == n_children:
                 stack.pop()
                 continue
@@ -211,7 +220,33 @@ class _Reader:
 
 
 def read_efg(text: str, *, file: str | None = None) -> GameTree:
-    """The game tree in `text`, an .efg file's content; GameFileError naming `file` and the line."""
+    """The game tree in `text`, an .efg file's content.
+
+    Parameters
+    ----------
+    text : str
+        The file's content.
+    file : str, optional
+        The file's name, for error messages.
+
+    Returns
+    -------
+    GameTree
+
+    Raises
+    ------
+    GameFileError
+        Naming `file` and the line of the first problem (also for a tree negosim's checks reject,
+        such as one without perfect recall).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from negosim.io import read_efg
+    >>> tree = read_efg(Path("tests/data/kuhn_poker.efg").read_text(), file="kuhn_poker.efg")
+    >>> tree.players, len(tree.nodes)
+    (('Player 1', 'Player 2'), 55)
+    """
     file = file or "<string>"
     reader = _Reader(text, file)
     title, raw_players, raw = reader.read()
@@ -248,18 +283,22 @@ def read_efg(text: str, *, file: str | None = None) -> GameTree:
         rows.append([float(s) for s in sums])
     outcomes = tuple(Outcome(oid, label) for oid, label in zip(assign_ids(preferred, preferred), labels))
 
-    nodes, chance_probs = [], {}
+    nodes: list[Node] = []
+    chance_probs: dict[int, np.ndarray] = {}
     for i, r in enumerate(raw):
         if r.kind == TERMINAL:
             nodes.append(Node(node_ids[i], TERMINAL, outcome=leaf_outcome[path[i]], label=r.label))
             continue
-        actions = iset_actions[r.infoset]
+        actions = iset_actions[r.iset]
         if r.kind == CHANCE:
-            chance_probs[i] = np.array([float(p) for p in reader.infosets[r.infoset].probs])
+            probs = reader.infosets[r.iset].probs
+            if probs is None:  # actions(chance=True) always reads them
+                raise AssertionError(f"chance node at line {r.line} without probabilities")
+            chance_probs[i] = np.array([float(p) for p in probs])
             nodes.append(Node(node_ids[i], CHANCE, actions, tuple(r.children), label=r.label))
         else:
-            nodes.append(Node(node_ids[i], DECISION, actions, tuple(r.children), player=r.infoset[0] - 1,
-                              infoset=iset_ids[r.infoset], label=r.label))
+            nodes.append(Node(node_ids[i], DECISION, actions, tuple(r.children), player=r.iset[0] - 1,
+                              infoset=iset_ids[r.iset], label=r.label))
     payoffs = np.array(rows, dtype=float).reshape(len(rows), len(players))
     try:
         return GameTree(players, tuple(nodes), 0, outcomes, payoffs, chance_probs, title)
@@ -283,7 +322,40 @@ def _line_of(message: str, node_ids: list[str], raw: list[_Node]) -> int | None:
 
 
 def write_efg(tree: GameTree, *, title: str | None = None) -> str:
-    """The .efg text of a single game tree (``batch_shape == ()``; GameError otherwise)."""
+    """The .efg text of a single game tree.
+
+    Parameters
+    ----------
+    tree : GameTree
+        A tree at one parameter point (``batch_shape == ()``).
+    title : str, optional
+        The file's title (default: the tree's).
+
+    Returns
+    -------
+    str
+        The file's text; chance probabilities sum to exactly one whenever the floats allow it.
+
+    Raises
+    ------
+    GameError
+        For a batched tree or a non-finite number.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.io import write_efg
+    >>> print(write_efg(ns.load("scenarios/entry_deterrence.yaml").build()))
+    EFG 2 R "Entry deterrence (a non-credible threat)" { "Entrant" "Incumbent" }
+    ""
+    <BLANKLINE>
+    p "entrant" 1 1 "entrant" { "out" "in" } 0
+    t "entrant.out" 1 "stay_out" { 0, 4 }
+    p "incumbent" 2 1 "incumbent" { "fight" "accommodate" } 0
+    t "incumbent.fight" 2 "price_war" { -1, 0 }
+    t "incumbent.accommodate" 3 "shared_market" { 1, 2 }
+    <BLANKLINE>
+    """
     if tree.batch_shape != ():
         raise GameError(f"only a single game can be written to an .efg file; this one has batch shape "
                         f"{tree.batch_shape}")
@@ -296,13 +368,13 @@ def write_efg(tree: GameTree, *, title: str | None = None) -> str:
     for i in tree.preorder():
         node = tree.nodes[i]
         if node.kind == DECISION:
-            iset = node.infoset if node.infoset is not None else node.id
-            key = (node.player, iset)
+            iset = node.information_set
+            key = (node.mover, iset)
             if key not in iset_number:
-                per_player[node.player] += 1
-                iset_number[key] = per_player[node.player]
+                per_player[node.mover] += 1
+                iset_number[key] = per_player[node.mover]
             actions = " ".join(quote(a) for a in node.actions)
-            lines.append(f"p {quote(node.id)} {node.player + 1} {iset_number[key]} {quote(iset)} {{ {actions} }} 0")
+            lines.append(f"p {quote(node.id)} {node.mover + 1} {iset_number[key]} {quote(iset)} {{ {actions} }} 0")
         elif node.kind == CHANCE:
             n_chance += 1
             texts = exact_probabilities(np.asarray(tree.chance_probs[i]).reshape(-1), f"node {node.id!r}")

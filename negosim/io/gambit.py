@@ -8,6 +8,7 @@ and `negosim.io.efg`. Every problem in a file raises `GameFileError` with ``file
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import GameFileError, Problem
@@ -21,8 +22,29 @@ from .numbers import format_number
 __all__ = ["read_game", "read_nfg", "read_efg", "write_nfg", "write_efg", "format_number"]
 
 
-def read_game(path) -> NormalFormGame | GameTree:
-    """The game in the Gambit file at `path`, by its extension: .nfg or .efg."""
+def read_game(path: str | os.PathLike[str]) -> NormalFormGame | GameTree:
+    """The game in the Gambit file at `path`, by its extension: .nfg or .efg.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.nfg`` (strategic form) or ``.efg`` (game tree) file.
+
+    Returns
+    -------
+    NormalFormGame or GameTree
+
+    Raises
+    ------
+    GameFileError
+        For a file that cannot be read, naming the file and line.
+
+    Examples
+    --------
+    >>> from negosim.io import read_game
+    >>> game = read_game("tests/data/inspection.nfg")
+    >>> game.players, game.shape
+    (('Inspector', 'State'), (2, 3))"""
     name = str(path)
     suffix = Path(name).suffix.lower()
     if suffix not in (".nfg", ".efg"):

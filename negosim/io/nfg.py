@@ -88,7 +88,32 @@ def _profile(k: int, shape: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def read_nfg(text: str, *, file: str | None = None) -> NormalFormGame:
-    """The strategic game in `text`, an .nfg file's content; GameFileError naming `file` and the line."""
+    """The strategic game in `text`, an .nfg file's content.
+
+    Parameters
+    ----------
+    text : str
+        The file's content (payoff or outcome version).
+    file : str, optional
+        The file's name, for error messages.
+
+    Returns
+    -------
+    NormalFormGame
+
+    Raises
+    ------
+    GameFileError
+        Naming `file` and the line of the first problem.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.io import read_nfg, write_nfg
+    >>> pd = ns.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> read_nfg(write_nfg(pd)).payoffs.tolist() == pd.payoffs.tolist()
+    True
+    """
     file = file or "<string>"
     ts = Tokens(text, file)
     title, players, actions = _read_header(ts)
@@ -129,7 +154,8 @@ def _read_outcome_body(ts: Tokens, players, shape) -> tuple[np.ndarray, np.ndarr
     """Payoffs ``(n_players, *shape)`` and outcome ids ``shape`` from an outcome-version body."""
     n = len(players)
     ts.expect(LBRACE, "'{' opening the list of outcomes")
-    labels, payoff_rows = [], []
+    labels: list[str] = []
+    payoff_rows: list[list[float]] = []
     while ts.peek().kind == LBRACE:
         ts.next()
         k = len(labels) + 1
@@ -160,7 +186,38 @@ def _read_outcome_body(ts: Tokens, players, shape) -> tuple[np.ndarray, np.ndarr
 
 
 def write_nfg(game: NormalFormGame, *, title: str | None = None) -> str:
-    """The .nfg text of a single game (``batch_shape == ()``; GameError otherwise), strategies labelled."""
+    """The .nfg text of a single game, strategies labelled.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        A game at one parameter point (``batch_shape == ()``).
+    title : str, optional
+        The file's title (default: the game's).
+
+    Returns
+    -------
+    str
+        The file's text; every number reads back as the same float.
+
+    Raises
+    ------
+    GameError
+        For a batched game or a non-finite payoff.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.io import write_nfg
+    >>> print(write_nfg(ns.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])))
+    NFG 1 R "" { "P1" "P2" }
+    { { "1" "2" } { "1" "2" } }
+    ""
+    <BLANKLINE>
+    3 3  5 0
+    0 5  1 1
+    <BLANKLINE>
+    """
     if game.batch_shape != ():
         raise GameError(f"only a single game can be written to an .nfg file; this one has batch shape "
                         f"{game.batch_shape} (pick one point with game.at(...))")

@@ -10,7 +10,9 @@ allow it.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from fractions import Fraction
+from typing import SupportsFloat
 
 from ..errors import GameError
 
@@ -24,6 +26,26 @@ def format_number(x: float) -> str:
     Integers are written as integers; a float equal to a fraction ``a/b`` with ``b <= 10**6``
     as ``a/b``, unless its short decimal repr is that same fraction and no longer; any other
     float as its repr, which reads back as the same float. Never uses ``e+`` (Gambit rejects it).
+
+    Parameters
+    ----------
+    x : float
+        A finite number.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    GameError
+        For NaN or an infinity.
+
+    Examples
+    --------
+    >>> from negosim.io import format_number
+    >>> format_number(2.0), format_number(0.1), format_number(1 / 3)
+    ('2', '0.1', '1/3')
     """
     x = float(x)
     if not math.isfinite(x):
@@ -67,7 +89,7 @@ def _rounding_interval(x: float) -> tuple[Fraction, Fraction]:
     return max(lo, Fraction(0)), min(hi, Fraction(1))
 
 
-def exact_probabilities(probs, where: str) -> list[str]:
+def exact_probabilities(probs: Iterable[SupportsFloat], where: str) -> list[str]:
     """Texts of the probabilities `probs` whose exact rational sum is one, each reading back as
     its float when the floats allow it.
 
@@ -82,7 +104,7 @@ def exact_probabilities(probs, where: str) -> list[str]:
             raise GameError(f"chance probability {p} at {where} is not between 0 and 1")
     texts = [format_number(p) for p in ps]
     values = [Fraction(t) for t in texts]
-    residual = sum(values) - 1  # how much too much the texts say
+    residual = sum(values, Fraction(0)) - 1  # how much too much the texts say
     order = sorted(range(len(ps)), key=lambda i: -ps[i])
     for i in order:
         if residual == 0:
@@ -98,7 +120,7 @@ def exact_probabilities(probs, where: str) -> list[str]:
             values[i] = new
             texts[i] = format_fraction(new)
     if residual != 0:
-        total = sum(Fraction(p) for p in ps)
+        total = sum((Fraction(p) for p in ps), Fraction(0))
         if abs(total - 1) > SUM_TOLERANCE:
             raise GameError(f"chance probabilities at {where} sum to {float(total)!r}, not 1")
         i = order[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,7 +18,8 @@ from ..game import GameTree, NormalFormGame, Outcome
 from ..game.checks import PROB_TOL
 
 if TYPE_CHECKING:
-    from .model import OutcomeSpec, Scenario
+    from ..expr import Formula
+    from .model import NormalSpec, OutcomeSpec, Scenario, TreeSpec
 
 
 
@@ -32,15 +34,15 @@ def evaluate(scenario: Scenario, params: Mapping | None = None) -> dict[str, np.
         if name not in given:
             env[name] = np.asarray(p.value, dtype=np.float64)
             continue
-        where = dict(file=scenario.path, line=p.line, path=f"parameters.{name}")
+        problem = partial(Problem, file=scenario.path, line=p.line, path=f"parameters.{name}")
         try:
             value = np.asarray(given[name], dtype=np.float64)
         except (TypeError, ValueError):
             raise ScenarioError(
-                Problem(f"the value given for {name!r} is not a number or array of numbers", **where)
+                problem(f"the value given for {name!r} is not a number or array of numbers")
             ) from None
         if not np.isfinite(value).all():
-            raise ScenarioError(Problem(f"the value given for {name!r} is not finite (NaN or infinity)", **where))
+            raise ScenarioError(problem(f"the value given for {name!r} is not finite (NaN or infinity)"))
         env[name] = value
     for name, formula in scenario.derived.items():
         env[name] = formula.evaluate(env)
@@ -49,32 +51,35 @@ def evaluate(scenario: Scenario, params: Mapping | None = None) -> dict[str, np.
 
 def batch_shape(params: Mapping | None) -> tuple[int, ...]:
     """Return the broadcast shape of the given parameter values (``()`` for scalars or none)."""
-    shapes = [np.shape(v) for v in (params or {}).values()]
+    given = params or {}
+    shapes = [np.shape(v) for v in given.values()]
     try:
         return tuple(np.broadcast_shapes(*shapes))
     except ValueError:
-        listed = ", ".join(f"{name}: {np.shape(v)}" for name, v in params.items())
+        listed = ", ".join(f"{name}: {np.shape(v)}" for name, v in given.items())
         raise ValueError(f"parameter arrays do not broadcast to one batch shape ({listed})") from None
 
 
 def build_game(scenario: Scenario, params: Mapping | None = None) -> NormalFormGame | GameTree:
     """Return the scenario's game at `params` (see `Scenario.build`)."""
-    from .model import NormalSpec
+    from .bargainspec import BargainSpec
+    from .model import NormalSpec, TreeSpec
 
-    if scenario.form == "bargaining":
+    spec = scenario.game
+    if isinstance(spec, BargainSpec):
         from ..errors import NegosimUsageError
 
-        raise NegosimUsageError(f"{scenario.path}: a bargaining scenario (model {scenario.game.model.name}) has no "
+        raise NegosimUsageError(f"{scenario.path}: a bargaining scenario (model {spec.model.name}) has no "
                                 "game to build; solve, sweep, sensitivity, explain and report work on it")
 
     batch = batch_shape(params)
     env = evaluate(scenario, params)
     players = scenario.player_ids
-    spec = scenario.game
     if isinstance(spec, NormalSpec):
         return _normal_form(scenario, spec, env, batch)
+    assert isinstance(spec, TreeSpec)  # the three forms' specs
     payoffs = payoff_table(spec.outcomes, env, batch)
-    chance = {}
+    chance: dict[int, np.ndarray] = {}
     for index, formulas, line in spec.chance:
         chance[index] = chance_probs(scenario, spec.nodes[index].id, formulas, line, env, batch)
     outcomes = tuple(Outcome(o.id, o.label) for o in spec.outcomes)
@@ -93,7 +98,7 @@ def payoff_table(outcomes: tuple[OutcomeSpec, ...], env: Mapping, batch: tuple[i
     return np.moveaxis(out, (0, 1), (-2, -1)) if batch else out
 
 
-def _normal_form(scenario: Scenario, spec, env: Mapping, batch: tuple[int, ...]) -> NormalFormGame:
+def _normal_form(scenario: Scenario, spec: NormalSpec, env: Mapping, batch: tuple[int, ...]) -> NormalFormGame:
     """Return the normal form: each distinct outcome evaluated once, then placed in its cells."""
     values = [[f.evaluate(env) for f in o.payoffs] for o in spec.outcomes]
     n = len(scenario.players)
@@ -107,7 +112,8 @@ def _normal_form(scenario: Scenario, spec, env: Mapping, batch: tuple[int, ...])
                           ties=scenario.ties)
 
 
-def chance_probs(scenario: Scenario, node_id: str, formulas, line, env: Mapping, batch) -> np.ndarray:
+def chance_probs(scenario: Scenario, node_id: str, formulas: tuple[Formula, ...], line: int | None, env: Mapping,
+                 batch: tuple[int, ...]) -> np.ndarray:
     """Return a chance node's probabilities, shape ``(*batch, n_branches)``, checked at every point.
 
     Raises ScenarioError at the node's line, naming the first point where they are negative or do
@@ -139,7 +145,7 @@ def baseline_problems(scenario: Scenario) -> list[Problem]:
     Non-finite derived values and payoffs, invalid chance probabilities, and (when all of those
     are fine) whatever `GameTree`'s structural checks reject, located at a node's line if possible.
     """
-    from .model import NormalSpec
+    from .model import NormalSpec, TreeSpec
 
     problems: list[Problem] = []
     env: dict = {name: np.asarray(p.value, dtype=np.float64) for name, p in scenario.parameters.items()}
@@ -156,6 +162,7 @@ def baseline_problems(scenario: Scenario) -> list[Problem]:
 
             problems.extend(bargaining_problems(scenario))
         return problems
+    assert isinstance(spec, (NormalSpec, TreeSpec))
     for outcome in spec.outcomes:
         for formula in outcome.payoffs:
             if formula.names <= env.keys():
@@ -169,6 +176,7 @@ def baseline_problems(scenario: Scenario) -> list[Problem]:
 
             problems.extend(repeated_value_problems(scenario))
         return problems
+    assert isinstance(spec, TreeSpec)  # a bargaining scenario returned above
     for index, formulas, line in spec.chance:
         if all(f.names <= env.keys() for f in formulas):
             try:
@@ -179,11 +187,11 @@ def baseline_problems(scenario: Scenario) -> list[Problem]:
         try:
             scenario.build()
         except GameError as error:
-            problems.extend(_locate(scenario, p) for p in error.problems)
+            problems.extend(_locate(scenario, spec, p) for p in error.problems)
     return problems
 
 
-def _locate(scenario: Scenario, problem: Problem) -> Problem:
+def _locate(scenario: Scenario, spec: TreeSpec, problem: Problem) -> Problem:
     """Return a game problem with the scenario's file and the line of the node it names last, if any.
 
     GameTree's messages quote node ids (``node 'ru'``); the last one quoted is the offending one
@@ -191,8 +199,8 @@ def _locate(scenario: Scenario, problem: Problem) -> Problem:
     """
     if problem.file is not None and problem.line is not None:
         return problem
-    lines = scenario.game.node_lines
-    infosets = {n.infoset: n.id for n in scenario.game.nodes if n.infoset}
+    lines = spec.node_lines
+    infosets = {n.infoset: n.id for n in spec.nodes if n.infoset}
     line, path = None, problem.path
     for quoted in reversed(re.findall(r"'([^']+)'", problem.message)):
         nid = quoted if quoted in lines else infosets.get(quoted)

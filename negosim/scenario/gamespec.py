@@ -27,7 +27,8 @@ class GameInfo:
     prefer: dict[str, tuple[str, ...]] = field(default_factory=dict)  # node id -> its own tie preferences
 
 
-def check_game(c: Checker, value, path, players: tuple[str, ...] | None, known: frozenset[str]) -> GameInfo | None:
+def check_game(c: Checker, value, path, players: tuple[str, ...] | None,
+               known: frozenset[str] | None) -> GameInfo | None:
     """Return what the `game` section describes, reporting every problem to `c`."""
     if c.mapping(path, value, what="a mapping with form: normal, extensive, repeated or bargaining") is None:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 
 from ..errors import ScenarioError, UsageError
@@ -14,13 +15,34 @@ from .yamlio import read_yaml
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-def load_scenario(path) -> Scenario:
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Return the validated scenario in the YAML file at `path`.
 
-    Raises NegosimInputError for a missing or unreadable file and ScenarioError listing every
-    problem (`file:line: path: message` each): YAML syntax, schema, formulas, the game's
-    structure, and the game at the baseline values (chance probabilities, finite payoffs,
-    the game tree's own checks).
+    Parameters
+    ----------
+    path : str or path-like
+        A scenario file (schema version 1, docs/scenario-format.md).
+
+    Returns
+    -------
+    Scenario
+        The scenario layer's data (`negosim.load` returns the front door's, which also solves).
+
+    Raises
+    ------
+    NegosimInputError
+        For a missing or unreadable file.
+    ScenarioError
+        Listing every problem (``file:line: path: message`` each): YAML syntax, schema, formulas,
+        the game's structure, and the game at the baseline values (chance probabilities, finite
+        payoffs, the game tree's own checks).
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> sc.id, sc.player_ids
+    ('entry-deterrence', ('Entrant', 'Incumbent'))
     """
     scenario = scenario_from_document(read_yaml(path))
     problems = baseline_problems(scenario)
@@ -32,8 +54,27 @@ def load_scenario(path) -> Scenario:
 def parse_overrides(items: list[str]) -> dict[str, float]:
     """Return {name: value} from ``NAME=VALUE`` strings (the CLI's repeated ``--set``).
 
-    Raises UsageError for a malformed item, a value that is not a finite number, or a name
-    given twice. Names are checked against a scenario later, by `Scenario.with_overrides`.
+    Parameters
+    ----------
+    items : list of str
+        ``NAME=VALUE`` strings. Names are checked against a scenario later, by
+        `Scenario.with_overrides`.
+
+    Returns
+    -------
+    dict
+        Name -> value.
+
+    Raises
+    ------
+    NegosimUsageError
+        For a malformed item, a value that is not a finite number, or a name given twice.
+
+    Examples
+    --------
+    >>> from negosim.scenario import parse_overrides
+    >>> parse_overrides(["mu=0.2", "p=1"])
+    {'mu': 0.2, 'p': 1.0}
     """
     out: dict[str, float] = {}
     for item in items:

@@ -12,6 +12,7 @@ import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,7 +30,24 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Player:
-    """A party to the game: a stable id (used in formulas' payoff maps and in JSON) and a name."""
+    """A party to the game: a stable id (used in formulas' payoff maps and in JSON) and a name.
+
+    Parameters
+    ----------
+    id : str
+        The id in payoff maps, JSON and the games' player tuples.
+    name : str
+        The name shown to people.
+    description : str
+        Who the player is.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> sc.players[0].id, sc.players[0].name
+    ('Entrant', 'Entrant')
+    """
 
     id: str
     name: str
@@ -38,7 +56,31 @@ class Player:
 
 @dataclass(frozen=True)
 class Parameter:
-    """A named model parameter: its baseline value, the range it may take, and what it means."""
+    """A named model parameter: its baseline value, the range it may take, and what it means.
+
+    Parameters
+    ----------
+    name : str
+        The name formulas use.
+    value : float
+        The baseline value.
+    low, high : float
+        The declared range; overrides outside it are refused.
+    description : str
+        What the parameter means.
+    unit, source : str, optional
+        Its unit, and the key of the source it comes from.
+    line : int, optional
+        The line of the parameter's key in the scenario file.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> rep = sc.parameters["rep"]
+    >>> rep.value, rep.low, rep.high, rep.source
+    (0.0, 0.0, 10.0, 'kreps1982')
+    """
 
     name: str
     value: float
@@ -52,7 +94,22 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Question:
-    """A discussion question: what the worksheet asks and the answer the answer key gives ("" if none)."""
+    """A discussion question: what the worksheet asks and the answer the answer key gives ("" if none).
+
+    Parameters
+    ----------
+    ask : str
+        The question.
+    answer : str
+        The answer key's answer.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> sc.questions[0].ask[:37]
+    'The Incumbent announces it will fight'
+    """
 
     ask: str
     answer: str = ""
@@ -60,7 +117,24 @@ class Question:
 
 @dataclass(frozen=True)
 class SweepSpec:
-    """A named sweep: parameter name -> (from, to, num) for an evenly spaced grid."""
+    """A named sweep: parameter name -> (from, to, num) for an evenly spaced grid.
+
+    Parameters
+    ----------
+    name : str
+        The sweep's name (``negosim sweep --sweep NAME``).
+    description : str
+        What it shows.
+    vary : dict
+        Parameter name -> ``(start, stop, num)``.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> sc.sweeps["reputation"].vary
+    {'rep': (0.0, 4.0, 81)}
+    """
 
     name: str
     description: str
@@ -69,7 +143,25 @@ class SweepSpec:
 
 @dataclass(frozen=True)
 class OutcomeSpec:
-    """A payoff vector with an id: a terminal outcome of a tree, or a normal-form cell's outcome."""
+    """A payoff vector with an id: a terminal outcome of a tree, or a normal-form cell's outcome.
+
+    Parameters
+    ----------
+    id, label : str
+        The outcome's id and its name in words.
+    payoffs : tuple of Formula
+        One per player, in player order.
+    line : int, optional
+        Where it was written.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> outcome = sc.game.outcomes[0]
+    >>> outcome.id, [f.source for f in outcome.payoffs]
+    ('stay_out', ['0.0', 'm'])
+    """
 
     id: str
     label: str
@@ -83,6 +175,23 @@ class NormalSpec:
 
     `cell_outcome[a1, ..., an]` indexes `outcomes`; `cell_ids` holds the outcome id of each profile
     (an outcome's id, or the actions joined by "/" for a cell that names no outcome).
+
+    Parameters
+    ----------
+    actions : tuple of tuple of str
+        Each player's actions.
+    outcomes : tuple of OutcomeSpec
+    cell_outcome : numpy.ndarray
+        Int array of the game's shape: the outcome of each profile.
+    cell_ids : numpy.ndarray
+        Object array of the game's shape: the outcome id of each profile.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> spec = load_scenario("scenarios/prisoners_dilemma.yaml").game
+    >>> spec.actions[0], spec.cell_ids[1, 1], int(spec.cell_outcome[1, 1])
+    (('cooperate', 'defect'), 'mutual_defection', 3)
     """
 
     actions: tuple[tuple[str, ...], ...]
@@ -114,6 +223,22 @@ class TreeSpec:
 
     `chance` lists ``(node index, probability formulas in action order, line of the node)``.
     `node_lines` maps a written node id to the line of its key (for locating game errors).
+
+    Parameters
+    ----------
+    nodes : tuple of Node
+    outcomes : tuple of OutcomeSpec
+    chance : tuple
+        ``(node index, probability formulas, line)`` per chance node.
+    node_lines : dict
+        Node id -> line.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> [n.id for n in sc.game.nodes][:2], sc.game.chance
+    (['entrant', 'entrant.out'], ())
     """
 
     nodes: tuple[Node, ...]
@@ -124,7 +249,44 @@ class TreeSpec:
 
 @dataclass(frozen=True, eq=False)
 class Scenario:
-    """A loaded, validated scenario file. Build games from it with `build`."""
+    """A loaded, validated scenario file. Build games from it with `build`.
+
+    This is the scenario layer's data; `negosim.load` returns the front door's subclass, which
+    also solves and sweeps.
+
+    Parameters
+    ----------
+    path, sha256 : str
+        The file and the digest of its bytes.
+    id, title, description, brief : str
+        The scenario's id and title; the teacher's text (it may state results) and the students'.
+    sources : tuple of dict
+        The literature it draws on.
+    players : tuple of Player
+    parameters : dict
+        Name -> `Parameter`, in declaration order.
+    derived : dict
+        Name -> `Formula` over the parameters and the derived values above it.
+    ties : TieRules
+        The tie rules every game built from the scenario carries.
+    sweeps : dict
+        Name -> `SweepSpec`.
+    questions : tuple of Question
+    form : {"normal", "extensive"}
+    game : NormalSpec or TreeSpec
+        The game as written, ready to build.
+    game_line : int, optional
+        The line of the ``game`` key.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> sc.form, sc.values()["rep"]
+    ('extensive', 0.0)
+    >>> sc.build({"rep": [0.0, 3.0]}).batch_shape
+    (2,)
+    """
 
     path: str
     sha256: str
@@ -167,16 +329,15 @@ class Scenario:
                 problems.append(Problem(f"{shown}: {self.unknown_name(name)}", file=self.path))
                 continue
             p = self.parameters[name]
-            where = dict(file=self.path, line=p.line, path=f"parameters.{name}")
+            problem = partial(Problem, file=self.path, line=p.line, path=f"parameters.{name}")
             if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-                problems.append(Problem(f"{shown}: the value must be a number", **where))
+                problems.append(problem(f"{shown}: the value must be a number"))
             elif not math.isfinite(value):
-                problems.append(Problem(f"{shown}: the value must be a finite number", **where))
+                problems.append(problem(f"{shown}: the value must be a finite number"))
             elif not p.low <= value <= p.high:
                 problems.append(
-                    Problem(
-                        f"{shown}: outside the declared range [{number_text(p.low)}, {number_text(p.high)}]", **where
-                    )
+                    problem(
+                        f"{shown}: outside the declared range [{number_text(p.low)}, {number_text(p.high)}]")
                 )
             else:
                 params[name] = dataclasses.replace(p, value=float(value))

@@ -18,6 +18,7 @@ from .payoffs import check_outcomes, payoff_map
 from .yamlio import kind
 
 if TYPE_CHECKING:
+    from ..expr import Formula
     from .checker import Checker
 
 #: More profiles than any file could list by hand: refuse rather than allocate.
@@ -43,9 +44,10 @@ def check_normal_section(c: Checker, g: dict, path, players, known):
     for oid in outcomes:
         if oid not in table.used:
             c.report(path + ("outcomes", oid), f"outcome {oid!r} is not used by any cell")
-    if table.failed or any(o is None for o in outcomes.values()):
+    specs = tuple(o for o in table.specs if o is not None)  # None: an outcome whose problems are reported
+    if table.failed or len(specs) != len(table.specs):
         return None, labels
-    spec = NormalSpec(actions, tuple(table.specs), table.cell_outcome, table.cell_ids)
+    spec = NormalSpec(actions, specs, table.cell_outcome, table.cell_ids)
     return spec, labels
 
 
@@ -146,8 +148,9 @@ class _Table:
             if len(node) != n:
                 self.report(path, f"has {len(node)} payoffs; expected {n}, one per player ({', '.join(self.players)})")
                 return
-            payoffs = tuple(self.c.formula(path + (i,), v, self.known) for i, v in enumerate(node))
-            payoffs = None if any(f is None for f in payoffs) else payoffs
+            parsed = [self.c.formula(path + (i,), v, self.known) for i, v in enumerate(node)]
+            formulas = tuple(f for f in parsed if f is not None)
+            payoffs: tuple[Formula, ...] | None = formulas if len(formulas) == len(parsed) else None
         elif isinstance(node, dict):
             payoffs = payoff_map(self.c, path, node, self.players, self.known)
         else:

@@ -319,5 +319,17 @@ _DEFS["repeated_game"] = _repeated_game()
 
 
 def json_schema() -> dict:
-    """Return the JSON Schema of scenario files, version 1 (a fresh copy the caller may change)."""
+    """Return the JSON Schema of scenario files, version 1 (a fresh copy the caller may change).
+
+    Returns
+    -------
+    dict
+        The schema (``negosim schema`` prints it), for editors and other validators.
+
+    Examples
+    --------
+    >>> from negosim.scenario import json_schema
+    >>> json_schema()["title"]
+    'negosim scenario file, version 1'
+    """
     return copy.deepcopy(_SCHEMA)

@@ -44,8 +44,8 @@ def check_tree_section(c: Checker, g: dict, path, players, known):
     c.mapping(path, g, ("form", "root", "nodes", "outcomes"), ())
     outcomes = check_outcomes(c, path + ("outcomes",), g["outcomes"], players, known) if "outcomes" in g else {}
     drafts: dict[str, _Draft | None] = {}
-    nodes = g.get("nodes")
-    if "nodes" in g and c.mapping(path + ("nodes",), nodes, what="a mapping of node id -> node") is not None:
+    nodes = c.mapping(path + ("nodes",), g["nodes"], what="a mapping of node id -> node") if "nodes" in g else None
+    if nodes is not None:
         if not nodes:
             c.report(path + ("nodes",), "a game tree needs at least one node")
         for nid, body in nodes.items():

@@ -44,7 +44,7 @@ def scenario_from_document(doc: YamlDocument) -> Scenario:
     players = _players(c, data["players"]) if "players" in data else None
     params = _parameters(c, data.get("parameters", {}), {s["key"] for s in sources})
     derived = _derived(c, data.get("derived", {}), params)
-    known = frozenset(params) | frozenset(derived)
+    known: frozenset[str] | None = frozenset(params) | frozenset(derived)
     if not isinstance(data.get("parameters", {}), dict) or not isinstance(data.get("derived", {}), dict):
         known = None  # names cannot be checked; avoid an error for every name in every formula
     player_ids = None if players is None else tuple(p.id for p in players)
@@ -58,6 +58,9 @@ def scenario_from_document(doc: YamlDocument) -> Scenario:
                  "(the situation and the rules, no results); `description` stays the teacher's text")
     if c.problems:
         raise ScenarioError(sorted(c.problems, key=lambda p: p.line or 0))
+    # Without problems every required part was read: a missing or broken one is a reported problem.
+    if sid is None or title is None or players is None or game is None or game.spec is None:
+        raise AssertionError(f"{doc.file}: a scenario without problems lacks a required part")
     return Scenario(
         path=doc.file,
         sha256=doc.sha256,
@@ -66,8 +69,8 @@ def scenario_from_document(doc: YamlDocument) -> Scenario:
         description=(description or "").strip(),
         sources=tuple(sources),
         players=players,
-        parameters={name: p for name, p in params.items()},
-        derived={name: f for name, f in derived.items()},
+        parameters={name: p for name, p in params.items() if p is not None},
+        derived={name: f for name, f in derived.items() if f is not None},
         ties=ties,
         sweeps=sweeps,
         questions=questions,
@@ -149,9 +152,9 @@ def _formula_name(c: Checker, path, name: str, what: str) -> bool:
     return True
 
 
-def _parameters(c: Checker, value, source_keys: set[str]) -> dict[str, Parameter]:
-    """Return the declared parameters; a name is declared even if its body has problems."""
-    out: dict[str, Parameter] = {}
+def _parameters(c: Checker, value, source_keys: set[str]) -> dict[str, Parameter | None]:
+    """Return the declared parameters; a name is declared even if its body has problems (then None)."""
+    out: dict[str, Parameter | None] = {}
     if c.mapping(("parameters",), value, what="a mapping of parameter name -> {value, range, description}") is None:
         return out
     for name, body in value.items():
@@ -191,19 +194,20 @@ def _parameters(c: Checker, value, source_keys: set[str]) -> dict[str, Parameter
         source = c.text(path + ("source",), spec["source"]) if "source" in spec else None
         if source is not None and source not in source_keys:
             c.report(path + ("source",), f"no source has key {source!r}{suggest(source, source_keys)}")
-        if None not in (val, low, high, desc):
+        if val is not None and low is not None and high is not None and desc is not None:
             out[name] = Parameter(name, val, low, high, desc.strip(), unit, source, c.line(path))
     return out
 
 
-def _derived(c: Checker, value, params: dict) -> dict[str, Formula]:
-    """Return derived formulas; each may use parameters and derived values written above it."""
-    out: dict[str, Formula] = {}
+def _derived(c: Checker, value, params: dict[str, Parameter | None]) -> dict[str, Formula | None]:
+    """Return derived formulas (None for one with problems); each may use parameters and derived values
+    written above it."""
+    out: dict[str, Formula | None] = {}
     if c.mapping(("derived",), value, what="a mapping of name -> formula") is None:
         return out
     names = [n for n in value if isinstance(n, str) and IDENTIFIER.match(n)]
     lines = {n: c.line(("derived", n)) for n in names}
-    known = frozenset(params) | frozenset(names)
+    known: frozenset[str] | None = frozenset(params) | frozenset(names)
     if not isinstance(c.doc.data.get("parameters", {}), dict):
         known = None  # the parameters' names are unknown: do not report every use as an error
     defined = set(params)

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..errors import UsageError
 from ..game.normal import NormalFormGame
 from ..game.ties import TieRules
@@ -19,9 +21,31 @@ from .tolerance import RTOL
 __all__ = ["CONCEPTS", "Equilibrium", "Solution", "TieRules", "applicable_concepts", "valid_concepts", "solve"]
 
 
-def applicable_concepts(game) -> tuple[str, ...]:
-    """The concepts solved by default for a game, by form and size (`policy.plan`): normal form
-    ("pure", "nash"); tree ("spe", "pbe" with information sets, "nash"), leaving out what would not fit."""
+def applicable_concepts(game: NormalFormGame | GameTree) -> tuple[str, ...]:
+    """The concepts solved by default for a game, by form and size (`policy.plan`).
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+
+    Returns
+    -------
+    tuple of str
+        Normal form: ``("pure", "nash")``; tree: ``("spe", "nash")``, with ``"pbe"`` between them
+        for a tree with information sets, leaving out what would not fit.
+
+    Raises
+    ------
+    TypeError
+        For anything but a game.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.solve import applicable_concepts
+    >>> applicable_concepts(ns.load("scenarios/entry_deterrence.yaml").build())
+    ('spe', 'nash')
+    """
     if not isinstance(game, (GameTree, NormalFormGame)):
         raise TypeError(f"not a game: {type(game).__name__}")
     from .policy import plan
@@ -29,8 +53,30 @@ def applicable_concepts(game) -> tuple[str, ...]:
     return plan(game).run
 
 
-def valid_concepts(game) -> tuple[str, ...]:
-    """Every concept that can be asked for: a tree also has "pure" (on its reduced normal form)."""
+def valid_concepts(game: NormalFormGame | GameTree) -> tuple[str, ...]:
+    """Every concept that can be asked for: a tree also has "pure" (on its reduced normal form).
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+
+    Returns
+    -------
+    tuple of str
+        The concepts `solve` accepts for the game's form.
+
+    Raises
+    ------
+    TypeError
+        For anything but a game.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.solve import valid_concepts
+    >>> valid_concepts(ns.from_arrays([[1, 0], [0, 1]], [[1, 0], [0, 1]]))
+    ('pure', 'nash')
+    """
     if isinstance(game, GameTree):
         return ("spe", "pbe", "pure", "nash", "qre", "ce")
     if isinstance(game, NormalFormGame):
@@ -38,8 +84,9 @@ def valid_concepts(game) -> tuple[str, ...]:
     raise TypeError(f"not a game: {type(game).__name__}")
 
 
-def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RTOL,
-          exact: bool = False, lambdas=None) -> list[Solution]:
+def solve(game: NormalFormGame | GameTree, concepts: str | Sequence[str] | None = None, *,
+          ties: TieRules | None = None, rtol: float = RTOL, exact: bool = False,
+          lambdas: Sequence[float] | None = None) -> list[Solution]:
     """Verified solutions of `game` for each concept asked (default: what `policy.plan` says fits).
 
     On a `GameTree`, "pure" and "nash" solve its reduced normal form (`negosim.game.reduce`) when
@@ -57,8 +104,45 @@ def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RT
     "qre" and "ce" (never in the default run) are solved by `qre_ce.solve_concept`: the logit QRE at
     `lambdas` (default: a documented set and the branch's Nash limit), the correlated equilibria by
     linear programming (a tree's on its reduced normal form).
-    Raise `UsageError` for an unknown concept or one that does not apply to the game's form, and
-    `policy.TooLargeError` for an asked concept too large for every method negosim has.
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+        The game, batched over parameter points or not.
+    concepts : str or sequence of str, optional
+        ``"spe"``, ``"pbe"``, ``"pure"``, ``"nash"``, ``"qre"``, ``"ce"`` (see `valid_concepts`);
+        default: what fits (never "qre" or "ce").
+    ties : TieRules, optional
+        Tie rules to use instead of the game's own.
+    rtol : float
+        Relative tolerance for ties and verification, scaled to the payoff range.
+    exact : bool
+        Solve "pure" and "nash" in rational arithmetic.
+    lambdas : sequence of float, optional
+        Precisions of the logit QRE ("qre" only).
+
+    Returns
+    -------
+    list of Solution
+        One per concept, in the order asked.
+
+    Raises
+    ------
+    NegosimUsageError
+        For an unknown concept or one that does not apply to the game's form.
+    TooLargeError
+        For an asked concept too large for every method negosim has (`negosim.solve.policy`).
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.solve import solve
+    >>> tree = ns.load("scenarios/entry_deterrence.yaml").build()
+    >>> [s.concept for s in solve(tree)]
+    ['spe', 'nash']
+    >>> (spe,) = solve(tree, "spe")
+    >>> spe.outcomes().tolist()
+    ['shared_market']
     """
     from .policy import TooLargeError, nash_method, plan, refusal
 
@@ -82,7 +166,9 @@ def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RT
     solutions = []
     reduced = None
     for c in concepts:
-        if c == "spe":
+        if c in ("spe", "pbe") and not isinstance(game, GameTree):  # valid_concepts let only trees ask for them
+            raise AssertionError(f"{c} asked of a {type(game).__name__}")
+        if c == "spe" and isinstance(game, GameTree):
             from .spe import subgame_perfect
 
             sol = subgame_perfect(game, ties=ties, rtol=rtol)
@@ -103,18 +189,19 @@ def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RT
 
             solutions.append(solve_concept(game, c, rtol=rtol, lambdas=lambdas, exact=exact))
             continue
-        if c == "pbe":
+        if c == "pbe" and isinstance(game, GameTree):
             from .pbe import perfect_bayesian
 
             solutions.append(perfect_bayesian(game, rtol=rtol))
             continue
-        target = game
         if isinstance(game, GameTree):
             if reduced is None:
                 from ..game.reduce import reduced_normal_form
 
                 reduced = reduced_normal_form(game)
             target = reduced
+        else:
+            target = game
         if c == "pure" and exact:
             from .rational import exact_pure_nash
 
@@ -127,7 +214,7 @@ def solve(game, concepts=None, *, ties: TieRules | None = None, rtol: float = RT
             from .mixed import nash_equilibria
 
             sol = nash_equilibria(target, rtol=rtol, exact=exact)
-        if target is not game:
+        if isinstance(game, GameTree):
             sol = _with_tree(sol, game)
         solutions.append(sol)
     if skipped and solutions:

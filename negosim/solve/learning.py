@@ -47,6 +47,35 @@ class LearningPath:
     step is within `tol` of an equilibrium; `nearest` is that equilibrium's row in `equilibria`.
     At a degenerate game `equilibria` lists the extreme equilibria only, so the distance to a
     continuum of equilibria is overstated.
+
+    Attributes
+    ----------
+    method : str
+        ``"fictitious_play"`` or ``"replicator"``.
+    game : NormalFormGame
+        The game played.
+    steps : numpy.ndarray
+        ``(T,)`` round numbers (fictitious play) or times (replicator dynamics).
+    strategies : tuple of numpy.ndarray
+        One ``(T, n_actions)`` array per player.
+    equilibria : Solution
+        The game's Nash equilibria (`negosim.equilibria` with ``"nash"``).
+    distance : numpy.ndarray
+        ``(T,)`` distance to the nearest equilibrium.
+    nearest : int
+        The row of `equilibria` nearest to the last step.
+    tol : float
+        The distance within which play counts as converged.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> pd = ns.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> path = ns.dynamics(pd, "fictitious_play", iterations=200)
+    >>> path
+    <LearningPath fictitious_play, 200 steps: converges to an equilibrium (final distance 0.01, tol 0.05)>
+    >>> path.strategies[0][-1].tolist()
+    [0.005, 0.995]
     """
 
     method: str
@@ -113,6 +142,16 @@ def dynamics(game: Any, method: str = "fictitious_play", *, iterations: int = 10
     NegosimUsageError
         For a game that is not a single 2-player game, an unknown method, or a step count outside
         ``[2, MAX_STEPS]``.
+
+    Examples
+    --------
+    In matching pennies fictitious play circles the mixed equilibrium, ever closer:
+
+    >>> import negosim as ns
+    >>> pennies = ns.from_arrays([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
+    >>> path = ns.dynamics(pennies, "fictitious_play", iterations=4000)
+    >>> path.converged, path.equilibria.probability("P1", "1").tolist()
+    (True, [0.5])
     """
     import nashpy
 

@@ -162,6 +162,26 @@ def reached_codes(solution: Solution) -> tuple[np.ndarray, np.ndarray]:
     """A tree solution's row outcomes as (sorted distinct texts, each row's index into them).
 
     The compact form of `equilibrium_outcomes` for a tree, which a million-row sweep joins cheaply.
+
+    Parameters
+    ----------
+    solution : Solution
+        A tree's solution.
+
+    Returns
+    -------
+    texts : numpy.ndarray
+        The distinct outcome texts, sorted.
+    codes : numpy.ndarray
+        ``(E,)`` int32 index of each equilibrium's text.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> tree = ns.load("scenarios/entry_deterrence.yaml").build({"rep": [0.0, 3.0]})
+    >>> texts, codes = reached_codes(ns.equilibria(tree, "spe"))
+    >>> texts.tolist(), codes.tolist()
+    (['shared_market', 'stay_out'], [0, 1])
     """
     tree = solution.game
     assert isinstance(tree, GameTree)
@@ -203,7 +223,26 @@ def outcome_labels(game: NormalFormGame | GameTree, *, solution: Solution | None
 
 
 def pure_profiles(game: NormalFormGame, rtol: float = RTOL) -> np.ndarray:
-    """Return which pure profiles are equilibria at each point: bool ``(batch_size, n_profiles)``."""
+    """Return which pure profiles are equilibria at each point: bool ``(batch_size, n_profiles)``.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+    rtol : float
+        Relative tolerance of the best-response test.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(batch_size, n_profiles)`` bool, profiles in `negosim.game.profiles` order.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> pd = ns.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> pure_profiles(pd).tolist()
+    [[False, False, False, True]]
+"""
     from .pure import pure_nash
 
     sol = pure_nash(game, rtol=rtol)
@@ -219,6 +258,20 @@ def joined_labels(present: np.ndarray, names: list[str], empty: str) -> np.ndarr
 
     Each distinct row is joined once, so a million rows cost a few string joins.
 
+    Parameters
+    ----------
+    present : numpy.ndarray
+        ``(rows, len(names))`` bool.
+    names : list of str
+        One name per column.
+    empty : str
+        The text of a row with no True column.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(rows,)`` object array of texts.
+
     Examples
     --------
     >>> [str(x) for x in joined_labels(np.array([[True, True], [False, False]]), ["a", "b"], "none")]
@@ -229,7 +282,31 @@ def joined_labels(present: np.ndarray, names: list[str], empty: str) -> np.ndarr
 
 
 def joined_codes(present: np.ndarray, names: list[str], empty: str) -> tuple[np.ndarray, np.ndarray]:
-    """`joined_labels` as (sorted distinct texts (str array), each row's index into them (int32))."""
+    """`joined_labels` as (sorted distinct texts (str array), each row's index into them (int32)).
+
+    Parameters
+    ----------
+    present : numpy.ndarray
+        ``(rows, len(names))`` bool.
+    names : list of str
+        One name per column.
+    empty : str
+        The text of a row with no True column.
+
+    Returns
+    -------
+    texts : numpy.ndarray
+        The distinct texts, sorted.
+    codes : numpy.ndarray
+        ``(rows,)`` int32 index of each row's text.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> texts, codes = joined_codes(np.array([[True, True], [False, False], [True, True]]), ["a", "b"], "none")
+    >>> texts.tolist(), codes.tolist()
+    (['a + b', 'none'], [0, 1, 0])
+"""
     present = np.asarray(present, dtype=bool)
     if len(present) == 0:
         return np.array([], dtype=str), np.array([], dtype=np.int32)
@@ -253,6 +330,24 @@ def label_names(game: NormalFormGame | GameTree, labels: list[str]) -> dict[str,
     A tree's outcome labels (as the scenario writes them) joined like the ids; a normal form's
     profiles named by their cells' outcome ids ("equilibria column_wins, row_wins"). A label with
     nothing better to say is its own name.
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+    labels : list of str
+        Outcome labels (`outcome_labels`).
+
+    Returns
+    -------
+    dict
+        Label -> name.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> tree = ns.load("scenarios/entry_deterrence.yaml").build()
+    >>> label_names(tree, ["stay_out"])
+    {'stay_out': 'The Entrant stays out; the Incumbent keeps its monopoly'}
     """
     if isinstance(game, NormalFormGame):
         return {key: _profiles_name(game, key) for key in labels}

@@ -26,7 +26,42 @@ def at_points(count: int, total: int) -> str:
 
 @dataclass(frozen=True)
 class Equilibrium:
-    """One verified equilibrium at one parameter point, addressed by labels."""
+    """One verified equilibrium at one parameter point, addressed by labels (`Solution.equilibria_at`).
+
+    Attributes
+    ----------
+    payoffs : dict
+        Player -> expected payoff.
+    regret : float
+        The largest gain any player gets from a unilateral deviation (payoff units).
+    tied : bool
+        Some player has another best response (within tol) it does not use.
+    strategies : dict or None
+        Normal form: player -> action -> probability (None for a tree's equilibrium).
+    behavior : dict or None
+        Tree: player -> information set -> action -> probability (None for a normal form's).
+    path : list of str or None
+        Tree: ``"PLAYER:action"`` along the play, while it is deterministic.
+    outcome : str or None
+        The outcome id when the play ends in one outcome for sure.
+    outcome_probs : dict or None
+        Tree: outcome id -> probability of reaching it (non-zero only).
+    ties : list of str
+        The tied decisions in words, e.g. ``"US at us_sanction: impose = hold"``.
+    exact_strategies, exact_payoffs : dict or None
+        With ``exact=True``: the same profile and payoffs as fractions.
+    beliefs, belief_sets, classification, intuitive_criterion, d1
+        Perfect Bayesian equilibria only: information set -> node -> probability; the off-path
+        supporting beliefs in words; a signalling game's kind of equilibrium and whether a pooling
+        one survives the Intuitive Criterion and D1.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> (eq,) = ns.load("scenarios/entry_deterrence.yaml").solve().equilibria_at(0)
+    >>> eq.outcome, eq.path, eq.payoffs
+    ('shared_market', ['Entrant:in', 'Incumbent:accommodate'], {'Entrant': 1.0, 'Incumbent': 2.0})
+    """
 
     payoffs: dict[str, float]
     regret: float  # largest gain any player gets from a unilateral deviation (payoff units)

@@ -31,16 +31,19 @@ def subgame_roots(tree: GameTree, order: list[int]) -> set[int]:
     for i in order:
         node = tree.nodes[i]
         if node.kind == DECISION:
-            lo, hi = span.get(node.infoset, (pos[i], pos[i]))
-            span[node.infoset] = (min(lo, pos[i]), max(hi, pos[i]))
-    size, lo, hi, roots = {}, {}, {}, set()
+            lo, hi = span.get(node.information_set, (pos[i], pos[i]))
+            span[node.information_set] = (min(lo, pos[i]), max(hi, pos[i]))
+    size: dict[int, int] = {}
+    first: dict[int, int] = {}  # the earliest and latest position of an information set met below the node
+    last: dict[int, int] = {}
+    roots: set[int] = set()
     for i in reversed(order):
         node = tree.nodes[i]
         size[i] = 1 + sum(size[c] for c in node.children)
-        lo[i], hi[i] = span[node.infoset] if node.kind == DECISION else (pos[i], pos[i])
+        first[i], last[i] = span[node.information_set] if node.kind == DECISION else (pos[i], pos[i])
         for c in node.children:
-            lo[i], hi[i] = min(lo[i], lo[c]), max(hi[i], hi[c])
-        if lo[i] >= pos[i] and hi[i] < pos[i] + size[i]:
+            first[i], last[i] = min(first[i], first[c]), max(last[i], last[c])
+        if first[i] >= pos[i] and last[i] < pos[i] + size[i]:
             roots.add(i)
     return roots
 
@@ -82,7 +85,10 @@ def extract_subtree(tree: GameTree, root: int, solved: list[bool], values: list,
         if i == root or not solved[i]:
             stack.extend(reversed(tree.nodes[i].children))
     index = {i: t for t, i in enumerate(order)}
-    nodes, outcomes, payoffs, chance = [], [], [], {}
+    nodes: list[Node] = []
+    outcomes: list[Outcome] = []
+    payoffs: list[np.ndarray] = []
+    chance: dict[int, np.ndarray] = {}
     for i in order:
         node = tree.nodes[i]
         if i != root and solved[i]:

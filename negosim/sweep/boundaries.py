@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..game.normal import NormalFormGame
 from ..game.ties import TieRules
@@ -24,6 +26,9 @@ from ..solve import primary
 from ..solve.primary import NO_EQUILIBRIUM, NO_PURE, joined_codes, joined_labels, label_names
 from ..solve.spe import subgame_perfect
 from ..solve.tolerance import RTOL, scaled_tol
+
+if TYPE_CHECKING:
+    from ..scenario.model import Scenario
 
 #: Tie check at a refined boundary: payoffs within this relative tolerance count as tied, and the
 #: two sides are probed this far away (relative to the parameter's range).
@@ -41,6 +46,28 @@ class Boundary:
     the boundary a subgame has several equilibria and the outcome there is the one negosim's
     selection rule picks (`spe`'s ``extra["selected"]``): the change may then be a change of the
     selected equilibrium, not of the game's equilibria, and is reported as such.
+
+    Parameters
+    ----------
+    parameter : str
+        The parameter varied.
+    value : float
+        Where the label changes (within the bisection's tolerance).
+    below, above : str
+        The labels on either side.
+    tied : bool
+        The players are indifferent exactly at `value`.
+    selection : bool
+        A side's outcome is the one negosim's selection rule picks among several equilibria.
+
+    Examples
+    --------
+    >>> from negosim.sweep import nearest_boundaries
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> (b,) = nearest_boundaries(sc)["rep"]
+    >>> round(b.value, 6), b.below, b.above, b.tied
+    (2.0, 'shared_market', 'stay_out', True)
     """
 
     parameter: str
@@ -51,18 +78,59 @@ class Boundary:
     selection: bool = field(default=False, repr=False)
 
 
-def game_outcome_labels(game, ties: TieRules | None = None, rtol: float = RTOL) -> np.ndarray:
-    """Return the outcome label of every batch point of a built game (object array, shape `batch_shape`).
+def game_outcome_labels(game: NormalFormGame | GameTree, ties: TieRules | None = None,
+                        rtol: float = RTOL) -> np.ndarray:
+    """Return the outcome label of every batch point of a built game.
 
-    `ties` overrides a tree's own tie rules (`negosim.solve.primary.outcome_labels` is the policy).
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+    ties : TieRules, optional
+        Overrides a tree's own tie rules (`negosim.solve.primary.outcome_labels` is the policy).
+    rtol : float
+        Relative tolerance for ties.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of shape ``game.batch_shape``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.sweep import game_outcome_labels
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> [str(x) for x in game_outcome_labels(sc.build({"rep": np.array([1.0, 2.5])}))]
+    ['shared_market', 'stay_out']
     """
     if ties is not None and isinstance(game, GameTree):
         return primary.outcome_labels(game, solution=subgame_perfect(game, ties=ties, rtol=rtol))
     return primary.outcome_labels(game, rtol=rtol)
 
 
-def outcome_labels(scenario, params: Mapping | None = None) -> np.ndarray:
-    """Return the outcome label (see the module docstring) at every point of ``scenario.build(params)``."""
+def outcome_labels(scenario: Scenario, params: Mapping | None = None) -> np.ndarray:
+    """Return the outcome label (see the module docstring) at every point of ``scenario.build(params)``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    params : dict, optional
+        Parameter values (numbers or arrays); the others at baseline.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of the points' batch shape.
+
+    Examples
+    --------
+    >>> from negosim.sweep import outcome_labels
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> [str(x) for x in outcome_labels(sc, {"rep": [0.0, 3.0]})]
+    ['shared_market', 'stay_out']
+    """
     if getattr(scenario, "form", None) == "bargaining":  # the model's regime (negosim.sweep.bargain_sweep)
         from .bargain_sweep import regime_labels
 
@@ -74,29 +142,60 @@ def outcome_labels(scenario, params: Mapping | None = None) -> np.ndarray:
     return game_outcome_labels(scenario.build(params))
 
 
-def locate_boundaries(scenario, parameter: str, lo, hi, base_params: Mapping | None = None, *,
-                      tol: float = 1e-9, max_iter: int = 100) -> list[float]:
+def locate_boundaries(scenario: Scenario, parameter: str, lo: ArrayLike, hi: ArrayLike,
+                      base_params: Mapping | None = None, *, tol: float = 1e-9, max_iter: int = 100) -> list[float]:
     """Return, for each bracket ``[lo[i], hi[i]]`` of `parameter` whose two ends have different outcome
     labels, a value within `tol` (absolute, in the parameter's units) of a point where the label changes.
 
-    All brackets are bisected together: one batched solve per step. Raise ValueError if the labels at
-    the two ends of some bracket are equal (there is then nothing to locate).
+    All brackets are bisected together: one batched solve per step.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    parameter : str
+        The parameter varied.
+    lo, hi : float or array_like
+        The brackets' ends.
+    base_params : dict, optional
+        Values of the other parameters (default: baseline).
+    tol : float
+        Absolute tolerance, in the parameter's units.
+    max_iter : int
+        Bound on the bisection steps.
+
+    Returns
+    -------
+    list of float
+        One value per bracket.
+
+    Raises
+    ------
+    ValueError
+        If the labels at the two ends of some bracket are equal (there is then nothing to locate).
+
+    Examples
+    --------
+    >>> from negosim.sweep import locate_boundaries
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> [round(x, 6) for x in locate_boundaries(sc, "rep", 0.0, 4.0)]
+    [2.0]
     """
-    lo, hi = np.broadcast_arrays(np.atleast_1d(np.asarray(lo, float)), np.atleast_1d(np.asarray(hi, float)))
-    names = np.full(lo.shape, parameter, dtype=object)
+    low, high = np.broadcast_arrays(np.atleast_1d(np.asarray(lo, float)), np.atleast_1d(np.asarray(hi, float)))
+    names = np.full(low.shape, parameter, dtype=object)
     base = _base(scenario, base_params)
-    at_lo = _labels_at(scenario, base, names, lo)
-    at_hi = _labels_at(scenario, base, names, hi)
+    at_lo = _labels_at(scenario, base, names, low)
+    at_hi = _labels_at(scenario, base, names, high)
     same = at_lo == at_hi
     if same.any():
         i = int(np.flatnonzero(same)[0])
-        raise ValueError(f"{parameter}: both ends of the bracket [{lo[i]}, {hi[i]}] have outcome {at_lo[i]!r}")
-    lo, hi, _ = _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter)
-    return [float(x) for x in (lo + hi) / 2]
+        raise ValueError(f"{parameter}: both ends of the bracket [{low[i]}, {high[i]}] have outcome {at_lo[i]!r}")
+    low, high, _ = _bisect(scenario, base, names, low, high, at_lo, at_hi, tol, max_iter)
+    return [float(x) for x in (low + high) / 2]
 
 
-def nearest_boundaries(scenario, base_params: Mapping | None = None, *, grid: int = 201, tol: float = 1e-9,
-                       max_iter: int = 100) -> dict[str, list[Boundary]]:
+def nearest_boundaries(scenario: Scenario, base_params: Mapping | None = None, *, grid: int = 201,
+                       tol: float = 1e-9, max_iter: int = 100) -> dict[str, list[Boundary]]:
     """Return, for every declared parameter, the outcome changes nearest to its base value: at most one
     below and one above (in that order), within the parameter's declared range, others held at base.
 
@@ -105,6 +204,36 @@ def nearest_boundaries(scenario, base_params: Mapping | None = None, *, grid: in
     points that changes back before the next one can be missed: raise `grid` to look closer. A
     change at an end of the range itself (within 10 `tol`: a tie at exactly that value, such as
     P = S at P = 0 in a prisoner's dilemma) is not reported: its regime is a single point.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    base_params : dict, optional
+        The base values (default: baseline).
+    grid : int
+        Values scanned per parameter (at least 2).
+    tol : float
+        Absolute tolerance of each boundary.
+    max_iter : int
+        Bound on the bisection steps.
+
+    Returns
+    -------
+    dict
+        Parameter name -> its `Boundary` list (at most one below the base value, one above).
+
+    Raises
+    ------
+    ValueError
+        For ``grid < 2``.
+
+    Examples
+    --------
+    >>> from negosim.sweep import nearest_boundaries
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> [(b.parameter, round(b.value, 6)) for b in nearest_boundaries(sc)["rep"]]
+    [('rep', 2.0)]
     """
     if grid < 2:
         raise ValueError("grid must be at least 2")

@@ -43,6 +43,28 @@ class Design:
 
     For a grid every num is an int >= 2; for lhs and sobol the nums are ignored and `samples`
     points are drawn with `seed` (an int; see the module docstring).
+
+    Parameters
+    ----------
+    kind : {"grid", "lhs", "sobol"}
+    vary : dict
+        Parameter name -> ``(start, stop, num)`` (num None for a random design).
+    samples, seed : int, optional
+        A random design's size and seed.
+    max_points : int
+        The most points (or random values) accepted.
+
+    Raises
+    ------
+    NegosimUsageError
+        For an unknown design, nothing to vary, a grid without NUM, a random design without
+        samples or seed, or too many points.
+
+    Examples
+    --------
+    >>> d = Design("grid", {"mu": (0.0, 0.2, 3)})
+    >>> d.total, d.points(0, 3)["mu"].tolist()
+    (3, [0.0, 0.1, 0.2])
     """
 
     kind: str
@@ -84,32 +106,49 @@ class Design:
             raise UsageError(f"{what.format(size)}, more than the bound of {self.max_points:,}; sweep fewer points, "
                              "or raise the bound with --max-points N if this machine can hold and solve them")
 
+    def _grid_axes(self) -> dict[str, tuple[float, float, int]]:
+        """`vary` of a grid, whose every NUM `__post_init__` checked is there."""
+        axes: dict[str, tuple[float, float, int]] = {}
+        for name, (start, stop, num) in self.vary.items():
+            if num is None:  # excluded by __post_init__; a Design mutated afterwards is a bug
+                raise AssertionError(f"grid design without NUM for {name!r}")
+            axes[name] = (start, stop, num)
+        return axes
+
+    def _draw_settings(self) -> tuple[int, int]:
+        """``(samples, seed)`` of a random design, both checked by `__post_init__`."""
+        if self.samples is None or self.seed is None:
+            raise AssertionError(f"{self.kind} design without samples or seed")
+        return self.samples, self.seed
+
     @property
     def total(self) -> int:
         """The number of points."""
         if self.kind == "grid":
-            return math.prod(int(num) for _, _, num in self.vary.values())
-        return int(self.samples)
+            return math.prod(num for _, _, num in self._grid_axes().values())
+        return self._draw_settings()[0]
 
     def points(self, start: int, stop: int) -> dict[str, np.ndarray]:
         """The points numbered ``start`` to ``stop - 1``, as flat arrays per varied parameter."""
         if self.kind == "grid":
-            return grid_slice(self.vary, start, stop)
+            return grid_slice(self._grid_axes(), start, stop)
         if self._drawn is None:
-            self._drawn = _draw(self.kind, self.vary, int(self.samples), int(self.seed))
+            samples, seed = self._draw_settings()
+            self._drawn = _draw(self.kind, self.vary, samples, seed)
         return {k: v[start:stop] for k, v in self._drawn.items()}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """The design as JSON (for sweep.json and manifest.json)."""
-        out = {"design": self.kind,
-               "vary": {k: [float(a), float(b)] + ([int(n)] if self.kind == "grid" else [])
-                        for k, (a, b, n) in self.vary.items()}}
-        if self.kind != "grid":
-            out.update(samples=int(self.samples), seed=int(self.seed))
-        return out
+        if self.kind == "grid":
+            vary = {k: [float(a), float(b), int(n)] for k, (a, b, n) in self._grid_axes().items()}
+            return {"design": self.kind, "vary": vary}
+        samples, seed = self._draw_settings()
+        return {"design": self.kind, "vary": {k: [float(a), float(b)] for k, (a, b, _) in self.vary.items()},
+                "samples": samples, "seed": seed}
 
 
-def _draw(kind: str, vary, samples: int, seed: int) -> dict[str, np.ndarray]:
+def _draw(kind: str, vary: dict[str, tuple[float, float, int | None]], samples: int,
+          seed: int) -> dict[str, np.ndarray]:
     from scipy.stats import qmc
 
     rng = np.random.default_rng(np.random.SeedSequence(seed))
@@ -127,7 +166,25 @@ def _draw(kind: str, vary, samples: int, seed: int) -> dict[str, np.ndarray]:
 
 
 def grid_slice(vary: dict[str, tuple[float, float, int]], start: int, stop: int) -> dict[str, np.ndarray]:
-    """Return points ``start`` to ``stop - 1`` of `grid(vary)` without building the whole grid."""
+    """Return points ``start`` to ``stop - 1`` of `grid(vary)` without building the whole grid.
+
+    Parameters
+    ----------
+    vary : dict
+        Parameter name -> ``(start, stop, num)``.
+    start, stop : int
+        The first point and one past the last.
+
+    Returns
+    -------
+    dict
+        Parameter name -> ``(stop - start,)`` values.
+
+    Examples
+    --------
+    >>> grid_slice({"mu": (0.0, 0.2, 3), "s": (0.0, 1.0, 2)}, 2, 4)["s"].tolist()
+    [0.0, 1.0]
+    """
     axes = [np.linspace(float(a), float(b), int(n)) for a, b, n in vary.values()]
     index = np.unravel_index(np.arange(start, stop), [len(a) for a in axes])
     return {name: axis[i] for name, axis, i in zip(vary, axes, index)}
@@ -137,6 +194,21 @@ def grid(vary: dict[str, tuple[float, float, int]]) -> dict[str, np.ndarray]:
     """Return the full-factorial grid of `vary` as flat (N,) arrays, the first parameter varying slowest.
 
     Each parameter takes ``np.linspace(start, stop, num)``; N is the product of the nums.
+
+    Parameters
+    ----------
+    vary : dict
+        Parameter name -> ``(start, stop, num)``.
+
+    Returns
+    -------
+    dict
+        Parameter name -> ``(N,)`` values.
+
+    Examples
+    --------
+    >>> grid({"mu": (0.0, 0.2, 3), "s": (0.0, 1.0, 2)})["s"].tolist()
+    [0.0, 1.0, 0.0, 1.0, 0.0, 1.0]
     """
     if not vary:
         return {}
@@ -152,6 +224,30 @@ def parse_vary(items: list[str], scenario, *, design: str = "grid") -> dict[str,
     their size is --samples). Raises UsageError (one line) for a malformed item, an unknown
     parameter (with a suggestion), a repeated parameter, a value outside the parameter's declared
     range, NUM below 2, or a NUM given to a random design.
+
+    Parameters
+    ----------
+    items : list of str
+        ``NAME=START:STOP[:NUM]`` strings.
+    scenario : Scenario
+    design : {"grid", "lhs", "sobol"}
+
+    Returns
+    -------
+    dict
+        Parameter name -> ``(start, stop, num)``.
+
+    Raises
+    ------
+    NegosimUsageError
+        One line naming the problem.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> parse_vary(["rep=0:4:5"], sc), parse_vary(["rep=0:4"], sc, design="lhs")
+    ({'rep': (0.0, 4.0, 5)}, {'rep': (0.0, 4.0, None)})
     """
     syntax = VARY_SYNTAX if design == "grid" else RANDOM_VARY_SYNTAX
     out: dict[str, tuple[float, float, int | None]] = {}
@@ -177,13 +273,51 @@ def parse_vary(items: list[str], scenario, *, design: str = "grid") -> dict[str,
 
 
 def declared_ranges(scenario) -> dict[str, tuple[float, float, None]]:
-    """Every parameter whose declared range is not a single value, over that range (for random designs)."""
+    """Every parameter whose declared range is not a single value, over that range (for random designs).
+
+    Parameters
+    ----------
+    scenario : Scenario
+
+    Returns
+    -------
+    dict
+        Parameter name -> ``(low, high, None)``.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> declared_ranges(sc)["rep"]
+    (0.0, 10.0, None)"""
     return {n: (p.low, p.high, None) for n, p in scenario.parameters.items() if p.high > p.low}
 
 
 def check_vary(vary: dict[str, tuple[float, float, int | None]], scenario, shown: str | None = None) -> None:
     """Raise UsageError unless every varied name is a parameter of `scenario`, inside its range, with num >= 2
-    (num None: a random design's range)."""
+    (num None: a random design's range).
+
+    Parameters
+    ----------
+    vary : dict
+        Parameter name -> ``(start, stop, num)``.
+    scenario : Scenario
+    shown : str, optional
+        How the user wrote the vary, for the message.
+
+    Raises
+    ------
+    NegosimUsageError
+        Naming the first problem.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> check_vary({"rep": (0.0, 40.0, 5)}, sc)
+    Traceback (most recent call last):
+    ...
+    negosim.errors.NegosimUsageError: --vary rep: 40 is outside rep's declared range [0, 10]"""
     for name, (start, stop, num) in vary.items():
         where = shown or f"--vary {name}"
         if name not in scenario.parameters:

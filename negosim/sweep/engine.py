@@ -63,7 +63,36 @@ MIXED = "mixed"
 
 @dataclass(frozen=True)
 class SweepSummary:
-    """What a finished sweep found: its folder, point count, points per outcome label, boundaries, wall time."""
+    """What a finished sweep found: its folder, point count, points per outcome label, boundaries, wall time.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    points : int
+        Parameter points solved.
+    outcomes : dict
+        Outcome label -> number of points.
+    boundaries : list of Boundary
+        Where the label changes (a grid over one parameter: refined by bisection).
+    wall_time : float
+        Seconds the sweep took.
+    design : str
+        ``"grid"``, ``"lhs"`` or ``"sobol"``.
+    seed : int, optional
+        The random design's seed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from negosim.sweep import run_sweep
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     summary = run_sweep(sc, {"rep": (0.0, 4.0, 5)}, out_dir=folder)
+    >>> summary.points, summary.outcomes, summary.design
+    (5, {'shared_market': 2, 'stay_out': 3}, 'grid')
+    """
 
     out_dir: Path
     points: int
@@ -102,6 +131,58 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     a resume of a different sweep; DamagedFolderError (exit 3) for a ``sweep.json`` that does not verify,
     or a chunk that changes between its check and its joining. On KeyboardInterrupt (or any error)
     finished chunks stay on disk.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    vary : dict
+        Parameter name -> ``(start, stop, num)`` (num None for a random design).
+    design : {"grid", "lhs", "sobol"}
+    samples, seed : int, optional
+        A random design's size and seed.
+    overrides : dict, optional
+        Fixed values of other parameters.
+    out_dir : str or Path
+        The sweep's folder.
+    chunk_size : int
+        Points solved per chunk.
+    resume : bool
+        Reuse the verified chunks of the same sweep in `out_dir`.
+    progress : callable, optional
+        Called with ``(points done, points in all)``.
+    command : str
+        The command line recorded in the manifest.
+    executor : concurrent.futures.Executor, optional
+        Where chunks are solved (default: this process).
+    parquet : bool
+        Also write ``results.parquet``.
+    max_points : int
+        The largest design accepted.
+    notify : callable, optional
+        Told (one line) about a chunk solved again.
+
+    Returns
+    -------
+    SweepSummary
+
+    Raises
+    ------
+    NegosimUsageError
+        For a bad design, a folder holding another sweep's chunks (without `resume`), or a resume
+        of a different sweep.
+    DamagedFolderError
+        For a ``sweep.json`` that does not verify, or a chunk that changes while it is joined.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from negosim.sweep import run_sweep
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     summary = run_sweep(sc, {"rep": (0.0, 4.0, 5)}, out_dir=folder)
+    >>> [(b.below, b.above) for b in summary.boundaries]
+    [('shared_market', 'stay_out')]
     """
     started = time.perf_counter()
     if not vary:
@@ -330,7 +411,30 @@ class PointOutputs:
 
 def evaluate_points(scenario, params: dict[str, np.ndarray]) -> PointOutputs:
     """Return the `PointOutputs` of `scenario` at the N points of the flat arrays in `params` (others at
-    the scenario's baseline), in one batched build and solve."""
+    the scenario's baseline), in one batched build and solve.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    params : dict
+        Parameter name -> ``(N,)`` values.
+
+    Returns
+    -------
+    PointOutputs
+        Each point's outcome label, the players' payoffs (NaN where the answer is not one
+        equilibrium) and whether they are defined.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.sweep import evaluate_points
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> out = evaluate_points(sc, {"rep": np.array([0.0, 3.0])})
+    >>> [str(x) for x in out.labels], out.payoffs.tolist()
+    (['shared_market', 'stay_out'], [[1.0, 2.0], [0.0, 4.0]])
+    """
     n = len(next(iter(params.values()))) if params else 1
     full = {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in params.items()}
     if bargain_sweep.is_bargaining(scenario):  # the model's quantities stand where payoffs would

@@ -18,7 +18,7 @@ and each player's equilibrium payoff where it is defined at every sample.
 >>> result.baseline_outcome
 'truce_aid'
 
-Its terminal tables are drawn by `negosim.present.sensitivity_text`.
+Its terminal tables are drawn by `negosim.present.text.sensitivity`.
 """
 
 from __future__ import annotations

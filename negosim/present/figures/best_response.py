@@ -27,6 +27,31 @@ def best_response_figure(game: NormalFormGame, solution=None, *, point: int = 0,
     equilibria (from `solution`, else computed) are marked where they cross, with their coordinates.
     `answers=False` draws the question version: the empty square with its labelled axes, for students
     to draw the best responses in (no correspondences, thresholds or equilibria; nothing is solved).
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        A 2x2 game.
+    solution : Solution, optional
+        A normal-form solution of `game` whose equilibria are drawn (default: computed).
+    point : int
+        The flat index of the batch point drawn.
+    title : str, optional
+        The figure's title (default: the game's).
+    answers : bool
+        False: the question version, with nothing solved or marked.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from negosim.present.figures import best_response_figure
+    >>> import negosim as ns
+    >>> pd = ns.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> len(best_response_figure(pd).axes)
+    1
     """
     if not isinstance(game, NormalFormGame) or game.n_players != 2 or game.shape != (2, 2):
         shape = "x".join(map(str, game.shape)) if isinstance(game, NormalFormGame) else type(game).__name__

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import style
 from .regime_map import wrap_label
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 INDEX_GID = "index"
 #: (label, colour, hatch) of the first and second bar of each parameter, per method. The first bar
@@ -56,7 +60,8 @@ def indices_figure(parameters: Sequence[str], outputs: Sequence[str], first, fir
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1 (got {confidence})")
     with style.context():
-        return _draw(params, outs, *arrays, method, title, confidence)
+        first_a, first_conf_a, total_a, total_conf_a = arrays
+        return _draw(params, outs, first_a, first_conf_a, total_a, total_conf_a, method, title, confidence)
 
 
 def _key(first: np.ndarray, total: np.ndarray, method: str) -> np.ndarray:
@@ -74,7 +79,8 @@ def _span(values: np.ndarray, conf: np.ndarray) -> tuple[float, float]:
     return float(np.nanmin(lo)), float(np.nanmax(hi))
 
 
-def _draw(params, outs, first, first_conf, total, total_conf, method, title, confidence):
+def _draw(params: list[str], outs: list[str], first: np.ndarray, first_conf: np.ndarray, total: np.ndarray,
+          total_conf: np.ndarray, method: str, title: str | None, confidence: float) -> Figure:
     from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch

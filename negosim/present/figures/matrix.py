@@ -32,8 +32,36 @@ def matrix_figure(game: NormalFormGame, solution=None, *, point: int = 0, title:
     are computed. `answers=False` draws the question version: the payoffs only, no best-response marks,
     boxes or equilibria (and nothing is solved).
 
-    Raises `UsageError` when the figure would be larger than `MAX_WIDTH_IN` x `MAX_HEIGHT_IN` inches
-    (unreadable on a slide or a page), suggesting the tree or a table instead.
+    Parameters
+    ----------
+    game : NormalFormGame
+        A 2- or 3-player game.
+    solution : Solution, optional
+        A normal-form solution of `game` whose equilibria are drawn (default: computed).
+    point : int
+        The flat index of the batch point drawn.
+    title : str, optional
+        The figure's title (default: the game's).
+    answers : bool
+        False: the question version, with nothing solved or marked.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    NegosimUsageError
+        When the figure would be larger than `MAX_WIDTH_IN` x `MAX_HEIGHT_IN` inches (unreadable on
+        a slide or a page), suggesting the tree or a table instead.
+
+    Examples
+    --------
+    >>> from negosim.present.figures import matrix_figure
+    >>> import negosim as ns
+    >>> pd = ns.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> type(matrix_figure(pd)).__name__
+    'Figure'
     """
     if not isinstance(game, NormalFormGame):
         raise GameError(f"the payoff matrix needs a normal-form game; got {type(game).__name__}")

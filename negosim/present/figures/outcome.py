@@ -20,6 +20,28 @@ def regime_boundaries(values, outcomes, tied=None) -> list[tuple[float, str, str
     Between two samples with different outcomes the boundary is the sample that is `tied` (a player
     indifferent there: that is where one regime gives way to the next), else the midpoint; a sweep
     that refines boundaries exactly passes its own to `outcome_figure` instead.
+
+    Parameters
+    ----------
+    values : array_like
+        ``(N,)`` parameter values, ascending.
+    outcomes : array_like
+        ``(N,)`` the outcome at each value.
+    tied : array_like, optional
+        ``(N,)`` bool: a player is indifferent at the value.
+
+    Returns
+    -------
+    list of tuple
+        ``(value, outcome below, outcome above)`` per change.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.present.figures import regime_boundaries
+    >>> x, out = np.array([0.0, 1, 2, 3]), np.array(["a", "a", "b", "b"])
+    >>> regime_boundaries(x, out), regime_boundaries(x, out, tied=np.array([False, False, True, False]))
+    ([(1.5, 'a', 'b')], [(2.0, 'a', 'b')])
     """
     values = np.asarray(values, dtype=float)
     outcomes = np.asarray(outcomes, dtype=object)
@@ -60,6 +82,40 @@ def outcome_figure(parameter: str, values, outcomes, payoffs: Mapping[str, np.nd
     first appearance. `words` replaces the y-axis label and the two legend titles (default
     "equilibrium payoff", "payoff of", "equilibrium outcome"), for curves that are not payoffs (a
     bargaining model's quantities against its regimes).
+
+    Parameters
+    ----------
+    parameter : str
+        The varied parameter's name (the x axis).
+    values : array_like
+        ``(N,)`` its values, ascending.
+    outcomes : array_like
+        ``(N,)`` the outcome id at each value.
+    payoffs : dict
+        Player -> ``(N,)`` or ``(N, K)`` payoffs.
+    boundaries : sequence, optional
+        Where the outcome changes (default: from `regime_boundaries`).
+    labels : dict, optional
+        Outcome id -> legend name.
+    unit, title : str, optional
+        The parameter's unit and the figure's title.
+    order : sequence of str
+        Outcomes whose colours are taken first.
+    words : sequence of str, optional
+        Replaces the y-axis label and the two legend titles.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.present.figures import outcome_figure
+    >>> fig = outcome_figure("rep", np.array([0.0, 1, 2, 3]), np.array(["fight", "fight", "out", "out"]),
+    ...                      {"P1": np.array([1.0, 1, 0, 0]), "P2": np.array([2.0, 2, 4, 4])})
+    >>> type(fig).__name__
+    'Figure'
     """
     values = np.asarray(values, dtype=float).reshape(-1)
     outcomes = np.asarray(outcomes, dtype=object).reshape(-1)

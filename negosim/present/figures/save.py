@@ -43,7 +43,33 @@ def figure_bytes(fig, format: str, *, dpi: float | None = None) -> bytes:
 
 def save_figure(fig, path, *, format: str | None = None, dpi: float | None = None) -> None:
     """Write `fig` to `path` (PNG, SVG or PDF, by `format` or the suffix), atomically: a reader never
-    sees a half-written file. The same figure gives the same bytes every time."""
+    sees a half-written file. The same figure gives the same bytes every time.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    path : str or Path
+    format : {"png", "svg", "pdf"}, optional
+        Default: the suffix of `path`.
+    dpi : float, optional
+        Resolution of a PNG.
+
+    Raises
+    ------
+    NegosimUsageError
+        For a format other than png, svg and pdf.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import negosim as ns
+    >>> from negosim.present.figures import matrix_figure, save_figure
+    >>> fig = matrix_figure(ns.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]]))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save_figure(fig, pathlib.Path(folder) / "pd.svg")
+    ...     print(pathlib.Path(folder, "pd.svg").read_text()[:5])
+    <?xml
+    """
     path = Path(path)
     data = figure_bytes(fig, figure_format(path, format), dpi=dpi)
     directory = path.parent if str(path.parent) else Path(".")
@@ -53,7 +79,23 @@ def save_figure(fig, path, *, format: str | None = None, dpi: float | None = Non
 
 
 def figure_svg(fig) -> str:
-    """The figure as SVG text to inline in HTML: starts at ``<svg``, no XML prolog or DOCTYPE."""
+    """The figure as SVG text to inline in HTML: starts at ``<svg``, no XML prolog or DOCTYPE.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.present.figures import figure_svg, matrix_figure
+    >>> figure_svg(matrix_figure(ns.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]])))[:4]
+    '<svg'
+    """
     text = figure_bytes(fig, "svg").decode("utf-8")
     return text[text.index("<svg"):]
 

@@ -1,7 +1,7 @@
 """The game tree as a figure: players, actions, chance probabilities, information sets, payoffs at
 the leaves and, given a subgame-perfect equilibrium, its path in bold.
 
-The layout (`negosim.present.treeplay`, shared with the TikZ export) puts leaves evenly spaced in
+The layout (`negosim.present.figures.tree_layout`, shared with the TikZ export) puts leaves evenly spaced in
 depth-first order and each parent centred over its children, so edges never cross.
 """
 
@@ -14,8 +14,8 @@ import numpy as np
 from ...errors import GameError
 from ...game.tree import CHANCE, TERMINAL, GameTree
 from ..text import fmt_prob
-from ..treeplay import TreeLayout, chance_probs, equilibrium_play, tree_layout
 from . import style
+from .tree_layout import TreeLayout, chance_probs, equilibrium_play, tree_layout
 
 LEVEL_IN = 1.3  # inches between depth levels
 LINE_PT = 13.0  # points between lines of a leaf's label
@@ -62,6 +62,32 @@ def tree_figure(tree: GameTree, spe=None, *, point: int = 0, title: str | None =
     payoffs as the text output prints them, one line per player in player order. `beliefs`
     ({information set: {node id: probability}}, a perfect Bayesian equilibrium's) labels each node of
     a set of two or more nodes with the mover's belief there, e.g. "μ=0.50".
+
+    Parameters
+    ----------
+    tree : GameTree
+    spe : Solution, optional
+        A subgame-perfect solution of `tree`, drawn in bold.
+    point : int
+        The flat index of the batch point drawn.
+    title : str, optional
+        The figure's title (default: the tree's).
+    decision_names : bool
+        Name each decision node by its id too.
+    beliefs : dict, optional
+        Information set -> node id -> probability (a perfect Bayesian equilibrium's beliefs).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.present.figures import tree_figure
+    >>> tree = ns.load("scenarios/entry_deterrence.yaml").build()
+    >>> type(tree_figure(tree, ns.equilibria(tree, "spe"))).__name__
+    'Figure'
     """
     if not isinstance(tree, GameTree):
         raise GameError(f"the tree figure needs a game tree; got {type(tree).__name__}")
