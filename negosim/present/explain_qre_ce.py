@@ -55,13 +55,17 @@ def ce_text(source, names: dict[str, str], st: Style | None = None) -> list[str]
     welfare = eqs[0]
     values = [welfare.payoffs[p] for p in game.players]
     out += [""] + _para(f"The plan best for the players together gives {fmt_distribution(welfare.distribution or {})}"
-                        f", worth {_each(values, game.players, who)} (total {fmt_value(sum(values))}).")
-    worked = _obedience(game, welfare.distribution or {}, who) if game.n_players == 2 else []
+                        f", worth {_each(values, game.players, who)} (total {fmt_value(sum(values))})."
+                        + ("" if welfare.unique is not False else " It is not the only such plan: other "
+                           "distributions reach the same total, and this is the one the solver returned."))
+    q = np.asarray(ce.extra["distribution"][int(ce.rows_at(0)[0])])
+    worked = _obedience(game, q, who) if game.n_players == 2 else []
     if worked:
         out += ["", *worked]
     out += [""] + _against_nash(source, game, values, who)
     best = [f"{who[eq.objective or '']} at most {fmt_value(eq.payoffs[eq.objective or ''])} "
-            f"({fmt_distribution(eq.distribution or {})})" for eq in eqs[1:]]
+            f"({fmt_distribution(eq.distribution or {})}{'' if eq.unique is not False else ', one of several'})"
+            for eq in eqs[1:]]
     out += [""] + _para("The most a mediator can give each player while everyone still obeys: " + "; ".join(best)
                         + ".")
     if "vertices" in ce.extra:
@@ -76,15 +80,14 @@ def _each(values: list[float], players: Sequence[str], who: dict[str, str]) -> s
     return ", ".join(f"{who[p]} {fmt_value(v)}" for p, v in zip(players, values))
 
 
-def _obedience(game, distribution: dict[str, float], who: dict[str, str]) -> list[str]:
-    """For two players: what each expects from obeying each recommendation and from its best alternative."""
-    if any("/" in a for acts in game.actions for a in acts):
-        return []  # labels that contain "/" themselves (a tree's strategies): the keys cannot be split back
+def _obedience(game, q: np.ndarray, who: dict[str, str]) -> list[str]:
+    """For two players: what each expects from obeying each recommendation and from its best alternative.
+
+    `q` is the joint distribution as an array of the game's shape (a tree's: over reduced strategies),
+    so no key is parsed back.
+    """
     pay = game.payoffs.reshape(game.n_players, *game.shape)
-    q = np.zeros(game.shape)
-    for key, prob in distribution.items():
-        row, column = key.split("/")
-        q[game.actions[0].index(row), game.actions[1].index(column)] = prob
+    q = q.reshape(game.shape)
     sentences = []
     for i, player in enumerate(game.players):
         parts = []
