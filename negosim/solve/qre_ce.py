@@ -136,9 +136,10 @@ def correlated_solution(game: NormalFormGame, *, rtol: float = RTOL) -> Solution
         recommended); ``extra["objective"]`` is ``"welfare"`` or the player's name;
         ``extra["distribution"]`` the ``(E, *shape)`` joint distribution; ``extra["unique"]``
         whether no other distribution reaches that row's optimum (a note names those that are not);
-        ``regret`` the largest gain from disobeying a recommendation. For 2x2 games ``extra["vertices"]`` lists, per point, every
-        vertex of the polytope as (distribution, payoffs), and ``complete`` is True (the polytope is
-        fully described by its vertices); otherwise ``complete`` is False.
+        ``regret`` the largest gain from disobeying a recommendation. For 2x2 games
+        ``extra["vertices"]`` lists, per point, every vertex of the polytope as (distribution,
+        payoffs), and ``complete`` is True (the polytope is fully described by its vertices);
+        otherwise ``complete`` is False.
     """
     from .correlated import correlated_equilibria
 
