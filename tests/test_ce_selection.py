@@ -115,3 +115,49 @@ def test_non_uniqueness_agrees_with_an_independent_check_on_random_2x2_games():
         assert float(welfare.payoffs.sum()) == pytest.approx(best, abs=1e-9)
         attaining = sum(abs(t - best) <= 1e-9 for t in vertex_totals)
         assert welfare.unique is (attaining == 1)
+
+
+# --- the handout's mediator section ----------------------------------------------------------------
+
+
+def test_aumanns_handout_has_the_mediators_plan_and_the_worksheet_does_not(tmp_path):
+    handout, worksheet = tmp_path / "h.html", tmp_path / "w.html"
+    assert main(["report", AUMANN, "-o", str(handout)]) == 0
+    assert main(["report", AUMANN, "-o", str(worksheet), "--no-answers"]) == 0
+    html = handout.read_text()
+    section = html[html.index('<section id="ce">'):]
+    section = section[:section.index("</section>")]
+    # The plan as a table: rows Row's actions, columns Column's; (dare, dare) never recommended.
+    assert re.search(r"<tr><th>swerve</th><td[^>]*>1/2</td><td[^>]*>1/4</td></tr>", section)
+    assert re.search(r"<tr><th>dare</th><td[^>]*>1/4</td><td[^>]*>0</td></tr>", section)
+    text = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    assert "5.25 each against 14/3 each in the symmetric Nash equilibrium" in text
+    assert "told dare, 7 by obeying against 6 by playing swerve" in text
+    assert "Nash equilibrium 2: (2/3 swerve + 1/3 dare, 2/3 swerve + 1/3 dare) 14/3 14/3 28/3" in text
+    spoiler = worksheet.read_text()
+    # (the scenario's own description mentions a mediator: the answers must not appear)
+    assert 'id="ce"' not in spoiler and 'class="ce-plan"' not in spoiler
+    assert "What a mediator can recommend" not in spoiler
+    assert "5.25" not in spoiler and "14/3" not in spoiler
+
+
+@pytest.mark.parametrize("scenario", ["prisoners_dilemma.yaml", "battle_of_the_sexes.yaml", "sanctions_threat.yaml"])
+def test_the_mediator_section_is_absent_where_it_says_nothing(tmp_path, scenario):
+    # The prisoner's dilemma's only CE is its Nash equilibrium; in the battle of the sexes no plan beats
+    # a pure equilibrium's total; a tree is not shown as a plan over joint profiles.
+    out = tmp_path / "h.html"
+    assert main(["report", str(ROOT / "scenarios" / scenario), "-o", str(out)]) == 0
+    assert 'id="ce"' not in out.read_text()
+
+
+def test_wants_ce_agrees_with_the_nash_totals():
+    from negosim.api import open_source, solve_source
+    from negosim.present.report_ce import wants_ce
+
+    found = wants_ce(open_source(AUMANN))
+    assert found is not None
+    ce, nash = found
+    welfare = ce.equilibria_at(0)[0]
+    assert sum(welfare.payoffs.values()) == pytest.approx(10.5)
+    (pure,) = solve_source(open_source(AUMANN), ["nash"])
+    assert max(sum(eq.payoffs.values()) for eq in pure.equilibria_at(0)) == pytest.approx(28 / 3)
