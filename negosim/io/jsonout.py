@@ -29,6 +29,8 @@ def equilibrium_json(eq) -> dict:
     if getattr(eq, "objective", None) is not None:
         out["objective"] = eq.objective
         out["distribution"] = _probs(eq.distribution or {})
+        if eq.unique is not None:
+            out["unique"] = eq.unique
         out["payoffs"] = _probs(eq.payoffs)
         out["marginals"] = {p: _probs(a) for p, a in (eq.strategies or {}).items()}
         out["regret"] = clean(eq.regret)

@@ -16,6 +16,7 @@ programmes are solved per batch point: they cannot be batched, and each takes ab
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,30 @@ from .tolerance import RTOL, scaled_tol
 
 #: Below this, a probability of the distribution is taken to be zero when polishing a vertex.
 ZERO_PROBABILITY = 1e-9
+#: Two optimal distributions farther apart than this (largest difference of one probability) make the
+#: optimum not unique; the objective is held within `OPTIMUM_SLACK` of its optimum (relative) meanwhile.
+DISTINCT_OPTIMUM = 1e-6
+OPTIMUM_SLACK = 1e-10
+
+
+def profile_key(actions: Sequence[Sequence[str]], profile: Sequence[int]) -> str:
+    """A joint profile's key: the players' action labels joined with ``/`` in player order.
+
+    When any label of the game contains ``/`` itself (a tree's reduced strategies, such as
+    ``"concede/hold"``), every label is put in parentheses so that the key splits back unambiguously:
+    ``"(concede/hold)/(accept)"``. Plain labels stay plain: ``"swerve/dare"``.
+
+    Examples
+    --------
+    >>> profile_key((("swerve", "dare"), ("swerve", "dare")), (0, 1))
+    'swerve/dare'
+    >>> profile_key((("a/x", "b"), ("c",)), (0, 0))
+    '(a/x)/(c)'
+    """
+    labels = [actions[i][a] for i, a in enumerate(profile)]
+    if any("/" in label for acts in actions for label in acts):
+        return "/".join(f"({label})" for label in labels)
+    return "/".join(labels)
 
 
 @dataclass(frozen=True)
@@ -42,20 +67,24 @@ class CorrelatedEquilibrium:
         Each player's expected payoff, shape ``(n_players,)``.
     regret : float
         The largest expected gain any player gets by disobeying a recommendation (at most `tol`).
+    unique : bool or None
+        Whether this is the only distribution reaching the objective's optimum (None for a vertex,
+        which optimises nothing).
     """
 
     objective: str
     distribution: np.ndarray
     payoffs: np.ndarray
     regret: float
+    unique: bool | None = None
 
     def labelled(self, game: NormalFormGame) -> dict[str, float]:
-        """The distribution keyed by profile labels joined with ``/`` (positive entries only)."""
+        """The distribution keyed by `profile_key` (positive entries only)."""
         out = {}
         for profile in itertools.product(*(range(k) for k in game.shape)):
             q = float(self.distribution[profile])
             if q > ZERO_PROBABILITY:
-                out["/".join(game.actions[i][a] for i, a in enumerate(profile))] = q
+                out[profile_key(game.actions, profile)] = q
         return out
 
 
@@ -105,6 +134,34 @@ def optimal_correlated(payoffs: np.ndarray, weights: np.ndarray, tol: float) -> 
     if result.status != 0:  # a correlated equilibrium always exists (every Nash equilibrium is one)
         raise VerificationError(f"correlated equilibrium: HiGHS failed ({result.message})")
     return _polish(np.asarray(result.x), A, tol)
+
+
+def optimum_unique(payoffs: np.ndarray, weights: np.ndarray, q: np.ndarray) -> bool:
+    """Whether `q` is the only correlated equilibrium maximising ``weights @ payoffs``.
+
+    The optimal set is a face of the polytope; it is one point exactly when a generic linear
+    function is constant on it. Two more programmes hold the objective at its optimum (within
+    `OPTIMUM_SLACK` of the payoff scale) and minimise and maximise a fixed pseudo-random direction;
+    the optimum is unique when both land on `q` (within `DISTINCT_OPTIMUM`).
+    """
+    from scipy.optimize import linprog
+
+    n = payoffs.shape[0]
+    U = payoffs.reshape(n, -1)
+    A = obedience_matrix(payoffs)
+    m = U.shape[1]
+    scale = max(float(np.abs(U).max()), 1e-300)
+    target = float(weights @ U @ q.reshape(-1)) / scale
+    rows = np.vstack([A / scale, -(weights @ U)[None, :] / scale]) if len(A) else -(weights @ U)[None, :] / scale
+    bounds = np.append(np.zeros(len(rows) - 1), -target + OPTIMUM_SLACK * max(1.0, float(np.abs(weights).sum())))
+    direction = np.random.default_rng(20261203).standard_normal(m)  # fixed: the same answer on every run
+    for sign in (1.0, -1.0):
+        result = linprog(sign * direction, A_ub=rows, b_ub=bounds, A_eq=np.ones((1, m)), b_eq=[1.0],
+                         bounds=(0, None), method="highs",
+                         options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10})
+        if result.status == 0 and np.abs(np.asarray(result.x) - q.reshape(-1)).max() > DISTINCT_OPTIMUM:
+            return False
+    return True
 
 
 def _polish(q: np.ndarray, A: np.ndarray, tol: float) -> np.ndarray:
@@ -194,16 +251,19 @@ def correlated_equilibria(game: NormalFormGame, *, rtol: float = RTOL,
     out = []
     for point in range(game.batch_size):
         u = payoffs[point]
-        found = [(name, optimal_correlated(u, w, float(tol[point]))) for name, w in objectives]
+        found: list[tuple[str, np.ndarray, bool | None]] = []
+        for name, w in objectives:
+            q = optimal_correlated(u, w, float(tol[point]))
+            found.append((name, q, optimum_unique(u, w, q)))
         if vertices:
-            found += [("vertex", q) for q in polytope_vertices(u, float(tol[point]))]
+            found += [("vertex", q, None) for q in polytope_vertices(u, float(tol[point]))]
         here = []
-        for name, q in found:
+        for name, q, unique in found:
             regret = obedience_regret(u, q)
             if regret > tol[point]:
                 raise VerificationError(f"correlated equilibrium ({name}): obedience violated by {regret:.3g} > "
                                         f"tol {tol[point]:.3g}")
             values = u.reshape(n, -1) @ q.reshape(-1)
-            here.append(CorrelatedEquilibrium(name, q.reshape(shape), values, regret))
+            here.append(CorrelatedEquilibrium(name, q.reshape(shape), values, regret, unique))
         out.append(here)
     return out

@@ -134,17 +134,19 @@ def correlated_solution(game: NormalFormGame, *, rtol: float = RTOL) -> Solution
         Concept ``"ce"``: per point, one row for the welfare optimum and one per player (the CE best
         for that player). ``strategies`` hold each player's marginal (how often each action is
         recommended); ``extra["objective"]`` is ``"welfare"`` or the player's name;
-        ``extra["distribution"]`` the ``(E, *shape)`` joint distribution; ``regret`` the largest gain
-        from disobeying a recommendation. For 2x2 games ``extra["vertices"]`` lists, per point, every
-        vertex of the polytope as (distribution, payoffs), and ``complete`` is True (the polytope is
-        fully described by its vertices); otherwise ``complete`` is False.
+        ``extra["distribution"]`` the ``(E, *shape)`` joint distribution; ``extra["unique"]``
+        whether no other distribution reaches that row's optimum (a note names those that are not);
+        ``regret`` the largest gain from disobeying a recommendation. For 2x2 games
+        ``extra["vertices"]`` lists, per point, every vertex of the polytope as (distribution,
+        payoffs), and ``complete`` is True (the polytope is fully described by its vertices);
+        otherwise ``complete`` is False.
     """
     from .correlated import correlated_equilibria
 
     n, shape = game.n_players, game.shape
     vertices = shape == (2, 2)
     per_point = correlated_equilibria(game, rtol=rtol, vertices=vertices)
-    point, objective, dist, payoffs, regret = [], [], [], [], []
+    point, objective, dist, payoffs, regret, unique = [], [], [], [], [], []
     vertex_lists = []
     for p, found in enumerate(per_point):
         vertex_lists.append([(ce.distribution, ce.payoffs) for ce in found if ce.objective == "vertex"])
@@ -156,13 +158,21 @@ def correlated_solution(game: NormalFormGame, *, rtol: float = RTOL) -> Solution
             dist.append(ce.distribution)
             payoffs.append(ce.payoffs)
             regret.append(ce.regret)
+            unique.append(bool(ce.unique))
     D = np.array(dist).reshape(len(point), *shape)
     marginals = tuple(D.sum(axis=tuple(a + 1 for a in range(n) if a != i)) for i in range(n))
     batch = game.batch_shape
     notes = ["the welfare-maximising correlated equilibrium and each player's best (one linear programme each, "
              "HiGHS); the correlated equilibria form a polytope"
              + ("; its vertices are listed" if vertices else ", of which these are selected points")]
-    extra: dict = {"objective": np.array(objective, dtype=object), "distribution": D}
+    several = sorted({objective[e] for e in range(len(point)) if not unique[e]}, key=objective.index)
+    if several:
+        what = ", ".join("the welfare optimum" if o == "welfare" else f"the best for {o}" for o in several)
+        where = "" if game.batch_size == 1 else " at some parameter points"
+        notes.append(f"several correlated equilibria reach {what}{where} (\"unique\": false): the one reported is "
+                     "the vertex HiGHS returns, one selection among them")
+    extra: dict = {"objective": np.array(objective, dtype=object), "distribution": D,
+                   "unique": np.array(unique, dtype=bool)}
     if vertices:
         extra["vertices"] = vertex_lists
     return Solution(concept="ce", method="linear programming (HiGHS)", game=game, batch_shape=batch,

@@ -89,6 +89,7 @@ class Equilibrium:
     # ce only: "welfare" or the player the row is best for; the joint distribution keyed "a/b/c"
     objective: str | None = None
     distribution: dict[str, float] | None = None
+    unique: bool | None = None  # ce only: no other distribution reaches the row's optimum
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -335,6 +336,8 @@ class Solution:
 
             out["objective"] = str(self.extra["objective"][e])
             out["distribution"] = joint_distribution(self.game, self.extra["distribution"][e])
+            if "unique" in self.extra:
+                out["unique"] = bool(self.extra["unique"][e])
         return out
 
     def _path(self, e: int, infosets: list[tuple[int, str, tuple[int, ...]]]) -> list[str]:

@@ -90,12 +90,15 @@ ZERO_PROBABILITY = 1e-9
 def joint_distribution(game: NormalFormGame | GameTree, q: np.ndarray) -> dict[str, float]:
     """A correlated equilibrium's distribution keyed by profile labels joined with ``/`` in player order.
 
-    Profiles of (nearly) zero probability are left out; the keys follow the game's profile order.
+    Profiles of (nearly) zero probability are left out; the keys follow the game's profile order and
+    `negosim.solve.correlated.profile_key` (labels in parentheses when any contains ``/``).
     """
     import itertools
 
+    from .correlated import profile_key
+
     assert isinstance(game, NormalFormGame)
-    return {"/".join(game.actions[i][a] for i, a in enumerate(profile)): float(q[profile])
+    return {profile_key(game.actions, profile): float(q[profile])
             for profile in itertools.product(*(range(k) for k in game.shape)) if q[profile] > ZERO_PROBABILITY}
 
 

@@ -55,13 +55,17 @@ def ce_text(source, names: dict[str, str], st: Style | None = None) -> list[str]
     welfare = eqs[0]
     values = [welfare.payoffs[p] for p in game.players]
     out += [""] + _para(f"The plan best for the players together gives {fmt_distribution(welfare.distribution or {})}"
-                        f", worth {_each(values, game.players, who)} (total {fmt_value(sum(values))}).")
-    worked = _obedience(game, welfare.distribution or {}, who) if game.n_players == 2 else []
+                        f", worth {_each(values, game.players, who)} (total {fmt_value(sum(values))})."
+                        + ("" if welfare.unique is not False else " It is not the only such plan: other "
+                           "distributions reach the same total, and this is the one the solver returned."))
+    q = np.asarray(ce.extra["distribution"][int(ce.rows_at(0)[0])])
+    worked = _obedience(game, q, who)
     if worked:
         out += ["", *worked]
     out += [""] + _against_nash(source, game, values, who)
     best = [f"{who[eq.objective or '']} at most {fmt_value(eq.payoffs[eq.objective or ''])} "
-            f"({fmt_distribution(eq.distribution or {})})" for eq in eqs[1:]]
+            f"({fmt_distribution(eq.distribution or {})}{'' if eq.unique is not False else ', one of several'})"
+            for eq in eqs[1:]]
     out += [""] + _para("The most a mediator can give each player while everyone still obeys: " + "; ".join(best)
                         + ".")
     if "vertices" in ce.extra:
@@ -76,15 +80,22 @@ def _each(values: list[float], players: Sequence[str], who: dict[str, str]) -> s
     return ", ".join(f"{who[p]} {fmt_value(v)}" for p, v in zip(players, values))
 
 
-def _obedience(game, distribution: dict[str, float], who: dict[str, str]) -> list[str]:
-    """For two players: what each expects from obeying each recommendation and from its best alternative."""
-    if any("/" in a for acts in game.actions for a in acts):
-        return []  # labels that contain "/" themselves (a tree's strategies): the keys cannot be split back
+def _obedience(game, q: np.ndarray, who: dict[str, str]) -> list[str]:
+    """`obedience_sentence` wrapped as a paragraph (nothing for three or more players)."""
+    sentence = obedience_sentence(game, q, who)
+    return _para(sentence) if sentence else []
+
+
+def obedience_sentence(game, q: np.ndarray, who: dict[str, str]) -> str:
+    """For two players: what each expects from obeying each recommendation and from its best alternative.
+
+    `q` is the joint distribution as an array of the game's shape (a tree's: over reduced strategies),
+    so no key is parsed back. Empty for three or more players.
+    """
+    if game.n_players != 2:
+        return ""
     pay = game.payoffs.reshape(game.n_players, *game.shape)
-    q = np.zeros(game.shape)
-    for key, prob in distribution.items():
-        row, column = key.split("/")
-        q[game.actions[0].index(row), game.actions[1].index(column)] = prob
+    q = q.reshape(game.shape)
     sentences = []
     for i, player in enumerate(game.players):
         parts = []
@@ -99,28 +110,37 @@ def _obedience(game, distribution: dict[str, float], who: dict[str, str]) -> lis
             parts.append(f"told {act}, {fmt_value(value[a])} by obeying against {fmt_value(value[alt])} by "
                          f"playing {game.actions[i][alt]}")
         sentences.append(f"{who[player]}: " + "; ".join(parts))
-    return _para("Why nobody disobeys (expected payoffs given what the recommendation reveals about the other's): "
-                 + ". ".join(sentences) + ".")
+    return ("Why nobody disobeys (expected payoffs given what the recommendation reveals about the other's): "
+            + ". ".join(sentences) + ".")
 
 
 def _against_nash(source, game, values: list[float], who: dict[str, str]) -> list[str]:
-    """The welfare plan against the Nash equilibria: the symmetric one where there is one, else the best."""
+    """`against_nash_sentence` wrapped as a paragraph."""
+    return _para(against_nash_sentence(nash_for_comparison(source), game, values, who))
+
+
+def nash_for_comparison(source):
+    """The Nash solution the mediator's plan is compared with ("nash", or "pure" where "nash" is refused)."""
     from ...api import solve_source
     from ...solve.policy import refusal
 
     concept = "nash" if refusal(source.game, "nash") is None else "pure"
-    nash = solve_source(source, [concept])[0]
+    return solve_source(source, [concept])[0]
+
+
+def against_nash_sentence(nash, game, values: list[float], who: dict[str, str]) -> str:
+    """The welfare plan against the Nash equilibria: the symmetric one where there is one, else the best."""
     eqs = nash.equilibria_at(0)
     if not eqs:
-        return _para("No Nash equilibrium was found to compare with.")
+        return "No Nash equilibrium was found to compare with."
     players = list(game.players)
     totals = [sum(eq.payoffs.values()) for eq in eqs]
     symmetric = [eq for eq in eqs if eq.strategies is not None and _symmetric(eq.strategies)]
     best_total = max(totals)
     mediated = sum(values)
     if mediated <= best_total + 1e-9 * max(1.0, abs(best_total)):
-        return _para(f"No mediator can do better for the players together than the best Nash equilibrium here "
-                     f"(total {fmt_value(best_total)}).")
+        return (f"No mediator can do better for the players together than the best Nash equilibrium here "
+                f"(total {fmt_value(best_total)}).")
     words = []
     if symmetric:
         sym = max(symmetric, key=lambda eq: sum(eq.payoffs.values()))
@@ -131,8 +151,8 @@ def _against_nash(source, game, values: list[float], who: dict[str, str]) -> lis
                  f"{'found' if not bool(nash.complete.all()) else ''}".rstrip()
                  + f" (the best Nash total is {fmt_value(best_total)})")
     text = "; ".join(words)
-    return _para(text[0].upper() + text[1:] + ". This is how a trusted mediator (a third party that coordinates who "
-                 "concedes) can do better than any Nash equilibrium the parties reach alone.")
+    return (text[0].upper() + text[1:] + ". This is how a trusted mediator (a third party that coordinates who "
+            "concedes) can do better than any Nash equilibrium the parties reach alone.")
 
 
 def _symmetric(strategies: dict[str, dict[str, float]]) -> bool:

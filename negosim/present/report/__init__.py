@@ -56,7 +56,8 @@ def render_report(
     unknown name is a UsageError). `appendix` adds the full parameter table and the sources to a
     worksheet (the handout with answers always has them). `projector` sets large type at full width.
     `qre` adds a section on less than perfectly rational play with the logit QRE figure
-    (`report.qre`); it is an answer, so a worksheet refuses it (UsageError).
+    (`report.qre`); it is an answer, so a worksheet refuses it (UsageError). The handout with answers
+    gets a section on what a mediator can recommend by itself where that says something (`report.ce`).
 
     Parameters
     ----------
@@ -129,6 +130,11 @@ def render_report(
         if scenario is not None and scenario.questions:
             body += _section("questions", "Answer key: the discussion questions", questions_key(scenario.questions))
         body += _section("equilibria", "Equilibria", equilibria_html(source, solutions))
+        from .ce import ce_html, wants_ce
+
+        mediated = wants_ce(source)
+        if mediated is not None:  # only where the mediator beats every Nash equilibrium (report_ce)
+            body += _section("ce", "What a mediator can recommend", ce_html(source, *mediated))
         if qre:
             from .qre import qre_html
 

@@ -38,6 +38,8 @@ td.answer { width: 35%; }
 table.matrix { width: auto; margin: 0.6rem auto; font-size: 1.15rem; }
 table.matrix th, table.matrix td { padding: 0.6rem 1.2rem; text-align: center; vertical-align: middle; }
 table.matrix td { min-width: 7rem; }
+table.ce-plan { width: auto; margin: 0.5rem auto 0.8rem; }
+table.ce-plan td { min-width: 5rem; }
 .p0 { color: #0072B2; } .p1 { color: #D55E00; } .p2 { color: #009E73; }
 ol.tasks > li { margin: 0.5rem 0; break-inside: avoid; page-break-inside: avoid; }
 figure {
