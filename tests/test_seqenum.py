@@ -18,11 +18,12 @@ import warnings
 import numpy as np
 import pytest
 
-from negosim.game.reduce import chance_reach
+from negosim.game.reduce import chance_reach, reduced_normal_form
 from negosim.game.tree import GameTree
 from negosim.io import read_game
 from negosim.solve.seqenum import MAX_SYSTEMS, extreme_equilibria, systems_needed
 from negosim.solve.seqform import sequence_form
+from negosim.solve.verify import expected_payoffs, regrets
 
 gbt = pytest.importorskip("pygambit")
 CATALOG = os.path.join(os.path.dirname(gbt.__file__), "catalog_data")
@@ -115,3 +116,20 @@ def test_nash_on_the_sequence_form_enumerates_where_small_and_keeps_lemke_for_ku
     k = gbt.read_efg("tests/data/kuhn_poker.efg")
     (keq,) = gbt.nash.lcp_solve(k, rational=False).equilibria
     assert float(keq.payoff(list(k.players)[0])) == pytest.approx(-1 / 18, abs=1e-9)
+
+
+@pytest.mark.parametrize("name", TREES[:8])
+def test_every_enumerated_equilibrium_is_one_of_the_reduced_normal_form(name):
+    from test_seqform import mixed_from_behavior  # the behaviour -> mixed strategy map of the Lemke tests
+
+    from negosim.solve.seqenum import all_extreme_nash
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tree = read_game(os.path.join(CATALOG, name))
+    sol = all_extreme_nash(tree)
+    nf = reduced_normal_form(tree)
+    for row in range(len(sol.point)):
+        mixed = mixed_from_behavior(tree, sol, row)
+        assert regrets(nf, mixed, np.array([0]))[0] <= 1e-7 * max(1.0, np.ptp(nf.payoffs)), (name, row)
+        np.testing.assert_allclose(expected_payoffs(nf, mixed, np.array([0]))[0], sol.payoffs[row], atol=1e-8)
