@@ -133,3 +133,24 @@ def test_every_enumerated_equilibrium_is_one_of_the_reduced_normal_form(name):
         mixed = mixed_from_behavior(tree, sol, row)
         assert regrets(nf, mixed, np.array([0]))[0] <= 1e-7 * max(1.0, np.ptp(nf.payoffs)), (name, row)
         np.testing.assert_allclose(expected_payoffs(nf, mixed, np.array([0]))[0], sol.payoffs[row], atol=1e-8)
+
+
+def test_von_stengel_forges_fig6_has_its_16_extreme_equilibria_each_once():
+    # 16 extreme equilibria with one outcome distribution: vertex pairs differing only in the dual
+    # variables must not count twice, and plans differing off the path must not merge
+    name = "journals/mor/vonstengelforges2008/fig6.efg"
+    from negosim.solve.seqenum import all_extreme_nash
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sol = all_extreme_nash(read_game(os.path.join(CATALOG, name)))
+    assert len(sol.point) == len(gbt.nash.enummixed_solve(gbt.read_efg(os.path.join(CATALOG, name)),
+                                                          rational=False).equilibria) == 16
+
+
+def test_an_enumeration_cut_short_is_never_complete():
+    tree = read_game("tests/data/one_card_poker.efg")
+    sf = sequence_form(tree)
+    ex = extreme_equilibria(sf, np.ones((len(sf.seq.leaves), 2)), np.ones(len(sf.seq.leaves)),
+                            max_systems=systems_needed(sf) - 1)
+    assert not ex.complete and len(ex.x) == 0

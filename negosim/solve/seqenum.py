@@ -73,10 +73,11 @@ def _polyhedron(C: np.ndarray, D: np.ndarray, M: np.ndarray):
 
 
 def extreme_equilibria(sf: SequenceForm, leaf_values: np.ndarray, leaf_reach: np.ndarray, *, tol: float = 1e-9,
-                       max_systems: int = MAX_SYSTEMS) -> ExtremeEquilibria:
+                       max_systems: int | None = None) -> ExtremeEquilibria:
     """Every extreme Nash equilibrium at one point (leaf payoffs ``(n_leaves, 2)``, chance reach ``(n_leaves,)``),
-    or none with ``complete=False`` when an enumeration would pass `max_systems`."""
+    or none with ``complete=False`` when an enumeration would pass `max_systems` (default `MAX_SYSTEMS`)."""
     n1, n2 = sf.sizes
+    max_systems = MAX_SYSTEMS if max_systems is None else max_systems
     if systems_needed(sf) > max_systems:
         return ExtremeEquilibria(np.zeros((0, n1)), np.zeros((0, n2)), False)
     A, B = matrices(sf, leaf_values, leaf_reach)
@@ -96,7 +97,11 @@ def extreme_equilibria(sf: SequenceForm, leaf_values: np.ndarray, leaf_reach: np
     ok1 = ((x[:, None, :] <= lab) | (slack2[None, :, :] <= lab)).all(axis=2)
     ok2 = ((y[None, :, :] <= lab) | (slack1[:, None, :] <= lab)).all(axis=2)
     a, b = np.nonzero(ok1 & ok2)
-    return ExtremeEquilibria(np.clip(x[a], 0, None), np.clip(y[b], 0, None), True)
+    plans = np.hstack([np.clip(x[a], 0, None), np.clip(y[b], 0, None)])
+    # vertices that differ only in the dual variables q, p give the same plans: keep each pair once
+    _, first = np.unique(np.round(plans / (10 * tol)).astype(np.int64), axis=0, return_index=True)
+    plans = plans[np.sort(first)]
+    return ExtremeEquilibria(plans[:, :n1], plans[:, n1:], True)
 
 
 def all_extreme_nash(tree: GameTree, *, rtol: float = RTOL) -> Solution:
@@ -120,7 +125,9 @@ def all_extreme_nash(tree: GameTree, *, rtol: float = RTOL) -> Solution:
     reach = chance_reach(tree, seq).reshape(B, len(seq.leaves))
     points, xs, ys = [], [], []
     for b in range(B):
-        ex = extreme_equilibria(sf, values[b], reach[b])
+        ex = extreme_equilibria(sf, values[b], reach[b], max_systems=MAX_SYSTEMS)
+        if not ex.complete:  # cannot happen within the bound checked above; never report a cut search as complete
+            raise ValueError(f"the vertex enumeration stopped short at point {b}")
         points += [b] * len(ex.x)
         xs.append(ex.x)
         ys.append(ex.y)
