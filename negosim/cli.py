@@ -230,6 +230,10 @@ def cmd_sweep(args) -> int:
         if b.selection:
             tie += " (a change of the selected equilibrium of a subgame with several, not of the equilibria)"
         print(f"boundary: {b.parameter} = {b.value:.10g}: {b.below} below, {b.above} above{tie}")
+    if summary.kinds:
+        print("equilibrium kinds (perfect Bayesian): " + ", ".join(f"{k} {n:,}" for k, n in summary.kinds.items()))
+    for k in summary.kind_boundaries:
+        print(f"kind boundary: {k['parameter']} = {k['value']:.10g}: {k['below']} below, {k['above']} above")
     written = ["results.csv"] + (["results.parquet"] if args.parquet else []) + ["summary.json", "manifest.json"]
     if formats:
         from .present.figures.sweep_plots import plot_folder

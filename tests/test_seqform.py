@@ -71,7 +71,7 @@ def test_catalog_trees_agree_with_pygambit(pygambit, tmp_path):
         path = tmp_path / (name.replace("/", "_") + ".efg")
         path.write_text(g.to_efg())
         tree = read_game(str(path))
-        sol = sequence_form_nash(tree)
+        sol = sequence_form_nash(tree, enumerate_small=False)
         assert len(sol.point) == 1 and not sol.complete.any(), name
         assert sol.regret[0] <= sol.tol.max(), name
         check_on_normal_form(tree, sol)
@@ -87,7 +87,7 @@ def test_catalog_trees_agree_with_pygambit(pygambit, tmp_path):
 
 def test_kuhn_poker_value_is_minus_one_eighteenth_by_the_linear_program_and_by_lemke():
     tree = read_game(str(DATA / "kuhn_poker.efg"))
-    sol = sequence_form_nash(tree)
+    sol = sequence_form_nash(tree, enumerate_small=False)
     assert bool(sol.extra["zero_sum"][0]) and sol.method.startswith("sequence-form linear program")
     assert sol.payoffs[0, 0] == pytest.approx(-1 / 18, abs=1e-12)
     assert sol.extra["value"][0] == pytest.approx(-1 / 18, abs=1e-12)
@@ -152,7 +152,7 @@ CONTRIB = os.environ.get("NEGOSIM_GAMBIT_CONTRIB")
 @pytest.mark.parametrize("name", ["montyhal", "bayes2a", "palf2", "artist2", "4cards"])
 def test_gambit_contrib_games(name):
     tree = read_game(str(Path(CONTRIB) / f"{name}.efg"))
-    sol = sequence_form_nash(tree)
+    sol = sequence_form_nash(tree, enumerate_small=False)
     assert len(sol.point) == 1 and sol.regret[0] <= sol.tol.max()
     check_on_normal_form(tree, sol)
     assert len(tree_sequences(tree).leaves) > 0
@@ -171,7 +171,7 @@ def random_signalling(rng, types: int) -> GameTree:
 def test_random_signalling_games_on_the_sequence_form_are_equilibria_of_the_normal_form(rng):
     for types in (2, 3, 4) * 5:
         tree = random_signalling(rng, types)
-        sol = sequence_form_nash(tree)
+        sol = sequence_form_nash(tree, enumerate_small=False)
         assert sol.regret[0] <= sol.tol.max()
         check_on_normal_form(tree, sol)
 
@@ -246,5 +246,5 @@ def test_lemke_stops_at_its_pivot_and_time_bounds_and_a_failed_point_is_reported
     # A tree whose Lemke path fails at every start: no equilibrium is reported there, and a note says why.
     monkeypatch.setattr(lemke_module, "MAX_SECONDS", 0.0)
     tree = random_signalling(np.random.default_rng(3), 3)
-    sol = sequence_form_nash(tree)
+    sol = sequence_form_nash(tree, enumerate_small=False)
     assert len(sol.point) == 0 and any("no equilibrium found" in n and "0 s" in n for n in sol.notes)

@@ -92,13 +92,20 @@ def solve_sequence_form(tree: GameTree, seq: TreeSequences, tol: np.ndarray,
     return SequenceFormResult(behavior, failed, zero_sum, value, tuple(dict.fromkeys(reasons)))
 
 
-def sequence_form_nash(tree: GameTree, *, rtol: float = RTOL) -> Solution:
-    """One verified Nash equilibrium per point of a 2-player tree, in behaviour strategies (``"nash"``).
+def sequence_form_nash(tree: GameTree, *, rtol: float = RTOL, enumerate_small: bool = True) -> Solution:
+    """One verified Nash equilibrium per point of a 2-player tree, in behaviour strategies (``"nash"``), or
+    every extreme one (`seqenum.all_extreme_nash`, ``complete``) where the sequence form is small enough
+    and `enumerate_small` (False: always the one of Lemke's algorithm or the zero-sum linear program).
 
     `extra`: ``zero_sum`` (E,) whether the row was solved as a zero-sum game, ``value`` (E,) its value
     to the first player (NaN for other games).
     """
     seq = tree_sequences(tree)
+    from .seqenum import MAX_SYSTEMS, all_extreme_nash, systems_needed
+
+    # small enough to enumerate: every extreme equilibrium, complete
+    if enumerate_small and systems_needed(sequence_form(tree, seq)) <= MAX_SYSTEMS:
+        return all_extreme_nash(tree, rtol=rtol)
     B = tree.batch_size
     payoffs, probs = columns(tree)
     used = sorted({int(tree.nodes[i].outcome) for i in seq.leaves})  # type: ignore[arg-type]

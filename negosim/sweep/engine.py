@@ -39,7 +39,7 @@ from ..solve.primary import (
     reached_codes,
 )
 from ..solve.tolerance import RTOL
-from . import bargain_sweep, chunks, output
+from . import bargain_sweep, chunks, kinds, output
 from .boundaries import SIDE_STEP, Boundary, locate_boundaries, selection_at_boundary, tied_at_boundary
 from .chunks import ChunkPlace
 from .designs import MAX_POINTS, Design, check_vary
@@ -101,6 +101,8 @@ class SweepSummary:
     wall_time: float = 0.0
     design: str = "grid"
     seed: int | None = None
+    kinds: dict[str, int] = field(default_factory=dict)  # a signalling game's points per kind (`kinds`)
+    kind_boundaries: list[dict] = field(default_factory=list)
 
 
 def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, design: str = "grid",
@@ -308,7 +310,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     counts = np.bincount(codes, minlength=len(names))
     outcomes = {str(n): int(k) for n, k in zip(names, counts) if k}
     boundaries: list[Boundary] = []
-    summary = {"points": total, "design": design, "outcomes": outcomes}
+    summary: dict = {"points": total, "design": design, "outcomes": outcomes}
     if len(vary) == 1:
         (name,) = vary
         values = points.points(0, total)[name]
@@ -322,13 +324,18 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         summary["boundaries"] = []
         summary["note"] = "boundaries are located for one-parameter sweeps only"
     summary.update(_describe(base, vary, names))
+    if not bargain_sweep.is_bargaining(scenario) and kinds.is_signalling(scenario.build()):
+        name = next(iter(vary)) if len(vary) == 1 else None
+        found = kinds.read_point_kinds(out / "results.csv", total)
+        summary.update(kinds.sweep_kinds(base, found, name, points.points(0, total)[name] if name else None))
     output.write_json(out / "summary.json", summary)
     files["summary.json"] = output.file_digest(out / "summary.json")
     wall = time.perf_counter() - started
     lock.check()
     output.write_json(out / "manifest.json", _manifest(scenario, identity, command, wall, n_chunks, executor, files))
     chunks.drop_joined_rows(out, places)  # results.csv, now recorded, holds them: the results once on disk
-    return SweepSummary(out, total, outcomes, boundaries, wall, design, seed)
+    return SweepSummary(out, total, outcomes, boundaries, wall, design, seed, summary.get("kinds", {}),
+                        summary.get("kind_boundaries", []))
 
 
 #: Chunks in flight on an executor at once: enough to keep a cluster busy, few enough that the
@@ -390,6 +397,9 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
 
         extra = point_columns(game, concepts, lambdas)
         cols += [output.float_text(extra[sol.point, j]) for j in range(extra.shape[1])]
+    if kinds.is_signalling(game):
+        kind_names, kind_codes = np.unique(kinds.game_kind_labels(game).astype(str), return_inverse=True)
+        cols.append(output.object_strings(kind_names.tolist(), kind_codes[sol.point]))
     return output.csv_lines(cols), names, codes
 
 
@@ -505,6 +515,8 @@ def _header(scenario, vary, concepts: tuple[str, ...] = (), lambdas: tuple[float
         from .concept_columns import column_names
 
         extra = [str(c) for c in output.csv_text(column_names(scenario.build(), concepts, lambdas))]
+    if kinds.is_signalling(scenario.build()):
+        extra.append(kinds.KIND_COLUMN)
     return ",".join(["point", *vary, "concept", "outcome", *(f"payoff_{p}" for p in players), "tied", *extra])
 
 
@@ -526,7 +538,7 @@ def _describe(scenario, vary, labels) -> dict:
             "outcome_order": sorted(labels, key=lambda label: _canonical(game, label))}
 
 
-def _canonical(game, label: str) -> tuple:
+def _canonical(game, label: str) -> tuple[tuple[int, ...], str]:
     """Sort key putting outcome labels in the game's own order: a tree's outcomes as the scenario lists
     them, a normal form's profiles in profile order; combined labels after their first part, and
     labels the game does not name ("mixed only") last. Figures colour outcomes in this order."""
@@ -535,7 +547,8 @@ def _canonical(game, label: str) -> tuple:
     else:
         names = [o.id for o in game.outcomes]
     rank = {n: i for i, n in enumerate(names)}
-    return tuple(rank.get(part, len(names)) for part in label.split(" + ")) + (label,)
+    # (ranks, label), not ranks + (label,): a label whose parts extend another's would compare str with int
+    return tuple(rank.get(part, len(names)) for part in label.split(" + ")), label
 
 
 def _prepare(out: Path, identity: SweepIdentity, scenario_path: str, resuming: bool) -> None:

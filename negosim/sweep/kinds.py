@@ -28,11 +28,27 @@ NO_EQUILIBRIUM = "no equilibrium found"
 NOT_SIGNALLING = "not a signalling game"
 
 
-def kind_labels(scenario, params: Mapping | None = None) -> np.ndarray:
-    """The kind of every point of ``scenario.build(params)`` (object array of the batch's shape)."""
+def is_signalling(game) -> bool:
+    """Whether `game` is a game tree of the signalling form (`negosim.solve.signalling`).
+
+    >>> from negosim.scenario import load_scenario
+    >>> is_signalling(load_scenario("scenarios/beer_quiche.yaml").build())
+    True
+    >>> is_signalling(load_scenario("scenarios/ceasefire_2025.yaml").build())
+    False
+    """
+    from ..solve.signalling import signalling_structure
+
+    if not isinstance(game, GameTree):
+        return False
+    infoset_of = {i: k for k, (_, _, nodes) in enumerate(game.infosets()) for i in nodes}
+    return signalling_structure(game, infoset_of) is not None
+
+
+def game_kind_labels(game: GameTree) -> np.ndarray:
+    """The kind of every flat batch point of `game` (object array of ``game.batch_size`` labels)."""
     from ..solve.pbe import perfect_bayesian
 
-    game = scenario.build(params)
     if not isinstance(game, GameTree):
         raise ValueError("equilibrium kinds need a game tree (a signalling game)")
     sol = perfect_bayesian(game)
@@ -40,7 +56,13 @@ def kind_labels(scenario, params: Mapping | None = None) -> np.ndarray:
     for point, kind in zip(sol.point.tolist(), sol.extra["classification"]):
         kinds[point].add(kind or NOT_SIGNALLING)
     labels = [" + ".join(sorted(k)) if k else NO_EQUILIBRIUM for k in kinds]
-    return np.array(labels + [""], dtype=object)[:-1].reshape(game.batch_shape)
+    return np.array(labels + [""], dtype=object)[:-1]
+
+
+def kind_labels(scenario, params: Mapping | None = None) -> np.ndarray:
+    """The kind of every point of ``scenario.build(params)`` (object array of the batch's shape)."""
+    game = scenario.build(params)
+    return game_kind_labels(game).reshape(game.batch_shape)
 
 
 def _kinds_at(scenario, base, names, values) -> np.ndarray:
@@ -69,4 +91,47 @@ def locate_kind_boundaries(scenario, parameter: str, lo, hi, base_params: Mappin
     return [float(x) for x in (lo + hi) / 2]
 
 
-__all__ = ["NOT_SIGNALLING", "NO_EQUILIBRIUM", "kind_labels", "locate_kind_boundaries"]
+#: The column of ``results.csv`` that holds a point's kinds in a sweep of a signalling game.
+KIND_COLUMN = "pbe_kind"
+
+
+def read_point_kinds(results_csv, points: int) -> np.ndarray:
+    """Each point's `KIND_COLUMN` value from a sweep's ``results.csv`` (object array of `points` labels)."""
+    import csv
+
+    kinds = np.full(points, NO_EQUILIBRIUM, dtype=object)
+    with open(results_csv, newline="") as fh:
+        for row in csv.DictReader(fh):
+            kinds[int(row["point"])] = row[KIND_COLUMN]
+    return kinds
+
+
+def sweep_kinds(scenario, kinds: np.ndarray, name: str | None, values: np.ndarray | None,
+                tol: float = 1e-9) -> dict:
+    """What ``summary.json`` says of a signalling game's kinds: ``kinds`` (points per kind) and, for a sweep of
+    one parameter `name` over `values` (each point's value), ``kind_boundaries``: where consecutive values
+    differ in kind, the value located by `locate_kind_boundaries`, with the kinds below and above.
+
+    >>> from negosim.scenario import load_scenario
+    >>> s = load_scenario("scenarios/sanctions_uncertain.yaml")
+    >>> v = np.array([0.3, 0.7])
+    >>> out = sweep_kinds(s, kind_labels(s, {"pi": v}), "pi", v, tol=1e-7)
+    >>> out["kinds"], [(round(b["value"], 4), b["below"], b["above"]) for b in out["kind_boundaries"]]
+    ({'pooling': 1, 'semi-separating': 1}, [(0.5, 'semi-separating', 'pooling')])
+    """
+    names, counts = np.unique(kinds.astype(str), return_counts=True)
+    out: dict = {"kinds": {str(n): int(c) for n, c in zip(names, counts)}}
+    if name is None or values is None:
+        return out
+    order = np.argsort(values, kind="stable")
+    v, k = np.asarray(values, float)[order], kinds[order]
+    change = np.flatnonzero((k[1:] != k[:-1]) & (v[1:] > v[:-1]))
+    found = locate_kind_boundaries(scenario, name, v[change], v[change + 1], tol=tol) if len(change) else []
+    out["kind_boundaries"] = [{"parameter": name, "value": x, "below": str(k[i]), "above": str(k[i + 1])}
+                              for x, i in zip(found, change)]
+    return out
+
+
+__all__ = ["NOT_SIGNALLING", "KIND_COLUMN", "NO_EQUILIBRIUM", "game_kind_labels", "is_signalling", "kind_labels",
+           "locate_kind_boundaries", "read_point_kinds",
+           "sweep_kinds"]

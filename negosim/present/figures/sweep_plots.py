@@ -146,6 +146,7 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
                                     y_unit=params.get(y, {}).get("unit"), order=summary.get("outcome_order", ()),
                                     x_description=params.get(x, {}).get("description", ""),
                                     y_description=params.get(y, {}).get("description", ""))
+            _mark_kinds_map(fig, folder, summary, axes)
             return [(f"regime-map-{x}-{y}", fig)]
         if not values:
             mesh = np.meshgrid(*axes, indexing="ij")
@@ -165,6 +166,7 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
                                 y_unit=params.get(y, {}).get("unit"), order=summary.get("outcome_order", ()),
                                 x_description=params.get(x, {}).get("description", ""),
                                 y_description=params.get(y, {}).get("description", ""))
+        _mark_kinds_map(fig, folder, summary, axes)
         return [(f"regime-map-{x}-{y}", fig)]
     from .shares import outcome_share_figure
 
@@ -205,10 +207,28 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
     order = np.argsort(values, kind="stable")
     bounds = [(b["value"], b["below"], b["above"]) for b in summary.get("boundaries", [])]
     meta = summary.get("parameters", {}).get(name, {})
-    return outcome_figure(name, values[order], labels[order], {p: v[order] for p, v in pays.items()},
+    fig = outcome_figure(name, values[order], labels[order], {p: v[order] for p, v in pays.items()},
                           boundaries=bounds, labels=summary.get("outcome_names", {}), unit=meta.get("unit"),
                           title=title, order=summary.get("outcome_order", ()),
                           words=(f"{summary.get('model')} quantities", "quantity", "regime") if quantities else None)
+    if "kinds" in summary:  # a signalling game (negosim.sweep.kinds)
+        from .figures.kinds_overlay import mark_kinds_line
+
+        kinds = [(b["value"], b["below"], b["above"]) for b in summary.get("kind_boundaries", [])]
+        mark_kinds_line(fig.axes[0], kinds, float(values[order][0]), float(values[order][-1]))
+    return fig
+
+
+def _mark_kinds_map(fig, folder: Path, summary: dict, axes: list[np.ndarray]) -> None:
+    """Draw a signalling game's kinds (``pbe_kind`` of results.csv) over the regime map `fig`."""
+    if "kinds" not in summary:
+        return
+    from ..sweep.kinds import read_point_kinds
+    from ..sweep.output import verified_path
+    from .figures.kinds_overlay import mark_kinds_map
+
+    kinds = read_point_kinds(verified_path(folder, "results.csv"), int(summary["points"]))
+    mark_kinds_map(fig.axes[0], axes[0], axes[1], kinds.reshape(len(axes[0]), len(axes[1])))
 
 
 def sensitivity_figures(folder: Path) -> list[tuple[str, object]]:

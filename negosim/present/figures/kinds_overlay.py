@@ -1,0 +1,74 @@
+"""Where a signalling game's perfect Bayesian equilibria change kind, drawn over a sweep's figure.
+
+A sweep of a signalling game records each point's kinds (separating, pooling, semi-separating;
+`negosim.sweep.kinds`). The outcome regions of the figure stay the primary answer's; these marks add
+the kinds on top: on the one-parameter figure a dotted line at each located kind boundary and the
+kind of every stretch written along the bottom of the plot, on a regime map dotted lines between
+neighbouring cells of different kinds and each kind's name at the median row and column of its cells.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import matplotlib.pyplot as plt
+>>> fig, ax = plt.subplots()
+>>> _ = ax.set_xlim(0, 1)
+>>> mark_kinds_line(ax, [(0.5, "semi-separating", "pooling")], 0.0, 1.0)
+>>> sorted(t.get_text() for t in ax.texts)
+['kind: pooling', 'kind: semi-separating']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import style
+
+#: The gid of the marks (for tests and SVG readers).
+KIND_GID = "pbe-kind"
+
+
+def mark_kinds_line(ax, boundaries, lo: float, hi: float) -> None:
+    """On `ax` (x: the swept parameter from `lo` to `hi`), a dotted line at each kind boundary
+    ``(value, below, above)`` and each stretch's kind written along the bottom."""
+    bounds = sorted(boundaries)
+    if not bounds:
+        return
+    edges = [lo, *(b[0] for b in bounds), hi]
+    kinds = [bounds[0][1], *(b[2] for b in bounds)]
+    trans = ax.get_xaxis_transform()
+    for k, (v, _, _) in enumerate(bounds):
+        ax.axvline(v, color=style.INK, lw=1.4, ls=(0, (1, 2)), zorder=4, gid=style.gid(KIND_GID, "line", k))
+    for k, (a, b, kind) in enumerate(zip(edges[:-1], edges[1:], kinds)):
+        ax.text((a + b) / 2, 0.03, f"kind: {kind}", transform=trans, ha="center", va="bottom", color=style.INK,
+                fontsize=style.SMALL_SIZE, zorder=5, gid=style.gid(KIND_GID, "text", k),
+                bbox=dict(fc="white", ec="none", alpha=0.8, pad=1.5))
+
+
+def mark_kinds_map(ax, x_values, y_values, kinds) -> None:
+    """On a regime map `ax` (x down the rows of `kinds`, y along its columns), a dotted edge between
+    neighbouring cells of different kinds and each kind's name at the median row and column of its cells."""
+    from matplotlib.collections import LineCollection
+
+    x, y = np.asarray(x_values, float), np.asarray(y_values, float)
+    kinds = np.asarray(kinds, dtype=object)
+    xm = np.concatenate([[x[0]], (x[1:] + x[:-1]) / 2, [x[-1]]])
+    ym = np.concatenate([[y[0]], (y[1:] + y[:-1]) / 2, [y[-1]]])
+    segs = []
+    for i, j in zip(*np.nonzero(kinds[1:, :] != kinds[:-1, :])):  # x-neighbours differ: a vertical edge
+        segs.append([(xm[i + 1], ym[j]), (xm[i + 1], ym[j + 1])])
+    for i, j in zip(*np.nonzero(kinds[:, 1:] != kinds[:, :-1])):
+        segs.append([(xm[i], ym[j + 1]), (xm[i + 1], ym[j + 1])])
+    if not segs:
+        return
+    ax.add_collection(LineCollection(segs, colors=style.INK, linewidths=1.4, linestyles=(0, (1, 2)), zorder=4,
+                                     gid=style.gid(KIND_GID, "edges")))
+    for k, kind in enumerate(sorted(set(kinds.ravel().tolist()))):
+        i, j = np.nonzero(kinds == kind)
+        # kept off the frame, where a one-row region's name would be cut in half
+        at_x = float(np.clip(x[int(np.median(i))], *np.quantile(x, [0.15, 0.85])))
+        at_y = float(np.clip(y[int(np.median(j))], *np.quantile(y, [0.05, 0.95])))
+        ax.text(at_x, at_y, f"kind: {kind}", ha="center",
+                va="center", color=style.INK, fontsize=style.SMALL_SIZE, zorder=5, gid=style.gid(KIND_GID, "text", k),
+                bbox=dict(fc="white", ec="none", alpha=0.8, pad=1.5))
+
+
+__all__ = ["KIND_GID", "mark_kinds_line", "mark_kinds_map"]
