@@ -68,7 +68,7 @@ def test_beer_quiche_sweep_is_pooling_above_one_half_and_semi_separating_below(t
     assert "kind boundary: pS = 0.49999" in printed and "semi-separating below, pooling above" in printed
     # the figure marks the change and names each stretch's kind
     from negosim.present.figures.kinds_overlay import KIND_GID
-    from negosim.present.sweep_plots import sweep_figures
+    from negosim.present.figures.sweep_plots import sweep_figures
 
     ((_, fig),) = sweep_figures(tmp_path)
     ax = fig.axes[0]
@@ -83,7 +83,7 @@ def test_a_two_parameter_map_of_a_signalling_game_draws_where_the_kind_changes(t
     data = json.loads((tmp_path / "summary.json").read_text())
     assert "kind_boundaries" not in data and sum(data["kinds"].values()) == 15
     from negosim.present.figures.kinds_overlay import KIND_GID
-    from negosim.present.sweep_plots import sweep_figures
+    from negosim.present.figures.sweep_plots import sweep_figures
 
     ((_, fig),) = sweep_figures(tmp_path)
     texts = {t.get_text() for t in fig.axes[0].texts if (t.get_gid() or "").startswith(KIND_GID)}

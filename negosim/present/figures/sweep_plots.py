@@ -212,7 +212,7 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
                           title=title, order=summary.get("outcome_order", ()),
                           words=(f"{summary.get('model')} quantities", "quantity", "regime") if quantities else None)
     if "kinds" in summary:  # a signalling game (negosim.sweep.kinds)
-        from .figures.kinds_overlay import mark_kinds_line
+        from .kinds_overlay import mark_kinds_line
 
         kinds = [(b["value"], b["below"], b["above"]) for b in summary.get("kind_boundaries", [])]
         mark_kinds_line(fig.axes[0], kinds, float(values[order][0]), float(values[order][-1]))
@@ -223,9 +223,9 @@ def _mark_kinds_map(fig, folder: Path, summary: dict, axes: list[np.ndarray]) ->
     """Draw a signalling game's kinds (``pbe_kind`` of results.csv) over the regime map `fig`."""
     if "kinds" not in summary:
         return
-    from ..sweep.kinds import read_point_kinds
-    from ..sweep.output import verified_path
-    from .figures.kinds_overlay import mark_kinds_map
+    from ...sweep.kinds import read_point_kinds
+    from ...sweep.output import verified_path
+    from .kinds_overlay import mark_kinds_map
 
     kinds = read_point_kinds(verified_path(folder, "results.csv"), int(summary["points"]))
     mark_kinds_map(fig.axes[0], axes[0], axes[1], kinds.reshape(len(axes[0]), len(axes[1])))
