@@ -346,7 +346,10 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     [{'P1': {'1': 0.5, '2': 0.5}, 'P2': {'1': 0.5, '2': 0.5}}]
     """
     check_two_player(game, "vertex enumeration")
-    if game.shape == (2, 2) and game.batch_size == 1:
+    # One game (batch shape ()), not a batch of one: a sweep's chunk of one point must round exactly as
+    # its other chunks do, so that results never depend on the chunk size (the closed form's last bits can
+    # differ from the enumeration's).
+    if game.shape == (2, 2) and game.batch_shape == ():
         fast = _two_by_two(game, rtol)
         if fast is not None:
             return fast
