@@ -253,10 +253,22 @@ def test_sensitivity_ranks_parameters_by_their_effect_on_the_quantities(capsys):
     code, out, err = run(["sensitivity", SC / "fearon_risk_return.yaml", "--json"], capsys)
     assert code == 0, err
     doc = json.loads(out)
-    assert doc["output"] == "quantity" and doc["players"][0] == "offer"
+    # A bargaining model's outputs are quantities, not players: the JSON names them so.
+    assert doc["output"] == "quantity" and doc["quantities"][0] == "offer" and "players" not in doc
+    assert "baseline_payoffs" not in doc and doc["baseline_quantities"][0] == pytest.approx(0.5)
+    assert len(doc["quantities_low"]) == len(doc["quantities_high"]) == len(doc["quantities"])
     j = doc["parameters"].index("cU")
     flip = doc["flips"][j]
     assert flip["above"]["value"] == pytest.approx(0.3, abs=1e-8)  # cU = cbar: the safe offer begins
+
+
+def test_sensitivity_folder_of_quantities_redraws_its_tornado(tmp_path, capsys):
+    out_dir = tmp_path / "sa"
+    code, _, err = run(["sensitivity", SC / "fearon_risk_return.yaml", "-o", out_dir], capsys)
+    assert code == 0, err
+    assert "quantities" in json.loads((out_dir / "sensitivity.json").read_text())
+    (out_dir / "tornado.png").unlink()
+    assert run(["plot", out_dir], capsys)[0] == 0 and (out_dir / "tornado.png").exists()
 
 
 def test_explain_gives_the_derivation_with_its_numbers_and_source(capsys):

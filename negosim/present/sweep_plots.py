@@ -171,11 +171,12 @@ def sensitivity_figures(folder: Path) -> list[tuple[str, object]]:
     if method == "oat":
         from .figures.tornado import tornado_figure
 
-        players = data["players"]
+        game = data.get("output", "payoff") == "payoff"  # else a bargaining model's quantities
+        who, what = ("players", "payoffs") if game else ("quantities", "quantities")
         fig = tornado_figure(data["parameters"], _floats(data["low"]), _floats(data["high"]),
-                             _floats(data["payoffs_low"]), _floats(data["payoffs_high"]),
-                             _floats(data["baseline_payoffs"]),
-                             [f"payoff of {p}" if data.get("output", "payoff") == "payoff" else p for p in players],
+                             _floats(data[f"{what}_low"]), _floats(data[f"{what}_high"]),
+                             _floats(data[f"baseline_{what}"]),
+                             [f"payoff of {p}" if game else p for p in data[who]],
                              outcome_low=data["outcome_low"],
                              outcome_high=data["outcome_high"], baseline_outcome=data["baseline_outcome"],
                              title=title)
