@@ -247,6 +247,28 @@ def test_a_two_parameter_sweep_draws_the_regime_map(tmp_path, capsys):
     code, _, err = run(["sweep", SC / "powell_commitment.yaml", "--sweep", "shift", "-o", out_dir], capsys)
     assert code == 0, err
     assert (out_dir / "regime-map-p1-p2.png").exists()
+    from negosim.present.sweep_plots import sweep_figures
+
+    # The regions are the model's regimes, not a game's equilibrium outcomes: the legend says so.
+    ((_, fig),) = sweep_figures(out_dir)
+    assert [lg.get_title().get_text() for lg in fig.legends] == ["regime"]
+
+
+def test_a_random_design_of_a_bargaining_scenario_titles_its_shares_by_regime(tmp_path, capsys):
+    out_dir = tmp_path / "lhs"
+    code, _, err = run(["sweep", SC / "powell_commitment.yaml", "--design", "lhs", "--samples", "64", "--seed", "1",
+                        "-o", out_dir], capsys)
+    assert code == 0, err
+    from negosim.present.sweep_plots import sweep_figures
+
+    ((_, fig),) = sweep_figures(out_dir)
+    assert [lg.get_title().get_text() for lg in fig.legends] == ["regime (share of all samples)"]
+
+
+def test_sweep_refuses_game_concepts_on_a_bargaining_scenario_in_one_line(tmp_path, capsys):
+    code, _, err = run(["sweep", SC / "powell_commitment.yaml", "--sweep", "shift", "--concept", "qre",
+                        "-o", tmp_path / "x"], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "--concept" in err
 
 
 def test_sensitivity_ranks_parameters_by_their_effect_on_the_quantities(capsys):

@@ -66,6 +66,20 @@ def test_sweep_boundary_in_delta_is_where_the_truce_first_becomes_an_equilibrium
     assert b.below == "(violate, violate)" and b.above == "(hold, hold) + (violate, violate)" and b.tied
 
 
+def test_sweep_figures_title_the_legend_by_what_grim_trigger_sustains(truce, tmp_path):
+    """The labels are the profiles grim trigger sustains, not the stage game's equilibria: legends say so."""
+    from negosim.present.sweep_plots import sweep_figures
+
+    run_sweep(truce, {"delta": (0.3, 0.99, 12), "m": (0.0, 1.0, 5)}, out_dir=tmp_path / "map")
+    ((_, fig),) = sweep_figures(tmp_path / "map")
+    assert [lg.get_title().get_text() for lg in fig.legends] == ["profiles grim trigger sustains"]
+    run_sweep(truce, {"delta": (0.3, 0.99, 12)}, out_dir=tmp_path / "line")
+    ((_, fig),) = sweep_figures(tmp_path / "line")
+    titles = [lg.get_title().get_text() for ax in fig.axes for lg in [ax.get_legend()] if lg] + \
+        [lg.get_title().get_text() for lg in fig.legends]
+    assert "profiles grim trigger sustains" in titles and "equilibrium outcome" not in titles
+
+
 def test_strategy_game_solved_by_negosim_flips_at_the_grim_threshold(truce):
     """Independent of the closed form: the repeated game restricted to five named strategies, each
     profile's exact discounted value from the automata, solved by negosim's pure-equilibrium solver."""

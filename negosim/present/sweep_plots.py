@@ -97,7 +97,8 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
                                     names=outcome_names, title=title, x_unit=params.get(x, {}).get("unit"),
                                     y_unit=params.get(y, {}).get("unit"), order=summary.get("outcome_order", ()),
                                     x_description=params.get(x, {}).get("description", ""),
-                                    y_description=params.get(y, {}).get("description", ""))
+                                    y_description=params.get(y, {}).get("description", ""),
+                                    legend_title=summary.get("outcome_kind", "equilibrium outcome"))
             return [(f"regime-map-{x}-{y}", fig)]
         if not values:
             mesh = np.meshgrid(*axes, indexing="ij")
@@ -116,14 +117,16 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
                                 names=outcome_names, title=title, x_unit=params.get(x, {}).get("unit"),
                                 y_unit=params.get(y, {}).get("unit"), order=summary.get("outcome_order", ()),
                                 x_description=params.get(x, {}).get("description", ""),
-                                y_description=params.get(y, {}).get("description", ""))
+                                y_description=params.get(y, {}).get("description", ""),
+                                legend_title=summary.get("outcome_kind", "equilibrium outcome"))
         return [(f"regime-map-{x}-{y}", fig)]
     from .figures.shares import outcome_share_figure
 
     ranges = {k: (float(v[0]), float(v[1])) for k, v in vary.items()}
     bins = 10 if design != "grid" else max(2, min(10, min(int(v[2] or 2) for v in vary.values())))
     fig = outcome_share_figure(values, labels, ranges=ranges, bins=bins, names=outcome_names, title=title,
-                               order=summary.get("outcome_order", ()))
+                               order=summary.get("outcome_order", ()),
+                               legend_title=summary.get("outcome_kind", "equilibrium outcome"))
     return [("outcome-shares", fig)]
 
 
@@ -160,7 +163,18 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
     return outcome_figure(name, values[order], labels[order], {p: v[order] for p, v in pays.items()},
                           boundaries=bounds, labels=summary.get("outcome_names", {}), unit=meta.get("unit"),
                           title=title, order=summary.get("outcome_order", ()),
-                          words=(f"{summary.get('model')} quantities", "quantity", "regime") if quantities else None)
+                          words=_outcome_words(summary, bool(quantities)))
+
+
+def _outcome_words(summary: dict, quantities: bool) -> tuple[str, str, str] | None:
+    """The one-parameter figure's y-axis label and legend titles when the labels are no game's equilibria."""
+    if quantities:
+        return f"{summary.get('model')} quantities", "quantity", "regime"
+    if summary.get("outcome_kind") == "profiles grim trigger sustains":
+        from .figures.outcome import WORDS
+
+        return WORDS[0], WORDS[1], "profiles grim trigger sustains"
+    return None
 
 
 def sensitivity_figures(folder: Path) -> list[tuple[str, object]]:
