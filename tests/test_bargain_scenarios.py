@@ -336,3 +336,38 @@ def test_report_draws_the_named_sweep_and_marks_overrides(tmp_path, capsys):
     assert "risk_return: varying p" in html and "0.05 *" in html
     code, _, err = run(["report", SC / "fearon_risk_return.yaml", "-o", out, "--sweep", "nope"], capsys)
     assert code == 2 and "no sweep named 'nope'" in err
+
+
+@pytest.mark.parametrize("argv", [["solve", "--concept", "nash"], ["solve", "--rtol", "0.1"], ["solve", "--exact"],
+                                  ["solve", "--strict"], ["solve", "--lambda", "1"], ["explain", "--concept", "qre"],
+                                  ["explain", "--lambda", "1"], ["report", "-o", "{tmp}/h.html", "--qre"]],
+                         ids=lambda a: "-".join(x for x in a if x.startswith("-") or x.isalpha()))
+def test_a_game_only_option_is_refused_in_one_line_with_exit_2(argv, tmp_path, capsys):
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    code, out, err = run([argv[0], SC / "fearon_risk_return.yaml", *argv[1:]], capsys)
+    flag = next(a for a in argv[1:] if a.startswith("--") and a != "-o")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and flag in err
+
+
+def test_the_worksheet_appendix_gives_the_closed_form_and_the_projector_large_type(tmp_path, capsys):
+    sc = load_scenario(SC / "fearon_risk_return.yaml")
+    closed = sc.game.model.closed_form
+    plain, appendix, projected = tmp_path / "w.html", tmp_path / "wa.html", tmp_path / "p.html"
+    assert run(["report", SC / "fearon_risk_return.yaml", "-o", plain, "--no-answers"], capsys)[0] == 0
+    assert run(["report", SC / "fearon_risk_return.yaml", "-o", appendix, "--no-answers", "--appendix"], capsys)[0] == 0
+    assert run(["report", SC / "fearon_risk_return.yaml", "-o", projected, "--projector"], capsys)[0] == 0
+    w, wa, p = plain.read_text(), appendix.read_text(), projected.read_text()
+    from html import escape
+
+    assert escape(closed) not in w and 'id="appendix"' not in w
+    assert escape(closed) in wa and 'id="appendix"' in wa and "Answer key" not in wa
+    assert "0.3333" not in wa  # the appendix gives the formula, not the solved war probability
+    assert '<body class="projector">' in p and '<body class="projector">' not in w
+
+
+def test_explain_colours_only_when_asked(capsys):
+    code, out, _ = run(["explain", SC / "fearon_risk_return.yaml", "--color", "always"], capsys)
+    assert code == 0 and "\x1b[" in out
+    code, out, _ = run(["explain", SC / "fearon_risk_return.yaml", "--color", "never"], capsys)
+    assert code == 0 and "\x1b[" not in out
+

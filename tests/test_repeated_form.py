@@ -217,3 +217,10 @@ def test_report_has_the_repeated_section_with_both_figures():
     section = html[html.index('<section id="repeated">'):]
     section = section[:section.index("</section>")]
     assert section.count("<svg") == 2 and "0.826873" in section and "(the agreement)" in section
+
+
+def test_cli_simulate_refuses_compare_without_a_figure(capsys):
+    code = main(["simulate", str(TRUCE), "--compare", "tft", "--runs", "10"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "--figure" in err
+

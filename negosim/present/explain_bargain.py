@@ -143,8 +143,12 @@ DERIVATIONS: dict[str, Derivation] = {
 }
 
 
-def explain_bargaining(scenario: Scenario, sol: BargainSolution | None = None) -> str:
-    """The derivation of a bargaining scenario's solution at its baseline, in sentences, with its source."""
+def explain_bargaining(scenario: Scenario, sol: BargainSolution | None = None, *, color: bool = False) -> str:
+    """The derivation of a bargaining scenario's solution at its baseline, in sentences, with its source
+    (with `color`, the title and the regime in bold for a terminal)."""
+    from .style import Style
+
+    st = Style(color)
     sol = sol if sol is not None else solve_bargaining(scenario)
     spec = scenario.game
     env = scenario.evaluate()
@@ -153,10 +157,10 @@ def explain_bargaining(scenario: Scenario, sol: BargainSolution | None = None) -
     q = {k: float(np.asarray(v).reshape(-1)[0]) for k, v in sol.quantities.items()}
     who = tuple(p.name or p.id for p in scenario.players)
     regime = str(sol.regimes.reshape(-1)[0])
-    lines = [f"{scenario.title}", f"Model: {sol.model.title} ({sol.model.name}).", ""]
+    lines = [st.heading(scenario.title), f"Model: {sol.model.title} ({sol.model.name}).", ""]
     lines += DERIVATIONS[sol.model.name](args, q, (who[0], who[1]))
-    lines += ["", f"Outcome regime: {regime} ({sol.label(regime)}).", f"Closed form: {sol.model.closed_form}.",
-              f"Source: {sol.model.source}"]
+    lines += ["", st(f"Outcome regime: {regime} ({sol.label(regime)}).", "bold"),
+              f"Closed form: {sol.model.closed_form}.", f"Source: {sol.model.source}"]
     return "\n".join(lines)
 
 
