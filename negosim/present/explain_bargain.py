@@ -14,6 +14,7 @@ import numpy as np
 
 from ..scenario.bargainsolve import BargainSolution, solve_bargaining
 from ..scenario.model import Scenario
+from . import explain_bargain_dynamic as dyn
 from .text import fmt_number
 
 Values = dict[str, float]
@@ -110,14 +111,6 @@ def _powell(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
             f"{dec}'s war value {verdict} (margin {_n(q['margin'])})."]
 
 
-def _simple(formula: str) -> Derivation:
-    def derive(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
-        given = ", ".join(f"{k} = {_n(v)}" for k, v in a.items())
-        got = ", ".join(f"{k} = {_n(v)}" for k, v in q.items())
-        return [f"With {given}, {formula} gives {got}."]
-    return derive
-
-
 def _ceasefire(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
     ru, us = who
     war_value = a["p"] + a["mu"] - a["sigma"] * a["s"]
@@ -134,11 +127,8 @@ DERIVATIONS: dict[str, Derivation] = {
     "bargaining_range": _range, "take_it_or_leave_it": _tioli, "risk_return": _risk_return,
     "rubinstein": _rubinstein, "outside_options": _outside, "nash_solution": _axiomatic("nash"),
     "kalai_smorodinsky": _axiomatic("ks"), "powell_war": _powell,
-    "delay_rounds": _simple("settling once x >= (delta mu - kR - sigma_s) / (1 - delta)"),
-    "attrition_hazard": _simple("the hazard cost / value"),
-    "audience_cost_fight_probability": _simple("Pr(fight) = (high + a) / (high - low), clipped to [0, 1]"),
-    "contest_success": _simple("s1^gamma / (s1^gamma + s2^gamma)"),
-    "grim_trigger_threshold": _simple("delta* = tau / (tau + q (R - P))"),
+    "delay_rounds": dyn.delay, "attrition_hazard": dyn.attrition, "audience_cost_fight_probability": dyn.audience,
+    "contest_success": dyn.contest, "grim_trigger_threshold": dyn.grim,
     "ceasefire_private_cost": _ceasefire,
 }
 
