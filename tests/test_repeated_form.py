@@ -224,3 +224,20 @@ def test_cli_simulate_refuses_compare_without_a_figure(capsys):
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1 and "--figure" in err
 
+
+def test_survival_figure_shows_what_tells_grim_from_forgiving_strategies(truce):
+    """Under false alarms grim, tit for tat and win-stay-lose-shift have the same 'unbroken' curve; the lower
+    panel (both hold, among truces in force) separates them: grim never holds again after a violation."""
+    from negosim.present.figures.payoff_set import both_hold_share, survival_figure
+
+    kw = dict(runs=800, windows=16, seed=3, false_alarm=0.05)
+    grim, tft = (simulate_scenario(truce, (s,), **kw) for s in ("grim", "tit_for_tat"))
+    np.testing.assert_allclose(grim.survival, tft.survival)  # the top panel cannot tell them apart
+    np.testing.assert_allclose(grim.holding, grim.survival[1:])  # grim: holding only while unbroken
+    assert both_hold_share(tft)[-1] > both_hold_share(grim)[-1] + 0.2
+    fig = survival_figure(truce, strategies=("grim",), compare=("tit_for_tat",), **kw)
+    top, below = fig.axes
+    drawn = [np.asarray(line.get_ydata(), dtype=float) for line in below.get_lines()]
+    assert len(drawn) == 2 and not np.allclose(drawn[0], drawn[1])
+    np.testing.assert_allclose(drawn[0], both_hold_share(grim))
+
