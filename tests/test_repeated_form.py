@@ -217,6 +217,9 @@ def test_report_has_the_repeated_section_with_both_figures():
     section = html[html.index('<section id="repeated">'):]
     section = section[:section.index("</section>")]
     assert section.count("<svg") == 2 and "0.826873" in section and "(the agreement)" in section
+    sensitivity = html[html.index('<section id="sensitivity">'):]
+    sensitivity = sensitivity[:sensitivity.index("</section>")]
+    assert "profiles grim trigger sustains" in sensitivity and "equilibrium outcome" not in sensitivity
 
 
 def test_cli_simulate_refuses_compare_without_a_figure(capsys):
