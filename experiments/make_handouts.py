@@ -17,28 +17,47 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = Path("docs/classroom/handouts")
 
-#: The scenarios the classroom pack's lessons use, in lesson order.
+#: The scenarios the classroom pack's lessons use, in lesson order; then the repeated truce and the
+#: bargaining-and-war models (docs/repeated-truce.md, docs/bargaining.md, docs/war-and-commitment.md).
 SCENARIOS = (
     "scenarios/ceasefire_2025.yaml",
     "scenarios/sanctions_threat.yaml",
     "scenarios/chicken.yaml",
     "scenarios/ceasefire_pd.yaml",
+    "scenarios/ceasefire_truce_repeated.yaml",
+    "scenarios/fearon_risk_return.yaml",
+    "scenarios/rubinstein_war.yaml",
+    "scenarios/nash_bargaining_war.yaml",
+    "scenarios/powell_commitment.yaml",
+    "scenarios/ceasefire_bargaining.yaml",
 )
+
+
+def render(scenario: str, *, answers: bool, command: str) -> str:
+    """The handout (or worksheet) of `scenario` as `negosim report` writes it: a bargaining scenario names a
+    model instead of a game, so it has its own page (`negosim.present.report.bargain`)."""
+    from negosim.cli_bargain import bargaining_scenario
+
+    bargaining = bargaining_scenario(scenario)
+    if bargaining is not None:
+        from negosim.present.report.bargain import render_bargaining_report
+
+        return render_bargaining_report(bargaining, answers=answers, command=command)
+    from negosim.api import open_source
+    from negosim.present.report import render_report
+
+    return render_report(open_source(scenario), answers=answers, command=command)
 
 
 def handouts() -> dict[Path, str]:
     """Return {output path (relative to the repository): HTML} for every lesson's two handouts."""
-    from negosim.api import open_source
-    from negosim.present.report import render_report
-
     out = {}
     for scenario in SCENARIOS:
-        source = open_source(scenario)
         stem = Path(scenario).stem
         for answers, name in ((True, f"{stem}.html"), (False, f"{stem}_worksheet.html")):
             target = OUT / name
             command = f"negosim report {scenario} -o {target}" + ("" if answers else " --no-answers")
-            out[target] = render_report(source, answers=answers, command=command)
+            out[target] = render(scenario, answers=answers, command=command)
     return out
 
 

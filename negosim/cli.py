@@ -409,6 +409,8 @@ def cmd_simulate(args) -> int:
     from .scenario import load_scenario
     from .scenario.repeated_analysis import simulate_scenario
 
+    if args.compare and not args.figure:
+        raise CommandLineError("--compare adds curves to the survival figure: give --figure PATH too")
     scenario = load_scenario(args.file)
     if args.set:
         scenario = scenario.with_overrides(_overrides(args.set))

@@ -45,12 +45,23 @@ def validate_line(path: str) -> str | None:
             f"{scenario.game.model.name}, {n} parameter{'' if n == 1 else 's'}")  # type: ignore[union-attr]
 
 
+def refuse_game_options(args, options: dict[str, str]) -> None:
+    """Raise a one-line usage error (exit 2) naming the first of `options` (attribute: flag) given on the
+    command line: they act on a game's equilibria, and a bargaining model has none to act on."""
+    from .cli_parser import CommandLineError
+
+    for attribute, flag in options.items():
+        if getattr(args, attribute, None):
+            raise CommandLineError(f"{args.file}: {flag} applies to games; a bargaining scenario has one answer, "
+                                   f"its model's closed form ({args.command} without {flag} gives it)")
+
+
 def cmd_solve(args, scenario: Scenario) -> int:
     from .scenario.bargainsolve import solve_bargaining
 
-    if args.concept:
-        print(f"negosim: {args.file}: a bargaining scenario has one answer, its model's; --concept is ignored",
-              file=sys.stderr)
+    # A closed form has no equilibria to select, enumerate, tie or verify to a tolerance.
+    refuse_game_options(args, {"concept": "--concept", "lambdas": "--lambda", "rtol": "--rtol", "exact": "--exact",
+                               "strict": "--strict"})
     sol = solve_bargaining(scenario)
     if args.json:
         from .io.jsonout import dumps
@@ -65,9 +76,11 @@ def cmd_solve(args, scenario: Scenario) -> int:
 
 
 def cmd_explain(args, scenario: Scenario) -> int:
+    from .cli import _color
     from .present.explain.bargain import explain_bargaining
 
-    print(explain_bargaining(scenario))
+    refuse_game_options(args, {"concept": "--concept", "lambdas": "--lambda"})
+    print(explain_bargaining(scenario, color=_color(args.color)))
     return 0
 
 
@@ -83,12 +96,14 @@ def cmd_report(args, scenario: Scenario) -> int:
     from .io.atomic import write_atomic
     from .present.report.bargain import render_bargaining_report
 
+    refuse_game_options(args, {"qre": "--qre"})  # the logit QRE perturbs a game's choices; a model has none
     html = render_bargaining_report(scenario, answers=not args.no_answers,
                                     command=shlex.join(["negosim", *args.argv]), sweep=args.sweep,
-                                    changed=tuple(_overrides(args.set)))
+                                    changed=tuple(_overrides(args.set)), appendix=args.appendix,
+                                    projector=args.projector)
     write_atomic(args.output, html)
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
 
-__all__ = ["COMMANDS", "bargaining_scenario", "validate_line"]
+__all__ = ["COMMANDS", "bargaining_scenario", "refuse_game_options", "validate_line"]

@@ -247,16 +247,50 @@ def test_a_two_parameter_sweep_draws_the_regime_map(tmp_path, capsys):
     code, _, err = run(["sweep", SC / "powell_commitment.yaml", "--sweep", "shift", "-o", out_dir], capsys)
     assert code == 0, err
     assert (out_dir / "regime-map-p1-p2.png").exists()
+    from negosim.present.figures.sweep_plots import sweep_figures
+
+    # The regions are the model's regimes, not a game's equilibrium outcomes: the legend says so.
+    ((_, fig),) = sweep_figures(out_dir)
+    assert [lg.get_title().get_text() for lg in fig.legends] == ["regime"]
+
+
+def test_a_random_design_of_a_bargaining_scenario_titles_its_shares_by_regime(tmp_path, capsys):
+    out_dir = tmp_path / "lhs"
+    code, _, err = run(["sweep", SC / "powell_commitment.yaml", "--design", "lhs", "--samples", "64", "--seed", "1",
+                        "-o", out_dir], capsys)
+    assert code == 0, err
+    from negosim.present.figures.sweep_plots import sweep_figures
+
+    ((_, fig),) = sweep_figures(out_dir)
+    assert [lg.get_title().get_text() for lg in fig.legends] == ["regime (share of all samples)"]
+
+
+def test_sweep_refuses_game_concepts_on_a_bargaining_scenario_in_one_line(tmp_path, capsys):
+    code, _, err = run(["sweep", SC / "powell_commitment.yaml", "--sweep", "shift", "--concept", "qre",
+                        "-o", tmp_path / "x"], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "--concept" in err
 
 
 def test_sensitivity_ranks_parameters_by_their_effect_on_the_quantities(capsys):
     code, out, err = run(["sensitivity", SC / "fearon_risk_return.yaml", "--json"], capsys)
     assert code == 0, err
     doc = json.loads(out)
-    assert doc["output"] == "quantity" and doc["players"][0] == "offer"
+    # A bargaining model's outputs are quantities, not players: the JSON names them so.
+    assert doc["output"] == "quantity" and doc["quantities"][0] == "offer" and "players" not in doc
+    assert "baseline_payoffs" not in doc and doc["baseline_quantities"][0] == pytest.approx(0.5)
+    assert len(doc["quantities_low"]) == len(doc["quantities_high"]) == len(doc["quantities"])
     j = doc["parameters"].index("cU")
     flip = doc["flips"][j]
     assert flip["above"]["value"] == pytest.approx(0.3, abs=1e-8)  # cU = cbar: the safe offer begins
+
+
+def test_sensitivity_folder_of_quantities_redraws_its_tornado(tmp_path, capsys):
+    out_dir = tmp_path / "sa"
+    code, _, err = run(["sensitivity", SC / "fearon_risk_return.yaml", "-o", out_dir], capsys)
+    assert code == 0, err
+    assert "quantities" in json.loads((out_dir / "sensitivity.json").read_text())
+    (out_dir / "tornado.png").unlink()
+    assert run(["plot", out_dir], capsys)[0] == 0 and (out_dir / "tornado.png").exists()
 
 
 def test_explain_gives_the_derivation_with_its_numbers_and_source(capsys):
@@ -302,3 +336,38 @@ def test_report_draws_the_named_sweep_and_marks_overrides(tmp_path, capsys):
     assert "risk_return: varying p" in html and "0.05 *" in html
     code, _, err = run(["report", SC / "fearon_risk_return.yaml", "-o", out, "--sweep", "nope"], capsys)
     assert code == 2 and "no sweep named 'nope'" in err
+
+
+@pytest.mark.parametrize("argv", [["solve", "--concept", "nash"], ["solve", "--rtol", "0.1"], ["solve", "--exact"],
+                                  ["solve", "--strict"], ["solve", "--lambda", "1"], ["explain", "--concept", "qre"],
+                                  ["explain", "--lambda", "1"], ["report", "-o", "{tmp}/h.html", "--qre"]],
+                         ids=lambda a: "-".join(x for x in a if x.startswith("-") or x.isalpha()))
+def test_a_game_only_option_is_refused_in_one_line_with_exit_2(argv, tmp_path, capsys):
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    code, out, err = run([argv[0], SC / "fearon_risk_return.yaml", *argv[1:]], capsys)
+    flag = next(a for a in argv[1:] if a.startswith("--") and a != "-o")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and flag in err
+
+
+def test_the_worksheet_appendix_gives_the_closed_form_and_the_projector_large_type(tmp_path, capsys):
+    sc = load_scenario(SC / "fearon_risk_return.yaml")
+    closed = sc.game.model.closed_form
+    plain, appendix, projected = tmp_path / "w.html", tmp_path / "wa.html", tmp_path / "p.html"
+    assert run(["report", SC / "fearon_risk_return.yaml", "-o", plain, "--no-answers"], capsys)[0] == 0
+    assert run(["report", SC / "fearon_risk_return.yaml", "-o", appendix, "--no-answers", "--appendix"], capsys)[0] == 0
+    assert run(["report", SC / "fearon_risk_return.yaml", "-o", projected, "--projector"], capsys)[0] == 0
+    w, wa, p = plain.read_text(), appendix.read_text(), projected.read_text()
+    from html import escape
+
+    assert escape(closed) not in w and 'id="appendix"' not in w
+    assert escape(closed) in wa and 'id="appendix"' in wa and "Answer key" not in wa
+    assert "0.3333" not in wa  # the appendix gives the formula, not the solved war probability
+    assert '<body class="projector">' in p and '<body class="projector">' not in w
+
+
+def test_explain_colours_only_when_asked(capsys):
+    code, out, _ = run(["explain", SC / "fearon_risk_return.yaml", "--color", "always"], capsys)
+    assert code == 0 and "\x1b[" in out
+    code, out, _ = run(["explain", SC / "fearon_risk_return.yaml", "--color", "never"], capsys)
+    assert code == 0 and "\x1b[" not in out
+

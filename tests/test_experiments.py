@@ -290,3 +290,18 @@ def test_quick_runs_are_never_published_to_the_docs(name):
 def test_run_all_runs_every_experiment_script():
     scripts = {p.stem for p in EXPERIMENTS.glob("*.py")} - {"run_all", "make_handouts", "_common", "_ceasefire"}
     assert set(run_all.EXPERIMENTS) == scripts == set(SCRIPTS)
+
+
+def test_make_handouts_lists_every_bargaining_and_repeated_scenario_and_renders_them(monkeypatch):
+    """The handout script covers the bargaining and repeated-truce scenarios, and renders a bargaining
+    scenario with its own page (open_source would refuse it: it has no game). Nothing is written."""
+    from scenario_lists import BARGAINING
+
+    handouts = load("make_handouts")
+    listed = {Path(s).name for s in handouts.SCENARIOS}
+    assert {p.name for p in BARGAINING} <= listed and "ceasefire_truce_repeated.yaml" in listed
+    assert all((ROOT / s).exists() for s in handouts.SCENARIOS)
+    monkeypatch.chdir(ROOT)  # the script's scenario paths are relative to the repository
+    page = handouts.render("scenarios/rubinstein_war.yaml", answers=True, command="negosim report ...")
+    sheet = handouts.render("scenarios/rubinstein_war.yaml", answers=False, command="negosim report ...")
+    assert "Answer key" in page and "<svg" in page and "Answer key" not in sheet

@@ -66,6 +66,20 @@ def test_sweep_boundary_in_delta_is_where_the_truce_first_becomes_an_equilibrium
     assert b.below == "(violate, violate)" and b.above == "(hold, hold) + (violate, violate)" and b.tied
 
 
+def test_sweep_figures_title_the_legend_by_what_grim_trigger_sustains(truce, tmp_path):
+    """The labels are the profiles grim trigger sustains, not the stage game's equilibria: legends say so."""
+    from negosim.present.figures.sweep_plots import sweep_figures
+
+    run_sweep(truce, {"delta": (0.3, 0.99, 12), "m": (0.0, 1.0, 5)}, out_dir=tmp_path / "map")
+    ((_, fig),) = sweep_figures(tmp_path / "map")
+    assert [lg.get_title().get_text() for lg in fig.legends] == ["profiles grim trigger sustains"]
+    run_sweep(truce, {"delta": (0.3, 0.99, 12)}, out_dir=tmp_path / "line")
+    ((_, fig),) = sweep_figures(tmp_path / "line")
+    titles = [lg.get_title().get_text() for ax in fig.axes for lg in [ax.get_legend()] if lg] + \
+        [lg.get_title().get_text() for lg in fig.legends]
+    assert "profiles grim trigger sustains" in titles and "equilibrium outcome" not in titles
+
+
 def test_strategy_game_solved_by_negosim_flips_at_the_grim_threshold(truce):
     """Independent of the closed form: the repeated game restricted to five named strategies, each
     profile's exact discounted value from the automata, solved by negosim's pure-equilibrium solver."""
@@ -203,3 +217,30 @@ def test_report_has_the_repeated_section_with_both_figures():
     section = html[html.index('<section id="repeated">'):]
     section = section[:section.index("</section>")]
     assert section.count("<svg") == 2 and "0.826873" in section and "(the agreement)" in section
+    sensitivity = html[html.index('<section id="sensitivity">'):]
+    sensitivity = sensitivity[:sensitivity.index("</section>")]
+    assert "profiles grim trigger sustains" in sensitivity and "equilibrium outcome" not in sensitivity
+
+
+def test_cli_simulate_refuses_compare_without_a_figure(capsys):
+    code = main(["simulate", str(TRUCE), "--compare", "tft", "--runs", "10"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "--figure" in err
+
+
+def test_survival_figure_shows_what_tells_grim_from_forgiving_strategies(truce):
+    """Under false alarms grim, tit for tat and win-stay-lose-shift have the same 'unbroken' curve; the lower
+    panel (both hold, among truces in force) separates them: grim never holds again after a violation."""
+    from negosim.present.figures.payoff_set import both_hold_share, survival_figure
+
+    kw = dict(runs=800, windows=16, seed=3, false_alarm=0.05)
+    grim, tft = (simulate_scenario(truce, (s,), **kw) for s in ("grim", "tit_for_tat"))
+    np.testing.assert_allclose(grim.survival, tft.survival)  # the top panel cannot tell them apart
+    np.testing.assert_allclose(grim.holding, grim.survival[1:])  # grim: holding only while unbroken
+    assert both_hold_share(tft)[-1] > both_hold_share(grim)[-1] + 0.2
+    fig = survival_figure(truce, strategies=("grim",), compare=("tit_for_tat",), **kw)
+    top, below = fig.axes
+    drawn = [np.asarray(line.get_ydata(), dtype=float) for line in below.get_lines()]
+    assert len(drawn) == 2 and not np.allclose(drawn[0], drawn[1])
+    np.testing.assert_allclose(drawn[0], both_hold_share(grim))
+

@@ -189,8 +189,13 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     started = time.perf_counter()
     if not vary:
         raise UsageError("nothing to vary: give --vary NAME=START:STOP:NUM or a --sweep from the scenario")
+    bargaining = bargain_sweep.is_bargaining(scenario)
+    if bargaining and (concepts or lambdas):
+        raise UsageError(f"{scenario.path}: a bargaining scenario's sweep has its model's quantities as columns; "
+                         "--concept and --lambda add columns of a game's equilibria")
     if chunk_size is None:
-        chunk_size = auto_chunk_size(scenario.build())  # (its size, not its values, decides)
+        # A bargaining model has no game: its closed forms cost a few numbers a point.
+        chunk_size = DEFAULT_CHUNK_SIZE if bargaining else auto_chunk_size(scenario.build())
     check_chunk_size(chunk_size)
     if parquet:
         output.require_parquet()
@@ -530,11 +535,15 @@ def _describe(scenario, vary, labels) -> dict:
                         "unit": p.unit}
     if bargain_sweep.is_bargaining(scenario):
         return {"scenario": {"id": scenario.id, "title": scenario.title}, "players": list(scenario.player_ids),
-                "parameters": params, **bargain_sweep.describe(scenario, labels)}
+                "parameters": params, "outcome_kind": "regime", **bargain_sweep.describe(scenario, labels)}
     game = scenario.build()
     labels = [str(x) for x in labels]
     return {"scenario": {"id": scenario.id, "title": scenario.title}, "players": list(scenario.player_ids),
             "parameters": params, "outcome_names": label_names(game, labels),
+            # What the labels are, as figures title their legends: a repeated game's are the profiles
+            # grim trigger sustains, not the stage game's equilibria.
+            "outcome_kind": ("profiles grim trigger sustains" if scenario.form == "repeated"
+                             else "equilibrium outcome"),
             "outcome_order": sorted(labels, key=lambda label: _canonical(game, label))}
 
 

@@ -76,15 +76,20 @@ class OatResult:
     flips: tuple[Flip, ...]
     overrides: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
-    output: str = "payoff"  # what `players` name: each player's payoff, or a bargaining model's quantities
+    #: What `players` name: each player's payoff ("payoff"), or a bargaining model's quantities ("quantity");
+    #: `to_dict` then writes `quantities`, `baseline_quantities`, `quantities_low` and `quantities_high`.
+    output: str = "payoff"
 
     def to_dict(self) -> dict:
         """Return the result as plain JSON-able data (NaN as None)."""
+        # A game's outputs are its players' payoffs; a bargaining model's are its quantities (offer,
+        # war probability, ...), named as such rather than passed off as players.
+        who, what = ("players", "payoffs") if self.output == "payoff" else ("quantities", "quantities")
         return {
             "method": "oat", "output": self.output, "parameters": list(self.parameters), "low": _plain(self.low),
             "high": _plain(self.high), "baseline_values": _plain(self.baseline_values),
-            "players": list(self.players), "baseline_payoffs": _plain(self.baseline_payoffs),
-            "payoffs_low": _plain(self.payoffs_low), "payoffs_high": _plain(self.payoffs_high),
+            who: list(self.players), f"baseline_{what}": _plain(self.baseline_payoffs),
+            f"{what}_low": _plain(self.payoffs_low), f"{what}_high": _plain(self.payoffs_high),
             "baseline_outcome": self.baseline_outcome, "outcome_low": list(self.outcome_low),
             "outcome_high": list(self.outcome_high), "swing": _plain(self.swing),
             "flips": [dataclasses.asdict(f) for f in self.flips], "overrides": dict(self.overrides),

@@ -15,6 +15,7 @@ import numpy as np
 from ...scenario.bargainsolve import BargainSolution, solve_bargaining
 from ...scenario.model import Scenario
 from ..text import fmt_number
+from . import bargain_dynamic as dyn
 
 Values = dict[str, float]
 Derivation = Callable[[Values, Values, tuple[str, str]], list[str]]
@@ -110,14 +111,6 @@ def _powell(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
             f"{dec}'s war value {verdict} (margin {_n(q['margin'])})."]
 
 
-def _simple(formula: str) -> Derivation:
-    def derive(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
-        given = ", ".join(f"{k} = {_n(v)}" for k, v in a.items())
-        got = ", ".join(f"{k} = {_n(v)}" for k, v in q.items())
-        return [f"With {given}, {formula} gives {got}."]
-    return derive
-
-
 def _ceasefire(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
     ru, us = who
     war_value = a["p"] + a["mu"] - a["sigma"] * a["s"]
@@ -134,17 +127,18 @@ DERIVATIONS: dict[str, Derivation] = {
     "bargaining_range": _range, "take_it_or_leave_it": _tioli, "risk_return": _risk_return,
     "rubinstein": _rubinstein, "outside_options": _outside, "nash_solution": _axiomatic("nash"),
     "kalai_smorodinsky": _axiomatic("ks"), "powell_war": _powell,
-    "delay_rounds": _simple("settling once x >= (delta mu - kR - sigma_s) / (1 - delta)"),
-    "attrition_hazard": _simple("the hazard cost / value"),
-    "audience_cost_fight_probability": _simple("Pr(fight) = (high + a) / (high - low), clipped to [0, 1]"),
-    "contest_success": _simple("s1^gamma / (s1^gamma + s2^gamma)"),
-    "grim_trigger_threshold": _simple("delta* = tau / (tau + q (R - P))"),
+    "delay_rounds": dyn.delay, "attrition_hazard": dyn.attrition, "audience_cost_fight_probability": dyn.audience,
+    "contest_success": dyn.contest, "grim_trigger_threshold": dyn.grim,
     "ceasefire_private_cost": _ceasefire,
 }
 
 
-def explain_bargaining(scenario: Scenario, sol: BargainSolution | None = None) -> str:
-    """The derivation of a bargaining scenario's solution at its baseline, in sentences, with its source."""
+def explain_bargaining(scenario: Scenario, sol: BargainSolution | None = None, *, color: bool = False) -> str:
+    """The derivation of a bargaining scenario's solution at its baseline, in sentences, with its source
+    (with `color`, the title and the regime in bold for a terminal)."""
+    from ..text.wording import Style
+
+    st = Style(color)
     sol = sol if sol is not None else solve_bargaining(scenario)
     spec = scenario.game
     env = scenario.evaluate()
@@ -153,10 +147,10 @@ def explain_bargaining(scenario: Scenario, sol: BargainSolution | None = None) -
     q = {k: float(np.asarray(v).reshape(-1)[0]) for k, v in sol.quantities.items()}
     who = tuple(p.name or p.id for p in scenario.players)
     regime = str(sol.regimes.reshape(-1)[0])
-    lines = [f"{scenario.title}", f"Model: {sol.model.title} ({sol.model.name}).", ""]
+    lines = [st.heading(scenario.title), f"Model: {sol.model.title} ({sol.model.name}).", ""]
     lines += DERIVATIONS[sol.model.name](args, q, (who[0], who[1]))
-    lines += ["", f"Outcome regime: {regime} ({sol.label(regime)}).", f"Closed form: {sol.model.closed_form}.",
-              f"Source: {sol.model.source}"]
+    lines += ["", st(f"Outcome regime: {regime} ({sol.label(regime)}).", "bold"),
+              f"Closed form: {sol.model.closed_form}.", f"Source: {sol.model.source}"]
     return "\n".join(lines)
 
 

@@ -79,25 +79,47 @@ def survival_figure(scenario: Scenario, path: str | Path | None = None, *, strat
     runs_of = [tuple(strategies)] + [(s,) for s in compare if (s,) != tuple(strategies)]
     t = np.arange(windows + 1)
     with context():
-        fig = new_figure(7.0, 4.6)
-        ax = fig.add_subplot()
+        # Two panels: "unbroken" counts a truce as lost at its first violation, which grim, tit for tat and
+        # win-stay-lose-shift share (they all hold until the first violation is seen), so their curves
+        # coincide; what tells them apart is whether both sides hold again afterwards, the lower panel.
+        fig = new_figure(7.0, 8.2)
+        ax, below = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1], "hspace": 0.12})
         ax.plot(t[1:], rho ** (t[1:] - 1), color=MUTED, lw=1.2, ls=":", label=f"expiry only (ρ = {rho:g})")
         for k, strat in enumerate(runs_of):
             sim = simulate_scenario(scenario, strat, runs=runs, windows=windows, seed=seed, false_alarm=false_alarm)
             label = " vs ".join(dict.fromkeys(sim.strategies)).replace("_", " ")
             color = PLAYER_COLORS[k % len(PLAYER_COLORS)]
-            ax.step(t, sim.survival, where="post", color=color, ls=PLAYER_LINESTYLES[k % len(PLAYER_LINESTYLES)],
-                    lw=1.8, label=label)
+            style = dict(color=color, ls=PLAYER_LINESTYLES[k % len(PLAYER_LINESTYLES)], lw=1.8)
+            ax.step(t, sim.survival, where="post", label=label, **style)
+            share = both_hold_share(sim)
+            overall = float(sim.holding.sum() / sim.in_force.sum()) if sim.in_force.sum() > 0 else float("nan")
+            below.step(t[1:], share, where="post", label=f"{label}: {overall:.0%} of windows in force", **style)
         ax.set_xlim(0, windows)
         ax.set_ylim(0, 1.02)
-        ax.set_xlabel("window (30 days each)")
-        ax.set_ylabel("share of truces unbroken")
+        ax.set_ylabel("share of truces unbroken\n(no violation seen so far)")
         ax.set_title(f"{scenario.title}\n{runs:,} runs, seed {seed}: δ = {float(g.discount):g}, "
                      f"detection {float(g.detection):g}, false alarms {false_alarm:g}")
         ax.legend(loc="upper right", fontsize=9, frameon=False)
+        below.set_ylim(0, 1.02)
+        below.set_xlabel("window (30 days each)")
+        below.set_ylabel("both sides hold in this window\n(share of truces in force)")
+        below.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16), fontsize=9, frameon=False, ncol=2,
+                     title="both hold, over all the windows in force", title_fontsize=9, alignment="left")
         if path is not None:
             save_figure(fig, path)
     return fig
+
+
+def both_hold_share(sim) -> np.ndarray:
+    """Per window, the share of the truces in force in which every side holds (NaN where none is in force):
+    the lower panel of the survival figure, which tells apart strategies that forgive from grim trigger.
+
+    >>> from types import SimpleNamespace
+    >>> both_hold_share(SimpleNamespace(holding=np.array([0.9, 0.4, 0.0]), in_force=np.array([1.0, 0.8, 0.0])))
+    array([0.9, 0.5, nan])
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(sim.in_force > 0, sim.holding / sim.in_force, np.nan)
 
 
 def _feasible(ax, pts: np.ndarray) -> None:
@@ -133,4 +155,4 @@ def _profile_names(stage) -> list[str]:
     return profile_names(stage)
 
 
-__all__ = ["DEFAULT_DELTAS", "payoff_set_figure", "survival_figure"]
+__all__ = ["DEFAULT_DELTAS", "both_hold_share", "payoff_set_figure", "survival_figure"]

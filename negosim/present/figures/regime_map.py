@@ -46,7 +46,8 @@ _AXIS_ZONE = 0.8  # inches below the plot for tick labels and the axis label
 def regime_map_figure(x_name: str, x_values, y_name: str, y_values, labels, *,
                       names: Mapping[str, str] | None = None, overlays: Sequence[Mapping] = (),
                       title: str | None = None, x_unit: str | None = None, y_unit: str | None = None,
-                      order: Sequence[str] = (), x_description: str = "", y_description: str = ""):
+                      order: Sequence[str] = (), x_description: str = "", y_description: str = "",
+                      legend_title: str = "equilibrium outcome"):
     """A `Figure` of the equilibrium outcome over a grid of two parameters.
 
     Each axis is labelled in words by its parameter's description (`x_description`, `y_description`,
@@ -60,7 +61,8 @@ def regime_map_figure(x_name: str, x_values, y_name: str, y_values, labels, *,
     `names` maps a label to the name shown in the legend. Each overlay
     ``{"x": array, "y": array, "label": str}`` is a curve drawn on top and listed in the legend.
     `order` lists labels whose colours are taken first (to match other figures); the rest follow
-    in order of first appearance on the grid.
+    in order of first appearance on the grid. `legend_title` names what the regions are (a bargaining
+    model's "regime", a repeated game's "profiles grim trigger sustains").
     """
     x = _axis(x_values, "x_values")
     y = _axis(y_values, "y_values")
@@ -79,7 +81,7 @@ def regime_map_figure(x_name: str, x_values, y_name: str, y_values, labels, *,
     with style.context():
         axes = (axis_label(x_name, x_description, x_unit, PLOT_W * 72),
                 axis_label(y_name, y_description, y_unit, PLOT_H * 72))
-        return _draw(axes, x, y, codes, outcomes, dict(names or {}), curves, title)
+        return _draw(axes, x, y, codes, outcomes, dict(names or {}), curves, title, legend_title)
 
 
 def axis_label(symbol: str, description: str = "", unit: str | None = None, width: float = 460.0) -> str:
@@ -362,7 +364,7 @@ def legend_height(rows: int, extra_lines: int, *, row: float = 0.25) -> float:
     return 0.3 + row * rows + 0.2 * extra_lines
 
 
-def _draw(axis_labels, x, y, codes, outcomes, names, curves, title):
+def _draw(axis_labels, x, y, codes, outcomes, names, curves, title, legend_title="equilibrium outcome"):
     from matplotlib.colors import to_rgba
     from matplotlib.legend_handler import HandlerTuple
     from matplotlib.lines import Line2D
@@ -457,7 +459,7 @@ def _draw(axis_labels, x, y, codes, outcomes, names, curves, title):
         handles.append(point if not has_area[k] else (patch, point) if len(marks[k][0]) else patch)
     y_top = below - axis_zone
     fig.legend(handles=handles, labels=texts, handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
-               title="equilibrium outcome", loc="upper left",
+               title=legend_title, loc="upper left",
                ncol=cols, bbox_to_anchor=(left / width, y_top / height), frameon=False, fontsize=style.TEXT_SIZE,
                title_fontsize=style.TEXT_SIZE + 1, alignment="left", handlelength=2.4, handleheight=1.3,
                columnspacing=1.5)

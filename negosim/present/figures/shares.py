@@ -24,7 +24,7 @@ CHARS_PER_INCH = 11  # characters of 11-point text per inch, about
 def outcome_share_figure(values: Mapping[str, np.ndarray], labels, *,
                          ranges: Mapping[str, tuple[float, float]] | None = None, bins: int = 10,
                          names: Mapping[str, str] | None = None, title: str | None = None,
-                         order: Sequence[str] = (), sort: bool = True):
+                         order: Sequence[str] = (), sort: bool = True, legend_title: str = "equilibrium outcome"):
     """A `Figure` with one panel per parameter: the share of each outcome in each of `bins` equal
     bins of that parameter's range.
 
@@ -33,6 +33,7 @@ def outcome_share_figure(values: Mapping[str, np.ndarray], labels, *,
     largest sample). `names` maps a label to its legend name. Outcomes are coloured in the order
     `order`, then by decreasing share of all samples. With `sort`, panels come in decreasing order
     of swing: the largest change of any one outcome's share between the parameter's bins.
+    `legend_title` names what the labels are (default "equilibrium outcome").
     """
     if not values:
         raise ValueError("outcome_share_figure needs at least one parameter in `values`")
@@ -73,7 +74,7 @@ def outcome_share_figure(values: Mapping[str, np.ndarray], labels, *,
         panels.sort(key=lambda t: -_swing(t[1]))
     with style.context():
         return _draw(panels, outcomes, np.bincount(codes, minlength=len(outcomes)) / n, n, bins, noise,
-                     dict(names or {}), title)
+                     dict(names or {}), title, legend_title)
 
 
 def bin_shares(v: np.ndarray, codes: np.ndarray, k_count: int, lo: float, hi: float,
@@ -108,7 +109,7 @@ def _swing(shares: np.ndarray) -> float:
     return float((full.max(axis=0) - full.min(axis=0)).max()) if len(full) else 0.0
 
 
-def _draw(panels, outcomes, overall, n, bins, noise, names, title):
+def _draw(panels, outcomes, overall, n, bins, noise, names, title, legend_title="equilibrium outcome"):
     from matplotlib.colors import to_rgba
     from matplotlib.patches import Patch
     from matplotlib.ticker import PercentFormatter
@@ -172,7 +173,7 @@ def _draw(panels, outcomes, overall, n, bins, noise, names, title):
         color, hatch = style.regime_style(i)
         handles.append(Patch(fc=to_rgba(color, FILL_ALPHA), ec=edge, hatch=hatch, label=texts[i]))
     legend_top = below - 0.75
-    fig.legend(handles=handles, title="equilibrium outcome (share of all samples)", loc="upper left",
+    fig.legend(handles=handles, title=f"{legend_title} (share of all samples)", loc="upper left",
                ncol=legend_cols, bbox_to_anchor=(LEFT / width, legend_top / height), frameon=False,
                fontsize=style.TEXT_SIZE, title_fontsize=style.TEXT_SIZE + 1, alignment="left", handlelength=2.4,
                handleheight=1.3, columnspacing=1.5)

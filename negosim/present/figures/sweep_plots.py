@@ -145,7 +145,8 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
                                     names=outcome_names, title=title, x_unit=params.get(x, {}).get("unit"),
                                     y_unit=params.get(y, {}).get("unit"), order=summary.get("outcome_order", ()),
                                     x_description=params.get(x, {}).get("description", ""),
-                                    y_description=params.get(y, {}).get("description", ""))
+                                    y_description=params.get(y, {}).get("description", ""),
+                                    legend_title=summary.get("outcome_kind", "equilibrium outcome"))
             _mark_kinds_map(fig, folder, summary, axes)
             return [(f"regime-map-{x}-{y}", fig)]
         if not values:
@@ -165,7 +166,8 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
                                 names=outcome_names, title=title, x_unit=params.get(x, {}).get("unit"),
                                 y_unit=params.get(y, {}).get("unit"), order=summary.get("outcome_order", ()),
                                 x_description=params.get(x, {}).get("description", ""),
-                                y_description=params.get(y, {}).get("description", ""))
+                                y_description=params.get(y, {}).get("description", ""),
+                                legend_title=summary.get("outcome_kind", "equilibrium outcome"))
         _mark_kinds_map(fig, folder, summary, axes)
         return [(f"regime-map-{x}-{y}", fig)]
     from .shares import outcome_share_figure
@@ -173,7 +175,8 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
     ranges = {k: (float(v[0]), float(v[1])) for k, v in vary.items()}
     bins = 10 if design != "grid" else max(2, min(10, min(int(v[2] or 2) for v in vary.values())))
     fig = outcome_share_figure(values, labels, ranges=ranges, bins=bins, names=outcome_names, title=title,
-                               order=summary.get("outcome_order", ()))
+                               order=summary.get("outcome_order", ()),
+                               legend_title=summary.get("outcome_kind", "equilibrium outcome"))
     return [("outcome-shares", fig)]
 
 
@@ -210,7 +213,18 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
     fig = outcome_figure(name, values[order], labels[order], {p: v[order] for p, v in pays.items()},
                           boundaries=bounds, labels=summary.get("outcome_names", {}), unit=meta.get("unit"),
                           title=title, order=summary.get("outcome_order", ()),
-                          words=(f"{summary.get('model')} quantities", "quantity", "regime") if quantities else None)
+                          words=_outcome_words(summary, bool(quantities)))
+
+
+def _outcome_words(summary: dict, quantities: bool) -> tuple[str, str, str] | None:
+    """The one-parameter figure's y-axis label and legend titles when the labels are no game's equilibria."""
+    if quantities:
+        return f"{summary.get('model')} quantities", "quantity", "regime"
+    if summary.get("outcome_kind") == "profiles grim trigger sustains":
+        from .outcome import WORDS
+
+        return WORDS[0], WORDS[1], "profiles grim trigger sustains"
+    return None
     if "kinds" in summary:  # a signalling game (negosim.sweep.kinds)
         from .kinds_overlay import mark_kinds_line
 
@@ -229,6 +243,17 @@ def _mark_kinds_map(fig, folder: Path, summary: dict, axes: list[np.ndarray]) ->
 
     kinds = read_point_kinds(verified_path(folder, "results.csv"), int(summary["points"]))
     mark_kinds_map(fig.axes[0], axes[0], axes[1], kinds.reshape(len(axes[0]), len(axes[1])))
+
+
+def _outcome_words(summary: dict, quantities: bool) -> tuple[str, str, str] | None:
+    """The one-parameter figure's y-axis label and legend titles when the labels are no game's equilibria."""
+    if quantities:
+        return f"{summary.get('model')} quantities", "quantity", "regime"
+    if summary.get("outcome_kind") == "profiles grim trigger sustains":
+        from .outcome import WORDS
+
+        return WORDS[0], WORDS[1], "profiles grim trigger sustains"
+    return None
 
 
 def sensitivity_figures(folder: Path) -> list[tuple[str, object]]:
@@ -266,11 +291,12 @@ def sensitivity_figures(folder: Path) -> list[tuple[str, object]]:
     if method == "oat":
         from .tornado import tornado_figure
 
-        players = data["players"]
+        game = data.get("output", "payoff") == "payoff"  # else a bargaining model's quantities
+        who, what = ("players", "payoffs") if game else ("quantities", "quantities")
         fig = tornado_figure(data["parameters"], _floats(data["low"]), _floats(data["high"]),
-                             _floats(data["payoffs_low"]), _floats(data["payoffs_high"]),
-                             _floats(data["baseline_payoffs"]),
-                             [f"payoff of {p}" if data.get("output", "payoff") == "payoff" else p for p in players],
+                             _floats(data[f"{what}_low"]), _floats(data[f"{what}_high"]),
+                             _floats(data[f"baseline_{what}"]),
+                             [f"payoff of {p}" if game else p for p in data[who]],
                              outcome_low=data["outcome_low"],
                              outcome_high=data["outcome_high"], baseline_outcome=data["baseline_outcome"],
                              title=title)

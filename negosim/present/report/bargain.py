@@ -37,11 +37,15 @@ class _Page:
 
 
 def render_bargaining_report(scenario: Scenario, *, answers: bool = True, command: str | None = None,
-                             sweep: str | None = None, changed: tuple[str, ...] = ()) -> str:
+                             sweep: str | None = None, changed: tuple[str, ...] = (), appendix: bool = False,
+                             projector: bool = False) -> str:
     """Return the HTML handout (or, with ``answers=False``, the worksheet) of a bargaining scenario.
 
     `sweep` names the scenario's sweep whose first parameter the figure varies (default: the first
     named sweep's); an unknown name is a UsageError. `changed` marks parameters set on the command line.
+    `appendix` adds to a worksheet the model's closed form, its regimes and its source, after the
+    questions (the handout with answers has them in its model section and answer key). `projector`
+    sets large type at full width, as for games.
     """
     if sweep is not None and sweep not in scenario.sweeps:
         from ...errors import UsageError
@@ -68,12 +72,16 @@ def render_bargaining_report(scenario: Scenario, *, answers: bool = True, comman
 
             body += _section("questions", "Answer key: the discussion questions", questions_key(scenario.questions))
         body += _section("figure", "The solution as a parameter varies", _figure_html(scenario, sweep))
-    elif scenario.questions:
-        body += _section("questions", "Discussion questions", questions_html(scenario.questions, lines=4))
+    else:
+        if scenario.questions:
+            body += _section("questions", "Discussion questions", questions_html(scenario.questions, lines=4))
+        if appendix:
+            body += _section("appendix", "Appendix: the model's closed form", _appendix_html(scenario))
     if scenario.sources:
         body += _section("sources", "Sources", sources_html(scenario.sources))
     shown = command or f"negosim report {scenario.path} -o {'handout' if answers else 'worksheet'}.html" + \
-        ("" if answers else " --no-answers")
+        ("" if answers else " --no-answers") + (" --appendix" if appendix else "") + \
+        (" --projector" if projector else "")
     rows = [("Made with", f"negosim {__version__}"), ("Scenario", scenario.path), ("SHA-256", scenario.sha256),
             ("Command", shown)]
     items = "".join(f"<dt>{escape(k)}</dt><dd><code>{escape(v)}</code></dd>" for k, v in rows)
@@ -84,7 +92,8 @@ def render_bargaining_report(scenario: Scenario, *, answers: bool = True, comman
     return "\n".join(["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
                       '<meta name="viewport" content="width=device-width, initial-scale=1">',
                       f'<meta name="generator" content="negosim {escape(__version__)}">',
-                      f"<title>{escape(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>", "<main>",
+                      f"<title>{escape(title)}</title>", f"<style>{CSS}</style>", "</head>",
+                      '<body class="projector">' if projector else "<body>", "<main>",
                       *body, "</main>", "</body>", "</html>", ""])
 
 
@@ -103,6 +112,18 @@ def _model_html(scenario: Scenario, answers: bool) -> list[str]:
     out += ["</tbody></table>", f'<p class="note">Source: {escape(model.source)}</p>']
     if answers:
         out.insert(1, f"<p>Closed form: <code>{escape(model.closed_form)}</code>.</p>")
+    return out
+
+
+def _appendix_html(scenario: Scenario) -> list[str]:
+    """The worksheet's appendix: the closed form to apply and the regimes it separates (no numbers solved)."""
+    model = scenario.game.model  # type: ignore[union-attr]
+    spec = scenario.game
+    out = [f"<p>The model <strong>{escape(model.title)}</strong> gives, in the notation of the table of arguments "
+           "above:</p>", f"<p><code>{escape(model.closed_form)}</code></p>",
+           f"<p>Its quantities: {escape(', '.join(model.quantities))}. Its regimes:</p>", "<ul>"]
+    out += [f"<li><code>{escape(r)}</code>: {escape(spec.label(r))}</li>" for r in model.regimes]  # type: ignore[union-attr]
+    out += ["</ul>", f'<p class="note">Derived in: {escape(model.source)}</p>']
     return out
 
 

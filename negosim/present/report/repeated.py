@@ -51,7 +51,10 @@ def repeated_html(source) -> list[str]:
                               runs=HANDOUT_RUNS, windows=HANDOUT_WINDOWS, seed=HANDOUT_SEED,
                               false_alarm=HANDOUT_FALSE_ALARM)
         out += ['<figure class="fig">', figure_svg(fig),
-                f"<figcaption>Share of truces unbroken after each window when both sides follow one strategy "
+                f"<figcaption>Above: share of truces unbroken (no violation seen yet) after each window when both "
+                f"sides follow one strategy; grim trigger, tit for tat and win-stay-lose-shift coincide there, since "
+                f"each holds until the first violation it sees. Below: the share of truces in force in which both "
+                f"hold, which tells them apart: grim never forgives a false alarm, the others restore the truce "
                 f"({HANDOUT_RUNS:,} simulated truces, seed {HANDOUT_SEED}, false alarms "
                 f"{fmt_number(HANDOUT_FALSE_ALARM)}; <code>negosim simulate</code> reproduces it).</figcaption>",
                 "</figure>"]

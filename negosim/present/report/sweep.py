@@ -126,17 +126,22 @@ def sensitivity_html(source, sweep: str | None = None) -> list[str]:
     changes = regime_changes(scenario, result)
     param = scenario.parameters[name]
     from ..figures import outcome_figure
+    from ..figures.outcome import WORDS
     from .game import figure_html
 
+    # A repeated game's labels are the profiles grim trigger sustains, not the stage game's equilibria.
+    repeated = scenario.form == "repeated"
     fig = outcome_figure(
         name, grid, result.outcomes, result.payoffs,
         boundaries=changes, labels=result.labels, unit=param.unit,
         title=f"Sweep '{spec.name}': varying {name}",
+        words=(WORDS[0], WORDS[1], "profiles grim trigger sustains") if repeated else None,
     )
     caption = [f"Sweep \u2018{spec.name}\u2019"]
     if spec.description:
         caption.append(f": {spec.description}")
-    caption.append(f" The equilibrium outcome and each player's payoff ({result.payoff_note}) as {name} "
+    what = "The profiles grim trigger sustains" if repeated else "The equilibrium outcome"
+    caption.append(f" {what} and each player's payoff ({result.payoff_note}) as {name} "
                    f"({param.description.rstrip('.')}) runs from {fmt_number(grid[0])} to {fmt_number(grid[-1])} "
                    f"in {grid.size} steps; every other parameter is at its value in the table "
                    f"({name} = {fmt_number(param.value)} there).")
