@@ -53,5 +53,5 @@ def _measure(text: str, nodes: int) -> list[tuple[str, str, str, str]]:
 
 
 if __name__ == "__main__":
-    for row in run():
+    for row in run(tuple(int(d) for d in sys.argv[1:]) or (6, 8, 10)):
         print(" | ".join(row))
