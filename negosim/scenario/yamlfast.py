@@ -36,10 +36,19 @@ _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?
 _NULL = frozenset(("", "~", "null", "Null", "NULL"))
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 # First characters with which ruamel's YAML 1.2 resolver may read a plain scalar as something other
-# than text (numbers, dates, .inf/.nan, =, <<); any such scalar not matched above goes the careful way.
+# than text (numbers, dates, .inf/.nan, =); any such scalar not matched above goes the careful way.
 _SPECIAL_START = frozenset("+-.0123456789=<")
-_SPECIAL = re.compile(
-    r"[-+]?[0-9_]+\Z|[-+]?0[box]|[-+]?(?:[0-9][0-9_]*)?\.|[-+]?[0-9][0-9_]*[eE]|[0-9]{4}-|[-+]?\.|=\Z|<<\Z")
+# ruamel.yaml's YAML 1.2 implicit resolvers for ints, floats, timestamps and `=` (whole-value matches).
+_SPECIAL = re.compile(r"""(?:
+      [-+]?0b[0-1_]+ | [-+]?0o?[0-7_]+ | [-+]?[0-9_]+ | [-+]?0x[0-9a-fA-F_]+
+    | [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    | [-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+    | [-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+    | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
+    | [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+    | [0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[\ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
+      (?:[\ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?
+    | = )\Z""", re.X)
 _TEXT = "tag:yaml.org,2002:str"
 
 
