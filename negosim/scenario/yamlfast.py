@@ -49,7 +49,6 @@ _SPECIAL = re.compile(r"""(?:
     | [0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[\ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
       (?:[\ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?
     | = )\Z""", re.X)
-_TEXT = "tag:yaml.org,2002:str"
 
 
 class _NotPlain(Exception):
@@ -75,7 +74,7 @@ def fast_load(text: str) -> tuple[Any, dict] | None:
         return None
     try:
         import yaml
-        loader = yaml.CSafeLoader(text)
+        loader = _composer(yaml)(text)
     except (ImportError, AttributeError):  # no libyaml: the careful path is always right
         return None
     try:
@@ -93,6 +92,24 @@ def fast_load(text: str) -> tuple[Any, dict] | None:
         return None
     lines[()] = root.start_mark.line + 1
     return data, lines
+
+
+def _composer(yaml: Any) -> Any:
+    """libyaml's composer without PyYAML's (YAML 1.1, pure-Python) tag resolution, which `_scalar` does itself."""
+
+    class Composer(yaml.cyaml.CParser):
+        # Explicit tags never get here (a file with `!` takes the careful path), so every node's tag
+        # would be an implicit one, which `_scalar` works out by ruamel's YAML 1.2 rules instead.
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            return ""
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
+
+    return Composer
 
 
 def _value(node: Any, path: tuple, lines: dict, depth: int, yaml: Any) -> Any:
@@ -134,9 +151,7 @@ def _scalar(node: Any) -> Any:
         return None
     if first_unprintable(value, allowed="\n\t") is not None:
         raise _NotPlain
-    if node.style:  # quoted or block text is text under either reader
-        if node.tag != _TEXT:
-            raise _NotPlain
+    if node.style:  # quoted or block text (explicit tags never get here) is text under either reader
         return value
     if value[0] in _SPECIAL_START:
         if len(value) > MAX_NUMBER_CHARS:
