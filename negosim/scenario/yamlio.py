@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import NegosimInputError, Problem, ScenarioError, first_unprintable
 from ..limits import MAX_SCENARIO_BYTES, size_text
+from .yamlfast import fast_load
 from .yamlscan import scan_problems
 
 #: A path into the document: mapping keys (str) and list indices (int).
@@ -87,6 +88,14 @@ def parse_yaml(raw: bytes, file: str) -> YamlDocument:
         raise ScenarioError(
             Problem(f"the file is not valid UTF-8 text (byte 0x{raw[exc.start]:02x})", file=file, line=line)
         ) from None
+    fast = fast_load(text)
+    if fast is not None:  # a plain file with no problem: libyaml reads it as ruamel would, ~20x faster
+        return YamlDocument(file, fast[0], sha256, fast[1])
+    return _careful_parse(text, file, sha256)
+
+
+def _careful_parse(text: str, file: str, sha256: str) -> YamlDocument:
+    """Return `text` read by ruamel.yaml, or raise with every problem found, each with its line."""
     found = scan_problems(text, file)
     if found:
         raise ScenarioError(found)

@@ -159,7 +159,9 @@ def _solution(tree, seq, ties, payoffs, probs, tol, values, behavior, choice, ti
     keep = np.flatnonzero(~failed) if failed.any() else slice(None)
 
     def rows(a):  # per-point array (..., B) -> rows (E, ...)
-        return np.moveaxis(np.asarray(a), -1, 0)[keep]
+        a = np.asarray(a)
+        # (the same views as np.moveaxis(a, -1, 0), without its axis normalisation: this runs per node)
+        return (a if a.ndim == 1 else a.T if a.ndim == 2 else np.moveaxis(a, -1, 0))[keep]
 
     picked = {i: rows(c) for i, c in choice.items()}
     for i, node in enumerate(tree.nodes):

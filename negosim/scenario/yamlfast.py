@@ -1,0 +1,172 @@
+"""Read a plain, problem-free YAML file quickly with libyaml (PyYAML's C parser), or say it cannot.
+
+`negosim.scenario.yamlio` reads scenario files with ruamel.yaml, whose pure-Python scanner and
+parser cost about half a millisecond per game-tree node (twice: once to scan for problems, once
+to load). Most files hold nothing but plain mappings, lists, numbers and text, and for those
+libyaml's composer builds the same nodes, with their lines, about twenty times faster.
+`fast_load` returns the same data and lines as the ruamel path for such files and ``None``
+for anything else (tags, anchors, merge keys, duplicate or non-text keys, values whose meaning
+under ruamel's YAML 1.2 rules this module does not reproduce, control characters, long numbers,
+deep nesting, syntax errors), and the caller then takes the ruamel path, so every message about a
+file with a problem stays exactly what it was.
+
+>>> from negosim.scenario.yamlfast import fast_load
+>>> fast_load("a: 1\\nb: [x, 'y', 2.5]\\n")
+({'a': 1.0, 'b': ['x', 'y', 2.5]}, {('a',): 1, ('b',): 2, ('b', 0): 2, ('b', 1): 2, ('b', 2): 2, (): 1})
+>>> fast_load("a: 1\\na: 2\\n") is None  # a duplicate key: the ruamel path reports it with its line
+True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import first_unprintable
+from ..limits import MAX_NUMBER_CHARS, MAX_YAML_DEPTH
+from .yamlscan import _NON_PRINTABLE
+
+# Characters that start a tag (!), an anchor (&) or a merge key (<<) anywhere in the text: a file
+# holding one goes the careful way (aliases need an anchor, so `*` alone is safe: libyaml refuses
+# an alias to an undefined anchor as a syntax error).
+_CAREFUL = re.compile(r"[!&]|<<")
+# Plain scalars whose YAML 1.2 meaning (ruamel's resolver) this module reproduces.
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+|\.[0-9]+)\Z")
+_NULL = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+# First characters with which ruamel's YAML 1.2 resolver may read a plain scalar as something other
+# than text (numbers, dates, .inf/.nan, =); any such scalar not matched above goes the careful way.
+_SPECIAL_START = frozenset("+-.0123456789=<")
+# ruamel.yaml's YAML 1.2 implicit resolvers for ints, floats, timestamps and `=` (whole-value matches).
+_SPECIAL = re.compile(r"""(?:
+      [-+]?0b[0-1_]+ | [-+]?0o?[0-7_]+ | [-+]?[0-9_]+ | [-+]?0x[0-9a-fA-F_]+
+    | [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    | [-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+    | [-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+    | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
+    | [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+    | [0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[\ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
+      (?:[\ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?
+    | = )\Z""", re.X)
+
+
+class _NotPlain(Exception):
+    """The file holds something only the careful (ruamel) path may judge."""
+
+
+def fast_load(text: str) -> tuple[Any, dict] | None:
+    """Return ``(data, lines)`` for a plain YAML mapping as `yamlio` would, or None to take the careful path.
+
+    Parameters
+    ----------
+    text : str
+        The decoded file.
+
+    Returns
+    -------
+    tuple or None
+        The data (mappings as dicts, lists, numbers as float, bool, None and str) and the
+        1-based line of every key and item by path (with ``()`` for the document), or None
+        when the file holds anything this reader does not reproduce exactly.
+    """
+    if _CAREFUL.search(text) or _NON_PRINTABLE.search(text):
+        return None
+    try:
+        import yaml
+        loader = _composer(yaml)(text)
+    except (ImportError, AttributeError):  # no libyaml: the careful path is always right
+        return None
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    if root is None or not isinstance(root, yaml.MappingNode):
+        return None
+    lines: dict = {}
+    try:
+        data = _mapping(root, (), lines, 1, yaml)
+    except _NotPlain:
+        return None
+    lines[()] = root.start_mark.line + 1
+    return data, lines
+
+
+def _composer(yaml: Any) -> Any:
+    """libyaml's composer without PyYAML's (YAML 1.1, pure-Python) tag resolution, which `_scalar` does itself."""
+
+    class Composer(yaml.cyaml.CParser):
+        # Explicit tags never get here (a file with `!` takes the careful path), so every node's tag
+        # would be an implicit one, which `_scalar` works out by ruamel's YAML 1.2 rules instead.
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            return ""
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
+
+    return Composer
+
+
+def _value(node: Any, path: tuple, lines: dict, depth: int, yaml: Any) -> Any:
+    """Return a node's value; `depth` is the nesting of the collection holding it."""
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    depth += 1
+    if depth > MAX_YAML_DEPTH:  # the careful path names the line
+        raise _NotPlain
+    if isinstance(node, yaml.MappingNode):
+        return _mapping(node, path, lines, depth, yaml)
+    if isinstance(node, yaml.SequenceNode):
+        out = []
+        for i, item in enumerate(node.value):
+            here = path + (i,)
+            lines[here] = item.start_mark.line + 1
+            out.append(_value(item, here, lines, depth, yaml))
+        return out
+    raise _NotPlain
+
+
+def _mapping(node: Any, path: tuple, lines: dict, depth: int, yaml: Any) -> dict:
+    out: dict = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _NotPlain
+        key = _scalar(key_node)
+        if not isinstance(key, str) or key in out:  # non-text or duplicate keys: ruamel words the message
+            raise _NotPlain
+        here = path + (key,)
+        lines[here] = key_node.start_mark.line + 1
+        out[key] = _value(value_node, here, lines, depth, yaml)
+    return out
+
+
+def _scalar(node: Any) -> Any:
+    value = node.value
+    if not value and not node.style:
+        return None
+    if first_unprintable(value, allowed="\n\t") is not None:
+        raise _NotPlain
+    if node.style:  # quoted or block text (explicit tags never get here) is text under either reader
+        return value
+    if value[0] in _SPECIAL_START:
+        if len(value) > MAX_NUMBER_CHARS:
+            raise _NotPlain
+        if _INT.match(value):
+            try:
+                return float(int(value))
+            except OverflowError:
+                return float("inf") if value[0] != "-" else float("-inf")
+        if _FLOAT.match(value):
+            return float(value)
+        if _SPECIAL.match(value):
+            raise _NotPlain
+        return value
+    if value in _NULL:
+        return None
+    flag = _BOOL.get(value)
+    return value if flag is None else flag
