@@ -214,17 +214,6 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
                           boundaries=bounds, labels=summary.get("outcome_names", {}), unit=meta.get("unit"),
                           title=title, order=summary.get("outcome_order", ()),
                           words=_outcome_words(summary, bool(quantities)))
-
-
-def _outcome_words(summary: dict, quantities: bool) -> tuple[str, str, str] | None:
-    """The one-parameter figure's y-axis label and legend titles when the labels are no game's equilibria."""
-    if quantities:
-        return f"{summary.get('model')} quantities", "quantity", "regime"
-    if summary.get("outcome_kind") == "profiles grim trigger sustains":
-        from .outcome import WORDS
-
-        return WORDS[0], WORDS[1], "profiles grim trigger sustains"
-    return None
     if "kinds" in summary:  # a signalling game (negosim.sweep.kinds)
         from .kinds_overlay import mark_kinds_line
 
