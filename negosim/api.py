@@ -107,7 +107,7 @@ def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Sour
 
 def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
                  rtol: float | None = None, exact: bool = False,
-                 lambdas: Sequence[float] | None = None) -> list[Solution]:
+                 lambdas: Sequence[float] | None = None, method: str | None = None) -> list[Solution]:
     """Return the verified solutions of a source for the given concepts (default: every one that applies).
 
     Parameters
@@ -120,6 +120,9 @@ def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
         Solve "pure" and "nash" in rational arithmetic (fractions).
     lambdas : sequence of float, optional
         The precisions of "qre" (default: `negosim.solve.qre_ce.DEFAULT_LAMBDAS` and the Nash limit).
+    method : {None, "lemke"}
+        "lemke": "nash" of a 2-player game by Lemke-Howson from every starting label (some equilibria,
+        ``complete`` False) even where enumeration fits.
 
     Returns
     -------
@@ -139,7 +142,7 @@ def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
 
     rtol = RTOL if rtol is None else rtol
     try:
-        return solve(source.game, concepts, rtol=rtol, exact=exact, lambdas=lambdas)
+        return solve(source.game, concepts, rtol=rtol, exact=exact, lambdas=lambdas, method=method)
     except GameError as exc:
         raise _named(exc, source, _failing_concept(source, concepts, rtol)) from None
 

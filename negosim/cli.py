@@ -101,7 +101,7 @@ def cmd_solve(args) -> int:
         concepts = [c for c in concepts if refusal(source.game, c) is None]
         if not concepts:
             raise TooLargeError(f"{args.file}: {refused[0]}")
-    solutions = solve_source(source, concepts, rtol=args.rtol, exact=args.exact, lambdas=lambdas)
+    solutions = solve_source(source, concepts, rtol=args.rtol, exact=args.exact, lambdas=lambdas, method=args.method)
     repeated = None
     if source.scenario is not None and source.scenario.form == "repeated":
         from .scenario.repeated_analysis import analyze_repeated

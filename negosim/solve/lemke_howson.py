@@ -24,6 +24,7 @@ Lemke-Howson finds some equilibria, never a guarantee of all.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -39,6 +40,8 @@ from .verify import check_profiles, flat_payoffs, require_finite, verified_solut
 MAX_PIVOTS_PER_ROW = 50
 #: Wall-clock bound of one game's paths, in seconds.
 MAX_SECONDS = 120.0
+#: Most tableau entries held at once (8 bytes each); the paths are followed in chunks that fit.
+MAX_STACK_NUMBERS = 8_000_000
 #: Two equilibria from different paths are the same if no probability differs by more than this.
 MERGE = 1e-9
 NOTE = ("Lemke-Howson from every starting label: the equilibria its paths reach, not necessarily all "
@@ -163,11 +166,14 @@ def paths(A: np.ndarray, B: np.ndarray, max_seconds: float = MAX_SECONDS,
     # Q: m rows r + A y = 1, columns r (labels 0..m-1), y (labels m..L-1), rhs.
     P0 = np.concatenate([B.T, np.eye(n), np.ones((n, 1))], axis=1)
     Q0 = np.concatenate([np.eye(m), A, np.ones((m, 1))], axis=1)
-    for start, in_P in ((np.arange(m), True), (np.arange(m, L), False)):
+    chunk = max(1, MAX_STACK_NUMBERS // (L * (L + 1)))  # one path holds (n + m) rows of L + 1 numbers
+    for labels, in_P in ((np.arange(m), True), (np.arange(m, L), False)):
         # Dropping a row label lets x_k enter P first; dropping a column label lets y_j enter Q first.
-        G = len(start)
-        _follow(np.repeat(P0[None], G, axis=0), np.repeat(Q0[None], G, axis=0), start, m, in_P,
-                max_pivots, deadline, x, y, ok, pivots)
+        for i in range(0, len(labels), chunk):
+            start = labels[i:i + chunk]
+            G = len(start)
+            _follow(np.repeat(P0[None], G, axis=0), np.repeat(Q0[None], G, axis=0), start, m, in_P,
+                    max_pivots, deadline, x, y, ok, pivots)
     x, y = np.maximum(x, 0.0), np.maximum(y, 0.0)
     ok &= (x.sum(axis=1) > 0) & (y.sum(axis=1) > 0)
     x = x / np.where(ok, x.sum(axis=1), 1.0)[:, None]
@@ -199,25 +205,56 @@ def lemke_howson(game: NormalFormGame, *, rtol: float = RTOL, max_seconds: float
     require_finite(game)
     pay = flat_payoffs(game)
     A, B, _, _ = rescaled(pay, rtol)
-    points, xs, ys = [], [], []
+    m, n = game.shape
+    points, xs, ys, reach = [], [], [], []
+    stopped = 0
     for p in range(game.batch_size):
         x, y, ok, _ = paths(A[p], B[p], max_seconds)
+        stopped += int((~ok).sum())
         x, y = x[ok], y[ok]
         keep: list[int] = []
+        count: list[int] = []
         for i in range(len(x)):
-            if not any(np.abs(x[i] - x[j]).max() <= MERGE and np.abs(y[i] - y[j]).max() <= MERGE for j in keep):
+            same = [k for k, j in enumerate(keep)
+                    if np.abs(x[i] - x[j]).max() <= MERGE and np.abs(y[i] - y[j]).max() <= MERGE]
+            if same:
+                count[same[0]] += 1
+            else:
                 keep.append(i)
+                count.append(1)
         points.append(np.full(len(keep), p))
         xs.append(x[keep])
         ys.append(y[keep])
+        reach.append(np.array(count, dtype=np.int64))
     point = np.concatenate(points) if points else np.zeros(0, dtype=np.int64)
     x = np.concatenate(xs) if xs else np.zeros((0, game.shape[0]))
     y = np.concatenate(ys) if ys else np.zeros((0, game.shape[1]))
+    labels = np.concatenate(reach) if reach else np.zeros(0, dtype=np.int64)
     if len(point):  # a path that ended on rounding noise is not an equilibrium: drop it, verify the rest
         passed = check_profiles(game, (x, y), point, rtol).passed
-        point, x, y = point[passed], x[passed], y[passed]
-    return verified_solution(game, concept="nash", method="Lemke-Howson", point=point, strategies=(x, y), rtol=rtol,
-                             complete=np.zeros(game.batch_size, dtype=bool), notes=(NOTE,))
+        point, x, y, labels = point[passed], x[passed], y[passed], labels[passed]
+    sol = verified_solution(game, concept="nash", method="Lemke-Howson", point=point, strategies=(x, y), rtol=rtol,
+                            complete=np.zeros(game.batch_size, dtype=bool))
+    # verified_solution sorts the rows: carry each row's label count along by matching profiles
+    found = np.concatenate([x, y], axis=1)
+    listed = np.concatenate(sol.strategies, axis=1)
+    same_point = sol.point[:, None] == point[None, :]
+    gap = np.where(same_point, np.abs(listed[:, None, :] - found[None, :, :]).max(axis=2), np.inf)
+    sol.extra["starting_labels"] = labels[gap.argmin(axis=1)] if len(listed) else labels[:0]
+    return dataclasses.replace(sol, notes=(NOTE, _reach_note(sol, game, m + n, stopped)))
+
+
+def _reach_note(sol: Solution, game: NormalFormGame, labels: int, stopped: int) -> str:
+    """How many starting labels reached each listed equilibrium, and how many paths stopped at a bound."""
+    reached = np.asarray(sol.extra["starting_labels"], dtype=np.int64)
+    if game.batch_size == 1:
+        counts = ", ".join(str(int(c)) for c in reached)
+        what = f"starting labels reaching each equilibrium, in the order listed: {counts}" if len(reached) else \
+            "no path ended at a verified equilibrium"
+    else:
+        what = f"{int(reached.sum())} paths reached {len(reached)} equilibria over {game.batch_size} points"
+    bound = f"; {stopped} stopped at the pivot or time bound" if stopped else ""
+    return f"Lemke-Howson from all {labels} starting labels per point: {what}{bound}"
 
 
 __all__ = ["MAX_PIVOTS_PER_ROW", "MAX_SECONDS", "lemke_howson", "paths"]
