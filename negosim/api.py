@@ -111,7 +111,7 @@ def open_source(path: str, overrides: Mapping[str, float] | None = None) -> Sour
 
 def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
                  rtol: float | None = None, exact: bool = False,
-                 lambdas: Sequence[float] | None = None) -> list[Solution]:
+                 lambdas: Sequence[float] | None = None, method: str | None = None) -> list[Solution]:
     """Return the verified solutions of a source for the given concepts (default: every one that applies).
 
     Parameters
@@ -124,6 +124,9 @@ def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
         Solve "pure" and "nash" in rational arithmetic (fractions).
     lambdas : sequence of float, optional
         The precisions of "qre" (default: `negosim.solve.qre_ce.DEFAULT_LAMBDAS` and the Nash limit).
+    method : {None, "lemke"}
+        "lemke": "nash" of a 2-player game by Lemke-Howson from every starting label (some equilibria,
+        ``complete`` False) even where enumeration fits.
 
     Returns
     -------
@@ -143,14 +146,14 @@ def solve_source(source: Source, concepts: str | Sequence[str] | None = None, *,
 
     rtol = RTOL if rtol is None else rtol
     try:
-        return solve(source.game, concepts, rtol=rtol, exact=exact, lambdas=lambdas)
+        return solve(source.game, concepts, rtol=rtol, exact=exact, lambdas=lambdas, method=method)
     except GameError as exc:
         raise _named(exc, source, _failing_concept(source, concepts, rtol)) from None
 
 
 def solve_within_limits(source: Source, concepts: Sequence[str], *, rtol: float | None = None,
-                        exact: bool = False,
-                        lambdas: Sequence[float] | None = None) -> tuple[list[Solution], list[str]]:
+                        exact: bool = False, lambdas: Sequence[float] | None = None,
+                        method: str | None = None) -> tuple[list[Solution], list[str]]:
     """Solve a source for the asked concepts that fit the size policy; say why the others were refused.
 
     Parameters
@@ -164,6 +167,8 @@ def solve_within_limits(source: Source, concepts: Sequence[str], *, rtol: float 
         Solve "pure" and "nash" in rational arithmetic.
     lambdas : sequence of float, optional
         Precisions of the logit QRE ("qre" only).
+    method : str, optional
+        ``"lemke"``: "nash" of a 2-player game by Lemke-Howson.
 
     Returns
     -------
@@ -191,7 +196,7 @@ def solve_within_limits(source: Source, concepts: Sequence[str], *, rtol: float 
     fitting = [c for c in concepts if why[c] is None]
     if not fitting:
         raise TooLargeError(f"{source.path}: {refused[0]}")
-    return solve_source(source, fitting, rtol=rtol, exact=exact, lambdas=lambdas), refused
+    return solve_source(source, fitting, rtol=rtol, exact=exact, lambdas=lambdas, method=method), refused
 
 
 def convert_suffix(path: str) -> str:

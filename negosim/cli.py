@@ -96,9 +96,10 @@ def cmd_solve(args) -> int:
     refused: list[str] = []
     if concepts:
         solutions, refused = solve_within_limits(source, concepts, rtol=args.rtol, exact=args.exact,
-                                                 lambdas=lambdas)
+                                                 lambdas=lambdas, method=args.method)
     else:
-        solutions = solve_source(source, None, rtol=args.rtol, exact=args.exact, lambdas=lambdas)
+        solutions = solve_source(source, None, rtol=args.rtol, exact=args.exact, lambdas=lambdas,
+                                 method=args.method)
     repeated = None
     if source.scenario is not None and source.scenario.form == "repeated":
         from .scenario.repeated_analysis import analyze_repeated

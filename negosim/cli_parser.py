@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
                    "involves (default 1e-9)")
     p.add_argument("--exact", action="store_true",
                    help="solve pure and nash in exact rational arithmetic and print fractions (small games)")
+    p.add_argument("--method", choices=("lemke",), default=None,
+                   help="lemke: nash of a 2-player game by Lemke-Howson from every starting label, the equilibria "
+                   "its paths reach (complete: false; used anyway where a normal form is too large to enumerate)")
 
     p = sub.add_parser("sweep", help="solve over a grid or a random design of parameter values; write results.csv, "
                        "summary.json (outcome counts, exact regime boundaries), manifest.json and figures")

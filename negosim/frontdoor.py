@@ -407,7 +407,7 @@ def from_arrays(*payoffs: Any, players: tuple[str, ...] | list[str] | None = Non
 
 
 def solve_game(game: Game, concept: str | None = None, *, rtol: float = RTOL,
-               lambdas: Sequence[float] | None = None) -> Solution:
+               lambdas: Sequence[float] | None = None, method: str | None = None) -> Solution:
     """One concept's verified solution of a game (default: its primary answer, `negosim.solve.primary`).
 
     Parameters
@@ -419,6 +419,8 @@ def solve_game(game: Game, concept: str | None = None, *, rtol: float = RTOL,
         Relative tolerance for ties and verification.
     lambdas : sequence of float, optional
         Precisions of the logit QRE (``concept="qre"`` only).
+    method : str, optional
+        ``"lemke"``: Nash equilibria of a 2-player game by Lemke-Howson from every starting label.
 
     Returns
     -------
@@ -447,12 +449,14 @@ def solve_game(game: Game, concept: str | None = None, *, rtol: float = RTOL,
 
     if lambdas is not None and concept != "qre":
         raise NegosimUsageError("lambdas= applies to the concept 'qre'")
-    (sol,) = solve(game, concept, rtol=rtol, lambdas=lambdas)
+    if method is not None and concept != "nash":
+        raise NegosimUsageError("method= applies to the concept 'nash'")
+    (sol,) = solve(game, concept, rtol=rtol, lambdas=lambdas, method=method)
     return sol
 
 
 def equilibria(game_or_scenario: Any, concept: str | None = None, *, rtol: float = RTOL,
-               lambdas: Sequence[float] | None = None, **params: Any) -> Solution:
+               lambdas: Sequence[float] | None = None, method: str | None = None, **params: Any) -> Solution:
     """Return the verified equilibria of a game or scenario for one concept.
 
     Parameters
@@ -467,6 +471,9 @@ def equilibria(game_or_scenario: Any, concept: str | None = None, *, rtol: float
         Relative tolerance for ties and verification.
     lambdas : sequence of float, optional
         For ``"qre"``: the precisions (default: a documented set and the branch's Nash limit).
+    method : {None, "lemke"}, optional
+        For ``"nash"`` of a 2-player game: ``"lemke"`` for Lemke-Howson from every starting label (the
+        equilibria its paths reach, ``complete`` False), used anyway where enumeration does not fit.
     **params
         Parameter values, for a scenario only.
 
@@ -487,12 +494,17 @@ def equilibria(game_or_scenario: Any, concept: str | None = None, *, rtol: float
     >>> sol = ns.equilibria(nashpy.Game([[1, -1], [-1, 1]]))
     >>> sol.probability("P1", "1").tolist()
     [0.5]
+    >>> sol = ns.equilibria(nashpy.Game([[2, 0], [0, 1]], [[1, 0], [0, 2]]), "nash", method="lemke")
+    >>> len(sol.point), bool(sol.complete.any()), sol.method
+    (2, False, 'Lemke-Howson')
     """
     if isinstance(game_or_scenario, model.Scenario):
+        if method is not None:
+            raise NegosimUsageError("method= applies to a game (a NormalFormGame or nashpy.Game), not a scenario")
         return as_front_door(game_or_scenario).solve(concept, rtol=rtol, lambdas=lambdas, **params)
     if params:
         raise NegosimUsageError(f"parameters {sorted(params)} apply to a scenario; a game has none")
-    return solve_game(as_game(game_or_scenario), concept, rtol=rtol, lambdas=lambdas)
+    return solve_game(as_game(game_or_scenario), concept, rtol=rtol, lambdas=lambdas, method=method)
 
 
 __all__ = ["Scenario", "SweepResult", "equilibria", "from_arrays", "load", "solve_game"]

@@ -86,7 +86,7 @@ def valid_concepts(game: NormalFormGame | GameTree) -> tuple[str, ...]:
 
 def solve(game: NormalFormGame | GameTree, concepts: str | Sequence[str] | None = None, *,
           ties: TieRules | None = None, rtol: float = RTOL, exact: bool = False,
-          lambdas: Sequence[float] | None = None) -> list[Solution]:
+          lambdas: Sequence[float] | None = None, method: str | None = None) -> list[Solution]:
     """Verified solutions of `game` for each concept asked (default: what `policy.plan` says fits).
 
     On a `GameTree`, "pure" and "nash" solve its reduced normal form (`negosim.game.reduce`) when
@@ -104,6 +104,9 @@ def solve(game: NormalFormGame | GameTree, concepts: str | Sequence[str] | None 
     "qre" and "ce" (never in the default run) are solved by `qre_ce.solve_concept`: the logit QRE at
     `lambdas` (default: a documented set and the branch's Nash limit), the correlated equilibria by
     linear programming (a tree's on its reduced normal form).
+    "nash" on a 2-player normal form too large to enumerate (`policy.nash_method`), or on any 2-player
+    game with ``method="lemke"``, is solved by Lemke-Howson from every starting label
+    (`lemke_howson.lemke_howson`): the equilibria its paths reach, verified, ``complete`` False.
 
     Parameters
     ----------
@@ -120,6 +123,8 @@ def solve(game: NormalFormGame | GameTree, concepts: str | Sequence[str] | None 
         Solve "pure" and "nash" in rational arithmetic.
     lambdas : sequence of float, optional
         Precisions of the logit QRE ("qre" only).
+    method : str, optional
+        ``"lemke"``: "nash" of a 2-player game by Lemke-Howson.
 
     Returns
     -------
@@ -146,6 +151,11 @@ def solve(game: NormalFormGame | GameTree, concepts: str | Sequence[str] | None 
     """
     from .policy import TooLargeError, nash_method, plan, refusal
 
+    if method not in (None, "lemke"):
+        raise UsageError(f"unknown method {method!r}; the one method that can be asked for is 'lemke' (Lemke-Howson)")
+    if method == "lemke" and (exact or game.n_players != 2):
+        unsupported = "exact arithmetic" if exact else f"a {game.n_players}-player game"
+        raise UsageError(f"method 'lemke' (Lemke-Howson) solves 2-player games in floating point, not {unsupported}")
     valid = valid_concepts(game)
     skipped: tuple = ()
     if concepts is None:
@@ -210,6 +220,10 @@ def solve(game: NormalFormGame | GameTree, concepts: str | Sequence[str] | None 
             from .pure import pure_nash
 
             sol = pure_nash(target, rtol=rtol)
+        elif method == "lemke" or (target is game and nash_method(game)[0] == "lemke-howson"):
+            from .lemke_howson import lemke_howson
+
+            sol = lemke_howson(target, rtol=rtol)
         else:
             from .mixed import nash_equilibria
 

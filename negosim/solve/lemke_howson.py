@@ -9,6 +9,8 @@ are followed together, each pivot one batched numpy operation over the paths sti
 in the minimum-ratio test are broken lexicographically on the rows of the basis inverse (which rules
 out cycling in degenerate games). Every path has a pivot bound (`MAX_PIVOTS_PER_ROW` times m + n)
 and the whole run a wall-clock bound (`MAX_SECONDS`); a path that exceeds either is dropped.
+Each pivot updates a contiguous stack of tableaux in place (paths that start on the same side stay
+in step), with finished paths masked and dropped from the stack once a quarter has finished.
 
 The equilibria found are verified like every other method's and reported with ``complete: False``:
 Lemke-Howson finds some equilibria, never a guarantee of all.
@@ -22,6 +24,7 @@ Lemke-Howson finds some equilibria, never a guarantee of all.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
@@ -37,116 +40,145 @@ from .verify import check_profiles, flat_payoffs, require_finite, verified_solut
 MAX_PIVOTS_PER_ROW = 50
 #: Wall-clock bound of one game's paths, in seconds.
 MAX_SECONDS = 120.0
+#: Most tableau entries held at once (8 bytes each); the paths are followed in chunks that fit.
+MAX_STACK_NUMBERS = 8_000_000
 #: Two equilibria from different paths are the same if no probability differs by more than this.
 MERGE = 1e-9
 NOTE = ("Lemke-Howson from every starting label: the equilibria its paths reach, not necessarily all "
         "(complete: false)")
 
 
-def _pivot(T: np.ndarray, basis: np.ndarray, entering: np.ndarray, eps: float = 1e-12):
-    """One pivot in each of the stacked tableaux T (L, r, c + 1) on column `entering` (L,).
+def _pivot(T: np.ndarray, basis: np.ndarray, entering: np.ndarray, lex: slice, live: np.ndarray,
+           eps: float = 1e-12) -> np.ndarray:
+    """One pivot, in place, in each live tableau of the stack T (G, r, c) on column `entering` (G,).
 
     The leaving row is chosen by the minimum-ratio test, ties broken lexicographically on the
-    columns of the initial basis (the last r columns before the right-hand side). Returns the
-    labels that leave (L,), -1 where no row can leave (an unbounded ray: no pivot done).
+    columns `lex` of the tableau (the initial basis, i.e. the rows of the basis inverse). Returns
+    the labels (column indices) that leave (G,): -1 where no row can leave (an unbounded ray) or
+    the path is not live; those tableaux are left unchanged. No tableau is copied: the update is
+    one rank-1 correction of the whole stack, with a zero factor where nothing pivots.
     """
-    L, r, _ = T.shape
-    idx = np.arange(L)
-    col = T[idx, :, entering]  # (L, r)
-    ok = col > eps * np.maximum(1.0, np.abs(col).max(axis=1, keepdims=True))
-    ratio = np.where(ok, T[:, :, -1] / np.where(ok, col, 1.0), np.inf)
+    G = T.shape[0]
+    idx = np.arange(G)
+    col = T[idx, :, entering]  # (G, r): a copy of one column per tableau, not of the tableau
+    ok = (col > eps * np.maximum(1.0, np.abs(col).max(axis=1, keepdims=True))) & live[:, None]
+    safe = np.where(ok, col, 1.0)
+    ratio = np.where(ok, T[:, :, -1] / safe, np.inf)
     best = ratio.min(axis=1, keepdims=True)
     tie = ok & (ratio <= best + 1e-12 * np.maximum(1.0, np.abs(best)))
-    # lexicographic tie-break over the basis-inverse columns
-    inverse = T[:, :, -1 - r:-1]
-    for j in range(r):
+    # Ties broken lexicographically on the basis-inverse columns, which rules out cycling.
+    for j in range(lex.start, lex.stop):
         if not (tie.sum(axis=1) > 1).any():
             break
-        key = np.where(tie, inverse[:, :, j] / np.where(ok, col, 1.0), np.inf)
+        key = np.where(tie, T[:, :, j] / safe, np.inf)
         low = key.min(axis=1, keepdims=True)
         tie &= key <= low + 1e-12 * np.maximum(1.0, np.abs(low))
     row = np.argmax(tie, axis=1)
-    blocked = ~tie.any(axis=1)
-    leaving = np.where(blocked, -1, basis[idx, row])
-    go = ~blocked
-    if go.any():
-        g = idx[go]
-        rr = row[go]
-        piv = T[g, rr, :] / T[g, rr, entering[go]][:, None]
-        factor = T[g, :, entering[go]]  # (G, r)
-        T[g] -= factor[:, :, None] * piv[:, None, :]
-        T[g, rr, :] = piv
-        basis[g, rr] = entering[go]
+    go = tie.any(axis=1)
+    leaving = np.where(go, basis[idx, row], -1)
+    element = np.where(go, T[idx, row, entering], 1.0)
+    pivot_row = T[idx, row, :] / element[:, None]  # (G, c)
+    factor = np.where(go[:, None], col, 0.0)
+    factor[idx, row] = 0.0  # the pivot row itself is replaced below, not corrected
+    T -= factor[:, :, None] * pivot_row[:, None, :]
+    T[idx[go], row[go], :] = pivot_row[go]
+    basis[idx[go], row[go]] = entering[go]
     return leaving
 
 
-def paths(A: np.ndarray, B: np.ndarray, max_seconds: float = MAX_SECONDS):
+def _follow(TP: np.ndarray, TQ: np.ndarray, start: np.ndarray, m: int, in_P: bool, max_pivots: int,
+            deadline: float, x: np.ndarray, y: np.ndarray, ok: np.ndarray, pivots: np.ndarray) -> None:
+    """Follow the paths with starting labels `start`, which all make their first pivot on the same side.
+
+    Columns of both tableaux are labels (P: x then s; Q: r then y). Paths that start on the same
+    side stay in step (every path alternates sides), so each pivot is one in-place operation on a
+    contiguous stack. Finished paths are masked, and dropped from the stack (one copy) once a
+    quarter of it has finished. Results go into x, y, ok and pivots, indexed by starting label.
+    """
+    G = len(start)
+    n = TP.shape[1]
+    basis_P = np.tile(np.arange(m, m + n), (G, 1))
+    basis_Q = np.tile(np.arange(m), (G, 1))
+    lex_P, lex_Q = slice(m, m + n), slice(0, m)
+    label = start.copy()
+    live = np.ones(G, dtype=bool)
+    for step in range(max_pivots):
+        if not live.any() or time.monotonic() > deadline:
+            break
+        if in_P:
+            leaving = _pivot(TP, basis_P, label, lex_P, live)
+        else:
+            leaving = _pivot(TQ, basis_Q, label, lex_Q, live)
+        in_P = not in_P
+        ended = live & ((leaving < 0) | (leaving == start))
+        reached = ended & (leaving >= 0)
+        for g in np.flatnonzero(reached).tolist():
+            path = int(start[g])
+            xb, yb = basis_P[g] < m, basis_Q[g] >= m
+            x[path, basis_P[g][xb]] = TP[g, xb, -1]
+            y[path, basis_Q[g][yb] - m] = TQ[g, yb, -1]
+            ok[path] = True
+        pivots[start[live]] = step + 1
+        live &= ~ended
+        label = np.where(live, leaving, label)
+        if 4 * (G - int(live.sum())) >= G and live.any():
+            keep = np.flatnonzero(live)
+            TP, TQ, basis_P, basis_Q = TP[keep], TQ[keep], basis_P[keep], basis_Q[keep]
+            start, label, live, G = start[keep], label[keep], live[keep], len(keep)
+
+
+def paths(A: np.ndarray, B: np.ndarray, max_seconds: float = MAX_SECONDS,
+          max_pivots: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Equilibria (x, y) reached from every starting label of the game with positive payoffs (A, B) in [1, 2].
 
-    Returns ``(x, y, ok)``: (L, m) and (L, n) normalised strategies for the L = m + n starting
-    labels, and where the path ended at an equilibrium within its bounds.
+    Parameters
+    ----------
+    A, B : ndarray
+        (m, n) payoffs of the row and column player, positive.
+    max_seconds : float
+        Wall-clock bound of all paths together.
+    max_pivots : int, optional
+        Pivots allowed per path; default `MAX_PIVOTS_PER_ROW` times m + n.
+
+    Returns
+    -------
+    x, y, ok, pivots : ndarray
+        (L, m) and (L, n) normalised strategies for the L = m + n starting labels (label k < m
+        is row strategy k, label m + j column strategy j), where the path ended at a completely
+        labelled point within its bounds, and the pivots each path made.
+
+    Examples
+    --------
+    >>> A = np.array([[2.0, 1.0], [1.0, 1.5]]); B = np.array([[1.5, 1.0], [1.0, 2.0]])
+    >>> x, y, ok, pivots = paths(A, B)
+    >>> x[0].tolist(), y[0].tolist(), bool(ok.all()), pivots.tolist()
+    ([1.0, 0.0], [1.0, 0.0], True, [2, 2, 2, 2])
     """
     m, n = A.shape
     L = m + n
-    # P's tableau: rows = n constraints B^T x + s = 1; columns: x (labels 0..m-1), s (labels m..m+n-1), rhs
-    TP = np.concatenate([B.T, np.eye(n), np.ones((n, 1))], axis=1)[None].repeat(L, axis=0)
-    # Q's tableau: rows = m constraints A y + r = 1; columns: y (labels m..m+n-1), r (labels 0..m-1), rhs
-    TQ = np.concatenate([A, np.eye(m), np.ones((m, 1))], axis=1)[None].repeat(L, axis=0)
-    basis_P = np.tile(np.arange(m, m + n), (L, 1))  # column indices of TP: slack s_j is column m + j
-    basis_Q = np.tile(np.arange(n, n + m), (L, 1))  # column indices of TQ: slack r_i is column n + i
-    start = np.arange(L)
-    # entering label; label l < m is x_l (TP column l) or r_l (TQ column n + l); label m + j is s_j
-    # (TP column m + j) or y_j (TQ column j)
-    label = start.copy()
-    in_P = start < m  # the first pivot: x_k enters P for a row label, y_j enters Q for a column label
-    active = np.ones(L, dtype=bool)
-    done = np.zeros(L, dtype=bool)
+    if max_pivots is None:
+        max_pivots = MAX_PIVOTS_PER_ROW * L
     deadline = time.monotonic() + max_seconds
-    for _ in range(MAX_PIVOTS_PER_ROW * L):
-        if not active.any() or time.monotonic() > deadline:
-            break
-        for side in (True, False):
-            sel = np.flatnonzero(active & (in_P == side))
-            if not len(sel):
-                continue
-            lab = label[sel]
-            if side:
-                col = lab  # x_l or s_j: TP column = label
-                left = _pivot_sub(TP, basis_P, sel, col)
-                left_label = left  # TP column index = label
-            else:
-                col = np.where(lab < m, n + lab, lab - m)
-                left = _pivot_sub(TQ, basis_Q, sel, col)
-                left_label = np.where(left < 0, -1, np.where(left < n, left + m, left - n))
-            ray = left_label < 0
-            active[sel[ray]] = False
-            back = left_label == start[sel]
-            done[sel[back & ~ray]] = True
-            active[sel[back]] = False
-            label[sel] = left_label
-            in_P[sel] = not side
-    x = np.zeros((L, m))
-    y = np.zeros((L, n))
-    for path in np.flatnonzero(done).tolist():
-        for r, c in enumerate(basis_P[path].tolist()):
-            if c < m:
-                x[path, c] = TP[path, r, -1]
-        for r, c in enumerate(basis_Q[path].tolist()):
-            if c < n:
-                y[path, c] = TQ[path, r, -1]
-    x = np.maximum(x, 0.0)
-    y = np.maximum(y, 0.0)
-    ok = done & (x.sum(axis=1) > 0) & (y.sum(axis=1) > 0)
+    x, y = np.zeros((L, m)), np.zeros((L, n))
+    ok = np.zeros(L, dtype=bool)
+    pivots = np.zeros(L, dtype=np.int64)
+    # P: n rows B^T x + s = 1, columns x (labels 0..m-1), s (labels m..L-1), rhs.
+    # Q: m rows r + A y = 1, columns r (labels 0..m-1), y (labels m..L-1), rhs.
+    P0 = np.concatenate([B.T, np.eye(n), np.ones((n, 1))], axis=1)
+    Q0 = np.concatenate([np.eye(m), A, np.ones((m, 1))], axis=1)
+    chunk = max(1, MAX_STACK_NUMBERS // (L * (L + 1)))  # one path holds (n + m) rows of L + 1 numbers
+    for labels, in_P in ((np.arange(m), True), (np.arange(m, L), False)):
+        # Dropping a row label lets x_k enter P first; dropping a column label lets y_j enter Q first.
+        for i in range(0, len(labels), chunk):
+            start = labels[i:i + chunk]
+            G = len(start)
+            _follow(np.repeat(P0[None], G, axis=0), np.repeat(Q0[None], G, axis=0), start, m, in_P,
+                    max_pivots, deadline, x, y, ok, pivots)
+    x, y = np.maximum(x, 0.0), np.maximum(y, 0.0)
+    ok &= (x.sum(axis=1) > 0) & (y.sum(axis=1) > 0)
     x = x / np.where(ok, x.sum(axis=1), 1.0)[:, None]
     y = y / np.where(ok, y.sum(axis=1), 1.0)[:, None]
-    return x, y, ok
-
-
-def _pivot_sub(T: np.ndarray, basis: np.ndarray, sel: np.ndarray, col: np.ndarray) -> np.ndarray:
-    sub, sub_basis = T[sel], basis[sel]
-    left = _pivot(sub, sub_basis, col)
-    T[sel], basis[sel] = sub, sub_basis
-    return left
+    return x, y, ok, pivots
 
 
 def lemke_howson(game: NormalFormGame, *, rtol: float = RTOL, max_seconds: float = MAX_SECONDS) -> Solution:
@@ -173,25 +205,56 @@ def lemke_howson(game: NormalFormGame, *, rtol: float = RTOL, max_seconds: float
     require_finite(game)
     pay = flat_payoffs(game)
     A, B, _, _ = rescaled(pay, rtol)
-    points, xs, ys = [], [], []
+    m, n = game.shape
+    points, xs, ys, reach = [], [], [], []
+    stopped = 0
     for p in range(game.batch_size):
-        x, y, ok = paths(A[p], B[p], max_seconds)
+        x, y, ok, _ = paths(A[p], B[p], max_seconds)
+        stopped += int((~ok).sum())
         x, y = x[ok], y[ok]
         keep: list[int] = []
+        count: list[int] = []
         for i in range(len(x)):
-            if not any(np.abs(x[i] - x[j]).max() <= MERGE and np.abs(y[i] - y[j]).max() <= MERGE for j in keep):
+            same = [k for k, j in enumerate(keep)
+                    if np.abs(x[i] - x[j]).max() <= MERGE and np.abs(y[i] - y[j]).max() <= MERGE]
+            if same:
+                count[same[0]] += 1
+            else:
                 keep.append(i)
+                count.append(1)
         points.append(np.full(len(keep), p))
         xs.append(x[keep])
         ys.append(y[keep])
+        reach.append(np.array(count, dtype=np.int64))
     point = np.concatenate(points) if points else np.zeros(0, dtype=np.int64)
     x = np.concatenate(xs) if xs else np.zeros((0, game.shape[0]))
     y = np.concatenate(ys) if ys else np.zeros((0, game.shape[1]))
+    labels = np.concatenate(reach) if reach else np.zeros(0, dtype=np.int64)
     if len(point):  # a path that ended on rounding noise is not an equilibrium: drop it, verify the rest
         passed = check_profiles(game, (x, y), point, rtol).passed
-        point, x, y = point[passed], x[passed], y[passed]
-    return verified_solution(game, concept="nash", method="Lemke-Howson", point=point, strategies=(x, y), rtol=rtol,
-                             complete=np.zeros(game.batch_size, dtype=bool), notes=(NOTE,))
+        point, x, y, labels = point[passed], x[passed], y[passed], labels[passed]
+    sol = verified_solution(game, concept="nash", method="Lemke-Howson", point=point, strategies=(x, y), rtol=rtol,
+                            complete=np.zeros(game.batch_size, dtype=bool))
+    # verified_solution sorts the rows: carry each row's label count along by matching profiles
+    found = np.concatenate([x, y], axis=1)
+    listed = np.concatenate(sol.strategies, axis=1)
+    same_point = sol.point[:, None] == point[None, :]
+    gap = np.where(same_point, np.abs(listed[:, None, :] - found[None, :, :]).max(axis=2), np.inf)
+    sol.extra["starting_labels"] = labels[gap.argmin(axis=1)] if len(listed) else labels[:0]
+    return dataclasses.replace(sol, notes=(NOTE, _reach_note(sol, game, m + n, stopped)))
+
+
+def _reach_note(sol: Solution, game: NormalFormGame, labels: int, stopped: int) -> str:
+    """How many starting labels reached each listed equilibrium, and how many paths stopped at a bound."""
+    reached = np.asarray(sol.extra["starting_labels"], dtype=np.int64)
+    if game.batch_size == 1:
+        counts = ", ".join(str(int(c)) for c in reached)
+        what = f"starting labels reaching each equilibrium, in the order listed: {counts}" if len(reached) else \
+            "no path ended at a verified equilibrium"
+    else:
+        what = f"{int(reached.sum())} paths reached {len(reached)} equilibria over {game.batch_size} points"
+    bound = f"; {stopped} stopped at the pivot or time bound" if stopped else ""
+    return f"Lemke-Howson from all {labels} starting labels per point: {what}{bound}"
 
 
 __all__ = ["MAX_PIVOTS_PER_ROW", "MAX_SECONDS", "lemke_howson", "paths"]

@@ -54,6 +54,9 @@ MAX_NPLAYER_PROFILES = 5_000
 MAX_LCP_ROWS = 4_000
 #: Largest sequence-form LCP solved by default (a Nash equilibrium next to the subgame-perfect one).
 DEFAULT_LCP_ROWS = 400
+#: Most starting labels (strategies of both players) of a 2-player normal form solved by Lemke-Howson when
+#: enumeration does not fit: each path holds a tableau of about labels squared numbers.
+MAX_LEMKE_LABELS = 2_000
 #: Most support profiles (after dominated actions are removed) the default run's perfect Bayesian search tries.
 DEFAULT_PBE_PROFILES = 5_000
 #: Largest tree whose dominated actions are removed at planning time to count its support profiles.
@@ -171,14 +174,27 @@ def nplayer_nash_method(shape: tuple[int, ...]) -> tuple[str, str]:
 
 
 def nash_method(game: NormalFormGame | GameTree, *, default: bool = False) -> tuple[str, str | None]:
-    """How "nash" is solved for `game`: ("normal form" | "sequence form" | "", reason it cannot be).
+    """How "nash" is solved for `game`: ("normal form" | "lemke-howson" | "sequence form" | "", reason it cannot be).
 
+    "lemke-howson" is used for 2-player normal forms too large to enumerate (up to `MAX_LEMKE_LABELS`
+    strategies in all): the equilibria its paths reach from every starting label, not all.
     "sequence form" is used for 2-player trees whose reduced normal form (or the enumeration on it) is
     too large; with `default=True` only while the sequence form is small (`DEFAULT_LCP_ROWS`).
+
+    >>> from negosim.game import NormalFormGame
+    >>> import numpy as np
+    >>> nash_method(NormalFormGame.from_bimatrix(np.eye(30), np.eye(30)))[0]
+    'lemke-howson'
     """
     if isinstance(game, NormalFormGame):
         why = enumeration_fits(game.shape)
-        return ("normal form", None) if why is None else ("", why)
+        if why is None:
+            return "normal form", None
+        if game.n_players == 2 and sum(game.shape) <= MAX_LEMKE_LABELS:
+            return "lemke-howson", why
+        if game.n_players == 2:
+            why += f"; Lemke-Howson takes at most {MAX_LEMKE_LABELS:,} strategies in all"
+        return "", why
     sizes = tree_sizes(game)
     why = normal_form_fits(sizes) or enumeration_fits(sizes.strategies)
     if why is None:
@@ -238,9 +254,10 @@ def plan(game: NormalFormGame | GameTree, concepts: tuple[str, ...] | None = Non
         return Plan(tuple(concepts))
     if isinstance(game, NormalFormGame):
         method, why = nash_method(game)
-        if method:
+        if method == "normal form":
             return Plan(("pure", "nash"))
-        return Plan(("pure",), (Skip("nash", why or "", "--concept nash"),))
+        flag = "--concept nash (Lemke-Howson: the equilibria its paths reach, not all)" if method else ""
+        return Plan(("pure",), (Skip("nash", why or "", flag),))
     pbe, pbe_skip = _pbe_default(game)  # with information sets, the perfect Bayesian answer too
     method, why = nash_method(game, default=True)
     if method:
@@ -273,8 +290,8 @@ def refusal(game: NormalFormGame | GameTree, concept: str) -> str | None:
     return None
 
 
-__all__ = ["Plan", "Skip", "TooLargeError", "TreeSizes", "enumeration_fits", "nash_method", "normal_form_fits",
-           "nplayer_nash_method", "pbe_fits", "plan", "pure_fits", "refusal", "tree_sizes"]
+__all__ = ["MAX_LEMKE_LABELS", "Plan", "Skip", "TooLargeError", "TreeSizes", "enumeration_fits", "nash_method",
+           "normal_form_fits", "nplayer_nash_method", "pbe_fits", "plan", "pure_fits", "refusal", "tree_sizes"]
 
 
 def reduced_normal_form_or_refuse(tree, what: str, path: str = ""):
