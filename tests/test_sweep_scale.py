@@ -159,10 +159,10 @@ def test_an_error_on_a_worker_keeps_the_finished_chunks(seed, tmp_path, monkeypa
 
     real = engine.solve_chunk
 
-    def fail_on_third(scenario, params, start):
+    def fail_on_third(scenario, params, start, *options):
         if start == 20:
             raise RuntimeError("worker lost")
-        return real(scenario, params, start)
+        return real(scenario, params, start, *options)
 
     monkeypatch.setattr(engine, "solve_chunk", fail_on_third)
     with ThreadPoolExecutor(1) as ex, pytest.raises(RuntimeError, match="worker lost"):
