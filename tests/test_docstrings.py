@@ -219,7 +219,6 @@ negosim.solve.lemke.LemkeFailure
 negosim.solve.lemke.complementary_path
 negosim.solve.lemke.lemke
 negosim.solve.lemke_howson.lemke_howson
-negosim.solve.lemke_howson.paths
 negosim.solve.mixed.nplayer_nash
 negosim.solve.pbe.perfect_bayesian
 negosim.solve.pbe.point_game
