@@ -185,20 +185,7 @@ class Classroom:
         if not (isinstance(rnd, int) and not isinstance(rnd, bool)) or not all(
                 isinstance(x, str) and 0 < len(x) <= 64 for x in (node, role, action)):
             raise Refusal(400, "bad_request", "a move names its round (a number), node, role and action")
-        if self.meta["status"] == "lobby":
-            raise Refusal(409, "not_started", "the game has not started yet")
-        if self.meta["status"] == "paused":
-            raise Refusal(409, "paused", "the teacher has paused the game; wait a moment")
-        if rnd != self.meta["round"]:
-            raise Refusal(409, "old_round", "that round is over; this page will show the current one")
-        seat = self.seat_of.get((rnd, sid))
-        if seat is None:
-            raise Refusal(409, "no_seat", "you joined after this round started; you will play from the next round")
-        grp, mine = seat
-        if role != mine:
-            raise Refusal(403, "other_seat", f"you play {mine} in this round, not {role}: you can move only for "
-                                             "your own seat")
-        group = self.groups[(rnd, grp)]
+        group = self._own_group(sid, rnd, str(role), "move")
         if group.method == "strategy":
             raise Refusal(409, "strategy_method", "this round uses the strategy method: send your whole plan")
         move = Move(str(node), str(role), str(action))
@@ -215,6 +202,24 @@ class Classroom:
             group.times.append(now)
             group.seat_kinds.append(kind)
         return {"ok": True, "message": f"recorded: {action}"}
+
+    def _own_group(self, sid: str, rnd: int, role: str, what: str) -> Group:
+        """The group in which student `sid` plays `role` in round `rnd`, now; else `Refusal` (the game not
+        running, an old round, no seat, another seat). `what` is what the student tries ("move")."""
+        if self.meta["status"] == "lobby":
+            raise Refusal(409, "not_started", "the game has not started yet")
+        if self.meta["status"] == "paused":
+            raise Refusal(409, "paused", "the teacher has paused the game; wait a moment")
+        if rnd != self.meta["round"]:
+            raise Refusal(409, "old_round", "that round is over; this page will show the current one")
+        seat = self.seat_of.get((rnd, sid))
+        if seat is None:
+            raise Refusal(409, "no_seat", "you joined after this round started; you will play from the next round")
+        grp, mine = seat
+        if role != mine:
+            raise Refusal(403, "other_seat", f"you play {mine} in this round, not {role}: you can {what} only for "
+                                             "your own seat")
+        return self.groups[(rnd, grp)]
 
     def _auto_moves(self, group: Group, moves: list[Move],
                     plans: dict[str, dict[str, str]] | None = None) -> list[tuple[Move, str, str | None, None]]:
@@ -253,20 +258,8 @@ class Classroom:
         if not (isinstance(rnd, int) and not isinstance(rnd, bool)) or not isinstance(role, str) \
                 or not isinstance(plan, dict):
             raise Refusal(400, "bad_request", "a plan names its round (a number), role and plan (decision: action)")
-        if self.meta["status"] != "playing":
-            raise Refusal(409, "paused" if self.meta["status"] == "paused" else "not_started",
-                          "the teacher has paused the game; wait a moment" if self.meta["status"] == "paused"
-                          else "the game has not started yet")
-        if rnd != self.meta["round"]:
-            raise Refusal(409, "old_round", "that round is over; this page will show the current one")
-        seat = self.seat_of.get((rnd, sid))
-        if seat is None:
-            raise Refusal(409, "no_seat", "you joined after this round started; you will play from the next round")
-        grp, mine = seat
-        if role != mine:
-            raise Refusal(403, "other_seat", f"you play {mine} in this round, not {role}: you can state a plan "
-                                             "only for your own seat")
-        group = self.groups[(rnd, grp)]
+        group = self._own_group(sid, rnd, role, "state a plan")
+        grp = group.number
         if group.method != "strategy":
             raise Refusal(409, "not_strategy_method", "this round is played move by move, not by stating a plan")
         if role in group.plans:
