@@ -119,9 +119,6 @@ negosim.classroom.missing_requirements
 negosim.classroom.qr.qr_matrix
 negosim.classroom.qr.qr_svg
 negosim.classroom.qr.qr_terminal
-negosim.classroom.qre_fit.QreFit
-negosim.classroom.regime.axis_range
-negosim.classroom.regime.default_axes
 negosim.classroom.rules.Decision
 negosim.classroom.rules.Move
 negosim.classroom.rules.MoveError

@@ -44,6 +44,11 @@ class QreFit:
     at_edge : str
         ``"low"`` when random play fits best, ``"high"`` when the largest precision traced fits best
         (play as sharp as the equilibrium), ``""`` otherwise.
+
+    Examples
+    --------
+    >>> QreFit(0.0, -6.93, -6.93, {}, 10, "low").sentence()[:46]
+    "The class's 10 choices fit random play best (a"
     """
 
     lam: float

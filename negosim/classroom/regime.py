@@ -19,6 +19,15 @@ DEFAULT_SIDE = 41
 def default_axes(scenario: Any) -> list[str]:
     """The parameters a map shows first: those the scenario's named sweeps vary (in order), then the others.
 
+    Parameters
+    ----------
+    scenario : negosim.scenario.Scenario
+
+    Returns
+    -------
+    list of str
+        Every parameter name, the named sweeps' first.
+
     Examples
     --------
     >>> import negosim as ns
@@ -34,7 +43,26 @@ def default_axes(scenario: Any) -> list[str]:
 
 def axis_range(scenario: Any, name: str) -> tuple[float, float]:
     """A named sweep's range for `name` where one varies it (the author's range of interest, inside which
-    the formulas are known to be valid), else the parameter's declared range."""
+    the formulas are known to be valid), else the parameter's declared range.
+
+    Parameters
+    ----------
+    scenario : negosim.scenario.Scenario
+    name : str
+        A parameter of the scenario.
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)``.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> sc = ns.load("scenarios/ceasefire_2025.yaml")
+    >>> axis_range(sc, "p"), axis_range(sc, "k")
+    ((0.2, 0.8), (0.0, 0.5))
+    """
     for spec in scenario.sweeps.values():
         if name in spec.vary:
             low, high, _ = spec.vary[name]
