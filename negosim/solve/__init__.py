@@ -75,7 +75,7 @@ def valid_concepts(game: NormalFormGame | GameTree) -> tuple[str, ...]:
     >>> import negosim as ns
     >>> from negosim.solve import valid_concepts
     >>> valid_concepts(ns.from_arrays([[1, 0], [0, 1]], [[1, 0], [0, 1]]))
-    ('pure', 'nash')
+    ('pure', 'nash', 'qre', 'ce')
     """
     if isinstance(game, GameTree):
         return ("spe", "pbe", "pure", "nash", "qre", "ce")
