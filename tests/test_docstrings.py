@@ -270,13 +270,6 @@ negosim.solve.subgame_large.two_player_tree
 negosim.solve.support.support_enumeration
 negosim.solve.vertex.is_degenerate
 negosim.solve.vertex.vertex_enumeration
-negosim.sweep.bargain_sweep.describe
-negosim.sweep.bargain_sweep.header
-negosim.sweep.bargain_sweep.is_bargaining
-negosim.sweep.bargain_sweep.output_names
-negosim.sweep.bargain_sweep.quantity_table
-negosim.sweep.bargain_sweep.regime_labels
-negosim.sweep.bargain_sweep.solve_chunk
 negosim.sweep.chunks.ChunkPlace
 negosim.sweep.chunks.chunk_paths
 negosim.sweep.chunks.chunk_started
@@ -289,9 +282,6 @@ negosim.sweep.chunks.remove_chunk
 negosim.sweep.chunks.stray_chunk_files
 negosim.sweep.chunks.verify_chunk
 negosim.sweep.chunks.write_chunk
-negosim.sweep.concept_columns.check_concepts
-negosim.sweep.concept_columns.column_names
-negosim.sweep.concept_columns.point_columns
 negosim.sweep.engine.PointOutputs
 negosim.sweep.engine.grid_boundaries
 negosim.sweep.engine.solve_chunk
