@@ -282,9 +282,6 @@ negosim.sweep.chunks.remove_chunk
 negosim.sweep.chunks.stray_chunk_files
 negosim.sweep.chunks.verify_chunk
 negosim.sweep.chunks.write_chunk
-negosim.sweep.engine.PointOutputs
-negosim.sweep.engine.grid_boundaries
-negosim.sweep.engine.solve_chunk
 negosim.sweep.executors.sweep_executor
 negosim.sweep.identity.DamagedFolderError
 negosim.sweep.identity.SweepIdentity
@@ -294,12 +291,6 @@ negosim.sweep.identity.differences
 negosim.sweep.identity.make_identity
 negosim.sweep.identity.read_record
 negosim.sweep.identity.record
-negosim.sweep.kinds.game_kind_labels
-negosim.sweep.kinds.is_signalling
-negosim.sweep.kinds.kind_labels
-negosim.sweep.kinds.locate_kind_boundaries
-negosim.sweep.kinds.read_point_kinds
-negosim.sweep.kinds.sweep_kinds
 negosim.sweep.lock.FolderLock
 negosim.sweep.output.csv_lines
 negosim.sweep.output.csv_text
