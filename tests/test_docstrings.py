@@ -271,14 +271,6 @@ negosim.solve.support.support_enumeration
 negosim.solve.vertex.is_degenerate
 negosim.solve.vertex.vertex_enumeration
 negosim.sweep.executors.sweep_executor
-negosim.sweep.identity.DamagedFolderError
-negosim.sweep.identity.SweepIdentity
-negosim.sweep.identity.canonical_json
-negosim.sweep.identity.check_same
-negosim.sweep.identity.differences
-negosim.sweep.identity.make_identity
-negosim.sweep.identity.read_record
-negosim.sweep.identity.record
 negosim.sweep.lock.FolderLock
 negosim.sweep.sensitivity.Flip
 negosim.sweep.sensitivity.IndicesResult
