@@ -270,8 +270,6 @@ negosim.solve.subgame_large.two_player_tree
 negosim.solve.support.support_enumeration
 negosim.solve.vertex.is_degenerate
 negosim.solve.vertex.vertex_enumeration
-negosim.sweep.executors.sweep_executor
-negosim.sweep.lock.FolderLock
 negosim.sweep.sensitivity.Flip
 negosim.sweep.sensitivity.IndicesResult
 negosim.sweep.sensitivity.OatResult
