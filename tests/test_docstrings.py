@@ -270,12 +270,6 @@ negosim.solve.subgame_large.two_player_tree
 negosim.solve.support.support_enumeration
 negosim.solve.vertex.is_degenerate
 negosim.solve.vertex.vertex_enumeration
-negosim.sweep.sensitivity.Flip
-negosim.sweep.sensitivity.IndicesResult
-negosim.sweep.sensitivity.OatResult
-negosim.sweep.sensitivity.morris
-negosim.sweep.sensitivity.oat
-negosim.sweep.sensitivity.sobol
 """.split())
 
 
