@@ -554,7 +554,8 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray,
     -------
     list of Boundary
         One per change of label between consecutive values, with the labels below and above, whether
-        the players are tied at it and whether the tie rules select there.
+        a player is indifferent at it (``tied``; always for a repeated game) and whether a selection
+        rule picks the equilibrium there (``selection``).
 
     Examples
     --------
