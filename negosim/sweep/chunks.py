@@ -38,7 +38,23 @@ _BLOCK = 1 << 22
 
 @dataclass(frozen=True)
 class ChunkPlace:
-    """Where chunk `index` of a sweep sits: its points ``[start, stop)`` and the sweep's identity hash."""
+    """Where chunk `index` of a sweep sits: its points ``[start, stop)`` and the sweep's identity hash.
+
+    Attributes
+    ----------
+    sweep : str
+        The sweep's identity hash (`negosim.sweep.identity`).
+    index : int
+        The chunk's number.
+    start, stop : int
+        Its points, ``[start, stop)``.
+
+    Examples
+    --------
+    >>> place = ChunkPlace("abc", 1, 100, 200)
+    >>> place.stop - place.start
+    100
+    """
 
     sweep: str
     index: int
@@ -47,19 +63,89 @@ class ChunkPlace:
 
 
 def chunk_paths(out_dir: Path, index: int) -> tuple[Path, Path, Path]:
-    """Return the (CSV, labels, sidecar) paths of chunk `index`."""
+    """Return the (CSV, labels, sidecar) paths of chunk `index`.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    index : int
+        The chunk's number.
+
+    Returns
+    -------
+    tuple of Path
+        ``chunk-NNNNN.csv``, ``chunk-NNNNN.npz`` and ``chunk-NNNNN.json`` in ``out_dir/chunks``.
+
+    Examples
+    --------
+    >>> [p.name for p in chunk_paths("out", 3)]
+    ['chunk-00003.csv', 'chunk-00003.npz', 'chunk-00003.json']
+    """
     base = Path(out_dir) / CHUNK_DIR / f"chunk-{index:05d}"
     return base.with_suffix(".csv"), base.with_suffix(".npz"), base.with_suffix(".json")
 
 
 def existing_chunk_files(out_dir: Path) -> list[Path]:
-    """Return every chunk file (CSV, labels or sidecar) in `out_dir` (sorted)."""
+    """Return every chunk file (CSV, labels or sidecar) in `out_dir` (sorted).
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+
+    Returns
+    -------
+    list of Path
+        The files of ``out_dir/chunks`` named like chunk files (empty without that folder).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> (Path(tmp.name) / CHUNK_DIR).mkdir()
+    >>> place = ChunkPlace("abc", 0, 0, 2)
+    >>> write_chunk(tmp.name, place, "0,a\\n1,b\\n", np.array(["a", "b"]), np.array([0, 1]))
+    >>> [p.name for p in existing_chunk_files(tmp.name)]
+    ['chunk-00000.csv', 'chunk-00000.json', 'chunk-00000.npz']
+    >>> tmp.cleanup()
+    """
     folder = Path(out_dir) / CHUNK_DIR
     return sorted(p for p in folder.glob("chunk-*") if _NAME.fullmatch(p.name)) if folder.is_dir() else []
 
 
 def stray_chunk_files(out_dir: Path, n_chunks: int) -> list[Path]:
-    """Return the chunk files in `out_dir` numbered beyond the sweep's `n_chunks` (never read, never joined)."""
+    """Return the chunk files in `out_dir` numbered beyond the sweep's `n_chunks` (never read, never joined).
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    n_chunks : int
+        The sweep's number of chunks.
+
+    Returns
+    -------
+    list of Path
+        The chunk files numbered `n_chunks` or more.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> (Path(tmp.name) / CHUNK_DIR).mkdir()
+    >>> place = ChunkPlace("abc", 0, 0, 2)
+    >>> write_chunk(tmp.name, place, "0,a\\n1,b\\n", np.array(["a", "b"]), np.array([0, 1]))
+    >>> stray_chunk_files(tmp.name, 1)
+    []
+    >>> len(stray_chunk_files(tmp.name, 0))
+    3
+    >>> tmp.cleanup()
+    """
     return [p for p in existing_chunk_files(out_dir) if _index(p) >= n_chunks]
 
 
@@ -73,7 +159,39 @@ def _digest(data: bytes) -> dict:
 
 
 def write_chunk(out_dir: Path, place: ChunkPlace, rows: str, names: np.ndarray, codes: np.ndarray) -> None:
-    """Write chunk `place.index`: its labels, its CSV rows, then the sidecar that vouches for both."""
+    """Write chunk `place.index`: its labels, its CSV rows, then the sidecar that vouches for both.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder (its ``chunks`` folder must exist).
+    place : ChunkPlace
+        The chunk's index, points and sweep.
+    rows : str
+        The chunk's CSV rows.
+    names : numpy.ndarray
+        The sorted distinct outcome labels.
+    codes : numpy.ndarray
+        Each point's index into `names` (one per point of the chunk).
+
+    Raises
+    ------
+    ValueError
+        When `codes` does not hold one label per point.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> (Path(tmp.name) / CHUNK_DIR).mkdir()
+    >>> place = ChunkPlace("abc", 0, 0, 2)
+    >>> write_chunk(tmp.name, place, "0,a\\n1,b\\n", np.array(["a", "b"]), np.array([0, 1]))
+    >>> verify_chunk(tmp.name, place) is None
+    True
+    >>> tmp.cleanup()
+    """
     csv_path, npz_path, side_path = chunk_paths(out_dir, place.index)
     codes = np.asarray(codes, dtype=np.int32).reshape(-1)
     if len(codes) != place.stop - place.start:
@@ -131,7 +249,35 @@ def _read_checked(path: Path, digest: dict) -> bytes:
 
 def joined_offsets(out_dir: Path, places: list[ChunkPlace], header: str) -> list[int | None]:
     """Where each chunk's rows start in a joined ``results.csv`` (after `header`), from the sidecars'
-    sizes; None for a chunk whose sidecar, or an earlier one's, does not verify (its place is unknown)."""
+    sizes; None for a chunk whose sidecar, or an earlier one's, does not verify (its place is unknown).
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    places : list of ChunkPlace
+        The chunks, in order.
+    header : str
+        The CSV header line (without its newline).
+
+    Returns
+    -------
+    list of int or None
+        Each chunk's byte offset in ``results.csv``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> (Path(tmp.name) / CHUNK_DIR).mkdir()
+    >>> place = ChunkPlace("abc", 0, 0, 2)
+    >>> write_chunk(tmp.name, place, "0,a\\n1,b\\n", np.array(["a", "b"]), np.array([0, 1]))
+    >>> joined_offsets(tmp.name, [place], "point,outcome")
+    [14]
+    >>> tmp.cleanup()
+    """
     offsets: list[int | None] = []
     at: int | None = len((header + "\n").encode())
     for place in places:
@@ -161,7 +307,37 @@ def verify_chunk(out_dir: Path, place: ChunkPlace, offset: int | None = None) ->
     """Return None if chunk `place.index` is finished and intact, else the error saying what is wrong.
 
     Its rows are its CSV file or, once deleted after a join, the bytes of ``results.csv`` at `offset`
-    (see `joined_offsets`)."""
+    (see `joined_offsets`).
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    place : ChunkPlace
+        The chunk's index, points and sweep.
+    offset : int, optional
+        Where the chunk's rows start in ``results.csv`` (used when its CSV file is gone).
+
+    Returns
+    -------
+    DamagedFolderError or None
+        None for a finished, intact chunk; else the error naming the file at fault.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> (Path(tmp.name) / CHUNK_DIR).mkdir()
+    >>> place = ChunkPlace("abc", 0, 0, 2)
+    >>> write_chunk(tmp.name, place, "0,a\\n1,b\\n", np.array(["a", "b"]), np.array([0, 1]))
+    >>> verify_chunk(tmp.name, place) is None
+    True
+    >>> str(verify_chunk(tmp.name, ChunkPlace("xyz", 0, 0, 2))).endswith("does not belong here (another sweep)")
+    True
+    >>> tmp.cleanup()
+    """
     try:
         data = _sidecar(out_dir, place)
         csv_path, npz_path, _ = chunk_paths(out_dir, place.index)
@@ -178,25 +354,129 @@ def verify_chunk(out_dir: Path, place: ChunkPlace, offset: int | None = None) ->
 
 
 def drop_joined_rows(out_dir: Path, places: list[ChunkPlace]) -> None:
-    """Delete the chunks' CSV files once ``results.csv`` (recorded in the manifest) holds their rows."""
+    """Delete the chunks' CSV files once ``results.csv`` (recorded in the manifest) holds their rows.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    places : list of ChunkPlace
+        The joined chunks.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> (Path(tmp.name) / CHUNK_DIR).mkdir()
+    >>> place = ChunkPlace("abc", 0, 0, 2)
+    >>> write_chunk(tmp.name, place, "0,a\\n1,b\\n", np.array(["a", "b"]), np.array([0, 1]))
+    >>> _ = join_chunks(tmp.name, [place], "point,outcome")
+    >>> drop_joined_rows(tmp.name, [place])
+    >>> chunk_paths(tmp.name, 0)[0].exists(), verify_chunk(tmp.name, place, offset=14) is None
+    (False, True)
+    >>> tmp.cleanup()
+    """
     for place in places:
         chunk_paths(out_dir, place.index)[0].unlink(missing_ok=True)
 
 
 def chunk_started(out_dir: Path, index: int) -> bool:
-    """Return whether any file of chunk `index` exists (a chunk with none was simply never reached)."""
+    """Return whether any file of chunk `index` exists (a chunk with none was simply never reached).
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    index : int
+        The chunk's number.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> (Path(tmp.name) / CHUNK_DIR).mkdir()
+    >>> place = ChunkPlace("abc", 0, 0, 2)
+    >>> write_chunk(tmp.name, place, "0,a\\n1,b\\n", np.array(["a", "b"]), np.array([0, 1]))
+    >>> chunk_started(tmp.name, 0), chunk_started(tmp.name, 1)
+    (True, False)
+    >>> tmp.cleanup()
+    """
     return any(p.exists() for p in chunk_paths(out_dir, index))
 
 
 def remove_chunk(out_dir: Path, index: int) -> None:
-    """Delete chunk `index`'s files (the sidecar first, so a half-removed chunk is unfinished)."""
+    """Delete chunk `index`'s files (the sidecar first, so a half-removed chunk is unfinished).
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    index : int
+        The chunk's number.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> (Path(tmp.name) / CHUNK_DIR).mkdir()
+    >>> place = ChunkPlace("abc", 0, 0, 2)
+    >>> write_chunk(tmp.name, place, "0,a\\n1,b\\n", np.array(["a", "b"]), np.array([0, 1]))
+    >>> remove_chunk(tmp.name, 0)
+    >>> chunk_started(tmp.name, 0)
+    False
+    >>> tmp.cleanup()
+    """
     csv_path, npz_path, side_path = chunk_paths(out_dir, index)
     for p in (side_path, csv_path, npz_path):
         p.unlink(missing_ok=True)
 
 
 def read_labels(out_dir: Path, place: ChunkPlace) -> tuple[np.ndarray, np.ndarray]:
-    """Return chunk `place.index`'s verified outcome labels as (names, codes): label i is names[codes[i]]."""
+    """Return chunk `place.index`'s verified outcome labels as (names, codes): label i is names[codes[i]].
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    place : ChunkPlace
+        The chunk's index, points and sweep.
+
+    Returns
+    -------
+    names : numpy.ndarray
+        The sorted distinct labels.
+    codes : numpy.ndarray
+        Each point's index into `names`.
+
+    Raises
+    ------
+    DamagedFolderError
+        When the sidecar or the labels file does not verify, or the labels do not fit the points.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> (Path(tmp.name) / CHUNK_DIR).mkdir()
+    >>> place = ChunkPlace("abc", 0, 0, 2)
+    >>> write_chunk(tmp.name, place, "0,a\\n1,b\\n", np.array(["a", "b"]), np.array([0, 1]))
+    >>> names, codes = read_labels(tmp.name, place)
+    >>> names.tolist(), codes.tolist()
+    (['a', 'b'], [0, 1])
+    >>> tmp.cleanup()
+    """
     data = _sidecar(out_dir, place)
     path = chunk_paths(out_dir, place.index)[1]
     raw = _read_checked(path, data["npz"])
@@ -212,7 +492,45 @@ def join_chunks(out_dir: Path, places: list[ChunkPlace], header: str,
     """Write ``results.csv``: `header` then every chunk's verified rows in order, atomically; return the
     SHA-256 of what was written. Each chunk's bytes are checked as they are copied, so what is joined is
     exactly what was verified; a chunk that does not match raises DamagedFolderError and nothing is written.
-    A chunk whose CSV file is gone is taken from the previous ``results.csv`` at its offset in `offsets`."""
+    A chunk whose CSV file is gone is taken from the previous ``results.csv`` at its offset in `offsets`.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    places : list of ChunkPlace
+        The chunks, in order.
+    header : str
+        The CSV header line (without its newline).
+    offsets : list of int or None, optional
+        Each chunk's offset in the previous ``results.csv`` (`joined_offsets`).
+
+    Returns
+    -------
+    str
+        The SHA-256 (hex) of the written ``results.csv``.
+
+    Raises
+    ------
+    DamagedFolderError
+        When a chunk does not verify.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> (Path(tmp.name) / CHUNK_DIR).mkdir()
+    >>> place = ChunkPlace("abc", 0, 0, 2)
+    >>> write_chunk(tmp.name, place, "0,a\\n1,b\\n", np.array(["a", "b"]), np.array([0, 1]))
+    >>> _ = join_chunks(tmp.name, [place], "point,outcome")
+    >>> print((Path(tmp.name) / "results.csv").read_text(), end="")
+    point,outcome
+    0,a
+    1,b
+    >>> tmp.cleanup()
+    """
     path = Path(out_dir) / "results.csv"
     tmp = path.with_name(f".{path.name}.tmp")
     total = hashlib.sha256()

@@ -30,7 +30,28 @@ COLUMN_CONCEPTS = ("qre", "ce")
 
 
 def check_concepts(concepts: Sequence[str], lambdas: Sequence[float]) -> None:
-    """Raise UsageError unless `concepts` are column concepts and qre comes with its lambdas."""
+    """Raise UsageError unless `concepts` are column concepts and qre comes with its lambdas.
+
+    Parameters
+    ----------
+    concepts : sequence of str
+        The asked column concepts (each in `COLUMN_CONCEPTS`: ``"qre"``, ``"ce"``).
+    lambdas : sequence of float
+        The asked QRE lambdas: needed with ``"qre"``, refused without it; each finite and at least 0.
+
+    Raises
+    ------
+    NegosimUsageError
+        For an unknown concept, qre without lambdas, lambdas without qre, or a bad lambda.
+
+    Examples
+    --------
+    >>> check_concepts(("qre", "ce"), (1.0,))
+    >>> check_concepts(("qre",), ())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    negosim.errors.NegosimUsageError: sweep --concept qre needs --lambda X (repeatable): ...
+    """
     for c in concepts:
         if c not in COLUMN_CONCEPTS:
             raise UsageError(f"sweep --concept {c}: a sweep adds columns for qre and ce only (the outcome and "
@@ -56,7 +77,28 @@ def _agent_actions(game: NormalFormGame | GameTree) -> list[str]:
 
 
 def column_names(game: NormalFormGame | GameTree, concepts: Sequence[str], lambdas: Sequence[float]) -> list[str]:
-    """The added columns' names, in order: qre's (per lambda, every action), then ce's."""
+    """The added columns' names, in order: qre's (per lambda, every action), then ce's.
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+        The game whose players and actions name the columns.
+    concepts : sequence of str
+        The column concepts (``"qre"``, ``"ce"``).
+    lambdas : sequence of float
+        The QRE's lambdas (one block of columns each).
+
+    Returns
+    -------
+    list of str
+        The column names.
+
+    Examples
+    --------
+    >>> from negosim.game.generate import prisoners_dilemma
+    >>> column_names(prisoners_dilemma(), ("qre",), (1.0,))
+    ['qre_Row_cooperate_lambda1', 'qre_Row_defect_lambda1', 'qre_Column_cooperate_lambda1', 'qre_Column_defect_lambda1']
+    """
     names: list[str] = []
     if "qre" in concepts:
         names += [f"qre_{stem}_{_lambda_name(v)}" for v in lambdas for stem in _agent_actions(game)]
@@ -66,7 +108,29 @@ def column_names(game: NormalFormGame | GameTree, concepts: Sequence[str], lambd
 
 
 def point_columns(game: NormalFormGame | GameTree, concepts: Sequence[str], lambdas: Sequence[float]) -> np.ndarray:
-    """``(points, columns)`` values of `column_names` at every flat batch point of `game`."""
+    """``(points, columns)`` values of `column_names` at every flat batch point of `game`.
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+        The (batched) game.
+    concepts : sequence of str
+        The column concepts (``"qre"``, ``"ce"``).
+    lambdas : sequence of float
+        The QRE's lambdas.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float array of shape ``(game.batch_size, len(column_names(...)))``; ``nan`` where a value is
+        missing (a QRE trace that stopped before a lambda, no welfare-maximising CE).
+
+    Examples
+    --------
+    >>> from negosim.game.generate import prisoners_dilemma
+    >>> point_columns(prisoners_dilemma(), ("ce",), ()).round(3).tolist()
+    [[2.0, 1.0, 1.0]]
+    """
     P = game.batch_size
     blocks = []
     if "qre" in concepts:

@@ -371,7 +371,47 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
     """Return one chunk of points (flat arrays in `params`, the first numbered `start`) solved: its CSV
     rows, and each point's outcome label as (sorted distinct labels, each point's index into them).
     `concepts` add their columns (`negosim.sweep.concept_columns`) to every row.
-    A plain function of its arguments: executors run it in other processes or on other machines."""
+    A plain function of its arguments: executors run it in other processes or on other machines.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario (a bargaining one is handed to `negosim.sweep.bargain_sweep.solve_chunk`).
+    params : dict
+        Parameter name -> 1-d array of the chunk's values (all the same length).
+    start : int
+        The chunk's first point number.
+    concepts : tuple of str
+        Column concepts (``"qre"``, ``"ce"``) whose columns are added.
+    lambdas : tuple of float
+        The QRE's lambdas.
+
+    Returns
+    -------
+    rows : str
+        The chunk's CSV rows, each ending in a newline (one per equilibrium row of the primary answer).
+    names : numpy.ndarray
+        The sorted distinct outcome labels.
+    codes : numpy.ndarray
+        Each point's index into `names`.
+
+    Raises
+    ------
+    ValueError
+        When the built game's batch is not one point per parameter point.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.scenario import load_scenario
+    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> rows, names, codes = solve_chunk(s, {"rep": np.array([0.0, 4.0])}, 0)
+    >>> print(rows, end="")
+    0,0.0,spe,shared_market,1.0,2.0,false
+    1,4.0,spe,stay_out,0.0,4.0,false
+    >>> names.tolist(), codes.tolist()
+    (['shared_market', 'stay_out'], [0, 1])
+    """
     if bargain_sweep.is_bargaining(scenario):
         return bargain_sweep.solve_chunk(scenario, params, start)
     n = len(next(iter(params.values())))
@@ -417,6 +457,25 @@ class PointOutputs:
     for a bargaining scenario the model's quantities (N, n_quantities, `bargain_sweep.output_names`),
     and for a normal form the payoffs of its equilibrium where the solver guarantees there is exactly
     one (2 players, complete enumeration, one equilibrium); NaN elsewhere, with `defined` False.
+
+    Attributes
+    ----------
+    labels : numpy.ndarray
+        ``(N,)`` object array: each point's outcome label.
+    payoffs : numpy.ndarray
+        ``(N, n_players)`` (or ``(N, n_quantities)``) floats, NaN where not defined.
+    defined : numpy.ndarray
+        ``(N,)`` bools: whether the point's row of `payoffs` is defined.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.scenario import load_scenario
+    >>> from negosim.sweep.engine import evaluate_points
+    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> out = evaluate_points(s, {"rep": np.array([0.0, 4.0])})
+    >>> [str(x) for x in out.labels], out.payoffs.tolist(), out.defined.tolist()
+    (['shared_market', 'stay_out'], [[1.0, 2.0], [0.0, 4.0]], [True, True])
     """
 
     labels: np.ndarray
@@ -476,7 +535,38 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray,
                     names: np.ndarray | None = None) -> list[Boundary]:
     """Return the boundaries between consecutive grid values of `name` whose labels differ, each refined
     to `BOUNDARY_TOL` by batched bisection (all brackets together). With `names`, `labels` holds each
-    point's index into them (the compact form: no string per point)."""
+    point's index into them (the compact form: no string per point).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario swept.
+    name : str
+        The one varied parameter.
+    values : numpy.ndarray
+        The grid's values of `name`, in increasing order.
+    labels : numpy.ndarray
+        Each grid point's outcome label (or, with `names`, its index into `names`).
+    names : numpy.ndarray, optional
+        The distinct labels `labels` indexes.
+
+    Returns
+    -------
+    list of Boundary
+        One per change of label between consecutive values, with the labels below and above, whether
+        a player is indifferent at it (``tied``; always for a repeated game) and whether a selection
+        rule picks the equilibrium there (``selection``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.scenario import load_scenario
+    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> values = np.array([0.0, 1.0, 2.5, 4.0])
+    >>> labels = np.array(["shared_market", "shared_market", "stay_out", "stay_out"], dtype=object)
+    >>> [(round(b.value, 6), b.below, b.above) for b in grid_boundaries(s, "rep", values, labels)]
+    [(2.0, 'shared_market', 'stay_out')]
+    """
     change = np.flatnonzero(labels[1:] != labels[:-1])
     if names is not None:  # only the labels either side of a change become strings
         labels = np.asarray(names, dtype=object)[labels[np.union1d(change, change + 1)]]

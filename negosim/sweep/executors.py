@@ -23,7 +23,36 @@ CONNECT_TIMEOUT = 15
 @contextlib.contextmanager
 def sweep_executor(jobs: int | None = None, scheduler: str | None = None) -> Iterator[Executor | None]:
     """Yield the executor for `jobs` local processes or a Dask `scheduler` address (None: in-process);
-    shut it down (cancelling what has not started) when the block ends, however it ends."""
+    shut it down (cancelling what has not started) when the block ends, however it ends.
+
+    A context manager (`contextlib.contextmanager`).
+
+    Parameters
+    ----------
+    jobs : int, optional
+        Local worker processes (None or 1: this process).
+    scheduler : str, optional
+        A Dask scheduler's address (needs the optional ``distributed`` extra).
+
+    Yields
+    ------
+    concurrent.futures.Executor or None
+        The executor for `run_sweep`'s `executor`; None to solve in this process.
+
+    Raises
+    ------
+    NegosimUsageError
+        For both `jobs` and `scheduler`, or `jobs` below 1.
+
+    Examples
+    --------
+    >>> with sweep_executor() as ex:
+    ...     print(ex)
+    None
+    >>> with sweep_executor(jobs=2) as ex:
+    ...     type(ex).__name__
+    'ProcessPoolExecutor'
+    """
     if jobs is not None and scheduler is not None:
         raise UsageError("give --jobs or --scheduler, not both")
     if scheduler is not None:

@@ -29,7 +29,20 @@ RECORD = "sweep.json"
 
 
 class DamagedFolderError(NegosimInputError):
-    """A sweep folder whose files do not match what was written (exit code 3, one line naming the file)."""
+    """A sweep folder whose files do not match what was written (exit code 3, one line naming the file).
+
+    Parameters
+    ----------
+    path : Path or str
+        The file at fault.
+    message : str
+        What is wrong with it.
+
+    Examples
+    --------
+    >>> print(DamagedFolderError("out/sweep.json", "missing"))
+    out/sweep.json: missing
+    """
 
     def __init__(self, path: Path | str, message: str):
         super().__init__(Problem(message, file=str(path)))
@@ -58,6 +71,14 @@ class SweepIdentity:
     concepts, lambdas : tuple
         Concepts added as columns (``qre``, ``ce``; `negosim.sweep.concept_columns`) and qre's
         precisions; recorded only when given, so other sweeps' identities are unchanged.
+
+    Examples
+    --------
+    >>> a = SweepIdentity("0" * 64, (("s", 0.1),), "grid", (("mu", 0.0, 0.3, 61),), None, None, 10)
+    >>> SweepIdentity.from_dict(a.to_dict()) == a
+    True
+    >>> len(a.sha256)
+    64
     """
 
     scenario_sha256: str
@@ -107,14 +128,60 @@ class SweepIdentity:
 
 
 def canonical_json(obj) -> str:
-    """`obj` as JSON with sorted keys and no spaces: equal data, equal text (NaN refused)."""
+    """`obj` as JSON with sorted keys and no spaces: equal data, equal text (NaN refused).
+
+    Parameters
+    ----------
+    obj : object
+        JSON-ready data.
+
+    Returns
+    -------
+    str
+        The canonical JSON text.
+
+    Examples
+    --------
+    >>> canonical_json({"b": 1, "a": [1, 2]})
+    '{"a":[1,2],"b":1}'
+    """
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
 def make_identity(scenario_sha256: str, overrides: dict[str, float], design: str,
                   vary: dict[str, tuple[float, float, int | None]], samples: int | None, seed: int | None,
                   chunk_size: int, concepts: tuple[str, ...] = (), lambdas: tuple[float, ...] = ()) -> SweepIdentity:
-    """Return the identity of a sweep from `run_sweep`'s arguments (overrides sorted, vary in its order)."""
+    """Return the identity of a sweep from `run_sweep`'s arguments (overrides sorted, vary in its order).
+
+    Parameters
+    ----------
+    scenario_sha256 : str
+        The scenario file's SHA-256.
+    overrides : dict
+        ``--set`` values.
+    design : str
+        grid, lhs or sobol.
+    vary : dict
+        Parameter -> ``(start, stop, num)`` (num None for a random design), in the order given.
+    samples, seed : int or None
+        A random design's size and seed.
+    chunk_size : int
+        Points per chunk.
+    concepts : tuple of str
+        Concepts added as columns.
+    lambdas : tuple of float
+        qre's precisions.
+
+    Returns
+    -------
+    SweepIdentity
+
+    Examples
+    --------
+    >>> a = make_identity("0" * 64, {"s": 0.1}, "grid", {"mu": (0.0, 0.3, 61)}, None, None, 10)
+    >>> a.vary, a.overrides
+    ((('mu', 0.0, 0.3, 61),), (('s', 0.1),))
+    """
     return SweepIdentity(scenario_sha256, tuple(sorted((str(k), float(v)) for k, v in overrides.items())), design,
                          tuple((str(n), float(a), float(b), None if k is None else int(k))
                                for n, (a, b, k) in vary.items()),
@@ -124,7 +191,27 @@ def make_identity(scenario_sha256: str, overrides: dict[str, float], design: str
 
 def record(identity: SweepIdentity, scenario_path: str) -> dict:
     """The content of ``sweep.json``: the identity and its hash, and the same facts in the readable
-    form earlier versions wrote (checked against the identity when read)."""
+    form earlier versions wrote (checked against the identity when read).
+
+    Parameters
+    ----------
+    identity : SweepIdentity
+        The sweep's identity.
+    scenario_path : str
+        The scenario file's path, as given.
+
+    Returns
+    -------
+    dict
+        JSON-ready content of ``sweep.json``.
+
+    Examples
+    --------
+    >>> a = make_identity("0" * 64, {"s": 0.1}, "grid", {"mu": (0.0, 0.3, 61)}, None, None, 10)
+    >>> r = record(a, "scenarios/entry_deterrence.yaml")
+    >>> r["identity_sha256"] == a.sha256, r["vary"]
+    (True, {'mu': [0.0, 0.3, 61]})
+    """
     return {"format": FORMAT, "identity": identity.to_dict(), "identity_sha256": identity.sha256,
             **_readable(identity), "scenario": scenario_path}
 
@@ -143,6 +230,31 @@ def read_record(folder: Path) -> SweepIdentity:
 
     Raises DamagedFolderError (one line naming the file) if the file is unreadable, not JSON, from an
     earlier negosim without checksums, or its identity does not match its hash or its readable copy.
+
+    Parameters
+    ----------
+    folder : Path
+        The sweep's folder.
+
+    Returns
+    -------
+    SweepIdentity
+
+    Raises
+    ------
+    DamagedFolderError
+        If ``sweep.json`` is missing, unreadable, of an earlier format, or does not verify.
+
+    Examples
+    --------
+    >>> import json
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> a = make_identity("0" * 64, {"s": 0.1}, "grid", {"mu": (0.0, 0.3, 61)}, None, None, 10)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / RECORD).write_text(json.dumps(record(a, "s.yaml")))
+    ...     read_record(folder) == a
+    True
     """
     path = Path(folder) / RECORD
     try:
@@ -172,7 +284,27 @@ def read_record(folder: Path) -> SweepIdentity:
 
 
 def differences(asked: SweepIdentity, found: SweepIdentity) -> str:
-    """Say in one clause how the sweep `asked` for differs from the one `found` in a folder."""
+    """Say in one clause how the sweep `asked` for differs from the one `found` in a folder.
+
+    Parameters
+    ----------
+    asked : SweepIdentity
+        The sweep asked for.
+    found : SweepIdentity
+        The sweep in the folder.
+
+    Returns
+    -------
+    str
+        The clause (the options that differ).
+
+    Examples
+    --------
+    >>> a = make_identity("0" * 64, {"s": 0.1}, "grid", {"mu": (0.0, 0.3, 61)}, None, None, 10)
+    >>> b = make_identity("0" * 64, {"s": 0.2}, "grid", {"mu": (0.0, 0.3, 61)}, None, None, 10)
+    >>> differences(b, a)
+    '--set differs'
+    """
     names_asked, names_found = [v[0] for v in asked.vary], [v[0] for v in found.vary]
     if names_asked != names_found and sorted(names_asked) == sorted(names_found):
         return (f"--vary names {', '.join(names_asked)} here but {', '.join(names_found)} in the folder, and the order "
@@ -186,7 +318,32 @@ def differences(asked: SweepIdentity, found: SweepIdentity) -> str:
 
 
 def check_same(asked: SweepIdentity, found: SweepIdentity, folder: Path) -> None:
-    """Raise UsageError unless `asked` is the sweep `found` in `folder` (a resume continues one sweep only)."""
+    """Raise UsageError unless `asked` is the sweep `found` in `folder` (a resume continues one sweep only).
+
+    Parameters
+    ----------
+    asked : SweepIdentity
+        The sweep asked for.
+    found : SweepIdentity
+        The sweep recorded in the folder.
+    folder : Path
+        The folder (named in the message).
+
+    Raises
+    ------
+    NegosimUsageError
+        When the two identities' hashes differ.
+
+    Examples
+    --------
+    >>> a = make_identity("0" * 64, {"s": 0.1}, "grid", {"mu": (0.0, 0.3, 61)}, None, None, 10)
+    >>> b = make_identity("0" * 64, {"s": 0.2}, "grid", {"mu": (0.0, 0.3, 61)}, None, None, 10)
+    >>> check_same(a, a, "out")
+    >>> check_same(b, a, "out")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    negosim.errors.NegosimUsageError: out: the folder holds a different sweep (--set differs); ...
+    """
     if asked.sha256 != found.sha256:
         raise UsageError(f"{folder}: the folder holds a different sweep ({differences(asked, found)}); use a new "
                          "folder or repeat that sweep's command")

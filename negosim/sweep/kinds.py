@@ -31,6 +31,18 @@ NOT_SIGNALLING = "not a signalling game"
 def is_signalling(game) -> bool:
     """Whether `game` is a game tree of the signalling form (`negosim.solve.signalling`).
 
+    Parameters
+    ----------
+    game : GameTree or NormalFormGame
+        A built game.
+
+    Returns
+    -------
+    bool
+        True for a signalling tree; False for any other tree and for a normal form.
+
+    Examples
+    --------
     >>> from negosim.scenario import load_scenario
     >>> is_signalling(load_scenario("scenarios/beer_quiche.yaml").build())
     True
@@ -46,7 +58,31 @@ def is_signalling(game) -> bool:
 
 
 def game_kind_labels(game: GameTree) -> np.ndarray:
-    """The kind of every flat batch point of `game` (object array of ``game.batch_size`` labels)."""
+    """The kind of every flat batch point of `game` (object array of ``game.batch_size`` labels).
+
+    Parameters
+    ----------
+    game : GameTree
+        A (batched) game tree.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of ``game.batch_size`` kinds (`NO_EQUILIBRIUM` where none was found).
+
+    Raises
+    ------
+    ValueError
+        For a game that is not a tree.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.scenario import load_scenario
+    >>> s = load_scenario("scenarios/sanctions_uncertain.yaml")
+    >>> game_kind_labels(s.build({"pi": np.array([0.3, 0.7])})).tolist()
+    ['semi-separating', 'pooling']
+    """
     from ..solve.pbe import perfect_bayesian
 
     if not isinstance(game, GameTree):
@@ -60,7 +96,28 @@ def game_kind_labels(game: GameTree) -> np.ndarray:
 
 
 def kind_labels(scenario, params: Mapping | None = None) -> np.ndarray:
-    """The kind of every point of ``scenario.build(params)`` (object array of the batch's shape)."""
+    """The kind of every point of ``scenario.build(params)`` (object array of the batch's shape).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario whose game is a tree.
+    params : mapping, optional
+        Parameter name -> value or array of values (the rest at baseline).
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of kinds, of the built game's batch shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.scenario import load_scenario
+    >>> s = load_scenario("scenarios/sanctions_uncertain.yaml")
+    >>> kind_labels(s, {"pi": np.array([0.3, 0.7])}).tolist()
+    ['semi-separating', 'pooling']
+    """
     game = scenario.build(params)
     return game_kind_labels(game).reshape(game.batch_shape)
 
@@ -74,6 +131,33 @@ def locate_kind_boundaries(scenario, parameter: str, lo, hi, base_params: Mappin
     """For each bracket ``[lo[i], hi[i]]`` of `parameter` whose ends differ in kind, a value within `tol` of
     where the kind changes (all brackets bisected together). Raise ValueError if some bracket's ends agree.
 
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario whose game is a tree.
+    parameter : str
+        The parameter varied.
+    lo, hi : float or array_like
+        The brackets' ends.
+    base_params : mapping, optional
+        Values of the other parameters (default: the baseline).
+    tol : float
+        The bracket width at which bisection stops.
+    max_iter : int
+        The most bisection steps.
+
+    Returns
+    -------
+    list of float
+        One located value per bracket.
+
+    Raises
+    ------
+    ValueError
+        If both ends of some bracket have the same kind.
+
+    Examples
+    --------
     >>> from negosim.scenario import load_scenario
     >>> [round(x, 4) for x in locate_kind_boundaries(load_scenario("scenarios/sanctions_uncertain.yaml"),
     ...                                               "pi", 0.3, 0.7, tol=1e-7)]
@@ -96,7 +180,33 @@ KIND_COLUMN = "pbe_kind"
 
 
 def read_point_kinds(results_csv, points: int) -> np.ndarray:
-    """Each point's `KIND_COLUMN` value from a sweep's ``results.csv`` (object array of `points` labels)."""
+    """Each point's `KIND_COLUMN` value from a sweep's ``results.csv`` (object array of `points` labels).
+
+    A point with no row keeps `NO_EQUILIBRIUM`.
+
+    Parameters
+    ----------
+    results_csv : str or Path
+        The sweep's ``results.csv``.
+    points : int
+        The sweep's number of points.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of `points` kinds.
+
+    Examples
+    --------
+    >>> import os
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "results.csv")
+    ...     with open(path, "w") as fh:
+    ...         _ = fh.write("point,pbe_kind\\n0,pooling\\n")
+    ...     read_point_kinds(path, 2).tolist()
+    ['pooling', 'no equilibrium found']
+    """
     import csv
 
     kinds = np.full(points, NO_EQUILIBRIUM, dtype=object)
@@ -112,6 +222,27 @@ def sweep_kinds(scenario, kinds: np.ndarray, name: str | None, values: np.ndarra
     one parameter `name` over `values` (each point's value), ``kind_boundaries``: where consecutive values
     differ in kind, the value located by `locate_kind_boundaries`, with the kinds below and above.
 
+    Parameters
+    ----------
+    scenario : Scenario
+        The swept scenario.
+    kinds : numpy.ndarray
+        Each point's kind.
+    name : str or None
+        The one varied parameter (None: no boundaries).
+    values : numpy.ndarray or None
+        Each point's value of `name`.
+    tol : float
+        The bisection's tolerance.
+
+    Returns
+    -------
+    dict
+        ``kinds`` (kind -> points) and, with `name` and `values`, ``kind_boundaries`` (a list of dicts
+        with ``parameter``, ``value``, ``below`` and ``above``).
+
+    Examples
+    --------
     >>> from negosim.scenario import load_scenario
     >>> s = load_scenario("scenarios/sanctions_uncertain.yaml")
     >>> v = np.array([0.3, 0.7])

@@ -44,6 +44,16 @@ class FolderLock:
     ------
     UsageError
         On entry, if another process holds the lock.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     with FolderLock(Path(d) / "sweep") as lock:
+    ...         lock.check()
+    ...     (Path(d) / "sweep").is_dir()
+    True
     """
 
     def __init__(self, out_dir: Path | str):

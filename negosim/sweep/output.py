@@ -26,13 +26,48 @@ CHUNK_DIR = "chunks"
 
 def object_strings(texts, codes) -> np.ndarray:
     """``texts[codes]`` as an object array of references to the same few Python strings (joining rows of
-    those is about twice as fast as of a numpy str array, whose every element becomes a new string)."""
+    those is about twice as fast as of a numpy str array, whose every element becomes a new string).
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The distinct strings.
+    codes : array_like of int
+        Each element's index into `texts`.
+
+    Returns
+    -------
+    numpy.ndarray
+        1-d object array of ``texts[codes]``.
+
+    Examples
+    --------
+    >>> object_strings(["a", "b"], [1, 0, 1]).tolist()
+    ['b', 'a', 'b']
+    """
     return np.array(list(texts) + [None], dtype=object)[:-1][np.asarray(codes).reshape(-1)]
 
 
 def float_text(values: np.ndarray) -> np.ndarray:
     """Return the shortest round-trip text of every float (object array of str), formatting each distinct
-    value once."""
+    value once.
+
+    Parameters
+    ----------
+    values : array_like of float
+        The values (flattened).
+
+    Returns
+    -------
+    numpy.ndarray
+        1-d object array of str.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> float_text(np.array([0.1, 0.1, 2.0])).tolist()
+    ['0.1', '0.1', '2.0']
+    """
     values = np.asarray(values, dtype=float).reshape(-1)
     if len(values) < 2:
         uniq, inverse = np.unique(values, return_inverse=True)
@@ -47,12 +82,45 @@ def float_text(values: np.ndarray) -> np.ndarray:
 
 
 def int_text(values: np.ndarray) -> np.ndarray:
-    """Return the decimal text of every integer (object array of str)."""
+    """Return the decimal text of every integer (object array of str).
+
+    Parameters
+    ----------
+    values : array_like of int
+        The integers (flattened).
+
+    Returns
+    -------
+    numpy.ndarray
+        1-d object array of str.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> int_text(np.array([3, 14])).tolist()
+    ['3', '14']
+    """
     return np.array(list(map(str, np.asarray(values).reshape(-1).tolist())) + [None], dtype=object)[:-1]
 
 
 def csv_text(values) -> np.ndarray:
-    """Return `values` as CSV fields (str array): quoted, with quotes doubled, where they hold , " or a newline."""
+    """Return `values` as CSV fields (str array): quoted, with quotes doubled, where they hold , " or a newline.
+
+    Parameters
+    ----------
+    values : array_like
+        The values (each turned into str).
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of CSV fields.
+
+    Examples
+    --------
+    >>> csv_text(["a,b", "c"]).tolist()
+    ['"a,b"', 'c']
+    """
     values = np.asarray(values, dtype=object)
     uniq, inverse = np.unique(values.astype(str), return_inverse=True)
     fields = [f'"{v.replace(chr(34), chr(34) * 2)}"' if any(c in v for c in ',"\n\r') else v for v in uniq.tolist()]
@@ -60,7 +128,24 @@ def csv_text(values) -> np.ndarray:
 
 
 def csv_lines(columns: list[np.ndarray]) -> str:
-    """Return CSV rows (one per array index, newline-terminated) from equal-length str columns."""
+    """Return CSV rows (one per array index, newline-terminated) from equal-length str columns.
+
+    Parameters
+    ----------
+    columns : list of numpy.ndarray
+        The columns' fields, already CSV text.
+
+    Returns
+    -------
+    str
+        The rows ("" for no columns or no rows).
+
+    Examples
+    --------
+    >>> print(csv_lines([int_text([1, 2]), csv_text(["x", "y"])]), end="")
+    1,x
+    2,y
+    """
     if not columns or len(columns[0]) == 0:
         return ""
     lists = [np.asarray(c).tolist() for c in columns]
@@ -68,18 +153,79 @@ def csv_lines(columns: list[np.ndarray]) -> str:
 
 
 def write_json(path: Path, obj) -> str:
-    """Write `obj` as indented JSON, atomically; return the SHA-256 of the file."""
+    """Write `obj` as indented JSON, atomically; return the SHA-256 of the file.
+
+    Parameters
+    ----------
+    path : Path
+        The file written.
+    obj : object
+        Anything `json.dumps` takes.
+
+    Returns
+    -------
+    str
+        The file's SHA-256 (hex).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> write_json(Path(tmp.name) / "x.json", {"a": 1})
+    '5e36b6560513586ced65eca0e8b025fe88edbcab82ba2cb67a5fcb2d7b202383'
+    >>> tmp.cleanup()
+    """
     return write_atomic(path, json.dumps(obj, indent=2) + "\n")
 
 
 def label_codes(labels) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted distinct labels (str array), each label's index into them (int32)) of an array of labels."""
+    """(sorted distinct labels (str array), each label's index into them (int32)) of an array of labels.
+
+    Parameters
+    ----------
+    labels : array_like
+        The labels (each turned into str).
+
+    Returns
+    -------
+    names : numpy.ndarray
+        The sorted distinct labels.
+    codes : numpy.ndarray
+        1-d int32: each label's index into `names`.
+
+    Examples
+    --------
+    >>> names, codes = label_codes(["b", "a", "b"])
+    >>> names.tolist(), codes.tolist()
+    (['a', 'b'], [1, 0, 1])
+    """
     names, codes = np.unique(np.asarray(labels, dtype=object).astype(str), return_inverse=True)
     return names, np.asarray(codes, dtype=np.int32).reshape(-1)
 
 
 def merge_labels(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """Join chunks' (names, codes) into one (sorted names, codes) without touching a string per point."""
+    """Join chunks' (names, codes) into one (sorted names, codes) without touching a string per point.
+
+    Parameters
+    ----------
+    parts : list of (numpy.ndarray, numpy.ndarray)
+        Each chunk's (sorted distinct labels, each point's index into them), in point order.
+
+    Returns
+    -------
+    names : numpy.ndarray
+        The sorted distinct labels of all chunks.
+    codes : numpy.ndarray
+        Every point's index into `names` (int32).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> names, codes = merge_labels([label_codes(["a", "c"]), label_codes(["b", "b"])])
+    >>> names.tolist(), codes.tolist()
+    (['a', 'b', 'c'], [0, 2, 1, 1])
+    """
     if not parts:
         return np.array([], dtype=str), np.array([], dtype=np.int32)
     names = np.unique(np.concatenate([n for n, _ in parts]).astype(str))
@@ -88,7 +234,24 @@ def merge_labels(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray
 
 
 def require_parquet() -> None:
-    """Raise UsageError unless pyarrow can be imported (checked before a sweep starts)."""
+    """Raise UsageError unless pyarrow can be imported (checked before a sweep starts).
+
+    Raises
+    ------
+    NegosimUsageError
+        When pyarrow is not installed.
+
+    Examples
+    --------
+    >>> import importlib.util
+    >>> try:
+    ...     require_parquet()
+    ...     accepted = True
+    ... except Exception:
+    ...     accepted = False
+    >>> accepted == (importlib.util.find_spec("pyarrow") is not None)
+    True
+    """
     try:
         import pyarrow  # noqa: F401
         import pyarrow.parquet  # noqa: F401
@@ -99,7 +262,37 @@ def require_parquet() -> None:
 
 
 def write_parquet(out_dir: Path, parameters: list[str], players: list[str]) -> Path:
-    """Write ``results.parquet`` from ``results.csv`` (streamed in blocks, typed columns), atomically."""
+    """Write ``results.parquet`` from ``results.csv`` (streamed in blocks, typed columns), atomically.
+
+    Needs pyarrow (`require_parquet`).
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder, holding ``results.csv``.
+    parameters : list of str
+        The parameter columns (typed float).
+    players : list of str
+        The players, whose ``payoff_<player>`` columns are typed float.
+
+    Returns
+    -------
+    Path
+        The written ``results.parquet``.
+
+    Examples
+    --------
+    >>> import pytest
+    >>> _ = pytest.importorskip("pyarrow")
+    >>> import tempfile
+    >>> from negosim.scenario import load_scenario
+    >>> from negosim.sweep import run_sweep
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> _ = run_sweep(load_scenario("scenarios/entry_deterrence.yaml"), {"rep": (0.0, 4.0, 5)}, out_dir=tmp.name)
+    >>> write_parquet(tmp.name, ["rep"], ["Entrant", "Incumbent"]).name
+    'results.parquet'
+    >>> tmp.cleanup()
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
@@ -117,7 +310,35 @@ def write_parquet(out_dir: Path, parameters: list[str], players: list[str]) -> P
 
 def write_points(out_dir: Path, values: dict[str, np.ndarray], names: np.ndarray, codes: np.ndarray) -> str:
     """Write ``points.npz``: every point's outcome label (``names[codes]``) and, for a random design,
-    each varied parameter's value at every point (``value_<name>``); return the file's SHA-256."""
+    each varied parameter's value at every point (``value_<name>``); return the file's SHA-256.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    values : dict
+        Varied parameter -> each point's value (empty for a grid).
+    names : numpy.ndarray
+        The sorted distinct outcome labels.
+    codes : numpy.ndarray
+        Each point's index into `names`.
+
+    Returns
+    -------
+    str
+        The file's SHA-256 (hex).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> digest = write_points(Path(tmp.name), {}, np.array(["a", "b"]), np.array([0, 1, 1]))
+    >>> sorted(np.load(Path(tmp.name) / "points.npz").files)
+    ['codes', 'names']
+    >>> tmp.cleanup()
+    """
     arrays = {"names": np.asarray(names, dtype=str), "codes": np.asarray(codes, dtype=np.int32).reshape(-1),
               **{f"value_{k}": np.asarray(v, dtype=float) for k, v in values.items()}}
     buffer = io.BytesIO()
@@ -126,7 +347,28 @@ def write_points(out_dir: Path, values: dict[str, np.ndarray], names: np.ndarray
 
 
 def file_digest(path: Path) -> dict:
-    """The size and SHA-256 of the file at `path` (read in blocks), as recorded in manifest.json."""
+    """The size and SHA-256 of the file at `path` (read in blocks), as recorded in manifest.json.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    dict
+        ``{"bytes": size, "sha256": hex digest}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> _ = (Path(tmp.name) / "x.txt").write_text("hello")
+    >>> file_digest(Path(tmp.name) / "x.txt")["bytes"]
+    5
+    >>> tmp.cleanup()
+    """
     h = hashlib.sha256()
     size = 0
     with open(path, "rb") as fh:
@@ -141,6 +383,32 @@ def finished_files(out_dir: Path) -> dict[str, dict]:
     after checking that the manifest belongs to the sweep in ``sweep.json``.
 
     Raises DamagedFolderError if the sweep has not finished (no manifest) or the manifest is damaged.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+
+    Returns
+    -------
+    dict
+        File name -> ``{"bytes": ..., "sha256": ...}``.
+
+    Raises
+    ------
+    DamagedFolderError
+        No manifest, a damaged one, or one of another sweep (and any damage of ``sweep.json``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from negosim.scenario import load_scenario
+    >>> from negosim.sweep import run_sweep
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> _ = run_sweep(load_scenario("scenarios/entry_deterrence.yaml"), {"rep": (0.0, 4.0, 5)}, out_dir=tmp.name)
+    >>> sorted(finished_files(tmp.name))
+    ['points.npz', 'results.csv', 'summary.json']
+    >>> tmp.cleanup()
     """
     from .identity import DamagedFolderError, read_record
 
@@ -168,6 +436,36 @@ def verified_path(out_dir: Path, name: str, files: dict[str, dict] | None = None
     """Return ``out_dir/name`` after checking its size and SHA-256 against the sweep's manifest.
 
     Raises DamagedFolderError (one line naming the file) if it is missing, not listed, or changed.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    name : str
+        The file's name in it.
+    files : dict, optional
+        The manifest's files (`finished_files`), read when not given.
+
+    Returns
+    -------
+    Path
+        ``out_dir/name``.
+
+    Raises
+    ------
+    DamagedFolderError
+        The file is missing, not in the manifest, or changed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from negosim.scenario import load_scenario
+    >>> from negosim.sweep import run_sweep
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> _ = run_sweep(load_scenario("scenarios/entry_deterrence.yaml"), {"rep": (0.0, 4.0, 5)}, out_dir=tmp.name)
+    >>> verified_path(tmp.name, "summary.json").name
+    'summary.json'
+    >>> tmp.cleanup()
     """
     from .identity import DamagedFolderError
 
@@ -189,7 +487,41 @@ def read_point_codes(out_dir: Path, files: dict[str, dict] | None = None
                      ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Return (label names (str array), each point's index into them (N,) int32, {name: values (N,)}
     for a random design) from ``points.npz``, verified against the sweep's manifest first
-    (DamagedFolderError if it does not match): the compact form, 4 bytes a point."""
+    (DamagedFolderError if it does not match): the compact form, 4 bytes a point.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    files : dict, optional
+        The manifest's files (`finished_files`), read when not given.
+
+    Returns
+    -------
+    names : numpy.ndarray
+        The sorted distinct outcome labels.
+    codes : numpy.ndarray
+        ``(N,)`` int32: each point's index into `names`.
+    values : dict
+        Parameter -> each point's value (a random design; empty for a grid).
+
+    Raises
+    ------
+    DamagedFolderError
+        ``points.npz`` does not match the manifest, or a code is out of range.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from negosim.scenario import load_scenario
+    >>> from negosim.sweep import run_sweep
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> _ = run_sweep(load_scenario("scenarios/entry_deterrence.yaml"), {"rep": (0.0, 4.0, 5)}, out_dir=tmp.name)
+    >>> names, codes, values = read_point_codes(tmp.name)
+    >>> names.tolist(), codes.tolist(), values
+    (['shared_market', 'stay_out'], [0, 0, 1, 1, 1], {})
+    >>> tmp.cleanup()
+    """
     from .identity import DamagedFolderError
 
     path = verified_path(out_dir, "points.npz", files)
@@ -203,7 +535,34 @@ def read_point_codes(out_dir: Path, files: dict[str, dict] | None = None
 
 def read_points(out_dir: Path, files: dict[str, dict] | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Return (labels (N,) object, {name: values (N,)} for a random design) from ``points.npz``, verified
-    against the sweep's manifest first (DamagedFolderError if it does not match)."""
+    against the sweep's manifest first (DamagedFolderError if it does not match).
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    files : dict, optional
+        The manifest's files (`finished_files`), read when not given.
+
+    Returns
+    -------
+    labels : numpy.ndarray
+        ``(N,)`` object array: each point's outcome label.
+    values : dict
+        Parameter -> each point's value (a random design; empty for a grid).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from negosim.scenario import load_scenario
+    >>> from negosim.sweep import run_sweep
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> _ = run_sweep(load_scenario("scenarios/entry_deterrence.yaml"), {"rep": (0.0, 4.0, 5)}, out_dir=tmp.name)
+    >>> labels, values = read_points(tmp.name)
+    >>> labels.tolist(), values
+    (['shared_market', 'shared_market', 'stay_out', 'stay_out', 'stay_out'], {})
+    >>> tmp.cleanup()
+    """
     names, codes, values = read_point_codes(out_dir, files)
     return names.astype(object)[codes], values
 

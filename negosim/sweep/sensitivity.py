@@ -44,7 +44,25 @@ CHUNK_SIZE = 100_000
 @dataclass(frozen=True)
 class Flip:
     """Whether moving `parameter` alone within its range changes the outcome, and the nearest
-    changes below and above its baseline value (None where there is none in the range)."""
+    changes below and above its baseline value (None where there is none in the range).
+
+    Attributes
+    ----------
+    parameter : str
+        The parameter.
+    changes : bool
+        Whether the outcome changes anywhere in its range.
+    below, above : Boundary or None
+        The nearest outcome change below and above its baseline value.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> flip = oat(s, parameters=["rep"]).flips[0]
+    >>> flip.changes, flip.below, (flip.above.below, flip.above.above)
+    (True, None, ('shared_market', 'stay_out'))
+    """
 
     parameter: str
     changes: bool
@@ -59,6 +77,43 @@ class OatResult:
     Arrays are indexed (player, parameter) for payoffs and by parameter for values and outcomes.
     `swing[i, j]` is the largest minus the smallest payoff of player i over parameter j's low,
     baseline and high values (NaN where a payoff is undefined).
+
+    Attributes
+    ----------
+    parameters : tuple of str
+        The parameters, in order.
+    low, high, baseline_values : numpy.ndarray
+        Each parameter's ends and baseline value.
+    players : tuple of str
+        The outputs' names: players (or a bargaining model's quantities).
+    baseline_payoffs : numpy.ndarray
+        Each output at baseline.
+    payoffs_low, payoffs_high : numpy.ndarray
+        ``(output, parameter)`` values with the parameter at its low / high end.
+    baseline_outcome : str
+        The outcome label at baseline.
+    outcome_low, outcome_high : tuple of str
+        The outcome label with each parameter at its low / high end.
+    swing : numpy.ndarray
+        ``(output, parameter)`` largest minus smallest value.
+    flips : tuple of Flip
+        Each parameter's outcome changes.
+    overrides : dict
+        The baseline's overrides.
+    notes : tuple of str
+        Caveats of the run.
+    output : str
+        ``"payoff"`` or ``"quantity"``.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> r = oat(s, parameters=["rep"])
+    >>> r.baseline_outcome, r.outcome_high, r.players
+    ('shared_market', ('stay_out',), ('Entrant', 'Incumbent'))
+    >>> r.to_dict()["method"]
+    'oat'
     """
 
     parameters: tuple[str, ...]
@@ -106,6 +161,41 @@ class IndicesResult:
     (spread of the effects), `total_conf` NaN, and `mean_effect` = mu (signed mean effect).
     Morris effects are in the output's units per full range of the parameter.
     `shares` maps each outcome label seen to its share of the samples.
+
+    Attributes
+    ----------
+    method : str
+        ``"sobol"`` or ``"morris"``.
+    parameters : tuple of str
+        The parameters varied (columns).
+    ranges : dict
+        Parameter -> ``(low, high)``.
+    outputs : tuple of str
+        The outputs (rows): each outcome's indicator, then each payoff or quantity.
+    first, first_conf, total, total_conf : numpy.ndarray
+        ``(output, parameter)`` indices and half-widths (see above).
+    n_evaluations : int
+        Points solved.
+    seed : int
+        The sampling and bootstrap seed.
+    shares : dict
+        Outcome label -> share of the samples.
+    settings : dict
+        The method's settings.
+    mean_effect : numpy.ndarray, optional
+        Morris's mu.
+    overrides : dict
+        The baseline's overrides.
+    notes : tuple of str
+        Caveats of the run.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> r = sobol(s, samples=64, parameters=["rep"], resamples=10)
+    >>> r.method, r.first.shape, r.to_dict()["outputs"][0]
+    ('sobol', (4, 1), 'P(stay_out)')
     """
 
     method: str
@@ -150,6 +240,34 @@ def oat(scenario, *, parameters: Sequence[str] | None = None, overrides: Mapping
     (as ``--set``); `ranges` narrows a parameter's [low, high] inside its declared range. One
     batched solve of 2P + 1 points, plus `nearest_boundaries`' scan for the outcome changes.
     Raises UsageError for an unknown or repeated name, a bad range, or nothing to vary.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    parameters : sequence of str, optional
+        The parameters varied (default: every declared parameter with a range).
+    overrides : mapping, optional
+        Baseline values of parameters (as ``--set``).
+    ranges : mapping, optional
+        Parameter -> ``(low, high)`` inside its declared range.
+
+    Returns
+    -------
+    OatResult
+
+    Raises
+    ------
+    NegosimUsageError
+        For an unknown or repeated name, a bad range, a baseline outside its range, or nothing to vary.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> r = oat(s, parameters=["rep"])
+    >>> r.baseline_outcome, r.outcome_low, r.outcome_high
+    ('shared_market', ('shared_market',), ('stay_out',))
     """
     base = scenario.with_overrides(dict(overrides or {}))
     names, bounds, notes = _choose(base, parameters, ranges)
@@ -197,6 +315,46 @@ def sobol(scenario, *, samples: int = 1024, seed: int = 0, parameters: Sequence[
     Draws `samples` (a power of 2) scrambled Sobol' base points and evaluates N * (P + 2) points
     (Saltelli's scheme without second-order indices), in chunks of `chunk_size`. `seed` fixes the
     scrambling and the bootstrap (`resamples` draws, `confidence` level). Needs SALib.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    samples : int
+        Sobol' base points (a power of 2).
+    seed : int
+        Fixes the sample and the bootstrap.
+    parameters : sequence of str, optional
+        The parameters varied (default: every declared parameter with a range).
+    overrides : mapping, optional
+        Baseline values of parameters (as ``--set``).
+    ranges : mapping, optional
+        Parameter -> ``(low, high)`` inside its declared range.
+    confidence : float
+        The bootstrap intervals' level.
+    resamples : int
+        Bootstrap draws.
+    chunk_size : int
+        Points evaluated per batched solve.
+
+    Returns
+    -------
+    IndicesResult
+
+    Raises
+    ------
+    NegosimUsageError
+        For bad settings, an unknown or repeated name, a bad range, nothing to vary, or a missing SALib.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> r = sobol(s, samples=64, parameters=["rep"], resamples=10)
+    >>> r.outputs
+    ('P(stay_out)', 'P(shared_market)', 'payoff Entrant', 'payoff Incumbent')
+    >>> r.n_evaluations, r.shares
+    (192, {'stay_out': 0.796875, 'shared_market': 0.203125})
     """
     sample_mod = _salib("sample.sobol", "sobol")
     analyze_mod = _salib("analyze.sobol", "sobol")
@@ -239,6 +397,46 @@ def morris(scenario, *, trajectories: int = 100, levels: int = 4, seed: int = 0,
     Evaluates `trajectories` * (P + 1) points on a grid of `levels` (even) values per parameter,
     in chunks of `chunk_size`. Elementary effects are output changes per full range of the
     parameter, so mu* of a linear ``a * x`` over [low, high] is ``|a| * (high - low)``. Needs SALib.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    trajectories : int
+        Random one-at-a-time trajectories (at least 2).
+    levels : int
+        Grid values per parameter (even, at most `MAX_LEVELS`).
+    seed : int
+        Fixes the trajectories and the bootstrap.
+    parameters : sequence of str, optional
+        The parameters varied (default: every declared parameter with a range).
+    overrides : mapping, optional
+        Baseline values of parameters (as ``--set``).
+    ranges : mapping, optional
+        Parameter -> ``(low, high)`` inside its declared range.
+    confidence : float
+        The bootstrap intervals' level.
+    resamples : int
+        Bootstrap draws.
+    chunk_size : int
+        Points evaluated per batched solve.
+
+    Returns
+    -------
+    IndicesResult
+
+    Raises
+    ------
+    NegosimUsageError
+        For bad settings, an unknown or repeated name, a bad range, nothing to vary, or a missing SALib.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> r = morris(s, trajectories=10, parameters=["rep"], resamples=10)
+    >>> r.method, r.n_evaluations, r.first.shape, r.mean_effect.shape
+    ('morris', 20, (4, 1), (4, 1))
     """
     sample_mod = _salib("sample.morris", "morris")
     analyze_mod = _salib("analyze.morris", "morris")
