@@ -101,11 +101,6 @@ PUBLIC = public_names()
 # Public names still without complete numpydoc docstrings: those of the first pass, and the public names of
 # the modules that landed with it from other branches (session 4's merge). Only shrinks.
 DEBT = frozenset("""
-negosim.bargain.grim.GrimTrigger
-negosim.bargain.simulate.Simulation
-negosim.bargain.strategies.Automaton
-negosim.bargain.strategies.check_monitoring
-negosim.bargain.strategies.strategy
 negosim.classroom.explore.explore_info
 negosim.classroom.explore.explore_map
 negosim.classroom.explore.explore_point
