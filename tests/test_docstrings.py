@@ -106,14 +106,7 @@ negosim.classroom.explore.explore_map
 negosim.classroom.explore.explore_point
 negosim.classroom.explore.explore_routes
 negosim.classroom.explore.source_at
-negosim.classroom.guard.RateLimit
-negosim.classroom.guard.same_token
-negosim.classroom.guard.sign
-negosim.classroom.guard.unsign
 negosim.classroom.missing_requirements
-negosim.classroom.qr.qr_matrix
-negosim.classroom.qr.qr_svg
-negosim.classroom.qr.qr_terminal
 negosim.classroom.rules.Decision
 negosim.classroom.rules.Move
 negosim.classroom.rules.MoveError
