@@ -106,7 +106,6 @@ negosim.classroom.explore.explore_map
 negosim.classroom.explore.explore_point
 negosim.classroom.explore.explore_routes
 negosim.classroom.explore.source_at
-negosim.classroom.missing_requirements
 negosim.classroom.rules.Decision
 negosim.classroom.rules.Move
 negosim.classroom.rules.MoveError
@@ -114,8 +113,6 @@ negosim.classroom.rules.Pending
 negosim.classroom.rules.Prediction
 negosim.classroom.rules.Rules
 negosim.classroom.rules.rules_for
-negosim.classroom.server.addresses
-negosim.classroom.server.lan_address
 negosim.classroom.server.serve
 negosim.classroom.server.serve_explorer
 negosim.classroom.session.Classroom
@@ -131,9 +128,6 @@ negosim.classroom.views.teacher_view
 negosim.classroom.web.create_app
 negosim.classroom.web.create_explorer_app
 negosim.classroom.web.static
-negosim.cli_bargain.bargaining_scenario
-negosim.cli_bargain.refuse_game_options
-negosim.cli_bargain.validate_line
 negosim.game.generate_trees.binary_tree
 negosim.game.generate_trees.centipede
 negosim.game.generate_trees.public_threat

@@ -16,6 +16,17 @@ def lan_address() -> str:
     """This machine's address on the local network (the one a phone on the same Wi-Fi can reach).
 
     Connecting a UDP socket sends nothing; it only asks the OS which interface would be used.
+
+    Returns
+    -------
+    str
+        The IPv4 address, or ``"127.0.0.1"`` when there is no network.
+
+    Examples
+    --------
+    >>> import ipaddress
+    >>> ipaddress.ip_address(lan_address()).version
+    4
     """
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         try:
@@ -26,7 +37,30 @@ def lan_address() -> str:
 
 
 def addresses(host: str, port: int, token: str) -> tuple[str, str]:
-    """(students' join URL, teacher's URL with the token in its fragment)."""
+    """(students' join URL, teacher's URL with the token in its fragment).
+
+    Parameters
+    ----------
+    host : str
+        The address the server listens on; for all interfaces (``0.0.0.0``, ``::``, empty) the URLs show
+        `lan_address` instead.
+    port : int
+        The server's port.
+    token : str
+        The teacher's token.
+
+    Returns
+    -------
+    tuple of str
+        The join URL and the teacher's URL.
+
+    Examples
+    --------
+    >>> addresses("192.168.1.5", 8000, "abc")
+    ('http://192.168.1.5:8000/', 'http://192.168.1.5:8000/teacher#token=abc')
+    >>> addresses("::1", 8000, "abc")[0]
+    'http://[::1]:8000/'
+    """
     shown = lan_address() if host in ("0.0.0.0", "::", "") else host
     if ":" in shown:
         shown = f"[{shown}]"
