@@ -106,13 +106,6 @@ negosim.classroom.explore.explore_map
 negosim.classroom.explore.explore_point
 negosim.classroom.explore.explore_routes
 negosim.classroom.explore.source_at
-negosim.classroom.rules.Decision
-negosim.classroom.rules.Move
-negosim.classroom.rules.MoveError
-negosim.classroom.rules.Pending
-negosim.classroom.rules.Prediction
-negosim.classroom.rules.Rules
-negosim.classroom.rules.rules_for
 negosim.classroom.server.serve
 negosim.classroom.server.serve_explorer
 negosim.classroom.session.Classroom
