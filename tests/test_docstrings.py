@@ -101,11 +101,6 @@ PUBLIC = public_names()
 # Public names still without complete numpydoc docstrings: those of the first pass, and the public names of
 # the modules that landed with it from other branches (session 4's merge). Only shrinks.
 DEBT = frozenset("""
-negosim.classroom.explore.explore_info
-negosim.classroom.explore.explore_map
-negosim.classroom.explore.explore_point
-negosim.classroom.explore.explore_routes
-negosim.classroom.explore.source_at
 negosim.classroom.server.serve
 negosim.classroom.server.serve_explorer
 negosim.classroom.session.Classroom
