@@ -103,11 +103,6 @@ PUBLIC = public_names()
 DEBT = frozenset("""
 negosim.classroom.server.serve
 negosim.classroom.server.serve_explorer
-negosim.classroom.session.Classroom
-negosim.classroom.session.Group
-negosim.classroom.session.Refusal
-negosim.classroom.session.Scenario
-negosim.classroom.store.Store
 negosim.classroom.views.export_csv
 negosim.classroom.views.export_json
 negosim.classroom.views.export_rows
