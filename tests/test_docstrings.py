@@ -103,11 +103,6 @@ PUBLIC = public_names()
 DEBT = frozenset("""
 negosim.classroom.server.serve
 negosim.classroom.server.serve_explorer
-negosim.classroom.views.export_csv
-negosim.classroom.views.export_json
-negosim.classroom.views.export_rows
-negosim.classroom.views.student_view
-negosim.classroom.views.teacher_view
 negosim.classroom.web.create_app
 negosim.classroom.web.create_explorer_app
 negosim.classroom.web.static
