@@ -101,11 +101,6 @@ PUBLIC = public_names()
 # Public names still without complete numpydoc docstrings: those of the first pass, and the public names of
 # the modules that landed with it from other branches (session 4's merge). Only shrinks.
 DEBT = frozenset("""
-negosim.classroom.server.serve
-negosim.classroom.server.serve_explorer
-negosim.classroom.web.create_app
-negosim.classroom.web.create_explorer_app
-negosim.classroom.web.static
 negosim.game.generate_trees.binary_tree
 negosim.game.generate_trees.centipede
 negosim.game.generate_trees.public_threat

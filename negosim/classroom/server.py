@@ -69,7 +69,51 @@ def addresses(host: str, port: int, token: str) -> tuple[str, str]:
 
 
 def serve(files: list[str], host: str, port: int, state: str, seed: int | None = None, out=None) -> int:
-    """Run the classroom until interrupted; return the exit code."""
+    """Run the classroom until interrupted; return the exit code.
+
+    Prints the join URL (with its QR code) and the teacher's URL, then serves until Ctrl-C; every move
+    is stored in the state folder as it is made.
+
+    Parameters
+    ----------
+    files : list of str
+        The scenarios and game files the class plays.
+    host : str
+        The address to listen on (``0.0.0.0``: every interface, so that phones can join).
+    port : int
+        The port to listen on.
+    state : str
+        The state folder (a new session, or the one stored there resumed).
+    seed : int, optional
+        The seed of a new session (random when None).
+    out : file, optional
+        Where the addresses are printed (standard error when None).
+
+    Returns
+    -------
+    int
+        The exit code (0 once stopped).
+
+    Raises
+    ------
+    UsageError
+        When the state folder holds a session of other files (before anything is served).
+
+    Examples
+    --------
+    Serving blocks, so the example shows only the check made before it starts:
+
+    >>> import tempfile
+    >>> from negosim.classroom.session import Classroom
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name, seed=1).store.close()
+    >>> serve(["scenarios/entry_deterrence.yaml"], "127.0.0.1", 8000, tmp.name)
+    Traceback (most recent call last):
+        ...
+    negosim.errors.NegosimUsageError: the state folder ... holds a session of other files or of files that have changed
+    since; name the same files or another --state folder
+    >>> tmp.cleanup()
+    """
     import uvicorn
 
     from .qr import qr_terminal
@@ -100,7 +144,33 @@ def serve(files: list[str], host: str, port: int, state: str, seed: int | None =
 
 
 def serve_explorer(files: list[str], host: str, port: int, out=None) -> int:
-    """Run the explorer alone until interrupted; return the exit code."""
+    """Run the explorer alone until interrupted; return the exit code.
+
+    Parameters
+    ----------
+    files : list of str
+        The scenarios and game files the explorer offers.
+    host : str
+        The address to listen on.
+    port : int
+        The port to listen on.
+    out : file, optional
+        Where the address is printed (standard error when None).
+
+    Returns
+    -------
+    int
+        The exit code (0 once stopped).
+
+    Examples
+    --------
+    Serving blocks, so the example shows only the check of the files made before it starts:
+
+    >>> serve_explorer(["scenarios/no_such_file.yaml"], "127.0.0.1", 8000)
+    Traceback (most recent call last):
+        ...
+    negosim.errors.NegosimInputError: scenarios/no_such_file.yaml: no such file
+    """
     import uvicorn
 
     from ..api import open_source
