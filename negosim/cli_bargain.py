@@ -17,7 +17,29 @@ COMMANDS = ("validate", "solve", "explain", "report")
 
 
 def bargaining_scenario(path: str, overrides: dict[str, float] | None = None) -> Scenario | None:
-    """The scenario in `path` (with `overrides`) if it is a bargaining scenario, else None (a game, a Gambit file)."""
+    """The scenario in `path` (with `overrides`) if it is a bargaining scenario, else None (a game, a Gambit file).
+
+    Parameters
+    ----------
+    path : str
+        The file named on the command line.
+    overrides : dict, optional
+        Parameter values that replace the scenario's own (``--set name=value``).
+
+    Returns
+    -------
+    Scenario or None
+        The bargaining scenario, or None for a file that is not one (or that cannot be read as YAML: the
+        game commands report its problems).
+
+    Examples
+    --------
+    >>> s = bargaining_scenario("scenarios/rubinstein_war.yaml")
+    >>> s.id, s.game.model.name
+    ('rubinstein-war', 'outside_options')
+    >>> bargaining_scenario("scenarios/prisoners_dilemma.yaml") is None
+    True
+    """
     if not str(path).lower().endswith((".yaml", ".yml")):
         return None
     from .scenario.yamlio import read_yaml
@@ -36,7 +58,26 @@ def bargaining_scenario(path: str, overrides: dict[str, float] | None = None) ->
 
 
 def validate_line(path: str) -> str | None:
-    """The `validate` line of a bargaining scenario (None for any other file; errors raise as for games)."""
+    """The `validate` line of a bargaining scenario (None for any other file; errors raise as for games).
+
+    Parameters
+    ----------
+    path : str
+        The file named on the command line.
+
+    Returns
+    -------
+    str or None
+        The ``ok: ...`` line, or None when `path` is not a bargaining scenario.
+
+    Examples
+    --------
+    >>> print(validate_line("scenarios/rubinstein_war.yaml"))
+    ok: scenarios/rubinstein_war.yaml: scenario 'rubinstein-war', 2 players,
+    bargaining model outside_options, 4 parameters
+    >>> validate_line("scenarios/prisoners_dilemma.yaml") is None
+    True
+    """
     scenario = bargaining_scenario(path)
     if scenario is None:
         return None
@@ -47,7 +88,30 @@ def validate_line(path: str) -> str | None:
 
 def refuse_game_options(args, options: dict[str, str]) -> None:
     """Raise a one-line usage error (exit 2) naming the first of `options` (attribute: flag) given on the
-    command line: they act on a game's equilibria, and a bargaining model has none to act on."""
+    command line: they act on a game's equilibria, and a bargaining model has none to act on.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (its ``file`` and ``command`` name the error's context).
+    options : dict
+        ``{attribute: flag}``: the options to refuse, in the order they are checked.
+
+    Raises
+    ------
+    CommandLineError
+        When one of `options` is set.
+
+    Examples
+    --------
+    >>> from argparse import Namespace
+    >>> args = Namespace(file="war.yaml", command="solve", concept=None, rtol=0.1)
+    >>> refuse_game_options(args, {"concept": "--concept"})
+    >>> refuse_game_options(args, {"concept": "--concept", "rtol": "--rtol"})
+    Traceback (most recent call last):
+        ...
+    negosim.cli_parser.CommandLineError: war.yaml: --rtol applies to games; ... (solve without --rtol gives it)
+    """
     from .cli_parser import CommandLineError
 
     for attribute, flag in options.items():

@@ -62,6 +62,16 @@ class GrimTrigger:
         ``{punishment: (*batch, n_profiles, n_players)}`` each player's ``delta*``.
     discount, detection, extension : numpy.ndarray
         ``delta``, ``q`` and ``rho`` at each point, shape `batch`.
+
+    Examples
+    --------
+    >>> from negosim.game import NormalFormGame
+    >>> pd = NormalFormGame.from_bimatrix([[0.6, 0.2], [0.7, 0.3]], [[0.6, 0.7], [0.2, 0.3]])
+    >>> g = grim_trigger(pd, 0.5)
+    >>> g.profiles[0], round(float(g.threshold()[0]), 6)
+    ('(1, 1)', 0.25)
+    >>> bool(g.sustainable()[0])
+    True
     """
 
     profiles: tuple[str, ...]

@@ -47,6 +47,15 @@ class Simulation:
         ``(n_players,)`` mean over runs of ``(1 - d) * sum_t d**t * u_t`` over the windows in force,
         ``d = delta * rho``, truncated at `windows`.
     discount, detection, extension, false_alarm : float
+
+    Examples
+    --------
+    >>> pd = np.array([[[0.6, 0.2], [0.7, 0.3]], [[0.6, 0.7], [0.2, 0.3]]])
+    >>> sim = simulate(pd, (0, 0), ("grim", "grim"), discount=0.9, runs=100, windows=3)
+    >>> sim.strategies, sim.survival.tolist()
+    (('grim', 'grim'), [1.0, 1.0, 1.0, 1.0])
+    >>> sim.standard_error().tolist()
+    [0.0, 0.0, 0.0, 0.0]
     """
 
     strategies: tuple[str, ...]

@@ -38,7 +38,25 @@ GENEROSITY = 1.0 / 3.0
 class Automaton:
     """A strategy as a finite automaton: ``violate[s]`` the probability of violating in state ``s``;
     ``next_state[s, own, seen]`` the next state after playing ``own`` (0 hold, 1 violate) when another
-    player was (``seen = 1``) or was not seen violating; play starts in state 0."""
+    player was (``seen = 1``) or was not seen violating; play starts in state 0.
+
+    Attributes
+    ----------
+    name : str
+        The strategy's name.
+    violate : numpy.ndarray
+        ``(n_states,)`` the probability of violating in each state.
+    next_state : numpy.ndarray
+        ``(n_states, 2, 2)`` the next state after ``[state, own, seen]``.
+
+    Examples
+    --------
+    >>> grim = strategy("grim")
+    >>> grim.n_states, grim.violate.tolist()
+    (2, [0.0, 1.0])
+    >>> int(grim.next_state[0, 0, 1])  # seen violating: punish for ever
+    1
+    """
 
     name: str
     violate: np.ndarray
@@ -71,8 +89,27 @@ ALIASES = {"tft": "tit_for_tat", "gtft": "generous_tit_for_tat", "wsls": "win_st
 def strategy(name: str) -> Automaton:
     """Return the automaton of a named strategy (or its short name: tft, gtft, wsls, alld, allc).
 
+    Parameters
+    ----------
+    name : str
+        A strategy's name (a key of ``STRATEGIES``) or its short name.
+
+    Returns
+    -------
+    Automaton
+        The strategy's automaton.
+
+    Raises
+    ------
+    NegosimInputError
+        When the name is unknown.
+
+    Examples
+    --------
     >>> strategy("tft").name
     'tit_for_tat'
+    >>> strategy("grim").n_states
+    2
     """
     key = ALIASES.get(name, name)
     if key not in STRATEGIES:
@@ -82,7 +119,32 @@ def strategy(name: str) -> Automaton:
 
 
 def check_monitoring(detection: float, false_alarm: float, extension: float, discount: float | None = None) -> None:
-    """Raise NegosimInputError unless the monitoring and horizon numbers are probabilities in range."""
+    """Raise NegosimInputError unless the monitoring and horizon numbers are probabilities in range.
+
+    Parameters
+    ----------
+    detection : float
+        The probability a violation is seen, in (0, 1].
+    false_alarm : float
+        The probability a hold is seen as a violation, in [0, 1).
+    extension : float
+        The probability the truce goes on after each period, in (0, 1].
+    discount : float, optional
+        The discount factor, in (0, 1); not checked when None.
+
+    Raises
+    ------
+    NegosimInputError
+        When a number lies out of its range.
+
+    Examples
+    --------
+    >>> check_monitoring(0.9, 0.05, 1.0, 0.95)
+    >>> check_monitoring(0.0, 0.0, 1.0)
+    Traceback (most recent call last):
+        ...
+    negosim.errors.NegosimInputError: the detection probability must lie in (0, 1], not 0
+    """
     if not 0 < detection <= 1:
         raise NegosimInputError(f"the detection probability must lie in (0, 1], not {detection:g}")
     if not 0 <= false_alarm < 1:

@@ -21,7 +21,29 @@ def _fmt(x: float) -> str:
 
 
 def source_at(source, params: dict[str, float]):
-    """The source with its parameters set (each checked against its declared range)."""
+    """The source with its parameters set (each checked against its declared range).
+
+    Parameters
+    ----------
+    source : negosim.api.Source
+        A scenario as `negosim.api.open_source` returns it.
+    params : dict
+        ``{parameter name: value}``; empty leaves the source as it is (a game file has no parameters).
+
+    Returns
+    -------
+    negosim.api.Source
+        The source rebuilt at the new values.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> src = open_source("scenarios/entry_deterrence.yaml")
+    >>> source_at(src, {"m": 0.0}).parameters
+    {'m': 0.0, 'd': 2.0, 'w': 0.0, 'e': 1.0, 'rep': 0.0}
+    >>> source_at(src, {}) is src
+    True
+    """
     if not params:
         return source
     sc: Any = source.scenario
@@ -117,7 +139,32 @@ def _sentence(rules: Rules, path: list[str], reached: dict[str, float]) -> str:
 
 
 def explore_point(source, params: dict[str, float]) -> dict:
-    """The equilibrium of `source` at `params`: the game with it marked, the outcome and the sentence."""
+    """The equilibrium of `source` at `params`: the game with it marked, the outcome and the sentence.
+
+    Parameters
+    ----------
+    source : negosim.api.Source
+        A scenario or a game file.
+    params : dict
+        ``{parameter name: value}`` to set before solving (see `source_at`).
+
+    Returns
+    -------
+    dict
+        ``form`` ("tree" or "normal"), ``tree`` or ``matrix`` (the game with each action's or cell's
+        equilibrium probability), ``path`` (the sure moves from the root), ``outcomes``, ``payoffs``,
+        ``count``, ``sentence`` and ``solve_ms``.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> point = explore_point(open_source("scenarios/entry_deterrence.yaml"), {"rep": 1.0})
+    >>> point["form"], point["path"], point["outcomes"]
+    ('tree', ['Entrant chooses in', 'Incumbent chooses accommodate'], {'shared_market': 1.0})
+    >>> print(point["sentence"])
+    In the subgame-perfect equilibrium, Entrant chooses in, then Incumbent chooses accommodate:
+    Entry accommodated; the market is shared. Payoffs: Entrant 1, Incumbent 2.
+    """
     started = time.perf_counter()
     rules = rules_for(source_at(source, params))
     tree, path, reached = _tree(rules) if rules.tree else (None, [], {})
@@ -129,7 +176,28 @@ def explore_point(source, params: dict[str, float]) -> dict:
 
 def explore_info(source) -> dict:
     """Title, every parameter with its declared range (for the sliders), and the regime map's default
-    axes (the parameters the scenario's named sweeps vary first; empty for a game file)."""
+    axes (the parameters the scenario's named sweeps vary first; empty for a game file).
+
+    Parameters
+    ----------
+    source : negosim.api.Source
+        A scenario or a game file.
+
+    Returns
+    -------
+    dict
+        ``title``, ``parameters`` (each a dict of name, value, low, high, unit and description) and
+        ``map_axes``.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> info = explore_info(open_source("scenarios/entry_deterrence.yaml"))
+    >>> info["title"], info["map_axes"]
+    ('Entry deterrence (a non-credible threat)', ['rep', 'm', 'd', 'w', 'e'])
+    >>> info["parameters"][0]["name"], info["parameters"][0]["low"], info["parameters"][0]["high"]
+    ('m', 0.0, 10.0)
+    """
     from .regime import default_axes
 
     sc: Any = source.scenario
@@ -142,7 +210,37 @@ def explore_info(source) -> dict:
 def explore_map(source, query: list[tuple[str, str]]) -> dict:
     """The regime map asked by an explorer request: ``map_x``, ``map_y`` (optional) and ``map_side`` name
     the grid (prefixed, so that they never clash with a parameter's name); every other item is a
-    parameter value, as for a point. Raises ValueError with a message for the page."""
+    parameter value, as for a point. Raises ValueError with a message for the page.
+
+    Parameters
+    ----------
+    source : negosim.api.Source
+        A scenario (a game file has no map).
+    query : list of tuple of str
+        The request's ``(name, value)`` items.
+
+    Returns
+    -------
+    dict
+        The regime map: ``x``, ``y`` (None for a line), ``regimes``, ``codes`` and ``solve_ms``.
+
+    Raises
+    ------
+    ValueError
+        When the request does not name a map, or a value is not a number.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> src = open_source("scenarios/entry_deterrence.yaml")
+    >>> grid = explore_map(src, [("map_x", "rep"), ("map_side", "5")])
+    >>> grid["x"]["values"], grid["codes"]
+    ([0.0, 1.0, 2.0, 3.0, 4.0], [[0, 0, 1, 1, 1]])
+    >>> explore_map(src, [("m", "5")])
+    Traceback (most recent call last):
+        ...
+    ValueError: name the map's horizontal axis (map_x)
+    """
     from .regime import DEFAULT_SIDE, regime_map
 
     if source.scenario is None:
@@ -165,7 +263,26 @@ def explore_map(source, query: list[tuple[str, str]]) -> dict:
 
 def explore_routes(sources: list, token: str | None = None) -> list:
     """Starlette routes of the explorer for `sources` (behind the teacher's token when `token` is set:
-    in a live classroom the explorer shows the equilibrium, which students should find by playing)."""
+    in a live classroom the explorer shows the equilibrium, which students should find by playing).
+
+    Parameters
+    ----------
+    sources : list of negosim.api.Source
+        The scenarios the explorer offers (chosen by index with the ``scenario`` query item).
+    token : str, optional
+        The teacher's token the API requires (in the ``X-Teacher-Token`` header); None: open to all.
+
+    Returns
+    -------
+    list of starlette.routing.Route
+        The page and its three API routes (info, solve, map).
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> [route.path for route in explore_routes([open_source("scenarios/entry_deterrence.yaml")])]
+    ['/explore', '/api/explore/info', '/api/explore/solve', '/api/explore/map']
+    """
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route

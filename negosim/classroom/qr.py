@@ -4,7 +4,24 @@ from __future__ import annotations
 
 
 def qr_matrix(text: str) -> list[list[bool]]:
-    """The QR code's modules (True: dark), with a quiet zone of four modules."""
+    """The QR code's modules (True: dark), with a quiet zone of four modules.
+
+    Parameters
+    ----------
+    text : str
+        What the code encodes (the join URL).
+
+    Returns
+    -------
+    list of list of bool
+        The square matrix of modules, row by row.
+
+    Examples
+    --------
+    >>> m = qr_matrix("hi")
+    >>> len(m), len(m[0]), m[0][0], m[4][4]
+    (29, 29, False, True)
+    """
     import qrcode
 
     code = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
@@ -14,7 +31,26 @@ def qr_matrix(text: str) -> list[list[bool]]:
 
 
 def qr_svg(text: str, module: int = 8) -> str:
-    """An SVG image of the QR code of `text` (one path, crisp at any size)."""
+    """An SVG image of the QR code of `text` (one path, crisp at any size).
+
+    Parameters
+    ----------
+    text : str
+        What the code encodes.
+    module : int
+        The width and height in pixels of one module.
+
+    Returns
+    -------
+    str
+        The SVG element.
+
+    Examples
+    --------
+    >>> svg = qr_svg("hi", module=2)
+    >>> svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 29 29" width="58"'), svg[-6:]
+    (True, '</svg>')
+    """
     m = qr_matrix(text)
     n = len(m)
     cells = "".join(f"M{x},{y}h1v1h-1z" for y, row in enumerate(m) for x, dark in enumerate(row) if dark)
@@ -26,7 +62,24 @@ def qr_svg(text: str, module: int = 8) -> str:
 
 def qr_terminal(text: str) -> str:
     """The QR code drawn with half blocks, two modules per character cell (dark on a light terminal
-    background is drawn as spaces on blocks, so it scans on dark terminals too)."""
+    background is drawn as spaces on blocks, so it scans on dark terminals too).
+
+    Parameters
+    ----------
+    text : str
+        What the code encodes.
+
+    Returns
+    -------
+    str
+        The lines of the drawing, joined by newlines.
+
+    Examples
+    --------
+    >>> lines = qr_terminal("hi").splitlines()
+    >>> len(lines), len(lines[0]), set(lines[0])
+    (15, 29, {'\u2588'})
+    """
     m = qr_matrix(text)
     if len(m) % 2:
         m.append([False] * len(m[0]))

@@ -21,12 +21,39 @@ CHANCE_ROLE = "Chance"
 
 
 class MoveError(ValueError):
-    """A move the rules do not allow; the message says why in the student's words."""
+    """A move the rules do not allow; the message says why in the student's words.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> rules = rules_for(open_source("scenarios/prisoners_dilemma.yaml"))
+    >>> rules.check([Move("Row", "Row", "defect")], Move("Row", "Row", "cooperate"))
+    Traceback (most recent call last):
+        ...
+    negosim.classroom.rules.MoveError: it is not your turn: waiting for Column player
+    """
 
 
 @dataclass(frozen=True)
 class Move:
-    """One recorded move: at `node` (a tree node id, or the player id in a normal-form game)."""
+    """One recorded move: at `node` (a tree node id, or the player id in a normal-form game).
+
+    Attributes
+    ----------
+    node : str
+        Where the move was made: a tree node's id, or the player's id in a normal-form game.
+    role : str
+        Who made it: a player's id, or ``"Chance"``.
+    action : str
+        The action chosen.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> rules = rules_for(open_source("scenarios/prisoners_dilemma.yaml"))
+    >>> rules.outcome([Move("Row", "Row", "cooperate"), Move("Column", "Column", "cooperate")])
+    ('mutual_cooperation', {'Row': 3.0, 'Column': 3.0})
+    """
 
     node: str
     role: str
@@ -35,7 +62,26 @@ class Move:
 
 @dataclass(frozen=True)
 class Decision:
-    """A decision the class is asked about: a tree's information set or a normal-form player's choice."""
+    """A decision the class is asked about: a tree's information set or a normal-form player's choice.
+
+    Attributes
+    ----------
+    id : str
+        The information set's id (the player's id in a normal-form game).
+    role : str
+        The player who decides.
+    label : str
+        The information set's label (empty in a normal-form game).
+    actions : tuple of str
+        The actions to choose from.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> rules = rules_for(open_source("scenarios/prisoners_dilemma.yaml"))
+    >>> rules.decision("Row")
+    Decision(id='Row', role='Row', label='', actions=('cooperate', 'defect'))
+    """
 
     id: str
     role: str
@@ -45,7 +91,30 @@ class Decision:
 
 @dataclass(frozen=True)
 class Prediction:
-    """What the equilibrium predicts: behaviour at every decision, the outcome distribution, payoffs."""
+    """What the equilibrium predicts: behaviour at every decision, the outcome distribution, payoffs.
+
+    Attributes
+    ----------
+    concept : str
+        The solution concept predicted with.
+    behavior : dict
+        ``{decision id: {action: probability}}``.
+    outcomes : dict
+        ``{outcome id: probability}``.
+    payoffs : dict
+        ``{player id: expected payoff}``.
+    count : int
+        How many equilibria were found (the prediction is one of them).
+    note : str
+        What the class should know about the prediction (empty when nothing).
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> p = rules_for(open_source("scenarios/prisoners_dilemma.yaml")).prediction
+    >>> p.concept, p.outcomes, p.payoffs, p.count
+    ('nash', {'mutual_defection': 1.0}, {'Row': 1.0, 'Column': 1.0}, 1)
+    """
 
     concept: str
     behavior: dict[str, dict[str, float]]
@@ -57,7 +126,26 @@ class Prediction:
 
 @dataclass(frozen=True)
 class Pending:
-    """A move the play waits for: `role` (a player id or "Chance") at `node`, in information set `decision`."""
+    """A move the play waits for: `role` (a player id or "Chance") at `node`, in information set `decision`.
+
+    Attributes
+    ----------
+    node : str
+        Where the move is due (a tree node's id, or the player's id in a normal-form game).
+    role : str
+        Who moves: a player's id, or ``"Chance"``.
+    decision : str
+        The information set (the `Decision`'s id).
+    actions : tuple of str
+        The actions allowed.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> rules = rules_for(open_source("scenarios/prisoners_dilemma.yaml"))
+    >>> rules.pending([Move("Row", "Row", "defect")])
+    [Pending(node='Column', role='Column', decision='Column', actions=('cooperate', 'defect'))]
+    """
 
     node: str
     role: str
@@ -66,7 +154,29 @@ class Pending:
 
 
 class Rules:
-    """How one game is played in class; built once per scenario and parameter point."""
+    """How one game is played in class; built once per scenario and parameter point.
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+        The game, at one parameter point.
+    ties : TieRules, optional
+        How the prediction's solver breaks ties (the default `TieRules` when None).
+    names : dict, optional
+        ``{player id: name}`` shown to the class (a player's id when missing).
+    outcome_labels : dict, optional
+        ``{outcome id: label}`` in addition to (or replacing) the game's own labels.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> game = open_source("scenarios/prisoners_dilemma.yaml").game
+    >>> rules = Rules(game, names={"Row": "Alice"})
+    >>> rules.players, rules.names["Row"], rules.tree
+    (('Row', 'Column'), 'Alice', False)
+    >>> rules.waiting_text(rules.pending([]))
+    'waiting for Alice and Column'
+    """
 
     def __init__(self, game: NormalFormGame | GameTree, ties=None, names: dict[str, str] | None = None,
                  outcome_labels: dict[str, str] | None = None):
@@ -299,7 +409,25 @@ class Rules:
 
 
 def rules_for(source) -> Rules:
-    """The rules of a `negosim.api.Source` at its parameter values."""
+    """The rules of a `negosim.api.Source` at its parameter values.
+
+    Parameters
+    ----------
+    source : negosim.api.Source
+        A scenario or a Gambit game, as `negosim.api.open_source` returns it.
+
+    Returns
+    -------
+    Rules
+        The rules, with the scenario's player names (for a scenario) and the source's tie rules.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> rules = rules_for(open_source("scenarios/prisoners_dilemma.yaml"))
+    >>> rules.names
+    {'Row': 'Row player', 'Column': 'Column player'}
+    """
     names = {}
     if source.scenario is not None:
         names = {p.id: p.name or p.id for p in source.scenario.players}

@@ -30,7 +30,29 @@ METHODS = ("play", "strategy")
 
 
 class Refusal(Exception):
-    """A request the session refuses: an HTTP status, a short code and a sentence for the user."""
+    """A request the session refuses: an HTTP status, a short code and a sentence for the user.
+
+    Parameters
+    ----------
+    status : int
+        The HTTP status of the answer.
+    code : str
+        A short machine-readable code.
+    message : str
+        The sentence shown to the user.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> room = Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name, seed=1)
+    >>> try:
+    ...     room.join("   ")
+    ... except Refusal as refusal:
+    ...     print(refusal.status, refusal.code, refusal.message)
+    400 bad_nickname type a nickname
+    >>> room.store.close(); tmp.cleanup()
+    """
 
     def __init__(self, status: int, code: str, message: str):
         super().__init__(message)
@@ -39,7 +61,39 @@ class Refusal(Exception):
 
 @dataclass
 class Group:
-    """One group's play in one round: who sits in which role (None: the computer) and the moves so far."""
+    """One group's play in one round: who sits in which role (None: the computer) and the moves so far.
+
+    Attributes
+    ----------
+    round, number : int
+        The round, and the group's number in it (from 1).
+    seats : dict
+        ``{role: student id or None}`` (None: the computer plays the role).
+    rules : Rules
+        The rules of the round's game.
+    moves : list of Move
+        The moves so far, in order.
+    times : list of float
+        When each move was made (seconds since the epoch).
+    seat_kinds : list of str
+        ``"student"``, ``"computer"`` or ``"chance"``, per move.
+    method : str
+        ``"play"`` (move by move) or the strategy method.
+    plans : dict
+        ``{role: {decision: action}}`` the plans stated in a strategy-method round.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> room = Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name, seed=1)
+    >>> ann, bob = room.join("Ann"), room.join("Bob")
+    >>> room.start()
+    >>> group = room.current_group(ann)
+    >>> group.round, group.number, group.seats == {"Row": bob, "Column": ann}, group.method
+    (1, 1, True, 'play')
+    >>> room.store.close(); tmp.cleanup()
+    """
 
     round: int
     number: int
@@ -54,7 +108,28 @@ class Group:
 
 @dataclass(frozen=True)
 class Scenario:
-    """One file the teacher named, its parameters' declared ranges, and its baseline."""
+    """One file the teacher named, its parameters' declared ranges, and its baseline.
+
+    Attributes
+    ----------
+    path, sha256, title : str
+        The file, its SHA-256 hash and its title.
+    parameters : tuple
+        The scenario's declared parameters (`negosim.scenario.Parameter`), in declaration order
+        (empty for a game file).
+    players : tuple of str
+        The players' ids.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> room = Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name, seed=1)
+    >>> scenario = room.scenarios[0]
+    >>> scenario.title, scenario.players, [p.name for p in scenario.parameters]
+    ("Prisoner's dilemma", ('Row', 'Column'), ['T', 'R', 'P', 'S'])
+    >>> room.store.close(); tmp.cleanup()
+    """
 
     path: str
     sha256: str
@@ -64,7 +139,40 @@ class Scenario:
 
 
 class Classroom:
-    """The session: open it on a state folder (new or existing) with the teacher's files."""
+    """The session: open it on a state folder (new or existing) with the teacher's files.
+
+    Parameters
+    ----------
+    files : list of str
+        The scenarios and game files the class plays, in order.
+    state : str
+        The state folder: a new session is created there, or the one stored there is resumed (it must
+        be of the same files, unchanged).
+    seed : int, optional
+        The seed of the matching and the computer's moves in a new session (random when None).
+
+    Raises
+    ------
+    UsageError
+        When the state folder holds a session of other files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> room = Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name, seed=1)
+    >>> room.meta["status"], room.meta["round"]
+    ('lobby', 0)
+    >>> ann, bob = room.join("Ann"), room.join("Bob")
+    >>> room.start()
+    >>> room.move(ann, {"key": "move-0001", "round": 1, "node": "Column", "role": "Column", "action": "defect"})
+    {'ok': True, 'message': 'recorded: defect'}
+    >>> room.store.close()
+    >>> again = Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name)  # resumed after a restart
+    >>> again.meta["round"], sorted(nick for _, nick in again.students.values())
+    (1, ['Ann', 'Bob'])
+    >>> again.store.close(); tmp.cleanup()
+    """
 
     def __init__(self, files: list[str], state: str, seed: int | None = None):
         from ..api import open_source

@@ -35,7 +35,25 @@ CREATE TABLE IF NOT EXISTS plans (id INTEGER PRIMARY KEY AUTOINCREMENT, round IN
 
 
 class Store:
-    """One classroom session's SQLite file (``classroom.sqlite3`` in the state folder)."""
+    """One classroom session's SQLite file (``classroom.sqlite3`` in the state folder).
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The state folder (created when missing); the file's tables are created when missing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> store = Store(tmp.name)
+    >>> store.path.name, store.meta()
+    ('classroom.sqlite3', {})
+    >>> store.write([Store.set_meta("round", 2), Store.set_meta("status", "playing")])
+    >>> store.meta()
+    {'round': 2, 'status': 'playing'}
+    >>> store.close(); tmp.cleanup()
+    """
 
     def __init__(self, folder: str | Path):
         folder = Path(folder)

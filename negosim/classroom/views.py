@@ -26,7 +26,34 @@ def _round_info(room: Classroom) -> dict:
 
 
 def student_view(room: Classroom, sid: str) -> dict:
-    """Everything the student `sid` may see now."""
+    """Everything the student `sid` may see now.
+
+    Parameters
+    ----------
+    room : Classroom
+        The session.
+    sid : str
+        The student's id.
+
+    Returns
+    -------
+    dict
+        The student's nickname, the round's status, number and title, and (once seated) their seat, whose
+        turn it is, the payoff table and the group's history.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> room = Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name, seed=1)
+    >>> ann, bob = room.join("Ann"), room.join("Bob")
+    >>> room.start()
+    >>> _ = room.move(ann, {"key": "move-0001", "round": 1, "node": "Column", "role": "Column", "action": "defect"})
+    >>> view = student_view(room, ann)
+    >>> view["nickname"], view["status"], view["round"], view["seat"]["role"]
+    ('Ann', 'playing', 1, 'Column')
+    >>> room.store.close(); tmp.cleanup()
+    """
     seq, nickname = room.students[sid]
     view = {"nickname": nickname, **_round_info(room), "seat": None}
     group = room.current_group(sid)
@@ -86,7 +113,32 @@ def _group_status(room: Classroom, group: Group) -> str:
 
 
 def teacher_view(room: Classroom) -> dict:
-    """The class as the teacher projects it: groups, choices against the prediction, outcomes, parameters."""
+    """The class as the teacher projects it: groups, choices against the prediction, outcomes, parameters.
+
+    Parameters
+    ----------
+    room : Classroom
+        The session.
+
+    Returns
+    -------
+    dict
+        The round's status, the students, each group's state, the class's choices at each decision, the
+        outcomes, the parameters and (once revealed) the prediction.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> room = Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name, seed=1)
+    >>> ann, bob = room.join("Ann"), room.join("Bob")
+    >>> room.start()
+    >>> _ = room.move(ann, {"key": "move-0001", "round": 1, "node": "Column", "role": "Column", "action": "defect"})
+    >>> view = teacher_view(room)
+    >>> view["status"], view["round"], view["students"], view["joined"]
+    ('playing', 1, ['Ann', 'Bob'], 2)
+    >>> room.store.close(); tmp.cleanup()
+    """
     rules = room.round_rules()
     revealed = room.meta["round"] > 0 and room.meta["revealed"] == room.meta["round"]
     counts: dict[str, dict[str, int]] = {d.id: dict.fromkeys(d.actions, 0) for d in rules.decisions}
@@ -191,7 +243,30 @@ def export_rows(room: Classroom) -> list[dict]:
 
     A strategy-method round has a row per stated choice (seat ``"plan"``, node the decision's id, off
     the path too), written when the plan was sent, then the moves played out from the plans (seat
-    ``"student"`` for a student's, as in move-by-move play)."""
+    ``"student"`` for a student's, as in move-by-move play).
+
+    Parameters
+    ----------
+    room : Classroom
+        The session.
+
+    Returns
+    -------
+    list of dict
+        One dict per decision, with the keys of ``EXPORT_COLUMNS``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> room = Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name, seed=1)
+    >>> ann, bob = room.join("Ann"), room.join("Bob")
+    >>> room.start()
+    >>> _ = room.move(ann, {"key": "move-0001", "round": 1, "node": "Column", "role": "Column", "action": "defect"})
+    >>> [(r["round"], r["role"], r["action"], r["seat"], r["nickname"]) for r in export_rows(room)]
+    [(1, 'Column', 'defect', 'student', 'Ann')]
+    >>> room.store.close(); tmp.cleanup()
+    """
     nick = {sid: n for sid, (_, n) in room.students.items()}
     titles = [s.title for s in room.scenarios]
     scen = dict(room.store.rows("SELECT round, scenario FROM rounds"))
@@ -210,7 +285,31 @@ def export_rows(room: Classroom) -> list[dict]:
 
 
 def export_json(room: Classroom) -> dict:
-    """The session as one JSON document: scenarios, rounds with their parameters and groups, every move."""
+    """The session as one JSON document: scenarios, rounds with their parameters and groups, every move.
+
+    Parameters
+    ----------
+    room : Classroom
+        The session.
+
+    Returns
+    -------
+    dict
+        ``scenarios`` (path, hash, title), ``seed``, ``rounds`` and ``moves`` (as `export_rows`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> room = Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name, seed=1)
+    >>> ann, bob = room.join("Ann"), room.join("Bob")
+    >>> room.start()
+    >>> _ = room.move(ann, {"key": "move-0001", "round": 1, "node": "Column", "role": "Column", "action": "defect"})
+    >>> doc = export_json(room)
+    >>> doc["seed"], doc["rounds"][0]["groups"][0]["seats"] == {"Row": "Bob", "Column": "Ann"}, len(doc["moves"])
+    (1, True, 1)
+    >>> room.store.close(); tmp.cleanup()
+    """
     import json
 
     rounds = []
@@ -228,6 +327,32 @@ def export_json(room: Classroom) -> dict:
 
 
 def export_csv(room: Classroom) -> str:
+    """The rows of `export_rows` as CSV, with a header line.
+
+    Parameters
+    ----------
+    room : Classroom
+        The session.
+
+    Returns
+    -------
+    str
+        The CSV text (columns ``EXPORT_COLUMNS``, newline-terminated lines).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> room = Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name, seed=1)
+    >>> ann, bob = room.join("Ann"), room.join("Bob")
+    >>> room.start()
+    >>> _ = room.move(ann, {"key": "move-0001", "round": 1, "node": "Column", "role": "Column", "action": "defect"})
+    >>> print(export_csv(room).splitlines()[0])
+    round,group,role,node,action,time,scenario,seat,nickname
+    >>> export_csv(room).splitlines()[1].startswith("1,1,Column,Column,defect,")
+    True
+    >>> room.store.close(); tmp.cleanup()
+    """
     import csv
     import io
 

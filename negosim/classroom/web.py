@@ -65,7 +65,28 @@ async def _body(request: Request) -> object:
 
 
 async def static(request: Request) -> Response:
-    """A file of the package's static folder (only its own names: no paths, no hidden files)."""
+    """A file of the package's static folder (only its own names: no paths, no hidden files).
+
+    Parameters
+    ----------
+    request : starlette.requests.Request
+        The request; its path parameter ``name`` names the file.
+
+    Returns
+    -------
+    starlette.responses.Response
+        The file with its media type, or a 404 JSON refusal.
+
+    Examples
+    --------
+    >>> import asyncio
+    >>> from starlette.requests import Request
+    >>> response = asyncio.run(static(Request({"type": "http", "path_params": {"name": "style.css"}})))
+    >>> response.status_code, response.media_type
+    (200, 'text/css; charset=utf-8')
+    >>> asyncio.run(static(Request({"type": "http", "path_params": {"name": "../secret.css"}}))).status_code
+    404
+    """
     name = request.path_params["name"]
     suffix = name[name.rfind("."):] if "." in name else ""
     if "/" in name or name.startswith(".") or suffix not in STATIC_TYPES:
@@ -79,7 +100,37 @@ async def static(request: Request) -> Response:
 
 def create_app(room: Classroom, join_url: str = "", *, student_rate: float = 10.0, student_burst: float = 40.0,
                join_rate: float = 5.0, join_burst: float = 300.0) -> Starlette:
-    """The Starlette application of a classroom session (rates are requests per second per client)."""
+    """The Starlette application of a classroom session (rates are requests per second per client).
+
+    Parameters
+    ----------
+    room : Classroom
+        The session the application serves.
+    join_url : str
+        The students' join URL (encoded in the QR code the teacher's page shows).
+    student_rate, student_burst : float
+        The rate limit of a student's requests (per second, and at once).
+    join_rate, join_burst : float
+        The rate limit of joining (per second, and at once).
+
+    Returns
+    -------
+    starlette.applications.Starlette
+        The application: the students' and the teacher's pages, their APIs, the explorer (behind the
+        teacher's token) and the static files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from negosim.classroom.session import Classroom
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> room = Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name, seed=1)
+    >>> app = create_app(room, "http://192.168.1.5:8000/")
+    >>> paths = [route.path for route in app.routes]
+    >>> "/api/join" in paths, "/api/move" in paths, "/teacher" in paths, "/explore" in paths
+    (True, True, True, True)
+    >>> room.store.close(); tmp.cleanup()
+    """
     students = RateLimit(student_rate, student_burst)
     joins = RateLimit(join_rate, join_burst)
     teacher = RateLimit(20.0, 60.0)
@@ -213,7 +264,25 @@ def create_app(room: Classroom, join_url: str = "", *, student_rate: float = 10.
 
 
 def create_explorer_app(sources: list) -> Starlette:
-    """The explorer alone (`negosim explore`): open to anyone who can reach it, nothing to protect."""
+    """The explorer alone (`negosim explore`): open to anyone who can reach it, nothing to protect.
+
+    Parameters
+    ----------
+    sources : list of negosim.api.Source
+        The scenarios the explorer offers.
+
+    Returns
+    -------
+    starlette.applications.Starlette
+        The explorer's page and API, ``/`` (a redirect to the page) and the static files.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> app = create_explorer_app([open_source("scenarios/entry_deterrence.yaml")])
+    >>> [route.path for route in app.routes]
+    ['/explore', '/api/explore/info', '/api/explore/solve', '/api/explore/map', '/', '/static/{name}']
+    """
     from .explore import explore_routes
 
     async def home(request: Request) -> Response:
