@@ -211,12 +211,9 @@ negosim.solve.hull.Outcome
 negosim.solve.hull.hull_equilibria
 negosim.solve.hull.one_game
 negosim.solve.hull.proposals
-negosim.solve.lean.lean_solution
 negosim.solve.lemke.LemkeFailure
 negosim.solve.lemke.complementary_path
 negosim.solve.lemke.lemke
-negosim.solve.lemke_howson.lemke_howson
-negosim.solve.mixed.nplayer_nash
 negosim.solve.pbe.perfect_bayesian
 negosim.solve.pbe.point_game
 negosim.solve.pbe.prune
@@ -229,10 +226,6 @@ negosim.solve.pbe_check.sequential_regrets
 negosim.solve.pbe_check.supporting_beliefs
 negosim.solve.pbe_check.tied_actions
 negosim.solve.pbe_check.verify_pbe
-negosim.solve.qre_ce.ce_fits
-negosim.solve.qre_ce.correlated_solution
-negosim.solve.qre_ce.refusal
-negosim.solve.qre_ce.solve_concept
 negosim.solve.rational.exact_nash
 negosim.solve.rational.exact_pure_nash
 negosim.solve.rational_nplayer.confirm_profile
@@ -250,7 +243,6 @@ negosim.solve.seqform.zero_sum_plans
 negosim.solve.seqnash.SequenceFormResult
 negosim.solve.seqnash.sequence_form_nash
 negosim.solve.seqnash.solve_sequence_form
-negosim.solve.small.two_by_two
 negosim.solve.subgame_large.best_plan
 negosim.solve.subgame_large.sequence_form_subgame
 negosim.solve.subgame_large.two_player_tree
