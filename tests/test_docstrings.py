@@ -207,10 +207,6 @@ negosim.solve.exact_batch.MatrixTable
 negosim.solve.exact_batch.certainly_mixed
 negosim.solve.exact_batch.integer_vertices
 negosim.solve.exact_batch.proven_singular
-negosim.solve.hull.Outcome
-negosim.solve.hull.hull_equilibria
-negosim.solve.hull.one_game
-negosim.solve.hull.proposals
 negosim.solve.lemke.LemkeFailure
 negosim.solve.lemke.complementary_path
 negosim.solve.lemke.lemke
@@ -229,10 +225,6 @@ negosim.solve.pbe_check.verify_pbe
 negosim.solve.rational.exact_nash
 negosim.solve.rational.exact_pure_nash
 negosim.solve.rational_nplayer.confirm_profile
-negosim.solve.seqenum.ExtremeEquilibria
-negosim.solve.seqenum.all_extreme_nash
-negosim.solve.seqenum.extreme_equilibria
-negosim.solve.seqenum.systems_needed
 negosim.solve.seqform.SequenceForm
 negosim.solve.seqform.behavior_from_plan
 negosim.solve.seqform.is_constant_sum
