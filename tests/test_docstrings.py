@@ -207,9 +207,6 @@ negosim.solve.exact_batch.MatrixTable
 negosim.solve.exact_batch.certainly_mixed
 negosim.solve.exact_batch.integer_vertices
 negosim.solve.exact_batch.proven_singular
-negosim.solve.lemke.LemkeFailure
-negosim.solve.lemke.complementary_path
-negosim.solve.lemke.lemke
 negosim.solve.pbe.perfect_bayesian
 negosim.solve.pbe.point_game
 negosim.solve.pbe.prune
@@ -222,9 +219,6 @@ negosim.solve.pbe_check.sequential_regrets
 negosim.solve.pbe_check.supporting_beliefs
 negosim.solve.pbe_check.tied_actions
 negosim.solve.pbe_check.verify_pbe
-negosim.solve.rational.exact_nash
-negosim.solve.rational.exact_pure_nash
-negosim.solve.rational_nplayer.confirm_profile
 negosim.solve.seqform.SequenceForm
 negosim.solve.seqform.behavior_from_plan
 negosim.solve.seqform.is_constant_sum
@@ -238,9 +232,6 @@ negosim.solve.seqnash.solve_sequence_form
 negosim.solve.subgame_large.best_plan
 negosim.solve.subgame_large.sequence_form_subgame
 negosim.solve.subgame_large.two_player_tree
-negosim.solve.support.support_enumeration
-negosim.solve.vertex.is_degenerate
-negosim.solve.vertex.vertex_enumeration
 negosim.sweep.bargain_sweep.describe
 negosim.sweep.bargain_sweep.header
 negosim.sweep.bargain_sweep.is_bargaining
