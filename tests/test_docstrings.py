@@ -219,16 +219,6 @@ negosim.solve.pbe_check.sequential_regrets
 negosim.solve.pbe_check.supporting_beliefs
 negosim.solve.pbe_check.tied_actions
 negosim.solve.pbe_check.verify_pbe
-negosim.solve.seqform.SequenceForm
-negosim.solve.seqform.behavior_from_plan
-negosim.solve.seqform.is_constant_sum
-negosim.solve.seqform.lemke_plans
-negosim.solve.seqform.matrices
-negosim.solve.seqform.sequence_form
-negosim.solve.seqform.zero_sum_plans
-negosim.solve.seqnash.SequenceFormResult
-negosim.solve.seqnash.sequence_form_nash
-negosim.solve.seqnash.solve_sequence_form
 negosim.solve.subgame_large.best_plan
 negosim.solve.subgame_large.sequence_form_subgame
 negosim.solve.subgame_large.two_player_tree
