@@ -219,9 +219,6 @@ negosim.solve.pbe_check.sequential_regrets
 negosim.solve.pbe_check.supporting_beliefs
 negosim.solve.pbe_check.tied_actions
 negosim.solve.pbe_check.verify_pbe
-negosim.solve.subgame_large.best_plan
-negosim.solve.subgame_large.sequence_form_subgame
-negosim.solve.subgame_large.two_player_tree
 negosim.sweep.bargain_sweep.describe
 negosim.sweep.bargain_sweep.header
 negosim.sweep.bargain_sweep.is_bargaining
