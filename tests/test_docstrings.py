@@ -210,15 +210,6 @@ negosim.solve.exact_batch.proven_singular
 negosim.solve.pbe.perfect_bayesian
 negosim.solve.pbe.point_game
 negosim.solve.pbe.prune
-negosim.solve.pbe_check.action_values
-negosim.solve.pbe_check.bayes_beliefs
-negosim.solve.pbe_check.belief_set_text
-negosim.solve.pbe_check.node_reach
-negosim.solve.pbe_check.node_values
-negosim.solve.pbe_check.sequential_regrets
-negosim.solve.pbe_check.supporting_beliefs
-negosim.solve.pbe_check.tied_actions
-negosim.solve.pbe_check.verify_pbe
 negosim.sweep.bargain_sweep.describe
 negosim.sweep.bargain_sweep.header
 negosim.sweep.bargain_sweep.is_bargaining
