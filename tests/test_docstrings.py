@@ -207,9 +207,6 @@ negosim.solve.exact_batch.MatrixTable
 negosim.solve.exact_batch.certainly_mixed
 negosim.solve.exact_batch.integer_vertices
 negosim.solve.exact_batch.proven_singular
-negosim.solve.pbe.perfect_bayesian
-negosim.solve.pbe.point_game
-negosim.solve.pbe.prune
 negosim.sweep.bargain_sweep.describe
 negosim.sweep.bargain_sweep.header
 negosim.sweep.bargain_sweep.is_bargaining
