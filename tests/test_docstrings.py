@@ -202,11 +202,6 @@ negosim.scenario.repeated_analysis.repeated_labels
 negosim.scenario.repeated_analysis.repeated_solution
 negosim.scenario.repeated_analysis.simulate_scenario
 negosim.scenario.repeated_analysis.stage_game
-negosim.solve.exact_batch.BatchVertices
-negosim.solve.exact_batch.MatrixTable
-negosim.solve.exact_batch.certainly_mixed
-negosim.solve.exact_batch.integer_vertices
-negosim.solve.exact_batch.proven_singular
 negosim.sweep.bargain_sweep.describe
 negosim.sweep.bargain_sweep.header
 negosim.sweep.bargain_sweep.is_bargaining
