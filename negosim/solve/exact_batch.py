@@ -40,6 +40,26 @@ class BatchVertices:
     `found[n]` is False where `integer_vertex` returns None; elsewhere ``z_i = num[n, i] / total[n]``
     for the i-th index of the system's support K (Python integers in object arrays) and `labels[n]`
     is the vertex's label set as a boolean row of length ``d + c``.
+
+    Attributes
+    ----------
+    found : numpy.ndarray
+        (N,) bool: the system has a vertex.
+    num : numpy.ndarray
+        (N, k) object: the vertex's numerators.
+    total : numpy.ndarray
+        (N,) object: their common denominator.
+    labels : numpy.ndarray
+        (N, d + c) bool: the vertex's labels.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from negosim.solve.exact import integer_matrix
+    >>> C = integer_matrix([[Fraction(2), Fraction(1)], [Fraction(1), Fraction(2)]])
+    >>> got = integer_vertices(MatrixTable([C]), np.array([0]), np.array([[0, 1]]), np.array([[0, 1]]))
+    >>> isinstance(got, BatchVertices), got.num[0].tolist(), int(got.total[0])
+    (True, [1, 1], 2)
     """
 
     found: np.ndarray
@@ -49,7 +69,22 @@ class BatchVertices:
 
 
 class MatrixTable:
-    """The integer matrices of several points, as object arrays and residues modulo `PRIMES` (built once)."""
+    """The integer matrices of several points, as object arrays and residues modulo `PRIMES` (built once).
+
+    Parameters
+    ----------
+    matrices : list of IntegerMatrix
+        One per point, all of the same shape (`exact.integer_matrix`).
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from negosim.solve.exact import integer_matrix
+    >>> C = integer_matrix([[Fraction(2), Fraction(1)], [Fraction(1), Fraction(2)]])
+    >>> table = MatrixTable([C])
+    >>> table.floats.tolist(), table.residues(7).tolist(), table.bits.tolist()
+    ([[[2.0, 1.0], [1.0, 2.0]]], [[[2, 1], [1, 2]]], [2])
+    """
 
     def __init__(self, matrices: list[IntegerMatrix]) -> None:
         self.rows = np.array([m.rows for m in matrices], dtype=object)  # (Q, d, c)
@@ -76,6 +111,20 @@ class MatrixTable:
 
 def integer_vertices(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np.ndarray) -> BatchVertices:
     """`exact.integer_vertex(matrix of point which[n], K[n], T[n])` for every n at once (the same numbers).
+
+    Parameters
+    ----------
+    table : MatrixTable
+        The points' matrices.
+    which : numpy.ndarray
+        (N,) the point of each system.
+    K, T : numpy.ndarray
+        (N, k) the support and tight set of each system.
+
+    Returns
+    -------
+    BatchVertices
+        One row per system.
 
     Examples
     --------
@@ -118,6 +167,31 @@ def certainly_mixed(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np.
     floating point from the correctly rounded entries ``C / D`` (all at least 1); its error is at most
     ``(2k + k! + 2) u`` times the sum of the terms' sizes (u the unit roundoff; counted twice over).
     Systems larger than 4 x 4 are not screened (False).
+
+    Parameters
+    ----------
+    table : MatrixTable
+        The points' matrices.
+    which : numpy.ndarray
+        (N,) the point of each system.
+    K, T : numpy.ndarray
+        (N, k) the rows and columns of each system.
+
+    Returns
+    -------
+    numpy.ndarray
+        (N,) bool.
+
+    Examples
+    --------
+    The solution of ``[[1, 2], [2, 3]] z = 1`` is (-1, 1), that of ``[[2, 1], [1, 2]] z = 1`` (1/3, 1/3):
+
+    >>> from fractions import Fraction
+    >>> from negosim.solve.exact import integer_matrix
+    >>> mixed = integer_matrix([[Fraction(1), Fraction(2)], [Fraction(2), Fraction(3)]])
+    >>> C = integer_matrix([[Fraction(2), Fraction(1)], [Fraction(1), Fraction(2)]])
+    >>> certainly_mixed(MatrixTable([mixed, C]), np.array([0, 1]), np.array([[0, 1]] * 2), np.array([[0, 1]] * 2))
+    array([ True, False])
     """
     N, k = K.shape
     out = np.zeros(N, dtype=bool)
@@ -157,6 +231,29 @@ def proven_singular(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np.
     """Whether each system ``C[K, T]`` of point `which[n]` is singular, proven by residues (N,) bool.
 
     False means regular, or not proven singular with the primes available (the exact elimination decides).
+
+    Parameters
+    ----------
+    table : MatrixTable
+        The points' matrices.
+    which : numpy.ndarray
+        (N,) the point of each system.
+    K, T : numpy.ndarray
+        (N, k) the rows and columns of each system.
+
+    Returns
+    -------
+    numpy.ndarray
+        (N,) bool.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from negosim.solve.exact import integer_matrix
+    >>> C = integer_matrix([[Fraction(2), Fraction(1)], [Fraction(1), Fraction(2)]])
+    >>> ones = integer_matrix([[Fraction(1), Fraction(1)], [Fraction(1), Fraction(1)]])
+    >>> proven_singular(MatrixTable([C, ones]), np.array([0, 1]), np.array([[0, 1]] * 2), np.array([[0, 1]] * 2))
+    array([False,  True])
     """
     N, k = K.shape
     if not N:

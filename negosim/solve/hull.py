@@ -48,6 +48,28 @@ class Outcome:
 
     `unsettled`: the hull method could not certify its answer (degenerate game, unconfirmed vertex or
     qhull failure); the equilibria found are real but may not be all.
+
+    Attributes
+    ----------
+    x, y : numpy.ndarray
+        The equilibria's strategies, (E, m) and (E, n).
+    exact : numpy.ndarray
+        Per equilibrium, whether its coordinates were computed in rational arithmetic, (E,).
+    degenerate : bool
+        Whether the game was found degenerate.
+    unsettled : bool
+        Whether the answer is not certified complete.
+    exhausted : bool
+        Whether the exact-arithmetic budget ran out.
+    why : tuple of str
+        What left it unsettled, for diagnostics.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> got = one_game(np.array([[[[2.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 2.0]]]]), 1e-9)
+    >>> isinstance(got, Outcome), len(got.x), got.unsettled
+    (True, 3, False)
     """
 
     x: np.ndarray
@@ -64,6 +86,22 @@ def proposals(C: np.ndarray) -> np.ndarray | None:
 
     `C` is (d, c) with entries in [1, 2]; labels ``i < d`` mean ``z_i = 0`` and ``d + j`` that
     constraint j is tight. None when qhull fails (the caller falls back).
+
+    Parameters
+    ----------
+    C : numpy.ndarray
+        The (d, c) constraint matrix, entries in [1, 2].
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The label sets, one row per vertex; None when qhull fails.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sorted(map(tuple, proposals(np.array([[1.0, 2.0], [2.0, 1.0]])).tolist()))
+    [(0, 2), (1, 3), (2, 3)]
     """
     from scipy.spatial import ConvexHull, QhullError
 
@@ -126,7 +164,30 @@ def _singular(exact_matrix, budget: ExactBudget, Ks: np.ndarray, Ts: np.ndarray)
 
 
 def one_game(pay: np.ndarray, rtol: float) -> Outcome:
-    """Extreme equilibria of one game from flat payoffs (1, 2, m, n) (see the module docstring)."""
+    """Extreme equilibria of one game from flat payoffs (1, 2, m, n) (see the module docstring).
+
+    Parameters
+    ----------
+    pay : numpy.ndarray
+        The game's payoffs, (1, 2, m, n): the row player's then the column player's matrix.
+    rtol : float
+        Relative tolerance.
+
+    Returns
+    -------
+    Outcome
+        The extreme equilibria found and whether the answer is certified.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.diag([3.0, 2.0, 1.0])
+    >>> got = one_game(np.array([[A, A]]), 1e-9)
+    >>> len(got.x), got.degenerate, got.unsettled
+    (7, False, False)
+    >>> got.x[-1].round(3).tolist()
+    [0.182, 0.273, 0.545]
+    """
     _, _, m, n = pay.shape
     A, B, th_A, th_B = rescaled(pay, rtol)
     for_x, for_y = exact_matrices(pay)
@@ -202,6 +263,26 @@ def hull_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
 
     Games it cannot certify are solved again by the subset enumeration when that is feasible
     (`vertex.subsets_feasible`), else reported `unresolved` with what was found.
+
+    Parameters
+    ----------
+    pay : numpy.ndarray
+        Payoffs of P games, (P, 2, m, n).
+    rtol : float
+        Relative tolerance.
+
+    Returns
+    -------
+    ChunkResult
+        The equilibria (point, x, y, exact rows) and the per-point flags.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = np.diag([3.0, 2.0, 1.0])
+    >>> got = hull_equilibria(np.array([[A, A]]), 1e-9)
+    >>> got.point.tolist(), got.degenerate.tolist()
+    ([0, 0, 0, 0, 0, 0, 0], [False])
     """
     P, _, m, n = pay.shape
     points, xs, ys, exs = [], [], [], []

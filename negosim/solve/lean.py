@@ -58,6 +58,35 @@ def lean_solution(game: NormalFormGame, profiles: Sequence[tuple[Sequence[float]
     ``best_responses``, ``tied_actions``, ``tie_descriptions``, ``player_tol``, ``rtol``,
     ``exact_rows``). Raises `VerificationError` when a profile is not an equilibrium or not a
     probability vector.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        Two players, one batch point.
+    profiles : sequence of (sequence of float, sequence of float)
+        The equilibria (x, y) found.
+    method : str
+        The method named in the solution.
+    rtol : float
+        Relative tolerance for verification.
+    degenerate : bool
+        Whether the game is degenerate.
+    notes : tuple of str
+        Notes carried into the solution.
+
+    Returns
+    -------
+    Solution
+        Concept "nash", complete, the profiles verified and sorted.
+
+    Examples
+    --------
+    >>> from negosim.game import NormalFormGame
+    >>> g = NormalFormGame.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    >>> sol = lean_solution(g, [((1.0, 0.0), (1.0, 0.0)), ((0.0, 1.0), (0.0, 1.0))], method="closed form",
+    ...                     rtol=1e-9)
+    >>> sol.concept, int(sol.counts()), sol.payoffs.tolist()
+    ('nash', 2, [[2.0, 1.0], [1.0, 2.0]])
     """
     A, B = game.payoffs.reshape(2, *game.shape).tolist()
     ea, eb = _exponent(A), _exponent(B)

@@ -24,7 +24,17 @@ MAX_SECONDS = 120.0
 
 
 class LemkeFailure(Exception):
-    """The path ended in a ray or ran past its pivot bound: no solution was found."""
+    """The path ended in a ray or ran past its pivot bound: no solution was found.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> try:
+    ...     lemke(np.array([[-1.0]]), np.array([-1.0]))
+    ... except LemkeFailure as failure:
+    ...     print(failure)
+    Lemke's path ended in a ray
+    """
 
 
 def lemke(M: np.ndarray, q: np.ndarray, d: np.ndarray | None = None, *, max_pivots: int | None = None,
@@ -46,6 +56,12 @@ def lemke(M: np.ndarray, q: np.ndarray, d: np.ndarray | None = None, *, max_pivo
     ------
     LemkeFailure
         If the path ends in a ray or the pivot bound is reached.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lemke(np.array([[2.0, 1.0], [1.0, 2.0]]), np.array([-1.0, -1.0])).round(6).tolist()
+    [0.333333, 0.333333]
     """
     M = np.asarray(M, dtype=float)
     q = np.asarray(q, dtype=float)
@@ -79,6 +95,43 @@ def complementary_path(T: np.ndarray, basis: np.ndarray, z0: int, row: int, comp
     `frozen[r]` marks rows whose basic variable is free: they are never chosen to leave. The initial
     basis columns of `T` must form the identity (they give the lexicographic order of ties). The path stops
     with `LemkeFailure` after `max_pivots` pivots or `max_seconds` (default `MAX_SECONDS`) seconds.
+
+    Parameters
+    ----------
+    T : numpy.ndarray
+        The tableau, changed in place; its last column holds the basic variables' values.
+    basis : numpy.ndarray
+        The basic variable of each row, changed in place.
+    z0 : int
+        The column of the artificial variable.
+    row : int
+        The row `z0` enters at.
+    complement : numpy.ndarray
+        The complementary variable of each column (-1 for none).
+    frozen : numpy.ndarray
+        Bool per row: its basic variable never leaves.
+    max_pivots : int, optional
+        Bound on pivots (default ``PIVOTS_PER_ROW`` times the rows, at least 1000).
+    eps : float
+        Relative size below which a column entry is not a usable pivot.
+    max_seconds : float, optional
+        Wall-clock bound (default `MAX_SECONDS`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The final basis, the basic variable of each row.
+
+    Examples
+    --------
+    The LCP ``w = q + M z`` with columns w (0, 1), z (2, 3), z0 (4) and the values:
+
+    >>> import numpy as np
+    >>> M, q = np.array([[2.0, 1.0], [1.0, 2.0]]), np.array([-1.0, -1.0])
+    >>> T = np.hstack([np.eye(2), -M, -np.ones((2, 1)), q[:, None]])
+    >>> basis = complementary_path(T, np.arange(2), 4, 0, np.array([2, 3, 0, 1, -1]), np.zeros(2, dtype=bool))
+    >>> basis.tolist(), T[:, -1].round(6).tolist()
+    ([3, 2], [0.333333, 0.333333])
     """
     import time
 

@@ -199,6 +199,16 @@ def lemke_howson(game: NormalFormGame, *, rtol: float = RTOL, max_seconds: float
     -------
     Solution
         Method ``"Lemke-Howson"``; the distinct verified equilibria found at each point.
+
+    Examples
+    --------
+    >>> from negosim.game import NormalFormGame
+    >>> g = NormalFormGame.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    >>> sol = lemke_howson(g)
+    >>> sol.method, int(sol.counts()), bool(sol.complete)
+    ('Lemke-Howson', 2, False)
+    >>> sol.strategies[0].tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
     """
     if game.n_players != 2:
         raise GameError(f"Lemke-Howson needs a 2-player game; this game has {game.n_players} players")

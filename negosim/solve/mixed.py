@@ -80,6 +80,19 @@ def nash_equilibria(game: NormalFormGame, *, rtol: float = RTOL, exact: bool = F
 def nplayer_nash(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     """Nash equilibria of a game with 3+ players: all of them where they fit, else the pure ones and one traced.
 
+    Parameters
+    ----------
+    game : NormalFormGame
+        Three or more players.
+    rtol : float
+        Relative tolerance for verification.
+
+    Returns
+    -------
+    Solution
+        Concept "nash": every equilibrium (`nplayer.all_nash`, complete) where `policy.nplayer_nash_method`
+        says it fits, else the pure equilibria and one traced from the logit QRE (not complete).
+
     Examples
     --------
     >>> from negosim.scenario import load_scenario

@@ -71,6 +71,22 @@ def perfect_bayesian(tree: GameTree, *, rtol: float = RTOL, max_profiles: int = 
     signalling games (None otherwise, and the two tests None where every message is sent); ``signalling`` the
     game's roles (or None); ``tie_descriptions`` row -> tied unused actions in words.
 
+    Parameters
+    ----------
+    tree : GameTree
+        Any number of players, with chance moves and information sets.
+    rtol : float
+        Relative tolerance for verification.
+    max_profiles : int
+        Most support profiles tried per point.
+    max_seconds : float
+        Wall-clock bound of the search per point.
+
+    Returns
+    -------
+    Solution
+        Concept ``"pbe"``: the verified equilibria in behaviour strategies with their beliefs.
+
     Examples
     --------
     >>> from negosim.api import open_source
@@ -113,7 +129,27 @@ def perfect_bayesian(tree: GameTree, *, rtol: float = RTOL, max_profiles: int = 
 
 
 def point_game(tree: GameTree, point: int = 0) -> PointGame:
-    """The tree at one flat batch point, as the PBE search and checks see it."""
+    """The tree at one flat batch point, as the PBE search and checks see it.
+
+    Parameters
+    ----------
+    tree : GameTree
+        The game tree.
+    point : int
+        The flat batch point.
+
+    Returns
+    -------
+    PointGame
+        The tree with its information sets, payoffs and chance probabilities at that point.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> game = point_game(open_source("scenarios/beer_quiche.yaml").game)
+    >>> [name for _, name, _ in game.infosets]
+    ['strong', 'after_beer', 'after_quiche', 'weak']
+    """
     payoffs, probs = columns(tree)
     infosets = tuple(tree.infosets())
     infoset_of = {i: k for k, (_, _, nodes) in enumerate(infosets) for i in nodes}
@@ -174,7 +210,26 @@ def _subgame_perfect_fallback(tree: GameTree, game: PointGame, point: int, tol: 
 
 def prune(game: PointGame) -> list[tuple[int, ...]]:
     """Per information set, the actions that are a best response to some belief and continuation:
-    an action is dropped when another pays strictly more at every node of the set whatever follows."""
+    an action is dropped when another pays strictly more at every node of the set whatever follows.
+
+    Parameters
+    ----------
+    game : PointGame
+        The tree at one point (`point_game`).
+
+    Returns
+    -------
+    list of tuple of int
+        Per information set position, the actions kept.
+
+    Examples
+    --------
+    In beer-quiche no action is dominated:
+
+    >>> from negosim.api import open_source
+    >>> prune(point_game(open_source("scenarios/beer_quiche.yaml").game))
+    [(0, 1), (0, 1), (0, 1), (0, 1)]
+    """
     tree = game.tree
     allowed = [tuple(range(len(tree.nodes[nodes[0]].children))) for _, _, nodes in game.infosets]
     tol = 1e-9 * game.scale

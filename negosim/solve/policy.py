@@ -64,14 +64,42 @@ PRUNE_NODES = 5_000
 
 
 class TooLargeError(NegosimError):
-    """A valid game too large for the method asked (exit code 6): not invalid input."""
+    """A valid game too large for the method asked (exit code 6): not invalid input.
+
+    Parameters
+    ----------
+    *args
+        The message, as for any exception: one line saying what was too large and by how much.
+
+    Examples
+    --------
+    >>> TooLargeError.exit_code
+    6
+    >>> str(TooLargeError("the reduced normal form would have 10 x 10 strategies"))
+    'the reduced normal form would have 10 x 10 strategies'
+    """
 
     exit_code = 6
 
 
 @dataclass(frozen=True)
 class Skip:
-    """A concept not computed: `reason` is one line with the size it would have had; `flag` asks anyway."""
+    """A concept not computed: `reason` is one line with the size it would have had; `flag` asks anyway.
+
+    Attributes
+    ----------
+    concept : str
+        The concept left out ("nash", "pbe", ...).
+    reason : str
+        Why, in one phrase with the size it would have had.
+    flag : str
+        The command-line flag that asks for it anyway ("" when nothing can).
+
+    Examples
+    --------
+    >>> Skip("nash", "too big", "--concept nash").note
+    'nash not computed by default: too big; --concept nash asks for it anyway'
+    """
 
     concept: str
     reason: str
@@ -86,7 +114,20 @@ class Skip:
 
 @dataclass(frozen=True)
 class Plan:
-    """The concepts to run, and the ones left out (default run only) with their reasons."""
+    """The concepts to run, and the ones left out (default run only) with their reasons.
+
+    Attributes
+    ----------
+    run : tuple of str
+        The concepts to compute, in order.
+    skipped : tuple of Skip
+        The concepts the default run leaves out, each with its reason.
+
+    Examples
+    --------
+    >>> Plan(("pure", "nash"))
+    Plan(run=('pure', 'nash'), skipped=())
+    """
 
     run: tuple[str, ...]
     skipped: tuple[Skip, ...] = ()
@@ -94,7 +135,27 @@ class Plan:
 
 @dataclass(frozen=True)
 class TreeSizes:
-    """Sizes of a tree's derived forms, estimated from the tree alone."""
+    """Sizes of a tree's derived forms, estimated from the tree alone.
+
+    Attributes
+    ----------
+    strategies : tuple of int
+        Reduced strategies per player.
+    sequences : tuple of int
+        Sequences per player (the empty one included).
+    infosets : tuple of int
+        Information sets per player.
+    n_leaves : int
+        Terminal nodes of the tree.
+    batch : int
+        Parameter points the tree's payoffs hold.
+
+    Examples
+    --------
+    >>> sizes = TreeSizes((2, 2), (3, 3), (1, 1), 3, 1)
+    >>> sizes.profiles, sizes.lcp_rows, sizes.shape()
+    (4, 14, '2 x 2')
+    """
 
     strategies: tuple[int, ...]  # reduced strategies per player
     sequences: tuple[int, ...]  # sequences per player (the empty one included)
@@ -122,21 +183,74 @@ class TreeSizes:
 
 
 def tree_sizes(tree: GameTree) -> TreeSizes:
-    """The sizes the policy decides on, from one walk of the tree."""
+    """The sizes the policy decides on, from one walk of the tree.
+
+    Parameters
+    ----------
+    tree : GameTree
+        The game tree.
+
+    Returns
+    -------
+    TreeSizes
+        Its reduced strategies, sequences and information sets per player, leaves and batch size.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> tree_sizes(ns.load("scenarios/entry_deterrence.yaml").build())
+    TreeSizes(strategies=(2, 2), sequences=(3, 3), infosets=(1, 1), n_leaves=3, batch=1)
+    """
     n_leaves = sum(1 for node in tree.nodes if node.kind == "terminal")
     return TreeSizes(reduced_strategy_counts(tree), sequence_counts(tree), infoset_counts(tree), n_leaves,
                      tree.batch_size)
 
 
 def normal_form_fits(sizes: TreeSizes) -> str | None:
-    """None when the reduced normal form can be built; else why not (one phrase with its size)."""
+    """None when the reduced normal form can be built; else why not (one phrase with its size).
+
+    Parameters
+    ----------
+    sizes : TreeSizes
+        The tree's sizes (`tree_sizes`).
+
+    Returns
+    -------
+    str or None
+        None when the form fits `MAX_STRATEGIES` and `MAX_NORMAL_FORM_NUMBERS`; else the reason.
+
+    Examples
+    --------
+    >>> normal_form_fits(TreeSizes((2, 2), (3, 3), (1, 1), 3, 1)) is None
+    True
+    >>> normal_form_fits(TreeSizes((10**6, 2), (3, 3), (1, 1), 3, 1))
+    'the reduced normal form would have 1,000,000 x 2 strategies (2,000,000 profiles)'
+    """
     if max(sizes.strategies) > MAX_STRATEGIES or sizes.normal_form_numbers > MAX_NORMAL_FORM_NUMBERS:
         return f"the reduced normal form would have {sizes.shape()} strategies ({fmt_count(sizes.profiles)} profiles)"
     return None
 
 
 def enumeration_fits(strategies: tuple[int, ...]) -> str | None:
-    """None when the Nash method on a normal form of these dimensions is feasible; else why not."""
+    """None when the Nash method on a normal form of these dimensions is feasible; else why not.
+
+    Parameters
+    ----------
+    strategies : tuple of int
+        Strategies per player.
+
+    Returns
+    -------
+    str or None
+        None when enumeration (2 players) or the pure search (3+ players) fits; else the reason.
+
+    Examples
+    --------
+    >>> enumeration_fits((2, 2)) is None
+    True
+    >>> enumeration_fits((3, 3, 3)) is None
+    True
+    """
     if len(strategies) == 2:
         m, n = strategies
         if m + n < 10_000 and enumeration_feasible(m, n):
@@ -156,6 +270,18 @@ def nplayer_nash_method(shape: tuple[int, ...]) -> tuple[str, str]:
     """How "nash" is solved for a normal form of 3+ players with these dimensions: ("all", "") when
     every equilibrium is enumerated (`nplayer.all_nash`), else ("tracing", why not all).
 
+    Parameters
+    ----------
+    shape : tuple of int
+        Strategies per player.
+
+    Returns
+    -------
+    tuple of (str, str)
+        ("all", "") or ("tracing", the reason every equilibrium is not enumerated).
+
+    Examples
+    --------
     >>> nplayer_nash_method((2, 2, 2))
     ('all', '')
     >>> nplayer_nash_method((4, 4, 4, 4))[0]
@@ -181,6 +307,23 @@ def nash_method(game: NormalFormGame | GameTree, *, default: bool = False) -> tu
     "sequence form" is used for 2-player trees whose reduced normal form (or the enumeration on it) is
     too large; with `default=True` only while the sequence form is small (`DEFAULT_LCP_ROWS`).
 
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+        The game.
+    default : bool
+        Decide for the default run (smaller sequence-form limit) rather than an explicit request.
+
+    Returns
+    -------
+    tuple of (str, str or None)
+        The method ("" when none fits) and why enumeration on the normal form does not fit (None when it does).
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> nash_method(ns.load("scenarios/entry_deterrence.yaml").build())
+    ('normal form', None)
     >>> from negosim.game import NormalFormGame
     >>> import numpy as np
     >>> nash_method(NormalFormGame.from_bimatrix(np.eye(30), np.eye(30)))[0]
@@ -210,7 +353,24 @@ def nash_method(game: NormalFormGame | GameTree, *, default: bool = False) -> tu
 
 
 def pure_fits(game: NormalFormGame | GameTree) -> str | None:
-    """None when pure equilibria (of the reduced normal form, for a tree) can be searched; else why not."""
+    """None when pure equilibria (of the reduced normal form, for a tree) can be searched; else why not.
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+        The game; a normal form always fits.
+
+    Returns
+    -------
+    str or None
+        None when the search fits; else the reason.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> pure_fits(ns.load("scenarios/entry_deterrence.yaml").build()) is None
+    True
+    """
     if isinstance(game, NormalFormGame):
         return None  # the game is already in memory, and the search is one pass over it
     sizes = tree_sizes(game)
@@ -224,6 +384,22 @@ def pbe_fits(tree: GameTree) -> str | None:
 
     The search tries every support profile that survives the removal of dominated actions; for a
     single game of at most `PRUNE_NODES` nodes that removal is done here to count them.
+
+    Parameters
+    ----------
+    tree : GameTree
+        The game tree.
+
+    Returns
+    -------
+    str or None
+        None when at most `DEFAULT_PBE_PROFILES` support profiles are to be tried; else the reason.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> pbe_fits(ns.load("scenarios/entry_deterrence.yaml").build()) is None
+    True
     """
     count = support_profile_count(tree)
     if count > DEFAULT_PBE_PROFILES and tree.batch_size == 1 and len(tree.nodes) <= PRUNE_NODES:
@@ -249,6 +425,26 @@ def plan(game: NormalFormGame | GameTree, concepts: tuple[str, ...] | None = Non
 
     For explicitly asked concepts every one runs (a concept that cannot fit is refused by `solve`
     with `TooLargeError`); use `refusal` to know beforehand.
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+        The game.
+    concepts : tuple of str or None
+        The concepts asked for; None for the default run.
+
+    Returns
+    -------
+    Plan
+        The concepts to run and, for the default run, the ones skipped with their reasons.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> plan(ns.load("scenarios/entry_deterrence.yaml").build())
+    Plan(run=('spe', 'nash'), skipped=())
+    >>> plan(ns.load("scenarios/entry_deterrence.yaml").build(), ("qre",)).run
+    ('qre',)
     """
     if concepts is not None:
         return Plan(tuple(concepts))
@@ -276,7 +472,26 @@ def plan(game: NormalFormGame | GameTree, concepts: tuple[str, ...] | None = Non
 
 
 def refusal(game: NormalFormGame | GameTree, concept: str) -> str | None:
-    """None when `concept` can be computed for `game`; else the one-line reason it cannot."""
+    """None when `concept` can be computed for `game`; else the one-line reason it cannot.
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+        The game.
+    concept : str
+        The concept asked for ("nash", "pure", "qre", "ce", ...).
+
+    Returns
+    -------
+    str or None
+        None when it can be computed; else the reason.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> refusal(ns.load("scenarios/entry_deterrence.yaml").build(), "nash") is None
+    True
+    """
     if concept == "nash":
         method, why = nash_method(game)
         return None if method else f"Nash equilibria not computed: {why}"

@@ -44,7 +44,25 @@ MAX_QRE_NUMBERS = 200_000_000
 
 
 def ce_fits(shape: tuple[int, ...]) -> str | None:
-    """None when the correlated-equilibrium programmes of a normal form of this shape can be solved; else why not."""
+    """None when the correlated-equilibrium programmes of a normal form of this shape can be solved; else why not.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Strategies per player.
+
+    Returns
+    -------
+    str or None
+        None when the programme holds at most `MAX_CE_NUMBERS` numbers; else the reason.
+
+    Examples
+    --------
+    >>> ce_fits((2, 2)) is None
+    True
+    >>> ce_fits((100, 100, 100))[:49]
+    'the correlated-equilibrium programme of the 100 x'
+    """
     rows = sum(k * (k - 1) for k in shape)
     numbers = profile_count(shape) * max(rows, 1)
     if numbers > MAX_CE_NUMBERS:
@@ -56,7 +74,27 @@ def ce_fits(shape: tuple[int, ...]) -> str | None:
 
 
 def refusal(game: NormalFormGame | GameTree, concept: str) -> str | None:
-    """None when `concept` ("qre" or "ce") can be computed for `game`; else the one-line reason it cannot."""
+    """None when `concept` ("qre" or "ce") can be computed for `game`; else the one-line reason it cannot.
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+        The game (a tree's "ce" is on its reduced normal form).
+    concept : str
+        "qre" or "ce"; any other concept gets None.
+
+    Returns
+    -------
+    str or None
+        None when it can be computed; else the reason.
+
+    Examples
+    --------
+    >>> from negosim.game import NormalFormGame
+    >>> g = NormalFormGame.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    >>> refusal(g, "ce") is None, refusal(g, "qre") is None
+    (True, True)
+    """
     if concept == "ce":
         if isinstance(game, GameTree):
             from .policy import normal_form_fits, tree_sizes
@@ -140,6 +178,14 @@ def correlated_solution(game: NormalFormGame, *, rtol: float = RTOL) -> Solution
         ``extra["vertices"]`` lists, per point, every vertex of the polytope as (distribution,
         payoffs), and ``complete`` is True (the polytope is fully described by its vertices);
         otherwise ``complete`` is False.
+
+    Examples
+    --------
+    >>> from negosim.game import NormalFormGame
+    >>> g = NormalFormGame.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    >>> sol = correlated_solution(g)
+    >>> list(sol.extra["objective"]), sol.payoffs[1:].tolist(), bool(sol.complete)
+    (['welfare', 'P1', 'P2'], [[2.0, 1.0], [1.0, 2.0]], True)
     """
     from .correlated import correlated_equilibria
 
@@ -185,7 +231,33 @@ def correlated_solution(game: NormalFormGame, *, rtol: float = RTOL) -> Solution
 
 def solve_concept(game: NormalFormGame | GameTree, concept: str, *, rtol: float = RTOL,
                   lambdas: Sequence[float] | None = None, exact: bool = False) -> Solution:
-    """The "qre" or "ce" solution of `game` (a tree's "ce": on its reduced normal form, noted)."""
+    """The "qre" or "ce" solution of `game` (a tree's "ce": on its reduced normal form, noted).
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+        The game.
+    concept : str
+        "qre" (`qre_solution`) or anything else for "ce" (`correlated_solution`).
+    rtol : float
+        Relative tolerance of the correlated equilibria's obedience.
+    lambdas : sequence of float, optional
+        The QRE's precisions (None: the default ones and the Nash limit).
+    exact : bool
+        Only adds a note that these concepts are solved in floating point.
+
+    Returns
+    -------
+    Solution
+        Concept "qre" or "ce".
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> sol = solve_concept(ns.load("scenarios/entry_deterrence.yaml").build(), "ce")
+    >>> sol.concept, sol.notes[-1][:55]
+    ('ce', 'solved on the reduced normal form of the game tree (str')
+    """
     if concept == "qre":
         sol = qre_solution(game, lambdas)
     else:

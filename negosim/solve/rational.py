@@ -93,6 +93,18 @@ def exact_pure_nash(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     A profile is an equilibrium when no player has a strictly better action, compared exactly.
     `rtol` only describes near-ties in the tie report.
 
+    Parameters
+    ----------
+    game : NormalFormGame
+        Finite payoffs, any number of players.
+    rtol : float
+        Relative tolerance of the tie report.
+
+    Returns
+    -------
+    Solution
+        Concept ``"pure"``; ``extra["exact_payoffs"]`` holds the payoffs as fractions.
+
     Examples
     --------
     >>> pd = NormalFormGame.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
@@ -122,6 +134,18 @@ def exact_nash(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     complete at every point, degenerate points flagged. 1 player: its maximisers. 3 or more: the
     floating-point enumeration, each equilibrium confirmed exactly where it is a simple fraction
     (`rational_nplayer.exact_nplayer_nash`; irrational ones stay in floating point, counted in the notes).
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        Finite payoffs, any number of players.
+    rtol : float
+        Relative tolerance, used to describe near-ties (the equilibria are decided exactly).
+
+    Returns
+    -------
+    Solution
+        Concept ``"nash"``; ``extra["exact_strategies"]`` holds the strategies as fractions.
 
     Examples
     --------

@@ -36,6 +36,18 @@ def confirm_profile(pay_q: np.ndarray, strategies: tuple[np.ndarray, ...]) -> Pr
     `pay_q` is one point's payoffs as fractions, shape ``(n, *actions)``. Actions played with
     probability 0 stay at 0; each player's first support action takes 1 minus the others.
 
+    Parameters
+    ----------
+    pay_q : numpy.ndarray
+        One point's payoffs as `Fraction` objects, ``(n, *actions)``.
+    strategies : tuple of numpy.ndarray
+        Each player's mixed strategy in floating point.
+
+    Returns
+    -------
+    tuple of tuple of Fraction, or None
+        Each player's exact strategy; None when no simple fraction confirms the profile.
+
     Examples
     --------
     In a 2x2x2 game where every payoff is 1 everyone is indifferent, so the uniform profile is an

@@ -49,7 +49,23 @@ MAX_SYSTEMS = 20_000
 
 @dataclass(frozen=True)
 class ExtremeEquilibria:
-    """Realization plans of every extreme equilibrium found (rows), and whether the search was complete."""
+    """Realization plans of every extreme equilibrium found (rows), and whether the search was complete.
+
+    Attributes
+    ----------
+    x : numpy.ndarray
+        Player 1's realization plans, (k, n1).
+    y : numpy.ndarray
+        Player 2's realization plans, (k, n2).
+    complete : bool
+        Whether the enumeration ran to the end (False: none listed, it would pass the bound).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ExtremeEquilibria(np.zeros((0, 3)), np.zeros((0, 3)), False).complete
+    False
+    """
 
     x: np.ndarray  # (k, n1)
     y: np.ndarray  # (k, n2)
@@ -57,7 +73,26 @@ class ExtremeEquilibria:
 
 
 def systems_needed(sf: SequenceForm) -> int:
-    """Square systems the larger of the two enumerations would solve (compare with `MAX_SYSTEMS`)."""
+    """Square systems the larger of the two enumerations would solve (compare with `MAX_SYSTEMS`).
+
+    Parameters
+    ----------
+    sf : SequenceForm
+        The tree's sequence form.
+
+    Returns
+    -------
+    int
+        The number of systems.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.game.reduce import tree_sequences
+    >>> tree = ns.load("scenarios/entry_deterrence.yaml").build()
+    >>> systems_needed(sequence_form(tree, tree_sequences(tree)))
+    20
+    """
     (m1, n1), (m2, n2) = sf.E.shape, sf.F.shape
     return max(comb(n1 + n2, n1 + m2 - m1), comb(n1 + n2, n2 + m1 - m2))
 
@@ -75,7 +110,41 @@ def _polyhedron(C: np.ndarray, D: np.ndarray, M: np.ndarray):
 def extreme_equilibria(sf: SequenceForm, leaf_values: np.ndarray, leaf_reach: np.ndarray, *, tol: float = 1e-9,
                        max_systems: int | None = None) -> ExtremeEquilibria:
     """Every extreme Nash equilibrium at one point (leaf payoffs ``(n_leaves, 2)``, chance reach ``(n_leaves,)``),
-    or none with ``complete=False`` when an enumeration would pass `max_systems` (default `MAX_SYSTEMS`)."""
+    or none with ``complete=False`` when an enumeration would pass `max_systems` (default `MAX_SYSTEMS`).
+
+    Parameters
+    ----------
+    sf : SequenceForm
+        The tree's sequence form.
+    leaf_values : numpy.ndarray
+        Payoffs at the leaves, ``(n_leaves, 2)`` (leaves in the order of `sf`'s sequences).
+    leaf_reach : numpy.ndarray
+        Chance's probability of reaching each leaf, ``(n_leaves,)``.
+    tol : float
+        Tolerance of the enumeration (on payoffs scaled to at most 1).
+    max_systems : int, optional
+        Bound on the systems solved (default `MAX_SYSTEMS`).
+
+    Returns
+    -------
+    ExtremeEquilibria
+        The realization plans of every extreme equilibrium, or none and ``complete=False``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import negosim as ns
+    >>> from negosim.game.reduce import chance_reach, tree_sequences
+    >>> tree = ns.load("scenarios/entry_deterrence.yaml").build()
+    >>> seq = tree_sequences(tree)
+    >>> outcome = [tree.nodes[i].outcome for i in seq.leaves]
+    >>> values = tree.leaf_payoffs().reshape(len(tree.outcomes), 2)[outcome]
+    >>> ex = extreme_equilibria(sequence_form(tree, seq), values, chance_reach(tree, seq).reshape(-1))
+    >>> len(ex.x), ex.complete
+    (3, True)
+    >>> extreme_equilibria(sequence_form(tree, seq), values, np.ones(3), max_systems=10).complete
+    False
+    """
     n1, n2 = sf.sizes
     max_systems = MAX_SYSTEMS if max_systems is None else max_systems
     if systems_needed(sf) > max_systems:
@@ -110,6 +179,25 @@ def all_extreme_nash(tree: GameTree, *, rtol: float = RTOL) -> Solution:
 
     Behaviour where a player's own plan does not reach an information set is its first action (Nash
     equilibrium puts no condition there). `extra`: ``x``, ``y``, the realization plans of each row.
+
+    Parameters
+    ----------
+    tree : GameTree
+        Two players.
+    rtol : float
+        Relative tolerance for verification.
+
+    Returns
+    -------
+    Solution
+        Concept "nash", method `METHOD`, complete; one row per extreme equilibrium and point.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> sol = all_extreme_nash(ns.load("scenarios/entry_deterrence.yaml").build())
+    >>> len(sol.point), sol.payoffs.round(6).tolist()
+    (3, [[1.0, 2.0], [0.0, 4.0], [0.0, 4.0]])
     """
     seq = tree_sequences(tree)
     sf = sequence_form(tree, seq)

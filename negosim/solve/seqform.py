@@ -38,6 +38,28 @@ class SequenceForm:
     index        per player: {None or (infoset position, action): sequence number}, the empty one 0
     E, F         constraint matrices (one row per information set plus one), ``(m, n_sequences)``
     leaf_pairs   per leaf: (sequence of player 0, sequence of player 1)
+
+    Attributes
+    ----------
+    tree : GameTree
+        The tree.
+    seq : TreeSequences
+        Its information sets and leaves in sequence order.
+    index : tuple of dict
+        Per player: {None or (infoset position, action): sequence number}, the empty sequence 0.
+    E, F : numpy.ndarray
+        The players' constraint matrices, ``(m, n_sequences)``.
+    leaf_pairs : numpy.ndarray
+        Per leaf, the pair of sequences leading to it.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> sf = sequence_form(ns.load("scenarios/entry_deterrence.yaml").build())
+    >>> sf.sizes, sf.E.tolist()
+    ((3, 3), [[1.0, 0.0, 0.0], [-1.0, 1.0, 1.0]])
+    >>> sf.leaf_pairs.tolist()
+    [[1, 0], [2, 1], [2, 2]]
     """
 
     tree: GameTree
@@ -53,7 +75,26 @@ class SequenceForm:
 
 
 def sequence_form(tree: GameTree, seq: TreeSequences | None = None) -> SequenceForm:
-    """The sequence form of a 2-player tree: sequences, constraints and the leaves' sequence pairs."""
+    """The sequence form of a 2-player tree: sequences, constraints and the leaves' sequence pairs.
+
+    Parameters
+    ----------
+    tree : GameTree
+        Two players.
+    seq : TreeSequences, optional
+        The tree's sequences (`game.reduce.tree_sequences`), computed when not given.
+
+    Returns
+    -------
+    SequenceForm
+        The structure; payoffs come per point from `matrices`.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> sequence_form(ns.load("scenarios/entry_deterrence.yaml").build()).index
+    ({None: 0, (0, 0): 1, (0, 1): 2}, {None: 0, (1, 0): 1, (1, 1): 2})
+    """
     if tree.n_players != 2:
         raise ValueError("the sequence form here is for 2-player trees")
     seq = seq or tree_sequences(tree)
@@ -79,7 +120,32 @@ def sequence_form(tree: GameTree, seq: TreeSequences | None = None) -> SequenceF
 
 def matrices(sf: SequenceForm, leaf_values: np.ndarray, leaf_reach: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Payoff matrices ``A, B`` (n1 x n2) at one point from the leaves' payoffs ``(n_leaves, 2)`` and
-    chance reach probabilities ``(n_leaves,)``."""
+    chance reach probabilities ``(n_leaves,)``.
+
+    Parameters
+    ----------
+    sf : SequenceForm
+        The sequence form.
+    leaf_values : numpy.ndarray
+        The players' payoffs at the leaves, ``(n_leaves, 2)``, leaves in `sf.seq` order.
+    leaf_reach : numpy.ndarray
+        Chance's probability of reaching each leaf, ``(n_leaves,)``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``A`` and ``B``, each ``(n1, n2)``: the payoff to player 0 and 1 of each pair of sequences.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import negosim as ns
+    >>> sf = sequence_form(ns.load("scenarios/entry_deterrence.yaml").build())
+    >>> values = np.array([[0.0, 4.0], [-1.0, 0.0], [1.0, 2.0]])
+    >>> A, B = matrices(sf, values, np.ones(3))
+    >>> A.tolist()
+    [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, -1.0, 1.0]]
+    """
     n1, n2 = sf.sizes
     out = []
     for p in range(2):
@@ -95,6 +161,33 @@ def lemke_plans(sf: SequenceForm, leaf_values: np.ndarray, leaf_reach: np.ndarra
     (`lemke_path`), trying up to `starts` fixed generic starting plans (seeds 0, 1, ...) in turn.
 
     Raises `LemkeFailure` if every path fails (a ray, a degenerate start or the pivot bound).
+
+    Parameters
+    ----------
+    sf : SequenceForm
+        The sequence form.
+    leaf_values : numpy.ndarray
+        The players' payoffs at the leaves, ``(n_leaves, 2)``.
+    leaf_reach : numpy.ndarray
+        Chance's probability of reaching each leaf, ``(n_leaves,)``.
+    max_pivots : int, optional
+        Bound on the pivots of one path.
+    starts : int
+        Starting plans tried.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The realization plans ``x`` and ``y``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import negosim as ns
+    >>> sf = sequence_form(ns.load("scenarios/entry_deterrence.yaml").build())
+    >>> x, y = lemke_plans(sf, np.array([[0.0, 4.0], [-1.0, 0.0], [1.0, 2.0]]), np.ones(3))
+    >>> x.round(6).tolist(), y.round(6).tolist()
+    ([1.0, 0.0, 1.0], [1.0, 0.0, 1.0])
     """
     failure = LemkeFailure("no start tried")
     for seed in range(starts):
@@ -233,7 +326,32 @@ def _normalised(sf: SequenceForm, player: int, plan: np.ndarray) -> np.ndarray:
 
 def zero_sum_plans(sf: SequenceForm, A: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Optimal realization plans and the value (to player 0) of a zero-sum tree with payoff matrix `A`
-    for player 0, by the sequence-form linear program and its dual (scipy HiGHS)."""
+    for player 0, by the sequence-form linear program and its dual (scipy HiGHS).
+
+    Parameters
+    ----------
+    sf : SequenceForm
+        The sequence form.
+    A : numpy.ndarray
+        Player 0's payoff matrix ``(n1, n2)`` (`matrices`); player 1's is ``-A``.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray, float)
+        Optimal plans ``x`` and ``y`` and the value to player 0.
+
+    Examples
+    --------
+    >>> from negosim.game.reduce import chance_reach
+    >>> from negosim.io import read_game
+    >>> tree = read_game("tests/data/one_card_poker.efg")
+    >>> sf = sequence_form(tree)
+    >>> outcome = [tree.nodes[i].outcome for i in sf.seq.leaves]
+    >>> values = tree.leaf_payoffs().reshape(len(tree.outcomes), 2)[outcome]
+    >>> A, _ = matrices(sf, values, chance_reach(tree, sf.seq).reshape(-1))
+    >>> round(zero_sum_plans(sf, A)[2], 9)
+    0.333333333
+    """
     from scipy.optimize import linprog
 
     n1, n2 = sf.sizes
@@ -261,7 +379,32 @@ def _unit(m: int) -> np.ndarray:
 def behavior_from_plan(sf: SequenceForm, player: int, plan: np.ndarray, fallback: dict[int, int] | None = None,
                        ) -> dict[int, np.ndarray]:
     """Behaviour ``{infoset position: (n_actions,)}`` of a realization plan (Kuhn); where the plan does
-    not reach an information set, the action `fallback[k]` (default the first) with probability 1."""
+    not reach an information set, the action `fallback[k]` (default the first) with probability 1.
+
+    Parameters
+    ----------
+    sf : SequenceForm
+        The sequence form.
+    player : int
+        0 or 1.
+    plan : numpy.ndarray
+        The player's realization plan.
+    fallback : dict of int to int, optional
+        Action per information set position where the plan does not reach it.
+
+    Returns
+    -------
+    dict of int to numpy.ndarray
+        The player's behaviour at each of their information sets.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import negosim as ns
+    >>> sf = sequence_form(ns.load("scenarios/entry_deterrence.yaml").build())
+    >>> {k: v.tolist() for k, v in behavior_from_plan(sf, 0, np.array([1.0, 0.0, 1.0])).items()}
+    {0: [0.0, 1.0]}
+    """
     seq = sf.seq
     fallback = fallback or {}
     out = {}
@@ -278,7 +421,28 @@ def behavior_from_plan(sf: SequenceForm, player: int, plan: np.ndarray, fallback
 
 
 def is_constant_sum(leaf_values: np.ndarray, tol: float) -> bool:
-    """Whether the two players' payoffs add up to the same number at every leaf (``(n_leaves, 2)``)."""
+    """Whether the two players' payoffs add up to the same number at every leaf (``(n_leaves, 2)``).
+
+    Parameters
+    ----------
+    leaf_values : numpy.ndarray
+        The players' payoffs at the leaves, ``(n_leaves, 2)``.
+    tol : float
+        How far the sums may spread.
+
+    Returns
+    -------
+    bool
+        True when every sum is within `tol` of the others.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_constant_sum(np.array([[1.0, 2.0], [3.0, 0.0]]), 1e-9)
+    True
+    >>> is_constant_sum(np.array([[0.0, 4.0], [-1.0, 0.0]]), 1e-9)
+    False
+    """
     total = leaf_values.sum(axis=1)
     return bool(total.size == 0 or np.ptp(total) <= tol)
 

@@ -51,6 +51,28 @@ class SequenceFormResult:
     failed     (B,) no equilibrium found at the point (Lemke's path failed)
     zero_sum   (B,) the point was solved as a zero-sum game
     value      (B,) the zero-sum value to player 0 (NaN elsewhere)
+
+    Attributes
+    ----------
+    behavior : dict
+        Infoset position -> ``(n_actions, B)``.
+    failed : numpy.ndarray
+        ``(B,)`` no equilibrium found at the point.
+    zero_sum : numpy.ndarray
+        ``(B,)`` the point was solved as a zero-sum game.
+    value : numpy.ndarray
+        ``(B,)`` the zero-sum value to player 0 (NaN elsewhere).
+    reasons : tuple of str
+        Why points failed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import negosim as ns
+    >>> tree = ns.load("scenarios/entry_deterrence.yaml").build()
+    >>> result = solve_sequence_form(tree, tree_sequences(tree), np.array([1e-9]))
+    >>> isinstance(result, SequenceFormResult), result.failed.tolist(), result.zero_sum.tolist()
+    (True, [False], [False])
     """
 
     behavior: dict
@@ -63,7 +85,33 @@ class SequenceFormResult:
 def solve_sequence_form(tree: GameTree, seq: TreeSequences, tol: np.ndarray,
                         fallback: dict[int, int] | None = None) -> SequenceFormResult:
     """One equilibrium per point of a 2-player tree, as behaviour (`fallback` action where a player's
-    own plan does not reach an information set; default its first action)."""
+    own plan does not reach an information set; default its first action).
+
+    Parameters
+    ----------
+    tree : GameTree
+        Two players.
+    seq : TreeSequences
+        The tree's sequences (`game.reduce.tree_sequences`).
+    tol : numpy.ndarray
+        Tolerance per point, ``(B,)``.
+    fallback : dict of int to int, optional
+        Action per information set position where the player's own plan does not reach it.
+
+    Returns
+    -------
+    SequenceFormResult
+        Behaviour per point, and the points that failed or were solved as zero-sum.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import negosim as ns
+    >>> tree = ns.load("scenarios/entry_deterrence.yaml").build()
+    >>> result = solve_sequence_form(tree, tree_sequences(tree), np.array([1e-9]))
+    >>> {k: v[:, 0].tolist() for k, v in result.behavior.items()}
+    {0: [0.0, 1.0], 1: [0.0, 1.0]}
+    """
     sf = sequence_form(tree, seq)
     B = tree.batch_size
     leaf_outcome = np.array([tree.nodes[i].outcome for i in seq.leaves], dtype=np.intp)
@@ -99,6 +147,31 @@ def sequence_form_nash(tree: GameTree, *, rtol: float = RTOL, enumerate_small: b
 
     `extra`: ``zero_sum`` (E,) whether the row was solved as a zero-sum game, ``value`` (E,) its value
     to the first player (NaN for other games).
+
+    Parameters
+    ----------
+    tree : GameTree
+        Two players.
+    rtol : float
+        Relative tolerance for verification.
+    enumerate_small : bool
+        Enumerate every extreme equilibrium where the sequence form is small enough.
+
+    Returns
+    -------
+    Solution
+        Concept ``"nash"`` in behaviour strategies.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> tree = ns.load("scenarios/entry_deterrence.yaml").build()
+    >>> sol = sequence_form_nash(tree)
+    >>> sol.method, len(sol.point), bool(sol.complete)
+    ('sequence form, vertex enumeration', 3, True)
+    >>> sol = sequence_form_nash(tree, enumerate_small=False)
+    >>> sol.method, sol.payoffs.tolist(), bool(sol.complete)
+    ("sequence form, Lemke's algorithm", [[1.0, 2.0]], False)
     """
     seq = tree_sequences(tree)
     from .seqenum import MAX_SYSTEMS, all_extreme_nash, systems_needed

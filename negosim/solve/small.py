@@ -47,6 +47,24 @@ def two_by_two(A: list[list[float]], B: list[list[float]]) -> list[Profile] | No
     Pure equilibria come first in the order (0, 0), (0, 1), (1, 0), (1, 1), except that the mixed
     one is listed between them in decreasing lexicographic order of x (the order `verified_solution`
     sorts into anyway).
+
+    Parameters
+    ----------
+    A, B : list of list of float
+        The row and column player's 2x2 payoffs.
+
+    Returns
+    -------
+    list of ((float, float), (float, float)) or None
+        Every equilibrium as (row player's mix, column player's mix); None where the closed form
+        does not answer (a difference too near zero, payoffs too close together, or not finite).
+
+    Examples
+    --------
+    >>> two_by_two([[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [1.0, 0.0]])
+    [((0.5, 0.5), (0.5, 0.5))]
+    >>> two_by_two([[1.0, 0.0], [1.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]]) is None  # a tie: the general path answers
+    True
     """
     (a00, a01), (a10, a11) = A
     (b00, b01), (b10, b11) = B

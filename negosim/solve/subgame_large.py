@@ -22,7 +22,27 @@ from ..game.tree import CHANCE, DECISION, GameTree
 
 def two_player_tree(sub: GameTree, movers: list[int]) -> GameTree:
     """The subgame as a game of its two movers: the others' decisions (one action each) become chance
-    moves with probability 1, and only the movers' payoffs are kept."""
+    moves with probability 1, and only the movers' payoffs are kept.
+
+    Parameters
+    ----------
+    sub : GameTree
+        The subgame.
+    movers : list of int
+        The two players who move in it, in the order they take in the new game.
+
+    Returns
+    -------
+    GameTree
+        The two movers' game.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> two = two_player_tree(ns.load("scenarios/entry_deterrence.yaml").build(), [1, 0])
+    >>> two.players, two.payoffs[0].tolist()
+    (('Incumbent', 'Entrant'), [4.0, 0.0])
+    """
     keep = {p: j for j, p in enumerate(movers)}
     nodes, chance = [], dict(sub.chance_probs)
     B = sub.batch_shape
@@ -40,7 +60,35 @@ def two_player_tree(sub: GameTree, movers: list[int]) -> GameTree:
 
 def sequence_form_subgame(sub: GameTree, seq: TreeSequences, movers: list[int], tol: np.ndarray, ties):
     """Behaviour {local infoset position: (n_actions, B)} of one equilibrium of the subgame per point, the
-    result of `seqnash.solve_sequence_form` (failed points, zero-sum points) and the method's name."""
+    result of `seqnash.solve_sequence_form` (failed points, zero-sum points) and the method's name.
+
+    Parameters
+    ----------
+    sub : GameTree
+        The subgame.
+    seq : TreeSequences
+        Its sequences (`game.reduce.tree_sequences`).
+    movers : list of int
+        Its two players who move.
+    tol : numpy.ndarray
+        Tolerance per point, ``(B,)``.
+    ties : TieRules
+        The tie rules; their first action is the one played where a player's own plan does not reach.
+
+    Returns
+    -------
+    tuple of (dict, SequenceFormResult, str)
+        The behaviour, the sequence-form result and the method's name.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> tree = ns.load("scenarios/entry_deterrence.yaml").build()
+    >>> behavior, result, method = sequence_form_subgame(tree, tree_sequences(tree), [0, 1], np.array([1e-9]),
+    ...                                                  tree.ties)
+    >>> {k: v[:, 0].tolist() for k, v in behavior.items()}, method
+    ({0: [0.0, 1.0], 1: [0.0, 1.0]}, "sequence form, Lemke's algorithm")
+    """
     from .seqnash import LEMKE, ZERO_SUM, solve_sequence_form
 
     two = two_player_tree(sub, movers)
@@ -63,7 +111,52 @@ def sequence_form_subgame(sub: GameTree, seq: TreeSequences, movers: list[int], 
 def best_plan(sub: GameTree, seq: TreeSequences, mover: int, payoffs: np.ndarray, probs: dict, tol: np.ndarray,
               ties) -> tuple[dict, np.ndarray]:
     """The lone mover's optimal behaviour {local infoset position: (n_actions, B)} (pure, tie rules among
-    actions within tol at each information set) and whether a tie mattered at a set its plan reaches."""
+    actions within tol at each information set) and whether a tie mattered at a set its plan reaches.
+
+    Parameters
+    ----------
+    sub : GameTree
+        The subgame.
+    seq : TreeSequences
+        Its sequences (`game.reduce.tree_sequences`).
+    mover : int
+        The one player who moves in it (the others' information sets have one action each).
+    payoffs : numpy.ndarray
+        Leaf payoffs ``(n_outcomes, n_players, B)`` (`subgames.columns`).
+    probs : dict
+        Chance probabilities ``{node: (n_children, B)}`` (`subgames.columns`).
+    tol : numpy.ndarray
+        Tolerance per point, ``(B,)``.
+    ties : TieRules
+        The tie rules.
+
+    Returns
+    -------
+    tuple of (dict, numpy.ndarray)
+        The behaviour at every information set, and per point whether a tie mattered.
+
+    Examples
+    --------
+    A guess of a fair coin's side, not seen: both guesses are worth 1/2, and the tie rules pick the first.
+
+    >>> from negosim.game import NO_TIE_RULES
+    >>> from negosim.io.efg import read_efg
+    >>> from negosim.solve.subgames import columns
+    >>> tree = read_efg('''EFG 2 R "guess" { "A" "B" }
+    ... ""
+    ... c "" 1 "" { "H" 1/2 "T" 1/2 } 0
+    ... p "" 1 1 "" { "h" "t" } 0
+    ... t "" 1 "" { 1, 0 }
+    ... t "" 2 "" { 0, 0 }
+    ... p "" 1 1 "" { "h" "t" } 0
+    ... t "" 3 "" { 0, 0 }
+    ... t "" 4 "" { 1, 0 }
+    ... ''')
+    >>> payoffs, probs = columns(tree)
+    >>> behavior, tied = best_plan(tree, tree_sequences(tree), 0, payoffs, probs, np.array([1e-9]), NO_TIE_RULES)
+    >>> behavior[0][:, 0].tolist(), tied.tolist()
+    ([1.0, 0.0], [True])
+    """
     from .subgames import reach_by
 
     B = len(tol)

@@ -60,6 +60,27 @@ def support_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution
 
     All equilibria at nondegenerate points (`complete` there); at degenerate points the result may
     miss equilibria, so `complete` is False and the point is flagged `degenerate`.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        Two players.
+    rtol : float
+        Relative tolerance for verification.
+
+    Returns
+    -------
+    Solution
+        Method ``"support enumeration"``; the verified equilibria at every point.
+
+    Examples
+    --------
+    >>> g = NormalFormGame.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
+    >>> sol = support_enumeration(g)
+    >>> sol.method, int(sol.counts()), bool(sol.complete)
+    ('support enumeration', 3, True)
+    >>> sol.strategies[0].round(3).tolist()
+    [[1.0, 0.0], [0.667, 0.333], [0.0, 1.0]]
     """
     check_two_player(game, "support enumeration", subsets=True)
     P = game.batch_size

@@ -304,6 +304,25 @@ def is_degenerate(game: NormalFormGame, *, rtol: float = RTOL) -> np.ndarray:
 
     Degenerate means some mixed strategy with support size k has more than k pure best responses
     within tolerance, found as a vertex of a best-response polytope with too many labels.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        Two players.
+    rtol : float
+        Relative tolerance of a tie.
+
+    Returns
+    -------
+    numpy.ndarray
+        Bool, shape `batch_shape`.
+
+    Examples
+    --------
+    >>> bool(is_degenerate(NormalFormGame.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])))
+    False
+    >>> bool(is_degenerate(NormalFormGame.from_bimatrix([[1, 1], [0, 0]], [[1, 1], [0, 0]])))
+    True
     """
     check_two_player(game, "degeneracy test")
     return _solve_chunks(game, rtol, _kernel(*game.shape)).degenerate.reshape(game.batch_shape)
@@ -338,6 +357,18 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     equilibria, and at a degenerate point (flagged) every equilibrium is a convex combination of
     listed ones within a component. Points where that could not be guaranteed say
     ``complete: false`` and the notes say why.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        Two players.
+    rtol : float
+        Relative tolerance for verification and ties.
+
+    Returns
+    -------
+    Solution
+        Concept ``"nash"``; the verified extreme equilibria at every point.
 
     Examples
     --------
