@@ -146,10 +146,6 @@ negosim.classroom.web.static
 negosim.cli_bargain.bargaining_scenario
 negosim.cli_bargain.refuse_game_options
 negosim.cli_bargain.validate_line
-negosim.game.generate_trees.binary_tree
-negosim.game.generate_trees.centipede
-negosim.game.generate_trees.public_threat
-negosim.game.generate_trees.ultimatum_menu
 negosim.present.explain.bargain.explain_bargaining
 negosim.present.explain.bargain_dynamic.attrition
 negosim.present.explain.bargain_dynamic.audience
