@@ -190,10 +190,6 @@ negosim.scenario.bargainsolve.solve_bargaining
 negosim.scenario.bargainspec.BargainSpec
 negosim.scenario.bargainspec.check_bargaining_section
 negosim.scenario.model.RepeatedSpec
-negosim.scenario.repeated_analysis.RepeatedAnalysis
-negosim.scenario.repeated_analysis.RepeatedSolution
-negosim.scenario.repeated_analysis.analyze_repeated
-negosim.scenario.repeated_analysis.grim_at
 negosim.scenario.repeated_analysis.repeated_labels
 negosim.scenario.repeated_analysis.repeated_solution
 negosim.scenario.repeated_analysis.simulate_scenario

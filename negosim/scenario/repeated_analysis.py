@@ -51,6 +51,14 @@ class RepeatedAnalysis:
     tol, max_iter : float, int
         The payoff set's convergence tolerance and iteration bound.
     notes : tuple of str
+        Caveats of the analysis (imperfect monitoring, no pure equilibrium, no convergence, ...).
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> analysis = analyze_repeated(ns.load("scenarios/ceasefire_truce_repeated.yaml"))
+    >>> analysis.cooperative_name, round(analysis.discount_needed(), 4)
+    ('(hold, hold)', 0.8269)
     """
 
     grim: GrimTrigger
@@ -105,6 +113,17 @@ class RepeatedAnalysis:
 class RepeatedSolution:
     """What the front door's ``Scenario.solve()`` returns for a repeated scenario: the grim-trigger
     thresholds over a batch of points, and at a single point the whole `RepeatedAnalysis`.
+
+    Attributes
+    ----------
+    title : str
+        The scenario's title.
+    grim : GrimTrigger
+        The grim-trigger thresholds over the batch of points.
+    parameters : dict of str to numpy.ndarray
+        The scenario's baseline values overridden by the batch's arrays.
+    analysis : RepeatedAnalysis or None
+        The whole analysis (with the payoff set) when solved at a single point; None over a batch.
 
     Examples
     --------
@@ -181,7 +200,27 @@ def stage_game(scenario: Scenario, params: Mapping | None = None) -> NormalFormG
 
 
 def grim_at(scenario: Scenario, params: Mapping | None = None) -> GrimTrigger:
-    """Return the grim-trigger thresholds over the batch of `params` (one batched build and solve)."""
+    """Return the grim-trigger thresholds over the batch of `params` (one batched build and solve).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: repeated`` scenario (a ValueError otherwise).
+    params : mapping of str to array-like, optional
+        Values overriding the baseline; arrays broadcast into a batch.
+
+    Returns
+    -------
+    GrimTrigger
+        Thresholds of every pure profile of the stage game, over the batch shape.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> g = grim_at(ns.load("scenarios/ceasefire_truce_repeated.yaml"), {"delta": [0.8, 0.9]})
+    >>> g.profiles[0], g.sustainable("nash")[:, 0].tolist()
+    ('(hold, hold)', [False, True])
+    """
     if not isinstance(scenario.game, RepeatedSpec):
         raise ValueError(f"{scenario.path}: not a repeated game (form: {scenario.form})")
     batch = batch_shape(params)
@@ -207,12 +246,21 @@ def analyze_repeated(scenario: Scenario, params: Mapping[str, float] | None = No
     scenario : Scenario
         A ``form: repeated`` scenario.
     params : mapping of str to float, optional
+        Scalar values overriding the scenario's baseline.
     tol, max_iter : float, int
         The Abreu-Sannikov iteration's tolerance (relative to the payoff range) and bound.
 
     Returns
     -------
     RepeatedAnalysis
+        The thresholds at the point, the payoff set (2 players) and notes on its caveats.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> analysis = analyze_repeated(ns.load("scenarios/ceasefire_truce_repeated.yaml"), {"delta": 0.9})
+    >>> analysis.payoff_set is not None, round(analysis.discount_needed(), 4)
+    (True, 0.8269)
     """
     g = grim_at(scenario, params)
     notes = []
