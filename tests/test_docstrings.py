@@ -183,13 +183,6 @@ negosim.present.text.bargain.format_bargaining
 negosim.present.text.repeated.format_repeated
 negosim.present.text.repeated.format_simulation
 negosim.present.text.repeated.simulation_dict
-negosim.scenario.bargainmodels.BargainModel
-negosim.scenario.bargainsolve.BargainSolution
-negosim.scenario.bargainsolve.baseline_problems
-negosim.scenario.bargainsolve.solve_bargaining
-negosim.scenario.bargainspec.BargainSpec
-negosim.scenario.bargainspec.check_bargaining_section
-negosim.scenario.model.RepeatedSpec
 negosim.scenario.repeated_analysis.repeated_labels
 negosim.scenario.repeated_analysis.repeated_solution
 negosim.scenario.repeated_analysis.simulate_scenario
