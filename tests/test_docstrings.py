@@ -178,11 +178,6 @@ negosim.present.play.tree.titled
 negosim.present.report.bargain.main_parameter
 negosim.present.report.bargain.render_bargaining_report
 negosim.present.report.repeated.repeated_html
-negosim.present.text.bargain.bargaining_document
-negosim.present.text.bargain.format_bargaining
-negosim.present.text.repeated.format_repeated
-negosim.present.text.repeated.format_simulation
-negosim.present.text.repeated.simulation_dict
 negosim.scenario.repeated_analysis.repeated_labels
 negosim.scenario.repeated_analysis.repeated_solution
 negosim.scenario.repeated_analysis.simulate_scenario
