@@ -147,11 +147,6 @@ negosim.cli_bargain.bargaining_scenario
 negosim.cli_bargain.refuse_game_options
 negosim.cli_bargain.validate_line
 negosim.present.explain.bargain.explain_bargaining
-negosim.present.explain.bargain_dynamic.attrition
-negosim.present.explain.bargain_dynamic.audience
-negosim.present.explain.bargain_dynamic.contest
-negosim.present.explain.bargain_dynamic.delay
-negosim.present.explain.bargain_dynamic.grim
 negosim.present.explain.change.chain_text
 negosim.present.explain.change.change_text
 negosim.present.explain.change_records.ChangeRecord
