@@ -146,7 +146,6 @@ negosim.classroom.web.static
 negosim.cli_bargain.bargaining_scenario
 negosim.cli_bargain.refuse_game_options
 negosim.cli_bargain.validate_line
-negosim.present.explain.bargain.explain_bargaining
 negosim.present.explain.change.chain_text
 negosim.present.explain.change.change_text
 negosim.present.explain.change_records.ChangeRecord
@@ -155,7 +154,6 @@ negosim.present.explain.change_records.change_records
 negosim.present.explain.change_records.decision_flips
 negosim.present.explain.change_records.labels_at
 negosim.present.explain.change_records.stated
-negosim.present.explain.repeated.explain_repeated
 negosim.present.figures.indices.indices_figure
 negosim.present.figures.kinds_overlay.mark_kinds_line
 negosim.present.figures.kinds_overlay.mark_kinds_map
@@ -170,9 +168,6 @@ negosim.present.figures.tornado.tornado_figure
 negosim.present.play.tree.Step
 negosim.present.play.tree.TreeSession
 negosim.present.play.tree.titled
-negosim.present.report.bargain.main_parameter
-negosim.present.report.bargain.render_bargaining_report
-negosim.present.report.repeated.repeated_html
 negosim.scenario.repeated_analysis.repeated_labels
 negosim.scenario.repeated_analysis.repeated_solution
 negosim.scenario.repeated_analysis.simulate_scenario
