@@ -157,11 +157,6 @@ negosim.present.explain.change_records.stated
 negosim.present.figures.indices.indices_figure
 negosim.present.figures.kinds_overlay.mark_kinds_line
 negosim.present.figures.kinds_overlay.mark_kinds_map
-negosim.present.figures.payoff_set.both_hold_share
-negosim.present.figures.payoff_set.payoff_set_figure
-negosim.present.figures.payoff_set.survival_figure
-negosim.present.figures.qre.qre_curves
-negosim.present.figures.qre.qre_figure
 negosim.present.figures.regime_map.regime_map_figure
 negosim.present.figures.shares.outcome_share_figure
 negosim.present.figures.tornado.tornado_figure
