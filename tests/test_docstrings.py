@@ -157,9 +157,6 @@ negosim.present.explain.change_records.stated
 negosim.present.figures.indices.indices_figure
 negosim.present.figures.kinds_overlay.mark_kinds_line
 negosim.present.figures.kinds_overlay.mark_kinds_map
-negosim.present.figures.regime_map.regime_map_figure
-negosim.present.figures.shares.outcome_share_figure
-negosim.present.figures.tornado.tornado_figure
 negosim.present.play.tree.Step
 negosim.present.play.tree.TreeSession
 negosim.present.play.tree.titled
