@@ -154,9 +154,6 @@ negosim.present.explain.change_records.change_records
 negosim.present.explain.change_records.decision_flips
 negosim.present.explain.change_records.labels_at
 negosim.present.explain.change_records.stated
-negosim.present.figures.indices.indices_figure
-negosim.present.figures.kinds_overlay.mark_kinds_line
-negosim.present.figures.kinds_overlay.mark_kinds_map
 negosim.present.play.tree.Step
 negosim.present.play.tree.TreeSession
 negosim.present.play.tree.titled
