@@ -146,14 +146,6 @@ negosim.classroom.web.static
 negosim.cli_bargain.bargaining_scenario
 negosim.cli_bargain.refuse_game_options
 negosim.cli_bargain.validate_line
-negosim.present.explain.change.chain_text
-negosim.present.explain.change.change_text
-negosim.present.explain.change_records.ChangeRecord
-negosim.present.explain.change_records.DecisionFlip
-negosim.present.explain.change_records.change_records
-negosim.present.explain.change_records.decision_flips
-negosim.present.explain.change_records.labels_at
-negosim.present.explain.change_records.stated
 negosim.present.play.tree.Step
 negosim.present.play.tree.TreeSession
 negosim.present.play.tree.titled
