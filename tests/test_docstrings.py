@@ -146,9 +146,6 @@ negosim.classroom.web.static
 negosim.cli_bargain.bargaining_scenario
 negosim.cli_bargain.refuse_game_options
 negosim.cli_bargain.validate_line
-negosim.present.play.tree.Step
-negosim.present.play.tree.TreeSession
-negosim.present.play.tree.titled
 negosim.scenario.repeated_analysis.repeated_labels
 negosim.scenario.repeated_analysis.repeated_solution
 negosim.scenario.repeated_analysis.simulate_scenario
