@@ -146,10 +146,6 @@ negosim.classroom.web.static
 negosim.cli_bargain.bargaining_scenario
 negosim.cli_bargain.refuse_game_options
 negosim.cli_bargain.validate_line
-negosim.scenario.repeated_analysis.repeated_labels
-negosim.scenario.repeated_analysis.repeated_solution
-negosim.scenario.repeated_analysis.simulate_scenario
-negosim.scenario.repeated_analysis.stage_game
 negosim.solve.exact_batch.BatchVertices
 negosim.solve.exact_batch.MatrixTable
 negosim.solve.exact_batch.certainly_mixed

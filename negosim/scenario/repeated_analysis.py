@@ -184,7 +184,28 @@ class RepeatedSolution:
 
 
 def repeated_solution(scenario: Scenario, arrays: Mapping[str, np.ndarray]) -> RepeatedSolution:
-    """The front door's solution of a repeated scenario at its baseline plus `arrays` (a batch, or none)."""
+    """The front door's solution of a repeated scenario at its baseline plus `arrays` (a batch, or none).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: repeated`` scenario.
+    arrays : mapping of str to numpy.ndarray
+        Values overriding the baseline; empty: the single baseline point, with the whole analysis.
+
+    Returns
+    -------
+    RepeatedSolution
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> scenario = ns.load("scenarios/ceasefire_truce_repeated.yaml")
+    >>> repeated_solution(scenario, {}).analysis is not None
+    True
+    >>> repeated_solution(scenario, {"delta": np.array([0.8, 0.9])})
+    <RepeatedSolution of 'The extendable 30-day truce as a repeated game': 2 points, 4 profiles>
+    """
     values = {**{k: np.asarray(v) for k, v in scenario.values().items()}, **arrays}
     if arrays:
         return RepeatedSolution(scenario.title, grim_at(scenario, arrays), values)
@@ -193,7 +214,26 @@ def repeated_solution(scenario: Scenario, arrays: Mapping[str, np.ndarray]) -> R
 
 
 def stage_game(scenario: Scenario, params: Mapping | None = None) -> NormalFormGame:
-    """The stage game at `params` (what `Scenario.build` returns for a repeated scenario)."""
+    """The stage game at `params` (what `Scenario.build` returns for a repeated scenario).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: repeated`` scenario.
+    params : mapping, optional
+        Values overriding the baseline.
+
+    Returns
+    -------
+    NormalFormGame
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> scenario = ns.load("scenarios/ceasefire_truce_repeated.yaml")
+    >>> stage_game(scenario).actions
+    (('hold', 'violate'), ('hold', 'violate'))
+    """
     game = scenario.build(params)
     assert isinstance(game, NormalFormGame)
     return game
@@ -231,7 +271,27 @@ def grim_at(scenario: Scenario, params: Mapping | None = None) -> GrimTrigger:
 
 def repeated_labels(scenario: Scenario, params: Mapping | None = None) -> np.ndarray:
     """The outcome label at every point: the profiles grim trigger sustains against Nash reversion, joined
-    by " + " in profile order, as a normal form's pure equilibria are (object array, the batch shape)."""
+    by " + " in profile order, as a normal form's pure equilibria are (object array, the batch shape).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: repeated`` scenario.
+    params : mapping, optional
+        Values overriding the baseline; arrays broadcast into a batch.
+
+    Returns
+    -------
+    numpy.ndarray
+        The label at each point ("none sustainable" where no profile is).
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> scenario = ns.load("scenarios/ceasefire_truce_repeated.yaml")
+    >>> [str(x) for x in repeated_labels(scenario, {"delta": [0.8, 0.9]})]
+    ['(violate, violate)', '(hold, hold) + (violate, violate)']
+    """
     g = grim_at(scenario, params)
     flat = g.sustainable("nash").reshape(-1, len(g.profiles))
     return joined_labels(flat, list(g.profiles), NOT_SUSTAINABLE).reshape(g.discount.shape)
@@ -294,6 +354,35 @@ def simulate_scenario(scenario: Scenario, strategies: tuple[str, ...], *, runs: 
 
     Raises NegosimInputError for a scenario with no cooperative profile or a stage game that is not two
     actions per player, and for an unknown strategy or out-of-range numbers.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: repeated`` scenario naming a cooperative profile.
+    strategies : tuple of str
+        One strategy name for all players, or one per player.
+    runs : int, default 10000
+        The number of truces simulated.
+    windows : int, default 24
+        The number of windows each is followed for.
+    seed : int, default 0
+        The random seed.
+    false_alarm : float, default 0.0
+        The probability that a hold is seen as a violation.
+    batch_size : int, default 4096
+        Runs played together (the result does not depend on it).
+
+    Returns
+    -------
+    Simulation
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> scenario = ns.load("scenarios/ceasefire_truce_repeated.yaml")
+    >>> sim = simulate_scenario(scenario, ("grim",), runs=100, windows=3)
+    >>> sim.strategies, sim.survival.tolist()
+    (('grim', 'grim'), [1.0, 1.0, 0.91, 0.81])
     """
     spec = scenario.game
     if not isinstance(spec, RepeatedSpec):
