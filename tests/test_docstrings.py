@@ -7,9 +7,7 @@ line; a public class needs ``Examples`` and, when its constructor takes paramete
 ``Attributes`` for a dataclass whose fields are its parameters). No public example is skipped. The
 examples themselves run in CI (``.ci/run``: ``pytest --doctest-modules negosim``).
 
-Names documented before this test existed are held to it; the rest are listed in ``DEBT`` below, a list
-that may only shrink: the test fails when a listed name becomes complete (remove it from the list) or
-no longer exists, so the debt cannot grow back unnoticed.
+Every public name is held to it: there is no list of exceptions.
 """
 
 from __future__ import annotations
@@ -98,67 +96,6 @@ def missing_sections(obj: object) -> list[str]:
 
 PUBLIC = public_names()
 
-# Public names still without complete numpydoc docstrings: those of the first pass, and the public names of
-# the modules that landed with it from other branches (session 4's merge). Only shrinks.
-DEBT = frozenset("""
-negosim.game.generate_trees.binary_tree
-negosim.game.generate_trees.centipede
-negosim.game.generate_trees.public_threat
-negosim.game.generate_trees.ultimatum_menu
-negosim.present.explain.bargain.explain_bargaining
-negosim.present.explain.bargain_dynamic.attrition
-negosim.present.explain.bargain_dynamic.audience
-negosim.present.explain.bargain_dynamic.contest
-negosim.present.explain.bargain_dynamic.delay
-negosim.present.explain.bargain_dynamic.grim
-negosim.present.explain.change.chain_text
-negosim.present.explain.change.change_text
-negosim.present.explain.change_records.ChangeRecord
-negosim.present.explain.change_records.DecisionFlip
-negosim.present.explain.change_records.change_records
-negosim.present.explain.change_records.decision_flips
-negosim.present.explain.change_records.labels_at
-negosim.present.explain.change_records.stated
-negosim.present.explain.repeated.explain_repeated
-negosim.present.figures.indices.indices_figure
-negosim.present.figures.kinds_overlay.mark_kinds_line
-negosim.present.figures.kinds_overlay.mark_kinds_map
-negosim.present.figures.payoff_set.both_hold_share
-negosim.present.figures.payoff_set.payoff_set_figure
-negosim.present.figures.payoff_set.survival_figure
-negosim.present.figures.qre.qre_curves
-negosim.present.figures.qre.qre_figure
-negosim.present.figures.regime_map.regime_map_figure
-negosim.present.figures.shares.outcome_share_figure
-negosim.present.figures.tornado.tornado_figure
-negosim.present.play.tree.Step
-negosim.present.play.tree.TreeSession
-negosim.present.play.tree.titled
-negosim.present.report.bargain.main_parameter
-negosim.present.report.bargain.render_bargaining_report
-negosim.present.report.repeated.repeated_html
-negosim.present.text.bargain.bargaining_document
-negosim.present.text.bargain.format_bargaining
-negosim.present.text.repeated.format_repeated
-negosim.present.text.repeated.format_simulation
-negosim.present.text.repeated.simulation_dict
-negosim.scenario.bargainmodels.BargainModel
-negosim.scenario.bargainsolve.BargainSolution
-negosim.scenario.bargainsolve.baseline_problems
-negosim.scenario.bargainsolve.solve_bargaining
-negosim.scenario.bargainspec.BargainSpec
-negosim.scenario.bargainspec.check_bargaining_section
-negosim.scenario.model.RepeatedSpec
-negosim.scenario.repeated_analysis.RepeatedAnalysis
-negosim.scenario.repeated_analysis.RepeatedSolution
-negosim.scenario.repeated_analysis.analyze_repeated
-negosim.scenario.repeated_analysis.grim_at
-negosim.scenario.repeated_analysis.repeated_labels
-negosim.scenario.repeated_analysis.repeated_solution
-negosim.scenario.repeated_analysis.simulate_scenario
-negosim.scenario.repeated_analysis.stage_game
-""".split())
-
 
 def test_the_public_api_is_found():
     assert "negosim.frontdoor.load" in PUBLIC
@@ -166,7 +103,7 @@ def test_the_public_api_is_found():
     assert len(PUBLIC) > 150
 
 
-@pytest.mark.parametrize("name", sorted(set(PUBLIC) - DEBT))
+@pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_public_name_has_numpydoc_sections(name):
     assert missing_sections(PUBLIC[name]) == [], f"{name}: its docstring lacks these sections"
 
@@ -175,13 +112,7 @@ def test_front_door_names_are_documented():
     for name in negosim.__all__:
         obj = getattr(negosim, name)
         if inspect.isclass(obj) or inspect.isfunction(obj):
-            assert f"{obj.__module__}.{obj.__qualname__}" not in DEBT, f"negosim.{name} is on the debt list"
-
-
-@pytest.mark.parametrize("name", sorted(DEBT))
-def test_debt_only_shrinks(name):
-    assert name in PUBLIC, f"{name} is no longer public: remove it from DEBT"
-    assert missing_sections(PUBLIC[name]) != [], f"{name} is now documented: remove it from DEBT"
+            assert missing_sections(obj) == [], f"negosim.{name}: its docstring lacks these sections"
 
 
 def test_the_check_rejects_an_undocumented_function():

@@ -48,7 +48,24 @@ class _Builder:
 
 def ultimatum_menu(offers: int = 21) -> GameTree:
     """A proposer offers one of `offers` shares of 1; the responder accepts or rejects; after a rejection
-    the proposer walks away or escalates (a costly fight). ``1 + 2 * offers`` decision nodes."""
+    the proposer walks away or escalates (a costly fight). ``1 + 2 * offers`` decision nodes.
+
+    Parameters
+    ----------
+    offers : int, default 21
+        How many offers the proposer chooses among, evenly spaced shares from 0 to 1 for the responder.
+
+    Returns
+    -------
+    GameTree
+        The tree, players ``("Proposer", "Responder")``.
+
+    Examples
+    --------
+    >>> tree = ultimatum_menu(3)
+    >>> tree.players, sum(n.kind == "decision" for n in tree.nodes)
+    (('Proposer', 'Responder'), 7)
+    """
     b = _Builder()
     root = b.reserve()
     kids = {}
@@ -69,7 +86,24 @@ def ultimatum_menu(offers: int = 21) -> GameTree:
 def public_threat(types: int = 100) -> GameTree:
     """Chance draws the leader's resolve (one of `types`, uniform); the leader threatens or not, seen by the
     follower but not the type; the follower complies or defies; a defied leader carries out the threat
-    or backs down. A signalling game: its only subgame is the whole tree."""
+    or backs down. A signalling game: its only subgame is the whole tree.
+
+    Parameters
+    ----------
+    types : int, default 100
+        How many leader types (resolves evenly spaced from 0 to 1) chance draws among.
+
+    Returns
+    -------
+    GameTree
+        The tree, players ``("Leader", "Follower")``, a chance node at the root.
+
+    Examples
+    --------
+    >>> tree = public_threat(2)
+    >>> tree.title, sum(n.kind == "decision" for n in tree.nodes)
+    ('Public threat with 2 leader types', 8)
+    """
     b = _Builder()
     root = b.reserve()
     kids = {}
@@ -94,7 +128,24 @@ def public_threat(types: int = 100) -> GameTree:
 
 
 def centipede(nodes: int = 5001) -> GameTree:
-    """The centipede game with `nodes` nodes in all (odd): two players alternately take or pass a growing pot."""
+    """The centipede game with `nodes` nodes in all (odd): two players alternately take or pass a growing pot.
+
+    Parameters
+    ----------
+    nodes : int, default 5001
+        The number of nodes in all, odd: ``(nodes - 1) // 2`` decision stages and as many leaves plus one.
+
+    Returns
+    -------
+    GameTree
+        The tree, players ``("P1", "P2")``.
+
+    Examples
+    --------
+    >>> tree = centipede(7)
+    >>> len(tree.nodes), tree.title
+    (7, 'Centipede with 7 nodes')
+    """
     stages = (nodes - 1) // 2
     b = _Builder()
     at = b.reserve()
@@ -110,7 +161,26 @@ def centipede(nodes: int = 5001) -> GameTree:
 
 def binary_tree(depth: int = 11, seed: int = 0) -> GameTree:
     """A complete binary tree of perfect information, players alternating by depth, random leaf payoffs
-    (``2**(depth + 1) - 1`` nodes)."""
+    (``2**(depth + 1) - 1`` nodes).
+
+    Parameters
+    ----------
+    depth : int, default 11
+        The number of decision levels; the leaves sit at this depth.
+    seed : int, default 0
+        Seed of the random integer payoffs (0 to 99), so the same call gives the same tree.
+
+    Returns
+    -------
+    GameTree
+        The tree, players ``("P1", "P2")``.
+
+    Examples
+    --------
+    >>> tree = binary_tree(3)
+    >>> len(tree.nodes), tree.players
+    (15, ('P1', 'P2'))
+    """
     rng = np.random.default_rng(seed)
     b = _Builder()
     stack = [(b.reserve(), 0, "r")]

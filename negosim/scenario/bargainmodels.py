@@ -38,6 +38,44 @@ class BargainModel:
     default. `quantities` are reported in this order (the first is the headline: the figure plots
     it). `classify` turns quantities into regime labels, one of `regimes`. `roles` names what the
     scenario's players are, in the file's player order.
+
+    Attributes
+    ----------
+    name : str
+        The name a scenario gives as ``model:``.
+    title : str
+        The model in words.
+    required : tuple of str
+        The required argument names.
+    quantities : tuple of str
+        The quantities reported, the headline first.
+    regimes : tuple of str
+        The regime labels `classify` can give.
+    roles : tuple of str
+        What the scenario's players are, in the file's player order.
+    compute : callable
+        ``compute(arguments, options, env, shape)``: the quantities from the argument arrays.
+    classify : callable
+        Quantities -> an object array of regime labels.
+    source : str
+        The literature the closed form comes from.
+    closed_form : str
+        The closed form in words.
+    optional : tuple of str
+        Optional argument names.
+    frontier : tuple of str
+        Arguments that are formulas in the share ``x`` as well.
+    options : dict of str to tuple of str
+        Word options and their allowed values (the first is the default).
+    drawn : tuple of str
+        The quantities figures draw (empty: all).
+
+    Examples
+    --------
+    >>> from negosim.scenario.bargainmodels import MODELS
+    >>> model = MODELS["rubinstein"]
+    >>> model.arguments, model.roles
+    (('delta_a', 'delta_b'), ('proposer', 'responder'))
     """
 
     name: str

@@ -32,6 +32,34 @@ class BargainSolution:
     single point); `regimes` holds each point's outcome regime (an object array of the same shape);
     `parameters` every parameter's values over the batch. A closed form has no ties and no
     selection: `complete` is always True, and the result is the model's unique solution.
+
+    Attributes
+    ----------
+    title : str
+        The scenario's title.
+    model : BargainModel
+        The model solved.
+    quantities : dict of str to numpy.ndarray
+        Each of the model's quantities over the batch.
+    regimes : numpy.ndarray
+        Object array of the batch shape: each point's regime id.
+    parameters : dict of str to numpy.ndarray
+        Every parameter's values over the batch.
+    labels : dict of str to str
+        Regime id -> the scenario's words for it.
+    players : tuple of str
+        The scenario's players, in the order of the model's roles.
+    concept : str
+        The solution concept's name.
+    complete : bool
+        Always True (a closed form).
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> sol = solve_bargaining(ns.load("scenarios/rubinstein_war.yaml"))
+    >>> sol.batch_shape, str(sol.regimes), sol.players
+    ((), 'proposer_option_binds', ('RU', 'UA'))
     """
 
     title: str
@@ -97,12 +125,20 @@ def solve_bargaining(scenario: Scenario, params: Mapping[str, Any] | None = None
     Returns
     -------
     BargainSolution
+        The quantities and regimes over the batch shape of `params`.
 
     Raises
     ------
     ScenarioError
         Where the model refuses its arguments (a probability outside [0, 1], say), located at the
         ``model`` line of the scenario, or where an argument formula is not finite.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> sol = solve_bargaining(ns.load("scenarios/rubinstein_war.yaml"), {"delta": [0.5, 0.9]})
+    >>> sol.batch_shape, sol.quantities["share"].round(3).tolist()
+    ((2,), [0.75, 0.55])
     """
     spec: BargainSpec = scenario.game  # type: ignore[assignment]
     env = scenario.evaluate(params)
@@ -130,7 +166,24 @@ def solve_bargaining(scenario: Scenario, params: Mapping[str, Any] | None = None
 
 
 def baseline_problems(scenario: Scenario) -> list[Problem]:
-    """The problems of a bargaining scenario at its baseline: an argument the model refuses, a non-finite value."""
+    """The problems of a bargaining scenario at its baseline: an argument the model refuses, a non-finite value.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: bargaining`` scenario.
+
+    Returns
+    -------
+    list of Problem
+        Empty when the model solves at the baseline with finite quantities.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> baseline_problems(ns.load("scenarios/rubinstein_war.yaml"))
+    []
+    """
     try:
         sol = solve_bargaining(scenario)
     except (FormulaError, ScenarioError) as exc:

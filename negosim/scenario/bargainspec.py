@@ -31,7 +31,28 @@ KEYS_OPTIONAL = ("options", "regimes")
 
 @dataclass(frozen=True)
 class BargainSpec:
-    """A bargaining model as a scenario writes it: the model, its argument formulas, options and regime labels."""
+    """A bargaining model as a scenario writes it: the model, its argument formulas, options and regime labels.
+
+    Attributes
+    ----------
+    model : BargainModel
+        The model the scenario names.
+    arguments : dict of str to Formula
+        Each argument's formula of the scenario's parameters.
+    options : dict of str to str
+        The word options given.
+    labels : dict of str to str
+        Regime id -> the scenario's label for it.
+    line : int or None
+        The line of the ``model`` key.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> spec = ns.load("scenarios/rubinstein_war.yaml").game
+    >>> spec.model.name, sorted(spec.arguments)
+    ('outside_options', ['delta', 'w_a', 'w_b'])
+    """
 
     model: BargainModel
     arguments: dict[str, Formula]
@@ -51,7 +72,37 @@ class BargainSpec:
 
 def check_bargaining_section(c: Checker, value: dict, path: tuple, players: tuple[str, ...] | None,
                              known: frozenset[str] | None) -> BargainSpec | None:
-    """Return the bargaining model the `game` section describes, reporting every problem to `c`."""
+    """Return the bargaining model the `game` section describes, reporting every problem to `c`.
+
+    Parameters
+    ----------
+    c : Checker
+        Collects the problems found.
+    value : dict
+        The ``game`` section as plain data.
+    path : tuple
+        Where the section sits in the document.
+    players : tuple of str or None
+        The scenario's players (checked against the model's roles), if known.
+    known : frozenset of str or None
+        The names argument formulas may use, if known.
+
+    Returns
+    -------
+    BargainSpec or None
+        None when a problem stops the section from being read.
+
+    Examples
+    --------
+    >>> from negosim.scenario.checker import Checker
+    >>> from negosim.scenario.yamlio import YamlDocument
+    >>> game = {"form": "bargaining", "model": "rubinstien", "arguments": {}}
+    >>> c = Checker(YamlDocument("x.yaml", {"game": game}, ""))
+    >>> check_bargaining_section(c, game, ("game",), None, None) is None
+    True
+    >>> [p.message for p in c.problems]
+    ["unknown bargaining model 'rubinstien' (did you mean 'rubinstein'?)"]
+    """
     c.mapping(path, value, KEYS_REQUIRED, KEYS_OPTIONAL, "a mapping {form: bargaining, model, arguments, options?, "
               "regimes?}")
     if "model" not in value:

@@ -208,6 +208,28 @@ class RepeatedSpec(NormalSpec):
     detected, `extension` the probability that both consent to extend after each window (formulas of
     the scenario's parameters); `cooperative` indexes the profile the agreement prescribes, if named.
     Being a `NormalSpec`, it builds the stage game wherever a normal form is expected.
+
+    Attributes
+    ----------
+    actions, outcomes, cell_outcome, cell_ids
+        The stage game, as in `NormalSpec`.
+    discount : Formula or None
+        The discount factor per period.
+    detection : Formula or None
+        The probability a violation is detected (None: every one is).
+    extension : Formula or None
+        The probability both extend after each window (None: the game goes on for sure).
+    cooperative : tuple of int or None
+        The profile the agreement prescribes, if named.
+    lines : dict of str to int or None
+        The line of each key (discount, detection, ...).
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> spec = ns.load("scenarios/ceasefire_truce_repeated.yaml").game
+    >>> str(spec.discount), str(spec.detection), spec.cooperative
+    ('delta', 'q', (0, 0))
     """
 
     discount: Formula | None = None

@@ -51,6 +51,14 @@ class RepeatedAnalysis:
     tol, max_iter : float, int
         The payoff set's convergence tolerance and iteration bound.
     notes : tuple of str
+        Caveats of the analysis (imperfect monitoring, no pure equilibrium, no convergence, ...).
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> analysis = analyze_repeated(ns.load("scenarios/ceasefire_truce_repeated.yaml"))
+    >>> analysis.cooperative_name, round(analysis.discount_needed(), 4)
+    ('(hold, hold)', 0.8269)
     """
 
     grim: GrimTrigger
@@ -105,6 +113,17 @@ class RepeatedAnalysis:
 class RepeatedSolution:
     """What the front door's ``Scenario.solve()`` returns for a repeated scenario: the grim-trigger
     thresholds over a batch of points, and at a single point the whole `RepeatedAnalysis`.
+
+    Attributes
+    ----------
+    title : str
+        The scenario's title.
+    grim : GrimTrigger
+        The grim-trigger thresholds over the batch of points.
+    parameters : dict of str to numpy.ndarray
+        The scenario's baseline values overridden by the batch's arrays.
+    analysis : RepeatedAnalysis or None
+        The whole analysis (with the payoff set) when solved at a single point; None over a batch.
 
     Examples
     --------
@@ -165,7 +184,28 @@ class RepeatedSolution:
 
 
 def repeated_solution(scenario: Scenario, arrays: Mapping[str, np.ndarray]) -> RepeatedSolution:
-    """The front door's solution of a repeated scenario at its baseline plus `arrays` (a batch, or none)."""
+    """The front door's solution of a repeated scenario at its baseline plus `arrays` (a batch, or none).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: repeated`` scenario.
+    arrays : mapping of str to numpy.ndarray
+        Values overriding the baseline; empty: the single baseline point, with the whole analysis.
+
+    Returns
+    -------
+    RepeatedSolution
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> scenario = ns.load("scenarios/ceasefire_truce_repeated.yaml")
+    >>> repeated_solution(scenario, {}).analysis is not None
+    True
+    >>> repeated_solution(scenario, {"delta": np.array([0.8, 0.9])})
+    <RepeatedSolution of 'The extendable 30-day truce as a repeated game': 2 points, 4 profiles>
+    """
     values = {**{k: np.asarray(v) for k, v in scenario.values().items()}, **arrays}
     if arrays:
         return RepeatedSolution(scenario.title, grim_at(scenario, arrays), values)
@@ -174,14 +214,53 @@ def repeated_solution(scenario: Scenario, arrays: Mapping[str, np.ndarray]) -> R
 
 
 def stage_game(scenario: Scenario, params: Mapping | None = None) -> NormalFormGame:
-    """The stage game at `params` (what `Scenario.build` returns for a repeated scenario)."""
+    """The stage game at `params` (what `Scenario.build` returns for a repeated scenario).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: repeated`` scenario.
+    params : mapping, optional
+        Values overriding the baseline.
+
+    Returns
+    -------
+    NormalFormGame
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> scenario = ns.load("scenarios/ceasefire_truce_repeated.yaml")
+    >>> stage_game(scenario).actions
+    (('hold', 'violate'), ('hold', 'violate'))
+    """
     game = scenario.build(params)
     assert isinstance(game, NormalFormGame)
     return game
 
 
 def grim_at(scenario: Scenario, params: Mapping | None = None) -> GrimTrigger:
-    """Return the grim-trigger thresholds over the batch of `params` (one batched build and solve)."""
+    """Return the grim-trigger thresholds over the batch of `params` (one batched build and solve).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: repeated`` scenario (a ValueError otherwise).
+    params : mapping of str to array-like, optional
+        Values overriding the baseline; arrays broadcast into a batch.
+
+    Returns
+    -------
+    GrimTrigger
+        Thresholds of every pure profile of the stage game, over the batch shape.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> g = grim_at(ns.load("scenarios/ceasefire_truce_repeated.yaml"), {"delta": [0.8, 0.9]})
+    >>> g.profiles[0], g.sustainable("nash")[:, 0].tolist()
+    ('(hold, hold)', [False, True])
+    """
     if not isinstance(scenario.game, RepeatedSpec):
         raise ValueError(f"{scenario.path}: not a repeated game (form: {scenario.form})")
     batch = batch_shape(params)
@@ -192,7 +271,27 @@ def grim_at(scenario: Scenario, params: Mapping | None = None) -> GrimTrigger:
 
 def repeated_labels(scenario: Scenario, params: Mapping | None = None) -> np.ndarray:
     """The outcome label at every point: the profiles grim trigger sustains against Nash reversion, joined
-    by " + " in profile order, as a normal form's pure equilibria are (object array, the batch shape)."""
+    by " + " in profile order, as a normal form's pure equilibria are (object array, the batch shape).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: repeated`` scenario.
+    params : mapping, optional
+        Values overriding the baseline; arrays broadcast into a batch.
+
+    Returns
+    -------
+    numpy.ndarray
+        The label at each point ("none sustainable" where no profile is).
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> scenario = ns.load("scenarios/ceasefire_truce_repeated.yaml")
+    >>> [str(x) for x in repeated_labels(scenario, {"delta": [0.8, 0.9]})]
+    ['(violate, violate)', '(hold, hold) + (violate, violate)']
+    """
     g = grim_at(scenario, params)
     flat = g.sustainable("nash").reshape(-1, len(g.profiles))
     return joined_labels(flat, list(g.profiles), NOT_SUSTAINABLE).reshape(g.discount.shape)
@@ -207,12 +306,21 @@ def analyze_repeated(scenario: Scenario, params: Mapping[str, float] | None = No
     scenario : Scenario
         A ``form: repeated`` scenario.
     params : mapping of str to float, optional
+        Scalar values overriding the scenario's baseline.
     tol, max_iter : float, int
         The Abreu-Sannikov iteration's tolerance (relative to the payoff range) and bound.
 
     Returns
     -------
     RepeatedAnalysis
+        The thresholds at the point, the payoff set (2 players) and notes on its caveats.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> analysis = analyze_repeated(ns.load("scenarios/ceasefire_truce_repeated.yaml"), {"delta": 0.9})
+    >>> analysis.payoff_set is not None, round(analysis.discount_needed(), 4)
+    (True, 0.8269)
     """
     g = grim_at(scenario, params)
     notes = []
@@ -246,6 +354,35 @@ def simulate_scenario(scenario: Scenario, strategies: tuple[str, ...], *, runs: 
 
     Raises NegosimInputError for a scenario with no cooperative profile or a stage game that is not two
     actions per player, and for an unknown strategy or out-of-range numbers.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: repeated`` scenario naming a cooperative profile.
+    strategies : tuple of str
+        One strategy name for all players, or one per player.
+    runs : int, default 10000
+        The number of truces simulated.
+    windows : int, default 24
+        The number of windows each is followed for.
+    seed : int, default 0
+        The random seed.
+    false_alarm : float, default 0.0
+        The probability that a hold is seen as a violation.
+    batch_size : int, default 4096
+        Runs played together (the result does not depend on it).
+
+    Returns
+    -------
+    Simulation
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> scenario = ns.load("scenarios/ceasefire_truce_repeated.yaml")
+    >>> sim = simulate_scenario(scenario, ("grim",), runs=100, windows=3)
+    >>> sim.strategies, sim.survival.tolist()
+    (('grim', 'grim'), [1.0, 1.0, 0.91, 0.81])
     """
     spec = scenario.game
     if not isinstance(spec, RepeatedSpec):

@@ -135,7 +135,29 @@ DERIVATIONS: dict[str, Derivation] = {
 
 def explain_bargaining(scenario: Scenario, sol: BargainSolution | None = None, *, color: bool = False) -> str:
     """The derivation of a bargaining scenario's solution at its baseline, in sentences, with its source
-    (with `color`, the title and the regime in bold for a terminal)."""
+    (with `color`, the title and the regime in bold for a terminal).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: bargaining`` scenario.
+    sol : BargainSolution, optional
+        Its solution at the baseline (default: solved here).
+    color : bool, default False
+        Bold the title and the regime with terminal escapes.
+
+    Returns
+    -------
+    str
+        The derivation, lines joined.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> text = explain_bargaining(ns.load("scenarios/rubinstein_war.yaml"))
+    >>> text.splitlines()[1]
+    'Model: Alternating offers with war as the outside option (outside_options).'
+    """
     from ..text.wording import Style
 
     st = Style(color)

@@ -24,7 +24,28 @@ def _n(x: float) -> str:
 
 
 def delay(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
-    """Delay by a side gaining ground: when settling now beats one more round of fighting."""
+    """Delay by a side gaining ground: when settling now beats one more round of fighting.
+
+    Parameters
+    ----------
+    a : dict of str to float
+        The model's arguments at the baseline.
+    q : dict of str to float
+        The model's quantities there (``rounds`` is read).
+    who : tuple of str
+        The two players' names, in the model's role order.
+
+    Returns
+    -------
+    list of str
+        The sentences, one per step.
+
+    Examples
+    --------
+    >>> a = {"x0": 0.2, "mu": 0.1, "delta": 0.9, "kR": 0.02}
+    >>> delay(a, {"rounds": 5.0}, ("A", "B"))[-1][-63:]
+    'so A fights 5 rounds before settling with B, at a share of 0.7.'
+    """
     side, other = who
     x0, mu, d = a["x0"], a["mu"], a["delta"]
     k = a["kR"] + a.get("sigma_s", 0.0)
@@ -54,7 +75,28 @@ def delay(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
 
 
 def attrition(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
-    """The war of attrition: each side quits at the rate that leaves the other indifferent."""
+    """The war of attrition: each side quits at the rate that leaves the other indifferent.
+
+    Parameters
+    ----------
+    a : dict of str to float
+        The model's arguments at the baseline.
+    q : dict of str to float
+        The model's quantities there (``hazard`` and ``expected_duration`` are read).
+    who : tuple of str
+        The two players' names, in the model's role order.
+
+    Returns
+    -------
+    list of str
+        The sentences, one per step.
+
+    Examples
+    --------
+    >>> q = {"hazard": 0.25, "expected_duration": 2.0}
+    >>> attrition({"value": 1.0, "cost": 0.25}, q, ("A", "B"))[1][-40:]
+    'd is h = cost / value = 0.25 / 1 = 0.25.'
+    """
     one, two = who
     v, c = a["value"], a["cost"]
     return [f"{one} and {two} fight for a prize worth value = {_n(v)}; every instant of fighting costs each "
@@ -68,7 +110,28 @@ def attrition(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
 
 
 def audience(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
-    """Audience costs: a leader who threatened in public fights unless war is worse than backing down."""
+    """Audience costs: a leader who threatened in public fights unless war is worse than backing down.
+
+    Parameters
+    ----------
+    a : dict of str to float
+        The model's arguments at the baseline.
+    q : dict of str to float
+        The model's quantities there (``fight_probability`` is read).
+    who : tuple of str
+        The two players' names, in the model's role order.
+
+    Returns
+    -------
+    list of str
+        The sentences, one per step.
+
+    Examples
+    --------
+    >>> lines = audience({"low": -1.0, "high": 1.0, "a": 0.5}, {"fight_probability": 0.75}, ("A", "B"))
+    >>> lines[1][:31]
+    'It fights iff w >= -a = -0.5, w'
+    """
     leader, rival = who
     lo, hi, cost = a["low"], a["high"], a["a"]
     p = q["fight_probability"]
@@ -88,7 +151,28 @@ def audience(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
 
 
 def contest(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
-    """The Tullock contest: capabilities mapped to the probability of prevailing."""
+    """The Tullock contest: capabilities mapped to the probability of prevailing.
+
+    Parameters
+    ----------
+    a : dict of str to float
+        The model's arguments at the baseline.
+    q : dict of str to float
+        The model's quantities there (``share`` and ``other_share`` are read).
+    who : tuple of str
+        The two players' names, in the model's role order.
+
+    Returns
+    -------
+    list of str
+        The sentences, one per step.
+
+    Examples
+    --------
+    >>> lines = contest({"s1": 1.0, "s2": 1.0}, {"share": 0.5, "other_share": 0.5}, ("A", "B"))
+    >>> "= 0.5, and B with 1 - p = 0.5" in lines[1]
+    True
+    """
     one, two = who
     s1, s2, g = a["s1"], a["s2"], a.get("gamma", 1.0)
     t1, t2 = s1 ** g, s2 ** g
@@ -101,7 +185,27 @@ def contest(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
 
 
 def grim(a: Values, q: Values, who: tuple[str, str]) -> list[str]:
-    """Grim trigger: holding the truce against one window's gain and the detected violator's punishment."""
+    """Grim trigger: holding the truce against one window's gain and the detected violator's punishment.
+
+    Parameters
+    ----------
+    a : dict of str to float
+        The model's arguments at the baseline.
+    q : dict of str to float
+        The model's quantities there (``threshold`` and, if given, ``delta`` are read).
+    who : tuple of str
+        The two players' names, in the model's role order.
+
+    Returns
+    -------
+    list of str
+        The sentences, one per step.
+
+    Examples
+    --------
+    >>> grim({"tau": 1.0, "R": 3.0, "P": 1.0}, {"threshold": 1 / 3, "delta": 0.5}, ("A", "B"))[-1]
+    'With delta = 0.5, at least delta* = 0.333333, the truce holds.'
+    """
     one, two = who
     tau, r, p, det = a["tau"], a["R"], a["P"], a.get("q", 1.0)
     threshold = q["threshold"]

@@ -21,7 +21,31 @@ MAX_CHAIN = 5
 
 
 def change_text(source, names: dict[str, str], st: Style, records: list[ChangeRecord] | None = None) -> list[str]:
-    """The section's lines: per parameter the nearest outcome change on each side, else 'no change'."""
+    """The section's lines: per parameter the nearest outcome change on each side, else 'no change'.
+
+    Parameters
+    ----------
+    source : Source
+        An opened scenario (`negosim.api.open_source`).
+    names : dict of str to str
+        Player id -> the name to write.
+    st : Style
+        How headings are set.
+    records : list of ChangeRecord, optional
+        The records to state (default: `change_records` of `source`).
+
+    Returns
+    -------
+    list of str
+        The lines, a heading first.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> from negosim.present.text.wording import Style
+    >>> change_text(open_source("scenarios/entry_deterrence.yaml"), {}, Style(False))[0]
+    'What would change the outcome'
+    """
     tree = not isinstance(source.game, NormalFormGame)
     repeated = source.scenario is not None and source.scenario.form == "repeated"
     what = "outcome" if tree else "profiles grim trigger sustains" if repeated else "pure Nash equilibria"
@@ -90,7 +114,30 @@ def _tree_label(game, label: str) -> str:
 def chain_text(tree, names: dict[str, str], flips: tuple[DecisionFlip, ...]) -> str:
     """'the United States would hold rather than impose at us_sanction; so Russia would counter rather than
     accept at ru, and ' (empty without flips): the decisions the parameter changes directly, then those they
-    cause, ending with the one on the equilibrium path that moves the outcome."""
+    cause, ending with the one on the equilibrium path that moves the outcome.
+
+    Parameters
+    ----------
+    tree : GameTree
+        The game tree.
+    names : dict of str to str
+        Player id -> the name to write.
+    flips : tuple of DecisionFlip
+        The decisions behind the change (see `decision_flips`).
+
+    Returns
+    -------
+    str
+        The clause, ending in ", and " to lead into the outcome's change; empty without flips.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> from negosim.present.explain.change_records import DecisionFlip
+    >>> tree = open_source("scenarios/entry_deterrence.yaml").game
+    >>> chain_text(tree, {}, (DecisionFlip("entrant", "Entrant", "in", "out", 0, now=(1.0, 0.0)),))
+    'the Entrant would choose out rather than in at entrant (now in 1 > out 0), and '
+    """
     if not flips:
         return ""
     direct = [f for f in flips if f.direct]

@@ -36,7 +36,29 @@ MAX_HOPS = 10
 
 @dataclass(frozen=True)
 class DecisionFlip:
-    """A decision taken differently on the two sides of a threshold (ids as in the game)."""
+    """A decision taken differently on the two sides of a threshold (ids as in the game).
+
+    Attributes
+    ----------
+    node : str
+        The decision node's id.
+    player : str
+        The player who moves there.
+    before, after : str
+        The action taken on the current side and past the threshold.
+    depth : int
+        The node's depth in the tree (the root: 0).
+    direct : bool, default True
+        No decision below this one changes: the parameter changes this choice itself.
+    now : tuple of float
+        The mover's payoffs of `before` and `after` at the current values (empty when not computed).
+
+    Examples
+    --------
+    >>> flip = DecisionFlip("entrant", "Entrant", "in", "out", 0)
+    >>> flip.direct, flip.now
+    (True, ())
+    """
 
     node: str
     player: str
@@ -58,6 +80,37 @@ class ChangeRecord:
     rules pick another outcome) and just past it is `before` again; the search went on past it. With
     `unsearched`, the search stopped at `threshold` after `MAX_HOPS` such single values: nothing is claimed
     past it.
+
+    Attributes
+    ----------
+    parameter : str
+        The parameter moved.
+    now : float
+        Its current value.
+    direction : int
+        -1: below `threshold`; +1: above.
+    threshold : float
+        The value as stated.
+    probe : float
+        Where `after` was found by solving.
+    before, after : str
+        The outcome label at the current value and past the threshold.
+    tied : bool
+        True when a player is indifferent at the threshold, False when a payoff formula jumps there.
+    flips : tuple of DecisionFlip
+        For a tree, the decisions behind the change.
+    only_at : bool
+        The label differs at the threshold alone.
+    unsearched : bool
+        The search stopped at the threshold; nothing is claimed past it.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> source = open_source("scenarios/entry_deterrence.yaml")
+    >>> record = change_records(source)[0]
+    >>> record.parameter, record.direction, record.threshold, record.before, record.after
+    ('d', -1, 1.0, 'shared_market', 'stay_out')
     """
 
     parameter: str
@@ -74,7 +127,25 @@ class ChangeRecord:
 
 
 def change_records(source) -> list[ChangeRecord]:
-    """Every parameter's nearest outcome change below and above its value, as records (see the module)."""
+    """Every parameter's nearest outcome change below and above its value, as records (see the module).
+
+    Parameters
+    ----------
+    source : Source
+        An opened scenario (`negosim.api.open_source`); without a scenario or parameters, no records.
+
+    Returns
+    -------
+    list of ChangeRecord
+        Per parameter, at most one record below and one above its value.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> source = open_source("scenarios/entry_deterrence.yaml")
+    >>> [(r.parameter, r.direction, r.threshold, r.after) for r in change_records(source)][:2]
+    [('d', -1, 1.0, 'stay_out'), ('w', 1, 2.0, 'price_war')]
+    """
     scenario = source.scenario
     if scenario is None or not source.parameters:
         return []
@@ -121,7 +192,25 @@ def change_records(source) -> list[ChangeRecord]:
 
 
 def stated(value: float, step: float) -> float:
-    """`value` with as few significant digits (6 at least) as keep it within a tenth of `step`."""
+    """`value` with as few significant digits (6 at least) as keep it within a tenth of `step`.
+
+    Parameters
+    ----------
+    value : float
+        The located value.
+    step : float
+        The step it was located within.
+
+    Returns
+    -------
+    float
+        `value` rounded.
+
+    Examples
+    --------
+    >>> stated(0.123456789, 1e-3), stated(0.123456789, 1e-9)
+    (0.123457, 0.123456789)
+    """
     for digits in range(6, 17):
         shown = float(f"{value:.{digits}g}")
         if abs(shown - value) <= step / 10:
@@ -130,7 +219,29 @@ def stated(value: float, step: float) -> float:
 
 
 def labels_at(scenario, base: dict[str, float], points: list[tuple[str, float]]) -> list[str]:
-    """The outcome label at each (parameter, value) point, the other parameters at `base`: one batched solve."""
+    """The outcome label at each (parameter, value) point, the other parameters at `base`: one batched solve.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    base : dict of str to float
+        Every parameter's value.
+    points : list of (str, float)
+        The points: one parameter moved to one value each.
+
+    Returns
+    -------
+    list of str
+        One outcome label per point.
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> source = open_source("scenarios/entry_deterrence.yaml")
+    >>> labels_at(source.scenario, dict(source.parameters), [("d", 0.5), ("d", 3.0)])
+    ['stay_out', 'shared_market']
+    """
     from ...sweep.boundaries import outcome_labels
 
     if not points:
@@ -173,7 +284,31 @@ def _with_flips(scenario, base: dict[str, float], r: ChangeRecord) -> ChangeReco
 def decision_flips(tree, choice, old: int, new: int) -> tuple[DecisionFlip, ...]:
     """The chain of decisions behind an outcome change, deepest first, ending with the first decision on the
     old equilibrium path that is taken differently (the one that moves the outcome). Only decisions below that
-    one count: what changes elsewhere in the tree does not explain the change of outcome."""
+    one count: what changes elsewhere in the tree does not explain the change of outcome.
+
+    Parameters
+    ----------
+    tree : GameTree
+        The game tree.
+    choice : mapping of str to numpy.ndarray
+        Decision node id -> the action index chosen at each point (negative: none).
+    old, new : int
+        The two points compared.
+
+    Returns
+    -------
+    tuple of DecisionFlip
+        The decisions taken differently, the direct ones first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.api import open_source
+    >>> source = open_source("scenarios/entry_deterrence.yaml")
+    >>> choice = {"entrant": np.array([0, 1]), "incumbent": np.array([0, 0])}
+    >>> [(f.node, f.before, f.after) for f in decision_flips(source.game, choice, 0, 1)]
+    [('entrant', 'out', 'in')]
+    """
     depth = {tree.root: 0}
     order = tree.preorder()
     for i in order:

@@ -20,7 +20,31 @@ def _n(x: float) -> str:
 
 
 def explain_repeated(a: RepeatedAnalysis, names: dict[str, str], st: Style) -> list[str]:
-    """The section's lines (after the stage game's derivation)."""
+    """The section's lines (after the stage game's derivation).
+
+    Parameters
+    ----------
+    a : RepeatedAnalysis
+        The analysis at the baseline.
+    names : dict of str to str
+        Player id -> the name to write.
+    st : Style
+        How headings are set (bold on a terminal with colour).
+
+    Returns
+    -------
+    list of str
+        The lines, a heading first.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.present.text.wording import Style
+    >>> from negosim.scenario.repeated_analysis import analyze_repeated
+    >>> a = analyze_repeated(ns.load("scenarios/ceasefire_truce_repeated.yaml"))
+    >>> explain_repeated(a, {"RU": "Russia", "UA": "Ukraine"}, Style(False))[0]
+    'The repeated game: what grim trigger sustains'
+    """
     g = a.grim
     d, q, rho = float(g.discount), float(g.detection), float(g.extension)
     eff = d * rho

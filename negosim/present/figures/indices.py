@@ -38,6 +38,32 @@ def indices_figure(parameters: Sequence[str], outputs: Sequence[str], first, fir
     its half-width, `total` = sigma, `total_conf` NaN when there is none; each panel has its own
     axis of elementary effects and parameters are sorted by mu*. NaN draws nothing.
     `confidence` is the level the half-widths are for (legend text only).
+
+    Parameters
+    ----------
+    parameters : sequence of str
+        The P parameters' names (distinct).
+    outputs : sequence of str
+        The O outputs' names.
+    first, first_conf, total, total_conf : array-like
+        (O, P) arrays (or (P,) with one output): S1 and ST (Sobol') or mu* and sigma (Morris) and
+        their confidence half-widths.
+    method : {"sobol", "morris"}
+        Which indices the arrays hold.
+    title : str, optional
+        The figure's title.
+    confidence : float, default 0.95
+        The level of the half-widths, strictly between 0 and 1.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = indices_figure(["p", "c"], ["share"], [[0.5, 0.1]], [[0.05, 0.05]], [[0.6, 0.2]], [[0.05, 0.05]])
+    >>> type(fig).__name__
+    'Figure'
     """
     if method not in BARS:
         raise ValueError(f"method must be 'sobol' or 'morris' (got {method!r})")

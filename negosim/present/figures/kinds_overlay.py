@@ -28,7 +28,25 @@ KIND_GID = "pbe-kind"
 
 def mark_kinds_line(ax, boundaries, lo: float, hi: float) -> None:
     """On `ax` (x: the swept parameter from `lo` to `hi`), a dotted line at each kind boundary
-    ``(value, below, above)`` and each stretch's kind written along the bottom."""
+    ``(value, below, above)`` and each stretch's kind written along the bottom.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes to draw on.
+    boundaries : iterable of tuple
+        ``(value, kind below, kind above)`` for each boundary (none: nothing drawn).
+    lo, hi : float
+        The swept parameter's range.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
+    >>> mark_kinds_line(ax, [(0.5, "pure", "mixed")], 0.0, 1.0)
+    >>> [t.get_text() for t in ax.texts], len(ax.lines)
+    (['kind: pure', 'kind: mixed'], 1)
+    """
     bounds = sorted(boundaries)
     if not bounds:
         return
@@ -45,7 +63,25 @@ def mark_kinds_line(ax, boundaries, lo: float, hi: float) -> None:
 
 def mark_kinds_map(ax, x_values, y_values, kinds) -> None:
     """On a regime map `ax` (x down the rows of `kinds`, y along its columns), a dotted edge between
-    neighbouring cells of different kinds and each kind's name at the median row and column of its cells."""
+    neighbouring cells of different kinds and each kind's name at the median row and column of its cells.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The regime map's axes.
+    x_values, y_values : array-like
+        The grid values along x (nx,) and y (ny,).
+    kinds : array-like
+        The (nx, ny) kind at each grid point (one kind everywhere: nothing drawn).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
+    >>> mark_kinds_map(ax, [0, 1, 2], [0, 1], [["a", "a"], ["a", "b"], ["b", "b"]])
+    >>> sorted(t.get_text() for t in ax.texts), len(ax.collections)
+    (['kind: a', 'kind: b'], 1)
+    """
     from matplotlib.collections import LineCollection
 
     x, y = np.asarray(x_values, float), np.asarray(y_values, float)

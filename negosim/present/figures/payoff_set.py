@@ -26,6 +26,28 @@ def payoff_set_figure(scenario: Scenario, path: str | Path | None = None, *,
     One polygon per effective discount factor in `deltas` (default: `DEFAULT_DELTAS` and the scenario's own
     ``delta * rho``, drawn in bold), over the feasible set (the convex hull of the stage payoffs) with the
     stage profiles marked. Returns the matplotlib Figure; writes it to `path` if given.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A 2-player ``form: repeated`` scenario (a ValueError for more players).
+    path : str or Path, optional
+        Where to write the figure.
+    deltas : sequence of float, optional
+        Effective discount factors to draw, besides the scenario's own.
+    tol, max_iter : float, int
+        The Abreu-Sannikov iteration's tolerance and bound.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> fig = payoff_set_figure(ns.load("scenarios/ceasefire_truce_repeated.yaml"), deltas=[0.5])
+    >>> type(fig).__name__
+    'Figure'
     """
     stage = stage_game(scenario)
     if stage.n_players != 2:
@@ -73,7 +95,32 @@ def survival_figure(scenario: Scenario, path: str | Path | None = None, *, strat
                     false_alarm: float = 0.0):
     """Draw the truce's survival curve (share of truces unbroken after each window) for `strategies` and for
     each strategy in `compare` (played by every player), with the expiry-only curve ``rho ** (t - 1)``.
-    Returns the Figure; writes it to `path` if given."""
+    Returns the Figure; writes it to `path` if given.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: repeated`` scenario that names a cooperative profile.
+    path : str or Path, optional
+        Where to write the figure.
+    strategies : sequence of str, default ("grim",)
+        One strategy for all players, or one per player.
+    compare : sequence of str
+        Further strategies, each played by every player, drawn for comparison.
+    runs, windows, seed, false_alarm : int, int, int, float
+        The simulation's number of truces, windows, random seed and false-alarm probability.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> fig = survival_figure(ns.load("scenarios/ceasefire_truce_repeated.yaml"), runs=100, windows=3)
+    >>> type(fig).__name__
+    'Figure'
+    """
     g = grim_at(scenario)
     rho = float(g.extension)
     runs_of = [tuple(strategies)] + [(s,) for s in compare if (s,) != tuple(strategies)]
@@ -114,6 +161,18 @@ def both_hold_share(sim) -> np.ndarray:
     """Per window, the share of the truces in force in which every side holds (NaN where none is in force):
     the lower panel of the survival figure, which tells apart strategies that forgive from grim trigger.
 
+    Parameters
+    ----------
+    sim : Simulation
+        Simulated truces (anything with arrays ``holding`` and ``in_force`` per window).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``holding / in_force`` per window, NaN where no truce is in force.
+
+    Examples
+    --------
     >>> from types import SimpleNamespace
     >>> both_hold_share(SimpleNamespace(holding=np.array([0.9, 0.4, 0.0]), in_force=np.array([1.0, 0.8, 0.0])))
     array([0.9, 0.5, nan])

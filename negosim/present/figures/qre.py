@@ -28,7 +28,27 @@ ACTION_LINESTYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)))
 
 def qre_curves(game: NormalFormGame | GameTree):
     """The branch sampled on a log grid: ``(lambdas, probabilities (k, d), limit lambda, limit profile,
-    converged)`` at batch point 0; lambdas run from 0.01 over the payoff range to the Nash limit."""
+    converged, (low, high))`` at batch point 0; lambdas run from 0.01 over the payoff range to the Nash limit.
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+        The game (batch point 0 of a batch).
+
+    Returns
+    -------
+    tuple
+        The lambdas reached below the limit, the probabilities there (one row per lambda, the
+        players' or agents' strategies side by side), the lambda where the branch ends, the limit
+        profile, whether the branch converged, and the grid's bounds ``(low, high)``.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> lambdas, probs, end, limit, converged, bounds = qre_curves(ns.load("scenarios/matching_pennies.yaml").build())
+    >>> limit.tolist(), converged
+    ([0.5, 0.5, 0.5, 0.5], True)
+    """
     from ...solve.qre import logit_branch, logit_qre
 
     at = game.at(0) if isinstance(game, NormalFormGame) and game.batch_size > 1 else game
@@ -84,6 +104,13 @@ def qre_figure(game: NormalFormGame | GameTree, *, title: str | None = None, nam
     ------
     GameError
         For a game with more than `MAX_PANELS` agents (the figure would not be readable).
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> fig = qre_figure(ns.load("scenarios/prisoners_dilemma.yaml").build())
+    >>> type(fig).__name__
+    'Figure'
     """
     agents = _agents(game)
     if len(agents) > MAX_PANELS:

@@ -63,6 +63,41 @@ def regime_map_figure(x_name: str, x_values, y_name: str, y_values, labels, *,
     `order` lists labels whose colours are taken first (to match other figures); the rest follow
     in order of first appearance on the grid. `legend_title` names what the regions are (a bargaining
     model's "regime", a repeated game's "profiles grim trigger sustains").
+
+    Parameters
+    ----------
+    x_name, y_name : str
+        The parameters' symbols.
+    x_values, y_values : array-like
+        The ascending grid values along each axis, (nx,) and (ny,).
+    labels : array-like or tuple
+        (nx, ny) outcome labels, or a pair ``(names, codes)``.
+    names : mapping of str to str, optional
+        Label -> legend name.
+    overlays : sequence of mapping
+        Curves ``{"x": array, "y": array, "label": str}`` drawn on top.
+    title : str, optional
+        The figure's title.
+    x_unit, y_unit : str, optional
+        The parameters' units.
+    order : sequence of str
+        Labels whose colours are taken first.
+    x_description, y_description : str
+        The parameters' descriptions, for the axis labels.
+    legend_title : str, default "equilibrium outcome"
+        What the regions are.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x, y = np.linspace(0, 1, 5), np.linspace(0, 1, 4)
+    >>> labels = np.where(x[:, None] + y[None, :] > 1, "war", "peace")
+    >>> type(regime_map_figure("p", x, "c", y, labels)).__name__
+    'Figure'
     """
     x = _axis(x_values, "x_values")
     y = _axis(y_values, "y_values")

@@ -34,6 +34,39 @@ def outcome_share_figure(values: Mapping[str, np.ndarray], labels, *,
     `order`, then by decreasing share of all samples. With `sort`, panels come in decreasing order
     of swing: the largest change of any one outcome's share between the parameter's bins.
     `legend_title` names what the labels are (default "equilibrium outcome").
+
+    Parameters
+    ----------
+    values : mapping of str to numpy.ndarray
+        Each parameter's (N,) sample values.
+    labels : array-like
+        The (N,) outcome label of each sample.
+    ranges : mapping of str to (float, float), optional
+        A parameter's (low, high).
+    bins : int, default 10
+        The number of equal bins per parameter.
+    names : mapping of str to str, optional
+        Label -> legend name.
+    title : str, optional
+        The figure's title.
+    order : sequence of str
+        Labels coloured first.
+    sort : bool, default True
+        Panels in decreasing order of swing.
+    legend_title : str, default "equilibrium outcome"
+        What the labels are.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> values = {"p": np.linspace(0, 1, 20)}
+    >>> fig = outcome_share_figure(values, np.where(values["p"] > 0.5, "war", "peace"), bins=4)
+    >>> type(fig).__name__
+    'Figure'
     """
     if not values:
         raise ValueError("outcome_share_figure needs at least one parameter in `values`")

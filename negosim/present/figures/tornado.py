@@ -49,6 +49,43 @@ def tornado_figure(parameters: Sequence[str], low, high, metric_low, metric_high
     the new outcome (`names` maps labels to legend names; `order` lists labels whose marker styles
     are taken first). Parameters that change no metric and no outcome are listed in a footnote
     instead of drawn. Values are printed as the text output prints them.
+
+    Parameters
+    ----------
+    parameters : sequence of str
+        The P parameters' names (distinct).
+    low, high : array-like
+        The (P,) values each parameter is moved to.
+    metric_low, metric_high : array-like
+        The (M, P) metric values with each parameter at its low and its high value.
+    baseline : array-like
+        The (M,) metric values at baseline.
+    metric_names : sequence of str
+        The M metrics' names.
+    outcome_low, outcome_high : sequence of str, optional
+        The (P,) outcome labels at the ends (both or neither; they need `baseline_outcome`).
+    baseline_outcome : str, optional
+        The outcome at baseline.
+    title : str, optional
+        The figure's title.
+    names : mapping of str to str, optional
+        Label -> legend name.
+    order : sequence of str
+        Labels whose marker styles are taken first.
+    max_rows : int or None
+        The most rows drawn (None: all).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = tornado_figure(["p", "c"], [0.2, 0.1], [0.8, 0.3], np.array([[0.1, 0.4]]),
+    ...                      np.array([[0.9, 0.5]]), np.array([0.5]), ["share"])
+    >>> type(fig).__name__
+    'Figure'
     """
     if max_rows is not None and max_rows < 1:
         raise ValueError(f"max_rows must be a positive number of rows or None; got {max_rows}")

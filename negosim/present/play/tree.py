@@ -25,7 +25,29 @@ CHANCE_NAME = "Chance"
 
 @dataclass
 class Step:
-    """One move of the play: at `node`, action index `action`, by `mover` (a player id or "Chance")."""
+    """One move of the play: at `node`, action index `action`, by `mover` (a player id or "Chance").
+
+    Attributes
+    ----------
+    node : int
+        The index of the node moved at.
+    action : int
+        The index of the action taken.
+    mover : str
+        The player who moved, or "Chance".
+    label : str
+        The action's name.
+    student : bool, default False
+        The student made this move.
+    seen : bool or None
+        Whether the move was shown to the student; None until decided.
+
+    Examples
+    --------
+    >>> step = Step(0, 1, "Entrant", "in")
+    >>> step.label, step.student, step.seen
+    ('in', False, None)
+    """
 
     node: int
     action: int
@@ -36,14 +58,66 @@ class Step:
 
 
 def titled(name: str, label: str, sep: str = " ") -> str:
-    """'truce_aid (30-day truce, aid keeps flowing)'; just the name when the label adds nothing."""
+    """'truce_aid (30-day truce, aid keeps flowing)'; just the name when the label adds nothing.
+
+    Parameters
+    ----------
+    name : str
+        The id.
+    label : str
+        Its label in words.
+    sep : str, default " "
+        ``": "`` writes ``name: label``; anything else ``name (label)``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> titled("truce_aid", "30-day truce"), titled("war", "war"), titled("war", "all-out", ": ")
+    ('truce_aid (30-day truce)', 'war', 'war: all-out')
+    """
     if not label or label == name:
         return name
     return f"{name}: {label}" if sep == ": " else f"{name} ({label})"
 
 
 class TreeSession:
-    """One play of a game tree at a prompt."""
+    """One play of a game tree at a prompt.
+
+    Parameters
+    ----------
+    con : Console
+        Where the play is written and the student's moves read.
+    source : Source
+        The opened scenario or game file; its game is a tree at one parameter point.
+    student : int
+        The index of the player the student plays.
+    names : dict of str to str
+        Player id -> the name to write.
+    opponents : {"equilibrium", "random"}
+        How the computer's players move.
+    rng : numpy.random.Generator
+        Draws chance moves and random or mixed choices.
+    equilibrium : str or int, optional
+        The equilibrium the computer follows: None or "spe" for the subgame-perfect one, else a Nash
+        equilibrium of the normal form (an EquilibriumChoiceError when there is none to pick).
+
+    Examples
+    --------
+    >>> import io
+    >>> import numpy as np
+    >>> from negosim.api import open_source
+    >>> from negosim.present.play import player_names
+    >>> from negosim.present.play.console import Console
+    >>> source = open_source("scenarios/entry_deterrence.yaml")
+    >>> con = Console(io.StringIO("fight\\n"), io.StringIO())
+    >>> session = TreeSession(con, source, 1, player_names(source), "equilibrium", np.random.default_rng(0))
+    >>> session.run()
+    >>> [(step.mover, step.label) for step in session.steps]
+    [('Entrant', 'in'), ('Incumbent', 'fight')]
+    """
 
     def __init__(self, con, source, student: int, names, opponents: str, rng: np.random.Generator,
                  equilibrium: str | int | None = None):

@@ -46,6 +46,35 @@ def render_bargaining_report(scenario: Scenario, *, answers: bool = True, comman
     `appendix` adds to a worksheet the model's closed form, its regimes and its source, after the
     questions (the handout with answers has them in its model section and answer key). `projector`
     sets large type at full width, as for games.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A ``form: bargaining`` scenario.
+    answers : bool, default True
+        The handout with answers; False: the worksheet.
+    command : str, optional
+        The command line shown on the page as the one that made it (default: the equivalent `negosim report`).
+    sweep : str, optional
+        The named sweep whose first parameter the figure varies.
+    changed : tuple of str
+        Parameters set on the command line (marked as such).
+    appendix : bool, default False
+        Add the model's closed form, regimes and source to a worksheet.
+    projector : bool, default False
+        Large type at full width.
+
+    Returns
+    -------
+    str
+        A self-contained HTML page.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> page = render_bargaining_report(ns.load("scenarios/rubinstein_war.yaml"))
+    >>> page.startswith("<!DOCTYPE html>"), "Handout with answers" in page
+    (True, True)
     """
     if sweep is not None and sweep not in scenario.sweeps:
         from ...errors import UsageError
@@ -145,7 +174,26 @@ def _key_html(scenario: Scenario) -> list[str]:
 
 
 def main_parameter(scenario: Scenario, sweep: str | None = None) -> str | None:
-    """The parameter the handout's figure varies: the named (else the first) sweep's first, else the first one."""
+    """The parameter the handout's figure varies: the named (else the first) sweep's first, else the first one.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    sweep : str, optional
+        The name of one of its sweeps.
+
+    Returns
+    -------
+    str or None
+        A parameter's name; None for a scenario without parameters.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> main_parameter(ns.load("scenarios/rubinstein_war.yaml"))
+    'p'
+    """
     for name, spec in scenario.sweeps.items():
         if sweep is None or name == sweep:
             return next(iter(spec.vary))

@@ -21,7 +21,27 @@ def _cell(x: float) -> str:
 
 
 def repeated_html(source) -> list[str]:
-    """The section's HTML lines for a ``form: repeated`` scenario."""
+    """The section's HTML lines for a ``form: repeated`` scenario.
+
+    Parameters
+    ----------
+    source
+        The report's source: the scenario is read from its ``scenario`` attribute.
+
+    Returns
+    -------
+    list of str
+        HTML lines: the settings, a table of thresholds per profile, and the figures as inline SVG.
+
+    Examples
+    --------
+    >>> import types
+    >>> import negosim as ns
+    >>> scenario = ns.load("scenarios/ceasefire_truce_repeated.yaml")
+    >>> lines = repeated_html(types.SimpleNamespace(scenario=scenario))
+    >>> lines[0].startswith("<p>Played window after window"), any("<svg" in line for line in lines)
+    (True, True)
+    """
     from ..figures.payoff_set import payoff_set_figure, survival_figure
     from ..figures.save import figure_svg
 

@@ -24,7 +24,29 @@ def _value(v: np.ndarray) -> float:
 
 
 def format_bargaining(scenario: Scenario, sol: BargainSolution) -> str:
-    """The text report of a bargaining solve: title, players and roles, parameters, quantities, regime."""
+    """The text report of a bargaining solve: title, players and roles, parameters, quantities, regime.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The bargaining scenario.
+    sol : BargainSolution
+        Its solution at a single point.
+
+    Returns
+    -------
+    str
+        The report's lines.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.scenario.bargainsolve import solve_bargaining
+    >>> scenario = ns.load("scenarios/rubinstein_war.yaml")
+    >>> sol = solve_bargaining(scenario)
+    >>> format_bargaining(scenario, sol).splitlines()[1]
+    'Players: RU (Russia, proposer), UA (Ukraine, responder)'
+    """
     model = sol.model
     roles = ", ".join(f"{p.id} ({p.name}, {role})" if p.name not in ("", p.id) else f"{p.id} ({role})"
                       for p, role in zip(scenario.players, model.roles))
@@ -44,7 +66,30 @@ def format_bargaining(scenario: Scenario, sol: BargainSolution) -> str:
 
 
 def bargaining_document(scenario: Scenario, sol: BargainSolution) -> dict[str, Any]:
-    """The `solve --json` document: the usual envelope, with one solution of concept ``bargaining``."""
+    """The `solve --json` document: the usual envelope, with one solution of concept ``bargaining``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The bargaining scenario.
+    sol : BargainSolution
+        Its solution at a single point.
+
+    Returns
+    -------
+    dict
+        The JSON-ready document (non-finite quantities as None).
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.scenario.bargainsolve import solve_bargaining
+    >>> scenario = ns.load("scenarios/rubinstein_war.yaml")
+    >>> sol = solve_bargaining(scenario)
+    >>> doc = bargaining_document(scenario, sol)
+    >>> doc["players"], doc["solutions"][0]["regime"]
+    (['RU', 'UA'], 'proposer_option_binds')
+    """
     regime = str(sol.regimes.reshape(-1)[0])
     entry = {"concept": "bargaining", "model": sol.model.name, "complete": True, "degenerate": False,
              "quantities": {k: _plain(_value(v)) for k, v in sol.quantities.items()},

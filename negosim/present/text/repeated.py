@@ -20,7 +20,26 @@ def _threshold(x: float) -> str:
 
 
 def format_repeated(a: RepeatedAnalysis) -> str:
-    """The repeated-game part of `negosim solve`'s table: one row per pure profile, then the payoff set."""
+    """The repeated-game part of `negosim solve`'s table: one row per pure profile, then the payoff set.
+
+    Parameters
+    ----------
+    a : RepeatedAnalysis
+        The analysis at one point.
+
+    Returns
+    -------
+    str
+        The lines of the table, starting with a blank line.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.scenario.repeated_analysis import analyze_repeated
+    >>> text = format_repeated(analyze_repeated(ns.load("scenarios/ceasefire_truce_repeated.yaml")))
+    >>> text.splitlines()[1][:45]
+    'Repeated game: discount 0.75 per period, dete'
+    """
     g = a.grim
     d, q, rho = float(g.discount), float(g.detection), float(g.extension)
     lines = ["", f"Repeated game: discount {d:g} per period, detection {q:g}, extension {rho:g} "
@@ -62,7 +81,30 @@ def _num(x: Any) -> str:
 
 
 def simulation_dict(sim: Simulation, players: tuple[str, ...]) -> dict[str, Any]:
-    """The JSON document of `negosim simulate --json`."""
+    """The JSON document of `negosim simulate --json`.
+
+    Parameters
+    ----------
+    sim : Simulation
+        The simulated truces.
+    players : tuple of str
+        The players' ids, in the order of `sim`'s strategies and payoffs.
+
+    Returns
+    -------
+    dict
+        Strategies per player, the settings, and the survival, holding and in-force curves.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.scenario.repeated_analysis import simulate_scenario
+    >>> scenario = ns.load("scenarios/ceasefire_truce_repeated.yaml")
+    >>> sim = simulate_scenario(scenario, ("grim",), runs=100, windows=3)
+    >>> doc = simulation_dict(sim, scenario.player_ids)
+    >>> doc["strategies"], doc["runs"], len(doc["survival"])
+    ({'RU': 'grim', 'UA': 'grim'}, 100, 4)
+    """
     def clean(a: np.ndarray) -> list[float]:
         return [float(f"{x:.12g}") for x in np.asarray(a).reshape(-1)]
 
@@ -74,7 +116,29 @@ def simulation_dict(sim: Simulation, players: tuple[str, ...]) -> dict[str, Any]
 
 
 def format_simulation(sim: Simulation, players: tuple[str, ...]) -> str:
-    """A table of the survival curve: per window, the share of truces unbroken, holding and in force."""
+    """A table of the survival curve: per window, the share of truces unbroken, holding and in force.
+
+    Parameters
+    ----------
+    sim : Simulation
+        The simulated truces.
+    players : tuple of str
+        The players' ids, in the order of `sim`'s strategies.
+
+    Returns
+    -------
+    str
+        A header, then one line per window.
+
+    Examples
+    --------
+    >>> import negosim as ns
+    >>> from negosim.scenario.repeated_analysis import simulate_scenario
+    >>> scenario = ns.load("scenarios/ceasefire_truce_repeated.yaml")
+    >>> sim = simulate_scenario(scenario, ("grim",), runs=100, windows=3)
+    >>> format_simulation(sim, scenario.player_ids).splitlines()[0]
+    'Simulated 100 truces for 3 windows (seed 0): RU grim, UA grim'
+    """
     who = ", ".join(f"{p} {s}" for p, s in zip(players, sim.strategies))
     lines = [f"Simulated {sim.runs:,} truces for {sim.windows} windows (seed {sim.seed}): {who}",
              f"discount {sim.discount:g}, detection {sim.detection:g}, false alarms {sim.false_alarm:g}, "
