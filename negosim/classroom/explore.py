@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from .rules import CHANCE_ROLE, Rules, rules_for
+from .rules import CHANCE_ROLE, CONCEPT_NAMES, Rules, rules_for
 
 MAX_PARAMS = 200
 
@@ -108,8 +108,7 @@ def _sentence(rules: Rules, path: list[str], reached: dict[str, float]) -> str:
     pred = rules.prediction
     if pred.count == 0:
         return "negosim found no equilibrium at these values."
-    concept = {"spe": "subgame-perfect equilibrium", "nash": "Nash equilibrium", "pure": "pure Nash equilibrium",
-               "pbe": "perfect Bayesian equilibrium"}
+    concept = CONCEPT_NAMES
     outcomes = "; ".join(rules.outcome_labels.get(o, o) + ("" if q == 1 else f" with probability {_fmt(q)}")
                          for o, q in pred.outcomes.items())
     payoffs = ", ".join(f"{rules.names[p]} {_fmt(v)}" for p, v in pred.payoffs.items())

@@ -89,6 +89,11 @@ class Decision:
     actions: tuple[str, ...]
 
 
+#: How the pages name the concept a prediction comes from.
+CONCEPT_NAMES = {"spe": "subgame-perfect equilibrium", "nash": "Nash equilibrium", "pure": "pure Nash equilibrium",
+                 "pbe": "perfect Bayesian equilibrium"}
+
+
 @dataclass(frozen=True)
 class Prediction:
     """What the equilibrium predicts: behaviour at every decision, the outcome distribution, payoffs.
@@ -245,6 +250,47 @@ class Rules:
             return [Pending(node.id, self.players[node.player], node.infoset, node.actions)]
         done = {m.role for m in moves}
         return [Pending(d.id, d.role, d.id, d.actions) for d in self.decisions if d.role not in done]
+
+    def check_plan(self, role: str, plan: dict) -> dict[str, str]:
+        """Return `plan` (the strategy method's decision -> action) checked whole for `role`, in decision order.
+
+        Parameters
+        ----------
+        role : str
+            The player stating the plan.
+        plan : dict
+            Decision id -> action, one for every decision of `role`, reached or not.
+
+        Returns
+        -------
+        dict
+            The plan, its keys in the game's order of decisions.
+
+        Raises
+        ------
+        MoveError
+            For a decision that is not the role's, a decision left out, or an action not available there.
+
+        Examples
+        --------
+        >>> from negosim.game import NormalFormGame
+        >>> pd = NormalFormGame.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], actions=(("C", "D"), ("C", "D")))
+        >>> Rules(pd).check_plan("P1", {"P1": "D"})
+        {'P1': 'D'}
+        """
+        wanted = {d.id: d for d in self.decisions if d.role == role}
+        extra = [d for d in plan if d not in wanted]
+        if extra:
+            raise MoveError(f"{str(extra[0])[:40]!r} is not one of your decisions")
+        missing = [d for d in wanted if d not in plan]
+        if missing:
+            raise MoveError(f"your plan has no choice for {wanted[missing[0]].label or missing[0]!r}; "
+                            "choose at every decision, even those that may not be reached")
+        for d, action in plan.items():
+            if action not in wanted[d].actions:
+                raise MoveError(f"{str(action)[:40]!r} is not an action at {wanted[d].label or d!r}; "
+                                f"choose one of {', '.join(wanted[d].actions)}")
+        return {d: str(plan[d]) for d in wanted}
 
     def check(self, moves: list[Move], move: Move) -> None:
         """Raise `MoveError` unless `move` is one the play is waiting for."""
@@ -434,4 +480,5 @@ def rules_for(source) -> Rules:
     return Rules(source.game, source.ties, names)
 
 
-__all__ = ["CHANCE_ROLE", "Decision", "Move", "MoveError", "Pending", "Prediction", "Rules", "rules_for", "DECISION"]
+__all__ = ["CHANCE_ROLE", "CONCEPT_NAMES", "DECISION", "Decision", "Move", "MoveError", "Pending", "Prediction",
+           "Rules", "rules_for"]

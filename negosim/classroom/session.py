@@ -372,21 +372,11 @@ class Classroom:
             raise Refusal(409, "not_strategy_method", "this round is played move by move, not by stating a plan")
         if role in group.plans:
             raise Refusal(409, "plan_in", "your plan for this round is already in; it cannot be changed")
-        wanted = {d.id: d for d in group.rules.decisions if d.role == role}
-        missing = [d for d in wanted if d not in plan]
-        extra = [d for d in plan if d not in wanted]
-        if extra:
-            raise Refusal(400, "bad_plan", f"{str(extra[0])[:40]!r} is not one of your decisions")
-        if missing:
-            raise Refusal(400, "bad_plan", f"your plan has no choice for {wanted[missing[0]].label or missing[0]!r}; "
-                                           "choose at every decision, even those that may not be reached")
-        for d, action in plan.items():
-            if action not in wanted[d].actions:
-                choices = ", ".join(wanted[d].actions)
-                raise Refusal(400, "bad_plan", f"{str(action)[:40]!r} is not an action at {wanted[d].label or d!r}; "
-                                               f"choose one of {choices}")
+        try:
+            stated = group.rules.check_plan(role, plan)
+        except MoveError as exc:
+            raise Refusal(400, "bad_plan", str(exc)) from None
         now = time.time()
-        stated = {d: str(plan[d]) for d in wanted}
         statements = [("INSERT INTO plans (round, grp, role, decision, action, student, key, time) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (rnd, grp, role, d, a, sid, key, now))
                       for d, a in stated.items()]

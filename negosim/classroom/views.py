@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rules import CHANCE_ROLE, Prediction, Rules
+from .rules import CHANCE_ROLE, CONCEPT_NAMES, Prediction, Rules
 from .session import Classroom, Group
 
-CONCEPT_NAMES = {"spe": "subgame-perfect equilibrium", "nash": "Nash equilibrium", "pure": "pure Nash equilibrium",
-                 "pbe": "perfect Bayesian equilibrium"}
 EXPORT_COLUMNS = ("round", "group", "role", "node", "action", "time", "scenario", "seat", "nickname")
 
 
