@@ -136,19 +136,35 @@ function renderParams(s) {
   }));
 }
 
+// A poll answered with the state from before the teacher's last click must not undo what the click shows
+// (a ticked box unticked for a moment): polls asked before the last action began, or while one is under
+// way, are not drawn.
+let asked = 0;
+let lastAction = 0;
+let acting = 0;
+
 async function refresh() {
+  const mine = ++asked;
   try {
     const response = await api("/api/teacher/state");
     const data = await response.json();
     if (response.status !== 200) { text("error", data.message); return; }
     if ($("error").textContent.startsWith("Cannot reach")) text("error", "");
+    if (acting || mine < lastAction) return;
     render(data);
   } catch (e) { text("error", "Cannot reach the server; retrying…"); }
 }
 
 async function act(action, body) {
-  const response = await api(`/api/teacher/${action}`, body === undefined ? {} : body);
-  const data = await response.json();
+  lastAction = ++asked;
+  acting += 1;
+  let response, data;
+  try {
+    response = await api(`/api/teacher/${action}`, body === undefined ? {} : body);
+    data = await response.json();
+  } finally {
+    acting -= 1;
+  }
   if (response.status !== 200) { text("error", data.message); return false; }
   text("error", "");
   render(data);
