@@ -33,22 +33,33 @@ def _fraction(f: Fraction) -> str:
     return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
 
 
+def _as_small_fraction(x: float | Fraction) -> Fraction | None:
+    """`x` as a fraction with denominator at most 12 when it is one (to 1e-9), else None."""
+    if isinstance(x, Fraction):
+        return x
+    f = Fraction(clean(x)).limit_denominator(12)
+    return f if abs(float(f) - x) < 1e-9 else None
+
+
 def fmt_prob(x: float | Fraction) -> str:
     """A probability for people: small fractions exactly (1/3), others as decimals (0.4142); exact ones as fractions."""
-    if isinstance(x, Fraction):
-        return _fraction(x)
-    f = Fraction(clean(x)).limit_denominator(12)
-    if abs(float(f) - x) < 1e-9:
-        return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
-    return f"{x:.4g}"
+    f = _as_small_fraction(x)
+    return _fraction(f) if f is not None else f"{float(x):.4g}"
 
 
 def fmt_mixed(probs: dict[str, float]) -> str:
-    """'defect', or '1/3 cooperate + 2/3 defect'."""
+    """'defect', or '1/3 cooperate + 2/3 defect'.
+
+    One mixture is written in one style: fractions when every probability in it is a small fraction,
+    otherwise decimals throughout (so a numerically traced 0.12500008 beside an exact 1/8 does not
+    print as "0.125 a + 1/8 b").
+    """
     used = {a: p for a, p in probs.items() if p > 0}
     if len(used) == 1:
         return next(iter(used))
-    return " + ".join(f"{fmt_prob(p)} {a}" for a, p in used.items())
+    if all(_as_small_fraction(p) is not None for p in used.values()):
+        return " + ".join(f"{fmt_prob(p)} {a}" for a, p in used.items())
+    return " + ".join(f"{float(p):.4g} {a}" for a, p in used.items())
 
 
 def fmt_payoffs(payoffs: dict[str, float]) -> str:
