@@ -29,6 +29,7 @@ import numpy as np
 from ..errors import UsageError
 from ..game.normal import NormalFormGame
 from ..game.profiles import profile_names
+from ..scenario.compiled import solve_tree_chunk
 from ..solve.primary import (
     NO_EQUILIBRIUM,
     equilibrium_outcomes,
@@ -415,15 +416,17 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
     if bargain_sweep.is_bargaining(scenario):
         return bargain_sweep.solve_chunk(scenario, params, start)
     n = len(next(iter(params.values())))
-    game = scenario.build(params)
-    if game.batch_size != n:  # a varied parameter that no payoff uses: the game does not broadcast
+    # A tree of perfect information runs its compiled program (the same answers; None where it does not apply).
+    compiled = None if concepts else solve_tree_chunk(scenario, params)
+    game = scenario.build(params) if compiled is None else None
+    if game is not None and game.batch_size != n:  # a varied parameter that no payoff uses
         raise ValueError(f"built a batch of {game.batch_size} points for {n} parameter points")
-    sol = primary_solution(game)
+    sol = compiled if compiled is not None else primary_solution(game)  # type: ignore[arg-type]
     if isinstance(game, NormalFormGame):
-        outcome = output.csv_text(equilibrium_outcomes(sol))
+        outcome = output.csv_text(equilibrium_outcomes(sol))  # type: ignore[arg-type]
         names, codes = output.label_codes(_labels(scenario, game, params).reshape(-1))
     else:
-        texts, row_codes = reached_codes(sol)
+        texts, row_codes = (compiled.texts, compiled.codes) if compiled is not None else reached_codes(sol)  # type: ignore[arg-type]
         outcome = output.csv_text(texts)[row_codes]
         if len(sol.point) == n:
             names, codes = texts, row_codes
@@ -440,9 +443,9 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
     if concepts:
         from .concept_columns import point_columns
 
-        extra = point_columns(game, concepts, lambdas)
+        extra = point_columns(game, concepts, lambdas)  # type: ignore[arg-type]  # (built: no compiled path with concepts)
         cols += [output.float_text(extra[sol.point, j]) for j in range(extra.shape[1])]
-    if kinds.is_signalling(game):
+    if game is not None and kinds.is_signalling(game):
         kind_names, kind_codes = np.unique(kinds.game_kind_labels(game).astype(str), return_inverse=True)
         cols.append(output.object_strings(kind_names.tolist(), kind_codes[sol.point]))
     return output.csv_lines(cols), names, codes
