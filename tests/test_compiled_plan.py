@@ -146,17 +146,42 @@ def test_the_compiled_tree_solve_gives_subgame_perfects_answer_at_every_point(na
         assert np.array_equal(chunk.tied, tied)
 
 
-def test_the_seed_grid_with_its_ties_is_the_same_and_so_are_the_chunks_rows(monkeypatch):
+def test_the_seed_grid_with_its_ties_is_the_same():
     scenario = load_scenario(SCENARIOS / "ceasefire_2025.yaml")
     p, mu = np.meshgrid(np.linspace(0.2, 0.8, 120), np.linspace(0, 0.3, 100), indexing="ij")
     params = {"p": p.ravel(), "mu": mu.ravel()}
     chunk = solve_tree_chunk(scenario, params)
     assert chunk is not None and chunk.tied.any() and len(chunk.texts) == 3
-    fast = solve_chunk(scenario, params, 5)
+    texts, codes, payoffs, tied = _old(scenario, params)
+    assert chunk.texts.tolist() == texts.tolist() and np.array_equal(chunk.codes, codes)
+    assert _same_bits(chunk.payoffs, payoffs) and np.array_equal(chunk.tied, tied)
+
+
+@pytest.mark.parametrize("name", ["ceasefire_2025.yaml", "entry_deterrence.yaml", "ultimatum.yaml",
+                                  "sanctions_threat.yaml"])
+def test_a_sweep_chunk_writes_the_same_rows_and_labels_through_the_compiled_path(name, monkeypatch):
+    scenario = load_scenario(SCENARIOS / name)
+    rng = np.random.default_rng(3)
+    params = _random_points(scenario, list(scenario.parameters)[:2], 3_000, rng)
+    fast = solve_chunk(scenario, params, 17)
     monkeypatch.setattr("negosim.sweep.engine.solve_tree_chunk", lambda s, p: None)
-    slow = solve_chunk(scenario, params, 5)
+    slow = solve_chunk(scenario, params, 17)
     assert fast[0] == slow[0]
     assert np.array_equal(fast[1], slow[1]) and np.array_equal(fast[2], slow[2])
+
+
+def test_threads_running_the_same_program_at_once_do_not_mix_their_registers():
+    from concurrent.futures import ThreadPoolExecutor
+
+    scenario = load_scenario(SCENARIOS / "ceasefire_2025.yaml")
+    rng = np.random.default_rng(5)
+    points = [_random_points(scenario, ["p", "mu"], 50_000, rng) for _ in range(4)]
+    alone = [solve_tree_chunk(scenario, p) for p in points]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda p: solve_tree_chunk(scenario, p), points * 2))
+    for a, b in zip(alone * 2, together):
+        assert a is not None and b is not None
+        assert np.array_equal(a.codes, b.codes) and _same_bits(a.payoffs, b.payoffs) and np.array_equal(a.tied, b.tied)
 
 
 PIECEWISE = """\

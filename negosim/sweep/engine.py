@@ -19,7 +19,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -44,6 +44,7 @@ from . import bargain_sweep, chunks, kinds, output
 from .boundaries import SIDE_STEP, Boundary, locate_boundaries, selection_at_boundary, tied_at_boundary
 from .chunks import ChunkPlace
 from .designs import MAX_POINTS, Design, check_vary
+from .executors import run_on
 from .identity import RECORD, SweepIdentity, check_same, make_identity, read_record, record
 from .lock import FolderLock
 
@@ -301,7 +302,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         for place in todo:
             finished(place, solve_chunk(*task(place)))
     else:
-        _run_on(executor, todo, task, finished)
+        run_on(executor, todo, lambda place: (solve_chunk, *task(place)), finished)
 
     lock.check()
     files = {}
@@ -342,29 +343,6 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     chunks.drop_joined_rows(out, places)  # results.csv, now recorded, holds them: the results once on disk
     return SweepSummary(out, total, outcomes, boundaries, wall, design, seed, summary.get("kinds", {}),
                         summary.get("kind_boundaries", []))
-
-
-#: Chunks in flight on an executor at once: enough to keep a cluster busy, few enough that the
-#: finished-but-unwritten results stay small (each is one chunk's CSV text).
-MAX_IN_FLIGHT = 32
-
-
-def _run_on(executor: Executor, todo: list[ChunkPlace], task, finished) -> None:
-    """Solve the chunks `todo` on `executor`, at most MAX_IN_FLIGHT at a time, writing each as it
-    finishes; on an error or interrupt cancel the rest (what finished is on disk)."""
-    pending: dict = {}
-    queue = list(todo)
-    try:
-        while queue or pending:
-            while queue and len(pending) < MAX_IN_FLIGHT:
-                place = queue.pop(0)
-                pending[executor.submit(solve_chunk, *task(place))] = place
-            ready, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            for fut in sorted(ready, key=lambda f: pending[f].index):
-                finished(pending.pop(fut), fut.result())
-    finally:
-        for fut in pending:
-            fut.cancel()
 
 
 def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: tuple[str, ...] = (),
