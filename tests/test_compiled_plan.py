@@ -325,3 +325,25 @@ class _FlagAll:
         result = self.inner.program.run(arrays, out)
         result.flags.add(spe_plan.DEVIATION_FLAG)
         return result
+
+
+def test_a_tree_too_large_to_compile_is_solved_the_interpreted_way(monkeypatch):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from tree_yaml import tree_yaml
+
+    from negosim.scenario.validate import scenario_from_document
+    from negosim.scenario.yamlio import parse_yaml
+
+    scenario = scenario_from_document(parse_yaml(tree_yaml(3).encode(), "t.yaml"))  # 40 nodes
+    a = np.linspace(0.0, 1.0, 500)
+    chunk = solve_tree_chunk(scenario, {"a": a})
+    assert chunk is not None
+    texts, codes, payoffs, tied = _old(scenario, {"a": a})
+    assert chunk.texts.tolist() == texts.tolist() and np.array_equal(chunk.codes, codes)
+    assert _same_bits(chunk.payoffs, payoffs) and np.array_equal(chunk.tied, tied)
+    monkeypatch.setattr(compiled, "MAX_NODES", 39)
+    compiled._PROGRAMS.pop(scenario, None)
+    assert solve_tree_chunk(scenario, {"a": a}) is None
+    compiled._PROGRAMS.pop(scenario, None)
