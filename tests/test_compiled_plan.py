@@ -347,3 +347,18 @@ def test_a_tree_too_large_to_compile_is_solved_the_interpreted_way(monkeypatch):
     compiled._PROGRAMS.pop(scenario, None)
     assert solve_tree_chunk(scenario, {"a": a}) is None
     compiled._PROGRAMS.pop(scenario, None)
+
+
+@pytest.mark.parametrize("name", ["ceasefire_2025.yaml", "ultimatum.yaml"])
+def test_points_evaluated_for_sensitivity_are_the_same_through_the_compiled_path(name, monkeypatch):
+    from negosim.sweep.engine import evaluate_points
+
+    scenario = load_scenario(SCENARIOS / name)
+    params = _random_points(scenario, list(scenario.parameters)[:3], 2_000, np.random.default_rng(11))
+    fast = evaluate_points(scenario, params)
+    monkeypatch.setattr("negosim.sweep.engine.solve_tree_chunk", lambda s, p: None)
+    slow = evaluate_points(scenario, params)
+    assert fast.labels.dtype == slow.labels.dtype == object
+    assert fast.labels.tolist() == slow.labels.tolist()
+    assert all(type(a) is type(b) for a, b in zip(fast.labels, slow.labels))
+    assert _same_bits(fast.payoffs, slow.payoffs) and np.array_equal(fast.defined, slow.defined)

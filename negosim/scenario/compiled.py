@@ -72,6 +72,10 @@ class TreeChunk:
     texts: np.ndarray
     codes: np.ndarray
 
+    def labels(self) -> np.ndarray:
+        """Each point's outcome label as an object array, as `negosim.solve.primary.outcome_labels` gives it."""
+        return np.array([*self.texts, ""], dtype=object)[:-1][self.codes]
+
 
 @dataclass(frozen=True)
 class _Compiled:

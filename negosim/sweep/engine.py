@@ -495,6 +495,8 @@ def evaluate_points(scenario, params: dict[str, np.ndarray]) -> PointOutputs:
     if bargain_sweep.is_bargaining(scenario):  # the model's quantities stand where payoffs would
         labels, values = bargain_sweep.quantity_table(scenario, full)
         return PointOutputs(labels, values, np.isfinite(values).all(axis=1))
+    if (compiled := solve_tree_chunk(scenario, full)) is not None:  # a tree of perfect information
+        return PointOutputs(compiled.labels(), compiled.payoffs, np.ones(n, dtype=bool))
     game = scenario.build(full)
     pays = np.full((n, game.n_players), np.nan)
     if isinstance(game, NormalFormGame):
