@@ -362,3 +362,21 @@ def test_points_evaluated_for_sensitivity_are_the_same_through_the_compiled_path
     assert fast.labels.tolist() == slow.labels.tolist()
     assert all(type(a) is type(b) for a, b in zip(fast.labels, slow.labels))
     assert _same_bits(fast.payoffs, slow.payoffs) and np.array_equal(fast.defined, slow.defined)
+
+
+def test_a_program_shares_registers_between_values_not_alive_at_once():
+    builder = ProgramBuilder()
+    x = builder.input("x")
+    acc = x
+    for k in range(50):  # a chain: each value is dead once the next is computed
+        acc = builder.call(np.add, acc, builder.constant(float(k)))
+    builder.register()  # a register no step uses
+    builder.output("y", acc)
+    program = builder.build()
+    assert program.registers[np.dtype(np.float64)] == 2
+    x_values = np.linspace(-1.0, 1.0, 3001)
+    y = program.run({"x": x_values}, {"y": np.empty(3001)}, block=1024).arrays["y"]
+    expected = x_values.copy()
+    for k in range(50):
+        expected = expected + float(k)
+    assert _same_bits(y, expected)

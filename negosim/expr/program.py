@@ -46,8 +46,8 @@ class ProgramTooLarge(Exception):
 class Slot:
     """Where a step's argument lives (see `ProgramBuilder`)."""
 
-    kind: str  # "in", "reg", "out", "const", "group" (consecutive rows) or "row" (one of a group's)
-    key: object  # input/output name, (dtype, row) of a register, (dtype, start, size), or the constant
+    kind: str  # "in", "reg", "out", "const", "group" (rows of their own) or "row" (one of a group's)
+    key: object  # input/output name, (dtype, row) of a register, a group's index, or the constant
     column: int | None = None  # an output's column
 
 
@@ -171,6 +171,9 @@ class ProgramBuilder:
                 slots[a] = Slot("reg", (dtype, row))
             for a in ends.get(t, ()):  # free for the steps after this one (never an input's row as its output)
                 free[slots[a].key[0]].append(slots[a].key[1])  # type: ignore[index]
+        for a, slot in enumerate(self.slots):
+            if slot.kind == "reg" and a not in first:  # a register no step uses has no row
+                slots[a] = Slot("unused", None)
         per_point = sum(d.itemsize * k for d, k in rows.items()) + sum(d.itemsize * k for d, k in self.groups)
         block = min(MAX_BLOCK, WORKSPACE_BYTES // max(per_point, 1))
         if block < MIN_BLOCK:
