@@ -371,31 +371,62 @@ def _reference(argv: list[str]) -> tuple[Measured, dict]:
     return m, json.loads(m.stdout)
 
 
-def solve_alone(n: int, repeat: int) -> tuple[float, float]:
-    """Best CPU seconds (of `repeat`) to solve the n*n grid in chunks of CHUNK: negosim's build + verified
-    subgame-perfect solve, and the reference's hand-vectorised `solve` (no output either way)."""
+def solve_alone(n: int, repeat: int) -> dict[str, list[float]]:
+    """CPU seconds of each of `repeat` interleaved runs solving the n*n grid in chunks of CHUNK, no output:
+
+    - ``"chunk"``: what a sweep's chunk computes before writing (`negosim.scenario.compiled.solve_tree_chunk`:
+      the scenario's compiled program, i.e. payoffs, verified subgame-perfect solve, outcome codes);
+    - ``"solution"``: ``subgame_perfect(scenario.build(...))``, the full `Solution` (every node's values,
+      reach probabilities and behaviour), as a notebook or `explain` asks for it;
+    - ``"reference"``: the hand-vectorised `sweep_reference.solve`.
+    """
     import sweep_reference as ref
 
     from negosim.scenario import load_scenario
+    from negosim.scenario.compiled import solve_tree_chunk
     from negosim.solve.spe import subgame_perfect
 
     scenario = load_scenario(SEED)
     if problems := ref.check_baseline(scenario):
         raise RuntimeError("sweep_reference.BASE differs from the scenario: " + "; ".join(problems))
     chunks = [ref.grid(n, lo, min(n * n, lo + CHUNK)) for lo in range(0, n * n, CHUNK)]
-    subgame_perfect(scenario.build({"p": chunks[0][0], "mu": chunks[0][1]}))  # warm up
+    if solve_tree_chunk(scenario, {"p": chunks[0][0], "mu": chunks[0][1]}) is None:  # (and warms it up)
+        raise RuntimeError("the seed scenario did not take the compiled path")
+    subgame_perfect(scenario.build({"p": chunks[0][0], "mu": chunks[0][1]}))
     ref.solve(*chunks[0])
-    best_neg = best_ref = float("inf")
+    runs: dict[str, list[float]] = {"chunk": [], "solution": [], "reference": []}
     for _ in range(repeat):  # CPU time of this process: steadier than wall time on a shared machine
         t = time.process_time()
         for p, mu in chunks:
-            subgame_perfect(scenario.build({"p": p, "mu": mu}))
-        best_neg = min(best_neg, time.process_time() - t)
+            solve_tree_chunk(scenario, {"p": p, "mu": mu})
+        runs["chunk"].append(time.process_time() - t)
         t = time.process_time()
         for p, mu in chunks:
             ref.solve(p, mu)
-        best_ref = min(best_ref, time.process_time() - t)
-    return best_neg, best_ref
+        runs["reference"].append(time.process_time() - t)
+        t = time.process_time()
+        for p, mu in chunks:
+            subgame_perfect(scenario.build({"p": p, "mu": mu}))
+        runs["solution"].append(time.process_time() - t)
+    return runs
+
+
+def solve_rows(n: int, repeat: int) -> list[tuple[str, str, str, str]]:
+    """The solve-alone rows: best (median) CPU seconds of `solve_alone`'s runs against the reference's."""
+    import statistics
+
+    runs = solve_alone(n, max(repeat, 1))
+    ref_best, ref_med = min(runs["reference"]), statistics.median(runs["reference"])
+    rows = []
+    for key, what in (("chunk", "compiled tree program: payoffs + verified spe + outcome codes, as a sweep's "
+                                "chunk computes them before writing"),
+                      ("solution", "subgame_perfect(build(...)): the full Solution of every node")):
+        best, med = min(runs[key]), statistics.median(runs[key])
+        rows.append((f"solve alone (CPU time), {n * n:,} points in chunks of {CHUNK:,}, best (median) of "
+                     f"{len(runs[key])}: {what} / hand-vectorised" + (" (target <= 1.5)" if key == "chunk" else ""),
+                     f"{best:.3f} s ({med:.3f} s)", f"{ref_best:.3f} s ({ref_med:.3f} s)",
+                     f"{best / ref_best:.2f} ({med / ref_med:.2f})"))
+    return rows
 
 
 def run(n: int = FULL_N, repeat: int = 1, loop_limit: int | None = None) -> list[tuple[str, str, str, str]]:
@@ -433,7 +464,6 @@ def run(n: int = FULL_N, repeat: int = 1, loop_limit: int | None = None) -> list
     neg_cpu, ref_cpu = min(m.cpu for m, _ in neg), min(m.cpu for m, _ in ref)
     neg_rss, ref_rss = max(m.largest for m, _ in neg), max(m.largest for m, _ in ref)
     neg_disk, ref_disk = neg[0][1], ref[0][1]
-    solve_neg, solve_ref = solve_alone(n, max(repeat, 1))
     pts = f"{total:,} points"
     loop_what = "" if loop_limit is None or loop_limit >= total else f" (from {loop_out['points']:,}, extrapolated)"
     return [
@@ -446,9 +476,7 @@ def run(n: int = FULL_N, repeat: int = 1, loop_limit: int | None = None) -> list
         ("the same, CPU time (user + system) / the loop's", f"{neg_cpu:.2f} s",
          f"{loop_m.cpu * total / loop_out['points']:.2f} s",
          f"{neg_cpu / (loop_m.cpu * total / loop_out['points']):.3f}"),
-        (f"solve alone (CPU time), {pts} in chunks of {CHUNK:,}: build + verified spe / hand-vectorised "
-         "(target <= 1.5)",
-         f"{solve_neg:.3f} s", f"{solve_ref:.3f} s", f"{solve_neg / solve_ref:.2f}"),
+        *solve_rows(n, repeat),
         ("peak RSS (bytes/point) / hand-vectorised", f"{neg_rss / 1e6:.0f} MB ({neg_rss / total:.0f} B/pt)",
          f"{ref_rss / 1e6:.0f} MB ({ref_rss / total:.0f} B/pt)", f"{neg_rss / ref_rss:.2f}"),
         ("output folder on disk / hand-vectorised (results.csv + points.npz)", f"{neg_disk / 1e6:.0f} MB",
@@ -467,7 +495,15 @@ def main(argv: list[str] | None = None) -> None:
                     help="only the rows against the hand-vectorised and plain-loop references (`run`)")
     ap.add_argument("--loop-limit", type=int, default=None, help="with --against-references: the plain loop "
                     "solves only this many points, extrapolated (default: the whole grid)")
+    ap.add_argument("--solve-only", action="store_true",
+                    help="with --against-references: only the solve-alone rows (no CLI run, no loop)")
     args = ap.parse_args(argv)
+    if args.against_references and args.solve_only:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        print("| metric | negosim | reference | ratio |\n|---|---|---|---|")
+        for row in solve_rows(args.n, args.repeat):
+            print("| " + " | ".join(row) + " |")
+        return
     if args.against_references:
         print("| metric | negosim | reference | ratio |\n|---|---|---|---|")
         for row in run(args.n, args.repeat, args.loop_limit):

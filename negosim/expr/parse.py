@@ -158,6 +158,18 @@ def _parse(source, known, file, line, path) -> Formula:
     return Formula(source, frozenset(names), constant=constant, run=compiled.run, **where)
 
 
+def formula_tree(formula: Formula) -> ast.expr:
+    """Return the syntax tree of a formula that `parse_formula` accepted (for compiling it again).
+
+    Examples
+    --------
+    >>> import ast
+    >>> ast.dump(formula_tree(parse_formula("a * 2")))
+    "BinOp(left=Name(id='a', ctx=Load()), op=Mult(), right=Constant(value=2))"
+    """
+    return ast.parse(_prepare(formula.source), mode="eval").body
+
+
 def _number_formula(text: str, value, where) -> Formula:
     try:
         number = float(value)

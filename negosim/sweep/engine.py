@@ -19,7 +19,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -29,6 +29,7 @@ import numpy as np
 from ..errors import UsageError
 from ..game.normal import NormalFormGame
 from ..game.profiles import profile_names
+from ..scenario.compiled import solve_tree_chunk
 from ..solve.primary import (
     NO_EQUILIBRIUM,
     equilibrium_outcomes,
@@ -43,6 +44,7 @@ from . import bargain_sweep, chunks, kinds, output
 from .boundaries import SIDE_STEP, Boundary, locate_boundaries, selection_at_boundary, tied_at_boundary
 from .chunks import ChunkPlace
 from .designs import MAX_POINTS, Design, check_vary
+from .executors import run_on
 from .identity import RECORD, SweepIdentity, check_same, make_identity, read_record, record
 from .lock import FolderLock
 
@@ -300,7 +302,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         for place in todo:
             finished(place, solve_chunk(*task(place)))
     else:
-        _run_on(executor, todo, task, finished)
+        run_on(executor, todo, lambda place: (solve_chunk, *task(place)), finished)
 
     lock.check()
     files = {}
@@ -341,29 +343,6 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     chunks.drop_joined_rows(out, places)  # results.csv, now recorded, holds them: the results once on disk
     return SweepSummary(out, total, outcomes, boundaries, wall, design, seed, summary.get("kinds", {}),
                         summary.get("kind_boundaries", []))
-
-
-#: Chunks in flight on an executor at once: enough to keep a cluster busy, few enough that the
-#: finished-but-unwritten results stay small (each is one chunk's CSV text).
-MAX_IN_FLIGHT = 32
-
-
-def _run_on(executor: Executor, todo: list[ChunkPlace], task, finished) -> None:
-    """Solve the chunks `todo` on `executor`, at most MAX_IN_FLIGHT at a time, writing each as it
-    finishes; on an error or interrupt cancel the rest (what finished is on disk)."""
-    pending: dict = {}
-    queue = list(todo)
-    try:
-        while queue or pending:
-            while queue and len(pending) < MAX_IN_FLIGHT:
-                place = queue.pop(0)
-                pending[executor.submit(solve_chunk, *task(place))] = place
-            ready, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            for fut in sorted(ready, key=lambda f: pending[f].index):
-                finished(pending.pop(fut), fut.result())
-    finally:
-        for fut in pending:
-            fut.cancel()
 
 
 def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: tuple[str, ...] = (),
@@ -415,15 +394,17 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
     if bargain_sweep.is_bargaining(scenario):
         return bargain_sweep.solve_chunk(scenario, params, start)
     n = len(next(iter(params.values())))
-    game = scenario.build(params)
-    if game.batch_size != n:  # a varied parameter that no payoff uses: the game does not broadcast
+    # A tree of perfect information runs its compiled program (the same answers; None where it does not apply).
+    compiled = None if concepts else solve_tree_chunk(scenario, params)
+    game = scenario.build(params) if compiled is None else None
+    if game is not None and game.batch_size != n:  # a varied parameter that no payoff uses
         raise ValueError(f"built a batch of {game.batch_size} points for {n} parameter points")
-    sol = primary_solution(game)
+    sol = compiled if compiled is not None else primary_solution(game)  # type: ignore[arg-type]
     if isinstance(game, NormalFormGame):
-        outcome = output.csv_text(equilibrium_outcomes(sol))
+        outcome = output.csv_text(equilibrium_outcomes(sol))  # type: ignore[arg-type]
         names, codes = output.label_codes(_labels(scenario, game, params).reshape(-1))
     else:
-        texts, row_codes = reached_codes(sol)
+        texts, row_codes = (compiled.texts, compiled.codes) if compiled is not None else reached_codes(sol)  # type: ignore[arg-type]
         outcome = output.csv_text(texts)[row_codes]
         if len(sol.point) == n:
             names, codes = texts, row_codes
@@ -440,9 +421,9 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
     if concepts:
         from .concept_columns import point_columns
 
-        extra = point_columns(game, concepts, lambdas)
+        extra = point_columns(game, concepts, lambdas)  # type: ignore[arg-type]  # (built: no compiled path with concepts)
         cols += [output.float_text(extra[sol.point, j]) for j in range(extra.shape[1])]
-    if kinds.is_signalling(game):
+    if game is not None and kinds.is_signalling(game):
         kind_names, kind_codes = np.unique(kinds.game_kind_labels(game).astype(str), return_inverse=True)
         cols.append(output.object_strings(kind_names.tolist(), kind_codes[sol.point]))
     return output.csv_lines(cols), names, codes
@@ -514,6 +495,8 @@ def evaluate_points(scenario, params: dict[str, np.ndarray]) -> PointOutputs:
     if bargain_sweep.is_bargaining(scenario):  # the model's quantities stand where payoffs would
         labels, values = bargain_sweep.quantity_table(scenario, full)
         return PointOutputs(labels, values, np.isfinite(values).all(axis=1))
+    if (compiled := solve_tree_chunk(scenario, full)) is not None:  # a tree of perfect information
+        return PointOutputs(compiled.labels(), compiled.payoffs, np.ones(n, dtype=bool))
     game = scenario.build(full)
     pays = np.full((n, game.n_players), np.nan)
     if isinstance(game, NormalFormGame):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
-from concurrent.futures import Executor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from typing import Any
 
 from ..errors import UsageError
 
@@ -113,3 +114,27 @@ def _dask_executor(address: str) -> Iterator[Executor]:
 
 
 __all__ = ["sweep_executor"]
+
+
+#: Chunks in flight on an executor at once: enough to keep a cluster busy, few enough that the
+#: finished-but-unwritten results stay small (each is one chunk's CSV text).
+MAX_IN_FLIGHT = 32
+
+
+def run_on(executor: Executor, todo: Sequence, task: Callable[[Any], tuple], finished: Callable) -> None:
+    """Run ``fn(*args)`` for ``(fn, *args) = task(place)`` of each place in `todo` on `executor`, at most
+    MAX_IN_FLIGHT at a time, and call ``finished(place, result)`` in the places' order as they finish; on
+    an error or interrupt cancel the rest (what finished has been handed over)."""
+    pending: dict = {}
+    queue = list(todo)
+    try:
+        while queue or pending:
+            while queue and len(pending) < MAX_IN_FLIGHT:
+                place = queue.pop(0)
+                pending[executor.submit(*task(place))] = place
+            ready, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for fut in sorted(ready, key=lambda f: pending[f].index):
+                finished(pending.pop(fut), fut.result())
+    finally:
+        for fut in pending:
+            fut.cancel()
