@@ -90,8 +90,36 @@ def compile_tree(node: ast.expr) -> Compiled:
 
 
 def _uses_no_names(node: ast.expr) -> bool:
-    functions = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
-    return not any(isinstance(n, ast.Name) and id(n) not in functions for n in ast.walk(node))
+    # compile_tree asks this at every node, so it stops at the first name rather than walking the
+    # whole subtree twice (which made compiling quadratic in a formula's size). A call's function
+    # is a name too, but not one the formula uses.
+    stack: list[Any] = [node]
+    while stack:
+        n = stack.pop()
+        kind = type(n)
+        if kind is ast.Name:
+            return False
+        if kind is ast.Constant:
+            continue
+        if kind is ast.BinOp:
+            stack += (n.left, n.right)
+        elif kind is ast.UnaryOp:
+            stack.append(n.operand)
+        elif kind is ast.Call:
+            stack += n.args
+            stack += (k.value for k in n.keywords)
+        elif kind is ast.Compare:
+            stack.append(n.left)
+            stack += n.comparators
+        elif kind is ast.BoolOp:
+            stack += n.values
+        elif kind is ast.IfExp:
+            stack += (n.test, n.body, n.orelse)
+        elif isinstance(n, ast.Name):
+            return False
+        else:
+            stack += ast.iter_child_nodes(n)
+    return True
 
 
 def _constant(value: np.float64) -> Compiled:

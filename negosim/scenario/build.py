@@ -147,6 +147,16 @@ def baseline_problems(scenario: Scenario) -> list[Problem]:
     """
     from .model import NormalSpec, TreeSpec
 
+    if isinstance(scenario.game, TreeSpec):
+        # A problem-free tree (the usual case) is settled by building it once; evaluating every
+        # formula on its own first doubled the cost of loading a big tree. On any failure the
+        # checks below run as before and decide, and locate, every problem reported.
+        try:
+            scenario.build()
+        except Exception:  # noqa: BLE001 - the checks below report it (or raise it again)
+            pass
+        else:
+            return []
     problems: list[Problem] = []
     env: dict = {name: np.asarray(p.value, dtype=np.float64) for name, p in scenario.parameters.items()}
     for name, formula in scenario.derived.items():
