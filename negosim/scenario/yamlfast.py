@@ -28,8 +28,9 @@ from .yamlscan import _NON_PRINTABLE
 
 # Characters that start a tag (!), an anchor (&) or a merge key (<<) anywhere in the text: a file
 # holding one goes the careful way (aliases need an anchor, so `*` alone is safe: libyaml refuses
-# an alias to an undefined anchor as a syntax error).
-_CAREFUL = re.compile(r"[!&]|<<")
+# an alias to an undefined anchor as a syntax error). So does a tab: libyaml reads `a: x<TAB>y` as
+# the text "x<TAB>y" where ruamel refuses the tab with its line.
+_CAREFUL = re.compile(r"[!&\t]|<<")
 # Plain scalars whose YAML 1.2 meaning (ruamel's resolver) this module reproduces.
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+|\.[0-9]+)\Z")
