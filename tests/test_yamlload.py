@@ -256,3 +256,40 @@ def test_the_cycle_collector_is_restored_even_when_loading_fails(tmp_path):
         assert not gc.isenabled(), "a collector the caller switched off stays off"
     finally:
         gc.enable()
+
+
+# --- formulas: the constant test that compile_tree asks at every node -----------------------------
+
+def uses_no_names_as_it_was(node) -> bool:
+    """The former definition: no Name in the subtree other than a called function's."""
+    import ast
+
+    functions = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
+    return not any(isinstance(n, ast.Name) and id(n) not in functions for n in ast.walk(node))
+
+
+FORMULA = st.recursive(
+    st.sampled_from(["a", "c", "2", "0.5", "1e3", "-1"]),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "**", "<", ">=", "==", "and", "or"]), inner)
+        .map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        inner.map(lambda x: f"-({x})"),
+        inner.map(lambda x: f"(not {x})"),
+        st.tuples(st.sampled_from(["min", "max"]), inner, inner).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        st.tuples(inner, inner, inner).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
+        st.tuples(inner, inner, inner).map(lambda t: f"where({t[0]}, {t[1]}, {t[2]})"),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FORMULA)
+def test_the_constant_test_matches_its_former_definition_at_every_node(text):
+    import ast
+
+    from negosim.expr.evaluate import _uses_no_names
+
+    for node in ast.walk(ast.parse(text, mode="eval").body):
+        if isinstance(node, ast.expr):
+            assert _uses_no_names(node) == uses_no_names_as_it_was(node)

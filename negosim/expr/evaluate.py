@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import reduce
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -48,9 +47,12 @@ class ExponentTooLarge(Exception):
     """A constant exponent outside ±MAX_EXPONENT (or not finite); the message says which."""
 
 
-@dataclass(frozen=True)
-class Compiled:
-    """A compiled subtree: its closure and, if it uses no names, its folded value."""
+class Compiled(NamedTuple):
+    """A compiled subtree: its closure and, if it uses no names, its folded value.
+
+    A named tuple rather than a frozen dataclass: one is made per node of every formula, and a
+    frozen dataclass's ``__init__`` costs several times a tuple's.
+    """
 
     run: Run
     constant: np.float64 | None = None
