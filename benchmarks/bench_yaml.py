@@ -9,7 +9,7 @@ paused, `cycle_collection_paused`), then the build `negosim solve` does afterwar
 - validate: `scenario_from_document` (schema, formulas parsed, the tree checked and compiled);
 - baseline: `baseline_problems` (the game built once at the baseline values, with its checks);
 - load: the three together, as `load_scenario` runs them;
-- build: `Scenario.build()`, the game a solve needs, run as the CLI runs it (collector on).
+- build: `Scenario.build()`, the game a solve needs, as the CLI calls it (it pauses the collector itself).
 
 Files of 88k nodes exceed a scenario file's 1 MiB limit, so the text is given to `parse_yaml` (what
 `read_yaml` calls after reading the file) rather than read from disk. Times are CPU
@@ -31,7 +31,7 @@ from bench_sweep import Row  # noqa: E402
 from tree_yaml import count_nodes, tree_yaml  # noqa: E402
 
 from negosim.scenario.build import baseline_problems  # noqa: E402
-from negosim.scenario.load import cycle_collection_paused  # noqa: E402
+from negosim.scenario.gcpause import cycle_collection_paused  # noqa: E402
 from negosim.scenario.validate import scenario_from_document  # noqa: E402
 from negosim.scenario.yamlio import parse_yaml  # noqa: E402
 

@@ -25,7 +25,7 @@ from negosim.errors import FormulaError, NegosimInputError
 from negosim.expr import parse_formula
 from negosim.scenario import checker, load_scenario, yamlio
 from negosim.scenario.build import baseline_problems, problems_formula_by_formula
-from negosim.scenario.load import cycle_collection_paused
+from negosim.scenario.gcpause import cycle_collection_paused
 from negosim.scenario.validate import scenario_from_document
 from negosim.scenario.yamlio import format_path, parse_yaml
 

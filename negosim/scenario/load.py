@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import math
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from ..errors import ScenarioError, UsageError
 from .build import baseline_problems
+from .gcpause import cycle_collection_paused
 from .model import Scenario
 from .validate import scenario_from_document
 from .yamlio import read_yaml
@@ -53,35 +51,6 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     if problems:
         raise ScenarioError(problems)
     return scenario
-
-
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a scenario is read, checked and built.
-
-    Reading a big tree creates hundreds of thousands of dicts, lists, tuples and formulas, none
-    of them garbage, and the collector's passes over them grew with the tree: at 9,841 nodes
-    libyaml's composition alone took 75 us per node with the collector on and 15 with it off.
-    Nothing read here forms a reference cycle that must be freed early, and the collector is
-    switched back on (if it was on) however the block ends.
-
-    Examples
-    --------
-    >>> import gc
-    >>> from negosim.scenario.load import cycle_collection_paused
-    >>> with cycle_collection_paused():
-    ...     gc.isenabled()
-    False
-    >>> gc.isenabled()
-    True
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def parse_overrides(items: list[str]) -> dict[str, float]:
