@@ -242,6 +242,22 @@ def test_a_shared_formula_is_the_formula_parsed_at_each_place(monkeypatch):
         assert f.line is not None and f.path.startswith("game.outcomes.")
 
 
+def test_numbers_equal_but_written_differently_are_not_one_formula(monkeypatch):
+    """-0.0 == 0.0 and both hash alike, but they are two formulas: "0.0" and "-0.0"."""
+    text = HEAD + """\
+game:
+  form: extensive
+  root: n0
+  nodes:
+    n0: {player: A, actions: {m0: o0, m1: o1}}
+  outcomes:
+    o0: {payoffs: {A: 0.0, B: 1}}
+    o1: {payoffs: {A: -0.0, B: 1}}
+"""
+    scenario = assert_same(text.encode(), monkeypatch)
+    assert [o.payoffs[0].source for o in scenario.game.outcomes] == ["0.0", "-0.0"]
+
+
 def test_the_cycle_collector_is_restored_even_when_loading_fails(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("negosim: 1\nid: [\n")

@@ -117,7 +117,8 @@ class Checker:
             return None
         if known is not None and not isinstance(known, frozenset):
             known = frozenset(known)
-        key = (value.__class__, value, known)
+        # Numbers by their repr: -0.0 == 0.0 (and hashes alike), but the formula's text differs.
+        key = (value.__class__, value if isinstance(value, str) else repr(value), known)
         line, where = self.line(path), format_path(path)
         seen = self._formulas.get(key)
         if seen is not None:  # the same Formula a new parse would give, at this place
