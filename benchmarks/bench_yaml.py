@@ -36,7 +36,8 @@ from negosim.scenario.gcpause import cycle_collection_paused  # noqa: E402
 from negosim.scenario.validate import scenario_from_document  # noqa: E402
 from negosim.scenario.yamlio import parse_yaml  # noqa: E402
 
-TARGET = "well under 100 us/node (aim 10-20)"
+# "Well under 0.1 ms per node" (issue 13), judged as under half of it; the aim is 10-20 us/node.
+TARGET = "< 50 us/node (well under 100; aim 10-20)"
 
 
 def cpu(fn: Callable[[], object], repeat: int, paused: bool = True) -> float:
@@ -94,7 +95,7 @@ def run(quick: bool = False, depths: tuple[int, ...] | None = None) -> list[Row]
         if len(per_node) > 1:
             small, big = min(per_node), max(per_node)
             rows.append(Row(f"tree YAML ({kind}): per-node cost at {big:,} over {small:,} nodes",
-                            f"{per_node[big] / per_node[small]:.2f}x", "about 1x (linear)"))
+                            f"{per_node[big] / per_node[small]:.2f}x", "<= 1.2x (linear)"))
     return rows
 
 
