@@ -5,7 +5,7 @@ parser cost about half a millisecond per game-tree node (twice: once to scan for
 to load). Most files hold nothing but plain mappings, lists, numbers and text, and for those
 libyaml's composer builds the same nodes, with their lines, about twenty times faster.
 `fast_load` returns the same data and lines as the ruamel path for such files and ``None``
-for anything else (tags, anchors, merge keys, duplicate or non-text keys, values whose meaning
+for anything else (tags, anchors, merge keys, tabs, duplicate or non-text keys, values whose meaning
 under ruamel's YAML 1.2 rules this module does not reproduce, control characters, long numbers,
 deep nesting, syntax errors), and the caller then takes the ruamel path, so every message about a
 file with a problem stays exactly what it was.
