@@ -29,8 +29,12 @@ game:
 """
 
 
-def tree_yaml(depth: int) -> str:
-    """Return the YAML text of a ternary tree of `depth` levels of decisions (see the module docstring)."""
+def tree_yaml(depth: int, formulas: int | None = None) -> str:
+    """Return the YAML text of a ternary tree of `depth` levels of decisions (see the module docstring).
+
+    With `formulas`, leaf j pays what leaf ``j % formulas`` pays by default, so the whole tree has
+    at most that many distinct payoff pairs (a tree written with a few formulas of its parameters).
+    """
     nodes: list[str] = []
     outcomes: list[str] = []
     level = ["n0"]
@@ -43,8 +47,9 @@ def tree_yaml(depth: int) -> str:
             nxt.extend(kids)
         level = nxt
     for j, name in enumerate(level):
-        u = (j * 7919) % 97 / 97
-        v = (j * 104729) % 89 / 89
+        k = j if formulas is None else j % formulas
+        u = (k * 7919) % 97 / 97
+        v = (k * 104729) % 89 / 89
         outcomes.append(f"    {name}: {{payoffs: {{A: {u:.4f} + a * {v:.4f}, B: {v:.4f} - a * {u:.4f}}}}}\n")
     return HEAD + "".join(nodes) + "  outcomes:\n" + "".join(outcomes)
 

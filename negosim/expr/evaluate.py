@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import reduce
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -48,9 +47,12 @@ class ExponentTooLarge(Exception):
     """A constant exponent outside ±MAX_EXPONENT (or not finite); the message says which."""
 
 
-@dataclass(frozen=True)
-class Compiled:
-    """A compiled subtree: its closure and, if it uses no names, its folded value."""
+class Compiled(NamedTuple):
+    """A compiled subtree: its closure and, if it uses no names, its folded value.
+
+    A named tuple rather than a frozen dataclass: one is made per node of every formula, and a
+    frozen dataclass's ``__init__`` costs several times a tuple's.
+    """
 
     run: Run
     constant: np.float64 | None = None
@@ -90,8 +92,36 @@ def compile_tree(node: ast.expr) -> Compiled:
 
 
 def _uses_no_names(node: ast.expr) -> bool:
-    functions = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
-    return not any(isinstance(n, ast.Name) and id(n) not in functions for n in ast.walk(node))
+    # compile_tree asks this at every node, so it stops at the first name rather than walking the
+    # whole subtree twice (which made compiling quadratic in a formula's size). A call's function
+    # is a name too, but not one the formula uses.
+    stack: list[Any] = [node]
+    while stack:
+        n = stack.pop()
+        kind = type(n)
+        if kind is ast.Name:
+            return False
+        if kind is ast.Constant:
+            continue
+        if kind is ast.BinOp:
+            stack += (n.left, n.right)
+        elif kind is ast.UnaryOp:
+            stack.append(n.operand)
+        elif kind is ast.Call:
+            stack += n.args
+            stack += (k.value for k in n.keywords)
+        elif kind is ast.Compare:
+            stack.append(n.left)
+            stack += n.comparators
+        elif kind is ast.BoolOp:
+            stack += n.values
+        elif kind is ast.IfExp:
+            stack += (n.test, n.body, n.orelse)
+        elif isinstance(n, ast.Name):
+            return False
+        else:
+            stack += ast.iter_child_nodes(n)
+    return True
 
 
 def _constant(value: np.float64) -> Compiled:

@@ -34,6 +34,9 @@ class Checker:
         self.doc = doc
         self.file = doc.file
         self.problems: list[Problem] = []
+        # (formula as written, the names it may use) -> its Formula at its first place: a big tree
+        # repeats a few payoff formulas at many leaves, and each distinct text is parsed once.
+        self._formulas: dict[tuple, Formula] = {}
 
     def report(self, path: DocPath, message: str, line: int | None = None) -> None:
         """Record a problem at `path` (and the line of `path` unless `line` is given)."""
@@ -112,8 +115,18 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             self.report(path, f"expected a formula (a number or text such as 'p - cR'), got {kind(value)}")
             return None
+        if known is not None and not isinstance(known, frozenset):
+            known = frozenset(known)
+        # Numbers by their repr: -0.0 == 0.0 (and hashes alike), but the formula's text differs.
+        key = (value.__class__, value if isinstance(value, str) else repr(value), known)
+        line, where = self.line(path), format_path(path)
+        seen = self._formulas.get(key)
+        if seen is not None:  # the same Formula a new parse would give, at this place
+            return Formula(seen.source, seen.names, self.file, line, where, seen.constant, seen.run)
         try:
-            return parse_formula(value, known, file=self.file, line=self.line(path), path=format_path(path))
+            formula = parse_formula(value, known, file=self.file, line=line, path=where)
         except FormulaError as error:
             self.problems.extend(error.problems)
             return None
+        self._formulas[key] = formula
+        return formula

@@ -8,6 +8,7 @@ import re
 
 from ..errors import ScenarioError, UsageError
 from .build import baseline_problems
+from .gcpause import cycle_collection_paused
 from .model import Scenario
 from .validate import scenario_from_document
 from .yamlio import read_yaml
@@ -44,8 +45,9 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     >>> sc.id, sc.player_ids
     ('entry-deterrence', ('Entrant', 'Incumbent'))
     """
-    scenario = scenario_from_document(read_yaml(path))
-    problems = baseline_problems(scenario)
+    with cycle_collection_paused():
+        scenario = scenario_from_document(read_yaml(path))
+        problems = baseline_problems(scenario)
     if problems:
         raise ScenarioError(problems)
     return scenario

@@ -5,7 +5,7 @@ parser cost about half a millisecond per game-tree node (twice: once to scan for
 to load). Most files hold nothing but plain mappings, lists, numbers and text, and for those
 libyaml's composer builds the same nodes, with their lines, about twenty times faster.
 `fast_load` returns the same data and lines as the ruamel path for such files and ``None``
-for anything else (tags, anchors, merge keys, duplicate or non-text keys, values whose meaning
+for anything else (tags, anchors, merge keys, tabs, duplicate or non-text keys, values whose meaning
 under ruamel's YAML 1.2 rules this module does not reproduce, control characters, long numbers,
 deep nesting, syntax errors), and the caller then takes the ruamel path, so every message about a
 file with a problem stays exactly what it was.
@@ -28,8 +28,9 @@ from .yamlscan import _NON_PRINTABLE
 
 # Characters that start a tag (!), an anchor (&) or a merge key (<<) anywhere in the text: a file
 # holding one goes the careful way (aliases need an anchor, so `*` alone is safe: libyaml refuses
-# an alias to an undefined anchor as a syntax error).
-_CAREFUL = re.compile(r"[!&]|<<")
+# an alias to an undefined anchor as a syntax error). So does a tab: libyaml reads `a: x<TAB>y` as
+# the text "x<TAB>y" where ruamel refuses the tab with its line.
+_CAREFUL = re.compile(r"[!&\t]|<<")
 # Plain scalars whose YAML 1.2 meaning (ruamel's resolver) this module reproduces.
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+|\.[0-9]+)\Z")
@@ -85,13 +86,13 @@ def fast_load(text: str) -> tuple[Any, dict] | None:
         loader.dispose()
     if root is None or not isinstance(root, yaml.MappingNode):
         return None
-    lines: dict = {}
+    walk = _Walk(yaml)
     try:
-        data = _mapping(root, (), lines, 1, yaml)
+        data = walk.mapping(root, (), 1)
     except _NotPlain:
         return None
-    lines[()] = root.start_mark.line + 1
-    return data, lines
+    walk.lines[()] = root.start_mark.line + 1
+    return data, walk.lines
 
 
 def _composer(yaml: Any) -> Any:
@@ -112,37 +113,63 @@ def _composer(yaml: Any) -> Any:
     return Composer
 
 
-def _value(node: Any, path: tuple, lines: dict, depth: int, yaml: Any) -> Any:
-    """Return a node's value; `depth` is the nesting of the collection holding it."""
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node)
-    depth += 1
-    if depth > MAX_YAML_DEPTH:  # the careful path names the line
+class _Walk:
+    """Turns libyaml's nodes into plain data and lines, one pass, each distinct plain scalar resolved once."""
+
+    def __init__(self, yaml: Any):
+        self.scalar_node, self.mapping_node, self.sequence_node = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+        self.lines: dict = {}
+        # A big tree repeats the same keys, player ids and action names thousands of times; each
+        # plain text is resolved (`_scalar`) once. Refusals (`_NotPlain`) end the walk, so only
+        # accepted values are ever stored.
+        self.plain: dict[str, Any] = {}
+
+    def scalar(self, node: Any) -> Any:
+        if node.style:  # quoted or block text: the same under either reader unless unprintable
+            return _scalar(node)
+        value = node.value
+        try:
+            return self.plain[value]
+        except KeyError:
+            resolved = self.plain[value] = _scalar(node)
+            return resolved
+
+    def value(self, node: Any, path: tuple, depth: int) -> Any:
+        """Return a node's value; `depth` is the nesting of the collection holding it."""
+        kind = node.__class__
+        if kind is self.scalar_node:
+            return self.scalar(node)
+        depth += 1
+        if depth > MAX_YAML_DEPTH:  # the careful path names the line
+            raise _NotPlain
+        if kind is self.mapping_node:
+            return self.mapping(node, path, depth)
+        if kind is self.sequence_node:
+            lines = self.lines
+            out = []
+            for i, item in enumerate(node.value):
+                here = (*path, i)
+                lines[here] = item.start_mark.line + 1
+                out.append(self.value(item, here, depth))
+            return out
         raise _NotPlain
-    if isinstance(node, yaml.MappingNode):
-        return _mapping(node, path, lines, depth, yaml)
-    if isinstance(node, yaml.SequenceNode):
-        out = []
-        for i, item in enumerate(node.value):
-            here = path + (i,)
-            lines[here] = item.start_mark.line + 1
-            out.append(_value(item, here, lines, depth, yaml))
+
+    def mapping(self, node: Any, path: tuple, depth: int) -> dict:
+        lines, scalar_node, scalar = self.lines, self.scalar_node, self.scalar
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not scalar_node:
+                raise _NotPlain
+            key = scalar(key_node)
+            if key.__class__ is not str or key in out:  # non-text or duplicate keys: ruamel words the message
+                raise _NotPlain
+            here = (*path, key)
+            lines[here] = key_node.start_mark.line + 1
+            if value_node.__class__ is scalar_node:
+                out[key] = scalar(value_node)
+            else:
+                out[key] = self.value(value_node, here, depth)
         return out
-    raise _NotPlain
-
-
-def _mapping(node: Any, path: tuple, lines: dict, depth: int, yaml: Any) -> dict:
-    out: dict = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise _NotPlain
-        key = _scalar(key_node)
-        if not isinstance(key, str) or key in out:  # non-text or duplicate keys: ruamel words the message
-            raise _NotPlain
-        here = path + (key,)
-        lines[here] = key_node.start_mark.line + 1
-        out[key] = _value(value_node, here, lines, depth, yaml)
-    return out
 
 
 def _scalar(node: Any) -> Any:

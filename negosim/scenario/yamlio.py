@@ -48,6 +48,10 @@ class YamlDocument:
 
     def line(self, path: DocPath) -> int | None:
         """Return the line of `path`, or of its nearest ancestor that has one."""
+        if path.__class__ is tuple:  # the usual case, asked several times per tree node
+            found = self.lines.get(path)
+            if found is not None:
+                return found
         path = tuple(path)
         while path:
             if path in self.lines:
