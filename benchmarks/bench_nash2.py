@@ -49,7 +49,7 @@ class Row:
 
 def games_for(k: int, base: int) -> int:
     """Games measured at size k: `base` at 2x2, shrinking as one game gets slower."""
-    return max(1, {2: base, 4: base // 2, 6: base // 5, 8: base // 20, 10: base // 50}.get(k, 1))
+    return max(1, {2: base, 3: base, 4: base // 2, 5: base // 4, 6: base // 5, 8: base // 20, 10: base // 50}.get(k, 1))
 
 
 def draw(k: int, count: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:

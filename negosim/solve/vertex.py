@@ -378,10 +378,14 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     """
     check_two_player(game, "vertex enumeration")
     # One game (batch shape ()), not a batch of one: a sweep's chunk of one point must round exactly as
-    # its other chunks do, so that results never depend on the chunk size (the closed form's last bits can
-    # differ from the enumeration's).
-    if game.shape == (2, 2) and game.batch_shape == ():
-        fast = _two_by_two(game, rtol)
+    # its other chunks do, so that results never depend on the chunk size (the closed form's and the lean
+    # path's last bits can differ from the batched enumeration's).
+    if game.batch_shape == () and not uses_hull(*game.shape):
+        from .bimatrix_lean import fits, one_game
+
+        fast = _two_by_two(game, rtol) if game.shape == (2, 2) else None
+        if fast is None and fits(*game.shape):
+            fast = one_game(game, rtol)  # None where it cannot be sure to give the general path's answer
         if fast is not None:
             return fast
     P = game.batch_size

@@ -1,0 +1,311 @@
+"""All Nash equilibria of ONE small nondegenerate 2-player game in a few dozen numpy calls (the fixed cost).
+
+The batched subset enumeration (`vertex._extreme_equilibria`) makes thousands of Python-level numpy
+calls per game, whatever the batch size: right for a sweep, slow for one game. Here the same square
+systems ``C[K, T]^T z_K = 1`` of BOTH best-response polytopes (every support K and tight set T of
+each size k) are padded with identity rows and columns to one size ``s = min(m, n)`` and inverted by
+ONE batched `numpy.linalg.inv` call, with index tables cached per shape (`_tables`). Their solutions,
+slacks and condition numbers are the quantities `polytope.candidates` computes, and each candidate is
+decided by the same rules with twice the margin: a vertex (every coordinate and slack clears zero by
+twice `polytope.MARGIN` times its condition number) or not (one of them is beyond twice the margin on
+the wrong side). Complementary label sets are matched by one broadcast of bit masks.
+
+The answer is only given where it cannot differ from the general path's: anything that path would
+decide in rational arithmetic or flag (a candidate inside the margins, a vertex from a system with
+condition number above `confirm.REFINE_COND` / 2, a vertex with a label count near the degeneracy
+thresholds or more labels than its dimension, payoffs too close for floating point
+(`confirm.coarse_points`), two equilibria within `vertex.MERGE`, a best-response flag within rounding
+of its tolerance, a singular system) makes `one_game` return None and the caller runs the general
+path. Verification follows `verify.check_profiles` term for term (`lean_verified`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from ..game.checks import PROB_TOL
+from ..game.normal import NormalFormGame
+from .confirm import REFINE_COND, RESOLUTION
+from .polytope import COND_LIMIT, LOOSE, MARGIN
+from .result import Solution
+from .tolerance import NOISE
+from .verify import TieDescriptions
+
+_EPS = float(np.finfo(float).eps)
+#: Band around the degeneracy thresholds (times eps times the condition number) inside which the two
+#: paths' roundings could count a label differently: there the general path answers.
+BAND = 256 * _EPS
+#: Most (support, tight set) systems per polytope taken here (a 6 x 6 game has 923, 7 x 6 has 1715).
+MAX_SYSTEMS = 3_000
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """Index tables of an m x n game's candidate systems: P's N systems first, then Q's N (see `_tables`)."""
+
+    system: np.ndarray  # (2N, s, s) indices into the flat payoff vector: the padded matrices
+    blocks_system: tuple  # per size k: (N_k, k, k) indices, the unpadded matrices of that size
+    blocks: tuple  # per size k: (k, first, end) rows of the systems of that size
+    gains: np.ndarray  # (2N, s, c_max) indices: C[K_i, j] for the slack of constraint j
+    support: np.ndarray  # (2N, s) bool: i < k (a real row, not padding)
+    size: np.ndarray  # (2N,) k, nondecreasing
+    outside: np.ndarray  # (2N, c_max) bool: constraint j exists and is not in T
+    exists: np.ndarray  # (2N, c_max) bool: constraint j exists
+    place: np.ndarray  # (2N, d_max) position in z_K of each coordinate (s where it is not in K)
+    labels: np.ndarray  # (2N,) int64 bit mask of the vertex's labels, global numbering (rows first)
+    of_p: np.ndarray  # (2N,) bool: a system of P (player 1's polytope), else of Q
+    supports: np.ndarray  # (2N, s) K, padded with 0
+    tights: np.ndarray  # (2N, s) T, padded with 0
+
+
+@cache
+def _tables(m: int, n: int) -> _Tables:
+    """The padded systems of both polytopes of an m x n game, as indices into ``[B'.ravel(), A'.ravel(), 0, 1]``."""
+    zero, one = 2 * m * n, 2 * m * n + 1
+    s = min(m, n)
+    system, gains, support, size, owner, outside, exists, place, labels = [], [], [], [], [], [], [], [], []
+    supports: list[list[int]] = []
+    tights: list[list[int]] = []
+    cmax, dmax = max(m, n), max(m, n)
+    for k in range(1, s + 1):  # by size k, both players: each size is one contiguous block of systems
+        for player in (0, 1):
+            d, c = (m, n) if player == 0 else (n, m)
+
+            def entry(r: int, j: int, player: int = player) -> int:
+                # P: C = B' (m x n) at B'[r, j]; Q: C = A'^T, so C[r, j] = A'[j, r]
+                return r * n + j if player == 0 else m * n + j * n + r
+
+            for K in itertools.combinations(range(d), k):
+                for T in itertools.combinations(range(c), k):
+                    system.append([[entry(K[i], T[t]) if i < k and t < k else (one if i == t else zero)
+                                    for i in range(s)] for t in range(s)])
+                    gains.append([[entry(K[i], j) if i < k and j < c else zero for j in range(cmax)]
+                                  for i in range(s)])
+                    support.append([i < k for i in range(s)])
+                    size.append(k)
+                    owner.append(player)
+                    outside.append([j < c and j not in T for j in range(cmax)])
+                    exists.append([j < c for j in range(cmax)])
+                    place.append([K.index(r) if r in K else s for r in range(dmax)])
+                    own = sum(1 << r for r in range(d) if r not in K) | sum(1 << (d + j) for j in T)
+                    # P's labels are global already (x_i = 0 is i, column j tight is m + j); Q's own labels
+                    # (y_j = 0 is j, row i tight is n + i) become m + j and i
+                    supports.append(list(K) + [0] * (s - k))
+                    tights.append(list(T) + [0] * (s - k))
+                    labels.append(own if player == 0 else ((own & ((1 << n) - 1)) << m) | (own >> n))
+    sizes = np.array(size)
+    blocks = tuple((k, int(np.searchsorted(sizes, k)), int(np.searchsorted(sizes, k, side="right")))
+                   for k in range(1, s + 1))
+    system_arr = np.array(system, dtype=np.intp)
+    return _Tables(system=system_arr, blocks=blocks,
+                   blocks_system=tuple(np.ascontiguousarray(system_arr[lo:hi, :k, :k]) for k, lo, hi in blocks),
+                   gains=np.array(gains, dtype=np.intp), support=np.array(support), size=sizes.astype(float),
+                   outside=np.array(outside), exists=np.array(exists), place=np.array(place, dtype=np.intp),
+                   labels=np.array(labels, dtype=np.int64), of_p=np.array(owner) == 0,
+                   supports=np.array(supports, dtype=np.intp), tights=np.array(tights, dtype=np.intp))
+
+
+def fits(m: int, n: int) -> bool:
+    """Whether an m x n game's systems are few enough for `one_game` (it is tried only then)."""
+    from math import comb
+
+    return comb(m + n, m) - 1 <= MAX_SYSTEMS
+
+
+def one_game(game: NormalFormGame, rtol: float) -> Solution | None:
+    """The verified solution of one nondegenerate 2-player game (batch shape ()), or None (see the module doc).
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        Two players, batch shape (), `fits` its shape.
+    rtol : float
+        Relative tolerance (ties, degeneracy, verification), as for `vertex.vertex_enumeration`.
+
+    Returns
+    -------
+    Solution or None
+        What `vertex.vertex_enumeration` returns for the game (same equilibria in the same order,
+        same flags and extra fields), or None where this path cannot be sure of that.
+
+    Examples
+    --------
+    >>> g = NormalFormGame.from_bimatrix([[3, 0, 1], [0, 2, 0], [1, 1, 3]], [[2, 1, 0], [0, 3, 1], [1, 0, 2]])
+    >>> sol = one_game(g, 1e-9)
+    >>> int(sol.counts()), bool(sol.complete), bool(sol.degenerate)
+    (7, True, False)
+    """
+    m, n = game.shape
+    pay = game.payoffs
+    with np.errstate(all="ignore"):
+        if not np.isfinite(pay).all():
+            return None
+        flat = pay.reshape(2, m * n)
+        exps = np.frexp(np.abs(flat).max(axis=1))[1]
+        unit = np.ldexp(flat, -exps[:, None])  # each player's payoffs over a power of two, exactly
+        ordered = np.sort(unit, axis=1)
+        lo, hi = ordered[:, 0], ordered[:, -1]
+        gaps = np.diff(ordered, axis=1)
+        if (np.where(gaps > 0, gaps, np.inf).min(axis=1, initial=np.inf) < RESOLUTION * (hi - lo)).any():
+            return None  # `confirm.coarse_points`: the general path enumerates it exactly
+        big = np.maximum(hi, -lo)
+        scale = np.maximum(hi - lo, rtol * big)
+        scale = np.where(scale > 0, scale, 1.0)
+        unit_rescaled = (unit - lo[:, None]) / scale[:, None] + 1.0  # `polytope.rescaled`, the same operations
+        tb = _tables(m, n)
+        F = np.concatenate([unit_rescaled[1], unit_rescaled[0], (0.0, 1.0)])
+        try:
+            z, cond = _solve_all(F, tb)
+        except np.linalg.LinAlgError:
+            return None  # an exactly singular system: the general path's exact test decides it
+        total = z.sum(axis=1)
+        usable = (cond < COND_LIMIT / 2) & (total > 0)
+        zbar = z / np.where(usable, total, 1.0)[:, None]
+        g = (zbar[:, None, :] @ F[tb.gains])[:, 0, :] - (1.0 / np.where(usable, total, 1.0))[:, None]
+        margin = 2 * MARGIN * np.where(usable, cond, 0.0)[:, None]
+        on = tb.support
+        valid = usable & ~((on & (zbar <= margin)).any(axis=1) | (tb.outside & (g >= -margin)).any(axis=1))
+        invalid = (cond < COND_LIMIT / 2) & (~usable | (on & (zbar < -margin)).any(axis=1)
+                                              | (tb.outside & (g > margin)).any(axis=1))
+        if not (valid | invalid).all():
+            return None  # inside the margins: the general path decides it in rational arithmetic
+        (vertex,) = np.nonzero(valid)
+        vz, vg, vcond = zbar[vertex], g[vertex], cond[vertex]
+        band = BAND * vcond[:, None]
+        prob_loose, pay_loose = LOOSE * rtol, -LOOSE * rtol
+        vex = tb.exists[vertex]
+        von = on[vertex]
+        if ((von & (np.abs(vz - prob_loose) <= band)).any() or (vex & (np.abs(vg - pay_loose) <= band)).any()
+                or (von & (vz <= prob_loose)).any()
+                or ((vex & (vg >= pay_loose)).sum(axis=1) != tb.size[vertex]).any()):
+            return None  # a label within rounding of the degeneracy threshold, or a degenerate game
+        labels = tb.labels[vertex]
+        is_p = tb.of_p[vertex]
+        i, j = np.nonzero((labels[is_p][:, None] | labels[~is_p][None, :]) == (1 << (m + n)) - 1)
+        vp, vq = vertex[is_p][i], vertex[~is_p][j]
+        zext = np.concatenate([zbar, np.zeros((len(zbar), 1))], axis=1)
+        x = zext[vp[:, None], tb.place[vp, :m]]
+        y = zext[vq[:, None], tb.place[vq, :n]]
+        exact_x, exact_y = cond[vp] > 2 * REFINE_COND, cond[vq] > 2 * REFINE_COND
+        if (~exact_x & (cond[vp] > REFINE_COND / 2)).any() or (~exact_y & (cond[vq] > REFINE_COND / 2)).any():
+            return None  # whether the general path recomputes the vertex exactly is not certain
+        if exact_x.any() and not _refine(x, vp[exact_x], np.flatnonzero(exact_x), game, tb, 0):
+            return None
+        if exact_y.any() and not _refine(y, vq[exact_y], np.flatnonzero(exact_y), game, tb, 1):
+            return None
+        x /= x.sum(axis=1, keepdims=True)  # `confirm.expand`
+        y /= y.sum(axis=1, keepdims=True)
+        if len(x) > 1:
+            xy = np.concatenate([x, y], axis=1)
+            close = (np.abs(xy[:, None, :] - xy[None, :, :]).max(axis=2) <= 2e-9).sum()
+            if close > len(x):
+                return None  # `vertex.dedupe` would merge two of them
+        return lean_verified(game, x, y, unit.reshape(2, m, n), exps, rtol, exact_x & exact_y)
+
+
+def _refine(out: np.ndarray, systems: np.ndarray, rows: np.ndarray, game: NormalFormGame, tb: _Tables,
+            player: int) -> bool:
+    """Overwrite `out[rows]` with the vertices of `systems` in rational arithmetic, as `confirm.settle` refines
+    ill-conditioned vertices (the same function on the same fractions: the same floats). False if one is not
+    found (the general path then answers)."""
+    from .confirm import EXACT_BUDGET, ExactBudget, _exact_vertices, exact_matrices
+
+    d = out.shape[1]
+    c = sum(game.shape) - d
+    matrix = exact_matrices(game.payoffs[None])[player]
+    budget = ExactBudget(np.array([EXACT_BUDGET]), np.zeros(1, dtype=bool))
+    k_of = tb.size[systems].astype(int)
+    for k in np.unique(k_of).tolist():
+        pick = k_of == k
+        sys_k = systems[pick]
+        found = _exact_vertices(budget, matrix, np.zeros(len(sys_k), dtype=np.intp), tb.supports[sys_k, :k],
+                                tb.tights[sys_k, :k], d + c)
+        if not found.found.all():
+            return False
+        zK = (found.num / found.total[:, None]).astype(float)
+        r = rows[pick]
+        out[r] = 0.0
+        out[r[:, None], tb.supports[sys_k, :k]] = zK
+    return True
+
+
+#: Up to this many actions for the smaller player all systems are inverted in one padded call; beyond,
+#: size by size (LAPACK's cost per matrix grows with the padded size).
+PADDED_UP_TO = 4
+
+
+def _solve_all(F: np.ndarray, tb: _Tables) -> tuple[np.ndarray, np.ndarray]:
+    """Solutions z (2N, s) of ``C[K, T]^T z_K = 1`` (zero off the support) and condition numbers (2N,)."""
+    s = tb.support.shape[1]
+    if s <= PADDED_UP_TO:
+        inv = np.linalg.inv(F[tb.system])
+        z = inv.sum(axis=2) * tb.support
+        return z, 2 * tb.size * (np.abs(inv).sum(axis=2) * tb.support).max(axis=1)
+    z = np.zeros(tb.support.shape)
+    norm = np.empty(len(z))
+    for (k, lo, hi), index in zip(tb.blocks, tb.blocks_system):
+        inv = np.linalg.inv(F[index])
+        z[lo:hi, :k] = inv.sum(axis=2)
+        norm[lo:hi] = np.abs(inv).sum(axis=2).max(axis=1)
+    return z, 2 * tb.size * norm
+
+
+def lean_verified(game: NormalFormGame, x: np.ndarray, y: np.ndarray, unit: np.ndarray, exps: np.ndarray,
+                  rtol: float, exact_rows: np.ndarray) -> Solution | None:
+    """`verify.verified_solution` of one nondegenerate point's equilibria (x, y), or None where it may differ.
+
+    `unit` (2, m, n) holds each player's payoffs divided by ``2**exps`` (`tolerance.player_exponents`).
+    The rules are `verify.check_profiles`'s term for term; None when a profile fails (the general
+    path then raises) or an action's value lies within rounding of its best-response threshold.
+    """
+    keys = np.round(np.concatenate([x, y], axis=1), 9)
+    order = np.lexsort(-keys[:, ::-1].T)
+    x, y, exact_rows = x[order], y[order], exact_rows[order]
+    UA, UB = unit
+    E = len(x)
+    vA = np.einsum("emk,ek->em", np.broadcast_to(UA, (E, *UA.shape)), y)
+    vB = np.einsum("ekn,ek->en", np.broadcast_to(UB, (E, *UB.shape)), x)
+    tols = np.empty((E, 2))
+    for p, (other, U) in enumerate(((y, UA), (x, UB.T))):
+        inside = other > PROB_TOL  # the opponent's support: the payoffs this player chooses among
+        hi = np.where(inside, U.max(axis=0), -np.inf).max(axis=1, initial=-np.inf)
+        lo = np.where(inside, U.min(axis=0), np.inf).min(axis=1, initial=np.inf)
+        mag = np.where(inside, np.abs(U).max(axis=0), 0.0).max(axis=1, initial=0.0)
+        tols[:, p] = rtol * (hi - lo) + NOISE * mag
+        stray = np.where(np.abs(other) <= PROB_TOL, np.abs(other), 0.0).sum(axis=1)
+        tols[:, p] += 2.0 * stray * np.abs(U).max()
+    own = np.stack([np.einsum("ek,ek->e", vA, x), np.einsum("ek,ek->e", vB, y)], axis=1)
+    best = np.stack([vA.max(axis=1), vB.max(axis=1)], axis=1)
+    gain = np.maximum(best - own, 0.0)
+    if not ((gain <= tols).all(axis=1) | exact_rows).all():
+        return None
+    edge = best - tols
+    brs = (vA >= edge[:, [0]], vB >= edge[:, [1]])
+    for v, e in zip((vA, vB), edge.T):
+        if (np.abs(v - e[:, None]) <= 64 * _EPS * (np.abs(e[:, None]) + np.abs(v))).any():
+            return None  # a best-response flag within rounding of its threshold
+    if ((x < -PROB_TOL).any() or (y < -PROB_TOL).any() or (np.abs(x.sum(axis=1) - 1) > PROB_TOL).any()
+            or (np.abs(y.sum(axis=1) - 1) > PROB_TOL).any()):
+        return None
+    player_tied = np.stack([(brs[0] & (x <= PROB_TOL)).any(axis=1), (brs[1] & (y <= PROB_TOL)).any(axis=1)], axis=1)
+    flat = unit.reshape(2, -1)
+    coarse = rtol * (flat.max(axis=1) - flat.min(axis=1)) + NOISE * np.abs(flat).max(axis=1)
+    point_tol = max(np.ldexp(coarse, exps).max(), np.ldexp(tols, exps).max(initial=-np.inf))
+    player_tol = np.ldexp(tols, exps)
+    shape = game.batch_shape
+    tied = np.asarray(player_tied.any(axis=1))
+    extra = {"best_responses": brs, "tied_actions": (brs[0] & player_tied[:, [0]], brs[1] & player_tied[:, [1]]),
+             "tie_descriptions": TieDescriptions(game.players, game.actions, brs, player_tied),
+             "player_tol": player_tol, "rtol": float(rtol), "exact_rows": exact_rows}
+    return Solution(concept="nash", method="vertex enumeration", game=game, batch_shape=shape,
+                    point=np.zeros(E, dtype=np.int64), payoffs=np.ldexp(own, exps),
+                    regret=np.ldexp(gain, exps).max(axis=1, initial=0.0) if E else np.zeros(0), tied=tied,
+                    complete=np.ones(shape, dtype=bool), degenerate=np.zeros(shape, dtype=bool),
+                    tol=np.full(shape, point_tol), strategies=(x, y), notes=(), extra=extra)
+
+
+__all__ = ["MAX_SYSTEMS", "fits", "lean_verified", "one_game"]
