@@ -53,8 +53,9 @@ class _Tables:
     gains: np.ndarray  # (2N, s, c_max) indices: C[K_i, j] for the slack of constraint j
     support: np.ndarray  # (2N, s) bool: i < k (a real row, not padding)
     size: np.ndarray  # (2N,) k, nondecreasing
-    outside: np.ndarray  # (2N, c_max) bool: constraint j exists and is not in T
-    exists: np.ndarray  # (2N, c_max) bool: constraint j exists
+    off_support: np.ndarray  # (2N, s) 0 on the support, inf off it (added before a minimum)
+    not_outside: np.ndarray  # (2N, c_max) 0 for a constraint that exists and is not in T, -inf otherwise
+    off_tight: np.ndarray  # (2N, c_max) 0 for a constraint in T, inf otherwise
     place: np.ndarray  # (2N, d_max) position in z_K of each coordinate (s where it is not in K)
     labels: np.ndarray  # (2N,) int64 bit mask of the vertex's labels, global numbering (rows first)
     of_p: np.ndarray  # (2N,) bool: a system of P (player 1's polytope), else of Q
@@ -104,7 +105,9 @@ def _tables(m: int, n: int) -> _Tables:
     return _Tables(system=system_arr, blocks=blocks,
                    blocks_system=tuple(np.ascontiguousarray(system_arr[lo:hi, :k, :k]) for k, lo, hi in blocks),
                    gains=np.array(gains, dtype=np.intp), support=np.array(support), size=sizes.astype(float),
-                   outside=np.array(outside), exists=np.array(exists), place=np.array(place, dtype=np.intp),
+                   off_support=np.where(support, 0.0, np.inf), not_outside=np.where(outside, 0.0, -np.inf),
+                   off_tight=np.where(np.array(exists) & ~np.array(outside), 0.0, np.inf),
+                   place=np.array(place, dtype=np.intp),
                    labels=np.array(labels, dtype=np.int64), of_p=np.array(owner) == 0,
                    supports=np.array(supports, dtype=np.intp), tights=np.array(tights, dtype=np.intp))
 
@@ -166,22 +169,19 @@ def one_game(game: NormalFormGame, rtol: float) -> Solution | None:
         usable = (cond < COND_LIMIT / 2) & (total > 0)
         zbar = z / np.where(usable, total, 1.0)[:, None]
         g = (zbar[:, None, :] @ F[tb.gains])[:, 0, :] - (1.0 / np.where(usable, total, 1.0))[:, None]
-        margin = 2 * MARGIN * np.where(usable, cond, 0.0)[:, None]
-        on = tb.support
-        valid = usable & ~((on & (zbar <= margin)).any(axis=1) | (tb.outside & (g >= -margin)).any(axis=1))
-        invalid = (cond < COND_LIMIT / 2) & (~usable | (on & (zbar < -margin)).any(axis=1)
-                                              | (tb.outside & (g > margin)).any(axis=1))
+        margin = 2 * MARGIN * cond
+        zmin = (zbar + tb.off_support).min(axis=1)  # smallest coordinate on the support
+        gmax = (g + tb.not_outside).max(axis=1)  # largest slack of a constraint outside T
+        valid = usable & (zmin > margin) & (gmax < -margin)
+        invalid = (cond < COND_LIMIT / 2) & (~usable | (zmin < -margin) | (gmax > margin))
         if not (valid | invalid).all():
             return None  # inside the margins: the general path decides it in rational arithmetic
         (vertex,) = np.nonzero(valid)
-        vz, vg, vcond = zbar[vertex], g[vertex], cond[vertex]
-        band = BAND * vcond[:, None]
-        prob_loose, pay_loose = LOOSE * rtol, -LOOSE * rtol
-        vex = tb.exists[vertex]
-        von = on[vertex]
-        if ((von & (np.abs(vz - prob_loose) <= band)).any() or (vex & (np.abs(vg - pay_loose) <= band)).any()
-                or (von & (vz <= prob_loose)).any()
-                or ((vex & (vg >= pay_loose)).sum(axis=1) != tb.size[vertex]).any()):
+        # the general path's label count (`polytope.candidates`' `loose`) must be exactly the dimension, by more
+        # than rounding: coordinates above, slacks outside T below, slacks in T above their loose thresholds
+        band = BAND * cond[vertex]
+        if ((zmin[vertex] <= LOOSE * rtol + band).any() or (gmax[vertex] >= -LOOSE * rtol - band).any()
+                or ((g[vertex] + tb.off_tight[vertex]).min(axis=1) <= -LOOSE * rtol + band).any()):
             return None  # a label within rounding of the degeneracy threshold, or a degenerate game
         labels = tb.labels[vertex]
         is_p = tb.of_p[vertex]
@@ -258,52 +258,56 @@ def lean_verified(game: NormalFormGame, x: np.ndarray, y: np.ndarray, unit: np.n
                   rtol: float, exact_rows: np.ndarray) -> Solution | None:
     """`verify.verified_solution` of one nondegenerate point's equilibria (x, y), or None where it may differ.
 
-    `unit` (2, m, n) holds each player's payoffs divided by ``2**exps`` (`tolerance.player_exponents`).
-    The rules are `verify.check_profiles`'s term for term; None when a profile fails (the general
-    path then raises) or an action's value lies within rounding of its best-response threshold.
+    `unit` (2, m, n) holds each player's payoffs divided by ``2**exps`` (`tolerance.player_exponents`);
+    x and y are probability vectors (nonnegative, normalised). The rules are `verify.check_profiles`'s
+    term for term, both players at once (their columns side by side); None when a profile fails (the
+    general path then raises) or an action's value lies within rounding of its best-response threshold.
     """
+    E, m = x.shape
+    n = y.shape[1]
+    if not E:
+        return None
     keys = np.round(np.concatenate([x, y], axis=1), 9)
     order = np.lexsort(-keys[:, ::-1].T)
     x, y, exact_rows = x[order], y[order], exact_rows[order]
     UA, UB = unit
-    E = len(x)
-    vA = np.einsum("emk,ek->em", np.broadcast_to(UA, (E, *UA.shape)), y)
-    vB = np.einsum("ekn,ek->en", np.broadcast_to(UB, (E, *UB.shape)), x)
-    tols = np.empty((E, 2))
-    for p, (other, U) in enumerate(((y, UA), (x, UB.T))):
-        inside = other > PROB_TOL  # the opponent's support: the payoffs this player chooses among
-        hi = np.where(inside, U.max(axis=0), -np.inf).max(axis=1, initial=-np.inf)
-        lo = np.where(inside, U.min(axis=0), np.inf).min(axis=1, initial=np.inf)
-        mag = np.where(inside, np.abs(U).max(axis=0), 0.0).max(axis=1, initial=0.0)
-        tols[:, p] = rtol * (hi - lo) + NOISE * mag
-        stray = np.where(np.abs(other) <= PROB_TOL, np.abs(other), 0.0).sum(axis=1)
-        tols[:, p] += 2.0 * stray * np.abs(U).max()
-    own = np.stack([np.einsum("ek,ek->e", vA, x), np.einsum("ek,ek->e", vB, y)], axis=1)
-    best = np.stack([vA.max(axis=1), vB.max(axis=1)], axis=1)
+    V = np.concatenate([y @ UA.T, x @ UB], axis=1)  # each player's action values, in its own scaled units
+    S = np.concatenate([x, y], axis=1)  # each player's own strategy, side by side with V
+    opp = np.concatenate([y, x], axis=1)  # the opponent's strategy: player 1's columns first, then player 2's rows
+    own_cut, other_cut = [0, m], [0, n]
+    # the payoffs each player chooses among: its own actions against the opponent's support
+    hi_col = np.concatenate([UA.max(axis=0), UB.max(axis=1)])
+    lo_col = np.concatenate([UA.min(axis=0), UB.min(axis=1)])
+    inside = opp > PROB_TOL
+    hi = np.maximum.reduceat(np.where(inside, hi_col, -np.inf), other_cut, axis=1)
+    lo = np.minimum.reduceat(np.where(inside, lo_col, np.inf), other_cut, axis=1)
+    tols = rtol * (hi - lo) + NOISE * np.maximum(hi, -lo)
+    tiny = np.abs(opp)
+    stray = np.add.reduceat(np.where(tiny <= PROB_TOL, tiny, 0.0), other_cut, axis=1)
+    flat = unit.reshape(2, -1)
+    top, bottom = flat.max(axis=1), flat.min(axis=1)
+    big = np.maximum(top, -bottom)
+    tols += 2.0 * stray * big
+    own = np.add.reduceat(V * S, own_cut, axis=1)
+    best = np.maximum.reduceat(V, own_cut, axis=1)
     gain = np.maximum(best - own, 0.0)
     if not ((gain <= tols).all(axis=1) | exact_rows).all():
         return None
-    edge = best - tols
-    brs = (vA >= edge[:, [0]], vB >= edge[:, [1]])
-    for v, e in zip((vA, vB), edge.T):
-        if (np.abs(v - e[:, None]) <= 64 * _EPS * (np.abs(e[:, None]) + np.abs(v))).any():
-            return None  # a best-response flag within rounding of its threshold
-    if ((x < -PROB_TOL).any() or (y < -PROB_TOL).any() or (np.abs(x.sum(axis=1) - 1) > PROB_TOL).any()
-            or (np.abs(y.sum(axis=1) - 1) > PROB_TOL).any()):
-        return None
-    player_tied = np.stack([(brs[0] & (x <= PROB_TOL)).any(axis=1), (brs[1] & (y <= PROB_TOL)).any(axis=1)], axis=1)
-    flat = unit.reshape(2, -1)
-    coarse = rtol * (flat.max(axis=1) - flat.min(axis=1)) + NOISE * np.abs(flat).max(axis=1)
-    point_tol = max(np.ldexp(coarse, exps).max(), np.ldexp(tols, exps).max(initial=-np.inf))
+    edge = np.repeat(best - tols, [m, n], axis=1)
+    responses = V >= edge
+    if (np.abs(V - edge) <= 64 * _EPS * (np.abs(edge) + np.abs(V))).any():
+        return None  # a best-response flag within rounding of its threshold
+    player_tied = np.logical_or.reduceat(responses & (S <= PROB_TOL), own_cut, axis=1)
+    brs = (responses[:, :m], responses[:, m:])
+    point_tol = max(np.ldexp(rtol * (top - bottom) + NOISE * big, exps).max(), np.ldexp(tols, exps).max())
     player_tol = np.ldexp(tols, exps)
     shape = game.batch_shape
-    tied = np.asarray(player_tied.any(axis=1))
-    extra = {"best_responses": brs, "tied_actions": (brs[0] & player_tied[:, [0]], brs[1] & player_tied[:, [1]]),
+    extra = {"best_responses": brs, "tied_actions": (brs[0] & player_tied[:, :1], brs[1] & player_tied[:, 1:]),
              "tie_descriptions": TieDescriptions(game.players, game.actions, brs, player_tied),
              "player_tol": player_tol, "rtol": float(rtol), "exact_rows": exact_rows}
     return Solution(concept="nash", method="vertex enumeration", game=game, batch_shape=shape,
                     point=np.zeros(E, dtype=np.int64), payoffs=np.ldexp(own, exps),
-                    regret=np.ldexp(gain, exps).max(axis=1, initial=0.0) if E else np.zeros(0), tied=tied,
+                    regret=np.ldexp(gain, exps).max(axis=1), tied=np.asarray(player_tied.any(axis=1)),
                     complete=np.ones(shape, dtype=bool), degenerate=np.zeros(shape, dtype=bool),
                     tol=np.full(shape, point_tol), strategies=(x, y), notes=(), extra=extra)
 
