@@ -67,6 +67,22 @@ def test_random_games_get_the_general_paths_solution(shape, seed):
         assert_same(lean, ref, game)
 
 
+@pytest.mark.parametrize("shape", [(5, 5), (6, 6), (6, 4), (3, 7)])
+def test_larger_games_solved_size_by_size_get_the_general_paths_solution(shape):
+    """Beyond 4 x 4 the systems are solved size by size (closed forms up to 3 x 3, LAPACK above)."""
+    rng = np.random.default_rng(sum(shape))
+    taken = 0
+    for _ in range(12):
+        game = NormalFormGame.from_bimatrix(*rng.standard_normal((2, *shape)))
+        ref = batched(game)
+        assert_same(vertex_enumeration(game), ref, game)
+        lean = one_game(game, 1e-9)
+        if lean is not None:
+            taken += 1
+            assert_same(lean, ref, game)
+    assert taken >= 9  # the lean path answers almost every random game
+
+
 @settings(max_examples=150, deadline=None)
 @given(shapes, st.integers(0, 2**32 - 1), st.integers(1, 4))
 def test_integer_games_with_ties_get_the_general_paths_solution(shape, seed, spread):

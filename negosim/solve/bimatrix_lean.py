@@ -30,7 +30,7 @@ import numpy as np
 from ..game.checks import PROB_TOL
 from ..game.normal import NormalFormGame
 from .confirm import REFINE_COND, RESOLUTION
-from .polytope import COND_LIMIT, LOOSE, MARGIN
+from .polytope import COND_LIMIT, LOOSE, MARGIN, _solve_ones
 from .result import Solution
 from .tolerance import NOISE
 from .verify import TieDescriptions
@@ -162,13 +162,11 @@ def one_game(game: NormalFormGame, rtol: float) -> Solution | None:
         tb = _tables(m, n)
         F = np.concatenate([unit_rescaled[1], unit_rescaled[0], (0.0, 1.0)])
         try:
-            z, cond = _solve_all(F, tb)
+            zbar, inv_s, cond, positive = _solve_all(F, tb)
         except np.linalg.LinAlgError:
             return None  # an exactly singular system: the general path's exact test decides it
-        total = z.sum(axis=1)
-        usable = (cond < COND_LIMIT / 2) & (total > 0)
-        zbar = z / np.where(usable, total, 1.0)[:, None]
-        g = (zbar[:, None, :] @ F[tb.gains])[:, 0, :] - (1.0 / np.where(usable, total, 1.0))[:, None]
+        usable = (cond < COND_LIMIT / 2) & positive
+        g = (zbar[:, None, :] @ F[tb.gains])[:, 0, :] - inv_s[:, None]
         margin = 2 * MARGIN * cond
         zmin = (zbar + tb.off_support).min(axis=1)  # smallest coordinate on the support
         gmax = (g + tb.not_outside).max(axis=1)  # largest slack of a constraint outside T
@@ -238,20 +236,43 @@ def _refine(out: np.ndarray, systems: np.ndarray, rows: np.ndarray, game: Normal
 PADDED_UP_TO = 4
 
 
-def _solve_all(F: np.ndarray, tb: _Tables) -> tuple[np.ndarray, np.ndarray]:
-    """Solutions z (2N, s) of ``C[K, T]^T z_K = 1`` (zero off the support) and condition numbers (2N,)."""
+def _solve_all(F: np.ndarray, tb: _Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every system ``C[K, T]^T z_K = 1``: the solution normalised to sum 1 (2N, s; zero off the support),
+    ``1 / sum(z)``, the condition number and whether ``sum(z) > 0`` (where it is not, or the condition
+    number reaches `polytope.COND_LIMIT`, the first two are not normalised).
+
+    Up to `PADDED_UP_TO` actions for the smaller player: one padded LAPACK call. Beyond, size by size:
+    `polytope._solve_ones`' closed forms up to 3 x 3 (the batched path's own arithmetic), LAPACK above.
+    """
     s = tb.support.shape[1]
     if s <= PADDED_UP_TO:
         inv = np.linalg.inv(F[tb.system])
         z = inv.sum(axis=2) * tb.support
-        return z, 2 * tb.size * (np.abs(inv).sum(axis=2) * tb.support).max(axis=1)
-    z = np.zeros(tb.support.shape)
-    norm = np.empty(len(z))
+        total = z.sum(axis=1)
+        positive = total > 0
+        total = np.where(positive, total, 1.0)
+        cond = 2 * tb.size * (np.abs(inv).sum(axis=2) * tb.support).max(axis=1)
+        return z / total[:, None], 1.0 / total, cond, positive
+    zbar = np.zeros(tb.support.shape)
+    inv_s, cond = np.empty(len(zbar)), np.empty(len(zbar))
+    positive = np.empty(len(zbar), dtype=bool)
     for (k, lo, hi), index in zip(tb.blocks, tb.blocks_system):
-        inv = np.linalg.inv(F[index])
-        z[lo:hi, :k] = inv.sum(axis=2)
-        norm[lo:hi] = np.abs(inv).sum(axis=2).max(axis=1)
-    return z, 2 * tb.size * norm
+        block = F[index]  # block[:, t, i] = C[K_i, T_t]
+        if k <= 3:
+            parts, inv_s[lo:hi], cond[lo:hi], usable = _solve_ones([[block[:, t, i] for i in range(k)]
+                                                                     for t in range(k)])
+            zbar[lo:hi, :k] = np.stack(parts, axis=1)
+            positive[lo:hi] = usable  # where the condition number is below COND_LIMIT (all that is used)
+            continue
+        inv = np.linalg.inv(block)
+        z = inv.sum(axis=2)
+        total = z.sum(axis=1)
+        positive[lo:hi] = total > 0
+        total = np.where(total > 0, total, 1.0)
+        zbar[lo:hi, :k] = z / total[:, None]
+        inv_s[lo:hi] = 1.0 / total
+        cond[lo:hi] = 2 * k * np.abs(inv).sum(axis=2).max(axis=1)
+    return zbar, inv_s, cond, positive
 
 
 def lean_verified(game: NormalFormGame, x: np.ndarray, y: np.ndarray, unit: np.ndarray, exps: np.ndarray,
