@@ -113,7 +113,23 @@ def _tables(m: int, n: int) -> _Tables:
 
 
 def fits(m: int, n: int) -> bool:
-    """Whether an m x n game's systems are few enough for `one_game` (it is tried only then)."""
+    """Whether an m x n game's systems are few enough for `one_game` (it is tried only then).
+
+    Parameters
+    ----------
+    m, n : int
+        The players' numbers of actions.
+
+    Returns
+    -------
+    bool
+        True when each best-response polytope has at most `MAX_SYSTEMS` support systems.
+
+    Examples
+    --------
+    >>> fits(6, 6), fits(7, 7)
+    (True, False)
+    """
     from math import comb
 
     return comb(m + n, m) - 1 <= MAX_SYSTEMS
@@ -279,10 +295,38 @@ def lean_verified(game: NormalFormGame, x: np.ndarray, y: np.ndarray, unit: np.n
                   rtol: float, exact_rows: np.ndarray) -> Solution | None:
     """`verify.verified_solution` of one nondegenerate point's equilibria (x, y), or None where it may differ.
 
-    `unit` (2, m, n) holds each player's payoffs divided by ``2**exps`` (`tolerance.player_exponents`);
-    x and y are probability vectors (nonnegative, normalised). The rules are `verify.check_profiles`'s
-    term for term, both players at once (their columns side by side); None when a profile fails (the
-    general path then raises) or an action's value lies within rounding of its best-response threshold.
+    The rules are `verify.check_profiles`'s term for term, both players at once (their columns side
+    by side); None when a profile fails (the general path then raises) or an action's value lies
+    within rounding of its best-response threshold.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        Two players, batch shape ().
+    x, y : numpy.ndarray
+        The equilibria, (E, m) and (E, n): probability vectors (nonnegative, normalised).
+    unit : numpy.ndarray
+        (2, m, n): each player's payoffs divided by ``2**exps``.
+    exps : numpy.ndarray
+        (2,) int: `tolerance.player_exponents` of the game.
+    rtol : float
+        Relative tolerance for verification.
+    exact_rows : numpy.ndarray
+        (E,) bool: rows computed in rational arithmetic (their regret is not held to the tolerance).
+
+    Returns
+    -------
+    Solution or None
+        Concept "nash", complete, nondegenerate, rows sorted as `verify.verified_solution` sorts them.
+
+    Examples
+    --------
+    >>> g = NormalFormGame.from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
+    >>> half = np.array([[0.5, 0.5]])
+    >>> exps = np.array([1, 1])  # |payoffs| = 1 = 0.5 * 2**1
+    >>> sol = lean_verified(g, half, half, g.payoffs / 2, exps, 1e-9, np.zeros(1, dtype=bool))
+    >>> sol.payoffs.tolist(), bool(sol.complete)
+    ([[0.0, 0.0]], True)
     """
     E, m = x.shape
     n = y.shape[1]
