@@ -67,7 +67,7 @@ def test_random_games_get_the_general_paths_solution(shape, seed):
         assert_same(lean, ref, game)
 
 
-@pytest.mark.parametrize("shape", [(5, 5), (6, 6), (6, 4), (3, 7)])
+@pytest.mark.parametrize("shape", [(5, 5), (6, 6), (6, 4), (3, 7), (1, 60), (61, 1)])
 def test_larger_games_solved_size_by_size_get_the_general_paths_solution(shape):
     """Beyond 4 x 4 the systems are solved size by size (closed forms up to 3 x 3, LAPACK above)."""
     rng = np.random.default_rng(sum(shape))

@@ -123,16 +123,17 @@ def fits(m: int, n: int) -> bool:
     Returns
     -------
     bool
-        True when each best-response polytope has at most `MAX_SYSTEMS` support systems.
+        True when each best-response polytope has at most `MAX_SYSTEMS` support systems and the
+        m + n labels fit in the bits of an int64.
 
     Examples
     --------
-    >>> fits(6, 6), fits(7, 7)
-    (True, False)
+    >>> fits(6, 6), fits(7, 7), fits(1, 61), fits(1, 64)
+    (True, False, True, False)
     """
     from math import comb
 
-    return comb(m + n, m) - 1 <= MAX_SYSTEMS
+    return comb(m + n, m) - 1 <= MAX_SYSTEMS and m + n <= 62  # labels are bits of an int64
 
 
 def one_game(game: NormalFormGame, rtol: float) -> Solution | None:
