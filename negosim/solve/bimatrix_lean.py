@@ -170,10 +170,10 @@ def one_game(game: NormalFormGame, rtol: float) -> Solution | None:
         ordered = np.sort(unit, axis=1)
         lo, hi = ordered[:, 0], ordered[:, -1]
         gaps = np.diff(ordered, axis=1)
-        if (np.where(gaps > 0, gaps, np.inf).min(axis=1, initial=np.inf) < RESOLUTION * (hi - lo)).any():
+        spread = hi - lo
+        if (np.where(gaps > 0, gaps, np.inf).min(axis=1, initial=np.inf) < RESOLUTION * spread).any():
             return None  # `confirm.coarse_points`: the general path enumerates it exactly
-        big = np.maximum(hi, -lo)
-        scale = np.maximum(hi - lo, rtol * big)
+        scale = np.maximum(spread, rtol * np.maximum(hi, -lo))
         scale = np.where(scale > 0, scale, 1.0)
         unit_rescaled = (unit - lo[:, None]) / scale[:, None] + 1.0  # `polytope.rescaled`, the same operations
         tb = _tables(m, n)
@@ -205,13 +205,16 @@ def one_game(game: NormalFormGame, rtol: float) -> Solution | None:
         zext = np.concatenate([zbar, np.zeros((len(zbar), 1))], axis=1)
         x = zext[vp[:, None], tb.place[vp, :m]]
         y = zext[vq[:, None], tb.place[vq, :n]]
-        exact_x, exact_y = cond[vp] > 2 * REFINE_COND, cond[vq] > 2 * REFINE_COND
-        if (~exact_x & (cond[vp] > REFINE_COND / 2)).any() or (~exact_y & (cond[vq] > REFINE_COND / 2)).any():
-            return None  # whether the general path recomputes the vertex exactly is not certain
-        if exact_x.any() and not _refine(x, vp[exact_x], np.flatnonzero(exact_x), game, tb, 0):
-            return None
-        if exact_y.any() and not _refine(y, vq[exact_y], np.flatnonzero(exact_y), game, tb, 1):
-            return None
+        cx, cy = cond[vp], cond[vq]
+        exact_x = exact_y = np.zeros(len(vp), dtype=bool)
+        if (cx > REFINE_COND / 2).any() or (cy > REFINE_COND / 2).any():
+            exact_x, exact_y = cx > 2 * REFINE_COND, cy > 2 * REFINE_COND
+            if (~exact_x & (cx > REFINE_COND / 2)).any() or (~exact_y & (cy > REFINE_COND / 2)).any():
+                return None  # whether the general path recomputes the vertex exactly is not certain
+            if exact_x.any() and not _refine(x, vp[exact_x], np.flatnonzero(exact_x), game, tb, 0):
+                return None
+            if exact_y.any() and not _refine(y, vq[exact_y], np.flatnonzero(exact_y), game, tb, 1):
+                return None
         x /= x.sum(axis=1, keepdims=True)  # `confirm.expand`
         y /= y.sum(axis=1, keepdims=True)
         if len(x) > 1:
