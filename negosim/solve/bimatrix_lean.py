@@ -50,13 +50,12 @@ class _Tables:
     system: np.ndarray  # (2N, s, s) indices into the flat payoff vector: the padded matrices
     blocks_system: tuple  # per size k: (N_k, k, k) indices, the unpadded matrices of that size
     blocks: tuple  # per size k: (k, first, end) rows of the systems of that size
-    gains: np.ndarray  # (2N, s, c_max) indices: C[K_i, j] for the slack of constraint j
     support: np.ndarray  # (2N, s) bool: i < k (a real row, not padding)
     size: np.ndarray  # (2N,) k, nondecreasing
     off_support: np.ndarray  # (2N, s) 0 on the support, inf off it (added before a minimum)
     not_outside: np.ndarray  # (2N, c_max) 0 for a constraint that exists and is not in T, -inf otherwise
     off_tight: np.ndarray  # (2N, c_max) 0 for a constraint in T, inf otherwise
-    place: np.ndarray  # (2N, d_max) position in z_K of each coordinate (s where it is not in K)
+    place: np.ndarray  # (2N, d_max) flat position in the (2N, s + 1) solutions of each coordinate (a zero if not in K)
     labels: np.ndarray  # (2N,) int64 bit mask of the vertex's labels, global numbering (rows first)
     of_p: np.ndarray  # (2N,) bool: a system of P (player 1's polytope), else of Q
     supports: np.ndarray  # (2N, s) K, padded with 0
@@ -68,7 +67,7 @@ def _tables(m: int, n: int) -> _Tables:
     """The padded systems of both polytopes of an m x n game, as indices into ``[B'.ravel(), A'.ravel(), 0, 1]``."""
     zero, one = 2 * m * n, 2 * m * n + 1
     s = min(m, n)
-    system, gains, support, size, owner, outside, exists, place, labels = [], [], [], [], [], [], [], [], []
+    system, support, size, owner, outside, exists, place, labels = [], [], [], [], [], [], [], []
     supports: list[list[int]] = []
     tights: list[list[int]] = []
     cmax, dmax = max(m, n), max(m, n)
@@ -84,14 +83,12 @@ def _tables(m: int, n: int) -> _Tables:
                 for T in itertools.combinations(range(c), k):
                     system.append([[entry(K[i], T[t]) if i < k and t < k else (one if i == t else zero)
                                     for i in range(s)] for t in range(s)])
-                    gains.append([[entry(K[i], j) if i < k and j < c else zero for j in range(cmax)]
-                                  for i in range(s)])
                     support.append([i < k for i in range(s)])
                     size.append(k)
                     owner.append(player)
                     outside.append([j < c and j not in T for j in range(cmax)])
                     exists.append([j < c for j in range(cmax)])
-                    place.append([K.index(r) if r in K else s for r in range(dmax)])
+                    place.append([len(place) * (s + 1) + (K.index(r) if r in K else s) for r in range(dmax)])
                     own = sum(1 << r for r in range(d) if r not in K) | sum(1 << (d + j) for j in T)
                     # P's labels are global already (x_i = 0 is i, column j tight is m + j); Q's own labels
                     # (y_j = 0 is j, row i tight is n + i) become m + j and i
@@ -104,7 +101,7 @@ def _tables(m: int, n: int) -> _Tables:
     system_arr = np.array(system, dtype=np.intp)
     return _Tables(system=system_arr, blocks=blocks,
                    blocks_system=tuple(np.ascontiguousarray(system_arr[lo:hi, :k, :k]) for k, lo, hi in blocks),
-                   gains=np.array(gains, dtype=np.intp), support=np.array(support), size=sizes.astype(float),
+                   support=np.array(support), size=sizes.astype(float),
                    off_support=np.where(support, 0.0, np.inf), not_outside=np.where(outside, 0.0, -np.inf),
                    off_tight=np.where(np.array(exists) & ~np.array(outside), 0.0, np.inf),
                    place=np.array(place, dtype=np.intp),
@@ -183,7 +180,17 @@ def one_game(game: NormalFormGame, rtol: float) -> Solution | None:
         except np.linalg.LinAlgError:
             return None  # an exactly singular system: the general path's exact test decides it
         usable = (cond < COND_LIMIT / 2) & positive
-        g = (zbar[:, None, :] @ F[tb.gains])[:, 0, :] - inv_s[:, None]
+        # each system's full vector (zero off K), then the slacks of all constraints by one matrix product per
+        # polytope: P's constraints are B' (m x n), Q's are A'^T (n x m)
+        z_full = np.concatenate([zbar, np.zeros((len(zbar), 1))], axis=1).ravel()[tb.place]
+        B_unit, A_unit = unit_rescaled[1].reshape(m, n), unit_rescaled[0].reshape(m, n)
+        if m == n:
+            g = np.where(tb.of_p[:, None], z_full @ B_unit, z_full @ A_unit.T)
+        else:
+            g = np.zeros((len(zbar), max(m, n)))  # the missing columns are masked below
+            g[:, :n] = z_full[:, :m] @ B_unit
+            g[~tb.of_p, :m] = z_full[~tb.of_p, :n] @ A_unit.T
+        g -= inv_s[:, None]
         margin = 2 * MARGIN * cond
         zmin = (zbar + tb.off_support).min(axis=1)  # smallest coordinate on the support
         gmax = (g + tb.not_outside).max(axis=1)  # largest slack of a constraint outside T
@@ -202,9 +209,8 @@ def one_game(game: NormalFormGame, rtol: float) -> Solution | None:
         is_p = tb.of_p[vertex]
         i, j = np.nonzero((labels[is_p][:, None] | labels[~is_p][None, :]) == (1 << (m + n)) - 1)
         vp, vq = vertex[is_p][i], vertex[~is_p][j]
-        zext = np.concatenate([zbar, np.zeros((len(zbar), 1))], axis=1)
-        x = zext[vp[:, None], tb.place[vp, :m]]
-        y = zext[vq[:, None], tb.place[vq, :n]]
+        x = z_full[vp, :m]
+        y = z_full[vq, :n]
         cx, cy = cond[vp], cond[vq]
         exact_x = exact_y = np.zeros(len(vp), dtype=bool)
         if (cx > REFINE_COND / 2).any() or (cy > REFINE_COND / 2).any():
