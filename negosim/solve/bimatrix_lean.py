@@ -67,7 +67,8 @@ def _tables(m: int, n: int) -> _Tables:
     """The padded systems of both polytopes of an m x n game, as indices into ``[B'.ravel(), A'.ravel(), 0, 1]``."""
     zero, one = 2 * m * n, 2 * m * n + 1
     s = min(m, n)
-    system, support, size, owner, outside, exists, place, labels = [], [], [], [], [], [], [], []
+    system, support, size, owner, outside, exists, labels = [], [], [], [], [], [], []
+    place: list[list[int]] = []
     supports: list[list[int]] = []
     tights: list[list[int]] = []
     cmax, dmax = max(m, n), max(m, n)
