@@ -1,22 +1,26 @@
-"""All Nash equilibria of ONE small nondegenerate 2-player game in a few dozen numpy calls (the fixed cost).
+"""All Nash equilibria of ONE small nondegenerate 2-player game in about a hundred numpy calls (the fixed cost).
 
 The batched subset enumeration (`vertex._extreme_equilibria`) makes thousands of Python-level numpy
 calls per game, whatever the batch size: right for a sweep, slow for one game. Here the same square
 systems ``C[K, T]^T z_K = 1`` of BOTH best-response polytopes (every support K and tight set T of
-each size k) are padded with identity rows and columns to one size ``s = min(m, n)`` and inverted by
-ONE batched `numpy.linalg.inv` call, with index tables cached per shape (`_tables`). Their solutions,
-slacks and condition numbers are the quantities `polytope.candidates` computes, and each candidate is
-decided by the same rules with twice the margin: a vertex (every coordinate and slack clears zero by
-twice `polytope.MARGIN` times its condition number) or not (one of them is beyond twice the margin on
-the wrong side). Complementary label sets are matched by one broadcast of bit masks.
+each size k, index tables cached per shape by `_tables`) are solved together: padded with identity
+rows and columns to one size ``s = min(m, n)`` and inverted by one batched `numpy.linalg.inv` call
+up to `PADDED_UP_TO` actions, size by size beyond (`polytope._solve_ones`' closed forms up to 3 x 3,
+LAPACK above). Their solutions, slacks and condition numbers are the quantities
+`polytope.candidates` computes, and each candidate is decided by the same rules with twice the
+margin: a vertex (every coordinate and slack clears zero by twice `polytope.MARGIN` times its
+condition number) or not (one of them is beyond twice the margin on the wrong side). Complementary
+label sets are matched by one broadcast of bit masks. An equilibrium vertex whose condition number
+exceeds twice `confirm.REFINE_COND` is recomputed in rational arithmetic by the function
+`confirm.settle` uses (the same floats, and the row is marked exact, as there).
 
 The answer is only given where it cannot differ from the general path's: anything that path would
-decide in rational arithmetic or flag (a candidate inside the margins, a vertex from a system with
-condition number above `confirm.REFINE_COND` / 2, a vertex with a label count near the degeneracy
-thresholds or more labels than its dimension, payoffs too close for floating point
-(`confirm.coarse_points`), two equilibria within `vertex.MERGE`, a best-response flag within rounding
-of its tolerance, a singular system) makes `one_game` return None and the caller runs the general
-path. Verification follows `verify.check_profiles` term for term (`lean_verified`).
+decide in rational arithmetic or flag (a candidate inside the margins, an equilibrium vertex whose
+condition number is within a factor 2 of `confirm.REFINE_COND`, a vertex with a label count near
+the degeneracy thresholds or more labels than its dimension, payoffs too close for floating point
+(`confirm.coarse_points`), two equilibria within `vertex.MERGE`, a best-response flag within
+rounding of its tolerance, a singular system) makes `one_game` return None and the caller runs the
+general path. Verification follows `verify.check_profiles` term for term (`lean_verified`).
 """
 
 from __future__ import annotations
