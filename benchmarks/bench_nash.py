@@ -1,4 +1,4 @@
-"""Time all Nash equilibria of random 2-player games against pygambit and nashpy, and check they agree.
+"""Time all Nash equilibria of random 2-player games against pygambit, nashpy and QuantEcon, and check they agree.
 
     python benchmarks/bench_nash.py [--games 10000] [--games-6x6 2000] [--compare 200]
                                     [--compare-6x6 100] [--seed 0]
@@ -13,9 +13,15 @@ For each square shape 2x2, 3x3, 4x4 and 6x6 it draws N random games with standar
   with a note when pygambit cannot be imported;
 - nashpy: `list(nashpy.Game(A, B).vertex_enumeration())` on the first M games, one call per game
   (only the enumeration is timed);
+- QuantEcon: `quantecon.game_theory.vertex_enumeration` and `support_enumeration` (numba) on the
+  first M games, one call per game, WARM: each is first called once on a game of the same size
+  (its JIT compilation is not timed); skipped with a note when quantecon cannot be imported;
 - agreement: on those M games, the equilibrium SETS are compared: the same number of equilibria
   and every equilibrium of one matched by one of the other with all probabilities within 1e-6
   (duplicates in a list, which pygambit can report, are dropped first).
+
+All times are CPU times (`time.process_time`: on a shared machine other processes count less), in
+the order negosim, pygambit, nashpy, QuantEcon per shape; the load average is printed at the end.
 
 The 6x6 shape uses its own, smaller N and M (`--games-6x6`, `--compare-6x6`, capped at `--games`
 and `--compare`): nashpy alone takes about a third of a second per 6x6 game, and the default run
@@ -41,9 +47,9 @@ def negosim_sets(game, n: int, repeat: int = 3):
 
     elapsed = float("inf")
     for _ in range(repeat):  # best of `repeat`: one batch call is short enough for timer noise to show
-        t = time.perf_counter()
+        t = time.process_time()
         sol = nash_equilibria(game)
-        elapsed = min(elapsed, time.perf_counter() - t)
+        elapsed = min(elapsed, time.process_time() - t)
     flat = np.concatenate(sol.strategies, axis=1)
     sets = [flat[sol.rows_at(i)] for i in range(n)]
     return elapsed / game.batch_size * 1e6, sets
@@ -58,9 +64,9 @@ def pygambit_sets(pairs):
     games = [pygambit.Game.from_arrays(A, B) for A, B in pairs]
     elapsed, sets = 0.0, []
     for g in games:
-        t = time.perf_counter()
+        t = time.process_time()
         result = pygambit.nash.enummixed_solve(g, rational=False)
-        elapsed += time.perf_counter() - t
+        elapsed += time.process_time() - t
         players = list(g.players)
         rows = [[float(eq[s]) for p in players for s in p.strategies] for eq in result.equilibria]
         sets.append(np.array(rows, dtype=float).reshape(len(rows), -1))
@@ -76,11 +82,30 @@ def nashpy_sets(pairs):
     elapsed, sets = 0.0, []
     for A, B in pairs:
         g = nashpy.Game(A, B)
-        t = time.perf_counter()
+        t = time.process_time()
         eqs = list(g.vertex_enumeration())
-        elapsed += time.perf_counter() - t
+        elapsed += time.process_time() - t
         rows = [np.concatenate([np.asarray(x, float), np.asarray(y, float)]) for x, y in eqs]
         sets.append(np.array(rows, dtype=float).reshape(len(rows), -1))
+    return elapsed / len(pairs) * 1e6, sets
+
+
+def quantecon_sets(pairs, which: str):
+    """(µs per game, equilibrium arrays per game) from QuantEcon's `which` ("vertex" or "support")
+    enumeration, warm (one untimed call on the first game compiles it), or (None, None) if absent."""
+    try:
+        from quantecon import game_theory as gt
+    except ImportError:
+        return None, None
+    solver = gt.vertex_enumeration if which == "vertex" else gt.support_enumeration
+    games = [gt.NormalFormGame((gt.Player(A), gt.Player(B.T))) for A, B in pairs]
+    solver(games[0])  # JIT compilation, not timed
+    elapsed, sets = 0.0, []
+    for g in games:
+        t = time.process_time()
+        eqs = solver(g)
+        elapsed += time.process_time() - t
+        sets.append(np.array([np.concatenate(e) for e in eqs], dtype=float).reshape(len(eqs), -1))
     return elapsed / len(pairs) * 1e6, sets
 
 
@@ -141,8 +166,9 @@ def main():
     from negosim.solve.mixed import nash_equilibria
     nash_equilibria(random_game((2, 2), batch=(4,), rng=args.seed))
 
-    header = ("shape", "N", "M", "negosim µs/game", "pygambit µs/game", "nashpy µs/game",
-              "vs pygambit", "vs nashpy", "agree pygambit", "agree nashpy")
+    header = ("shape", "N", "M", "negosim µs/game", "pygambit µs/game", "nashpy µs/game", "QE vertex µs/game",
+              "QE support µs/game", "vs pygambit", "vs nashpy", "vs QE vertex", "vs QE support", "agree pygambit",
+              "agree nashpy", "agree QE vertex", "agree QE support")
     rows = []
     notes = []
     for k in SHAPES:
@@ -153,13 +179,19 @@ def main():
         t_ours, ours = negosim_sets(game, m)
         t_gam, gam = pygambit_sets(pairs)
         t_npy, npy = nashpy_sets(pairs)
-        rows.append((f"{k}x{k}", f"{n:,}", f"{m:,}", fmt_us(t_ours), fmt_us(t_gam), fmt_us(t_npy),
-                     fmt_ratio(t_gam, t_ours), fmt_ratio(t_npy, t_ours), agreement(ours, gam), agreement(ours, npy)))
+        t_qv, qv = quantecon_sets(pairs, "vertex")
+        t_qs, qs = quantecon_sets(pairs, "support")
+        rows.append((f"{k}x{k}", f"{n:,}", f"{m:,}", fmt_us(t_ours), fmt_us(t_gam), fmt_us(t_npy), fmt_us(t_qv),
+                     fmt_us(t_qs), fmt_ratio(t_gam, t_ours), fmt_ratio(t_npy, t_ours), fmt_ratio(t_qv, t_ours),
+                     fmt_ratio(t_qs, t_ours), agreement(ours, gam), agreement(ours, npy), agreement(ours, qv),
+                     agreement(ours, qs)))
         print(f"  done {k}x{k}", flush=True)
     if rows and rows[0][4] == "n/a":
         notes.append("pygambit is not importable: its columns are skipped")
     if rows and rows[0][5] == "n/a":
         notes.append("nashpy is not importable: its columns are skipped")
+    if rows and rows[0][6] == "n/a":
+        notes.append("quantecon is not importable: its columns are skipped")
 
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     line = lambda cells: "  ".join(c.rjust(w) for c, w in zip(cells, widths))  # noqa: E731
@@ -171,9 +203,13 @@ def main():
     print()
     print("N = games solved by negosim as one batch (time per game = best of 3 batch times / N).")
     print("M = the first M of them also solved one game per call by pygambit (enummixed_solve, floats)")
-    print("    and nashpy (vertex_enumeration); vs = their time per game / negosim's.")
+    print("    nashpy (vertex_enumeration) and QuantEcon (vertex_enumeration, support_enumeration, warm);")
+    print("    vs = their time per game / negosim's. All times are CPU times (time.process_time).")
     print(f"agree = games whose equilibrium sets match (same count, probabilities within {MATCH_TOL:g}).")
     print(f"Random standard-normal payoffs, seed {args.seed}.")
+    import os
+
+    print("load average at the end (1, 5, 15 min): " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
     for note in notes:
         print(f"note: {note}")
 

@@ -1,20 +1,24 @@
 """All Nash equilibria of ONE 2-player game at a time: negosim against pygambit and QuantEcon, 2x2 to 20x20.
 
-    python benchmarks/bench_nash2.py [--sizes 2,4,6,8,10,12,20] [--games N] [--budget 60] [--seed 0]
+    python benchmarks/bench_nash2.py [--sizes 2,3,4,5,6,8,10,12,20] [--games N] [--budget 60] [--seed 0]
 
 For each square size k it draws random games with standard normal payoffs (nondegenerate with
 probability 1; `--games` of them at 2x2, fewer as k grows, see `games_for`) and times, per game
-and per call (median over the games):
+and per call, in CPU time (`time.process_time`, so other processes on a shared machine count less),
+each game called `repeats_for(k)` times in a row (median over the games):
 
-- negosim: `negosim.solve.mixed.nash_equilibria` on one `NormalFormGame` (the size policy picks the
-  method: batched subset enumeration up to 3,000 support systems, the per-game convex-hull
-  enumeration beyond), verification included; and `negosim.solve.solve(game, "nash")`, the
-  front door of the solve layer, at 2x2 (the fixed cost of one small game);
+- negosim: `negosim.solve.mixed.nash_equilibria` on one `NormalFormGame` (one game, batch shape ():
+  the 2x2 closed form or the lean path of `negosim.solve.bimatrix_lean` up to 3,000 support systems
+  per polytope, the per-game convex-hull enumeration beyond), verification included; and
+  `negosim.solve.solve(game, "nash")` and `negosim.equilibria(game, "nash")`, the front doors, at
+  2x2 (the fixed cost of one small game);
 - pygambit: `pygambit.nash.enummixed_solve(g, rational=False)` (lrs-style vertex enumeration, C++);
 - QuantEcon: `quantecon.game_theory.vertex_enumeration` and `support_enumeration` (numba). WARM:
   each is first called on a game of the same size in the same process and that JIT compilation is
   not timed.
 
+negosim is measured again right before each peer (interleaved: each ratio compares two runs made
+one after the other), and the load average is printed at the start and the end.
 Each peer runs in a child process per size with a budget of `--budget` seconds per game (plus 60 s
 for imports and JIT warm-up); a peer that overruns is stopped and its row says "skipped (> 60 s per
 game)". The equilibrium sets are compared (same count, probabilities within 1e-6); the row says
@@ -32,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SIZES = (2, 4, 6, 8, 10, 12, 20)
+SIZES = (2, 3, 4, 5, 6, 8, 10, 12, 20)
 PEERS = ("pygambit enummixed", "QuantEcon vertex_enumeration", "QuantEcon support_enumeration")
 MATCH_TOL = 1e-6
 
@@ -49,7 +53,12 @@ class Row:
 
 def games_for(k: int, base: int) -> int:
     """Games measured at size k: `base` at 2x2, shrinking as one game gets slower."""
-    return max(1, {2: base, 4: base // 2, 6: base // 5, 8: base // 20, 10: base // 50}.get(k, 1))
+    return max(1, {2: base, 3: base, 4: base // 2, 5: base // 4, 6: base // 5, 8: base // 20, 10: base // 50}.get(k, 1))
+
+
+def repeats_for(k: int) -> int:
+    """Calls per game timed in a row at size k (a few at the sizes where one call takes microseconds)."""
+    return 5 if k <= 4 else 2 if k <= 6 else 1
 
 
 def draw(k: int, count: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -80,9 +89,11 @@ def _peer_child(name: str, games, warm, conn) -> None:
             _peer_solve(name, *warm)  # JIT compilation (QuantEcon) and imports: not timed
         times, sets = [], []
         for A, B in games:
-            t = time.perf_counter()
-            rows = _peer_solve(name, A, B)
-            times.append(time.perf_counter() - t)
+            reps = repeats_for(len(A))
+            t = time.process_time()
+            for _ in range(reps):
+                rows = _peer_solve(name, A, B)
+            times.append((time.process_time() - t) / reps)
             sets.append(rows)
         conn.send(("ok", times, sets))
     except Exception as exc:  # reported in the table, not raised: one peer's failure ends no benchmark
@@ -105,33 +116,39 @@ def peer_times(name: str, games, warm, budget: float):
 
 
 def negosim_times(games) -> tuple[list[float], list[np.ndarray]]:
-    """Per-call seconds and equilibrium sets of `nash_equilibria` on each game (imports warmed first)."""
+    """Per-call CPU seconds and equilibrium sets of `nash_equilibria` on each game (imports warmed first)."""
     from negosim.game.normal import NormalFormGame
     from negosim.solve.mixed import nash_equilibria
 
     times, sets = [], []
     for A, B in games:
         game = NormalFormGame.from_bimatrix(A, B)
-        t = time.perf_counter()
-        sol = nash_equilibria(game)
-        times.append(time.perf_counter() - t)
+        reps = repeats_for(len(A))
+        t = time.process_time()
+        for _ in range(reps):
+            sol = nash_equilibria(game)
+        times.append((time.process_time() - t) / reps)
         assert bool(sol.complete.all()), "a random game should be enumerated completely"
         sets.append(np.concatenate(sol.strategies, axis=1))
     return times, sets
 
 
-def front_door_2x2(calls: int = 2000) -> float:
-    """Median seconds per call of `negosim.solve.solve(game, "nash")` on one 2x2 game (battle of the sexes)."""
+def front_door_2x2(which: str = "solve", calls: int = 200, rounds: int = 15) -> float:
+    """Median CPU seconds per call of `negosim.solve.solve(game, "nash")` (or, with ``which="equilibria"``,
+    `negosim.equilibria(game, "nash")`) on one 2x2 game (battle of the sexes), over rounds of `calls` calls."""
+    import negosim
     from negosim.game.normal import NormalFormGame
     from negosim.solve import solve
 
     game = NormalFormGame.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
-    solve(game, "nash")
+    call = (lambda: solve(game, "nash")) if which == "solve" else (lambda: negosim.equilibria(game, "nash"))
+    call()
     out = []
-    for _ in range(calls):
-        t = time.perf_counter()
-        solve(game, "nash")
-        out.append(time.perf_counter() - t)
+    for _ in range(rounds):
+        t = time.process_time()
+        for _ in range(calls):
+            call()
+        out.append((time.process_time() - t) / calls)
     return statistics.median(out)
 
 
@@ -149,6 +166,13 @@ def agree(ours: list[np.ndarray], theirs: list[np.ndarray]) -> bool:
     return True
 
 
+def load() -> str:
+    """The load average, as `uptime` prints it."""
+    import os
+
+    return ", ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
 def fmt_time(seconds: float) -> str:
     return f"{seconds * 1e6:,.0f} µs" if seconds < 1e-2 else f"{seconds * 1e3:,.1f} ms" if seconds < 10 else \
         f"{seconds:,.1f} s"
@@ -158,18 +182,20 @@ def run(sizes=SIZES, games: int = 200, budget: float = 60.0, seed: int = 0, quic
     """Measure every size against every peer; one row per (size, peer) plus negosim's own rows."""
     if quick:
         sizes, games = tuple(k for k in sizes if k <= 10), min(games, 40)
-    rows: list[Row] = []
+    rows: list[Row] = [Row("nash2: load average at the start (1, 5, 15 min)", load())]
     negosim_times(draw(2, 3, seed + 99))  # imports and first-call costs, not timed
-    rows.append(Row("nash2: solve(game, \"nash\") on one 2x2 game, per call (median)", fmt_time(front_door_2x2()),
-                    "well under 100 µs"))
+    for which in ("solve", "equilibria"):
+        rows.append(Row(f"nash2: {which}(game, \"nash\") on one 2x2 game, per call (median, CPU)",
+                        fmt_time(front_door_2x2(which)), "well under 100 µs"))
     for k in sizes:
         batch = draw(k, games_for(k, games), seed)
         warm = draw(k, 1, seed + 1000)[0]
-        ours_t, ours = negosim_times(batch)
-        t_ours = statistics.median(ours_t)
-        rows.append(Row(f"nash2: {k}x{k} negosim nash_equilibria per game ({len(batch)} games, median)",
-                        fmt_time(t_ours)))
+        negosim_times(batch[:1])  # index tables of this size, not timed
+        runs = []
         for name in PEERS:
+            ours_t, ours = negosim_times(batch)  # measured again right before each peer: interleaved
+            t_ours = statistics.median(ours_t)
+            runs.append(t_ours)
             status, times, sets = peer_times(name, batch, warm, budget)
             if status != "ok":
                 detail = f"skipped (> {budget:g} s per game)" if status == "skipped" else f"failed: {times}"
@@ -180,6 +206,10 @@ def run(sizes=SIZES, games: int = 200, budget: float = 60.0, seed: int = 0, quic
                             f"{t_ref / t_ours:,.1f}x ({fmt_time(t_ours)} vs {fmt_time(t_ref)} per game; "
                             f"sets agree: {'yes' if agree(ours, sets) else 'NO'})", "> 1x", "yes" if t_ref > t_ours
                             else "no"))
+        rows.insert(len(rows) - len(PEERS), Row(
+            f"nash2: {k}x{k} negosim nash_equilibria per game ({len(batch)} games, median CPU)",
+            " / ".join(fmt_time(t) for t in runs) + " (the run before each peer)"))
+    rows.append(Row("nash2: load average at the end (1, 5, 15 min)", load()))
     return rows
 
 

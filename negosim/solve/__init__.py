@@ -149,6 +149,13 @@ def solve(game: NormalFormGame | GameTree, concepts: str | Sequence[str] | None 
     >>> spe.outcomes().tolist()
     ['shared_market']
     """
+    if (concepts == "nash" and method is None and not exact and type(game) is NormalFormGame
+            and game.payoffs.ndim == 3 and game.payoffs.shape[0] == 2 and game.payoffs[0].size <= 64):
+        # one small 2-player game (the fixed cost of a notebook, `explain`, the classroom): always enumerated
+        # (`policy.nash_method` says "normal form", `refusal` None), so straight to the enumeration
+        from .vertex import vertex_enumeration
+
+        return [vertex_enumeration(game, rtol=rtol)]
     from .policy import TooLargeError, nash_method, plan, refusal
 
     if method not in (None, "lemke"):

@@ -340,6 +340,20 @@ def _two_by_two(game: NormalFormGame, rtol: float) -> Solution | None:
     return lean_solution(game, found, method="vertex enumeration", rtol=rtol)
 
 
+def _one_small_game(game: NormalFormGame, rtol: float) -> Solution | None:
+    """One 2-player game of at most 64 cells by the 2x2 closed form or `bimatrix_lean`, or None (the general path)."""
+    m, n = game.shape
+    if uses_hull(m, n):
+        return None
+    if m == 2 and n == 2:
+        fast = _two_by_two(game, rtol)
+        if fast is not None:
+            return fast
+    from .bimatrix_lean import fits, one_game
+
+    return one_game(game, rtol) if fits(m, n) else None  # None where it cannot be sure of the general answer
+
+
 def _kernel(m: int, n: int):
     """The chunk kernel for an m x n game: batched subsets, or `hull.hull_equilibria` game by game."""
     if uses_hull(m, n):
@@ -376,14 +390,17 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
     >>> [eq.strategies for eq in vertex_enumeration(mp).equilibria_at(0)]
     [{'P1': {'1': 0.5, '2': 0.5}, 'P2': {'1': 0.5, '2': 0.5}}]
     """
-    check_two_player(game, "vertex enumeration")
-    # One game (batch shape ()), not a batch of one: a sweep's chunk of one point must round exactly as
-    # its other chunks do, so that results never depend on the chunk size (the closed form's last bits can
-    # differ from the enumeration's).
-    if game.shape == (2, 2) and game.batch_shape == ():
-        fast = _two_by_two(game, rtol)
+    pay = game.payoffs
+    if pay.ndim == 3 and pay.shape[0] == 2 and pay.shape[1] * pay.shape[2] <= 64 and len(game.players) == 2:
+        # One small 2-player game (batch shape ()): every such size is enumerated, so the checks of
+        # `check_two_player` pass, and the lean paths answer where they are sure of the general answer.
+        fast = _one_small_game(game, rtol)
         if fast is not None:
             return fast
+    check_two_player(game, "vertex enumeration")
+    # One game (batch shape ()), not a batch of one: a sweep's chunk of one point must round exactly as
+    # its other chunks do, so that results never depend on the chunk size (the closed form's and the lean
+    # path's last bits can differ from the batched enumeration's).
     P = game.batch_size
     r = drop_unconfirmed(game, _solve_chunks(game, rtol, _kernel(*game.shape)), rtol)
     notes: tuple[str, ...] = ()
