@@ -1,0 +1,302 @@
+"""Subgame-perfect equilibrium of a perfect-information tree at ONE parameter point: a levelised numpy pass.
+
+`subgame_perfect` (`spe.py`) carries a batch axis and pays Python overhead per node; at one point that
+costs about a hundred times a plain backward-induction loop. This module solves the same game with a
+handful of numpy operations per *level* of the tree instead of per node:
+
+- the structure is read once into flat arrays (children in one array, a node's children a segment);
+- nodes are grouped by depth; going up, each level gathers its children's values with one fancy index,
+  takes each mover's best with `np.maximum.reduceat` over the child segments, marks the actions within
+  `tol` of the best as tied (the same comparison ``value >= best - tol`` as `spe._decide`), and picks
+  the first tied action in the tie rules' order (Python runs only at tied nodes, and only when the
+  rules are not the default "first action listed");
+- the same pass carries every player's best-response value (the mover maximises its own column, the
+  others follow the chosen action), which is what `subgames.best_responses` computes at one point;
+- the result is verified as in `spe._verify` (every choice best within tol, the root value equal to the
+  outcome distribution's payoffs, no profitable deviation) and assembled with per-node mappings that
+  build each node's arrays only when asked (`PointNodeArrays`).
+
+The answer is the one `spe.subgame_perfect` gives at that point, field by field (tests compare the two
+on random trees): values are copies of leaf payoffs, reach probabilities are 0 or 1, and without
+chance nodes every sum the batched path forms has one non-zero term, so no rounding differs.
+
+Not handled here (`point_solution` returns None and the batched path runs): trees with chance nodes
+(the batched path's sums over chance branches round in an order this pass does not reproduce), with
+an information set of several nodes (simultaneous moves, imperfect information: those need Nash
+solves of subgames), batches of more than one point, and a tree without any decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import chain
+
+import numpy as np
+
+from ..errors import VerificationError
+from ..game.ties import TieRules
+from ..game.tree import GameTree
+from .result import Solution
+from .tolerance import scaled_tol
+
+
+@dataclass(frozen=True, eq=False)
+class PointNodeArrays(Mapping):
+    """Node id -> that node's ``(1, ...)`` array, cut from one stacked array when looked up.
+
+    `order` lists the node indices that are keys, in iteration order. Without `spans` a node's array
+    is ``data[i:i + 1]``; with `spans` (a ``(n_nodes, 2)`` array of [start, stop) into `data`) it is
+    ``data[start:stop]`` as one row (the tied actions of a node, whose count varies by node).
+    """
+
+    tree: GameTree
+    order: np.ndarray
+    data: np.ndarray
+    spans: np.ndarray | None = None
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        nodes = self.tree.nodes
+        return {nodes[i].id: i for i in self.order.tolist()}
+
+    def __getitem__(self, node_id: str) -> np.ndarray:
+        i = self._index[node_id]
+        if self.spans is None:
+            return self.data[i:i + 1]
+        lo, hi = self.spans[i]
+        return self.data[lo:hi][None]
+
+    def __iter__(self) -> Iterator[str]:
+        nodes = self.tree.nodes
+        return (nodes[i].id for i in self.order.tolist())
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+
+@dataclass(frozen=True)
+class _Structure:
+    """The tree as flat arrays: per node its child count, the offset of its children in `kids`, and
+    `code` (the mover at a decision node, the outcome at a leaf); the decision nodes; the levels."""
+
+    count: np.ndarray
+    offset: np.ndarray
+    kids: np.ndarray
+    code: np.ndarray
+    decisions: np.ndarray
+    levels: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _structure(tree: GameTree) -> _Structure | None:
+    """Flat arrays of a perfect-information tree without chance nodes, or None for any other tree."""
+    if tree.chance_probs:  # (`check_tree` gives every chance node its probabilities)
+        return None
+    nodes = tree.nodes
+    n = len(nodes)
+    children = [node.children for node in nodes]
+    infosets = [node.infoset for node in nodes if node.children]
+    if not infosets or len(set(infosets)) != len(infosets):
+        return None
+    # One pass reads the mover of each decision node and the outcome of each leaf.
+    code = np.fromiter([node.player if node.children else node.outcome for node in nodes], np.intp, n)
+    count = np.fromiter(map(len, children), np.intp, n)
+    kids = np.fromiter(chain.from_iterable(children), np.intp, n - 1)  # a tree has n - 1 edges
+    offset = np.cumsum(count) - count
+    levels = []
+    frontier = np.array([tree.root])
+    while True:  # top-down, one level per iteration: the decision nodes and their children's segments
+        level = frontier[count[frontier] > 0]
+        if not len(level):
+            break
+        c = count[level]
+        ends = np.cumsum(c)
+        starts = ends - c
+        edges = np.repeat(offset[level] - starts, c) + np.arange(ends[-1])  # positions in `kids`
+        frontier = kids[edges]
+        levels.append((level, c, starts, edges, frontier))
+    return _Structure(count, offset, kids, code, np.flatnonzero(count), levels)
+
+
+def _preorder_decisions(tree: GameTree, s: _Structure) -> np.ndarray:
+    """The decision nodes in preorder (`GameTree.infosets()` order for a perfect-information tree)."""
+    # Node indices are already a preorder when the root is 0, each first child follows its parent and
+    # each next sibling follows the last descendant of the one before (the builders number nodes so).
+    last = np.arange(len(s.count))
+    dec = s.decisions
+    last[dec] = s.kids[s.offset[dec] + s.count[dec] - 1]
+    while True:  # pointer doubling: every node ends at the last node of its subtree
+        nxt = last[last]
+        if np.array_equal(nxt, last):
+            break
+        last = nxt
+    first = s.kids[s.offset[dec]]
+    inner = np.ones(len(s.kids), dtype=bool)
+    inner[s.offset[dec] + s.count[dec] - 1] = False  # edges followed by a sibling
+    follows = s.kids[1:][inner[:-1]] == last[s.kids[:-1][inner[:-1]]] + 1
+    if tree.root == 0 and np.array_equal(first, dec + 1) and follows.all():
+        return dec
+    pre = np.array(tree.preorder())
+    return pre[s.count[pre] > 0]
+
+
+def point_solution(tree: GameTree, ties: TieRules, rtol: float) -> Solution | None:
+    """The verified subgame-perfect equilibrium of a one-point perfect-information tree, or None.
+
+    Parameters
+    ----------
+    tree : GameTree
+        A tree with one parameter point (`batch_size` 1, any `batch_shape`).
+    ties : TieRules
+        The rules that choose among tied best actions.
+    rtol : float
+        The relative tolerance (`tolerance.scaled_tol`).
+
+    Returns
+    -------
+    Solution or None
+        The solution `spe.subgame_perfect` gives, or None when the tree has chance nodes, an
+        information set of several nodes, no decision, or more than one point (see the module docstring).
+
+    Raises
+    ------
+    VerificationError
+        When the equilibrium found fails a check (the same checks and messages as `spe.subgame_perfect`).
+
+    Examples
+    --------
+    >>> from negosim.api import open_source
+    >>> tree = open_source("scenarios/entry_deterrence.yaml").game
+    >>> point_solution(tree, tree.ties, 1e-9).equilibria_at(0)[0].path
+    ['Entrant:in', 'Incumbent:accommodate']
+    """
+    if tree.batch_size != 1:
+        return None
+    s = _structure(tree)
+    if s is None:
+        return None
+    return _assemble(tree, s, ties, *_backward(tree, s, ties, rtol))
+
+
+def _backward(tree: GameTree, s: _Structure, ties: TieRules, rtol: float) -> tuple:
+    """Backward induction level by level: (payoffs, tol, tol per point, values, best replies, choices,
+    tied edges, number of tied actions per node)."""
+    n_out, n = len(tree.outcomes), tree.n_players
+    pay = np.ascontiguousarray(tree.payoffs.reshape(n_out, n))
+    leaves = np.flatnonzero(s.count == 0)
+    used = np.unique(s.code[leaves])
+    flat = pay if len(used) == n_out else pay[used]
+    tol_point = scaled_tol(np.array([flat.max() - flat.min()]), rtol)  # as `spe`: over the outcomes used
+    tol = float(tol_point[0])
+    values = np.empty((len(s.count), n))
+    values[leaves] = pay[s.code[leaves]]
+    best_reply = values.copy()  # each player's best value against the others' choices (column p for p)
+    choice = np.zeros(len(s.count), dtype=np.int64)
+    tied_edges = np.zeros(len(s.kids), dtype=bool)
+    n_tied = np.zeros(len(s.count), dtype=np.intp)
+    default_rules = not ties.prefer and not ties.per_node
+    for level, c, starts, edges, kids in reversed(s.levels):
+        mover = np.repeat(s.code[level], c)
+        own = values[kids, mover]
+        best = np.maximum.reduceat(own, starts)
+        tied = own >= np.repeat(best - tol, c)  # `spe._decide`'s test, on the same floats
+        count = np.add.reduceat(tied, starts)
+        pick = np.flatnonzero(tied)[np.cumsum(count) - count] - starts  # the first tied action
+        if not default_rules:
+            for m in np.flatnonzero(count > 1).tolist():
+                node = tree.nodes[level[m]]
+                segment = tied[starts[m]:starts[m] + c[m]]
+                pick[m] = next(j for j in ties.priority(node.id, node.actions) if segment[j])
+        chosen = kids[starts + pick]
+        values[level] = values[chosen]
+        best_reply[level] = best_reply[chosen]
+        best_reply[level, s.code[level]] = np.maximum.reduceat(best_reply[kids, mover], starts)
+        choice[level], n_tied[level], tied_edges[edges] = pick, count, tied
+    return pay, tol, tol_point, values, best_reply, choice, tied_edges, n_tied
+
+
+def _assemble(tree: GameTree, s: _Structure, ties: TieRules, pay: np.ndarray, tol: float, tol_point: np.ndarray,
+              values: np.ndarray, best_reply: np.ndarray, choice: np.ndarray, tied_edges: np.ndarray,
+              n_tied: np.ndarray) -> Solution:
+    """Verify the pass's answer and build the `Solution` `spe._solution` builds at one point."""
+    from .spe import SpeTieDescriptions, _notes
+
+    dec = s.decisions
+    reach = np.zeros(len(s.count))
+    path_end, kids, offset, count = tree.root, s.kids.tolist(), s.offset, s.count
+    while count[path_end]:  # the equilibrium play; every other node is reached with probability 0
+        reach[path_end] = 1.0
+        path_end = kids[offset[path_end] + choice[path_end]]
+    reach[path_end] = 1.0
+    outcome_probs = np.zeros((len(tree.outcomes), 1))
+    outcome_probs[s.code[path_end]] = 1.0
+    root_value = values[tree.root][:, None]
+    _verify(tree, s, pay, tol, values, choice, outcome_probs, root_value, best_reply)
+    regret = np.maximum((0.0 + best_reply[tree.root][:, None] - root_value).max(axis=0), 0.0)
+    node_tied = n_tied > 1
+    tied = np.array([node_tied.any()])
+    on_path = np.array([(node_tied & (reach > 0)).any()])
+    pre = _preorder_decisions(tree, s)
+    bottom_up = pre[::-1]  # the order `spe` decides nodes in, which its tie mappings keep
+    one_hot = np.zeros(len(s.kids))
+    one_hot[offset[dec] + choice[dec]] = 1.0
+    k = count[pre]
+    if (k == k[0]).all():  # every decision has as many actions: one reshape gives every row
+        rows = one_hot.reshape(-1, k[0])
+        behavior = tuple((rows if np.array_equal(pre, dec) else rows[np.searchsorted(dec, pre)])[:, None, :])
+    else:
+        behavior = tuple(one_hot[a:a + b][None] for a, b in zip(offset[pre].tolist(), k.tolist()))
+    spans = np.stack([offset, offset + count], axis=1)
+    tied_nodes = bottom_up[node_tied[bottom_up]].tolist()
+    extra = {
+        "choice": PointNodeArrays(tree, dec, choice),
+        "values": PointNodeArrays(tree, np.arange(len(count)), values),
+        "reach": PointNodeArrays(tree, np.arange(len(count)), reach),
+        "tied_actions": PointNodeArrays(tree, bottom_up, tied_edges, spans),
+        "tied_on_path": on_path,
+        "selected": np.zeros(1, dtype=bool),
+        "subgames": {},
+        "tie_rules": ties.describe(),
+        "tie_descriptions": SpeTieDescriptions(
+            tree, tuple((i, choice[i:i + 1]) for i in tied_nodes),
+            tuple((i, np.ones(1, dtype=bool), tied_edges[offset[i]:offset[i] + count[i]][None], reach[i:i + 1])
+                  for i in tied_nodes), ()),
+    }
+    shape = tree.batch_shape
+    return Solution(
+        concept="spe", method="backward induction", game=tree, batch_shape=shape, point=np.arange(1),
+        payoffs=root_value.T, regret=regret, tied=tied, complete=(~tied).reshape(shape),
+        degenerate=tied.reshape(shape), tol=tol_point.reshape(shape), behavior=behavior,
+        outcome_probs=outcome_probs.T, notes=_notes(tree, ties, tied, []), extra=extra,
+    )
+
+
+def _verify(tree: GameTree, s: _Structure, pay: np.ndarray, tol: float, values: np.ndarray, choice: np.ndarray,
+            outcome_probs: np.ndarray, root_value: np.ndarray, best_reply: np.ndarray) -> None:
+    """`spe._verify` at one point: every choice best within tol, the root value equal to the outcome
+    distribution's payoffs, and no player gaining more than tol per move by deviating."""
+
+    def fail(gap: float, what: str) -> None:
+        raise VerificationError(f"spe: {what} by {gap:.3g} at point 0 (tol {tol:.3g})")
+
+    dec = s.decisions
+    own = values[s.kids, np.repeat(s.code, s.count)]
+    gap = np.maximum.reduceat(own, s.offset[dec]) - own[s.offset[dec] + choice[dec]]
+    bad = gap > tol
+    if bad.any():  # `spe` checks the nodes bottom-up (reverse preorder): report the one it meets first
+        pre = _preorder_decisions(tree, s)
+        i = int(pre[::-1][bad[np.searchsorted(dec, pre[::-1])]][0])
+        fail(float(gap[np.searchsorted(dec, i)]), f"the choice at {tree.nodes[i].id!r} is not best")
+    expected = np.einsum("ob,onb->nb", outcome_probs, pay[:, :, None])
+    off = float(np.abs(expected - root_value).max())
+    if off > tol:
+        fail(off, "the root value differs from the outcome distribution's payoffs")
+    regret = float(max((0.0 + best_reply[tree.root] - root_value[:, 0]).max(), 0.0))
+    if regret > tol:  # (within tol, dividing by the number of moves cannot make it fail)
+        from ..game.reduce import tree_sequences
+
+        seq = tree_sequences(tree)
+        depth = max([len(q) for p in range(tree.n_players) for q in seq.leaf_seq[p]] + [1])
+        if regret / depth > tol:
+            fail(regret / depth, f"a player gains (per move, over up to {depth} moves) from deviating")
