@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain
+from itertools import chain, compress
 
 import numpy as np
 
@@ -96,12 +96,15 @@ def _structure(tree: GameTree) -> _Structure | None:
     nodes = tree.nodes
     n = len(nodes)
     children = [node.children for node in nodes]
-    infosets = [node.infoset for node in nodes if node.children]
-    if not infosets or len(set(infosets)) != len(infosets):
+    deciding = list(compress(nodes, children))  # (no chance nodes: every inner node is a decision)
+    if not deciding or len({node.infoset for node in deciding}) != len(deciding):
         return None
     # One pass reads the mover of each decision node and the outcome of each leaf.
     code = np.fromiter([node.player if node.children else node.outcome for node in nodes], np.intp, n)
-    count = np.fromiter(map(len, children), np.intp, n)
+    try:  # (bytes() packs small counts faster than any other way from Python)
+        count = np.frombuffer(bytes(map(len, children)), np.uint8).astype(np.intp)
+    except ValueError:  # a node with 256 actions or more
+        count = np.fromiter(map(len, children), np.intp, n)
     kids = np.fromiter(chain.from_iterable(children), np.intp, n - 1)  # a tree has n - 1 edges
     offset = np.cumsum(count) - count
     levels = []
@@ -128,14 +131,14 @@ def _preorder_decisions(tree: GameTree, s: _Structure) -> np.ndarray:
     last[dec] = s.kids[s.offset[dec] + s.count[dec] - 1]
     while True:  # pointer doubling: every node ends at the last node of its subtree
         nxt = last[last]
-        if np.array_equal(nxt, last):
+        if (nxt == last).all():
             break
         last = nxt
     first = s.kids[s.offset[dec]]
     inner = np.ones(len(s.kids), dtype=bool)
     inner[s.offset[dec] + s.count[dec] - 1] = False  # edges followed by a sibling
     follows = s.kids[1:][inner[:-1]] == last[s.kids[:-1][inner[:-1]]] + 1
-    if tree.root == 0 and np.array_equal(first, dec + 1) and follows.all():
+    if tree.root == 0 and (first == dec + 1).all() and follows.all():
         return dec
     pre = np.array(tree.preorder())
     return pre[s.count[pre] > 0]
@@ -185,20 +188,21 @@ def _backward(tree: GameTree, s: _Structure, ties: TieRules, rtol: float) -> tup
     n_out, n = len(tree.outcomes), tree.n_players
     pay = np.ascontiguousarray(tree.payoffs.reshape(n_out, n))
     leaves = np.flatnonzero(s.count == 0)
-    used = np.unique(s.code[leaves])
-    flat = pay if len(used) == n_out else pay[used]
+    used = np.bincount(s.code[leaves], minlength=n_out) > 0
+    flat = pay if used.all() else pay[used]
     tol_point = scaled_tol(np.array([flat.max() - flat.min()]), rtol)  # as `spe`: over the outcomes used
     tol = float(tol_point[0])
     values = np.empty((len(s.count), n))
     values[leaves] = pay[s.code[leaves]]
     best_reply = values.copy()  # each player's best value against the others' choices (column p for p)
+    flat_values, flat_best = values.reshape(-1), best_reply.reshape(-1)  # (flat indexing is the fastest)
     choice = np.zeros(len(s.count), dtype=np.int64)
     tied_edges = np.zeros(len(s.kids), dtype=bool)
     n_tied = np.zeros(len(s.count), dtype=np.intp)
     default_rules = not ties.prefer and not ties.per_node
     for level, c, starts, edges, kids in reversed(s.levels):
-        mover = np.repeat(s.code[level], c)
-        own = values[kids, mover]
+        at = kids * n + np.repeat(s.code[level], c)  # each child's entry for the mover
+        own = flat_values[at]
         best = np.maximum.reduceat(own, starts)
         tied = own >= np.repeat(best - tol, c)  # `spe._decide`'s test, on the same floats
         count = np.add.reduceat(tied, starts)
@@ -211,7 +215,7 @@ def _backward(tree: GameTree, s: _Structure, ties: TieRules, rtol: float) -> tup
         chosen = kids[starts + pick]
         values[level] = values[chosen]
         best_reply[level] = best_reply[chosen]
-        best_reply[level, s.code[level]] = np.maximum.reduceat(best_reply[kids, mover], starts)
+        flat_best[level * n + s.code[level]] = np.maximum.reduceat(flat_best[at], starts)
         choice[level], n_tied[level], tied_edges[edges] = pick, count, tied
     return pay, tol, tol_point, values, best_reply, choice, tied_edges, n_tied
 
@@ -224,10 +228,10 @@ def _assemble(tree: GameTree, s: _Structure, ties: TieRules, pay: np.ndarray, to
 
     dec = s.decisions
     reach = np.zeros(len(s.count))
-    path_end, kids, offset, count = tree.root, s.kids.tolist(), s.offset, s.count
+    path_end, offset, count = tree.root, s.offset, s.count
     while count[path_end]:  # the equilibrium play; every other node is reached with probability 0
         reach[path_end] = 1.0
-        path_end = kids[offset[path_end] + choice[path_end]]
+        path_end = int(s.kids[offset[path_end] + choice[path_end]])
     reach[path_end] = 1.0
     outcome_probs = np.zeros((len(tree.outcomes), 1))
     outcome_probs[s.code[path_end]] = 1.0
