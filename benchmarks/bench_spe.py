@@ -3,8 +3,9 @@
 ``python benchmarks/bench_spe.py`` prints rows (metric, negosim, reference, ratio) for ternary trees
 of 1,093, 9,841 and 88,573 nodes (`tree_yaml.py`). The reference walks the same tree bottom-up with
 Python floats (each mover takes the first best action, no ties, no verification, no result
-assembly); negosim's time includes its verification and the full `Solution`. CPU times
-(`time.process_time`, best of a few runs), since the machine is shared.
+assembly); negosim's time includes reading the tree's structure from its nodes (nothing is cached
+between calls), its verification and the full `Solution`. CPU times (`time.process_time`, the least
+of several runs, negosim's and the loop's alternating), since the machine is shared.
 """
 
 from __future__ import annotations
@@ -56,14 +57,16 @@ def reference_inputs(tree: GameTree) -> tuple[list, list, list]:
     return kids, player, leaf
 
 
-def cpu(fn, repeat: int) -> float:
-    """Return the least CPU time of `repeat` calls of `fn`."""
-    best = float("inf")
+def interleaved(ours, reference, repeat: int) -> tuple[float, float]:
+    """Return the least CPU time of `repeat` calls of each function, the calls alternating (so that a
+    change of load on the shared machine hits both alike)."""
+    best = [float("inf"), float("inf")]
     for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        best = min(best, time.process_time() - start)
-    return best
+        for k, fn in enumerate((ours, reference)):
+            start = time.process_time()
+            fn()
+            best[k] = min(best[k], time.process_time() - start)
+    return best[0], best[1]
 
 
 def run(depths: tuple[int, ...] = (6, 8, 10)) -> list[tuple[str, str, str, str]]:
@@ -76,9 +79,9 @@ def run(depths: tuple[int, ...] = (6, 8, 10)) -> list[tuple[str, str, str, str]]
         kids, player, leaf = reference_inputs(tree)
         solution = subgame_perfect(tree)
         assert [float(x) for x in solution.payoffs[0]] == plain_loop(kids, player, leaf)
-        repeat = 3 if nodes < 50_000 else 1
-        ours = cpu(lambda: subgame_perfect(tree), repeat)  # noqa: B023 (called before the loop moves on)
-        ref = cpu(lambda: plain_loop(kids, player, leaf), repeat)  # noqa: B023
+        repeat = 7 if nodes < 50_000 else 3
+        ours, ref = interleaved(lambda: subgame_perfect(tree), lambda: plain_loop(kids, player, leaf),  # noqa: B023
+                                repeat)
         rows.append((f"subgame_perfect at one point, {nodes:,} nodes (us/node)", f"{ours / nodes * 1e6:.2f}",
                      f"{ref / nodes * 1e6:.2f}", f"{ours / ref:.1f}"))
     return rows

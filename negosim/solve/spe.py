@@ -57,12 +57,11 @@ def subgame_perfect(tree: GameTree, *, ties: TieRules | None = None, rtol: float
     """
     if ties is None:
         ties = tree.ties
-    if tree.batch_size == 1:  # one point: the levelised pass of `spe_point`, where it applies (the same answer)
-        from .spe_point import point_solution
+    from .spe_point import point_solution  # one point: a levelised pass, where it applies (the same answer)
 
-        solution = point_solution(tree, ties, rtol)
-        if solution is not None:
-            return solution
+    solution = point_solution(tree, ties, rtol)
+    if solution is not None:
+        return solution
     B = tree.batch_size
     seq = tree_sequences(tree)
     payoffs, probs = columns(tree)  # (n_outcomes, n_players, B), {node: (n_children, B)}

@@ -78,15 +78,24 @@ class PointNodeArrays(Mapping):
 
 @dataclass(frozen=True)
 class _Structure:
-    """The tree as flat arrays: per node its child count, the offset of its children in `kids`, and
-    `code` (the mover at a decision node, the outcome at a leaf); the decision nodes; the levels."""
+    """The tree as flat arrays.
+
+    Per node: `count` children, found at `kids[offset:offset + count]`, and `code` (the mover at a
+    decision node, the outcome at a leaf). `decisions` in index order; `order` the same nodes deepest
+    level first (index order within a level), whose children lie at `kids[edges]`, segment by
+    segment, each segment starting at `starts` counted from its level's first edge (as `reduceat` takes
+    them); `bounds` per level: the range of `order` and the range of `edges` it covers.
+    """
 
     count: np.ndarray
     offset: np.ndarray
     kids: np.ndarray
     code: np.ndarray
     decisions: np.ndarray
-    levels: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+    order: np.ndarray
+    edges: np.ndarray
+    starts: np.ndarray
+    bounds: list[tuple[int, int, int, int]]
 
 
 def _structure(tree: GameTree) -> _Structure | None:
@@ -107,19 +116,29 @@ def _structure(tree: GameTree) -> _Structure | None:
         count = np.fromiter(map(len, children), np.intp, n)
     kids = np.fromiter(chain.from_iterable(children), np.intp, n - 1)  # a tree has n - 1 edges
     offset = np.cumsum(count) - count
-    levels = []
-    frontier = np.array([tree.root])
-    while True:  # top-down, one level per iteration: the decision nodes and their children's segments
-        level = frontier[count[frontier] > 0]
-        if not len(level):
-            break
-        c = count[level]
-        ends = np.cumsum(c)
-        starts = ends - c
-        edges = np.repeat(offset[level] - starts, c) + np.arange(ends[-1])  # positions in `kids`
-        frontier = kids[edges]
-        levels.append((level, c, starts, edges, frontier))
-    return _Structure(count, offset, kids, code, np.flatnonzero(count), levels)
+    decisions = np.flatnonzero(count)
+    # Depths by pointer doubling (a few passes, however deep the tree): `up` jumps 2**k levels at pass k.
+    up = np.empty(n, np.intp)
+    up[kids] = np.repeat(decisions, count[decisions])
+    up[tree.root] = tree.root
+    depth = np.ones(n, np.intp)
+    depth[tree.root] = 0
+    while not (up == tree.root).all():
+        depth += depth[up]
+        up = up[up]
+    level_of = depth[decisions]
+    order = decisions[np.argsort(-level_of, kind="stable")]
+    c = count[order]
+    ends = np.cumsum(c)
+    first_edge = ends - c
+    edges = np.repeat(offset[order] - first_edge, c) + np.arange(ends[-1])
+    per_level = np.bincount(level_of)[::-1]  # (every depth above the deepest decision has one)
+    node_bounds = np.concatenate([[0], np.cumsum(per_level)])
+    edge_bounds = np.concatenate([[0], ends[node_bounds[1:] - 1]])
+    starts = first_edge - np.repeat(edge_bounds[:-1], per_level)
+    bounds = list(zip(node_bounds[:-1].tolist(), node_bounds[1:].tolist(), edge_bounds[:-1].tolist(),
+                      edge_bounds[1:].tolist()))
+    return _Structure(count, offset, kids, code, decisions, order, edges, starts, bounds)
 
 
 def _preorder_decisions(tree: GameTree, s: _Structure) -> np.ndarray:
@@ -174,8 +193,8 @@ def point_solution(tree: GameTree, ties: TieRules, rtol: float) -> Solution | No
     >>> point_solution(tree, tree.ties, 1e-9).equilibria_at(0)[0].path
     ['Entrant:in', 'Incumbent:accommodate']
     """
-    if tree.batch_size != 1:
-        return None
+    if tree.chance_probs or tree.payoffs.size != len(tree.outcomes) * tree.n_players:
+        return None  # (without chance nodes the payoffs alone give the batch: one point, or more)
     s = _structure(tree)
     if s is None:
         return None
@@ -192,32 +211,42 @@ def _backward(tree: GameTree, s: _Structure, ties: TieRules, rtol: float) -> tup
     flat = pay if used.all() else pay[used]
     tol_point = scaled_tol(np.array([flat.max() - flat.min()]), rtol)  # as `spe`: over the outcomes used
     tol = float(tol_point[0])
-    values = np.empty((len(s.count), n))
-    values[leaves] = pay[s.code[leaves]]
-    best_reply = values.copy()  # each player's best value against the others' choices (column p for p)
-    flat_values, flat_best = values.reshape(-1), best_reply.reshape(-1)  # (flat indexing is the fastest)
-    choice = np.zeros(len(s.count), dtype=np.int64)
-    tied_edges = np.zeros(len(s.kids), dtype=bool)
-    n_tied = np.zeros(len(s.count), dtype=np.intp)
+    # One row per node: the values of its continuation, then each player's best value against the
+    # others' choices (column n + p for player p); one row copy moves both up from the chosen child.
+    both = np.empty((len(s.count), 2 * n))
+    both[leaves, :n] = both[leaves, n:] = pay[s.code[leaves]]
+    cells = both.reshape(-1)  # (flat indexing is the fastest)
+    order, edges = s.order, s.edges
+    c = s.count[order]
+    kid = s.kids[edges]
+    at = kid * (2 * n) + np.repeat(s.code[order], c)  # each child's value for the mover
+    mine = order * (2 * n) + n + s.code[order]  # each node's best-reply cell for its own mover
+    rank = len(edges) - np.arange(len(edges))  # the largest rank among tied actions marks the first one
     default_rules = not ties.prefer and not ties.per_node
-    for level, c, starts, edges, kids in reversed(s.levels):
-        at = kids * n + np.repeat(s.code[level], c)  # each child's entry for the mover
-        own = flat_values[at]
+    tied_parts, first_parts = [], []
+    for a, b, ea, eb in s.bounds:
+        starts, cc = s.starts[a:b], c[a:b]
+        own = cells[at[ea:eb]]
         best = np.maximum.reduceat(own, starts)
-        tied = own >= np.repeat(best - tol, c)  # `spe._decide`'s test, on the same floats
-        count = np.add.reduceat(tied, starts)
-        pick = np.flatnonzero(tied)[np.cumsum(count) - count] - starts  # the first tied action
+        tied = own >= np.repeat(best - tol, cc)  # `spe._decide`'s test, on the same floats
+        first = len(edges) - np.maximum.reduceat(tied * rank[ea:eb], starts)  # position in `edges`
         if not default_rules:
-            for m in np.flatnonzero(count > 1).tolist():
-                node = tree.nodes[level[m]]
-                segment = tied[starts[m]:starts[m] + c[m]]
-                pick[m] = next(j for j in ties.priority(node.id, node.actions) if segment[j])
-        chosen = kids[starts + pick]
-        values[level] = values[chosen]
-        best_reply[level] = best_reply[chosen]
-        flat_best[level * n + s.code[level]] = np.maximum.reduceat(flat_best[at], starts)
-        choice[level], n_tied[level], tied_edges[edges] = pick, count, tied
-    return pay, tol, tol_point, values, best_reply, choice, tied_edges, n_tied
+            for m in np.flatnonzero(np.add.reduceat(tied, starts) > 1).tolist():
+                node = tree.nodes[order[a + m]]
+                segment = tied[starts[m]:starts[m] + cc[m]]
+                first[m] = ea + starts[m] + next(j for j in ties.priority(node.id, node.actions) if segment[j])
+        both[order[a:b]] = both[kid[first]]
+        cells[mine[a:b]] = np.maximum.reduceat(cells[at[ea:eb] + n], starts)
+        tied_parts.append(tied)
+        first_parts.append(first)
+    tied_sorted = np.concatenate(tied_parts)
+    tied_edges = np.zeros(len(s.kids), dtype=bool)
+    tied_edges[edges] = tied_sorted
+    n_tied = np.zeros(len(s.count), dtype=np.intp)
+    n_tied[order] = np.add.reduceat(tied_sorted, np.cumsum(c) - c)
+    choice = np.zeros(len(s.count), dtype=np.int64)
+    choice[order] = edges[np.concatenate(first_parts)] - s.offset[order]
+    return pay, tol, tol_point, both[:, :n], both[:, n:], choice, tied_edges, n_tied
 
 
 def _assemble(tree: GameTree, s: _Structure, ties: TieRules, pay: np.ndarray, tol: float, tol_point: np.ndarray,
@@ -267,7 +296,7 @@ def _assemble(tree: GameTree, s: _Structure, ties: TieRules, pay: np.ndarray, to
             tuple((i, np.ones(1, dtype=bool), tied_edges[offset[i]:offset[i] + count[i]][None], reach[i:i + 1])
                   for i in tied_nodes), ()),
     }
-    shape = tree.batch_shape
+    shape = tree.payoffs.shape[:-2]  # (no chance probabilities: the payoffs' batch is the tree's)
     return Solution(
         concept="spe", method="backward induction", game=tree, batch_shape=shape, point=np.arange(1),
         payoffs=root_value.T, regret=regret, tied=tied, complete=(~tied).reshape(shape),
@@ -292,7 +321,8 @@ def _verify(tree: GameTree, s: _Structure, pay: np.ndarray, tol: float, values: 
         pre = _preorder_decisions(tree, s)
         i = int(pre[::-1][bad[np.searchsorted(dec, pre[::-1])]][0])
         fail(float(gap[np.searchsorted(dec, i)]), f"the choice at {tree.nodes[i].id!r} is not best")
-    expected = np.einsum("ob,onb->nb", outcome_probs, pay[:, :, None])
+    # One outcome has probability 1 and the others 0, so any order of summation gives `spe`'s einsum.
+    expected = pay.T @ outcome_probs
     off = float(np.abs(expected - root_value).max())
     if off > tol:
         fail(off, "the root value differs from the outcome distribution's payoffs")
