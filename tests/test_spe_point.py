@@ -127,7 +127,7 @@ def assert_same_solution(fast, slow):
 
 trees = st.builds(
     dict, players=st.integers(1, 3), depth=st.integers(1, 6), branch=st.integers(2, 4),
-    chance=st.sampled_from([0.0, 0.0, 0.2]), spread=st.sampled_from([1, 2, 5, 1000]),
+    chance=st.sampled_from([0.0, 0.0, 0.2, 0.5]), spread=st.sampled_from([1, 2, 5, 1000]),
     scale=st.sampled_from([0, 0, -900, 900, -3]), shuffle=st.booleans(), batch_rank=st.integers(0, 2),
     shared=st.booleans())
 
@@ -141,7 +141,7 @@ def test_one_point_pass_gives_the_batched_paths_solution_field_by_field(shape, s
         assert tree.chance_probs
         return
     took_it = isinstance(fast.extra["values"], PointNodeArrays)
-    assert took_it == (not tree.chance_probs)  # perfect information without chance: always the fast pass
+    assert took_it == any(node.kind == DECISION for node in tree.nodes)  # perfect information: the fast pass
     assert_same_solution(fast, slow)
 
 
@@ -203,7 +203,18 @@ def test_the_fast_pass_serves_the_perfect_information_scenarios_and_leaves_the_o
     served = {p.id: isinstance(subgame_perfect(p.values[0]).extra["values"], PointNodeArrays)
               for p in shipped_trees()}
     assert served["entry_deterrence"] and served["ultimatum"]
-    assert not served["sanctions_uncertain"]  # a chance node: the batched path
+    assert not served["sanctions_uncertain"] and not served["beer_quiche"]  # imperfect information: batched
+
+
+@settings(max_examples=60, deadline=None)
+@given(shape=trees, seed=st.integers(0, 2**32 - 1))
+def test_chance_nodes_take_the_one_point_pass_and_round_as_the_batched_path_does(shape, seed):
+    """Probabilities such as 1/3 and 2/7 round; every product and sum must round as in the batched path."""
+    tree = random_point_tree(np.random.default_rng(seed), **{**shape, "chance": 0.5, "depth": max(shape["depth"], 3)})
+    fast, slow = solve_both_ways(tree)
+    if slow is not None:
+        assert isinstance(fast.extra["values"], PointNodeArrays) == any(n.kind == DECISION for n in tree.nodes)
+        assert_same_solution(fast, slow)
 
 
 def wrong_choice_at_root(tree, fast_side):

@@ -50,10 +50,10 @@ def subgame_perfect(tree: GameTree, *, ties: TieRules | None = None, rtol: float
 
     `ties` defaults to the tree's own rules (`GameTree.ties`, from the scenario that built it).
 
-    At one parameter point a perfect-information tree without chance nodes is solved by a levelised
-    numpy pass (`spe_point.point_solution`), which gives this same solution field by field; trees
-    with chance nodes or information sets of several nodes, and batches, take the path below. There,
-    and only there, the per-node mappings of `extra` are built on demand (`spe_point.PointNodeArrays`).
+    At one parameter point a perfect-information tree (chance nodes allowed) is solved by a levelised
+    numpy pass (`spe_point.point_solution`), which gives this same solution field by field; trees with
+    information sets of several nodes, and batches, take the path below. On the one-point pass the
+    per-node mappings of `extra` are built on demand (`spe_point.PointNodeArrays`).
     """
     if ties is None:
         ties = tree.ties
