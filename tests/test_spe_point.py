@@ -287,3 +287,17 @@ def test_node_mappings_answer_lookups_like_dicts():
     assert "nowhere" not in choice and choice.get("nowhere") is None
     assert all(n.id in sol.extra["values"] for n in tree.nodes)
     assert sol.extra["tied_actions"][decisions[0]].shape == (1, len(tree.nodes[0].actions))
+
+
+@pytest.mark.parametrize("name", ["entry_deterrence", "ceasefire_2025"])
+def test_a_sweep_in_chunks_of_one_point_writes_the_same_results_as_in_one_chunk(name, tmp_path):
+    """Chunks of one point take the one-point pass; the results file must not change by a byte."""
+    from negosim.scenario import load_scenario
+    from negosim.sweep.engine import run_sweep
+
+    scenario = load_scenario(str(SCENARIOS / f"{name}.yaml"))
+    parameter = next(iter(scenario.values()))
+    vary = {parameter: (0.0, 1.0, 7)}
+    run_sweep(scenario, vary, out_dir=tmp_path / "one", chunk_size=1)
+    run_sweep(scenario, vary, out_dir=tmp_path / "all", chunk_size=1000)
+    assert (tmp_path / "one" / "results.csv").read_bytes() == (tmp_path / "all" / "results.csv").read_bytes()
