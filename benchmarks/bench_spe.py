@@ -1,16 +1,19 @@
 """`subgame_perfect` at one parameter point against a plain Python backward-induction loop, per node.
 
-``python benchmarks/bench_spe.py`` prints rows (metric, negosim, reference, ratio) for ternary trees
-of 1,093, 9,841 and 88,573 nodes (`tree_yaml.py`). The reference walks the same tree bottom-up with
+``python benchmarks/bench_spe.py [DEPTH ...]`` prints a row (the ratio, then both times per node) for
+ternary trees of 1,093, 9,841 and 88,573 nodes (`tree_yaml.py`: depths 6, 8, 10); `run_all.py` takes
+the same rows from `run()`. The reference walks the same tree bottom-up with
 Python floats (each mover takes the first best action, no ties, no verification, no result
-assembly); negosim's time includes its verification and the full `Solution`. CPU times
-(`time.process_time`, best of a few runs), since the machine is shared.
+assembly); negosim's time includes reading the tree's structure from its nodes (nothing is cached
+between calls), its verification and the full `Solution`. CPU times (`time.process_time`, the least
+of several runs, negosim's and the loop's alternating), since the machine is shared.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -56,34 +59,46 @@ def reference_inputs(tree: GameTree) -> tuple[list, list, list]:
     return kids, player, leaf
 
 
-def cpu(fn, repeat: int) -> float:
-    """Return the least CPU time of `repeat` calls of `fn`."""
-    best = float("inf")
+def interleaved(ours, reference, repeat: int) -> tuple[float, float]:
+    """Return the least CPU time of `repeat` calls of each function, the calls alternating (so that a
+    change of load on the shared machine hits both alike)."""
+    best = [float("inf"), float("inf")]
     for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        best = min(best, time.process_time() - start)
-    return best
+        for k, fn in enumerate((ours, reference)):
+            start = time.process_time()
+            fn()
+            best[k] = min(best[k], time.process_time() - start)
+    return best[0], best[1]
 
 
-def run(depths: tuple[int, ...] = (6, 8, 10)) -> list[tuple[str, str, str, str]]:
-    """Return rows (metric, negosim, reference, ratio) for trees of the given depths."""
+@dataclass(frozen=True)
+class Row:
+    """One line of `run_all.py`'s table (the fields of `bench_sweep.Row`)."""
+
+    what: str
+    measured: str
+    target: str = "<= 3x the plain loop per node"
+    met: str = ""
+
+
+def run(quick: bool = False, depths: tuple[int, ...] | None = None) -> list[Row]:
+    """Return one row per tree of the given depths (default 6, 8, 10; quick: 6, 8), the ratio first."""
     rows = []
-    for depth in depths:
+    for depth in depths or ((6, 8) if quick else (6, 8, 10)):
         nodes = count_nodes(depth)
         tree = build_game(scenario_from_document(parse_yaml(tree_yaml(depth).encode(), "t.yaml")))
         assert isinstance(tree, GameTree) and tree.batch_size == 1
         kids, player, leaf = reference_inputs(tree)
         solution = subgame_perfect(tree)
         assert [float(x) for x in solution.payoffs[0]] == plain_loop(kids, player, leaf)
-        repeat = 3 if nodes < 50_000 else 1
-        ours = cpu(lambda: subgame_perfect(tree), repeat)  # noqa: B023 (called before the loop moves on)
-        ref = cpu(lambda: plain_loop(kids, player, leaf), repeat)  # noqa: B023
-        rows.append((f"subgame_perfect at one point, {nodes:,} nodes (us/node)", f"{ours / nodes * 1e6:.2f}",
-                     f"{ref / nodes * 1e6:.2f}", f"{ours / ref:.1f}"))
+        repeat = 7 if nodes < 50_000 else 3
+        ours, ref = interleaved(lambda: subgame_perfect(tree), lambda: plain_loop(kids, player, leaf),  # noqa: B023
+                                repeat)
+        rows.append(Row(f"subgame_perfect at one point, {nodes:,} nodes, against a plain loop",
+                        f"{ours / ref:.1f}x ({ours / nodes * 1e6:.2f} vs {ref / nodes * 1e6:.2f} us/node, CPU)"))
     return rows
 
 
 if __name__ == "__main__":
-    for row in run(tuple(int(d) for d in sys.argv[1:]) or (6, 8, 10)):
-        print(" | ".join(row))
+    for row in run(depths=tuple(int(d) for d in sys.argv[1:]) or None):
+        print(f"{row.what} | {row.measured} | target {row.target}")

@@ -49,9 +49,19 @@ def subgame_perfect(tree: GameTree, *, ties: TieRules | None = None, rtol: float
       tie_rules         the tie rules, described
 
     `ties` defaults to the tree's own rules (`GameTree.ties`, from the scenario that built it).
+
+    At one parameter point a perfect-information tree (chance nodes allowed) is solved by a levelised
+    numpy pass (`spe_point.point_solution`), which gives this same solution field by field; trees with
+    information sets of several nodes, and batches, take the path below. On the one-point pass the
+    per-node mappings of `extra` are built on demand (`spe_point.PointNodeArrays`).
     """
     if ties is None:
         ties = tree.ties
+    from .spe_point import point_solution  # one point: a levelised pass, where it applies (the same answer)
+
+    solution = point_solution(tree, ties, rtol)
+    if solution is not None:
+        return solution
     B = tree.batch_size
     seq = tree_sequences(tree)
     payoffs, probs = columns(tree)  # (n_outcomes, n_players, B), {node: (n_children, B)}
