@@ -69,14 +69,12 @@ def export_csv(folder: str | Path, path: str | Path | None = None) -> Path:
                 while block := src.read(1 << 22):
                     out.write(block)
         return target
-    import pyarrow.parquet as pq
-
-    from .table import rows_from_arrow
+    from .table import read_parquet
 
     parts = [verified_path(folder, name, files) for name in names]
     with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
         for k, part in enumerate(parts):
-            rows = rows_from_arrow(pq.read_table(part))
+            rows = read_parquet(part)
             if k == 0:
                 out.write(rows.header() + "\n")
             out.write(rows.csv_text())

@@ -112,15 +112,33 @@ class ResultRows:
         indices, as few bits as the labels need)."""
         import pyarrow as pa
 
-        arrays = []
-        for col in self.columns:
-            if isinstance(col, Coded):
-                index = _index_type(len(col.texts))
-                arrays.append(pa.DictionaryArray.from_arrays(pa.array(np.asarray(col.codes, dtype=index)),
-                                                             pa.array(list(col.texts), type=pa.string())))
-            else:
-                arrays.append(pa.array(col))
-        return pa.Table.from_arrays(arrays, names=list(self.names))
+        return pa.Table.from_arrays([_arrow_array(c) for c in self.columns], names=list(self.names))
+
+
+def _arrow_array(col: Column) -> Any:
+    """One column as a pyarrow array, built from its numpy buffers: `pyarrow.array` would import pandas
+    (to ask whether the input is a pandas object), about half a second of a sweep's start-up."""
+    import pyarrow as pa
+
+    if isinstance(col, Coded):
+        index = _index_type(len(col.texts))
+        encoded = [t.encode() for t in col.texts]
+        offsets = np.cumsum([0] + [len(e) for e in encoded]).astype(np.int32)
+        texts = pa.Array.from_buffers(pa.string(), len(encoded), [None, pa.py_buffer(offsets),
+                                                                    pa.py_buffer(b"".join(encoded))])
+        return pa.DictionaryArray.from_arrays(_plain(pa.from_numpy_dtype(index), np.asarray(col.codes, dtype=index)),
+                                              texts)
+    if col.dtype == bool:
+        bits = np.packbits(np.asarray(col, dtype=bool), bitorder="little")
+        return pa.Array.from_buffers(pa.bool_(), len(col), [None, pa.py_buffer(bits)])
+    return _plain(pa.from_numpy_dtype(col.dtype), col)
+
+
+def _plain(kind: Any, values: np.ndarray) -> Any:
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values)
+    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values)])
 
 
 def rows_from_arrow(table: Any) -> ResultRows:
@@ -144,17 +162,80 @@ def rows_from_arrow(table: Any) -> ResultRows:
     0,b
     1,a
     """
+    return ResultRows(tuple(table.column_names), tuple(_column_of(c.combine_chunks()) for c in table.columns))
+
+
+def _to_numpy(arr: Any) -> np.ndarray:
+    """A pyarrow array without nulls (int, float or bool) as a numpy array, from its buffers (its own
+    `to_numpy` imports pandas)."""
     import pyarrow as pa
 
-    columns: list[Column] = []
-    for col in table.columns:
-        col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-        if pa.types.is_dictionary(col.type):
-            columns.append(Coded(tuple(str(t) for t in col.dictionary.to_pylist()),
-                                 col.indices.to_numpy(zero_copy_only=False)))
-        else:
-            columns.append(col.to_numpy(zero_copy_only=False))
-    return ResultRows(tuple(table.column_names), tuple(columns))
+    if arr.null_count:
+        raise ValueError("a result column holds nulls")
+    data = arr.buffers()[1]
+    if pa.types.is_boolean(arr.type):
+        bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little")
+        return bits[arr.offset:arr.offset + len(arr)].astype(bool)
+    dtype = np.dtype(arr.type.to_pandas_dtype())
+    return np.frombuffer(data, dtype=dtype)[arr.offset:arr.offset + len(arr)].copy()
+
+
+def _labels_of(arr: Any) -> tuple[tuple[str, ...], np.ndarray]:
+    """A dictionary (or plain string) pyarrow array as (distinct texts, each row's code)."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(arr.type):
+        return tuple(str(t) for t in arr.dictionary.to_pylist()), _to_numpy(arr.indices)
+    texts, codes = np.unique(np.array(arr.to_pylist() + [None], dtype=object)[:-1].astype(str), return_inverse=True)
+    return tuple(texts.tolist()), np.asarray(codes).reshape(-1)
+
+
+def _column_of(arr: Any) -> Column:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(arr.type) or pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        return Coded(*_labels_of(arr))
+    return _to_numpy(arr)
+
+
+def read_parquet(path: Path, columns: list[str] | None = None) -> ResultRows:
+    """Return the rows of one Parquet file written by `parquet_bytes` (only `columns`, if given).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    columns : list of str, optional
+        The columns to read (default: all).
+
+    Returns
+    -------
+    ResultRows
+
+    Raises
+    ------
+    KeyError
+        A column asked for is not in the file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> rows = ResultRows(("point", "tied"), (np.array([0, 1]), np.array([True, False])))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "p.parquet").write_bytes(parquet_bytes(rows))
+    ...     print(read_parquet(Path(folder) / "p.parquet").csv_text(), end="")
+    0,true
+    1,false
+    """
+    import pyarrow.parquet as pq
+
+    handle = pq.ParquetFile(path)
+    if columns is not None and (missing := [c for c in columns if c not in handle.schema_arrow.names]):
+        raise KeyError(missing[0])
+    table = handle.read(columns=columns)
+    return ResultRows(tuple(table.column_names), tuple(_column_of(c.combine_chunks()) for c in table.columns))
 
 
 def _index_type(n: int) -> type:
@@ -235,27 +316,11 @@ def read_parquet_columns(paths: list[Path], columns: list[str] | None = None) ->
     >>> found["point"].tolist(), found["outcome"].tolist()
     ([0, 1, 0, 1], ['b', 'a', 'b', 'a'])
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    tables = [pq.read_table(p, columns=columns) for p in paths]
-    if not tables:
+    parts = [read_parquet(p, columns) for p in paths]
+    if not parts:
         return {}
-    out: dict[str, np.ndarray] = {}
-    for name in tables[0].column_names:
-        parts = []
-        for t in tables:
-            col = t.column(name).combine_chunks()
-            if pa.types.is_dictionary(col.type):
-                texts = np.array(col.dictionary.to_pylist() + [None], dtype=object)[:-1]
-                parts.append(texts[col.indices.to_numpy(zero_copy_only=False)])
-            elif pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-                parts.append(np.array(col.to_pylist() + [None], dtype=object)[:-1])
-            else:
-                parts.append(col.to_numpy(zero_copy_only=False))
-        out[name] = np.concatenate(parts) if parts else np.zeros(0)
-    return out
+    return {name: np.concatenate([rows.column(name) for rows in parts]) for name in parts[0].names}
 
 
-__all__ = ["COMPRESSION", "COMPRESSION_LEVEL", "Coded", "ResultRows", "parquet_bytes", "read_parquet_columns",
-           "rows_from_arrow"]
+__all__ = ["COMPRESSION", "COMPRESSION_LEVEL", "Coded", "ResultRows", "parquet_bytes", "read_parquet",
+           "read_parquet_columns", "rows_from_arrow"]
