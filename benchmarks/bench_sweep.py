@@ -436,18 +436,18 @@ def run(n: int = FULL_N, repeat: int = 1, loop_limit: int | None = None) -> list
     total = n * n
     grid_flags = ["--vary", f"p={P_RANGE[0]}:{P_RANGE[1]}:{n}", "--vary", f"mu={MU_RANGE[0]}:{MU_RANGE[1]}:{n}"]
     neg, ref = [], []
-    same = True
-    for _ in range(repeat):
-        with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
-            mine, theirs = Path(tmp) / "negosim", Path(tmp) / "reference"
-            m = run_measured([sys.executable, "-m", "negosim", "sweep", str(SEED), *grid_flags, "-o", str(mine),
-                              "--quiet"], ROOT)
-            if m.returncode != 0:
-                raise RuntimeError(f"negosim sweep failed (exit {m.returncode}): {m.stderr.strip()[-300:]}")
-            r, _ = _reference(["vectorised", "--n", str(n), "-o", str(theirs)])
-            same &= same_tables(mine, theirs / "results.parquet")
-            neg.append((m, _folder_bytes(mine)))
-            ref.append((r, _folder_bytes(theirs)))
+    keep = tempfile.TemporaryDirectory(prefix="bench-sweep-")
+    pairs = []
+    for k in range(repeat):
+        mine, theirs = Path(keep.name) / f"negosim-{k}", Path(keep.name) / f"reference-{k}"
+        m = run_measured([sys.executable, "-m", "negosim", "sweep", str(SEED), *grid_flags, "-o", str(mine),
+                          "--quiet"], ROOT)
+        if m.returncode != 0:
+            raise RuntimeError(f"negosim sweep failed (exit {m.returncode}): {m.stderr.strip()[-300:]}")
+        r, _ = _reference(["vectorised", "--n", str(n), "-o", str(theirs)])
+        neg.append((m, _folder_bytes(mine)))
+        ref.append((r, _folder_bytes(theirs)))
+        pairs.append((mine, theirs / "results.parquet"))
     loop_m, loop_out = _reference(["loop", "--n", str(n), *(["--limit", str(loop_limit)] if loop_limit else [])])
     loop_s = loop_out["seconds"] * total / loop_out["points"]
     neg_wall, ref_wall = min(m.wall for m, _ in neg), min(m.wall for m, _ in ref)
@@ -455,6 +455,10 @@ def run(n: int = FULL_N, repeat: int = 1, loop_limit: int | None = None) -> list
     neg_rss, ref_rss = max(m.largest for m, _ in neg), max(m.largest for m, _ in ref)
     neg_disk, ref_disk = neg[0][1], ref[0][1]
     solve_neg, solve_ref = solve_alone(n, max(repeat, 1))
+    # Compared last, in this process: reading the tables raises its resident size, which a child forked
+    # afterwards would inherit as its own peak (Linux carries the high-water mark across fork and exec).
+    same = all(same_tables(mine, theirs) for mine, theirs in pairs)
+    keep.cleanup()
     pts = f"{total:,} points"
     loop_what = "" if loop_limit is None or loop_limit >= total else f" (from {loop_out['points']:,}, extrapolated)"
     return [

@@ -234,7 +234,10 @@ def write_chunk(out_dir: Path, place: ChunkPlace, rows: str | bytes, names: np.n
     if len(codes) != place.stop - place.start:
         raise ValueError(f"chunk {place.index}: {len(codes)} labels for {place.stop - place.start} points")
     buffer = io.BytesIO()
-    np.savez(buffer, names=np.asarray(names, dtype=str), codes=codes)
+    # A byte a point where the labels allow (they nearly always do): points.npz holds the sweep's codes
+    # again, so these are the folder's only other per-point bytes.
+    small = codes.astype(np.uint8) if len(names) <= 256 else codes
+    np.savez(buffer, names=np.asarray(names, dtype=str), codes=small)
     npz = buffer.getvalue()
     data = rows.encode() if isinstance(rows, str) else bytes(rows)
     if table == "csv":
@@ -532,7 +535,7 @@ def read_labels(out_dir: Path, place: ChunkPlace, table: str = "csv") -> tuple[n
     path = chunk_paths(out_dir, place.index)[1]
     raw = _read_checked(path, data["npz"])
     with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
-        names, codes = npz["names"], npz["codes"]
+        names, codes = npz["names"], npz["codes"].astype(np.int32)
     if len(codes) != place.stop - place.start or (len(codes) and not 0 <= codes.min() <= codes.max() < len(names)):
         raise DamagedFolderError(path, "damaged (labels do not match the chunk's points)")
     return names, codes
