@@ -198,7 +198,7 @@ def run_vectorised(n: int, out: Path, csv: bool = False) -> dict:
     used = np.unique(codes)
     names = np.array(OUTCOMES)[used]
     buffer = io.BytesIO()
-    np.savez(buffer, names=names, codes=np.searchsorted(used, codes).astype(np.int32))
+    np.savez(buffer, names=names, codes=np.searchsorted(used, codes).astype(np.uint8))  # as negosim: a byte a point
     (out / "points.npz").write_bytes(buffer.getvalue())
     counts = np.bincount(codes, minlength=len(OUTCOMES))
     return {"outcomes": {OUTCOMES[i]: int(c) for i, c in enumerate(counts) if c}, "tied": tied_points}

@@ -406,7 +406,9 @@ def write_points(out_dir: Path, values: dict[str, np.ndarray], names: np.ndarray
     ['codes', 'names']
     >>> tmp.cleanup()
     """
-    arrays = {"names": np.asarray(names, dtype=str), "codes": np.asarray(codes, dtype=np.int32).reshape(-1),
+    codes = np.asarray(codes, dtype=np.int32).reshape(-1)
+    # a byte a point where the labels allow (`read_point_codes` gives int32 back either way)
+    arrays = {"names": np.asarray(names, dtype=str), "codes": codes.astype(np.uint8) if len(names) <= 256 else codes,
               **{f"value_{k}": np.asarray(v, dtype=float) for k, v in values.items()}}
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types the keywords as allow_pickle
@@ -554,7 +556,8 @@ def read_point_codes(out_dir: Path, files: dict[str, dict] | None = None
                      ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Return (label names (str array), each point's index into them (N,) int32, {name: values (N,)}
     for a random design) from ``points.npz``, verified against the sweep's manifest first
-    (DamagedFolderError if it does not match): the compact form, 4 bytes a point.
+    (DamagedFolderError if it does not match): the compact form, a byte a point on disk (up to 256
+    labels; 4 beyond).
 
     Parameters
     ----------
@@ -593,7 +596,7 @@ def read_point_codes(out_dir: Path, files: dict[str, dict] | None = None
 
     path = verified_path(out_dir, "points.npz", files)
     with np.load(io.BytesIO(path.read_bytes()), allow_pickle=False) as data:
-        names, codes = data["names"], data["codes"]
+        names, codes = data["names"], data["codes"].astype(np.int32)
         values = {k[len("value_"):]: data[k] for k in data.files if k.startswith("value_")}
     if len(codes) and not 0 <= codes.min() <= codes.max() < len(names):
         raise DamagedFolderError(path, "damaged (a point's label code is out of range)")
