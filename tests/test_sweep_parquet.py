@@ -250,3 +250,17 @@ def test_export_of_an_unfinished_or_missing_folder_is_one_line(tmp_path, capsys)
     assert main(["export", str(tmp_path / "o")]) == 3
     err = capsys.readouterr().err
     assert "has not finished" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_stray_part_file_is_removed_from_the_result_table_on_resume(tmp_path, capsys):
+    argv = ["sweep", SEED, "--vary", "mu=0:0.3:20", "--chunk-size", "6", "--figures", "none", "--quiet",
+            "-o", str(tmp_path / "o")]
+    assert main(argv) == 0
+    parts = tmp_path / "o" / "results.parquet"
+    before = table_csv(tmp_path / "o")
+    shutil.copyfile(parts / "part-00000.parquet", parts / "part-00009.parquet")  # beyond the sweep's 4 chunks
+    capsys.readouterr()
+    assert main([*argv, "--resume"]) == 0
+    assert "part-00009.parquet: not a part of this sweep (4 chunks); removed" in capsys.readouterr().err
+    assert sorted(p.name for p in parts.iterdir()) == [f"part-{i:05d}.parquet" for i in range(4)]
+    assert pq.read_table(parts).num_rows == 20 and table_csv(tmp_path / "o") == before

@@ -284,7 +284,11 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     n_chunks = max(1, math.ceil(total / chunk_size))
     places = [ChunkPlace(identity.sha256, c, c * chunk_size, min(total, (c + 1) * chunk_size)) for c in range(n_chunks)]
     for path in chunks.stray_chunk_files(out, n_chunks):
-        notify(f"{path}: not a chunk of this sweep ({n_chunks} chunks); ignored")
+        if path.parent.name == chunks.PARQUET_DIR:  # a tool reading the folder as a dataset would take it in
+            path.unlink()
+            notify(f"{path}: not a part of this sweep ({n_chunks} chunks); removed from the result table")
+        else:
+            notify(f"{path}: not a chunk of this sweep ({n_chunks} chunks); ignored")
     header = _header(scenario, vary, identity.concepts, identity.lambdas)
     # A finished CSV folder's rows are in results.csv only; a Parquet sweep's stay in their part files.
     offsets: list[int | None] = chunks.joined_offsets(out, places, header) if table == "csv" else [None] * len(places)
