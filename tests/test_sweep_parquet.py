@@ -264,3 +264,19 @@ def test_a_stray_part_file_is_removed_from_the_result_table_on_resume(tmp_path, 
     assert "part-00009.parquet: not a part of this sweep (4 chunks); removed" in capsys.readouterr().err
     assert sorted(p.name for p in parts.iterdir()) == [f"part-{i:05d}.parquet" for i in range(4)]
     assert pq.read_table(parts).num_rows == 20 and table_csv(tmp_path / "o") == before
+
+
+def test_writing_and_exporting_parquet_never_imports_pandas(tmp_path):
+    # pyarrow.array and Array.to_numpy import pandas (about half a second of a sweep's run); negosim
+    # goes through numpy buffers instead
+    import subprocess
+    import sys
+
+    code = ("import sys; from negosim.cli import main; "
+            f"assert main(['sweep', {SEED!r}, '--vary', 'mu=0:0.3:7', '--vary', 'p=0.2:0.8:5', '-o', "
+            f"{str(tmp_path / 'o')!r}, '--quiet', '--figures', 'none']) == 0; "
+            f"assert main(['export', {str(tmp_path / 'o')!r}]) == 0; "
+            "print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "['pyarrow']"
