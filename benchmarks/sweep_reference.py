@@ -10,10 +10,13 @@ scenario's tie rule (prefer accept, impose, freeze) and negosim's tie tolerance 
 point's payoff range over the six outcomes, `negosim.solve.tolerance.scaled_tol`).
 
 - `vectorised`: one numpy pass per chunk of 100,000 points, no verification, then the same result
-  columns as negosim's ``results.csv`` (point, p, mu, concept, outcome, payoff per player, tied), in
-  the same text (shortest round-trip decimals), so the two files can be compared byte for byte, and
-  every point's outcome code (``points.npz``: names, codes). What a competent numpy programmer writes
-  for this one tree; it knows nothing about other trees.
+  table as negosim's default (point, p, mu, concept, outcome, payoff per player, tied): typed columns
+  in one Parquet file ``results.parquet``, a row group per chunk, the outcome and concept columns
+  dictionary-encoded from their integer codes, with negosim's compression settings (zstd level 1,
+  float columns split by byte), so the benchmark can check that both hold the same values; and every
+  point's outcome code (``points.npz``: names, codes). With `--csv`, ``results.csv`` in negosim's text
+  instead (shortest round-trip decimals: comparable byte for byte with ``negosim sweep --format csv``).
+  What a competent numpy programmer writes for this one tree; it knows nothing about other trees.
 - `loop`: one point at a time in plain Python floats (dicts and comparisons), counting outcomes and
   ties, writing nothing: the baseline the issue's "10x the plain loop" refers to.
 
@@ -127,25 +130,75 @@ def csv_rows(start: int, p, mu, code, pay, tied) -> str:
     return "\n".join(map(",".join, zip(*cols))) + "\n"
 
 
-def run_vectorised(n: int, out: Path) -> dict:
-    """Solve the grid in chunks, write ``results.csv`` and ``points.npz`` into `out`; return counts."""
+def _array(values: np.ndarray):
+    """A numpy column as a pyarrow array, from its buffer (pyarrow.array would import pandas, 0.5 s)."""
+    import pyarrow as pa
+
+    if values.dtype == bool:
+        bits = np.packbits(values, bitorder="little")
+        return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
+    values = np.ascontiguousarray(values)
+    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values), [None, pa.py_buffer(values)])
+
+
+def _labels(texts: tuple[str, ...], codes: np.ndarray):
+    """A dictionary-encoded string column: `codes` (int8) into `texts`."""
+    import pyarrow as pa
+
+    encoded = [t.encode() for t in texts]
+    offsets = np.cumsum([0] + [len(e) for e in encoded]).astype(np.int32)
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    words = pa.Array.from_buffers(pa.string(), len(texts), buffers)
+    return pa.DictionaryArray.from_arrays(_array(codes.astype(np.int8)), words)
+
+
+def parquet_rows(start: int, p, mu, code, pay, tied):
+    """The rows of the result table for these points, as a pyarrow Table with negosim's columns and types."""
+    import pyarrow as pa
+
+    arrays = [_array(np.arange(start, start + len(p), dtype=np.int64)), _array(p), _array(mu),
+              _labels(("spe",), np.zeros(len(p), dtype=np.int8)), _labels(OUTCOMES, code),
+              _array(pay[:, 0]), _array(pay[:, 1]), _array(pay[:, 2]), _array(tied)]
+    return pa.Table.from_arrays(arrays, names=HEADER.strip().split(","))
+
+
+def run_vectorised(n: int, out: Path, csv: bool = False) -> dict:
+    """Solve the grid in chunks, write ``results.parquet`` (or ``results.csv``) and ``points.npz`` into
+    `out`; return counts."""
     out.mkdir(parents=True, exist_ok=True)
     total = n * n
     codes = np.empty(total, dtype=np.int8)
     tied_points = 0
-    with open(out / "results.csv", "w") as fh:
+    if csv:
+        fh = open(out / "results.csv", "w")
         fh.write(HEADER)
-        for lo in range(0, total, CHUNK):
-            hi = min(total, lo + CHUNK)
-            p, mu = grid(n, lo, hi)
-            code, pay, tied = solve(p, mu)
-            codes[lo:hi] = code
-            tied_points += int(tied.sum())
+    else:
+        import pyarrow.parquet as pq
+
+        writer = None
+    for lo in range(0, total, CHUNK):
+        hi = min(total, lo + CHUNK)
+        p, mu = grid(n, lo, hi)
+        code, pay, tied = solve(p, mu)
+        codes[lo:hi] = code
+        tied_points += int(tied.sum())
+        if csv:
             fh.write(csv_rows(lo, p, mu, code, pay, tied))
+            continue
+        table = parquet_rows(lo, p, mu, code, pay, tied)
+        if writer is None:
+            writer = pq.ParquetWriter(out / "results.parquet", table.schema, compression="zstd", compression_level=1,
+                                      use_dictionary=["concept", "outcome"],
+                                      use_byte_stream_split=["p", "mu", "payoff_US", "payoff_UA", "payoff_RU"])
+        writer.write_table(table)
+    if csv:
+        fh.close()
+    elif writer is not None:
+        writer.close()
     used = np.unique(codes)
     names = np.array(OUTCOMES)[used]
     buffer = io.BytesIO()
-    np.savez(buffer, names=names, codes=np.searchsorted(used, codes).astype(np.int32))
+    np.savez(buffer, names=names, codes=np.searchsorted(used, codes).astype(np.uint8))  # as negosim: a byte a point
     (out / "points.npz").write_bytes(buffer.getvalue())
     counts = np.bincount(codes, minlength=len(OUTCOMES))
     return {"outcomes": {OUTCOMES[i]: int(c) for i, c in enumerate(counts) if c}, "tied": tied_points}
@@ -201,12 +254,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n", type=int, default=1000, help="grid side: n x n points of p by mu")
     ap.add_argument("--limit", type=int, default=None, help="loop: solve only the first LIMIT points")
     ap.add_argument("-o", "--out", type=Path, help="vectorised: the folder to write")
+    ap.add_argument("--csv", action="store_true", help="vectorised: write results.csv instead of results.parquet")
     args = ap.parse_args(argv)
     started = time.perf_counter()
     if args.kind == "vectorised":
         if args.out is None:
             ap.error("vectorised needs -o DIR")
-        found = run_vectorised(args.n, args.out)
+        found = run_vectorised(args.n, args.out, args.csv)
         points = args.n * args.n
     else:
         found = run_loop(args.n, args.limit)

@@ -220,7 +220,8 @@ def cmd_sweep(args) -> int:
         summary = run_sweep(scenario, vary, design=args.design, samples=args.samples, seed=args.seed,
                             overrides=overrides, out_dir=args.output, chunk_size=args.chunk_size,
                             resume=args.resume, progress=_progress_bar(args.quiet), command=command,
-                            executor=executor, parquet=args.parquet, max_points=args.max_points or MAX_POINTS,
+                            executor=executor, table=args.table or ("parquet" if args.parquet else None),
+                            max_points=args.max_points or MAX_POINTS,
                             notify=lambda line: print(f"negosim: {line}", file=sys.stderr),
                             concepts=tuple(_concepts(args.concept) or ()), lambdas=tuple(args.lambdas))
     counts = ", ".join(f"{o} {n:,}" for o, n in summary.outcomes.items())
@@ -235,12 +236,25 @@ def cmd_sweep(args) -> int:
         print("equilibrium kinds (perfect Bayesian): " + ", ".join(f"{k} {n:,}" for k, n in summary.kinds.items()))
     for k in summary.kind_boundaries:
         print(f"kind boundary: {k['parameter']} = {k['value']:.10g}: {k['below']} below, {k['above']} above")
-    written = ["results.csv"] + (["results.parquet"] if args.parquet else []) + ["summary.json", "manifest.json"]
+    parquet = summary.table == "parquet"
+    written = ["results.parquet/" if parquet else "results.csv", "summary.json", "manifest.json"]
     if formats:
         from .present.figures.sweep_plots import plot_folder
 
         written += [p.name for p in plot_folder(args.output, formats)]
     print(f"wrote {args.output}/: {', '.join(written)}", file=sys.stderr)
+    if parquet:
+        table = os.path.join(args.output, "results.parquet")
+        print(f"results: Parquet, read with pandas.read_parquet({table!r}); for a spreadsheet, write results.csv "
+              f"with: negosim export {shlex.quote(str(args.output))}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .sweep.export import export_csv
+
+    path = export_csv(args.folder, args.output)
+    print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -440,6 +454,7 @@ def cmd_simulate(args) -> int:
 
 COMMANDS = {
     "validate": cmd_validate, "solve": cmd_solve, "sweep": cmd_sweep, "plot": cmd_plot,
+    "export": cmd_export,
     "sensitivity": cmd_sensitivity, "explain": cmd_explain, "report": cmd_report,
     "play": cmd_play, "convert": cmd_convert, "schema": cmd_schema, "classroom": cmd_classroom,
     "explore": cmd_explore, "simulate": cmd_simulate,

@@ -73,8 +73,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="lemke: nash of a 2-player game by Lemke-Howson from every starting label, the equilibria "
                    "its paths reach (complete: false; used anyway where a normal form is too large to enumerate)")
 
-    p = sub.add_parser("sweep", help="solve over a grid or a random design of parameter values; write results.csv, "
-                       "summary.json (outcome counts, exact regime boundaries), manifest.json and figures")
+    p = sub.add_parser("sweep", help="solve over a grid or a random design of parameter values; write the results "
+                       "(Parquet, or CSV with --format csv), summary.json (outcome counts, exact regime boundaries), "
+                       "manifest.json and figures")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--sweep", metavar="NAME", help="a sweep named in the scenario's `sweeps` section")
     p.add_argument("--vary", action="append", default=[], metavar="NAME=START:STOP[:NUM]",
@@ -100,10 +101,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="solve chunks on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs negosim[distributed])")
     p.add_argument("--concept", action="append", default=[], metavar="NAME",
                    help="add columns for qre (each action's probability at every --lambda) or ce (the welfare "
-                   "correlated equilibrium's total and each player's payoff) to results.csv (repeatable or "
+                   "correlated equilibrium's total and each player's payoff) to the results (repeatable or "
                    "comma-separated); the outcome and payoff columns stay the primary answer's")
     add_lambda(p)
-    p.add_argument("--parquet", action="store_true", help="also write results.parquet (needs pyarrow)")
+    p.add_argument("--format", dest="table", choices=("parquet", "csv"), default=None,
+                   help="the results table: parquet (default; a folder results.parquet/ of typed columns, one part "
+                   "file per chunk) or csv (results.csv, text a spreadsheet opens; slower and about 40 times "
+                   "larger). `negosim export DIR` turns a Parquet sweep into results.csv later")
+    p.add_argument("--parquet", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old scripts
     p.add_argument("--figures", default="png", metavar="FORMATS",
                    help="figure formats, comma-separated from png, svg, pdf; or none (default: png)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -113,6 +118,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", action="append", default=[], metavar="FMT",
                    help="png, svg or pdf (repeatable or comma-separated; default: png)")
     p.add_argument("-o", "--output", metavar="OUTDIR", help="where to write the figures (default: DIR)")
+
+    p = sub.add_parser("export", help="write a finished sweep's results as CSV (for a spreadsheet), from its folder")
+    p.add_argument("folder", metavar="DIR", help="a folder written by `negosim sweep`")
+    p.add_argument("-o", "--output", metavar="FILE", help="the CSV file to write (default: DIR/results.csv)")
 
     p = sub.add_parser("sensitivity", help="rank the parameters: one-at-a-time swings (tornado), Sobol or Morris "
                        "indices of each outcome's probability and each player's payoff")

@@ -145,8 +145,8 @@ class Scenario(model.Scenario):
             is kept in memory.
         **options
             Passed to `negosim.sweep.run_sweep`: ``samples``, ``seed``, ``overrides`` (a dict of
-            fixed parameter values), ``chunk_size``, ``executor``, ``resume``, ``parquet``,
-            ``progress``.
+            fixed parameter values), ``chunk_size``, ``executor``, ``resume``, ``table``
+            (``"parquet"``, the default for a folder, or ``"csv"``), ``progress``.
 
         Returns
         -------
@@ -174,7 +174,8 @@ class Scenario(model.Scenario):
             summary = run_sweep(self, ranges, design=design, out_dir=out, **options)
             return SweepResult(summary, None, read_points(summary.out_dir)[0])
         with tempfile.TemporaryDirectory(prefix="negosim-sweep-") as tmp:
-            summary = run_sweep(self, ranges, design=design, out_dir=Path(tmp) / "sweep", **options)
+            # Kept in memory as the CSV text (`SweepResult.csv`), so written as CSV.
+            summary = run_sweep(self, ranges, design=design, out_dir=Path(tmp) / "sweep", **{"table": "csv", **options})
             text = (summary.out_dir / "results.csv").read_text()
             labels = read_points(summary.out_dir)[0]
         return SweepResult(dataclasses.replace(summary, out_dir=None), text, labels)  # type: ignore[arg-type]
@@ -278,10 +279,11 @@ class SweepResult:
                 f"{len(self.boundaries)} boundar{'y' if len(self.boundaries) == 1 else 'ies'}>")
 
     def to_frame(self) -> Any:
-        """Return the sweep's table as a pandas DataFrame (the columns of ``results.csv``).
+        """Return the sweep's table as a pandas DataFrame (the columns of its results).
 
         One row per point and equilibrium: ``point``, the varied parameters, ``concept``,
-        ``outcome``, ``payoff_<player>`` for each player, ``tied``.
+        ``outcome``, ``payoff_<player>`` for each player, ``tied``; read from the folder's Parquet
+        files or its ``results.csv`` (the same frame either way).
 
         Raises
         ------
@@ -291,6 +293,19 @@ class SweepResult:
         from .solve.views import require_pandas
 
         pd = require_pandas()
+        if self.csv is None and (Path(str(self.out_dir)) / "results.parquet").is_dir():
+            from .sweep.output import finished_files, result_files, verified_path
+
+            files = finished_files(Path(str(self.out_dir)))
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            parts = [verified_path(Path(str(self.out_dir)), name, files) for name in result_files(files)[1]]
+            frame = pa.concat_tables([pq.read_table(p) for p in parts]).to_pandas()
+            for name in frame.columns:  # labels as read_csv gives them, so both formats give one frame
+                if isinstance(frame[name].dtype, pd.CategoricalDtype):
+                    frame[name] = frame[name].astype(str)
+            return frame
         source = io.StringIO(self.csv) if self.csv is not None else Path(str(self.out_dir)) / "results.csv"
         # Every number must read back as the very float the sweep wrote: pandas 3 does so by default,
         # earlier versions only with the round-trip parser (which pandas 3 deprecates).

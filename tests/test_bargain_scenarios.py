@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scenario_lists import BARGAINING, is_bargaining
+from sweep_helpers import table_csv
 
 import negosim as ns
 from negosim import bargain as bg
@@ -235,7 +236,7 @@ def test_sweep_writes_quantities_as_columns_and_regimes_as_outcomes(tmp_path, ca
     code, out, err = run(["sweep", SC / "powell_commitment.yaml", "--sweep", "power_now", "-o", out_dir], capsys)
     assert code == 0, err
     assert "boundary: p1 = 0.555" in out
-    header = (out_dir / "results.csv").read_text().splitlines()[0]
+    header = table_csv(out_dir).decode().splitlines()[0]
     assert header == "point,p1,concept,outcome,war,war_value,most_credible_offer,margin,tied"
     assert (out_dir / "outcome-p1.png").exists()
     summary = json.loads((out_dir / "summary.json").read_text())

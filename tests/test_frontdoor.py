@@ -143,7 +143,7 @@ def test_sweep_in_memory_equals_the_sweep_written_to_a_folder(tmp_path):
     memory = sc.sweep({"mu": (0, 0.3, 31)})
     folder = sc.sweep({"mu": (0, 0.3, 31)}, out=tmp_path / "mu")
     assert memory.out_dir is None and folder.out_dir == tmp_path / "mu"
-    assert (tmp_path / "mu" / "results.csv").exists()
+    assert (tmp_path / "mu" / "results.parquet").is_dir()  # a folder's results are Parquet, the frames equal
     assert memory.to_frame().equals(folder.to_frame())
     assert memory.outcomes == folder.outcomes and len(memory.to_frame()) == 31
     assert [b.value for b in memory.boundaries] == pytest.approx([0.105, 0.185], abs=1e-8)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sweep_helpers import read_rows
 
 from negosim.cli import main
 
@@ -215,8 +216,6 @@ def test_qre_and_ce_are_not_in_the_default_run_and_say_so_in_help(capsys):
 # --- sweeps ------------------------------------------------------------------------------------
 
 def test_sweep_columns_equal_direct_solves_at_two_points(capsys, tmp_path):
-    import csv
-
     import negosim as ns
     from negosim.solve.qre import logit_qre
 
@@ -224,7 +223,7 @@ def test_sweep_columns_equal_direct_solves_at_two_points(capsys, tmp_path):
     code = main(["sweep", AUMANN, "--vary", "K=-4:1:6", "--concept", "qre", "--concept", "ce", "--lambda", "1",
                  "--lambda", "2.5", "-o", str(out), "--figures", "none", "--quiet"])
     assert code == 0, capsys.readouterr().err
-    rows = list(csv.DictReader((out / "results.csv").open()))
+    rows = read_rows(out)
     scenario = ns.load(AUMANN)
     for k in (-4.0, 1.0):
         (row, *_) = [r for r in rows if float(r["K"]) == k]
@@ -240,8 +239,6 @@ def test_sweep_columns_equal_direct_solves_at_two_points(capsys, tmp_path):
 
 
 def test_a_tree_sweep_gets_the_agent_qre_of_every_information_set(capsys, tmp_path):
-    import csv
-
     import negosim as ns
     from negosim.solve.qre import logit_qre
 
@@ -249,7 +246,7 @@ def test_a_tree_sweep_gets_the_agent_qre_of_every_information_set(capsys, tmp_pa
     out = tmp_path / "sweep"
     assert main(["sweep", path, "--vary", "mu=0:0.3:3", "--concept", "qre", "--lambda", "10", "-o", str(out),
                  "--figures", "none", "--quiet"]) == 0
-    rows = list(csv.DictReader((out / "results.csv").open()))
+    rows = read_rows(out)
     last = rows[-1]
     direct = logit_qre(ns.load(path).build({"mu": 0.3}), [10.0])
     assert float(last["qre_UA_ua_accept_lambda10"]) == pytest.approx(direct.probability("UA", "accept")[0], abs=1e-12)

@@ -1,13 +1,13 @@
-"""Sweeps on disk: grids, --vary parsing, chunked solving, resume, results.csv, summary and manifest."""
+"""Sweeps on disk: grids, --vary parsing, chunked solving, resume, the result table, summary and manifest."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sweep_helpers import read_rows, table_csv
 
 from negosim.errors import NegosimError, UsageError
 from negosim.scenario import load_scenario
@@ -21,11 +21,6 @@ SEED = ROOT / "scenarios" / "ceasefire_2025.yaml"
 @pytest.fixture(scope="module")
 def seed():
     return load_scenario(str(SEED))
-
-
-def read_rows(folder) -> list[dict]:
-    with open(Path(folder) / "results.csv", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 # --- designs ------------------------------------------------------------------------------
@@ -91,17 +86,18 @@ def test_results_do_not_depend_on_the_chunk_size(seed, tmp_path):
     vary = {"mu": (0.0, 0.3, 31), "s": (0.0, 0.3, 5)}
     run_sweep(seed, vary, out_dir=tmp_path / "small", chunk_size=7)
     run_sweep(seed, vary, out_dir=tmp_path / "big", chunk_size=1000)
-    small = (tmp_path / "small" / "results.csv").read_bytes()
-    assert small == (tmp_path / "big" / "results.csv").read_bytes()
+    assert table_csv(tmp_path / "small") == table_csv(tmp_path / "big")
     assert len(list((tmp_path / "small" / "chunks").glob("*.json"))) == 23  # ceil(155 / 7)
-    assert not list((tmp_path / "small" / "chunks").glob("*.csv"))  # joined: the rows are in results.csv only
+    # a part file per chunk, written in place: no other copy of the rows anywhere in the folder
+    assert len(list((tmp_path / "small" / "results.parquet").glob("part-*.parquet"))) == 23
+    assert not list((tmp_path / "small").rglob("*.csv"))
 
 
 def test_normal_form_results_do_not_depend_on_the_chunk_size(tmp_path):
     chicken = load_scenario(str(ROOT / "scenarios" / "chicken.yaml"))
     run_sweep(chicken, {"C": (2.0, 20.0, 10)}, out_dir=tmp_path / "a", chunk_size=3)
     run_sweep(chicken, {"C": (2.0, 20.0, 10)}, out_dir=tmp_path / "b", chunk_size=100)
-    assert (tmp_path / "a" / "results.csv").read_bytes() == (tmp_path / "b" / "results.csv").read_bytes()
+    assert table_csv(tmp_path / "a") == table_csv(tmp_path / "b")
     rows = read_rows(tmp_path / "a")
     # chicken: two pure equilibria and one mixed at every point
     assert len(rows) == 30 and sum(r["outcome"] == "mixed" for r in rows) == 10
@@ -110,13 +106,13 @@ def test_normal_form_results_do_not_depend_on_the_chunk_size(tmp_path):
 def test_resume_after_losing_the_last_chunk_gives_identical_results(seed, tmp_path):
     vary = {"mu": (0.0, 0.3, 40)}
     run_sweep(seed, vary, out_dir=tmp_path, chunk_size=9)
-    before = (tmp_path / "results.csv").read_bytes()
+    before = table_csv(tmp_path)
     chunks = sorted((tmp_path / "chunks").glob("chunk-*.json"))
     first_mtime = chunks[0].stat().st_mtime_ns
-    chunks[-1].unlink()  # (a finished folder keeps the rows in results.csv only; the other chunks verify there)
+    chunks[-1].unlink()
     seen = []
     run_sweep(seed, vary, out_dir=tmp_path, chunk_size=9, resume=True, progress=lambda d, t: seen.append((d, t)))
-    assert (tmp_path / "results.csv").read_bytes() == before
+    assert table_csv(tmp_path) == before
     assert chunks[0].stat().st_mtime_ns == first_mtime  # finished chunks were kept, not redone
     assert seen == [(36, 40), (40, 40)]  # the kept chunks count at once, then the redone one
 
@@ -173,7 +169,7 @@ def test_an_interrupted_sweep_keeps_its_finished_chunks_and_resumes(seed, tmp_pa
 
     with pytest.raises(KeyboardInterrupt):
         run_sweep(seed, {"mu": (0.0, 0.3, 20)}, out_dir=tmp_path, chunk_size=4, progress=stop_after_two)
-    assert len(list((tmp_path / "chunks").glob("chunk-*.csv"))) == 2
-    assert not (tmp_path / "results.csv").exists()
+    assert len(list((tmp_path / "results.parquet").glob("part-*.parquet"))) == 2
+    assert not (tmp_path / "manifest.json").exists()
     summary = run_sweep(seed, {"mu": (0.0, 0.3, 20)}, out_dir=tmp_path, chunk_size=4, resume=True)
     assert summary.points == 20 and len(read_rows(tmp_path)) == 20

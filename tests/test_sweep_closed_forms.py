@@ -9,12 +9,12 @@ shares no code with negosim. Boundaries are bisected to 1e-9, so values are asse
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sweep_helpers import read_rows
 
 from negosim.scenario import load_scenario
 from negosim.sweep.engine import SweepSummary, run_sweep
@@ -35,11 +35,6 @@ def sweep(scenario, folder: Path, vary: dict[str, tuple[float, float, int]], **o
     saved = json.loads((folder / "summary.json").read_text())
     assert saved["boundaries"] == [vars(b) for b in summary.boundaries]
     return summary
-
-
-def read_rows(folder: Path) -> list[dict]:
-    with open(folder / "results.csv", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def found(summary: SweepSummary) -> list[tuple[str, str, bool]]:

@@ -1,6 +1,9 @@
 """A sweep folder is never trusted blindly: every way of damaging a finished or interrupted folder ends
 either in a clean refusal (one line on stderr, exit 2 or 3, no traceback) or in results byte-identical
-to an undamaged run; two sweeps never write one folder; out-of-range options are one-line usage errors."""
+to an undamaged run; two sweeps never write one folder; out-of-range options are one-line usage errors.
+
+These sweeps write CSV (``--format csv``: chunk files joined into ``results.csv``, the byte-level
+machinery of `negosim.sweep.chunks`); tests/test_sweep_parquet.py damages the default Parquet folders."""
 
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = str(ROOT / "scenarios" / "ceasefire_2025.yaml")
 VARY = ["--vary", "mu=0:0.3:40", "--vary", "s=0:0.3:3"]  # 120 points
 CHUNK = 13  # 10 chunks, the last one short
-ARGV = ["sweep", SEED, *VARY, "--chunk-size", str(CHUNK), "--figures", "none", "--quiet"]
+ARGV = ["sweep", SEED, *VARY, "--chunk-size", str(CHUNK), "--figures", "none", "--quiet", "--format", "csv"]
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +243,7 @@ def test_a_damaged_sweep_record_is_refused_in_one_line(reference, tmp_path, caps
 def test_resume_with_the_varied_parameters_in_another_order_is_refused(reference, tmp_path, capsys):
     out = interrupted(reference, tmp_path)
     swapped = ["sweep", SEED, "--vary", "s=0:0.3:3", "--vary", "mu=0:0.3:40", "--chunk-size", str(CHUNK),
-               "--figures", "none", "--quiet"]
+               "--figures", "none", "--quiet", "--format", "csv"]
     code, err = resume(out, capsys, swapped)
     assert_refused(code, err, (2,), "order")
     assert not (out / "results.csv").exists()
@@ -290,13 +293,14 @@ def test_a_chunk_changed_between_its_writing_and_the_join_is_refused_then_repair
             truncate(chunk(tmp_path / "o", 4, "csv"))
 
     with pytest.raises(DamagedFolderError, match="chunk-00004.csv: changed since it was written"):
-        run_sweep(scenario, vary, out_dir=tmp_path / "o", chunk_size=CHUNK, progress=damage_at_the_end)
+        run_sweep(scenario, vary, out_dir=tmp_path / "o", chunk_size=CHUNK, progress=damage_at_the_end,
+                  table="csv")
     assert not (tmp_path / "o" / "results.csv").exists()
     assert_repaired(tmp_path / "o", reference, *resume(tmp_path / "o", capsys))
 
 
 # --- plot verifies what it reads ----------------------------------------------------------
-ONE = ["sweep", SEED, "--vary", "mu=0:0.3:31", "--chunk-size", "8", "--figures", "none", "--quiet"]
+ONE = ["sweep", SEED, "--vary", "mu=0:0.3:31", "--chunk-size", "8", "--figures", "none", "--quiet", "--format", "csv"]
 
 
 @pytest.fixture(scope="module")
@@ -412,7 +416,7 @@ def test_a_named_sweep_beyond_the_bound_is_refused_by_the_library_too(tmp_path):
 
 # --- the folder lock ----------------------------------------------------------------------
 BIG = ["sweep", SEED, "--vary", "p=0.2:0.8:400", "--vary", "mu=0:0.3:500", "--chunk-size", "5000",
-       "--figures", "none", "--quiet"]
+       "--figures", "none", "--quiet", "--format", "csv"]
 
 
 def _cli(argv: list[str]) -> list[str]:

@@ -8,12 +8,12 @@ message) and has no pooling equilibrium below (a semi-separating one instead).
 
 from __future__ import annotations
 
-import csv
 import json
 
 import matplotlib
 import numpy as np
 import pytest
+from sweep_helpers import read_rows, table_csv
 
 from negosim.cli import main
 from negosim.scenario import load_scenario
@@ -25,11 +25,10 @@ SANCTIONS = "scenarios/sanctions_uncertain.yaml"
 
 
 def _kinds(folder, parameter: str) -> dict[float, set[str]]:
-    """Each value of `parameter` in results.csv and the pbe_kind of its rows."""
+    """Each value of `parameter` in the result table and the pbe_kind of its rows."""
     out: dict[float, set[str]] = {}
-    with open(folder / "results.csv", newline="") as fh:
-        for row in csv.DictReader(fh):
-            out.setdefault(float(row[parameter]), set()).add(row["pbe_kind"])
+    for row in read_rows(folder):
+        out.setdefault(float(row[parameter]), set()).add(row["pbe_kind"])
     return out
 
 
@@ -93,6 +92,6 @@ def test_a_two_parameter_map_of_a_signalling_game_draws_where_the_kind_changes(t
 
 def test_a_sweep_of_a_game_that_is_not_a_signalling_game_has_no_kind_column(tmp_path):
     run_sweep(load_scenario("scenarios/ceasefire_2025.yaml"), {"mu": (0.0, 0.3, 7)}, out_dir=tmp_path)
-    header = (tmp_path / "results.csv").read_text().splitlines()[0]
+    header = table_csv(tmp_path).decode().splitlines()[0]
     assert "pbe_kind" not in header
     assert "kinds" not in json.loads((tmp_path / "summary.json").read_text())

@@ -3,13 +3,13 @@ points.npz, and the figures written from a finished folder by `negosim plot`."""
 
 from __future__ import annotations
 
-import csv
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sweep_helpers import read_rows, table_csv
 
 from negosim.cli import main
 from negosim.errors import UsageError
@@ -27,11 +27,6 @@ GRID = {"mu": (0.0, 0.3, 23), "s": (0.0, 0.3, 17)}
 @pytest.fixture(scope="module")
 def seed():
     return load_scenario(SEED)
-
-
-def read_rows(folder) -> list[dict]:
-    with open(Path(folder) / "results.csv", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def closed_form_outcome(v: dict) -> np.ndarray:
@@ -95,10 +90,10 @@ def test_a_random_design_without_a_seed_records_a_fresh_one_and_resume_reuses_it
     first = run_sweep(seed, vary, design="lhs", samples=64, out_dir=tmp_path / "a", chunk_size=16)
     assert first.seed is not None
     assert json.loads((tmp_path / "a" / "sweep.json").read_text())["seed"] == first.seed
-    before = (tmp_path / "a" / "results.csv").read_bytes()
+    before = table_csv(tmp_path / "a")
     (tmp_path / "a" / "chunks" / "chunk-00003.json").unlink()
     again = run_sweep(seed, vary, design="lhs", samples=64, out_dir=tmp_path / "a", chunk_size=16, resume=True)
-    assert again.seed == first.seed and (tmp_path / "a" / "results.csv").read_bytes() == before
+    assert again.seed == first.seed and table_csv(tmp_path / "a") == before
 
 
 def test_a_one_parameter_random_design_still_bisects_its_boundaries(seed, tmp_path):
@@ -115,9 +110,9 @@ def test_results_are_identical_in_process_in_local_processes_and_on_any_executor
         run_sweep(seed, GRID, out_dir=tmp_path / "pool", chunk_size=50, executor=pool)
     with ThreadPoolExecutor(3) as threads:
         run_sweep(seed, GRID, out_dir=tmp_path / "threads", chunk_size=37, executor=threads)
-    want = (tmp_path / "here" / "results.csv").read_bytes()
+    want = table_csv(tmp_path / "here")
     for other in ("pool", "threads"):
-        assert (tmp_path / other / "results.csv").read_bytes() == want
+        assert table_csv(tmp_path / other) == want
         assert json.loads((tmp_path / other / "summary.json").read_text())["outcomes"] == \
             json.loads((tmp_path / "here" / "summary.json").read_text())["outcomes"]
 
@@ -130,7 +125,7 @@ def test_a_dask_cluster_on_loopback_gives_the_in_process_results(seed, tmp_path)
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
         with sweep_executor(scheduler=cluster.scheduler_address) as executor:
             run_sweep(seed, GRID, out_dir=tmp_path / "dask", chunk_size=40, executor=executor)
-    assert (tmp_path / "dask" / "results.csv").read_bytes() == (tmp_path / "here" / "results.csv").read_bytes()
+    assert table_csv(tmp_path / "dask") == table_csv(tmp_path / "here")
     manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text())
     assert manifest["chunks"] == -(-23 * 17 // 40) and manifest["executor"] != "in-process"
 
@@ -167,24 +162,28 @@ def test_an_error_on_a_worker_keeps_the_finished_chunks(seed, tmp_path, monkeypa
     monkeypatch.setattr(engine, "solve_chunk", fail_on_third)
     with ThreadPoolExecutor(1) as ex, pytest.raises(RuntimeError, match="worker lost"):
         run_sweep(seed, {"mu": (0.0, 0.3, 40)}, out_dir=tmp_path, chunk_size=10, executor=ex)
-    done = sorted(p.name for p in (tmp_path / "chunks").glob("chunk-*.csv"))
-    assert "chunk-00002.csv" not in done and {"chunk-00000.csv", "chunk-00001.csv"} <= set(done)
+    done = sorted(p.name for p in (tmp_path / "results.parquet").glob("part-*.parquet"))
+    assert "part-00002.parquet" not in done and {"part-00000.parquet", "part-00001.parquet"} <= set(done)
     monkeypatch.setattr(engine, "solve_chunk", real)
     run_sweep(seed, {"mu": (0.0, 0.3, 40)}, out_dir=tmp_path, chunk_size=10, resume=True)
     assert len(read_rows(tmp_path)) == 40
 
 
 # --- output -------------------------------------------------------------------------------
-def test_parquet_holds_the_csv_rows_with_types(seed, tmp_path):
-    pq = pytest.importorskip("pyarrow.parquet")
-    run_sweep(seed, GRID, out_dir=tmp_path, parquet=True)
-    table = pq.read_table(tmp_path / "results.parquet")
-    rows = read_rows(tmp_path)
+def test_parquet_holds_the_values_of_the_csv_rows_with_types(seed, tmp_path):
+    import pyarrow.parquet as pq
+
+    run_sweep(seed, GRID, out_dir=tmp_path / "pq")
+    run_sweep(seed, GRID, out_dir=tmp_path / "csv", table="csv")
+    table = pq.read_table(tmp_path / "pq" / "results.parquet")
+    rows = read_rows(tmp_path / "csv")
     assert table.num_rows == len(rows) == 23 * 17
+    assert str(table.schema.field("outcome").type).startswith("dictionary<values=string, indices=int8")
     assert table.column("point").to_pylist() == [int(r["point"]) for r in rows]
-    assert table.column("payoff_RU").to_pylist() == [float(r["payoff_RU"]) for r in rows]
+    for name in ("mu", "s", "payoff_US", "payoff_UA", "payoff_RU"):  # the very floats the CSV text spells
+        assert table.column(name).to_pylist() == [float(r[name]) for r in rows]
     assert table.column("tied").to_pylist() == [r["tied"] == "true" for r in rows]
-    assert str(table.schema.field("mu").type) == "double" and str(table.schema.field("outcome").type) == "string"
+    assert table.column("outcome").to_pylist() == [r["outcome"] for r in rows]
 
 
 def test_points_file_holds_every_points_label_in_grid_order(seed, tmp_path):
@@ -287,9 +286,9 @@ def test_a_filesystem_error_is_one_line_with_the_resume_hint(tmp_path, capsys, m
     from negosim.sweep import chunks
 
     def full(*args, **kwargs):
-        raise OSError(28, "No space left on device", str(tmp_path / "o" / "results.csv"))
+        raise OSError(28, "No space left on device", str(tmp_path / "o" / "results.parquet" / "part-00000.parquet"))
 
-    monkeypatch.setattr(chunks, "join_chunks", full)
+    monkeypatch.setattr(chunks, "write_chunk", full)
     code = main(["sweep", SEED, "--vary", "mu=0:0.3:5", "-o", str(tmp_path / "o"), "--quiet"])
     err = capsys.readouterr().err
     assert code == 5 and len(err.strip().splitlines()) == 1
@@ -307,15 +306,15 @@ def test_ctrl_c_during_a_jobs_sweep_stops_the_workers_and_resume_completes_it(tm
             "-o", str(out), "--jobs", "2", "--chunk-size", "10000", "--figures", "none", "--quiet"]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not list((out / "chunks").glob("chunk-*.csv")) and time.monotonic() < deadline:
+    while not list((out / "results.parquet").glob("part-*.parquet")) and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert err.strip().splitlines() == ["negosim: interrupted; the finished chunks are kept: run the same command "
                                         "with --resume"]
-    kept = len(list((out / "chunks").glob("chunk-*.csv")))
-    assert 0 < kept < 100 and not (out / "results.csv").exists()
+    kept = len(list((out / "results.parquet").glob("part-*.parquet")))
+    assert 0 < kept < 100 and not (out / "manifest.json").exists()
     done = subprocess.run(argv + ["--resume"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     summary = json.loads((out / "summary.json").read_text())
@@ -357,4 +356,4 @@ def test_without_a_chunk_size_a_big_game_gets_small_chunks_and_the_same_results(
     run_sweep(seed, vary, out_dir=tmp_path / "auto")
     assert json.loads((tmp_path / "auto" / "sweep.json").read_text())["chunk_size"] == 20
     assert len(list((tmp_path / "auto" / "chunks").glob("*.json"))) == 3
-    assert (tmp_path / "auto" / "results.csv").read_bytes() == (tmp_path / "default" / "results.csv").read_bytes()
+    assert table_csv(tmp_path / "auto") == table_csv(tmp_path / "default")

@@ -1,7 +1,7 @@
 """Sweeps of `form: bargaining` scenarios: the model's quantities as columns, its regime as the outcome label.
 
 The engine (`negosim.sweep.engine`) calls these where a game scenario would build and solve a game:
-a chunk's CSV rows, the labels boundaries separate, and what figures need to name the regimes. A
+a chunk's rows, the labels boundaries separate, and what figures need to name the regimes. A
 closed form has no ties, so the ``tied`` column is always ``false``.
 
 >>> from negosim.scenario import load_scenario
@@ -21,6 +21,7 @@ import numpy as np
 
 from ..scenario.bargainsolve import CONCEPT, solve_bargaining
 from . import output
+from .table import Coded, Column, ResultRows
 
 
 def is_bargaining(scenario) -> bool:
@@ -98,8 +99,9 @@ def regime_labels(scenario, params: Mapping | None = None) -> np.ndarray:
     return solve_bargaining(scenario, params).regimes
 
 
-def solve_chunk(scenario, params: dict[str, np.ndarray], start: int) -> tuple[str, np.ndarray, np.ndarray]:
-    """One chunk's CSV rows and its labels as (sorted distinct labels, each point's index), as the engine's.
+def solve_chunk(scenario, params: dict[str, np.ndarray], start: int) -> tuple[ResultRows, np.ndarray, np.ndarray]:
+    """One chunk's rows (typed columns) and its labels as (sorted distinct labels, each point's index), as the
+    engine's.
 
     Parameters
     ----------
@@ -112,8 +114,8 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int) -> tuple[st
 
     Returns
     -------
-    rows : str
-        The chunk's CSV rows (one per point, each ending in a newline), in `header`'s columns.
+    rows : ResultRows
+        The chunk's rows (one per point), in `header`'s columns.
     names : numpy.ndarray
         The sorted distinct regimes.
     codes : numpy.ndarray
@@ -125,7 +127,7 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int) -> tuple[st
     >>> import numpy as np
     >>> s = load_scenario("scenarios/fearon_risk_return.yaml")
     >>> rows, names, codes = solve_chunk(s, {"cU": np.array([0.1, 0.5])}, 10)
-    >>> print(rows, end="")
+    >>> print(rows.csv_text(), end="")
     10,0.1,bargaining,risky_offer,0.5,0.3333333333333333,0.049999999999999996,0.09999999999999999,false
     11,0.5,bargaining,safe_offer,0.6,0.0,0.0,0.0,false
     >>> names.tolist(), codes.tolist()
@@ -135,13 +137,15 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int) -> tuple[st
     sol = solve_bargaining(scenario, params)
     regimes = np.broadcast_to(sol.regimes, (n,))
     names, codes = output.label_codes(regimes)
-    cols = [output.int_text(start + np.arange(n))]
-    cols += [output.float_text(v) for v in params.values()]
-    cols.append(output.object_strings([CONCEPT], np.zeros(n, dtype=np.intp)))
-    cols.append(output.csv_text(regimes))
-    cols += [output.float_text(np.broadcast_to(sol.quantities[q], (n,))) for q in sol.model.quantities]
-    cols.append(output.object_strings(["false"], np.zeros(n, dtype=np.intp)))
-    return output.csv_lines(cols), names, codes
+    quantities = list(sol.model.quantities)
+    cols: list[Column] = [np.arange(start, start + n, dtype=np.int64)]
+    cols += [np.asarray(v, dtype=float) for v in params.values()]
+    cols.append(Coded((CONCEPT,), np.zeros(n, dtype=np.int8)))
+    cols.append(Coded(tuple(str(x) for x in names), codes))
+    cols += [np.array(np.broadcast_to(sol.quantities[q], (n,)), dtype=float) for q in quantities]
+    cols.append(np.zeros(n, dtype=bool))
+    col_names = ("point", *params, "concept", "outcome", *quantities, "tied")
+    return ResultRows(col_names, tuple(cols)), names, codes
 
 
 def output_names(scenario) -> tuple[str, ...]:

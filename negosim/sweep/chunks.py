@@ -1,14 +1,18 @@
 """A sweep's chunk files, each carrying what identifies it, verified before it is trusted or joined.
 
-Chunk ``c`` of a sweep is three files in ``DIR/chunks/``: ``chunk-NNNNN.npz`` (each point's outcome
-label), ``chunk-NNNNN.csv`` (its rows of ``results.csv``) and, written last, ``chunk-NNNNN.json``: the
-sweep's identity hash, the index, the range of points ``[start, stop)``, the row count, and the size
-and SHA-256 of the other two. Each file is written to a temporary name and moved into place, so a
+Chunk ``c`` of a sweep is three files: ``chunks/chunk-NNNNN.npz`` (each point's outcome label), its
+rows and, written last, ``chunks/chunk-NNNNN.json``: the sweep's identity hash, the index, the range
+of points ``[start, stop)``, the row count, and the size and SHA-256 of the other two. The rows of a
+Parquet sweep (the default) are the part file ``results.parquet/part-NNNNN.parquet``, written once
+in its final place: the results are the part files themselves, nothing is joined or copied, and a
+resume of a finished folder checks each part against its sidecar like any chunk. The rows of a CSV
+sweep (``--format csv``) are ``chunks/chunk-NNNNN.csv``, joined into ``results.csv`` at the end as
+below. Each file is written to a temporary name and moved into place, so a
 chunk whose sidecar is present and matches is finished and intact. Anything else (a truncated or
 edited file, a chunk of another sweep or copied from another index, a sidecar that does not parse) is
 reported by `verify_chunk` and never joined: a resume solves such a chunk again, a join refuses.
 
-Once a sweep has finished (``manifest.json`` written), the chunks' CSV files are deleted: their rows
+Once a CSV sweep has finished (``manifest.json`` written), the chunks' CSV files are deleted: their rows
 live on only in ``results.csv``, so the folder holds the results once. Chunk ``c``'s rows are then
 the bytes of ``results.csv`` at `joined_offsets` (the header, then each chunk's rows in order, of the
 sizes their sidecars record); `verify_chunk` and `join_chunks` check those bytes against the sidecar's
@@ -32,7 +36,11 @@ from .identity import DamagedFolderError
 from .output import write_atomic
 
 CHUNK_DIR = "chunks"
-_NAME = re.compile(r"chunk-(\d{5,})\.(csv|npz|json)")
+_NAME = re.compile(r"(?:chunk|part)-(\d{5,})\.(csv|npz|json|parquet)")
+#: The folder of a Parquet sweep's results: one part file per chunk, written there once and never moved.
+PARQUET_DIR = "results.parquet"
+#: The table formats a sweep writes its rows in.
+TABLE_FORMATS = ("parquet", "csv")
 _BLOCK = 1 << 22
 
 
@@ -62,8 +70,8 @@ class ChunkPlace:
     stop: int
 
 
-def chunk_paths(out_dir: Path, index: int) -> tuple[Path, Path, Path]:
-    """Return the (CSV, labels, sidecar) paths of chunk `index`.
+def chunk_paths(out_dir: Path, index: int, table: str = "csv") -> tuple[Path, Path, Path]:
+    """Return the (rows, labels, sidecar) paths of chunk `index`.
 
     Parameters
     ----------
@@ -71,19 +79,39 @@ def chunk_paths(out_dir: Path, index: int) -> tuple[Path, Path, Path]:
         The sweep's folder.
     index : int
         The chunk's number.
+    table : {"csv", "parquet"}
+        The sweep's table format: a CSV chunk's rows wait in ``chunks/`` to be joined into
+        ``results.csv``; a Parquet chunk's rows are written straight to their final place, the part
+        file ``results.parquet/part-NNNNN.parquet``.
 
     Returns
     -------
     tuple of Path
-        ``chunk-NNNNN.csv``, ``chunk-NNNNN.npz`` and ``chunk-NNNNN.json`` in ``out_dir/chunks``.
+        The rows file, ``chunk-NNNNN.npz`` and ``chunk-NNNNN.json`` in ``out_dir/chunks``.
 
     Examples
     --------
     >>> [p.name for p in chunk_paths("out", 3)]
     ['chunk-00003.csv', 'chunk-00003.npz', 'chunk-00003.json']
+    >>> str(chunk_paths("out", 3, "parquet")[0])
+    'out/results.parquet/part-00003.parquet'
     """
     base = Path(out_dir) / CHUNK_DIR / f"chunk-{index:05d}"
-    return base.with_suffix(".csv"), base.with_suffix(".npz"), base.with_suffix(".json")
+    rows = (Path(out_dir) / PARQUET_DIR / f"part-{index:05d}.parquet" if table == "parquet"
+            else base.with_suffix(".csv"))
+    return rows, base.with_suffix(".npz"), base.with_suffix(".json")
+
+
+def part_name(index: int) -> str:
+    """Return the name, relative to the sweep's folder, of a Parquet sweep's part file `index` (as the
+    manifest lists it).
+
+    Examples
+    --------
+    >>> part_name(12)
+    'results.parquet/part-00012.parquet'
+    """
+    return f"{PARQUET_DIR}/part-{index:05d}.parquet"
 
 
 def existing_chunk_files(out_dir: Path) -> list[Path]:
@@ -112,8 +140,12 @@ def existing_chunk_files(out_dir: Path) -> list[Path]:
     ['chunk-00000.csv', 'chunk-00000.json', 'chunk-00000.npz']
     >>> tmp.cleanup()
     """
-    folder = Path(out_dir) / CHUNK_DIR
-    return sorted(p for p in folder.glob("chunk-*") if _NAME.fullmatch(p.name)) if folder.is_dir() else []
+    found = []
+    for sub, pattern in ((CHUNK_DIR, "chunk-*"), (PARQUET_DIR, "part-*")):
+        folder = Path(out_dir) / sub
+        if folder.is_dir():
+            found += [p for p in folder.glob(pattern) if _NAME.fullmatch(p.name)]
+    return sorted(found)
 
 
 def stray_chunk_files(out_dir: Path, n_chunks: int) -> list[Path]:
@@ -158,8 +190,9 @@ def _digest(data: bytes) -> dict:
     return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def write_chunk(out_dir: Path, place: ChunkPlace, rows: str, names: np.ndarray, codes: np.ndarray) -> None:
-    """Write chunk `place.index`: its labels, its CSV rows, then the sidecar that vouches for both.
+def write_chunk(out_dir: Path, place: ChunkPlace, rows: str | bytes, names: np.ndarray, codes: np.ndarray,
+                table: str = "csv", count: int | None = None) -> None:
+    """Write chunk `place.index`: its labels, its rows, then the sidecar that vouches for both.
 
     Parameters
     ----------
@@ -167,12 +200,16 @@ def write_chunk(out_dir: Path, place: ChunkPlace, rows: str, names: np.ndarray, 
         The sweep's folder (its ``chunks`` folder must exist).
     place : ChunkPlace
         The chunk's index, points and sweep.
-    rows : str
-        The chunk's CSV rows.
+    rows : str or bytes
+        The chunk's CSV rows, or (`table` "parquet") its Parquet file (`negosim.sweep.table.parquet_bytes`).
     names : numpy.ndarray
         The sorted distinct outcome labels.
     codes : numpy.ndarray
         Each point's index into `names` (one per point of the chunk).
+    table : {"csv", "parquet"}
+        The sweep's table format (`chunk_paths`).
+    count : int, optional
+        The number of rows (needed for Parquet; CSV rows are counted by their newlines).
 
     Raises
     ------
@@ -192,23 +229,31 @@ def write_chunk(out_dir: Path, place: ChunkPlace, rows: str, names: np.ndarray, 
     True
     >>> tmp.cleanup()
     """
-    csv_path, npz_path, side_path = chunk_paths(out_dir, place.index)
+    rows_path, npz_path, side_path = chunk_paths(out_dir, place.index, table)
     codes = np.asarray(codes, dtype=np.int32).reshape(-1)
     if len(codes) != place.stop - place.start:
         raise ValueError(f"chunk {place.index}: {len(codes)} labels for {place.stop - place.start} points")
     buffer = io.BytesIO()
-    np.savez(buffer, names=np.asarray(names, dtype=str), codes=codes)
+    # A byte a point where the labels allow (they nearly always do): points.npz holds the sweep's codes
+    # again, so these are the folder's only other per-point bytes.
+    small = codes.astype(np.uint8) if len(names) <= 256 else codes
+    np.savez(buffer, names=np.asarray(names, dtype=str), codes=small)
     npz = buffer.getvalue()
-    csv = rows.encode()
+    data = rows.encode() if isinstance(rows, str) else bytes(rows)
+    if table == "csv":
+        count = data.count(b"\n")
+    elif count is None:
+        raise ValueError(f"chunk {place.index}: a Parquet chunk needs its row count")
     side_path.unlink(missing_ok=True)  # a chunk being rewritten is unfinished until its new sidecar lands
     write_atomic(npz_path, npz)
-    write_atomic(csv_path, csv)
+    rows_path.parent.mkdir(exist_ok=True)
+    write_atomic(rows_path, data)
     sidecar = {"sweep": place.sweep, "index": place.index, "start": place.start, "stop": place.stop,
-               "points": place.stop - place.start, "rows": csv.count(b"\n"), "csv": _digest(csv), "npz": _digest(npz)}
+               "points": place.stop - place.start, "rows": count, table: _digest(data), "npz": _digest(npz)}
     write_atomic(side_path, json.dumps(sidecar, indent=1) + "\n")
 
 
-def _sidecar(out_dir: Path, place: ChunkPlace) -> dict:
+def _sidecar(out_dir: Path, place: ChunkPlace, table: str = "csv") -> dict:
     """The sidecar of chunk `place.index`, checked against `place`; raises DamagedFolderError."""
     path = chunk_paths(out_dir, place.index)[2]
     try:
@@ -219,7 +264,7 @@ def _sidecar(out_dir: Path, place: ChunkPlace) -> dict:
             if data[key] != value:
                 what = "another sweep" if key == "sweep" else f"{key} {data[key]}, not {value}"
                 raise DamagedFolderError(path, f"does not belong here ({what})")
-        for part in ("csv", "npz"):
+        for part in (table, "npz"):
             if not (isinstance(data[part]["bytes"], int) and isinstance(data[part]["sha256"], str)):
                 raise TypeError
         if not isinstance(data["rows"], int):
@@ -303,11 +348,13 @@ def _joined_rows(out_dir: Path, digest: dict, offset: int | None) -> bytes:
     return data
 
 
-def verify_chunk(out_dir: Path, place: ChunkPlace, offset: int | None = None) -> DamagedFolderError | None:
+def verify_chunk(out_dir: Path, place: ChunkPlace, offset: int | None = None,
+                 table: str = "csv") -> DamagedFolderError | None:
     """Return None if chunk `place.index` is finished and intact, else the error saying what is wrong.
 
     Its rows are its CSV file or, once deleted after a join, the bytes of ``results.csv`` at `offset`
-    (see `joined_offsets`).
+    (see `joined_offsets`); for a Parquet sweep (`table` "parquet"), its part file, which stays where it
+    was written.
 
     Parameters
     ----------
@@ -317,6 +364,8 @@ def verify_chunk(out_dir: Path, place: ChunkPlace, offset: int | None = None) ->
         The chunk's index, points and sweep.
     offset : int, optional
         Where the chunk's rows start in ``results.csv`` (used when its CSV file is gone).
+    table : {"csv", "parquet"}
+        The sweep's table format.
 
     Returns
     -------
@@ -339,9 +388,12 @@ def verify_chunk(out_dir: Path, place: ChunkPlace, offset: int | None = None) ->
     >>> tmp.cleanup()
     """
     try:
-        data = _sidecar(out_dir, place)
-        csv_path, npz_path, _ = chunk_paths(out_dir, place.index)
+        data = _sidecar(out_dir, place, table)
+        csv_path, npz_path, _ = chunk_paths(out_dir, place.index, table)
         _read_checked(npz_path, data["npz"])
+        if table == "parquet":  # the sidecar's count is checked by the digest of the bytes it was made from
+            _read_checked(csv_path, data["parquet"])
+            return None
         if csv_path.exists() or offset is None:
             rows = _read_checked(csv_path, data["csv"])
         else:
@@ -409,7 +461,7 @@ def chunk_started(out_dir: Path, index: int) -> bool:
     (True, False)
     >>> tmp.cleanup()
     """
-    return any(p.exists() for p in chunk_paths(out_dir, index))
+    return any(p.exists() for p in (*chunk_paths(out_dir, index), chunk_paths(out_dir, index, "parquet")[0]))
 
 
 def remove_chunk(out_dir: Path, index: int) -> None:
@@ -436,12 +488,12 @@ def remove_chunk(out_dir: Path, index: int) -> None:
     False
     >>> tmp.cleanup()
     """
-    csv_path, npz_path, side_path = chunk_paths(out_dir, index)
-    for p in (side_path, csv_path, npz_path):
+    _, npz_path, side_path = chunk_paths(out_dir, index)
+    for p in (side_path, chunk_paths(out_dir, index)[0], chunk_paths(out_dir, index, "parquet")[0], npz_path):
         p.unlink(missing_ok=True)
 
 
-def read_labels(out_dir: Path, place: ChunkPlace) -> tuple[np.ndarray, np.ndarray]:
+def read_labels(out_dir: Path, place: ChunkPlace, table: str = "csv") -> tuple[np.ndarray, np.ndarray]:
     """Return chunk `place.index`'s verified outcome labels as (names, codes): label i is names[codes[i]].
 
     Parameters
@@ -450,6 +502,8 @@ def read_labels(out_dir: Path, place: ChunkPlace) -> tuple[np.ndarray, np.ndarra
         The sweep's folder.
     place : ChunkPlace
         The chunk's index, points and sweep.
+    table : {"csv", "parquet"}
+        The sweep's table format.
 
     Returns
     -------
@@ -477,14 +531,52 @@ def read_labels(out_dir: Path, place: ChunkPlace) -> tuple[np.ndarray, np.ndarra
     (['a', 'b'], [0, 1])
     >>> tmp.cleanup()
     """
-    data = _sidecar(out_dir, place)
+    data = _sidecar(out_dir, place, table)
     path = chunk_paths(out_dir, place.index)[1]
     raw = _read_checked(path, data["npz"])
     with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
-        names, codes = npz["names"], npz["codes"]
+        names, codes = npz["names"], npz["codes"].astype(np.int32)
     if len(codes) != place.stop - place.start or (len(codes) and not 0 <= codes.min() <= codes.max() < len(names)):
         raise DamagedFolderError(path, "damaged (labels do not match the chunk's points)")
     return names, codes
+
+
+def part_digest(out_dir: Path, place: ChunkPlace) -> dict:
+    """Return the size and SHA-256 a Parquet chunk's sidecar records for its part file (what the manifest
+    lists for it; `verify_chunk` has checked the file against it).
+
+    Parameters
+    ----------
+    out_dir : Path
+        The sweep's folder.
+    place : ChunkPlace
+        The chunk's index, points and sweep.
+
+    Returns
+    -------
+    dict
+        ``{"bytes": size, "sha256": hex digest}``.
+
+    Raises
+    ------
+    DamagedFolderError
+        When the sidecar does not verify.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from pathlib import Path
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> (Path(tmp.name) / CHUNK_DIR).mkdir()
+    >>> place = ChunkPlace("abc", 0, 0, 2)
+    >>> write_chunk(tmp.name, place, b"PAR1...", np.array(["a"]), np.array([0, 0]), "parquet", count=2)
+    >>> part_digest(tmp.name, place)["bytes"]
+    7
+    >>> tmp.cleanup()
+    """
+    data = _sidecar(out_dir, place, "parquet")
+    return {"bytes": int(data["parquet"]["bytes"]), "sha256": str(data["parquet"]["sha256"])}
 
 
 def join_chunks(out_dir: Path, places: list[ChunkPlace], header: str,
@@ -576,6 +668,6 @@ def _copy_checked(src: Path, record: dict, out, total) -> None:
                                  "--resume to solve it again")
 
 
-__all__ = ["CHUNK_DIR", "ChunkPlace", "chunk_paths", "chunk_started", "drop_joined_rows", "existing_chunk_files",
-           "join_chunks", "joined_offsets",
+__all__ = ["CHUNK_DIR", "PARQUET_DIR", "TABLE_FORMATS", "ChunkPlace", "chunk_paths", "chunk_started",
+           "drop_joined_rows", "existing_chunk_files", "join_chunks", "joined_offsets", "part_digest", "part_name",
            "read_labels", "remove_chunk", "stray_chunk_files", "verify_chunk", "write_chunk"]

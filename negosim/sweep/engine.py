@@ -47,6 +47,7 @@ from .designs import MAX_POINTS, Design, check_vary
 from .executors import run_on
 from .identity import RECORD, SweepIdentity, check_same, make_identity, read_record, record
 from .lock import FolderLock
+from .table import Coded, Column, ResultRows, parquet_bytes
 
 BOUNDARY_TOL = 1e-9
 #: The largest chunk: a chunk is solved in memory at once, at a few kilobytes per point.
@@ -105,6 +106,7 @@ class SweepSummary:
     seed: int | None = None
     kinds: dict[str, int] = field(default_factory=dict)  # a signalling game's points per kind (`kinds`)
     kind_boundaries: list[dict] = field(default_factory=list)
+    table: str = "parquet"  # the result table's format: "parquet" (results.parquet/) or "csv" (results.csv)
 
 
 def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, design: str = "grid",
@@ -113,7 +115,7 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
               progress: Callable[[int, int], None] | None = None, command: str = "",
               executor: Executor | None = None, parquet: bool = False, max_points: int = MAX_POINTS,
               notify: Callable[[str], None] | None = None, concepts: tuple[str, ...] = (),
-              lambdas: tuple[float, ...] = ()) -> SweepSummary:
+              lambdas: tuple[float, ...] = (), table: str | None = None) -> SweepSummary:
     """Return the summary of solving `scenario` at every point of a design (others at baseline + `overrides`).
 
     `design` is "grid" (`vary` gives ``{name: (start, stop, num)}``), or "lhs" / "sobol" (`vary` gives
@@ -127,10 +129,12 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     random values) is refused. `concepts` ("qre" with `lambdas`, "ce") add columns to every row
     (`negosim.sweep.concept_columns`); the outcome and payoff columns stay the primary answer's.
 
-    Writes ``out_dir``: chunk files as they finish, then ``results.csv`` (and ``results.parquet`` with
-    `parquet`), ``points.npz``, ``summary.json`` and ``manifest.json``. With `resume`, finished chunks
-    of the same sweep (`negosim.sweep.identity`) are verified (`negosim.sweep.chunks`) and skipped; a
-    chunk that does not verify is solved again, and `notify` (a callable taking one line) is told.
+    Writes ``out_dir``: the rows as chunks finish, in the `table` format: "parquet" (the default), one part
+    file per chunk in ``results.parquet/`` (written once, in place), or "csv", chunk files joined into
+    ``results.csv`` at the end; then ``points.npz``, ``summary.json`` and ``manifest.json``. With
+    `resume`, finished chunks of the same sweep (`negosim.sweep.identity`) are verified
+    (`negosim.sweep.chunks`) and skipped; a chunk that does not verify is solved again, and `notify` (a
+    callable taking one line) is told.
     Raises UsageError for a bad design, a folder holding another sweep's chunks (without `resume`), or
     a resume of a different sweep; DamagedFolderError (exit 3) for a ``sweep.json`` that does not verify,
     or a chunk that changes between its check and its joining. On KeyboardInterrupt (or any error)
@@ -159,11 +163,15 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     executor : concurrent.futures.Executor, optional
         Where chunks are solved (default: this process).
     parquet : bool
-        Also write ``results.parquet``.
+        Kept for earlier callers: the same as ``table="parquet"``.
     max_points : int
         The largest design accepted.
     notify : callable, optional
         Told (one line) about a chunk solved again.
+    concepts, lambdas : tuple
+        Column concepts and the QRE's lambdas.
+    table : {"parquet", "csv"}, optional
+        The result table's format; by default "parquet", or on `resume` the folder's own.
 
     Returns
     -------
@@ -200,7 +208,9 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
         chunk_size = DEFAULT_CHUNK_SIZE if bargaining else auto_chunk_size(scenario.build())
     check_chunk_size(chunk_size)
     if parquet:
-        output.require_parquet()
+        table = table or "parquet"
+    if table is not None and table not in chunks.TABLE_FORMATS:
+        raise UsageError(f"--format {table}: give one of {', '.join(chunks.TABLE_FORMATS)}")
     check_vary(vary, scenario)
     concepts, lambdas = tuple(concepts), tuple(float(v) for v in lambdas)
     if concepts or lambdas:
@@ -228,12 +238,16 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
         if design != "grid" and seed is None:
             seed = found.seed if found is not None else int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
         points = Design(design, dict(vary), samples=samples, seed=seed, max_points=max_points)
-        identity = make_identity(scenario.sha256, overrides, design, vary, samples, seed, chunk_size, concepts, lambdas)
+        table = table or (found.table if found is not None else "parquet")
+        if table == "parquet":
+            output.require_parquet()
+        identity = make_identity(scenario.sha256, overrides, design, vary, samples, seed, chunk_size, concepts, lambdas,
+                                 table)
         if found is not None:
             check_same(identity, found, out)
         _prepare(out, identity, str(scenario.path), found is not None)
         return _run_locked(scenario, base, vary, points, identity, out, lock, progress, command, executor,
-                           parquet, started, notify or (lambda line: None))
+                           started, notify or (lambda line: None))
 
 
 def auto_chunk_size(game) -> int:
@@ -264,22 +278,27 @@ def check_chunk_size(chunk_size: int) -> None:
 
 
 def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, out: Path, lock: FolderLock,
-                progress, command: str, executor, parquet: bool, started: float,
+                progress, command: str, executor, started: float,
                 notify: Callable[[str], None]) -> SweepSummary:
     """The body of `run_sweep` once it holds the folder's lock and has checked or written sweep.json."""
-    design, seed, chunk_size = points.kind, points.seed, identity.chunk_size
+    design, seed, chunk_size, table = points.kind, points.seed, identity.chunk_size, identity.table
     total = points.total
     n_chunks = max(1, math.ceil(total / chunk_size))
     places = [ChunkPlace(identity.sha256, c, c * chunk_size, min(total, (c + 1) * chunk_size)) for c in range(n_chunks)]
     for path in chunks.stray_chunk_files(out, n_chunks):
-        notify(f"{path}: not a chunk of this sweep ({n_chunks} chunks); ignored")
+        if path.parent.name == chunks.PARQUET_DIR:  # a tool reading the folder as a dataset would take it in
+            path.unlink()
+            notify(f"{path}: not a part of this sweep ({n_chunks} chunks); removed from the result table")
+        else:
+            notify(f"{path}: not a chunk of this sweep ({n_chunks} chunks); ignored")
     header = _header(scenario, vary, identity.concepts, identity.lambdas)
-    offsets = chunks.joined_offsets(out, places, header)  # a finished folder's rows are in results.csv only
+    # A finished CSV folder's rows are in results.csv only; a Parquet sweep's stay in their part files.
+    offsets: list[int | None] = chunks.joined_offsets(out, places, header) if table == "csv" else [None] * len(places)
     todo = []
     for place, offset in zip(places, offsets):
         if not chunks.chunk_started(out, place.index):
             todo.append(place)
-        elif (problem := chunks.verify_chunk(out, place, offset)) is not None:
+        elif (problem := chunks.verify_chunk(out, place, offset, table)) is not None:
             notify(f"{problem}; solving chunk {place.index} again")
             chunks.remove_chunk(out, place.index)
             todo.append(place)
@@ -287,31 +306,32 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     if progress is not None and done:
         progress(done, total)
 
-    def finished(place: ChunkPlace, result: tuple[str, np.ndarray, np.ndarray]) -> None:
+    def finished(place: ChunkPlace, result: tuple[bytes, int, np.ndarray, np.ndarray]) -> None:
         nonlocal done
         lock.check()
-        chunks.write_chunk(out, place, *result)
+        data, count, names, codes = result
+        chunks.write_chunk(out, place, data, names, codes, table, count)
         done += place.stop - place.start
         if progress is not None:
             progress(done, total)
 
     def task(place: ChunkPlace):
-        return base, points.points(place.start, place.stop), place.start, identity.concepts, identity.lambdas
+        return base, points.points(place.start, place.stop), place.start, identity.concepts, identity.lambdas, table
 
     if executor is None:
         for place in todo:
-            finished(place, solve_chunk(*task(place)))
+            finished(place, encoded_chunk(*task(place)))
     else:
-        run_on(executor, todo, lambda place: (solve_chunk, *task(place)), finished)
+        run_on(executor, todo, lambda place: (encoded_chunk, *task(place)), finished)
 
     lock.check()
     files = {}
-    results_sha = chunks.join_chunks(out, places, header, offsets)
-    files["results.csv"] = {"bytes": (out / "results.csv").stat().st_size, "sha256": results_sha}
-    if parquet:
-        output.write_parquet(out, list(vary), list(scenario.player_ids))
-        files["results.parquet"] = output.file_digest(out / "results.parquet")
-    names, codes = output.merge_labels([chunks.read_labels(out, p) for p in places])
+    if table == "csv":
+        results_sha = chunks.join_chunks(out, places, header, offsets)
+        files["results.csv"] = {"bytes": (out / "results.csv").stat().st_size, "sha256": results_sha}
+    else:  # the part files are the results: each verified or just written, recorded as its sidecar has it
+        files.update({chunks.part_name(p.index): chunks.part_digest(out, p) for p in places})
+    names, codes = output.merge_labels([chunks.read_labels(out, p, table) for p in places])
     output.write_points(out, {k: points.points(0, total)[k] for k in vary} if design != "grid" else {}, names, codes)
     files["points.npz"] = output.file_digest(out / "points.npz")
     counts = np.bincount(codes, minlength=len(names))
@@ -333,23 +353,25 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     summary.update(_describe(base, vary, names))
     if not bargain_sweep.is_bargaining(scenario) and kinds.is_signalling(scenario.build()):
         name = next(iter(vary)) if len(vary) == 1 else None
-        found = kinds.read_point_kinds(out / "results.csv", total)
+        found = kinds.point_kinds(output.read_columns(out, ["point", kinds.KIND_COLUMN], files), total)
         summary.update(kinds.sweep_kinds(base, found, name, points.points(0, total)[name] if name else None))
     output.write_json(out / "summary.json", summary)
     files["summary.json"] = output.file_digest(out / "summary.json")
     wall = time.perf_counter() - started
     lock.check()
     output.write_json(out / "manifest.json", _manifest(scenario, identity, command, wall, n_chunks, executor, files))
-    chunks.drop_joined_rows(out, places)  # results.csv, now recorded, holds them: the results once on disk
+    if table == "csv":
+        chunks.drop_joined_rows(out, places)  # results.csv, now recorded, holds them: the results once on disk
     return SweepSummary(out, total, outcomes, boundaries, wall, design, seed, summary.get("kinds", {}),
-                        summary.get("kind_boundaries", []))
+                        summary.get("kind_boundaries", []), table)
 
 
 def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: tuple[str, ...] = (),
-                lambdas: tuple[float, ...] = ()) -> tuple[str, np.ndarray, np.ndarray]:
-    """Return one chunk of points (flat arrays in `params`, the first numbered `start`) solved: its CSV
-    rows, and each point's outcome label as (sorted distinct labels, each point's index into them).
-    `concepts` add their columns (`negosim.sweep.concept_columns`) to every row.
+                lambdas: tuple[float, ...] = ()) -> tuple[ResultRows, np.ndarray, np.ndarray]:
+    """Return one chunk of points (flat arrays in `params`, the first numbered `start`) solved: its rows
+    of the result table as typed columns (`negosim.sweep.table.ResultRows`: labels as codes, numbers as
+    floats, no text), and each point's outcome label as (sorted distinct labels, each point's index
+    into them). `concepts` add their columns (`negosim.sweep.concept_columns`) to every row.
     A plain function of its arguments: executors run it in other processes or on other machines.
 
     Parameters
@@ -367,8 +389,8 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
 
     Returns
     -------
-    rows : str
-        The chunk's CSV rows, each ending in a newline (one per equilibrium row of the primary answer).
+    rows : ResultRows
+        The chunk's rows (one per equilibrium row of the primary answer).
     names : numpy.ndarray
         The sorted distinct outcome labels.
     codes : numpy.ndarray
@@ -385,7 +407,9 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
     >>> from negosim.scenario import load_scenario
     >>> s = load_scenario("scenarios/entry_deterrence.yaml")
     >>> rows, names, codes = solve_chunk(s, {"rep": np.array([0.0, 4.0])}, 0)
-    >>> print(rows, end="")
+    >>> print(rows.header())
+    point,rep,concept,outcome,payoff_Entrant,payoff_Incumbent,tied
+    >>> print(rows.csv_text(), end="")
     0,0.0,spe,shared_market,1.0,2.0,false
     1,4.0,spe,stay_out,0.0,4.0,false
     >>> names.tolist(), codes.tolist()
@@ -401,32 +425,76 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
         raise ValueError(f"built a batch of {game.batch_size} points for {n} parameter points")
     sol = compiled if compiled is not None else primary_solution(game)  # type: ignore[arg-type]
     if isinstance(game, NormalFormGame):
-        outcome = output.csv_text(equilibrium_outcomes(sol))  # type: ignore[arg-type]
+        outcome = Coded(*_texts_codes(output.label_codes(equilibrium_outcomes(sol))))
         names, codes = output.label_codes(_labels(scenario, game, params).reshape(-1))
     else:
         texts, row_codes = (compiled.texts, compiled.codes) if compiled is not None else reached_codes(sol)  # type: ignore[arg-type]
-        outcome = output.csv_text(texts)[row_codes]
+        outcome = Coded(tuple(str(t) for t in texts), row_codes)
         if len(sol.point) == n:
             names, codes = texts, row_codes
         else:  # points where a 3+ player subgame has no pure equilibrium have no row
             names = np.unique(np.append(texts, NO_EQUILIBRIUM))
             codes = np.full(n, int(np.searchsorted(names, NO_EQUILIBRIUM)), dtype=np.int32)
             codes[sol.point] = np.searchsorted(names, texts)[row_codes]
-    cols = [output.int_text(start + sol.point)]
-    cols += [output.float_text(v[sol.point]) for v in params.values()]
-    cols.append(output.object_strings([sol.concept], np.zeros(len(sol.point), dtype=np.intp)))
+    players = list(scenario.player_ids)
+    col_names = ["point", *params, "concept", "outcome", *(f"payoff_{p}" for p in players), "tied"]
+    cols: list[Column] = [np.asarray(start + sol.point, dtype=np.int64)]
+    cols += [np.asarray(v, dtype=float)[sol.point] for v in params.values()]
+    cols.append(Coded((str(sol.concept),), np.zeros(len(sol.point), dtype=np.int8)))
     cols.append(outcome)
-    cols += [output.float_text(sol.payoffs[:, i]) for i in range(sol.payoffs.shape[1])]
-    cols.append(output.object_strings(["false", "true"], sol.tied.astype(np.intp)))
+    cols += [np.ascontiguousarray(sol.payoffs[:, i], dtype=float) for i in range(sol.payoffs.shape[1])]
+    cols.append(np.asarray(sol.tied, dtype=bool))
     if concepts:
-        from .concept_columns import point_columns
+        from .concept_columns import column_names, point_columns
 
         extra = point_columns(game, concepts, lambdas)  # type: ignore[arg-type]  # (built: no compiled path with concepts)
-        cols += [output.float_text(extra[sol.point, j]) for j in range(extra.shape[1])]
+        col_names += column_names(game, concepts, lambdas)
+        cols += [np.asarray(extra[sol.point, j], dtype=float) for j in range(extra.shape[1])]
     if game is not None and kinds.is_signalling(game):
         kind_names, kind_codes = np.unique(kinds.game_kind_labels(game).astype(str), return_inverse=True)
-        cols.append(output.object_strings(kind_names.tolist(), kind_codes[sol.point]))
-    return output.csv_lines(cols), names, codes
+        col_names.append(kinds.KIND_COLUMN)
+        cols.append(Coded(tuple(kind_names.tolist()), np.asarray(kind_codes).reshape(-1)[sol.point]))
+    return ResultRows(tuple(col_names), tuple(cols)), names, codes
+
+
+def encoded_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: tuple[str, ...] = (),
+                  lambdas: tuple[float, ...] = (), table: str = "parquet") -> tuple[bytes, int, np.ndarray, np.ndarray]:
+    """Return `solve_chunk`'s answer with its rows encoded as the chunk file of the `table` format (a
+    Parquet file, or CSV text), and their count: what an executor sends back (bytes, not objects, and
+    the encoding done where the solving was).
+
+    Parameters
+    ----------
+    scenario, params, start, concepts, lambdas
+        As `solve_chunk`.
+    table : {"parquet", "csv"}
+        The format.
+
+    Returns
+    -------
+    data : bytes
+        The chunk's rows file.
+    count : int
+        Its number of rows.
+    names, codes : numpy.ndarray
+        Each point's outcome label, as `solve_chunk`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.scenario import load_scenario
+    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> data, count, names, codes = encoded_chunk(s, {"rep": np.array([0.0, 4.0])}, 0, table="csv")
+    >>> data, count
+    (b'0,0.0,spe,shared_market,1.0,2.0,false\\n1,4.0,spe,stay_out,0.0,4.0,false\\n', 2)
+    """
+    rows, names, codes = solve_chunk(scenario, params, start, concepts, lambdas)
+    data = parquet_bytes(rows) if table == "parquet" else rows.csv_text().encode()
+    return data, len(rows), names, codes
+
+
+def _texts_codes(found: tuple[np.ndarray, np.ndarray]) -> tuple[tuple[str, ...], np.ndarray]:
+    return tuple(str(t) for t in found[0]), found[1]
 
 
 @dataclass(frozen=True)
@@ -671,4 +739,5 @@ def _manifest(scenario, identity: SweepIdentity, command: str, wall: float, n_ch
             "chunks": n_chunks, "sweep": identity.sha256, "files": files}
 
 
-__all__ = ["PointOutputs", "SweepSummary", "evaluate_points", "grid_boundaries", "run_sweep", "solve_chunk"]
+__all__ = ["PointOutputs", "SweepSummary", "encoded_chunk", "evaluate_points", "grid_boundaries", "run_sweep",
+           "solve_chunk"]

@@ -1,8 +1,9 @@
 """Where a sweep's chunks run: this process, local worker processes (`--jobs N`), or a Dask cluster
 (`--scheduler tcp://HOST:PORT`, with the optional `distributed` extra).
 
-Every chunk is solved by the same function (`negosim.sweep.engine.solve_chunk`) from the same
-arguments, and the main process writes what comes back, so the results are identical whichever
+Every chunk is solved and encoded by the same function (`negosim.sweep.engine.encoded_chunk`, which
+calls `solve_chunk`) from the same arguments, and the main process writes what comes back (the
+chunk's Parquet or CSV bytes and its labels), so the results are identical whichever
 executor runs them. From Python, `run_sweep(..., executor=...)` takes any
 `concurrent.futures.Executor`.
 """

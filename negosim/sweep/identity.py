@@ -71,6 +71,9 @@ class SweepIdentity:
     concepts, lambdas : tuple
         Concepts added as columns (``qre``, ``ce``; `negosim.sweep.concept_columns`) and qre's
         precisions; recorded only when given, so other sweeps' identities are unchanged.
+    table : {"csv", "parquet"}
+        The format of the result table (`negosim.sweep.chunks`): its chunk files differ. Recorded only
+        when not "csv", so the folders of earlier versions (all CSV) keep their identity and resume.
 
     Examples
     --------
@@ -92,6 +95,7 @@ class SweepIdentity:
     format: int = FORMAT
     concepts: tuple[str, ...] = ()
     lambdas: tuple[float, ...] = ()
+    table: str = "csv"
 
     def __post_init__(self) -> None:
         if not self.negosim:
@@ -105,7 +109,8 @@ class SweepIdentity:
                 "overrides": [[k, v] for k, v in self.overrides], "design": self.design,
                 "vary": [list(v) for v in self.vary], "samples": self.samples, "seed": self.seed,
                 "chunk_size": self.chunk_size,
-                **({"concepts": list(self.concepts), "lambdas": list(self.lambdas)} if self.concepts else {})}
+                **({"concepts": list(self.concepts), "lambdas": list(self.lambdas)} if self.concepts else {}),
+                **({"table": self.table} if self.table != "csv" else {})}
 
     @property
     def sha256(self) -> str:
@@ -121,7 +126,9 @@ class SweepIdentity:
                     None if data["samples"] is None else int(data["samples"]),
                     None if data["seed"] is None else int(data["seed"]), int(data["chunk_size"]),
                     str(data["negosim"]), int(data["format"]), tuple(str(c) for c in data.get("concepts", ())),
-                    tuple(float(v) for v in data.get("lambdas", ())))
+                    tuple(float(v) for v in data.get("lambdas", ())), str(data.get("table", "csv")))
+        if ident.table not in ("csv", "parquet"):
+            raise ValueError(f"unknown table format {ident.table!r}")
         if not ident.negosim:
             raise ValueError("no negosim version")
         return ident
@@ -150,7 +157,8 @@ def canonical_json(obj) -> str:
 
 def make_identity(scenario_sha256: str, overrides: dict[str, float], design: str,
                   vary: dict[str, tuple[float, float, int | None]], samples: int | None, seed: int | None,
-                  chunk_size: int, concepts: tuple[str, ...] = (), lambdas: tuple[float, ...] = ()) -> SweepIdentity:
+                  chunk_size: int, concepts: tuple[str, ...] = (), lambdas: tuple[float, ...] = (),
+                  table: str = "csv") -> SweepIdentity:
     """Return the identity of a sweep from `run_sweep`'s arguments (overrides sorted, vary in its order).
 
     Parameters
@@ -171,6 +179,8 @@ def make_identity(scenario_sha256: str, overrides: dict[str, float], design: str
         Concepts added as columns.
     lambdas : tuple of float
         qre's precisions.
+    table : {"csv", "parquet"}
+        The result table's format.
 
     Returns
     -------
@@ -186,7 +196,8 @@ def make_identity(scenario_sha256: str, overrides: dict[str, float], design: str
                          tuple((str(n), float(a), float(b), None if k is None else int(k))
                                for n, (a, b, k) in vary.items()),
                          None if samples is None else int(samples), None if seed is None else int(seed),
-                         int(chunk_size), concepts=tuple(concepts), lambdas=tuple(float(v) for v in lambdas))
+                         int(chunk_size), concepts=tuple(concepts), lambdas=tuple(float(v) for v in lambdas),
+                         table=str(table))
 
 
 def record(identity: SweepIdentity, scenario_path: str) -> dict:
@@ -311,8 +322,8 @@ def differences(asked: SweepIdentity, found: SweepIdentity) -> str:
                 "decides the columns: give them in the folder's order")
     labels = {"scenario_sha256": "the scenario file", "overrides": "--set", "design": "--design", "vary": "--vary",
               "samples": "--samples", "seed": "--seed", "chunk_size": "--chunk-size", "negosim": "the negosim version",
-              "format": "the folder format"}
-    a, b = asked.to_dict(), found.to_dict()
+              "format": "the folder format", "table": "--format"}
+    a, b = {"table": "csv", **asked.to_dict()}, {"table": "csv", **found.to_dict()}  # a CSV sweep records none
     changed = [labels[k] for k in labels if a[k] != b[k]]
     return f"{', '.join(changed)} differ{'s' if len(changed) == 1 else ''}"
 

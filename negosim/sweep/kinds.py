@@ -216,6 +216,33 @@ def read_point_kinds(results_csv, points: int) -> np.ndarray:
     return kinds
 
 
+def point_kinds(found: dict[str, np.ndarray], points: int) -> np.ndarray:
+    """Each point's `KIND_COLUMN` value from a sweep's result columns ``point`` and `KIND_COLUMN` (as
+    `negosim.sweep.output.read_columns` returns them, from either table format); a point with no row
+    keeps `NO_EQUILIBRIUM`.
+
+    Parameters
+    ----------
+    found : dict
+        ``{"point": (rows,) ints, KIND_COLUMN: (rows,) labels}``.
+    points : int
+        The sweep's number of points.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of `points` kinds.
+
+    Examples
+    --------
+    >>> point_kinds({"point": np.array([0]), KIND_COLUMN: np.array(["pooling"], dtype=object)}, 2).tolist()
+    ['pooling', 'no equilibrium found']
+    """
+    kinds = np.full(points, NO_EQUILIBRIUM, dtype=object)
+    kinds[np.asarray(found["point"], dtype=np.int64)] = found[KIND_COLUMN]
+    return kinds
+
+
 def sweep_kinds(scenario, kinds: np.ndarray, name: str | None, values: np.ndarray | None,
                 tol: float = 1e-9) -> dict:
     """What ``summary.json`` says of a signalling game's kinds: ``kinds`` (points per kind) and, for a sweep of
@@ -264,5 +291,5 @@ def sweep_kinds(scenario, kinds: np.ndarray, name: str | None, values: np.ndarra
 
 
 __all__ = ["NOT_SIGNALLING", "KIND_COLUMN", "NO_EQUILIBRIUM", "game_kind_labels", "is_signalling", "kind_labels",
-           "locate_kind_boundaries", "read_point_kinds",
+           "locate_kind_boundaries", "point_kinds", "read_point_kinds",
            "sweep_kinds"]

@@ -1,13 +1,14 @@
 """Sweep output on disk: CSV text from column arrays, atomic writes, the final files and their checks.
 
 A sweep folder holds ``sweep.json`` (the sweep's identity and its hash, written first, checked on
-``--resume``: `negosim.sweep.identity`), ``chunks/`` (each chunk's rows, labels and a sidecar that
-vouches for them: `negosim.sweep.chunks`), and at the end ``results.csv`` (plus ``results.parquet``
-when asked), ``points.npz`` (every point's outcome label, and for a random design its parameter
-values: what `negosim plot` draws from), ``summary.json`` and, last, ``manifest.json``, which records
-the size and SHA-256 of each of those files; `verified_path` checks a file against it before it is
-read. Every file is written to a temporary name and moved into place, so an interrupted sweep never
-leaves a half-written file under a final name.
+``--resume``: `negosim.sweep.identity`), ``chunks/`` (each chunk's labels and a sidecar that vouches
+for them and its rows: `negosim.sweep.chunks`), the rows themselves (``results.parquet/``, one part
+file per chunk, by default; ``results.csv`` with ``--format csv``, or from a folder of an earlier
+version; `read_columns` reads either), and at the end ``points.npz`` (every point's outcome label,
+and for a random design its parameter values: what `negosim plot` draws from), ``summary.json``
+and, last, ``manifest.json``, which records the size and SHA-256 of each of those files;
+`verified_path` checks a file against it before it is read. Every file is written to a temporary
+name and moved into place, so an interrupted sweep never leaves a half-written file under a final name.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io.atomic import atomic_path, write_atomic
+from ..io.atomic import write_atomic
 
 CHUNK_DIR = "chunks"
 
@@ -234,7 +235,7 @@ def merge_labels(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray
 
 
 def require_parquet() -> None:
-    """Raise UsageError unless pyarrow can be imported (checked before a sweep starts).
+    """Raise UsageError unless pyarrow can be imported (checked before a Parquet sweep starts).
 
     Raises
     ------
@@ -258,54 +259,120 @@ def require_parquet() -> None:
     except ImportError:
         from ..errors import UsageError
 
-        raise UsageError("--parquet needs pyarrow: pip install 'negosim[parquet]'") from None
+        raise UsageError("a Parquet result table needs pyarrow (pip install pyarrow); or give --format csv") from None
 
 
-def write_parquet(out_dir: Path, parameters: list[str], players: list[str]) -> Path:
-    """Write ``results.parquet`` from ``results.csv`` (streamed in blocks, typed columns), atomically.
+#: Columns of a result table that hold labels (text) rather than numbers.
+LABEL_COLUMNS = ("concept", "outcome", "pbe_kind")
 
-    Needs pyarrow (`require_parquet`).
+
+def result_files(files: dict[str, dict]) -> tuple[str, list[str]]:
+    """Return (table format, the result files in row order) of a finished sweep from its manifest's
+    files: ``("parquet", [results.parquet/part-00000.parquet, ...])`` or ``("csv", ["results.csv"])``.
+
+    Parameters
+    ----------
+    files : dict
+        The manifest's files (`finished_files`).
+
+    Returns
+    -------
+    format : str
+        "parquet" or "csv".
+    names : list of str
+        The files holding the rows, relative to the folder.
+
+    Examples
+    --------
+    >>> result_files({"results.csv": {}, "summary.json": {}})
+    ('csv', ['results.csv'])
+    >>> result_files({"results.parquet/part-00001.parquet": {}, "results.parquet/part-00000.parquet": {}})
+    ('parquet', ['results.parquet/part-00000.parquet', 'results.parquet/part-00001.parquet'])
+    """
+    parts = sorted(name for name in files if name.startswith("results.parquet/"))
+    return ("parquet", parts) if parts else ("csv", ["results.csv"])
+
+
+def read_columns(out_dir: Path, columns: list[str], files: dict[str, dict] | None = None) -> dict[str, np.ndarray]:
+    """Return the columns `columns` of a sweep's result table, from its Parquet part files or (a CSV
+    sweep, or a folder of an earlier version) its ``results.csv``, each file verified against the
+    manifest's `files` first (DamagedFolderError if one does not match).
+
+    Numbers come back as float64 (``point`` as int64, ``tied`` as bool), labels as object arrays of str;
+    the same values from either format.
 
     Parameters
     ----------
     out_dir : Path
-        The sweep's folder, holding ``results.csv``.
-    parameters : list of str
-        The parameter columns (typed float).
-    players : list of str
-        The players, whose ``payoff_<player>`` columns are typed float.
+        The sweep's folder.
+    columns : list of str
+        The columns to read.
+    files : dict, optional
+        The manifest's files (`finished_files`), read when not given.
 
     Returns
     -------
-    Path
-        The written ``results.parquet``.
+    dict
+        Column name -> array, one element per row.
+
+    Raises
+    ------
+    DamagedFolderError
+        A result file is missing, changed, or lacks a column asked for.
 
     Examples
     --------
-    >>> import pytest
-    >>> _ = pytest.importorskip("pyarrow")
     >>> import tempfile
     >>> from negosim.scenario import load_scenario
     >>> from negosim.sweep import run_sweep
     >>> tmp = tempfile.TemporaryDirectory()
     >>> _ = run_sweep(load_scenario("scenarios/entry_deterrence.yaml"), {"rep": (0.0, 4.0, 5)}, out_dir=tmp.name)
-    >>> write_parquet(tmp.name, ["rep"], ["Entrant", "Incumbent"]).name
-    'results.parquet'
+    >>> found = read_columns(tmp.name, ["rep", "outcome"])
+    >>> found["rep"].tolist(), found["outcome"].tolist()[:3]
+    ([0.0, 1.0, 2.0, 3.0, 4.0], ['shared_market', 'shared_market', 'stay_out'])
     >>> tmp.cleanup()
     """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
+    from .identity import DamagedFolderError
 
-    types = {"point": pa.int64(), "concept": pa.string(), "outcome": pa.string(), "tied": pa.bool_(),
-             **{p: pa.float64() for p in parameters}, **{f"payoff_{p}": pa.float64() for p in players}}
-    path = Path(out_dir) / "results.parquet"
-    reader = pacsv.open_csv(Path(out_dir) / "results.csv", read_options=pacsv.ReadOptions(block_size=1 << 24),
-                            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False))
-    with atomic_path(path) as tmp, pq.ParquetWriter(tmp, reader.schema) as writer:
-        for batch in reader:
-            writer.write_batch(batch)
-    return path
+    files = finished_files(out_dir) if files is None else files
+    kind, names = result_files(files)
+    paths = [verified_path(out_dir, name, files) for name in names]
+    if kind == "parquet":
+        from .table import read_parquet_columns
+
+        try:
+            found = read_parquet_columns(paths, columns)
+        except KeyError as exc:
+            raise DamagedFolderError(paths[0], f"has no column {exc}") from None
+        return {c: found[c] for c in columns}
+    return _read_csv_columns(paths[0], columns)
+
+
+def _read_csv_columns(path: Path, columns: list[str]) -> dict[str, np.ndarray]:
+    import csv
+
+    from .identity import DamagedFolderError
+
+    with open(path, newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise DamagedFolderError(path, f"has no column {missing[0]!r}")
+        at = [header.index(c) for c in columns]
+        cells = [[row[i] for i in at] for row in reader]
+    out: dict[str, np.ndarray] = {}
+    for k, name in enumerate(columns):
+        texts = [row[k] for row in cells]
+        if name in LABEL_COLUMNS:
+            out[name] = np.array(texts + [None], dtype=object)[:-1]
+        elif name == "point":
+            out[name] = np.array(texts, dtype=np.int64)
+        elif name == "tied":
+            out[name] = np.array([t == "true" for t in texts], dtype=bool)
+        else:
+            out[name] = np.array(texts, dtype=float)
+    return out
 
 
 def write_points(out_dir: Path, values: dict[str, np.ndarray], names: np.ndarray, codes: np.ndarray) -> str:
@@ -339,7 +406,9 @@ def write_points(out_dir: Path, values: dict[str, np.ndarray], names: np.ndarray
     ['codes', 'names']
     >>> tmp.cleanup()
     """
-    arrays = {"names": np.asarray(names, dtype=str), "codes": np.asarray(codes, dtype=np.int32).reshape(-1),
+    codes = np.asarray(codes, dtype=np.int32).reshape(-1)
+    # a byte a point where the labels allow (`read_point_codes` gives int32 back either way)
+    arrays = {"names": np.asarray(names, dtype=str), "codes": codes.astype(np.uint8) if len(names) <= 256 else codes,
               **{f"value_{k}": np.asarray(v, dtype=float) for k, v in values.items()}}
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types the keywords as allow_pickle
@@ -407,7 +476,7 @@ def finished_files(out_dir: Path) -> dict[str, dict]:
     >>> tmp = tempfile.TemporaryDirectory()
     >>> _ = run_sweep(load_scenario("scenarios/entry_deterrence.yaml"), {"rep": (0.0, 4.0, 5)}, out_dir=tmp.name)
     >>> sorted(finished_files(tmp.name))
-    ['points.npz', 'results.csv', 'summary.json']
+    ['points.npz', 'results.parquet/part-00000.parquet', 'summary.json']
     >>> tmp.cleanup()
     """
     from .identity import DamagedFolderError, read_record
@@ -487,7 +556,8 @@ def read_point_codes(out_dir: Path, files: dict[str, dict] | None = None
                      ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Return (label names (str array), each point's index into them (N,) int32, {name: values (N,)}
     for a random design) from ``points.npz``, verified against the sweep's manifest first
-    (DamagedFolderError if it does not match): the compact form, 4 bytes a point.
+    (DamagedFolderError if it does not match): the compact form, a byte a point on disk (up to 256
+    labels; 4 beyond).
 
     Parameters
     ----------
@@ -526,7 +596,7 @@ def read_point_codes(out_dir: Path, files: dict[str, dict] | None = None
 
     path = verified_path(out_dir, "points.npz", files)
     with np.load(io.BytesIO(path.read_bytes()), allow_pickle=False) as data:
-        names, codes = data["names"], data["codes"]
+        names, codes = data["names"], data["codes"].astype(np.int32)
         values = {k[len("value_"):]: data[k] for k in data.files if k.startswith("value_")}
     if len(codes) and not 0 <= codes.min() <= codes.max() < len(names):
         raise DamagedFolderError(path, "damaged (a point's label code is out of range)")
@@ -567,6 +637,6 @@ def read_points(out_dir: Path, files: dict[str, dict] | None = None) -> tuple[np
     return names.astype(object)[codes], values
 
 
-__all__ = ["csv_lines", "csv_text", "file_digest", "finished_files", "float_text", "int_text", "label_codes",
-           "merge_labels", "object_strings", "read_point_codes", "read_points", "require_parquet", "verified_path",
-           "write_atomic", "write_json", "write_parquet", "write_points"]
+__all__ = ["LABEL_COLUMNS", "csv_lines", "csv_text", "file_digest", "finished_files", "float_text", "int_text",
+           "label_codes", "merge_labels", "object_strings", "read_columns", "read_point_codes", "read_points",
+           "require_parquet", "result_files", "verified_path", "write_atomic", "write_json", "write_points"]

@@ -14,7 +14,6 @@ so the figures always come from the saved results:
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -182,12 +181,12 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
 
 def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndarray, summary: dict,
                     title: str | None):
-    """The one-parameter figure: each point's label, and from results.csv every equilibrium's payoffs
+    """The one-parameter figure: each point's label, and from the result table every equilibrium's payoffs
     as branches (at each point the rows in order of their outcome, so a branch keeps its identity)."""
     from . import outcome_figure
 
     players = summary.get("players", [])
-    from ...sweep.output import verified_path
+    from ...sweep.output import read_columns
 
     # A bargaining sweep (negosim.sweep.bargain_sweep) draws its model's quantities instead of payoffs.
     quantities = summary.get("quantities")
@@ -196,10 +195,10 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
         players = list(quantities)
 
     rows: dict[int, list[tuple[str, list[float]]]] = {}
-    with open(verified_path(folder, "results.csv"), newline="") as fh:
-        for r in csv.DictReader(fh):
-            rows.setdefault(int(r["point"]), []).append(
-                (r["outcome"], [float(r[c]) for c in columns]))
+    found = read_columns(folder, ["point", "outcome", *columns])
+    table = np.column_stack([found[c] for c in columns]) if columns else np.zeros((len(found["point"]), 0))
+    for point, outcome, pay in zip(found["point"].tolist(), found["outcome"].tolist(), table.tolist()):
+        rows.setdefault(point, []).append((outcome, pay))
     n = len(values)
     k = max((len(v) for v in rows.values()), default=1)
     pays = {p: np.full((n, k), np.nan) for p in players}
@@ -223,14 +222,14 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
 
 
 def _mark_kinds_map(fig, folder: Path, summary: dict, axes: list[np.ndarray]) -> None:
-    """Draw a signalling game's kinds (``pbe_kind`` of results.csv) over the regime map `fig`."""
+    """Draw a signalling game's kinds (the result table's ``pbe_kind``) over the regime map `fig`."""
     if "kinds" not in summary:
         return
-    from ...sweep.kinds import read_point_kinds
-    from ...sweep.output import verified_path
+    from ...sweep.kinds import KIND_COLUMN, point_kinds
+    from ...sweep.output import read_columns
     from .kinds_overlay import mark_kinds_map
 
-    kinds = read_point_kinds(verified_path(folder, "results.csv"), int(summary["points"]))
+    kinds = point_kinds(read_columns(folder, ["point", KIND_COLUMN]), int(summary["points"]))
     mark_kinds_map(fig.axes[0], axes[0], axes[1], kinds.reshape(len(axes[0]), len(axes[1])))
 
 
