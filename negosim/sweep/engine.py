@@ -425,7 +425,7 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
         raise ValueError(f"built a batch of {game.batch_size} points for {n} parameter points")
     sol = compiled if compiled is not None else primary_solution(game)  # type: ignore[arg-type]
     if isinstance(game, NormalFormGame):
-        outcome = Coded(*_texts_codes(output.label_codes(equilibrium_outcomes(sol))))
+        outcome = Coded(*_texts_codes(output.label_codes(equilibrium_outcomes(sol))))  # type: ignore[arg-type]
         names, codes = output.label_codes(_labels(scenario, game, params).reshape(-1))
     else:
         texts, row_codes = (compiled.texts, compiled.codes) if compiled is not None else reached_codes(sol)  # type: ignore[arg-type]
@@ -448,7 +448,7 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
         from .concept_columns import column_names, point_columns
 
         extra = point_columns(game, concepts, lambdas)  # type: ignore[arg-type]  # (built: no compiled path with concepts)
-        col_names += column_names(game, concepts, lambdas)
+        col_names += column_names(game, concepts, lambdas)  # type: ignore[arg-type]
         cols += [np.asarray(extra[sol.point, j], dtype=float) for j in range(extra.shape[1])]
     if game is not None and kinds.is_signalling(game):
         kind_names, kind_codes = np.unique(kinds.game_kind_labels(game).astype(str), return_inverse=True)
