@@ -371,3 +371,45 @@ def test_solve_rejects_unknown_or_inapplicable_concepts_listing_the_valid_ones()
     nf = NormalFormGame.from_bimatrix([[1]], [[1]])
     with pytest.raises(UsageError, match=r"concept 'spe' does not apply to a normal-form game; .*: pure, nash"):
         solve(nf, "spe")
+
+
+EQUAL_AFTER_CHANCE = """\
+negosim: 1
+id: equal
+title: Equal payoffs after chance
+players: [{id: A}, {id: B}]
+parameters:
+  v: {value: 0.1, range: [0, 1], description: every payoff}
+game:
+  form: extensive
+  root: nature
+  nodes:
+    nature:
+      chance:
+        x: {prob: 0.1, next: a1}
+        y: {prob: 0.7, next: a2}
+        z: {prob: 0.2, next: a3}
+    a1: {player: A, actions: {l: o1, r: o2}}
+    a2: {player: B, actions: {l: o1, r: o2}}
+    a3: {player: A, actions: {l: o1, r: o2}}
+  outcomes:
+    o1: {payoffs: {A: v, B: v}}
+    o2: {payoffs: {A: v, B: v}}
+"""
+
+
+def test_a_chance_tree_with_every_payoff_equal_is_solved_not_refused(tmp_path):
+    # Every payoff equal leaves a tolerance of rtol * 1e-12, below the rounding of 0.1 * v + 0.7 * v + 0.2 * v;
+    # verification once raised on it. Every action is tied, the value is v, at one point and in a batch.
+    import numpy as np
+
+    from negosim.scenario import load_scenario
+
+    path = tmp_path / "equal.yaml"
+    path.write_text(EQUAL_AFTER_CHANCE)
+    scenario = load_scenario(str(path))
+    one = subgame_perfect(scenario.build())
+    assert one.tied.all() and np.allclose(one.payoffs, 0.1)
+    v = np.array([0.1, 0.3, 0.7, 1.0])
+    batch = subgame_perfect(scenario.build({"v": v}))
+    assert batch.tied.all() and np.allclose(batch.payoffs, v[batch.point][:, None])

@@ -298,6 +298,6 @@ def test_a_sweep_in_chunks_of_one_point_writes_the_same_results_as_in_one_chunk(
     scenario = load_scenario(str(SCENARIOS / f"{name}.yaml"))
     parameter = next(iter(scenario.values()))
     vary = {parameter: (0.0, 1.0, 7)}
-    run_sweep(scenario, vary, out_dir=tmp_path / "one", chunk_size=1)
-    run_sweep(scenario, vary, out_dir=tmp_path / "all", chunk_size=1000)
+    run_sweep(scenario, vary, out_dir=tmp_path / "one", chunk_size=1, table="csv")
+    run_sweep(scenario, vary, out_dir=tmp_path / "all", chunk_size=1000, table="csv")
     assert (tmp_path / "one" / "results.csv").read_bytes() == (tmp_path / "all" / "results.csv").read_bytes()
