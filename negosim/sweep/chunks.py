@@ -106,6 +106,16 @@ def part_name(index: int) -> str:
     """Return the name, relative to the sweep's folder, of a Parquet sweep's part file `index` (as the
     manifest lists it).
 
+    Parameters
+    ----------
+    index : int
+        The chunk's index.
+
+    Returns
+    -------
+    str
+        ``results.parquet/part-NNNNN.parquet``.
+
     Examples
     --------
     >>> part_name(12)
