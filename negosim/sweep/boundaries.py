@@ -337,7 +337,7 @@ def lookahead_points(scenario) -> int:
     --------
     >>> from negosim.scenario import load_scenario
     >>> lookahead_points(load_scenario("scenarios/ceasefire_2025.yaml"))
-    1024
+    2048
     """
     if getattr(scenario, "form", None) == "bargaining":  # closed forms: a few numbers a point
         return LOOKAHEAD_POINTS
