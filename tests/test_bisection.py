@@ -219,7 +219,7 @@ def random_tree_yaml(seed: int) -> str:
     for name in leaves + level:
         pays = []
         for p in players:
-            a, b = rng.integers(-3, 4, size=2) / 4
+            a, b = rng.integers(-4, 5) / 4, rng.integers(-8, 9) / 4
             pays.append(f"{p}: {a} + {b} * x" if rng.random() < 0.7 else f"{p}: {a}")
         outcomes.append(f"    {name}: {{payoffs: {{{', '.join(pays)}}}}}\n")
     roster = ", ".join("{id: " + p + "}" for p in players)
@@ -229,7 +229,11 @@ def random_tree_yaml(seed: int) -> str:
     return head + "".join(nodes) + "  outcomes:\n" + "".join(outcomes)
 
 
-@pytest.mark.parametrize("seed", range(12))
+#: Seeds of `random_tree_yaml` whose outcome changes over a 17-point grid of x in [0, 1].
+CHANGING = [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 14, 15, 17, 18, 19, 21, 22]
+
+
+@pytest.mark.parametrize("seed", CHANGING)
 def test_grid_boundaries_of_random_trees_are_what_plain_bisection_found(seed, old_code):
     scenario = scenario_from_document(parse_yaml(random_tree_yaml(seed).encode(), f"random-{seed}.yaml"))
     values = np.linspace(0, 1, 17)
@@ -237,4 +241,25 @@ def test_grid_boundaries_of_random_trees_are_what_plain_bisection_found(seed, ol
     new = engine.grid_boundaries(scenario, "x", values, labels, max_points=int(seed) * 40 + 1)
     old_code()
     assert new == engine.grid_boundaries(scenario, "x", values, labels)
-    assert len(new) == int((labels[1:] != labels[:-1]).sum())
+    assert len(new) == int((labels[1:] != labels[:-1]).sum()) >= 1
+
+
+@pytest.mark.parametrize("bound", [1, 7, 40, 300])
+def test_no_bisection_solve_of_a_sweep_holds_more_points_than_its_bound(bound, monkeypatch):
+    # A sweep passes its chunk size: a big tree's bisection must not build more points than a chunk
+    # (beyond one point per open bracket, which plain bisection needed too).
+    scenario = scenario_from_document(parse_yaml(random_tree_yaml(5).encode(), "random-5.yaml"))
+    values = np.linspace(0, 1, 33)
+    labels = outcome_labels(scenario, {"x": values}).reshape(-1)
+    brackets = int((labels[1:] != labels[:-1]).sum())
+    sizes = []
+    plain = boundaries._labels_at
+
+    def recording(scenario, base, names, values):
+        sizes.append(len(values))
+        return plain(scenario, base, names, values)
+
+    monkeypatch.setattr(boundaries, "_labels_at", recording)
+    found = engine.grid_boundaries(scenario, "x", values, labels, max_points=bound)
+    assert len(found) == brackets >= 2
+    assert max(sizes[1:]) <= max(bound, brackets) and sizes[0] <= max(bound, 3 * brackets)
