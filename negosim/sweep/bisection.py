@@ -51,6 +51,14 @@ class Bisected:
         ``(N,)`` labels at the ends (`at_lo` as given, or found in the first solve).
     solves : int
         Batched calls of the labelling function.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sign = lambda which, x: np.where(x < 0.25, "low", "high").astype(object)
+    >>> out = bisect_brackets(sign, np.array([0.0]), np.array([1.0]), 0.1, 100)
+    >>> out.lo.tolist(), out.hi.tolist(), out.at_lo.tolist(), out.at_hi.tolist(), out.solves
+    ([0.1875], [0.25], ['low'], ['high'], 1)
     """
 
     lo: np.ndarray
