@@ -17,7 +17,7 @@ from negosim.scenario import load_scenario
 from negosim.scenario.validate import scenario_from_document
 from negosim.scenario.yamlio import parse_yaml
 from negosim.solve.spe import subgame_perfect
-from negosim.sweep import bisection, boundaries, engine
+from negosim.sweep import bisection, boundaries, boundary_flags, engine
 from negosim.sweep.bisection import bisect_brackets
 from negosim.sweep.boundaries import outcome_labels
 
@@ -63,13 +63,20 @@ def old_locate(scenario, parameter, lo, hi, base_params=None, *, tol=1e-9, max_i
     return [float(x) for x in (low + high) / 2]
 
 
+def old_flags_and_sides(scenario, base, names, mid, left, right):
+    """The flags, then the labels just past each side from a solve of their own, as before."""
+    tied, chosen = old_flags(scenario, base, names, mid, left, right)
+    sides = boundaries._labels_at(scenario, base, np.concatenate([names, names]), np.concatenate([left, right]))
+    return tied, chosen, sides
+
+
 def old_flags(scenario, base, names, mid, left, right):
     """tied_at_boundary and selection_at_boundary as they were: two builds, two solves."""
     n = len(mid)
     if getattr(scenario, "form", None) == "bargaining":
         return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     game = scenario.build(boundaries._points(scenario, base, np.tile(names, 3), np.concatenate([mid, left, right])))
-    m, l_, r = boundaries._near_best(game).reshape(3, n, -1)
+    m, l_, r = boundary_flags._near_best(game).reshape(3, n, -1)
     tied = (m & ~l_).any(axis=1) & (m & ~r).any(axis=1)
     game = scenario.build(boundaries._points(scenario, base, np.tile(names, 2), np.concatenate([left, right])))
     if isinstance(game, NormalFormGame):
@@ -85,7 +92,7 @@ def old_code(monkeypatch):
     """Run the boundary code the way it was before look-ahead (a context: patch, call, undo)."""
     def use_old():
         monkeypatch.setattr(boundaries, "_bisect", old_bisect)
-        monkeypatch.setattr(boundaries, "boundary_flags", old_flags)
+        monkeypatch.setattr(boundaries, "flags_and_sides", old_flags_and_sides)
         monkeypatch.setattr(engine, "locate_boundaries", old_locate)
         monkeypatch.setattr(engine, "boundary_flags", old_flags)
     return use_old

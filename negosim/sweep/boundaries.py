@@ -26,15 +26,14 @@ from ..game.tree import GameTree
 from ..solve import primary
 from ..solve.primary import NO_EQUILIBRIUM, NO_PURE, joined_codes, joined_labels, label_names
 from ..solve.spe import subgame_perfect
-from ..solve.tolerance import RTOL, scaled_tol
+from ..solve.tolerance import RTOL
 from .bisection import LOOKAHEAD_POINTS, bisect_brackets
+from .boundary_flags import TIE_RTOL, _points, flags_and_sides, selection_at_boundary, tied_at_boundary  # noqa: F401
 
 if TYPE_CHECKING:
     from ..scenario.model import Scenario
 
-#: Tie check at a refined boundary: payoffs within this relative tolerance count as tied, and the
-#: two sides are probed this far away (relative to the parameter's range).
-TIE_RTOL = 1e-6
+#: The two sides of a refined boundary are probed this far away (relative to the parameter's range).
 SIDE_STEP = 1e-4
 
 
@@ -279,11 +278,10 @@ def nearest_boundaries(scenario: Scenario, base_params: Mapping | None = None, *
     widths = np.array([params[j].high - params[j].low for j in which])
     lows, highs = np.array([params[j].low for j in which]), np.array([params[j].high for j in which])
     left, right = np.maximum(lo - SIDE_STEP * widths, lows), np.minimum(hi + SIDE_STEP * widths, highs)
-    tied, chosen = boundary_flags(scenario, base, bnames, (lo + hi) / 2, left, right)
     # The labels just past each side, not at the ends of the bisection bracket: where the players are
     # indifferent exactly at the boundary, the bracket's end holds the tie's own label (every tied
     # equilibrium at once), which is the outcome at that single value only.
-    sides = _labels_at(scenario, base, np.concatenate([bnames, bnames]), np.concatenate([left, right]))
+    tied, chosen, sides = flags_and_sides(scenario, base, bnames, (lo + hi) / 2, left, right)
     below, above = sides[: len(which)], sides[len(which):]
     for i, j in enumerate(which):
         if min(lo[i] - lows[i], highs[i] - hi[i]) <= 10 * tol:
@@ -296,15 +294,6 @@ def nearest_boundaries(scenario: Scenario, base_params: Mapping | None = None, *
 # --- helpers ------------------------------------------------------------------------------
 def _base(scenario, base_params: Mapping | None) -> dict[str, float]:
     return {**scenario.values(), **{k: float(v) for k, v in (base_params or {}).items()}}
-
-
-def _points(scenario, base: dict, names: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
-    """Parameter arrays for a batch where point i sets parameter names[i] to values[i], others at base."""
-    out: dict[str, np.ndarray] = {}
-    for name in scenario.parameters:
-        mine = names == name
-        out[name] = np.where(mine, values, base[name]) if mine.any() else np.asarray(base[name], dtype=float)
-    return out
 
 
 def _labels_at(scenario, base, names, values) -> np.ndarray:
@@ -344,84 +333,6 @@ def lookahead_points(scenario) -> int:
     from .engine import auto_chunk_size  # (engine imports this module)
 
     return min(LOOKAHEAD_POINTS, auto_chunk_size(scenario.build()))
-
-
-def boundary_flags(scenario, base, names, mid, left, right) -> tuple[np.ndarray, np.ndarray]:
-    """Return `tied_at_boundary` and `selection_at_boundary` of each boundary from one batched solve."""
-    n = len(mid)
-    if getattr(scenario, "form", None) == "bargaining":  # a closed form has no ties and selects nothing
-        return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    game = scenario.build(_points(scenario, base, np.tile(names, 3), np.concatenate([mid, left, right])))
-    sol = None if isinstance(game, NormalFormGame) else subgame_perfect(game)
-    return _tied(_near_best(game, sol), n), _selected(game, sol, n, skip=n)
-
-
-def tied_at_boundary(scenario, base, names, mid, left, right) -> np.ndarray:
-    """Whether each boundary point has a tie that neither side has: near-best sets larger than both sides'."""
-    n = len(mid)
-    if getattr(scenario, "form", None) == "bargaining":  # a closed form has no ties
-        return np.zeros(n, dtype=bool)
-    game = scenario.build(_points(scenario, base, np.tile(names, 3), np.concatenate([mid, left, right])))
-    return _tied(_near_best(game), n)
-
-
-def selection_at_boundary(scenario, base, names, left, right) -> np.ndarray:
-    """Whether, just left or just right of each boundary, the subgame-perfect outcome is a selection among
-    several equilibria of a subgame (always False for normal forms, whose labels list every pure one)."""
-    n = len(left)
-    if getattr(scenario, "form", None) == "bargaining":  # one solution: nothing is selected
-        return np.zeros(n, dtype=bool)
-    game = scenario.build(_points(scenario, base, np.tile(names, 2), np.concatenate([left, right])))
-    return _selected(game, None, n)
-
-
-def _tied(near: np.ndarray, n: int) -> np.ndarray:
-    """A tie at the boundary (the first n points) that neither side (the next n, then the last n) has."""
-    m, l_, r = near.reshape(3, n, -1)
-    return np.asarray((m & ~l_).any(axis=1) & (m & ~r).any(axis=1))
-
-
-def _selected(game, sol, n: int, skip: int = 0) -> np.ndarray:
-    """Whether the tree's solution picks by its selection rule at the points skip..skip+n or the next n."""
-    if isinstance(game, NormalFormGame):
-        return np.zeros(n, dtype=bool)
-    sol = sol if sol is not None else subgame_perfect(game)
-    selected = np.zeros(game.batch_size, dtype=bool)
-    selected[sol.point] = sol.extra["selected"]
-    return np.asarray(selected[skip:].reshape(2, n).any(axis=0))
-
-
-def _near_best(game, sol=None) -> np.ndarray:
-    """Per point, a flat bool vector of every (decision, action) within TIE_RTOL of the best there.
-
-    The tolerance is scaled to the largest payoff size at the point (not only to the payoff range,
-    which can vanish exactly at a boundary where every payoff is equal).
-    """
-    B = game.batch_size
-    if isinstance(game, NormalFormGame):
-        n = game.n_players
-        pay = game.payoffs.reshape(B, n, *game.shape)
-        tol = _tie_tol(pay.reshape(B, -1)).reshape((B,) + (1,) * n)
-        cols = [(pay[:, i] >= pay[:, i].max(axis=1 + i, keepdims=True) - tol).reshape(B, -1) for i in range(n)]
-        return np.concatenate(cols, axis=1)
-    sol = sol if sol is not None else subgame_perfect(game)
-    values = sol.extra["values"]
-    tol = _tie_tol(game.leaf_payoffs().reshape(B, -1))[sol.point]
-    cols = []
-    for node in game.nodes:
-        if node.id in sol.extra["tied_actions"]:
-            kids = np.stack([values[game.nodes[c].id][:, node.player] for c in node.children], axis=1)
-            cols.append(kids >= kids.max(axis=1, keepdims=True) - tol[:, None])
-    cols.append(sol.tied[:, None])  # simultaneous subgames: their own tie flag
-    out = np.zeros((B, sum(c.shape[1] for c in cols)), dtype=bool)
-    out[sol.point] = np.concatenate(cols, axis=1)
-    return out
-
-
-def _tie_tol(flat: np.ndarray) -> np.ndarray:
-    """(B,) tie tolerance: TIE_RTOL times the larger of the payoff range and the largest |payoff|."""
-    scale = np.maximum(flat.max(axis=1) - flat.min(axis=1), np.abs(flat).max(axis=1))
-    return scaled_tol(scale, TIE_RTOL)
 
 
 __all__ = ["Boundary", "NO_EQUILIBRIUM", "NO_PURE", "game_outcome_labels", "joined_codes", "joined_labels",

@@ -41,7 +41,8 @@ from ..solve.primary import (
 from ..solve.tolerance import RTOL
 from . import bargain_sweep, chunks, kinds, output
 from .bisection import LOOKAHEAD_POINTS
-from .boundaries import SIDE_STEP, Boundary, boundary_flags, locate_boundaries
+from .boundaries import SIDE_STEP, Boundary, locate_boundaries
+from .boundary_flags import boundary_flags
 from .chunks import ChunkPlace
 from .designs import MAX_POINTS, Design, check_vary
 from .identity import RECORD, SweepIdentity, check_same, make_identity, read_record, record
