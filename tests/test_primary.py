@@ -59,3 +59,35 @@ def test_user_errors_are_value_errors_and_a_library_call_never_raises_the_clis_c
     with pytest.raises(ValueError):
         load_scenario("scenarios/does_not_exist.yaml")
     assert issubclass(NegosimInputError, NegosimError) and issubclass(NegosimInputError, ValueError)
+
+
+def _joined_codes_by_unique_rows(present, names, empty):
+    """joined_codes as it was for more than 62 columns: np.unique over whole rows."""
+    rows, inverse = np.unique(present, axis=0, return_inverse=True)
+    texts = np.array([" + ".join(names[j] for j in np.flatnonzero(r)) or empty for r in rows])
+    order = np.argsort(texts, kind="stable")
+    sorted_texts, rank = np.unique(texts[order], return_inverse=True)
+    remap = np.empty(len(texts), dtype=np.int32)
+    remap[order] = rank
+    return sorted_texts, remap[np.asarray(inverse).reshape(-1)]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_joined_codes_of_many_outcomes_equal_those_of_whole_row_comparison(seed):
+    # A big tree has thousands of outcomes, mostly one reached per point: rows are told apart by
+    # that outcome's index, and rows reaching several (chance, ties) are compared whole.
+    from negosim.solve.primary import joined_codes
+
+    rng = np.random.default_rng(seed)
+    n_rows, n_cols = int(rng.integers(1, 300)), int(rng.integers(63, 400))
+    present = np.zeros((n_rows, n_cols), dtype=bool)
+    for i in range(n_rows):
+        k = int(rng.choice([0, 1, 1, 1, 2, 3])) if seed % 3 else 1
+        present[i, rng.choice(min(n_cols, 70), size=k, replace=False)] = True
+    names = [f"o{j}" for j in range(n_cols)]
+    if seed % 4 == 0:
+        names[3] = names[4]  # two columns of one name: two distinct rows give one text
+    texts, codes = joined_codes(present, names, "none")
+    want_texts, want_codes = _joined_codes_by_unique_rows(present, names, "none")
+    assert texts.tolist() == want_texts.tolist() and codes.tolist() == want_codes.tolist()
+    assert codes.dtype == want_codes.dtype

@@ -315,13 +315,31 @@ def joined_codes(present: np.ndarray, names: list[str], empty: str) -> tuple[np.
         _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         rows = present[first]
     else:
-        rows, inverse = np.unique(present, axis=0, return_inverse=True)
+        rows, inverse = _distinct_rows(present)
     texts = np.array([" + ".join(names[j] for j in np.flatnonzero(r)) or empty for r in rows])
     order = np.argsort(texts, kind="stable")  # distinct rows can give one text only if names repeat
     sorted_texts, rank = np.unique(texts[order], return_inverse=True)
     remap = np.empty(len(texts), dtype=np.int32)
     remap[order] = rank
     return sorted_texts, remap[np.asarray(inverse).reshape(-1)]
+
+
+def _distinct_rows(present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(present, axis=0, return_inverse=True)` up to the order of the distinct rows, fast where
+    most rows have at most one True column (a big tree's outcome reached at each point): those are told
+    apart by that column's index, and only the others are compared whole."""
+    count = present.sum(axis=1)
+    few = count <= 1
+    key = np.where(count[few] == 1, present[few].argmax(axis=1), -1)
+    keys, first, inv_few = np.unique(key, return_index=True, return_inverse=True)
+    inverse = np.empty(len(present), dtype=np.intp)
+    inverse[few] = np.asarray(inv_few).reshape(-1)
+    rows = present[np.flatnonzero(few)[first]]
+    if not few.all():
+        more, inv_more = np.unique(present[~few], axis=0, return_inverse=True)
+        inverse[~few] = len(keys) + np.asarray(inv_more).reshape(-1)
+        rows = np.concatenate([rows, more])
+    return rows, inverse
 
 
 def label_names(game: NormalFormGame | GameTree, labels: list[str]) -> dict[str, str]:

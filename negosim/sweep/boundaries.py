@@ -6,8 +6,9 @@ of a tree under its tie rules, the set of pure equilibria of a normal form) is d
 
 `nearest_boundaries` scans every declared parameter over its declared range (one batched solve for
 all parameters, the others held at their base values), takes the outcome changes nearest to the base
-value on each side, and refines each by `locate_boundaries`' bisection, all brackets in one batch per
-step. No matplotlib here: sweeps and presentation build on these functions.
+value on each side, and refines each by `locate_boundaries`' bisection: all brackets in one batch,
+several steps per solve (`negosim.sweep.bisection`). No matplotlib here: sweeps and presentation
+build on these functions.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ from ..game.tree import GameTree
 from ..solve import primary
 from ..solve.primary import NO_EQUILIBRIUM, NO_PURE, joined_codes, joined_labels, label_names
 from ..solve.spe import subgame_perfect
-from ..solve.tolerance import RTOL, scaled_tol
+from ..solve.tolerance import RTOL
+from .bisection import LOOKAHEAD_POINTS, bisect_brackets
+from .boundary_flags import TIE_RTOL, _points, flags_and_sides, selection_at_boundary, tied_at_boundary  # noqa: F401
 
 if TYPE_CHECKING:
     from ..scenario.model import Scenario
 
-#: Tie check at a refined boundary: payoffs within this relative tolerance count as tied, and the
-#: two sides are probed this far away (relative to the parameter's range).
-TIE_RTOL = 1e-6
+#: The two sides of a refined boundary are probed this far away (relative to the parameter's range).
 SIDE_STEP = 1e-4
 
 
@@ -143,11 +144,13 @@ def outcome_labels(scenario: Scenario, params: Mapping | None = None) -> np.ndar
 
 
 def locate_boundaries(scenario: Scenario, parameter: str, lo: ArrayLike, hi: ArrayLike,
-                      base_params: Mapping | None = None, *, tol: float = 1e-9, max_iter: int = 100) -> list[float]:
+                      base_params: Mapping | None = None, *, tol: float = 1e-9, max_iter: int = 100,
+                      max_points: int | None = None) -> list[float]:
     """Return, for each bracket ``[lo[i], hi[i]]`` of `parameter` whose two ends have different outcome
     labels, a value within `tol` (absolute, in the parameter's units) of a point where the label changes.
 
-    All brackets are bisected together: one batched solve per step.
+    All brackets are bisected together, several steps per batched solve (`negosim.sweep.bisection`):
+    the answer is plain bisection's, bit for bit, in about a quarter of the solves.
 
     Parameters
     ----------
@@ -162,6 +165,8 @@ def locate_boundaries(scenario: Scenario, parameter: str, lo: ArrayLike, hi: Arr
         Absolute tolerance, in the parameter's units.
     max_iter : int
         Bound on the bisection steps.
+    max_points : int, optional
+        The most points one batched solve labels (default: `lookahead_points` of the scenario).
 
     Returns
     -------
@@ -184,14 +189,19 @@ def locate_boundaries(scenario: Scenario, parameter: str, lo: ArrayLike, hi: Arr
     low, high = np.broadcast_arrays(np.atleast_1d(np.asarray(lo, float)), np.atleast_1d(np.asarray(hi, float)))
     names = np.full(low.shape, parameter, dtype=object)
     base = _base(scenario, base_params)
-    at_lo = _labels_at(scenario, base, names, low)
-    at_hi = _labels_at(scenario, base, names, high)
-    same = at_lo == at_hi
+    if max_points is None:
+        max_points = lookahead_points(scenario)
+
+    def labels_at(which: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return _labels_at(scenario, base, names[which], values)
+
+    # The ends are labelled in the first look-ahead solve; a bracket whose ends agree is refused then.
+    out = bisect_brackets(labels_at, low, high, tol, max_iter, max_points=max_points)
+    same = out.at_lo == out.at_hi
     if same.any():
         i = int(np.flatnonzero(same)[0])
-        raise ValueError(f"{parameter}: both ends of the bracket [{low[i]}, {high[i]}] have outcome {at_lo[i]!r}")
-    low, high, _ = _bisect(scenario, base, names, low, high, at_lo, at_hi, tol, max_iter)
-    return [float(x) for x in (low + high) / 2]
+        raise ValueError(f"{parameter}: both ends of the bracket [{low[i]}, {high[i]}] have outcome {out.at_lo[i]!r}")
+    return [float(x) for x in (out.lo + out.hi) / 2]
 
 
 def nearest_boundaries(scenario: Scenario, base_params: Mapping | None = None, *, grid: int = 201,
@@ -262,16 +272,16 @@ def nearest_boundaries(scenario: Scenario, base_params: Mapping | None = None, *
     which = np.array([f[0] for f in found])
     bnames = np.array([params[j].name for j in which], dtype=object)
     lo, hi, at_lo, at_hi = (np.array([f[c] for f in found], dtype=float if c < 3 else object) for c in range(1, 5))
-    lo, hi, at_hi = _bisect(scenario, base, bnames, lo, hi, at_lo, at_hi, tol, max_iter)
+    # The scan held xs.size points at once: the look-ahead solves hold no more (up to LOOKAHEAD_POINTS).
+    lo, hi, at_hi = _bisect(scenario, base, bnames, lo, hi, at_lo, at_hi, tol, max_iter,
+                            max_points=min(LOOKAHEAD_POINTS, xs.size))
     widths = np.array([params[j].high - params[j].low for j in which])
     lows, highs = np.array([params[j].low for j in which]), np.array([params[j].high for j in which])
     left, right = np.maximum(lo - SIDE_STEP * widths, lows), np.minimum(hi + SIDE_STEP * widths, highs)
-    tied = tied_at_boundary(scenario, base, bnames, (lo + hi) / 2, left, right)
-    chosen = selection_at_boundary(scenario, base, bnames, left, right)
     # The labels just past each side, not at the ends of the bisection bracket: where the players are
     # indifferent exactly at the boundary, the bracket's end holds the tie's own label (every tied
     # equilibrium at once), which is the outcome at that single value only.
-    sides = _labels_at(scenario, base, np.concatenate([bnames, bnames]), np.concatenate([left, right]))
+    tied, chosen, sides = flags_and_sides(scenario, base, bnames, (lo + hi) / 2, left, right)
     below, above = sides[: len(which)], sides[len(which):]
     for i, j in enumerate(which):
         if min(lo[i] - lows[i], highs[i] - hi[i]) <= 10 * tol:
@@ -286,97 +296,43 @@ def _base(scenario, base_params: Mapping | None) -> dict[str, float]:
     return {**scenario.values(), **{k: float(v) for k, v in (base_params or {}).items()}}
 
 
-def _points(scenario, base: dict, names: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
-    """Parameter arrays for a batch where point i sets parameter names[i] to values[i], others at base."""
-    out: dict[str, np.ndarray] = {}
-    for name in scenario.parameters:
-        mine = names == name
-        out[name] = np.where(mine, values, base[name]) if mine.any() else np.asarray(base[name], dtype=float)
-    return out
-
-
 def _labels_at(scenario, base, names, values) -> np.ndarray:
     return outcome_labels(scenario, _points(scenario, base, names, np.asarray(values, float))).reshape(-1)
 
 
-def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter, labels_at=None):
+def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter, labels_at=None, max_points=None):
     """Shrink every bracket to width <= tol keeping different labels at its ends; return lo, hi, label at hi.
 
-    `labels_at(scenario, base, names, values)` labels points (default: their outcome labels).
+    `labels_at(scenario, base, names, values)` labels points (default: their outcome labels). Plain
+    bisection's answer, several steps per batched solve of at most `max_points` points
+    (`negosim.sweep.bisection`; default: `lookahead_points` of the scenario).
     """
-    labels_at = labels_at or _labels_at
-    lo, hi, at_hi = lo.astype(float).copy(), hi.astype(float).copy(), at_hi.copy()
-    for _ in range(max_iter):
-        open_ = hi - lo > tol
-        if not open_.any():
-            break
-        idx = np.flatnonzero(open_)
-        mid = (lo[idx] + hi[idx]) / 2
-        lab = labels_at(scenario, base, names[idx], mid)
-        same = lab == at_lo[idx]
-        lo[idx[same]] = mid[same]
-        hi[idx[~same]] = mid[~same]
-        at_hi[idx[~same]] = lab[~same]
-    return lo, hi, at_hi
+    label = labels_at or _labels_at
+    if max_points is None:
+        max_points = lookahead_points(scenario)
+
+    def labels_of(which: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return np.asarray(label(scenario, base, names[which], values))
+
+    out = bisect_brackets(labels_of, lo, hi, tol, max_iter, at_lo=at_lo, at_hi=at_hi, max_points=max_points)
+    return out.lo, out.hi, out.at_hi
 
 
-def tied_at_boundary(scenario, base, names, mid, left, right) -> np.ndarray:
-    """Whether each boundary point has a tie that neither side has: near-best sets larger than both sides'."""
-    n = len(mid)
-    if getattr(scenario, "form", None) == "bargaining":  # a closed form has no ties
-        return np.zeros(n, dtype=bool)
-    game = scenario.build(_points(scenario, base, np.tile(names, 3), np.concatenate([mid, left, right])))
-    near = _near_best(game).reshape(3, n, -1)
-    m, l_, r = near
-    return (m & ~l_).any(axis=1) & (m & ~r).any(axis=1)
+def lookahead_points(scenario) -> int:
+    """Return the most points one batched bisection solve of `scenario` labels: `LOOKAHEAD_POINTS`, or
+    fewer for a game so big that so many points would pass a sweep chunk's memory bound.
 
-
-def selection_at_boundary(scenario, base, names, left, right) -> np.ndarray:
-    """Whether, just left or just right of each boundary, the subgame-perfect outcome is a selection among
-    several equilibria of a subgame (always False for normal forms, whose labels list every pure one)."""
-    n = len(left)
-    if getattr(scenario, "form", None) == "bargaining":  # one solution: nothing is selected
-        return np.zeros(n, dtype=bool)
-    game = scenario.build(_points(scenario, base, np.tile(names, 2), np.concatenate([left, right])))
-    if isinstance(game, NormalFormGame):
-        return np.zeros(n, dtype=bool)
-    sol = subgame_perfect(game)
-    selected = np.zeros(game.batch_size, dtype=bool)
-    selected[sol.point] = sol.extra["selected"]
-    return np.asarray(selected.reshape(2, n).any(axis=0))
-
-
-def _near_best(game) -> np.ndarray:
-    """Per point, a flat bool vector of every (decision, action) within TIE_RTOL of the best there.
-
-    The tolerance is scaled to the largest payoff size at the point (not only to the payoff range,
-    which can vanish exactly at a boundary where every payoff is equal).
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> lookahead_points(load_scenario("scenarios/ceasefire_2025.yaml"))
+    2048
     """
-    B = game.batch_size
-    if isinstance(game, NormalFormGame):
-        n = game.n_players
-        pay = game.payoffs.reshape(B, n, *game.shape)
-        tol = _tie_tol(pay.reshape(B, -1)).reshape((B,) + (1,) * n)
-        cols = [(pay[:, i] >= pay[:, i].max(axis=1 + i, keepdims=True) - tol).reshape(B, -1) for i in range(n)]
-        return np.concatenate(cols, axis=1)
-    sol = subgame_perfect(game)
-    values = sol.extra["values"]
-    tol = _tie_tol(game.leaf_payoffs().reshape(B, -1))[sol.point]
-    cols = []
-    for node in game.nodes:
-        if node.id in sol.extra["tied_actions"]:
-            kids = np.stack([values[game.nodes[c].id][:, node.player] for c in node.children], axis=1)
-            cols.append(kids >= kids.max(axis=1, keepdims=True) - tol[:, None])
-    cols.append(sol.tied[:, None])  # simultaneous subgames: their own tie flag
-    out = np.zeros((B, sum(c.shape[1] for c in cols)), dtype=bool)
-    out[sol.point] = np.concatenate(cols, axis=1)
-    return out
+    if getattr(scenario, "form", None) == "bargaining":  # closed forms: a few numbers a point
+        return LOOKAHEAD_POINTS
+    from .engine import auto_chunk_size  # (engine imports this module)
 
-
-def _tie_tol(flat: np.ndarray) -> np.ndarray:
-    """(B,) tie tolerance: TIE_RTOL times the larger of the payoff range and the largest |payoff|."""
-    scale = np.maximum(flat.max(axis=1) - flat.min(axis=1), np.abs(flat).max(axis=1))
-    return scaled_tol(scale, TIE_RTOL)
+    return min(LOOKAHEAD_POINTS, auto_chunk_size(scenario.build()))
 
 
 __all__ = ["Boundary", "NO_EQUILIBRIUM", "NO_PURE", "game_outcome_labels", "joined_codes", "joined_labels",

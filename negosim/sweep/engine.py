@@ -41,7 +41,9 @@ from ..solve.primary import (
 )
 from ..solve.tolerance import RTOL
 from . import bargain_sweep, chunks, kinds, output
-from .boundaries import SIDE_STEP, Boundary, locate_boundaries, selection_at_boundary, tied_at_boundary
+from .bisection import LOOKAHEAD_POINTS
+from .boundaries import SIDE_STEP, Boundary, locate_boundaries
+from .boundary_flags import boundary_flags
 from .chunks import ChunkPlace
 from .designs import MAX_POINTS, Design, check_vary
 from .executors import run_on
@@ -342,10 +344,10 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         (name,) = vary
         values = points.points(0, total)[name]
         if np.all(values[1:] >= values[:-1]):  # a grid: in order already (no index array per point)
-            boundaries = grid_boundaries(base, name, values, codes, names=names)
+            boundaries = grid_boundaries(base, name, values, codes, names=names, max_points=chunk_size)
         else:
             order = np.argsort(values, kind="stable")
-            boundaries = grid_boundaries(base, name, values[order], codes[order], names=names)
+            boundaries = grid_boundaries(base, name, values[order], codes[order], names=names, max_points=chunk_size)
         summary["boundaries"] = [vars(b) for b in boundaries]
     else:
         summary["boundaries"] = []
@@ -583,10 +585,10 @@ def evaluate_points(scenario, params: dict[str, np.ndarray]) -> PointOutputs:
 
 
 def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray,
-                    names: np.ndarray | None = None) -> list[Boundary]:
+                    names: np.ndarray | None = None, max_points: int | None = None) -> list[Boundary]:
     """Return the boundaries between consecutive grid values of `name` whose labels differ, each refined
-    to `BOUNDARY_TOL` by batched bisection (all brackets together). With `names`, `labels` holds each
-    point's index into them (the compact form: no string per point).
+    to `BOUNDARY_TOL` by batched bisection (all brackets together, several steps per solve). With
+    `names`, `labels` holds each point's index into them (the compact form: no string per point).
 
     Parameters
     ----------
@@ -600,6 +602,9 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray,
         Each grid point's outcome label (or, with `names`, its index into `names`).
     names : numpy.ndarray, optional
         The distinct labels `labels` indexes.
+    max_points : int, optional
+        The most points one bisection solve may hold (a sweep passes its chunk size; at most
+        `negosim.sweep.bisection.LOOKAHEAD_POINTS`; default: `negosim.sweep.boundaries.lookahead_points`).
 
     Returns
     -------
@@ -627,16 +632,16 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray,
     if not len(change):
         return []
     lo, hi = values[change], values[change + 1]
-    mids = np.array(locate_boundaries(scenario, name, lo, hi, tol=BOUNDARY_TOL))
+    mids = np.array(locate_boundaries(scenario, name, lo, hi, tol=BOUNDARY_TOL,
+                                      max_points=None if max_points is None else min(max_points, LOOKAHEAD_POINTS)))
     p = scenario.parameters[name]
     step = SIDE_STEP * (p.high - p.low)
     base = scenario.values()
     varied = np.full(len(mids), name, dtype=object)
     left, right = np.maximum(mids - step, p.low), np.minimum(mids + step, p.high)
-    tied = tied_at_boundary(scenario, base, varied, mids, left, right)
+    tied, chosen = boundary_flags(scenario, base, varied, mids, left, right)
     if scenario.form == "repeated":  # a repeated game's labels change where a deviator is indifferent
         tied = np.ones(len(mids), dtype=bool)
-    chosen = selection_at_boundary(scenario, base, varied, left, right)
     return [Boundary(name, float(m), str(labels[k]), str(labels[k + 1]), bool(t), bool(c))
             for m, k, t, c in zip(mids, change_at, tied, chosen)]
 
