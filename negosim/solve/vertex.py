@@ -331,7 +331,7 @@ def is_degenerate(game: NormalFormGame, *, rtol: float = RTOL) -> np.ndarray:
     True
     """
     check_two_player(game, "degeneracy test")
-    return _solve_chunks(game, rtol, _kernel(*game.shape, game.batch_shape == ())).degenerate.reshape(game.batch_shape)
+    return _solve_chunks(game, rtol, _kernel(game)).degenerate.reshape(game.batch_shape)
 
 
 def _two_by_two(game: NormalFormGame, rtol: float) -> Solution | None:
@@ -346,9 +346,10 @@ def _two_by_two(game: NormalFormGame, rtol: float) -> Solution | None:
     return lean_solution(game, found, method="vertex enumeration", rtol=rtol)
 
 
-def _kernel(m: int, n: int, single: bool = False):
-    """The chunk kernel for an m x n game: batched subsets, or `hull.hull_equilibria` game by game."""
-    if uses_hull(m, n, single):
+def _kernel(game: NormalFormGame):
+    """The chunk kernel for a 2-player game: batched subsets, or `hull.hull_equilibria` game by game."""
+    m, n = game.shape
+    if uses_hull(m, n, single=game.batch_shape == ()):
         from .hull import hull_equilibria
 
         return hull_equilibria
@@ -391,7 +392,7 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
         if fast is not None:
             return fast
     P = game.batch_size
-    r = drop_unconfirmed(game, _solve_chunks(game, rtol, _kernel(*game.shape, game.batch_shape == ())), rtol)
+    r = drop_unconfirmed(game, _solve_chunks(game, rtol, _kernel(game)), rtol)
     notes: tuple[str, ...] = ()
     if r.degenerate.any():
         notes = (f"the game is degenerate{at_points(int(r.degenerate.sum()), P)}: its equilibria "
