@@ -59,16 +59,20 @@ class Rows:
 
 
 def label_rows(labels: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(k, K, T) padded from proposed label sets (V, d): support = own labels missing, as `hull._pairs`."""
-    own = np.zeros((len(labels), d + 1), dtype=bool)
+    """(k, K, T) padded from proposed label sets (V, d) sorted along rows (as `hull.proposals` gives
+    them): support = own labels missing, tight set = the constraint labels minus d, as `hull._pairs`."""
+    N = len(labels)
+    own = np.zeros((N, d + 1), dtype=bool)
     np.put_along_axis(own, np.minimum(labels, d), True, axis=1)
     k = d - own[:, :d].sum(axis=1)
-    # the support in increasing order, then padding: a stable sort of "is an own label" does it
-    K = np.argsort(own[:, :d], axis=1, kind="stable")
-    T = np.sort(labels, axis=1) - d  # constraint labels (>= d) sort last
-    T = np.take_along_axis(T, (np.arange(d)[None, :] + (d - k)[:, None]) % d, axis=1)
-    pad = np.arange(d)[None, :] >= k[:, None]
-    return k, np.where(pad, 0, K), np.where(pad, 0, T)
+    start = np.cumsum(k) - k
+    K = np.zeros((N, d), dtype=np.intp)
+    r, i = np.nonzero(~own[:, :d])  # row-major: each row's support in increasing order
+    K[r, np.arange(len(r)) - start[r]] = i
+    T = np.zeros((N, d), dtype=np.intp)
+    r, j = np.nonzero(labels >= d)  # the constraint labels are each row's last k
+    T[r, j - (d - k)[r]] = labels[r, j] - d
+    return k, K, T
 
 
 def evaluate(C: np.ndarray, th: Thresholds, k: np.ndarray, K: np.ndarray, T: np.ndarray) -> Rows:
@@ -83,7 +87,7 @@ def evaluate(C: np.ndarray, th: Thresholds, k: np.ndarray, K: np.ndarray, T: np.
         at = np.flatnonzero(k == size)
         S = C[K[at, None, :size], T[at, :size, None]]  # S[n, t, i] = C[K[n, i], T[n, t]]
         rows = [[S[:, t, i] for i in range(size)] for t in range(size)]
-        zs, inv, cd, ok = _solve_ones(rows, S if size > 3 else None)
+        zs, inv, cd, ok = _solve_ones(rows, S if size > 3 else None, singular_by_lu=True)
         z[at, :size] = np.stack(zs, axis=-1)
         cond[at], inv_s[at], usable[at] = cd, inv, ok
     pos = np.arange(w)[None, :] < k[:, None]
