@@ -188,3 +188,14 @@ def test_one_game_by_hull_is_the_subset_enumerations_answer_bit_for_bit(shape):
 def test_size_policy_for_one_game_and_for_batches():
     assert not uses_hull(5, 5, single=True) and uses_hull(6, 6, single=True)
     assert not uses_hull(6, 6) and uses_hull(7, 7) and uses_hull(200, 3) and not uses_hull(200, 1, single=True)
+
+
+@pytest.mark.parametrize("shape", [(7, 7), (9, 4)])
+def test_proposals_taken_in_blocks_change_nothing(shape, monkeypatch):
+    from negosim.solve import hull_batch
+
+    pay = draw(np.random.default_rng(11), *shape, "normal")
+    whole = one_game(pay, 1e-9)
+    monkeypatch.setattr(hull_batch, "BLOCK", 7)
+    assert_same_outcome(one_game(pay, 1e-9), whole)
+    assert_same_outcome(whole, per_size_path(pay, monkeypatch))

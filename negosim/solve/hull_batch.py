@@ -35,6 +35,8 @@ from . import confirm
 from .confirm import ExactBudget, expand
 from .polytope import COND_LIMIT, LOOSE, MARGIN, Thresholds, _solve_ones
 
+#: Proposals evaluated at once (bounds memory: a 20 x 20 game has millions of vertices).
+BLOCK = 40_000
 #: Candidate states (as in `polytope`): decided in floating point, or not.
 INVALID, VALID, UNDECIDED = 0, 1, 2
 
@@ -136,6 +138,19 @@ def _expanded(z: np.ndarray, k: np.ndarray, K: np.ndarray, d: int) -> np.ndarray
     return out
 
 
+def _take(rows: Rows, at: np.ndarray) -> Rows:
+    return Rows(*(getattr(rows, f)[at] for f in ("k", "K", "T", "z", "cond", "state", "loose")))
+
+
+def _joined(parts: list[Rows], w: int) -> Rows:
+    if not parts:
+        e = np.zeros(0, dtype=np.intp)
+        return Rows(e, np.zeros((0, w), dtype=np.intp), np.zeros((0, w), dtype=np.intp), np.zeros((0, w)),
+                    np.zeros(0), np.zeros(0, dtype=np.int8), e)
+    return Rows(*(np.concatenate([getattr(r, f) for r in parts]) for f in ("k", "K", "T", "z", "cond", "state",
+                                                                            "loose")))
+
+
 def simple_game(small: tuple, big: tuple, labels: np.ndarray, big_labels: np.ndarray | None,
                 budget: ExactBudget) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Equilibria (small side (E, ds), large side (E, db), exact flags (E,)) of a nondegenerate game, or None.
@@ -143,35 +158,42 @@ def simple_game(small: tuple, big: tuple, labels: np.ndarray, big_labels: np.nda
     `small` and `big` are ``(C (1, d, c), Thresholds, exact_matrix)`` of the enumerated and the other
     polytope, `labels` qhull's proposals for the small one, `big_labels` those of the large one (None
     when it is not checked). None whenever `hull.one_game`'s per-size path could answer differently
-    (see the module docstring); nothing is charged to `budget` then.
+    (see the module docstring); nothing is charged to `budget` then. Proposals are taken `BLOCK` at a
+    time (a 20 x 20 game has millions), which changes no number.
     """
     Cs, th_s, exact_s = small
     Cb, th_b, exact_b = big
     ds, cs = Cs.shape[1:]
     db, cb = Cb.shape[1:]
-    k, K, T = label_rows(labels, ds)
-    own = evaluate(Cs[0], th_s, k, K, T)
-    if (own.state != VALID).any() or (own.loose > ds).any():
-        return None
-    # partners: support = the small side's tight set, tight set = its support
-    partner = evaluate(Cb[0], th_b, k, T, K)
-    matched = partner.state == VALID
-    if (partner.state == UNDECIDED).any() or not (partner.cond < COND_LIMIT).all() \
-            or (partner.loose[matched] > db).any():
-        return None
-    if big_labels is not None:
-        bk, bK, bT = label_rows(big_labels, db)
-        other = evaluate(Cb[0], th_b, bk, bK, bT)
-        if (other.state != VALID).any() or (other.loose > db).any():
+    own_parts, partner_parts = [], []
+    for lo in range(0, len(labels), BLOCK):
+        k, K, T = label_rows(labels[lo:lo + BLOCK], ds)
+        own = evaluate(Cs[0], th_s, k, K, T)
+        if (own.state != VALID).any() or (own.loose > ds).any():
             return None
-    at = np.flatnonzero(matched)
-    refines = int((partner.cond[at] > confirm.REFINE_COND).sum() + (own.cond[at] > confirm.REFINE_COND).sum())
+        # partners: support = the small side's tight set, tight set = its support
+        partner = evaluate(Cb[0], th_b, k, T, K)
+        matched = partner.state == VALID
+        if (partner.state == UNDECIDED).any() or not (partner.cond < COND_LIMIT).all() \
+                or (partner.loose[matched] > db).any():
+            return None
+        at = np.flatnonzero(matched)
+        own_parts.append(_take(own, at))
+        partner_parts.append(_take(partner, at))
+    if big_labels is not None:
+        for lo in range(0, len(big_labels), BLOCK):
+            other = evaluate(Cb[0], th_b, *label_rows(big_labels[lo:lo + BLOCK], db))
+            if (other.state != VALID).any() or (other.loose > db).any():
+                return None
+    own, partner = _joined(own_parts, ds), _joined(partner_parts, ds)
+    at = np.arange(len(own.k))
+    refines = int((partner.cond > confirm.REFINE_COND).sum() + (own.cond > confirm.REFINE_COND).sum())
     if refines > budget.left[0]:
         return None
     zb, exb = _refined(partner, at, exact_b, budget, db + cb)
     zs, exs = _refined(own, at, exact_s, budget, ds + cs)
     budget.left[0] -= refines
-    return _expanded(zs, k[at], K[at], ds), _expanded(zb, k[at], T[at], db), exs & exb
+    return _expanded(zs, own.k, own.K, ds), _expanded(zb, own.k, own.T, db), exs & exb
 
 
 __all__ = ["Rows", "evaluate", "label_rows", "simple_game"]
