@@ -79,19 +79,34 @@ def label_rows(labels: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray, np.n
 
 def evaluate(C: np.ndarray, th: Thresholds, k: np.ndarray, K: np.ndarray, T: np.ndarray) -> Rows:
     """`polytope.paired_candidates` for systems of every size at once (one game: `C` is (d, c))."""
-    d, c = C.shape
-    N, w = K.shape  # w >= every k: padded width (the dimension, or less for a partner of a smaller polytope)
-    z = np.zeros((N, w))
-    cond = np.zeros(N)
-    inv_s = np.zeros(N)
-    usable = np.zeros(N, dtype=bool)
-    for size in np.unique(k).tolist():
-        at = np.flatnonzero(k == size)
-        S = C[K[at, None, :size], T[at, :size, None]]  # S[n, t, i] = C[K[n, i], T[n, t]]
+    return evaluate_many([(C, th, k, K, T)])[0]
+
+
+def evaluate_many(sets: list[tuple]) -> list[Rows]:
+    """`evaluate` of several sets ``(C, th, k, K, T)``, each size's systems of all sets solved in one call."""
+    solved = [(np.zeros((len(K), K.shape[1])), np.zeros(len(K)), np.zeros(len(K)), np.zeros(len(K), dtype=bool))
+              for _, _, _, K, _ in sets]
+    sizes = np.unique(np.concatenate([k for _, _, k, _, _ in sets])).tolist()
+    for size in sizes:
+        ats = [np.flatnonzero(k == size) for _, _, k, _, _ in sets]
+        # S[n, t, i] = C[K[n, i], T[n, t]]
+        S = np.concatenate([C[K[at, None, :size], T[at, :size, None]] for (C, _, _, K, T), at in zip(sets, ats)])
         rows = [[S[:, t, i] for i in range(size)] for t in range(size)]
         zs, inv, cd, ok = _solve_ones(rows, S if size > 3 else None, singular_by_lu=True)
-        z[at, :size] = np.stack(zs, axis=-1)
-        cond[at], inv_s[at], usable[at] = cd, inv, ok
+        zs = np.stack(zs, axis=-1)
+        lo = 0
+        for (z, cond, inv_s, usable), at in zip(solved, ats):
+            hi = lo + len(at)
+            z[at, :size], cond[at], inv_s[at], usable[at] = zs[lo:hi], cd[lo:hi], inv[lo:hi], ok[lo:hi]
+            lo = hi
+    return [_decided(C, th, k, K, T, *numbers) for (C, th, k, K, T), numbers in zip(sets, solved)]
+
+
+def _decided(C: np.ndarray, th: Thresholds, k: np.ndarray, K: np.ndarray, T: np.ndarray, z: np.ndarray,
+             cond: np.ndarray, inv_s: np.ndarray, usable: np.ndarray) -> Rows:
+    """Margins, slacks, states and loose label counts of solved systems (as `paired_candidates`)."""
+    d, c = C.shape
+    N, w = K.shape  # w >= every k: padded width (the dimension, or less for a partner of a smaller polytope)
     pos = np.arange(w)[None, :] < k[:, None]
     margin = MARGIN * np.where(np.isfinite(cond), cond, 0.0)
     with np.errstate(invalid="ignore"):
@@ -166,25 +181,34 @@ def simple_game(small: tuple, big: tuple, labels: np.ndarray, big_labels: np.nda
     ds, cs = Cs.shape[1:]
     db, cb = Cb.shape[1:]
     own_parts, partner_parts = [], []
+    big_sets = [] if big_labels is None else \
+        [(Cb[0], th_b, *label_rows(big_labels[lo:lo + BLOCK], db)) for lo in range(0, len(big_labels), BLOCK)]
+    if sum(len(b[2]) for b in big_sets) + len(labels) > BLOCK:  # evaluated apart, one block at a time
+        for one in big_sets:
+            other = evaluate(*one)
+            if (other.state != VALID).any() or (other.loose > db).any():
+                return None
+        big_sets = []
     for lo in range(0, len(labels), BLOCK):
         k, K, T = label_rows(labels[lo:lo + BLOCK], ds)
-        own = evaluate(Cs[0], th_s, k, K, T)
+        # partners: support = the small side's tight set, tight set = its support
+        own, partner, *others = evaluate_many([(Cs[0], th_s, k, K, T), (Cb[0], th_b, k, T, K), *big_sets])
+        big_sets = []
         if (own.state != VALID).any() or (own.loose > ds).any():
             return None
-        # partners: support = the small side's tight set, tight set = its support
-        partner = evaluate(Cb[0], th_b, k, T, K)
         matched = partner.state == VALID
         if (partner.state == UNDECIDED).any() or not (partner.cond < COND_LIMIT).all() \
                 or (partner.loose[matched] > db).any():
             return None
+        if any((other.state != VALID).any() or (other.loose > db).any() for other in others):
+            return None
         at = np.flatnonzero(matched)
         own_parts.append(_take(own, at))
         partner_parts.append(_take(partner, at))
-    if big_labels is not None:
-        for lo in range(0, len(big_labels), BLOCK):
-            other = evaluate(Cb[0], th_b, *label_rows(big_labels[lo:lo + BLOCK], db))
-            if (other.state != VALID).any() or (other.loose > db).any():
-                return None
+    for one in big_sets:  # not evaluated above (no proposals: qhull always gives some, but be sure)
+        other = evaluate(*one)
+        if (other.state != VALID).any() or (other.loose > db).any():
+            return None
     own, partner = _joined(own_parts, ds), _joined(partner_parts, ds)
     at = np.arange(len(own.k))
     refines = int((partner.cond > confirm.REFINE_COND).sum() + (own.cond > confirm.REFINE_COND).sum())
@@ -196,4 +220,4 @@ def simple_game(small: tuple, big: tuple, labels: np.ndarray, big_labels: np.nda
     return _expanded(zs, own.k, own.K, ds), _expanded(zb, own.k, own.T, db), exs & exb
 
 
-__all__ = ["Rows", "evaluate", "label_rows", "simple_game"]
+__all__ = ["Rows", "evaluate", "evaluate_many", "label_rows", "simple_game"]
