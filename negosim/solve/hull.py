@@ -23,6 +23,20 @@ enumeration of `vertex.py` where that is feasible, and otherwise reports the gam
 Degeneracy is detected on the enumerated polytope and at every equilibrium, and on the other
 polytope too while it is small (`FULL_CHECK_DIM`); beyond that, a degenerate vertex of the larger
 polytope that lies in no equilibrium goes unflagged (it changes no equilibrium).
+
+Two paths decide the proposals, with the same answers. The common case, a nondegenerate game whose
+every candidate is decided in floating point, is answered by `hull_batch.simple_game` in one pass
+per polytope (all support sizes together, the larger polytope's qhull shared). It answers only when
+every proposal of the enumerated polytope is VALID with no extra label within the loose tolerance,
+every partner system VALID or INVALID with a condition number below `polytope.COND_LIMIT`, every
+proposal of the larger polytope (when checked) VALID and nondegenerate, and the exact
+recomputations of ill-conditioned equilibria fit in the budget: exactly the cases in which the
+per-size path below runs no rational arithmetic except those recomputations, decides every
+candidate the same way (the same numbers, see `hull_batch`) and so certifies the same complete,
+nondegenerate answer. Everything else (a doubtful or degenerate game, a tie, a near-singular system)
+goes through the per-size path: `polytope.paired_candidates` and `confirm.settle` one support size
+at a time, as before. Nothing certified is weakened: a degenerate game is flagged by the per-size
+path exactly as before, and a complete answer is claimed only on the completeness argument above.
 """
 
 from __future__ import annotations
