@@ -199,3 +199,22 @@ def test_proposals_taken_in_blocks_change_nothing(shape, monkeypatch):
     monkeypatch.setattr(hull_batch, "BLOCK", 7)
     assert_same_outcome(one_game(pay, 1e-9), whole)
     assert_same_outcome(whole, per_size_path(pay, monkeypatch))
+
+
+def test_a_coarse_degenerate_game_is_listed_once_as_by_the_subset_enumeration():
+    """Payoffs 2**-45 apart (too fine for the rescaled floats) in a degenerate game: the hull path hands the
+    game to the subset enumeration, which enumerates it exactly; it was also enumerated exactly before, so
+    every equilibrium was listed twice."""
+    from negosim.solve.hull import hull_equilibria
+
+    rng = np.random.default_rng(1)
+    for k in (6, 7):
+        A, B = rng.integers(0, 3, (2, k, k)).astype(float)
+        A[0, 0] += 2.0 ** -45
+        B[1, 1] += 2.0 ** -45
+        pay = np.stack([A, B])[None]
+        ours, subsets = hull_equilibria(pay, 1e-9), _extreme_equilibria(pay, 1e-9)
+        assert len(ours.point) == len(subsets.point) > 0 and bool(ours.degenerate[0])
+        a = np.concatenate([ours.x, ours.y], axis=1)
+        b = np.concatenate([subsets.x, subsets.y], axis=1)
+        assert matched(a, b)

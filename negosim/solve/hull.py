@@ -330,7 +330,16 @@ def hull_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
     x = np.concatenate(xs) if xs else np.zeros((0, m))
     y = np.concatenate(ys) if ys else np.zeros((0, n))
     ex = np.concatenate(exs) if exs else np.zeros(0, dtype=bool)
-    point, x, y, ex, too_fine = exactly_at_coarse_points(pay, point, x, y, ex, degenerate)
+    # coarse points are enumerated exactly here, except those redone below: the subset enumeration does
+    # that itself (doing it twice listed every equilibrium of a coarse degenerate game twice)
+    done = np.setdiff1d(np.arange(P), np.array(redo, dtype=np.int64))
+    where = np.zeros(P, dtype=np.int64)
+    where[done] = np.arange(len(done))
+    too_fine = np.zeros(P, dtype=bool)
+    if len(done):
+        deg_done = degenerate[done]
+        point, x, y, ex, fine_done = exactly_at_coarse_points(pay[done], where[point], x, y, ex, deg_done)
+        point, degenerate[done], too_fine[done] = done[point], deg_done, fine_done
     if redo:
         at = np.array(redo)
         r = _extreme_equilibria(pay[at], rtol)
