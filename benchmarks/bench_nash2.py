@@ -19,13 +19,14 @@ process that solves; the machine is shared, so wall time would measure the other
   not timed.
 
 Every solver, negosim included, runs in a child process per size and round (first solving a warm-up
-game, not timed), with a budget of `--budget` seconds per game (plus 60 s for imports and JIT
-warm-up); one over budget is stopped and its row says "skipped". The solvers take turns: `--rounds`
-rounds of negosim, pygambit, QuantEcon vertex, QuantEcon support, so a change in the machine's load
-hits all of them; a size's figure is the median over all its games and rounds. Each row also gives
-the child's peak memory (max RSS) and the load average over the size. The equilibrium sets are
-compared (same count, probabilities within 1e-6). Lemke-Howson is not measured here (see
-docs/benchmarks.md). `run()` returns the rows for `run_all.py`.
+game, not timed: of the same size for a peer, a 7x7 one for negosim, which compiles nothing), with a
+budget of `--budget` wall seconds per game for a peer and `--own-budget` for negosim (plus 60 s for
+imports and JIT warm-up); one over budget is stopped and its row says "skipped". The solvers take
+turns: `--rounds` rounds of negosim, pygambit, QuantEcon vertex, QuantEcon support, so a change in
+the machine's load hits all of them; a size's figure is the median over all its games and rounds.
+Each row also gives the child's peak memory (max RSS) and the load average over the size. The
+equilibrium sets are compared (same count, probabilities within 1e-6). Lemke-Howson is not measured
+here (see docs/benchmarks.md). `run()` returns the rows for `run_all.py`.
 """
 
 from __future__ import annotations
@@ -167,7 +168,7 @@ def fmt_time(seconds: float) -> str:
 
 
 def run(sizes=SIZES, games: int = 40, budget: float = 60.0, seed: int = 0, quick: bool = False,
-        rounds: int = 1) -> list[Row]:
+        rounds: int = 1, own_budget: float = 3600.0) -> list[Row]:
     """Measure every size against every peer, interleaved; one row per (size, peer) plus negosim's own rows."""
     import os
 
@@ -188,7 +189,9 @@ def run(sizes=SIZES, games: int = 40, budget: float = 60.0, seed: int = 0, quick
             for name in (NEGOSIM, *PEERS):
                 if got[name][0] != "ok":
                     continue  # over budget or failed once: not tried again
-                status, times, sets, mb = solver_times(name, batch, warm, budget)
+                # negosim compiles nothing: its warm-up (imports, caches) is a 7x7 game, not another 20x20 one
+                first = draw("7", 1, seed + 7)[0] if name == NEGOSIM else warm
+                status, times, sets, mb = solver_times(name, batch, first, own_budget if name == NEGOSIM else budget)
                 if status != "ok":
                     got[name] = (status, times, None, 0.0)
                     continue
@@ -223,9 +226,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--games", type=int, default=40, help="games per size up to 8x8 (fewer beyond)")
     ap.add_argument("--rounds", type=int, default=1, help="turns of every solver per size (interleaved)")
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per game before a peer is skipped")
+    ap.add_argument("--own-budget", type=float, default=3600.0,
+                    help="wall seconds per game before negosim is stopped (20x20 takes minutes when loaded)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    rows = run(tuple(args.sizes.split(",")), args.games, args.budget, args.seed, rounds=args.rounds)
+    rows = run(tuple(args.sizes.split(",")), args.games, args.budget, args.seed, rounds=args.rounds,
+               own_budget=args.own_budget)
     print("| what | measured | target | met? |\n|---|---|---|---|")
     for r in rows:
         print(f"| {r.what} | {r.measured} | {r.target} | {r.met} |", flush=True)
