@@ -63,8 +63,8 @@ def shape_of(size: str) -> tuple[int, int]:
 def games_for(size: str, base: int) -> int:
     """Games measured at a size: `base` up to 8x8, shrinking as one game gets slower."""
     m, n = shape_of(size)
-    if max(m, n) > 30:  # lopsided: a small polytope, quick for negosim, minutes for some peers
-        return max(1, base // 8)
+    if max(m, n) > 30:  # lopsided: a small polytope, quick for negosim, over a minute for two peers
+        return max(1, base // 20)
     fewer = {9: base // 2, 10: base // 4, 11: base // 8, 12: base // 8}
     return max(1, fewer.get(max(m, n), base if m * n <= 64 else 1))
 
