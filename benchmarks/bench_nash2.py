@@ -1,29 +1,32 @@
-"""All Nash equilibria of ONE 2-player game at a time: negosim against pygambit and QuantEcon, 2x2 to 20x20.
+"""All Nash equilibria of ONE 2-player game at a time: negosim against pygambit and QuantEcon, 2x2 to 20x20 and 200x3.
 
-    python benchmarks/bench_nash2.py [--sizes 2,3,4,5,6,8,10,12,20] [--games N] [--budget 60] [--seed 0]
+    python benchmarks/bench_nash2.py [--sizes 2,3,4,5,6,7,8,9,10,11,12,20,200x3] [--games N] [--rounds R]
+                                     [--budget 60] [--seed 0]
 
-For each square size k it draws random games with standard normal payoffs (nondegenerate with
-probability 1; `--games` of them at 2x2, fewer as k grows, see `games_for`) and times, per game
-and per call, in CPU time (`time.process_time`, so other processes on a shared machine count less),
-each game called `repeats_for(k)` times in a row (median over the games):
+For each size (``k`` for k x k, or ``mxn``) it draws random games with standard normal payoffs
+(nondegenerate with probability 1; `--games` of them up to 8x8, fewer as one game gets slower, see
+`games_for`) and times, per game and per call, in CPU seconds (`time.process_time` inside the
+process that solves; the machine is shared, so wall time would measure the others' load):
 
-- negosim: `negosim.solve.mixed.nash_equilibria` on one `NormalFormGame` (one game, batch shape ():
-  the 2x2 closed form or the lean path of `negosim.solve.bimatrix_lean` up to 3,000 support systems
-  per polytope, the per-game convex-hull enumeration beyond), verification included; and
-  `negosim.solve.solve(game, "nash")` and `negosim.equilibria(game, "nash")`, the front doors, at
-  2x2 (the fixed cost of one small game);
+- negosim: `negosim.solve.mixed.nash_equilibria` on one `NormalFormGame` (the size policy picks the
+  method: the lean small-game path, the batched subset enumeration, or the per-game convex-hull
+  enumeration `solve/hull.py` for one game from 6x6), verification included; and
+  `negosim.solve.solve(game, "nash")`, the front door of the solve layer, at 2x2 (the fixed cost of
+  one small game);
 - pygambit: `pygambit.nash.enummixed_solve(g, rational=False)` (lrs-style vertex enumeration, C++);
 - QuantEcon: `quantecon.game_theory.vertex_enumeration` and `support_enumeration` (numba). WARM:
   each is first called on a game of the same size in the same process and that JIT compilation is
   not timed.
 
-negosim is measured again right before each peer (interleaved: each ratio compares two runs made
-one after the other), and the load average is printed at the start and the end.
-Each peer runs in a child process per size with a budget of `--budget` seconds per game (plus 60 s
-for imports and JIT warm-up); a peer that overruns is stopped and its row says "skipped (> 60 s per
-game)". The equilibrium sets are compared (same count, probabilities within 1e-6); the row says
-whether they agree. Lemke-Howson is not measured here (see docs/benchmarks.md). `run()` returns
-the rows for `run_all.py`.
+Every solver, negosim included, runs in a child process per size and round (first solving a warm-up
+game, not timed: of the same size for a peer, a 7x7 one for negosim, which compiles nothing), with a
+budget of `--budget` wall seconds per game for a peer and `--own-budget` for negosim (plus 60 s for
+imports and JIT warm-up); one over budget is stopped and its row says "skipped". The solvers take
+turns: `--rounds` rounds of negosim, pygambit, QuantEcon vertex, QuantEcon support, so a change in
+the machine's load hits all of them; a size's figure is the median over all its games and rounds.
+Each row also gives the child's peak memory (max RSS) and the load average over the size. The
+equilibrium sets are compared (same count, probabilities within 1e-6). Lemke-Howson is not measured
+here (see docs/benchmarks.md). `run()` returns the rows for `run_all.py`.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SIZES = (2, 3, 4, 5, 6, 8, 10, 12, 20)
+SIZES: tuple[str, ...] = ("2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "20", "200x3")
 PEERS = ("pygambit enummixed", "QuantEcon vertex_enumeration", "QuantEcon support_enumeration")
 MATCH_TOL = 1e-6
 
@@ -51,23 +54,39 @@ class Row:
     met: str = ""
 
 
-def games_for(k: int, base: int) -> int:
-    """Games measured at size k: `base` at 2x2, shrinking as one game gets slower."""
-    return max(1, {2: base, 3: base, 4: base // 2, 5: base // 4, 6: base // 5, 8: base // 20, 10: base // 50}.get(k, 1))
+def shape_of(size: str) -> tuple[int, int]:
+    """(m, n) from "k" (k x k) or "mxn"."""
+    m, _, n = size.partition("x")
+    return int(m), int(n or m)
 
 
-def repeats_for(k: int) -> int:
-    """Calls per game timed in a row at size k (a few at the sizes where one call takes microseconds)."""
-    return 5 if k <= 4 else 2 if k <= 6 else 1
+def games_for(size: str, base: int) -> int:
+    """Games measured at a size: `base` up to 8x8, shrinking as one game gets slower."""
+    m, n = shape_of(size)
+    if max(m, n) > 30:  # lopsided: a small polytope, quick for negosim, over a minute for two peers
+        return max(1, base // 20)
+    fewer = {9: base // 2, 10: base // 4, 11: base // 8, 12: base // 8}
+    return max(1, fewer.get(max(m, n), base if m * n <= 64 else 1))
 
 
-def draw(k: int, count: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    rng = np.random.default_rng(seed + k)
-    return [tuple(rng.standard_normal((2, k, k))) for _ in range(count)]  # type: ignore[misc]
+def draw(size: str, count: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    m, n = shape_of(size)
+    rng = np.random.default_rng(seed + 1000 * m + n)
+    return [tuple(rng.standard_normal((2, m, n))) for _ in range(count)]  # type: ignore[misc]
 
 
-def _peer_solve(name: str, A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """Equilibria of (A, B) by a peer, as rows (x, y)."""
+NEGOSIM = "negosim nash_equilibria"
+
+
+def _solve(name: str, A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Equilibria of (A, B) by a solver, as rows (x, y)."""
+    if name == NEGOSIM:
+        from negosim.game.normal import NormalFormGame
+        from negosim.solve.mixed import nash_equilibria
+
+        sol = nash_equilibria(NormalFormGame.from_bimatrix(A, B))
+        assert bool(sol.complete.all()), "a random game should be enumerated completely"
+        return np.concatenate(sol.strategies, axis=1)
     if name == "pygambit enummixed":
         import pygambit
 
@@ -83,72 +102,49 @@ def _peer_solve(name: str, A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return np.array([np.concatenate(e) for e in eqs]).reshape(len(eqs), -1)
 
 
-def _peer_child(name: str, games, warm, conn) -> None:
+def _child(name: str, games, warm, conn) -> None:
+    import resource
+
     try:
-        if warm is not None:
-            _peer_solve(name, *warm)  # JIT compilation (QuantEcon) and imports: not timed
+        _solve(name, *warm)  # imports, JIT compilation (QuantEcon), first-call caches: not timed
         times, sets = [], []
         for A, B in games:
-            reps = repeats_for(len(A))
             t = time.process_time()
-            for _ in range(reps):
-                rows = _peer_solve(name, A, B)
-            times.append((time.process_time() - t) / reps)
+            rows = _solve(name, A, B)
+            times.append(time.process_time() - t)
             sets.append(rows)
-        conn.send(("ok", times, sets))
-    except Exception as exc:  # reported in the table, not raised: one peer's failure ends no benchmark
-        conn.send(("error", repr(exc), None))
+        conn.send(("ok", times, sets, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    except Exception as exc:  # reported in the table, not raised: one solver's failure ends no benchmark
+        conn.send(("error", repr(exc), None, 0.0))
 
 
-def peer_times(name: str, games, warm, budget: float):
-    """(status, per-game seconds, equilibrium sets) of `name` on `games`, in a child with a time budget."""
+def solver_times(name: str, games, warm, budget: float):
+    """(status, per-game CPU seconds, equilibrium sets, peak MB) of `name` on `games`, in a child with a budget."""
     ctx = mp.get_context("fork")
     here, there = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_peer_child, args=(name, games, warm, there))
+    child = ctx.Process(target=_child, args=(name, games, warm, there))
     child.start()
     if here.poll(60 + budget * len(games)):
-        status, times, sets = here.recv()
+        status, times, sets, mb = here.recv()
         child.join()
-        return status, times, sets
+        return status, times, sets, mb
     child.kill()
     child.join()
-    return "skipped", None, None
+    return "skipped", None, None, 0.0
 
 
-def negosim_times(games) -> tuple[list[float], list[np.ndarray]]:
-    """Per-call CPU seconds and equilibrium sets of `nash_equilibria` on each game (imports warmed first)."""
-    from negosim.game.normal import NormalFormGame
-    from negosim.solve.mixed import nash_equilibria
-
-    times, sets = [], []
-    for A, B in games:
-        game = NormalFormGame.from_bimatrix(A, B)
-        reps = repeats_for(len(A))
-        t = time.process_time()
-        for _ in range(reps):
-            sol = nash_equilibria(game)
-        times.append((time.process_time() - t) / reps)
-        assert bool(sol.complete.all()), "a random game should be enumerated completely"
-        sets.append(np.concatenate(sol.strategies, axis=1))
-    return times, sets
-
-
-def front_door_2x2(which: str = "solve", calls: int = 200, rounds: int = 15) -> float:
-    """Median CPU seconds per call of `negosim.solve.solve(game, "nash")` (or, with ``which="equilibria"``,
-    `negosim.equilibria(game, "nash")`) on one 2x2 game (battle of the sexes), over rounds of `calls` calls."""
-    import negosim
+def front_door_2x2(calls: int = 2000) -> float:
+    """Median seconds per call of `negosim.solve.solve(game, "nash")` on one 2x2 game (battle of the sexes)."""
     from negosim.game.normal import NormalFormGame
     from negosim.solve import solve
 
     game = NormalFormGame.from_bimatrix([[2, 0], [0, 1]], [[1, 0], [0, 2]])
-    call = (lambda: solve(game, "nash")) if which == "solve" else (lambda: negosim.equilibria(game, "nash"))
-    call()
+    solve(game, "nash")
     out = []
-    for _ in range(rounds):
-        t = time.process_time()
-        for _ in range(calls):
-            call()
-        out.append((time.process_time() - t) / calls)
+    for _ in range(calls):
+        t = time.perf_counter()
+        solve(game, "nash")
+        out.append(time.perf_counter() - t)
     return statistics.median(out)
 
 
@@ -166,61 +162,76 @@ def agree(ours: list[np.ndarray], theirs: list[np.ndarray]) -> bool:
     return True
 
 
-def load() -> str:
-    """The load average, as `uptime` prints it."""
-    import os
-
-    return ", ".join(f"{v:.2f}" for v in os.getloadavg())
-
-
 def fmt_time(seconds: float) -> str:
     return f"{seconds * 1e6:,.0f} µs" if seconds < 1e-2 else f"{seconds * 1e3:,.1f} ms" if seconds < 10 else \
         f"{seconds:,.1f} s"
 
 
-def run(sizes=SIZES, games: int = 200, budget: float = 60.0, seed: int = 0, quick: bool = False) -> list[Row]:
-    """Measure every size against every peer; one row per (size, peer) plus negosim's own rows."""
+def run(sizes=SIZES, games: int = 40, budget: float = 60.0, seed: int = 0, quick: bool = False,
+        rounds: int = 1, own_budget: float = 3600.0) -> list[Row]:
+    """Measure every size against every peer, interleaved; one row per (size, peer) plus negosim's own rows."""
+    import os
+
+    sizes = tuple(str(s) for s in sizes)
     if quick:
-        sizes, games = tuple(k for k in sizes if k <= 10), min(games, 40)
-    rows: list[Row] = [Row("nash2: load average at the start (1, 5, 15 min)", load())]
-    negosim_times(draw(2, 3, seed + 99))  # imports and first-call costs, not timed
-    for which in ("solve", "equilibria"):
-        rows.append(Row(f"nash2: {which}(game, \"nash\") on one 2x2 game, per call (median, CPU)",
-                        fmt_time(front_door_2x2(which)), "well under 100 µs"))
-    for k in sizes:
-        batch = draw(k, games_for(k, games), seed)
-        warm = draw(k, 1, seed + 1000)[0]
-        negosim_times(batch[:1])  # index tables of this size, not timed
-        runs = []
+        sizes, games = tuple(s for s in sizes if max(shape_of(s)) <= 10), min(games, 20)
+    rows: list[Row] = []
+    _solve(NEGOSIM, *draw("2", 1, seed + 99)[0])  # imports in the parent, so that forked children share them
+    rows.append(Row("nash2: solve(game, \"nash\") on one 2x2 game, per call (median)", fmt_time(front_door_2x2()),
+                    "well under 100 µs"))
+    for size in sizes:
+        batch = draw(size, games_for(size, games), seed)
+        warm = draw(size, 1, seed + 7)[0]
+        label = "x".join(map(str, shape_of(size)))
+        load = [os.getloadavg()[0]]
+        got: dict[str, tuple] = {name: ("ok", [], [], 0.0) for name in (NEGOSIM, *PEERS)}
+        for _ in range(rounds):
+            for name in (NEGOSIM, *PEERS):
+                if got[name][0] != "ok":
+                    continue  # over budget or failed once: not tried again
+                # negosim compiles nothing: its warm-up (imports, caches) is a 7x7 game, not another 20x20 one
+                first = draw("7", 1, seed + 7)[0] if name == NEGOSIM else warm
+                status, times, sets, mb = solver_times(name, batch, first, own_budget if name == NEGOSIM else budget)
+                if status != "ok":
+                    got[name] = (status, times, None, 0.0)
+                    continue
+                _, t0, s0, mb0 = got[name]
+                got[name] = ("ok", t0 + times, sets, max(mb0, mb))
+        load.append(os.getloadavg()[0])
+        status, ours_t, ours, ours_mb = got[NEGOSIM]
+        if status != "ok":
+            rows.append(Row(f"nash2: {label} negosim", f"{status}: {ours_t}"))
+            continue
+        t_ours = statistics.median(ours_t)
+        rows.append(Row(f"nash2: {label} negosim nash_equilibria per game ({len(batch)} games x {rounds} rounds, "
+                        f"median CPU; load {min(load):.1f}-{max(load):.1f})",
+                        f"{fmt_time(t_ours)}, peak {ours_mb:,.0f} MB"))
         for name in PEERS:
-            ours_t, ours = negosim_times(batch)  # measured again right before each peer: interleaved
-            t_ours = statistics.median(ours_t)
-            runs.append(t_ours)
-            status, times, sets = peer_times(name, batch, warm, budget)
+            status, times, sets, _ = got[name]
             if status != "ok":
                 detail = f"skipped (> {budget:g} s per game)" if status == "skipped" else f"failed: {times}"
-                rows.append(Row(f"nash2: {k}x{k} {name}", detail))
+                rows.append(Row(f"nash2: {label} {name}", detail, "> 1x", "no"))
                 continue
             t_ref = statistics.median(times)
-            rows.append(Row(f"nash2: {k}x{k} negosim vs {name}",
+            rows.append(Row(f"nash2: {label} negosim vs {name}",
                             f"{t_ref / t_ours:,.1f}x ({fmt_time(t_ours)} vs {fmt_time(t_ref)} per game; "
                             f"sets agree: {'yes' if agree(ours, sets) else 'NO'})", "> 1x", "yes" if t_ref > t_ours
                             else "no"))
-        rows.insert(len(rows) - len(PEERS), Row(
-            f"nash2: {k}x{k} negosim nash_equilibria per game ({len(batch)} games, median CPU)",
-            " / ".join(fmt_time(t) for t in runs) + " (the run before each peer)"))
-    rows.append(Row("nash2: load average at the end (1, 5, 15 min)", load()))
     return rows
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default=",".join(map(str, SIZES)))
-    ap.add_argument("--games", type=int, default=200, help="games at 2x2 (fewer at larger sizes)")
+    ap.add_argument("--sizes", default=",".join(SIZES), help="k for k x k, or mxn")
+    ap.add_argument("--games", type=int, default=40, help="games per size up to 8x8 (fewer beyond)")
+    ap.add_argument("--rounds", type=int, default=1, help="turns of every solver per size (interleaved)")
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per game before a peer is skipped")
+    ap.add_argument("--own-budget", type=float, default=3600.0,
+                    help="wall seconds per game before negosim is stopped (20x20 takes minutes when loaded)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    rows = run(tuple(int(s) for s in args.sizes.split(",")), args.games, args.budget, args.seed)
+    rows = run(tuple(args.sizes.split(",")), args.games, args.budget, args.seed, rounds=args.rounds,
+               own_budget=args.own_budget)
     print("| what | measured | target | met? |\n|---|---|---|---|")
     for r in rows:
         print(f"| {r.what} | {r.measured} | {r.target} | {r.met} |", flush=True)

@@ -82,8 +82,10 @@ def settle(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresholds, 
         hit = r[found.found]
         zK[hit] = (found.num[found.found] / found.total[found.found, None]).astype(float)
         refined[hit] = True
-    out = [(p, a, b, labels, refined, zK)]
     up, ua, ub = np.nonzero(cand.state == UNDECIDED)
+    if not len(up):
+        return Settled(p, a, b, labels, refined, zK)
+    out = [(p, a, b, labels, refined, zK)]
     if len(up):
         counts = np.bincount(up, minlength=len(budget.left))
         over = counts > budget.left

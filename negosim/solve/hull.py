@@ -23,6 +23,20 @@ enumeration of `vertex.py` where that is feasible, and otherwise reports the gam
 Degeneracy is detected on the enumerated polytope and at every equilibrium, and on the other
 polytope too while it is small (`FULL_CHECK_DIM`); beyond that, a degenerate vertex of the larger
 polytope that lies in no equilibrium goes unflagged (it changes no equilibrium).
+
+Two paths decide the proposals, with the same answers. The common case, a nondegenerate game whose
+every candidate is decided in floating point, is answered by `hull_batch.simple_game` in one pass
+per polytope (all support sizes together, the larger polytope's qhull shared). It answers only when
+every proposal of the enumerated polytope is VALID with no extra label within the loose tolerance,
+every partner system VALID or INVALID with a condition number below `polytope.COND_LIMIT`, every
+proposal of the larger polytope (when checked) VALID and nondegenerate, and the exact
+recomputations of ill-conditioned equilibria fit in the budget: exactly the cases in which the
+per-size path below runs no rational arithmetic except those recomputations, decides every
+candidate the same way (the same numbers, see `hull_batch`) and so certifies the same complete,
+nondegenerate answer. Everything else (a doubtful or degenerate game, a tie, a near-singular system)
+goes through the per-size path: `polytope.paired_candidates` and `confirm.settle` one support size
+at a time, as before. Nothing certified is weakened: a degenerate game is flagged by the per-size
+path exactly as before, and a complete answer is claimed only on the completeness argument above.
 """
 
 from __future__ import annotations
@@ -33,7 +47,8 @@ import numpy as np
 
 from . import confirm, exact
 from .confirm import ExactBudget, exact_matrices, exactly_at_coarse_points, expand, settle
-from .polytope import COND_LIMIT, Thresholds, candidates, rescaled
+from .hull_batch import simple_game
+from .polytope import COND_LIMIT, Candidates, Thresholds, paired_candidates, rescaled
 from .vertex import ChunkResult, _extreme_equilibria, subsets_feasible
 
 #: The larger polytope is also enumerated, for the degeneracy flag alone, up to this dimension.
@@ -134,18 +149,24 @@ def _pairs(labels: np.ndarray, d: int):
 def _confirmed(C: np.ndarray, th: Thresholds, exact_matrix, budget: ExactBudget, groups, refine: bool = False):
     """Settle each group of proposed systems.
 
-    Returns ``[(k, Settled, supports, tight sets)]`` (of the confirmed ones), whether every proposal
+    Returns ``[(k, Settled, Candidates, indices of the confirmed ones)]``, whether every proposal
     was confirmed, and whether any vertex has more labels than the dimension (degenerate).
     """
     out, confirmed, degenerate = [], True, False
     d = C.shape[1]
     for k, Ks, Ts in groups:
-        cand = candidates(C, k, th, pairs=(Ks, Ts))
+        cand = paired_candidates(C, k, th, Ks, Ts)
         got = settle(cand, exact_matrix, budget, th, refine=refine)
         degenerate |= bool((cand.loose[got.p, got.a, got.b] > d).any() or (got.labels.sum(axis=1) > d).any())
         confirmed &= len(got.p) == len(Ks)
-        out.append((k, got, Ks[got.a], Ts[got.a]))
+        out.append((k, got, cand, got.a))
     return out, confirmed, degenerate
+
+
+def _rows(cand: Candidates, at: np.ndarray) -> Candidates:
+    """The paired candidates `at` of `cand`, as `paired_candidates` would compute them alone."""
+    return Candidates(cand.k, cand.d, cand.c, [x[:, at] for x in cand.z], cand.cond[:, at], cand.state[:, at],
+                      cand.tolerant[:, at], cand.loose[:, at], cand.Ks[at], cand.Ts[at], True)
 
 
 def _singular(exact_matrix, budget: ExactBudget, Ks: np.ndarray, Ts: np.ndarray) -> bool:
@@ -185,8 +206,8 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
     >>> got = one_game(np.array([[A, A]]), 1e-9)
     >>> len(got.x), got.degenerate, got.unsettled
     (7, False, False)
-    >>> got.x[-1].round(3).tolist()
-    [0.182, 0.273, 0.545]
+    >>> got.x[got.x.min(axis=1) > 0].round(3).tolist()  # the completely mixed one (rows in no set order)
+    [[0.182, 0.273, 0.545]]
     """
     _, _, m, n = pay.shape
     A, B, th_A, th_B = rescaled(pay, rtol)
@@ -204,15 +225,23 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
     labels = proposals(Cs)
     if labels is None:
         return Outcome(empty.x, empty.y, empty.exact, False, True, False, ("qhull failed",))
+    big_labels = proposals(Cb) if db <= FULL_CHECK_DIM else None
+    if db > FULL_CHECK_DIM or big_labels is not None:
+        found = simple_game(small, big, labels, big_labels, budget)
+        if found is not None:
+            zs, zb, ex = found
+            x, y = (zs, zb) if swap else (zb, zs)
+            return Outcome(x, y, ex, False, False, bool(budget.exhausted[0]))
     settled, confirmed, degenerate = _confirmed(small[0], small[1], small[2], budget, _pairs(labels, ds))
     unsettled = not confirmed
     why = [] if confirmed else ["a vertex qhull proposed was not confirmed"]
     zs_all, zb_all, ex_all = [], [], []
-    for k, _, support, tight in settled:
+    for k, _, small_cand, chosen in settled:
+        support, tight = small_cand.Ks[chosen], small_cand.Ts[chosen]
         if not len(support):
             continue
         # the other side: support = the small side's tight constraints, tight set = its support
-        cand = candidates(big[0], k, big[1], pairs=(tight, support))
+        cand = paired_candidates(big[0], k, big[1], tight, support)
         other = settle(cand, big[2], budget, big[1])
         degenerate |= bool((cand.loose[other.p, other.a, other.b] > db).any()
                            or (other.labels.sum(axis=1) > db).any())
@@ -227,9 +256,9 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
         sel = other.a  # this block's small-side vertices that have a partner
         if not len(sel):
             continue
-        # those vertices again, now with exact coordinates where the system is ill-conditioned
-        again = settle(candidates(small[0], k, small[1], pairs=(support[sel], tight[sel])), small[2], budget,
-                       small[1])
+        # those vertices again, now with exact coordinates where the system is ill-conditioned (their
+        # candidates as computed before: each system's numbers do not depend on the others in its group)
+        again = settle(_rows(small_cand, chosen[sel]), small[2], budget, small[1])
         if len(again.p) != len(sel):
             unsettled = True
             why.append("a matched vertex was not confirmed again")
@@ -238,7 +267,6 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
         zb_all.append(expand(other.zK[keep], tight[sel][keep], db))
         ex_all.append(again.exact & other.exact[keep])
     if db <= FULL_CHECK_DIM and not degenerate:
-        big_labels = proposals(Cb)
         if big_labels is None:
             unsettled = True
             why.append("qhull failed on the larger polytope")
@@ -302,7 +330,16 @@ def hull_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
     x = np.concatenate(xs) if xs else np.zeros((0, m))
     y = np.concatenate(ys) if ys else np.zeros((0, n))
     ex = np.concatenate(exs) if exs else np.zeros(0, dtype=bool)
-    point, x, y, ex, too_fine = exactly_at_coarse_points(pay, point, x, y, ex, degenerate)
+    # coarse points are enumerated exactly here, except those redone below: the subset enumeration does
+    # that itself (doing it twice listed every equilibrium of a coarse degenerate game twice)
+    done = np.setdiff1d(np.arange(P), np.array(redo, dtype=np.int64))
+    where = np.zeros(P, dtype=np.int64)
+    where[done] = np.arange(len(done))
+    too_fine = np.zeros(P, dtype=bool)
+    if len(done):
+        deg_done = degenerate[done]
+        point, x, y, ex, fine_done = exactly_at_coarse_points(pay[done], where[point], x, y, ex, deg_done)
+        point, degenerate[done], too_fine[done] = done[point], deg_done, fine_done
     if redo:
         at = np.array(redo)
         r = _extreme_equilibria(pay[at], rtol)

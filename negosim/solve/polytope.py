@@ -32,6 +32,14 @@ COND_LIMIT = 1e10
 MARGIN = 64 * NOISE
 
 
+try:  # the gufunc behind numpy.linalg.inv, which reports a singular matrix by NaNs instead of raising
+    from numpy.linalg import _umath_linalg
+
+    _lapack_inv: np.ufunc | None = _umath_linalg.inv
+except (ImportError, AttributeError):  # pragma: no cover - another numpy layout: the determinant test
+    _lapack_inv = None
+
+
 @cache
 def _subsets(n: int, k: int) -> np.ndarray:
     return np.array(list(itertools.combinations(range(n), k)), dtype=np.intp).reshape(-1, k)
@@ -77,14 +85,21 @@ def _cross(u, v):
     return [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]]
 
 
-def _solve_ones(M: list):
+def _solve_ones(M: list, stacked: np.ndarray | None = None, singular_by_lu: bool = False):
     """Solve ``M z = 1`` for stacked k x k systems given entrywise (``M[t][i]`` arrays, entries in [1, 2]).
 
     Returns ``(zbar, inv_s, cond, usable)``: the solution normalised to sum 1 (list over i),
     ``1 / sum(z)``, an estimate of the condition number (infinite for a singular system), and
     where the float answer can be used at all (condition below `COND_LIMIT`, positive sum).
     Systems up to 3x3 use closed-form adjugates (far faster than LAPACK's per-matrix overhead at
-    this size); larger ones `numpy.linalg`.
+    this size); larger ones `numpy.linalg` (on `stacked`, ``stacked[..., t, i] = M[t][i]``, when given).
+
+    A system is regular where its determinant is finite and nonzero. With `singular_by_lu` the
+    determinant is not computed: a system is singular where the LU factorisation inside the inverse
+    meets an exact zero pivot (or the inverse overflows), which is the same test except where the
+    determinant underflows to zero, i.e. ``|det| < 5e-324``. A regular system with condition estimate
+    below `COND_LIMIT` has ``|det| > 1e-10 ** k``, so up to ``k = 30`` both tests agree on every system
+    with a usable float answer, and every other number is the same.
     """
     k = len(M)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -101,10 +116,16 @@ def _solve_ones(M: list):
             norm_adj = _max([_sum([np.abs(x) for x in row]) for row in adj])
             cond = np.where(det != 0, 2 * k * norm_adj / np.abs(det), np.inf)  # ||M|| <= 2k
         else:
-            stacked = np.stack([np.stack(row, -1) for row in M], -2)
-            det = np.linalg.det(stacked)
-            regular = np.isfinite(det) & (det != 0)
-            inv = np.linalg.inv(np.where(regular[..., None, None], stacked, np.eye(k)))
+            if stacked is None:
+                stacked = np.stack([np.stack(row, -1) for row in M], -2)
+            if singular_by_lu and _lapack_inv is not None and k <= 30:
+                inv = _lapack_inv(stacked, signature="d->d")  # NaN where LAPACK meets a zero pivot
+                regular = np.isfinite(inv).all(axis=(-2, -1))
+                inv = np.where(regular[..., None, None], inv, np.eye(k))  # as inverting the identity
+            else:
+                det = np.linalg.det(stacked)
+                regular = np.isfinite(det) & (det != 0)
+                inv = np.linalg.inv(np.where(regular[..., None, None], stacked, np.eye(k)))
             cond = np.where(regular, 2 * k * np.abs(inv).sum(-1).max(-1), np.inf)
             adj, det = [[inv[..., i, t] for t in range(k)] for i in range(k)], 1.0
         r = [_sum(row) for row in adj]
@@ -219,3 +240,47 @@ def candidates(C: np.ndarray, k: int, th: Thresholds, pairs: tuple[np.ndarray, n
     # equal payoffs to equal numbers), and some other system of the same vertex is regular
     state[(state == UNDECIDED) & ~usable & _repeats(rows)] = INVALID
     return Candidates(k, d, c, z, cond, state, tolerant, loose, Ks, Ts, paired)
+
+
+def paired_candidates(C: np.ndarray, k: int, th: Thresholds, Ks: np.ndarray, Ts: np.ndarray) -> Candidates:
+    """`candidates` for explicit pairs ``(Ks, Ts)``, vectorised over the constraints: the same numbers.
+
+    Every value is computed by the same floating-point operations in the same order as
+    ``candidates(C, k, th, pairs=(Ks, Ts))`` (the system entries gathered in one indexing step, the
+    slacks of all c constraints at once), so the result is bit for bit the same, at a fraction of
+    the Python overhead: the per-game convex-hull enumeration (`hull`) calls it once per support size.
+    """
+    P, d, c = C.shape
+    N = len(Ks)
+    S = C[:, Ks[:, None, :], Ts[:, :, None]]  # S[p, n, t, i] = C[p, K[n, i], T[n, t]], i.e. M[t][i]
+    rows = [[S[:, :, t, i, None] for i in range(k)] for t in range(k)]
+    z, inv_s, cond, usable = _solve_ones(rows, S[:, :, None] if k > 3 else None)
+    margin = MARGIN * np.where(np.isfinite(cond), cond, 0.0)
+    outside = np.ones((N, c), dtype=bool)
+    outside[np.arange(N)[:, None], Ts] = False
+    Zs = np.concatenate(z, axis=-1)  # (P, N, k)
+    clear = usable & (Zs > margin).all(axis=-1, keepdims=True)
+    bad = (Zs < -margin).any(axis=-1, keepdims=True)
+    tolerant = usable & (Zs >= -th.prob).all(axis=-1, keepdims=True)
+    loose = (d - k) + (Zs <= th.prob_loose).sum(axis=-1, keepdims=True)
+    # gains of every constraint owner's action j against z over its best reply, summed over i in order
+    g = z[0] * C[:, Ks[:, 0], :]
+    for i in range(1, k):
+        g = g + z[i] * C[:, Ks[:, i], :]
+    g = g - inv_s
+    with np.errstate(invalid="ignore"):
+        clear &= (~outside | (g < -margin)).all(axis=-1, keepdims=True)
+        bad |= (outside & (g > margin)).any(axis=-1, keepdims=True)
+        tolerant &= (g <= STRICT * th.pay).all(axis=-1, keepdims=True)
+        loose = loose + (g >= -LOOSE * th.pay).sum(axis=-1, keepdims=True)
+    bad |= (cond < COND_LIMIT) & ~usable
+    state = np.where(clear, VALID, np.where((cond < COND_LIMIT) & bad, INVALID, UNDECIDED)).astype(np.int8)
+    doubt = (state == UNDECIDED) & ~usable
+    if doubt.any():
+        p, n, _ = np.nonzero(doubt)
+        sub = S[p, n]  # (U, k, k)
+        eye = np.eye(k, dtype=bool)
+        same_rows = (sub[:, :, None, :] == sub[:, None, :, :]).all(-1) & ~eye
+        same_cols = (sub[:, :, :, None] == sub[:, :, None, :]).all(-3) & ~eye
+        state[p[(same_rows | same_cols).any(axis=(1, 2))], n[(same_rows | same_cols).any(axis=(1, 2))], 0] = INVALID
+    return Candidates(k, d, c, z, cond, state, tolerant, loose, Ks, Ts, True)
