@@ -143,11 +143,28 @@ def expand(zK: np.ndarray, K: np.ndarray, d: int) -> np.ndarray:
 def exact_matrices(pay: np.ndarray):
     """Functions p -> the best-response polytopes' matrices at point p as fractions: (for P: B, for Q: A^T)."""
     def for_x(p: int) -> exact.IntegerMatrix:
-        return exact.integer_matrix(exact.positive_shift(_fractions(pay[p, 1])))
+        return _integer_matrix(pay[p, 1])
 
     def for_y(p: int) -> exact.IntegerMatrix:
-        return exact.integer_matrix(exact.positive_shift(_fractions(pay[p, 0].T)))
+        return _integer_matrix(pay[p, 0].T)
     return for_x, for_y
+
+
+#: Polytope matrices built so far, keyed by the float payoffs they come from (shape and bytes).
+_MATRICES: dict[tuple, exact.IntegerMatrix] = {}
+
+
+def _integer_matrix(M: np.ndarray) -> exact.IntegerMatrix:
+    """``exact.integer_matrix(exact.positive_shift(_fractions(M)))``, remembered (a function of M's floats alone)."""
+    M = np.ascontiguousarray(M)
+    key = (M.shape, M.dtype.str, M.tobytes())
+    found = _MATRICES.get(key)
+    if found is None:
+        if len(_MATRICES) >= GAME_CACHE:
+            _MATRICES.clear()
+        found = exact.integer_matrix(exact.positive_shift(_fractions(M)))
+        _MATRICES[key] = found
+    return found
 
 
 def coarse_points(pay: np.ndarray) -> np.ndarray:
@@ -181,9 +198,8 @@ def exactly_at_coarse_points(pay: np.ndarray, point, x, y, ex, degenerate: np.nd
     keep = ~coarse[point]
     point, x, y, ex = point[keep], x[keep], y[keep], ex[keep]
     extra_p, extra_x, extra_y = [], [], []
-    shared: dict = {}  # points of a sweep that vary one player's payoffs share the other's polytope
     for q in np.flatnonzero(coarse).tolist():
-        found = exact.bimatrix_equilibria(_fractions(pay[q, 0]), _fractions(pay[q, 1]), cache=shared)
+        found = _exact_game(pay[q])
         degenerate[q] |= found.degenerate
         for xs, ys in found.profiles:
             extra_p.append(q)
@@ -195,6 +211,34 @@ def exactly_at_coarse_points(pay: np.ndarray, point, x, y, ex, degenerate: np.nd
         y = np.concatenate([y, np.array(extra_y)])
         ex = np.concatenate([ex, np.ones(len(extra_p), dtype=bool)])
     return point, x, y, ex, too_fine
+
+
+#: Most games (and, separately, polytopes) `_exact_game` remembers before starting afresh.
+GAME_CACHE = 4096
+#: Exact answers of the games enumerated so far, keyed by their float payoffs (shape and bytes).
+_GAMES: dict[tuple, exact.ExactEquilibria] = {}
+#: Vertex lists of their polytopes (`exact.bimatrix_equilibria`'s cache): points of a sweep that vary
+#: one player's payoffs share the other's polytope.
+_POLYTOPES: dict = {}
+
+
+def _exact_game(pay: np.ndarray) -> exact.ExactEquilibria:
+    """`exact.bimatrix_equilibria` of the game ``pay`` (2, m, n) on its simplest fractions, remembered.
+
+    The answer is a function of the float payoffs alone (`_fractions` reads each float the same way
+    every time), so games repeated within a sweep, and across the many small sweeps of one
+    `negosim explain`, are enumerated once; the caches are bounded and only ever read back whole.
+    """
+    key = (pay.shape, pay.dtype.str, pay.tobytes())
+    found = _GAMES.get(key)
+    if found is None:
+        if len(_GAMES) >= GAME_CACHE:
+            _GAMES.clear()
+        if len(_POLYTOPES) >= GAME_CACHE:
+            _POLYTOPES.clear()
+        found = exact.bimatrix_equilibria(_fractions(pay[0]), _fractions(pay[1]), cache=_POLYTOPES)
+        _GAMES[key] = found
+    return found
 
 
 #: `exact.simple_fraction` remembered: a game's payoffs repeat across its cells and a sweep's points.
