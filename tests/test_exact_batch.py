@@ -21,6 +21,7 @@ from negosim.solve.exact_batch import (
     certainly_no_vertex,
     integer_vertices,
     proven_singular,
+    scalar_vertices,
 )
 
 
@@ -122,3 +123,23 @@ def test_the_cramer_screen_rejects_a_cut_off_solution_and_a_negative_coordinate(
     got = certainly_no_vertex(MatrixTable([inside, cut, tight, mixed]), np.arange(4), K, T)
     assert got.tolist() == [False, True, False, True]
     assert integer_vertex(tight, [0, 1], [0, 1]) is not None
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_small_batches_one_system_at_a_time_give_the_same_integers(seed):
+    # confirm._exact_vertices hands batches of at most SMALL_BATCH systems to scalar_vertices
+    rng = np.random.default_rng(300 + seed)
+    d, c = (int(x) for x in rng.integers(1, 6, 2))
+    values = [0.05, 0.1, 0.1 + 0.2, 0.3] if seed % 2 else [0.0, 1.0, 2.0]
+    mats = [integer_matrix(positive_shift([[simple_fraction(float(v)) for v in row]
+                                           for row in rng.choice(values, (d, c))])) for _ in range(3)]
+    table = MatrixTable(mats)
+    for k in range(1, min(d, c) + 1):
+        K, T = _all_systems(d, c, k)
+        which = rng.integers(0, 3, len(K))
+        want = integer_vertices(table, which, K, T)
+        got = scalar_vertices(mats, which, K, T)
+        assert got.found.tolist() == want.found.tolist()
+        f = want.found
+        assert got.num[f].tolist() == want.num[f].tolist() and got.total[f].tolist() == want.total[f].tolist()
+        assert got.labels[f].tolist() == want.labels[f].tolist()

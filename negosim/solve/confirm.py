@@ -117,8 +117,10 @@ def _exact_vertices(budget: ExactBudget, exact_matrix, q: np.ndarray, K: np.ndar
         return exact_batch.BatchVertices(np.zeros(0, dtype=bool), np.zeros((0, K.shape[1]), dtype=object),
                                          np.zeros(0, dtype=object), np.zeros((0, width), dtype=bool))
     points, which = np.unique(q, return_inverse=True)
-    table = exact_batch.MatrixTable([_cached(budget, exact_matrix, int(x)) for x in points])
-    return exact_batch.integer_vertices(table, which.reshape(-1), K, T)
+    matrices = [_cached(budget, exact_matrix, int(x)) for x in points]
+    if len(q) <= exact_batch.SMALL_BATCH:
+        return exact_batch.scalar_vertices(matrices, which.reshape(-1), K, T)
+    return exact_batch.integer_vertices(exact_batch.MatrixTable(matrices), which.reshape(-1), K, T)
 
 
 def _cached(budget: ExactBudget, exact_matrix, q: int) -> exact.IntegerMatrix:

@@ -155,6 +155,60 @@ def integer_vertices(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np
     return BatchVertices(found, num, total, labels)
 
 
+#: Batches at most this large are decided by `exact.integer_vertex` one system at a time (`scalar_vertices`):
+#: for a handful of systems the fixed cost of the array stages is far above their Python loop.
+SMALL_BATCH = 16
+
+
+def scalar_vertices(matrices: list[IntegerMatrix], which: np.ndarray, K: np.ndarray, T: np.ndarray) -> BatchVertices:
+    """`integer_vertices` by calling `exact.integer_vertex` on each system (no `MatrixTable` needed).
+
+    The same `BatchVertices` for the systems that have a vertex (the same integers: one elimination,
+    the same pivots); rows without one are zero.
+
+    Parameters
+    ----------
+    matrices : list of IntegerMatrix
+        One per point, all of the same shape.
+    which : numpy.ndarray
+        (N,) the point of each system.
+    K, T : numpy.ndarray
+        (N, k) the support and tight set of each system.
+
+    Returns
+    -------
+    BatchVertices
+        One row per system.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from negosim.solve.exact import integer_matrix
+    >>> C = integer_matrix([[Fraction(2), Fraction(1)], [Fraction(1), Fraction(2)]])
+    >>> got = scalar_vertices([C], np.array([0]), np.array([[0, 1]]), np.array([[0, 1]]))
+    >>> bool(got.found[0]), got.num[0].tolist(), int(got.total[0]), np.flatnonzero(got.labels[0]).tolist()
+    (True, [1, 1], 2, [2, 3])
+    """
+    from .exact import integer_vertex  # exact imports this module lazily; keep the two free of a cycle
+
+    N, k = K.shape
+    d, c = len(matrices[0].rows), len(matrices[0].rows[0])
+    found = np.zeros(N, dtype=bool)
+    num = np.zeros((N, k), dtype=object)
+    total = np.zeros(N, dtype=object)
+    labels = np.zeros((N, d + c), dtype=bool)
+    for n, (q, Kn, Tn) in enumerate(zip(which.tolist(), K.tolist(), T.tolist())):
+        got = integer_vertex(matrices[q], Kn, Tn)
+        if got is None:
+            continue
+        z, tot, lab = got
+        found[n] = True
+        num[n] = [z[i] for i in Kn]
+        total[n] = tot
+        labels[n, list(lab)] = True
+    return BatchVertices(found, num, total, labels)
+
+
 #: Permutations of up to 4 elements with their signs, for Leibniz's formula.
 _PERMUTATIONS = {k: [(perm, 1 - 2 * (sum(perm[i] > perm[j] for i in range(k) for j in range(i + 1, k)) % 2))
                      for perm in itertools.permutations(range(k))] for k in range(1, 5)}
@@ -285,12 +339,13 @@ def certainly_no_vertex(table: MatrixTable, which: np.ndarray, K: np.ndarray, T:
     array([False,  True,  True])
     """
     N, k = K.shape
-    out = np.zeros(N, dtype=bool)
     if k > 4 or not N:
-        return out
-    for lo in range(0, N, _SCREEN_BLOCK):
-        hi = min(N, lo + _SCREEN_BLOCK)
-        out[lo:hi] = _no_vertex_block(table, which[lo:hi], K[lo:hi], T[lo:hi])
+        return np.zeros(N, dtype=bool)
+    out = certainly_mixed(table, which, K, T)  # the cheaper test first: most systems of a polytope fail it
+    rest = np.flatnonzero(~out)
+    for lo in range(0, len(rest), _SCREEN_BLOCK):
+        r = rest[lo:lo + _SCREEN_BLOCK]
+        out[r] = _no_vertex_block(table, which[r], K[r], T[r])
     return out
 
 
@@ -467,4 +522,4 @@ def _bareiss(S: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 __all__ = ["BatchVertices", "MatrixTable", "certainly_mixed", "certainly_no_vertex", "integer_vertices",
-           "proven_singular"]
+           "proven_singular", "scalar_vertices"]
