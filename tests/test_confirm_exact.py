@@ -59,3 +59,20 @@ def test_a_degenerate_game_is_flagged_from_the_cache_too():
         (point, x, y, ex, too_fine), degenerate = _resolve(pay)
         assert degenerate.all()
         assert len(point) >= 2 * 2  # a segment of equilibria: both its ends at each point
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_polytope_matrices_in_integers_are_the_shifted_fractions(seed):
+    rng = np.random.default_rng(500 + seed)
+    m, n = (int(x) for x in rng.integers(1, 6, 2))
+    kind = seed % 3
+    if kind == 0:
+        M = rng.choice([0.5, 1.5, 2.5, -0.5, 0.1 + 0.2, 0.3], (m, n))  # shifts that cancel denominators
+    elif kind == 1:
+        M = rng.uniform(-3, 3, (m, n)).round(int(rng.integers(0, 5)))
+    else:
+        M = rng.normal(size=(m, n)) * 2.0 ** int(rng.integers(-60, 60))
+    F = confirm._fractions(M)
+    want = exact.integer_matrix(exact.positive_shift(F))
+    got = confirm._shifted_integers(F)
+    assert (got.rows, got.denominator) == (want.rows, want.denominator)

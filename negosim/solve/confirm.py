@@ -11,6 +11,7 @@ falls back to the tolerance test and is reported incomplete by the caller.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -164,9 +165,25 @@ def _integer_matrix(M: np.ndarray) -> exact.IntegerMatrix:
     if found is None:
         if len(_MATRICES) >= GAME_CACHE:
             _MATRICES.clear()
-        found = exact.integer_matrix(exact.positive_shift(_fractions(M)))
+        found = _shifted_integers(_fractions(M))
         _MATRICES[key] = found
     return found
+
+
+def _shifted_integers(F: exact.Matrix) -> exact.IntegerMatrix:
+    """``exact.integer_matrix(exact.positive_shift(F))`` in integer arithmetic (the same numbers).
+
+    Over the common denominator L of F's entries the shifted matrix is ``R / L`` with integers
+    ``R = F L - min(F L) + L``; `integer_matrix` puts it over the lcm of the reduced denominators
+    ``L / gcd(R_ij, L)``, which is ``L / g`` with ``g = gcd(L, every R_ij)`` (for divisors a_i of L,
+    ``lcm(L / a_i) = L / gcd(a_i)``), so its rows are ``R / g``.
+    """
+    L = math.lcm(*(x.denominator for row in F for x in row))
+    scaled = [[x.numerator * (L // x.denominator) for x in row] for row in F]
+    lo = min(min(row) for row in scaled)
+    R = [[v - lo + L for v in row] for row in scaled]
+    g = math.gcd(L, *(v for row in R for v in row))
+    return exact.IntegerMatrix([[v // g for v in row] for row in R], L // g)
 
 
 def coarse_points(pay: np.ndarray) -> np.ndarray:
