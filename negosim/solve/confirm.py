@@ -11,6 +11,7 @@ falls back to the tolerance test and is reported incomplete by the caller.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -119,8 +120,10 @@ def _exact_vertices(budget: ExactBudget, exact_matrix, q: np.ndarray, K: np.ndar
         return exact_batch.BatchVertices(np.zeros(0, dtype=bool), np.zeros((0, K.shape[1]), dtype=object),
                                          np.zeros(0, dtype=object), np.zeros((0, width), dtype=bool))
     points, which = np.unique(q, return_inverse=True)
-    table = exact_batch.MatrixTable([_cached(budget, exact_matrix, int(x)) for x in points])
-    return exact_batch.integer_vertices(table, which.reshape(-1), K, T)
+    matrices = [_cached(budget, exact_matrix, int(x)) for x in points]
+    if len(q) <= exact_batch.SMALL_BATCH:
+        return exact_batch.scalar_vertices(matrices, which.reshape(-1), K, T)
+    return exact_batch.integer_vertices(exact_batch.MatrixTable(matrices), which.reshape(-1), K, T)
 
 
 def _cached(budget: ExactBudget, exact_matrix, q: int) -> exact.IntegerMatrix:
@@ -145,11 +148,44 @@ def expand(zK: np.ndarray, K: np.ndarray, d: int) -> np.ndarray:
 def exact_matrices(pay: np.ndarray):
     """Functions p -> the best-response polytopes' matrices at point p as fractions: (for P: B, for Q: A^T)."""
     def for_x(p: int) -> exact.IntegerMatrix:
-        return exact.integer_matrix(exact.positive_shift(_fractions(pay[p, 1])))
+        return _integer_matrix(pay[p, 1])
 
     def for_y(p: int) -> exact.IntegerMatrix:
-        return exact.integer_matrix(exact.positive_shift(_fractions(pay[p, 0].T)))
+        return _integer_matrix(pay[p, 0].T)
     return for_x, for_y
+
+
+#: Polytope matrices built so far, keyed by the float payoffs they come from (shape and bytes).
+_MATRICES: dict[tuple, exact.IntegerMatrix] = {}
+
+
+def _integer_matrix(M: np.ndarray) -> exact.IntegerMatrix:
+    """``exact.integer_matrix(exact.positive_shift(_fractions(M)))``, remembered (a function of M's floats alone)."""
+    M = np.ascontiguousarray(M)
+    key = (M.shape, M.dtype.str, M.tobytes())
+    found = _MATRICES.get(key)
+    if found is None:
+        if len(_MATRICES) >= GAME_CACHE:
+            _MATRICES.clear()
+        found = _shifted_integers(_fractions(M))
+        _MATRICES[key] = found
+    return found
+
+
+def _shifted_integers(F: exact.Matrix) -> exact.IntegerMatrix:
+    """``exact.integer_matrix(exact.positive_shift(F))`` in integer arithmetic (the same numbers).
+
+    Over the common denominator L of F's entries the shifted matrix is ``R / L`` with integers
+    ``R = F L - min(F L) + L``; `integer_matrix` puts it over the lcm of the reduced denominators
+    ``L / gcd(R_ij, L)``, which is ``L / g`` with ``g = gcd(L, every R_ij)`` (for divisors a_i of L,
+    ``lcm(L / a_i) = L / gcd(a_i)``), so its rows are ``R / g``.
+    """
+    L = math.lcm(*(x.denominator for row in F for x in row))
+    scaled = [[x.numerator * (L // x.denominator) for x in row] for row in F]
+    lo = min(min(row) for row in scaled)
+    R = [[v - lo + L for v in row] for row in scaled]
+    g = math.gcd(L, *(v for row in R for v in row))
+    return exact.IntegerMatrix([[v // g for v in row] for row in R], L // g)
 
 
 def coarse_points(pay: np.ndarray) -> np.ndarray:
@@ -183,9 +219,8 @@ def exactly_at_coarse_points(pay: np.ndarray, point, x, y, ex, degenerate: np.nd
     keep = ~coarse[point]
     point, x, y, ex = point[keep], x[keep], y[keep], ex[keep]
     extra_p, extra_x, extra_y = [], [], []
-    shared: dict = {}  # points of a sweep that vary one player's payoffs share the other's polytope
     for q in np.flatnonzero(coarse).tolist():
-        found = exact.bimatrix_equilibria(_fractions(pay[q, 0]), _fractions(pay[q, 1]), cache=shared)
+        found = _exact_game(pay[q])
         degenerate[q] |= found.degenerate
         for xs, ys in found.profiles:
             extra_p.append(q)
@@ -197,6 +232,34 @@ def exactly_at_coarse_points(pay: np.ndarray, point, x, y, ex, degenerate: np.nd
         y = np.concatenate([y, np.array(extra_y)])
         ex = np.concatenate([ex, np.ones(len(extra_p), dtype=bool)])
     return point, x, y, ex, too_fine
+
+
+#: Most games (and, separately, polytopes) `_exact_game` remembers before starting afresh.
+GAME_CACHE = 4096
+#: Exact answers of the games enumerated so far, keyed by their float payoffs (shape and bytes).
+_GAMES: dict[tuple, exact.ExactEquilibria] = {}
+#: Vertex lists of their polytopes (`exact.bimatrix_equilibria`'s cache): points of a sweep that vary
+#: one player's payoffs share the other's polytope.
+_POLYTOPES: dict = {}
+
+
+def _exact_game(pay: np.ndarray) -> exact.ExactEquilibria:
+    """`exact.bimatrix_equilibria` of the game ``pay`` (2, m, n) on its simplest fractions, remembered.
+
+    The answer is a function of the float payoffs alone (`_fractions` reads each float the same way
+    every time), so games repeated within a sweep, and across the many small sweeps of one
+    `negosim explain`, are enumerated once; the caches are bounded and only ever read back whole.
+    """
+    key = (pay.shape, pay.dtype.str, pay.tobytes())
+    found = _GAMES.get(key)
+    if found is None:
+        if len(_GAMES) >= GAME_CACHE:
+            _GAMES.clear()
+        if len(_POLYTOPES) >= GAME_CACHE:
+            _POLYTOPES.clear()
+        found = exact.bimatrix_equilibria(_fractions(pay[0]), _fractions(pay[1]), cache=_POLYTOPES)
+        _GAMES[key] = found
+    return found
 
 
 #: `exact.simple_fraction` remembered: a game's payoffs repeat across its cells and a sweep's points.

@@ -8,8 +8,10 @@ systems into nearly singular, exactly regular ones. Deciding them one Python cal
 whole arrays, in three stages, each of which only removes systems `integer_vertex` rejects:
 
 1. Cramer's rule in floating point with a rigorous error bound (systems up to 4 x 4): where two of
-   the numerators ``det(M_i)`` certainly have opposite signs, some coordinate of the solution is
-   negative, whatever the determinant, so the system gives no vertex;
+   the numerators ``det(M_i)`` certainly have opposite signs, or one has the sign opposite to the
+   determinant's, some coordinate of the solution is negative; where some constraint outside the
+   system is certainly violated, the solution is outside the polytope (`certainly_no_vertex`);
+   either way the system gives no vertex;
 2. exact singularity modulo word-sized primes (numpy ``int64``): a determinant that is zero modulo
    enough primes for their product to exceed twice Hadamard's bound on it is zero;
 3. the rest go through the fraction-free elimination of `exact.integer_vertex` (Bareiss) on numpy
@@ -145,7 +147,7 @@ def integer_vertices(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np
     labels = np.zeros((N, d + c), dtype=bool)
     if not N:
         return BatchVertices(found, num, total, labels)
-    live = np.flatnonzero(~certainly_mixed(table, which, K, T))
+    live = np.flatnonzero(~certainly_no_vertex(table, which, K, T))
     live = live[~proven_singular(table, which[live], K[live], T[live])]
     if len(live):
         f, y, tot, lab = _by_elimination(table, which[live], K[live], T[live])
@@ -153,9 +155,63 @@ def integer_vertices(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np
     return BatchVertices(found, num, total, labels)
 
 
+#: Batches at most this large are decided by `exact.integer_vertex` one system at a time (`scalar_vertices`):
+#: for a handful of systems the fixed cost of the array stages is far above their Python loop.
+SMALL_BATCH = 16
+
+
+def scalar_vertices(matrices: list[IntegerMatrix], which: np.ndarray, K: np.ndarray, T: np.ndarray) -> BatchVertices:
+    """`integer_vertices` by calling `exact.integer_vertex` on each system (no `MatrixTable` needed).
+
+    The same `BatchVertices` for the systems that have a vertex (the same integers: one elimination,
+    the same pivots); rows without one are zero.
+
+    Parameters
+    ----------
+    matrices : list of IntegerMatrix
+        One per point, all of the same shape.
+    which : numpy.ndarray
+        (N,) the point of each system.
+    K, T : numpy.ndarray
+        (N, k) the support and tight set of each system.
+
+    Returns
+    -------
+    BatchVertices
+        One row per system.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from negosim.solve.exact import integer_matrix
+    >>> C = integer_matrix([[Fraction(2), Fraction(1)], [Fraction(1), Fraction(2)]])
+    >>> got = scalar_vertices([C], np.array([0]), np.array([[0, 1]]), np.array([[0, 1]]))
+    >>> bool(got.found[0]), got.num[0].tolist(), int(got.total[0]), np.flatnonzero(got.labels[0]).tolist()
+    (True, [1, 1], 2, [2, 3])
+    """
+    from .exact import integer_vertex  # exact imports this module lazily; keep the two free of a cycle
+
+    N, k = K.shape
+    d, c = len(matrices[0].rows), len(matrices[0].rows[0])
+    found = np.zeros(N, dtype=bool)
+    num = np.zeros((N, k), dtype=object)
+    total = np.zeros(N, dtype=object)
+    labels = np.zeros((N, d + c), dtype=bool)
+    for n, (q, Kn, Tn) in enumerate(zip(which.tolist(), K.tolist(), T.tolist())):
+        got = integer_vertex(matrices[q], Kn, Tn)
+        if got is None:
+            continue
+        z, tot, lab = got
+        found[n] = True
+        num[n] = [z[i] for i in Kn]
+        total[n] = tot
+        labels[n, list(lab)] = True
+    return BatchVertices(found, num, total, labels)
+
+
 #: Permutations of up to 4 elements with their signs, for Leibniz's formula.
 _PERMUTATIONS = {k: [(perm, 1 - 2 * (sum(perm[i] > perm[j] for i in range(k) for j in range(i + 1, k)) % 2))
-                     for perm in itertools.permutations(range(k))] for k in range(2, 5)}
+                     for perm in itertools.permutations(range(k))] for k in range(1, 5)}
 _UNIT = 2.0 ** -53
 
 
@@ -225,6 +281,115 @@ def _signs(M: np.ndarray, perms, slack: float, positive: np.ndarray, negative: n
         positive |= value > bound
         negative |= value < -bound
     return positive, negative
+
+
+#: Systems screened together by `certainly_no_vertex` (bounds its float work arrays).
+_SCREEN_BLOCK = 8192
+
+
+def certainly_no_vertex(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """Whether each system certainly has no vertex, by Cramer's rule in floating point (N,) bool.
+
+    A stronger screen than `certainly_mixed`, with the same kind of proof. Write ``M = C[K, T]^T`` of
+    the rationals ``C = rows / D`` (what the integer system ``rows[K, T]^T z = D 1`` scales to),
+    ``v_0 = det(M)`` and ``v_i = det(M_i)`` (column i replaced by ones), so ``z_i = v_i / v_0``.
+    Each is summed over permutations from the correctly rounded entries; with ``s_i`` the sum of its
+    terms' sizes (all terms are positive), ``|computed v_i - v_i| <= e_i = slack * s_i``,
+    ``slack = 2 (2k + k! + 2) u`` (as in `certainly_mixed`). A system is dropped when
+
+    * two numerators certainly differ in sign (`certainly_mixed`), or the determinant's sign is
+      certain and some numerator certainly has the other sign: then some ``z_i < 0``, and
+      `exact.integer_vertex` rejects a negative coordinate (a singular system it rejects anyway);
+    * the determinant's sign is certain and, for some column j of C, ``W_j = sum_i C[K_i, j] v_i - v_0``
+      certainly has the same sign: then ``C[K, j]^T z = 1 + W_j / v_0 > 1``, a violated constraint,
+      which `exact.integer_vertex` rejects.
+
+    The error of the computed ``W_j`` is at most ``sum_i c_i e_i + e_0`` (the v's), plus ``2 u`` relative
+    for the rounded ``c_i = C[K_i, j]``, plus ``gamma_(2k+1)`` for the k products and k sums, all relative
+    to ``S_j = sum_i c_i s_i + s_0``; so below ``(slack + (2k + 4) u) S_j`` with room to spare, and the
+    bound used, ``2 (slack + (2k + 4) u) S_j``, also covers the rounding of ``S_j`` itself. Overflow gives
+    inf or NaN, whose comparisons never drop a system. Systems larger than 4 x 4 are not screened.
+
+    Parameters
+    ----------
+    table : MatrixTable
+        The points' matrices.
+    which : numpy.ndarray
+        (N,) the point of each system.
+    K, T : numpy.ndarray
+        (N, k) the rows and columns of each system.
+
+    Returns
+    -------
+    numpy.ndarray
+        (N,) bool: True only where `exact.integer_vertex` returns None.
+
+    Examples
+    --------
+    ``[[2, 1], [1, 2]] z = 1`` gives z = (1/3, 1/3), inside the polytope unless a third column with
+    entries summing past 3 cuts it off; ``[[1, 2], [2, 3]] z = 1`` gives (-1, 1):
+
+    >>> from fractions import Fraction as F
+    >>> from negosim.solve.exact import integer_matrix
+    >>> inside = integer_matrix([[F(2), F(1), F(1)], [F(1), F(2), F(1)]])
+    >>> cut = integer_matrix([[F(2), F(1), F(2)], [F(1), F(2), F(2)]])
+    >>> mixed = integer_matrix([[F(1), F(2), F(1)], [F(2), F(3), F(1)]])
+    >>> K = T = np.array([[0, 1]] * 3)
+    >>> certainly_no_vertex(MatrixTable([inside, cut, mixed]), np.array([0, 1, 2]), K, T)
+    array([False,  True,  True])
+    """
+    N, k = K.shape
+    if k > 4 or not N:
+        return np.zeros(N, dtype=bool)
+    out = certainly_mixed(table, which, K, T)  # the cheaper test first: most systems of a polytope fail it
+    rest = np.flatnonzero(~out)
+    for lo in range(0, len(rest), _SCREEN_BLOCK):
+        r = rest[lo:lo + _SCREEN_BLOCK]
+        out[r] = _no_vertex_block(table, which[r], K[r], T[r])
+    return out
+
+
+def _no_vertex_block(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np.ndarray) -> np.ndarray:
+    N, k = K.shape
+    c = table.rows.shape[2]
+    perms = _PERMUTATIONS[k]
+    slack = 2 * (2 * k + len(perms) + 2) * _UNIT
+    slack_w = 2 * (slack + (2 * k + 4) * _UNIT)
+    CK = table.floats[which[:, None, None], K[:, :, None], np.arange(c)[None, None, :]]  # (N, k, c)
+    M = CK[np.arange(N)[:, None, None], np.arange(k)[None, None, :], T[:, :, None]]  # (N, k, k): rows t, cols i
+    with np.errstate(over="ignore", invalid="ignore"):  # inf / NaN compare False: never dropped
+        v0, s0 = _leibniz(M, perms)
+        det_pos, det_neg = v0 > slack * s0, v0 < -slack * s0
+        num_pos = np.zeros(N, dtype=bool)
+        num_neg = np.zeros(N, dtype=bool)
+        W = -v0[:, None] * np.ones((1, c))
+        S = s0[:, None] * np.ones((1, c))
+        for i in range(k):
+            Mi = M.copy()
+            Mi[:, :, i] = 1.0
+            vi, si = _leibniz(Mi, perms)
+            num_pos |= vi > slack * si
+            num_neg |= vi < -slack * si
+            W = W + CK[:, i, :] * vi[:, None]
+            S = S + CK[:, i, :] * si[:, None]
+        bound = slack_w * S
+        violated = (det_pos[:, None] & (W > bound)) | (det_neg[:, None] & (W < -bound))
+    negative = (num_pos & num_neg) | (det_pos & num_neg) | (det_neg & num_pos)
+    return negative | violated.any(axis=1)
+
+
+def _leibniz(M: np.ndarray, perms) -> tuple[np.ndarray, np.ndarray]:
+    """Determinants of stacked positive k x k matrices by Leibniz's formula, and the sums of their terms."""
+    N, k = M.shape[0], M.shape[1]
+    value = np.zeros(N)
+    size = np.zeros(N)
+    for perm, sign in perms:
+        term = M[:, 0, perm[0]]
+        for t in range(1, k):
+            term = term * M[:, t, perm[t]]
+        value += sign * term
+        size += term
+    return value, size
 
 
 def proven_singular(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np.ndarray) -> np.ndarray:
@@ -356,4 +521,5 @@ def _bareiss(S: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return det, y, singular
 
 
-__all__ = ["BatchVertices", "MatrixTable", "certainly_mixed", "integer_vertices", "proven_singular"]
+__all__ = ["BatchVertices", "MatrixTable", "certainly_mixed", "certainly_no_vertex", "integer_vertices",
+           "proven_singular", "scalar_vertices"]

@@ -252,10 +252,34 @@ def _extreme_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
 
 
 def _solve_chunks(game: NormalFormGame, rtol: float, kernel) -> ChunkResult:
-    """Run `kernel(pay, rtol)` -> `ChunkResult` over memory-sized chunks of the batch and join them."""
+    """Run `kernel(pay, rtol)` -> `ChunkResult` over memory-sized chunks of the batch and join them.
+
+    Each distinct game of the batch is solved once: a kernel's answer at a point (its rows, in
+    order, and its flags) depends on that point's payoffs alone, so points with the same payoffs,
+    bit for bit, get copies of one solve (a sweep whose parameter leaves a subgame unchanged over a
+    range repeats it at every point there).
+    """
     require_finite(game)
     pay = flat_payoffs(game)
     P, (m, n) = game.batch_size, game.shape
+    key = np.ascontiguousarray(pay, dtype=np.float64).reshape(P, -1).view(np.int64)  # bits: -0.0 is not 0.0
+    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    if len(first) == P:
+        return _solve_flat(pay, m, n, rtol, kernel)
+    inverse = inverse.reshape(-1)  # point -> its distinct game
+    r = _solve_flat(pay[first], m, n, rtol, kernel)
+    counts = np.bincount(r.point, minlength=len(first))
+    starts = np.cumsum(counts) - counts
+    lengths = counts[inverse]
+    point = np.repeat(np.arange(P), lengths)
+    rows = starts[inverse][point] + np.arange(len(point)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return ChunkResult(point, r.x[rows], r.y[rows], r.exact_rows[rows], r.degenerate[inverse],
+                       r.incomplete[inverse], r.too_fine[inverse], r.open_points()[inverse])
+
+
+def _solve_flat(pay: np.ndarray, m: int, n: int, rtol: float, kernel) -> ChunkResult:
+    """`_solve_chunks` on flat payoffs (P, 2, m, n), every point solved."""
+    P = len(pay)
     parts = []
     for sl in chunks(P, m, n):
         r = kernel(pay[sl], rtol)
