@@ -35,7 +35,7 @@ def test_repeated_games_get_the_answer_of_solving_every_point(seed, shape):
     pay[-1, 0, 0, 0] = -0.0  # a bit pattern of its own
     game = NormalFormGame(("Row", "Col"), (tuple(f"r{i}" for i in range(m)), tuple(f"c{j}" for j in range(n))), pay)
     assert np.array_equal(flat_payoffs(game), pay)
-    kernel = vertex._kernel(m, n)
+    kernel = vertex._kernel(game)
     assert vertex.uses_hull(m, n) == (n > 3)
     assert len(np.unique(pay.reshape(9, -1), axis=0)) < 9  # the batch does repeat games
     _same(vertex._solve_chunks(game, RTOL, kernel), vertex._solve_flat(pay, m, n, RTOL, kernel))
