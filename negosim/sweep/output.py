@@ -218,20 +218,26 @@ def merge_labels(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray
     names : numpy.ndarray
         The sorted distinct labels of all chunks.
     codes : numpy.ndarray
-        Every point's index into `names` (int32).
+        Every point's index into `names`, in the narrowest type that holds them (uint8 for up to 256
+        labels, else uint16 or int32): the whole sweep's codes are held once, a byte a point as a rule.
 
     Examples
     --------
     >>> import numpy as np
     >>> names, codes = merge_labels([label_codes(["a", "c"]), label_codes(["b", "b"])])
-    >>> names.tolist(), codes.tolist()
-    (['a', 'b', 'c'], [0, 2, 1, 1])
+    >>> names.tolist(), codes.tolist(), codes.dtype.name
+    (['a', 'b', 'c'], [0, 2, 1, 1], 'uint8')
     """
     if not parts:
         return np.array([], dtype=str), np.array([], dtype=np.int32)
     names = np.unique(np.concatenate([n for n, _ in parts]).astype(str))
-    codes = [np.searchsorted(names, n.astype(str)).astype(np.int32)[c] for n, c in parts]
-    return names, np.concatenate(codes)
+    dtype = np.uint8 if len(names) <= 1 << 8 else np.uint16 if len(names) <= 1 << 16 else np.int32
+    codes = np.empty(sum(len(c) for _, c in parts), dtype=dtype)
+    at = 0
+    for n, c in parts:  # chunk by chunk into one array: no per-chunk copies held, no joined copy
+        codes[at:at + len(c)] = np.searchsorted(names, n.astype(str)).astype(dtype)[c]
+        at += len(c)
+    return names, codes
 
 
 def require_parquet() -> None:
@@ -406,9 +412,10 @@ def write_points(out_dir: Path, values: dict[str, np.ndarray], names: np.ndarray
     ['codes', 'names']
     >>> tmp.cleanup()
     """
-    codes = np.asarray(codes, dtype=np.int32).reshape(-1)
+    codes = np.asarray(codes).reshape(-1)
     # a byte a point where the labels allow (`read_point_codes` gives int32 back either way)
-    arrays = {"names": np.asarray(names, dtype=str), "codes": codes.astype(np.uint8) if len(names) <= 256 else codes,
+    narrow = codes.astype(np.uint8, copy=False) if len(names) <= 256 else codes.astype(np.int32, copy=False)
+    arrays = {"names": np.asarray(names, dtype=str), "codes": narrow,
               **{f"value_{k}": np.asarray(v, dtype=float) for k, v in values.items()}}
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub types the keywords as allow_pickle
