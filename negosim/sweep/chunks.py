@@ -545,7 +545,7 @@ def read_labels(out_dir: Path, place: ChunkPlace, table: str = "csv") -> tuple[n
     path = chunk_paths(out_dir, place.index)[1]
     raw = _read_checked(path, data["npz"])
     with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
-        names, codes = npz["names"], npz["codes"].astype(np.int32)
+        names, codes = npz["names"], npz["codes"]  # (kept as stored: a byte a point as a rule)
     if len(codes) != place.stop - place.start or (len(codes) and not 0 <= codes.min() <= codes.max() < len(names)):
         raise DamagedFolderError(path, "damaged (labels do not match the chunk's points)")
     return names, codes
