@@ -8,7 +8,9 @@
 - bench_nash.py's functions time all Nash equilibria of random 2-player games, negosim's batch
   against pygambit and nashpy one game per call, and check the equilibrium sets agree;
 - bench_sweep.py measures the seed scenario swept over a p-by-mu grid through the CLI and the
-  batched engine alone (see its docstring for what its memory figures mean);
+  batched engine alone (see its docstring for what its memory figures mean), and (`bench_sweep.run`)
+  the same sweep end to end against a hand-vectorised numpy program writing the same results and a
+  plain Python loop, plus the solve alone against the hand-vectorised solve, all in one run;
 - every other benchmarks/bench_*.py module that defines ``run(quick: bool = False)`` returning rows
   (objects with ``what``, ``measured``, ``target`` and ``met`` strings, as `bench_sweep.Row`) is
   discovered and run too, in file-name order (bench_nash2.py: one 2-player game at a time against
@@ -106,6 +108,25 @@ def nash_rows(games: int, games_6x6: int, compare: int, compare_6x6: int, seed: 
     return rows, list(dict.fromkeys(notes))
 
 
+def reference_rows(n: int, repeat: int) -> tuple[list[Row], list[str]]:
+    """bench_sweep.run's rows (the sweep against the hand-vectorised numpy program and the plain loop, in
+    one run) as table rows: the ratio is negosim's figure over the reference's."""
+    try:
+        found = bench_sweep.run(n, repeat)
+    except Exception as exc:  # one benchmark's failure must not lose the others' table
+        return [], [f"bench_sweep.run() failed: {exc!r}"]
+    rows = []
+    for metric, ours, theirs, ratio in found:
+        target = metric[metric.index("(target"):].strip("()").removeprefix("target ") if "(target" in metric else ""
+        measured = f"{ratio} ({ours} vs {theirs})" if theirs else ours
+        met = ""
+        if target.startswith("<="):
+            limit = float(target.split()[1].rstrip(","))
+            met = "yes" if float(ratio.split()[0]) <= limit else "no"
+        rows.append(Row(f"sweep vs references: {metric}", measured, target, met))
+    return rows, []
+
+
 #: Modules run by the explicit steps above (their `main()` or helpers, not a `run()`).
 EXPLICIT = {"bench_core", "bench_nash", "bench_sweep"}
 
@@ -143,6 +164,10 @@ def main(argv: list[str] | None = None) -> None:
         r, n = run()
         rows += [replace(row, what=f"sweep: {row.what}") for row in r] if name == "sweep" else r
         notes += n
+    print("running sweep against the references ...", file=sys.stderr, flush=True)
+    r, n = reference_rows(size["sweep"].get("n", bench_sweep.FULL_N), size["sweep"].get("repeat", 3))
+    rows += r
+    notes += n
     for name in discovered():
         print(f"running {name} ...", file=sys.stderr, flush=True)
         r, n = discovered_rows(name, args.quick)
