@@ -39,3 +39,15 @@ def test_repeated_games_get_the_answer_of_solving_every_point(seed, shape):
     assert vertex.uses_hull(m, n) == (n > 3)
     assert len(np.unique(pay.reshape(9, -1), axis=0)) < 9  # the batch does repeat games
     _same(vertex._solve_chunks(game, RTOL, kernel), vertex._solve_flat(pay, m, n, RTOL, kernel))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_distinct_rows_groups_exactly_the_equal_rows(seed):
+    rng = np.random.default_rng(seed)
+    width = int(rng.integers(1, 9))
+    base = rng.integers(-3, 3, (5, width)).astype(np.int64)
+    base[0, 0] = np.float64(-0.0).view(np.int64)  # -0.0's bits differ from 0.0's: another game
+    key = base[rng.integers(0, 5, int(rng.integers(1, 80)))]
+    first, inverse = vertex._distinct_rows(key)
+    assert np.array_equal(key[first][inverse], key)  # each row maps to an equal row
+    assert len(first) == len(np.unique(key, axis=0))  # and equal rows share one

@@ -263,7 +263,7 @@ def _solve_chunks(game: NormalFormGame, rtol: float, kernel) -> ChunkResult:
     pay = flat_payoffs(game)
     P, (m, n) = game.batch_size, game.shape
     key = np.ascontiguousarray(pay, dtype=np.float64).reshape(P, -1).view(np.int64)  # bits: -0.0 is not 0.0
-    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    first, inverse = _distinct_rows(key)
     if len(first) == P:
         return _solve_flat(pay, m, n, rtol, kernel)
     inverse = inverse.reshape(-1)  # point -> its distinct game
@@ -275,6 +275,26 @@ def _solve_chunks(game: NormalFormGame, rtol: float, kernel) -> ChunkResult:
     rows = starts[inverse][point] + np.arange(len(point)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     return ChunkResult(point, r.x[rows], r.y[rows], r.exact_rows[rows], r.degenerate[inverse],
                        r.incomplete[inverse], r.too_fine[inverse], r.open_points()[inverse])
+
+
+def _distinct_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(index of each distinct row's first occurrence, each row's distinct-row number) of an int64 table.
+
+    Rows are told apart by a 64-bit mix of their words (one sort of P numbers instead of a
+    lexicographic sort of P rows); every row is then compared with the row it was matched to, and a
+    collision, should one ever occur, falls back to the exact row sort.
+    """
+    words = key.view(np.uint64)
+    h = np.zeros(len(key), dtype=np.uint64)
+    for j in range(words.shape[1]):  # (a multiply-xorshift mix per word; uint64 arithmetic wraps)
+        h ^= words[:, j] + np.uint64(0x9E3779B97F4A7C15) + (h << np.uint64(6)) + (h >> np.uint64(2))
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    if not np.array_equal(key, key[first][inverse]):
+        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    return first, inverse
 
 
 def _solve_flat(pay: np.ndarray, m: int, n: int, rtol: float, kernel) -> ChunkResult:
