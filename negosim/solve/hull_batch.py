@@ -220,4 +220,5 @@ def simple_game(small: tuple, big: tuple, labels: np.ndarray, big_labels: np.nda
     return _expanded(zs, own.k, own.K, ds), _expanded(zb, own.k, own.T, db), exs & exb
 
 
-__all__ = ["Rows", "evaluate", "evaluate_many", "label_rows", "simple_game"]
+#: Nothing here is public: these are the steps of `hull.one_game`, which is (tests/test_hull_batch.py tests them).
+__all__: list[str] = []
