@@ -291,7 +291,8 @@ def test_node_mappings_answer_lookups_like_dicts():
 
 @pytest.mark.parametrize("name", ["entry_deterrence", "ceasefire_2025"])
 def test_a_sweep_in_chunks_of_one_point_writes_the_same_results_as_in_one_chunk(name, tmp_path):
-    """Chunks of one point take the one-point pass; the results file must not change by a byte."""
+    """A sweep in chunks of one point writes the same table as in one chunk, byte for byte (whichever path
+    each chunk takes: the compiled program, the one-point pass or the batched solve)."""
     from negosim.scenario import load_scenario
     from negosim.sweep.engine import run_sweep
 
