@@ -155,21 +155,20 @@ def exact_matrices(pay: np.ndarray):
     return for_x, for_y
 
 
-#: Polytope matrices built so far, keyed by the float payoffs they come from (shape and bytes).
-_MATRICES: dict[tuple, exact.IntegerMatrix] = {}
+#: Most games (and, separately, polytope matrices and vertex lists) remembered, keyed by the float
+#: payoffs' shape, dtype and bytes (-0.0 and 0.0 are different keys, as they are different floats).
+GAME_CACHE = 4096
 
 
 def _integer_matrix(M: np.ndarray) -> exact.IntegerMatrix:
     """``exact.integer_matrix(exact.positive_shift(_fractions(M)))``, remembered (a function of M's floats alone)."""
     M = np.ascontiguousarray(M)
-    key = (M.shape, M.dtype.str, M.tobytes())
-    found = _MATRICES.get(key)
-    if found is None:
-        if len(_MATRICES) >= GAME_CACHE:
-            _MATRICES.clear()
-        found = _shifted_integers(_fractions(M))
-        _MATRICES[key] = found
-    return found
+    return _integer_matrix_of(M.shape, M.dtype.str, M.tobytes())
+
+
+@lru_cache(maxsize=GAME_CACHE)
+def _integer_matrix_of(shape: tuple, dtype: str, data: bytes) -> exact.IntegerMatrix:
+    return _shifted_integers(_fractions(np.frombuffer(data, dtype=dtype).reshape(shape)))
 
 
 def _shifted_integers(F: exact.Matrix) -> exact.IntegerMatrix:
@@ -234,12 +233,8 @@ def exactly_at_coarse_points(pay: np.ndarray, point, x, y, ex, degenerate: np.nd
     return point, x, y, ex, too_fine
 
 
-#: Most games (and, separately, polytopes) `_exact_game` remembers before starting afresh.
-GAME_CACHE = 4096
-#: Exact answers of the games enumerated so far, keyed by their float payoffs (shape and bytes).
-_GAMES: dict[tuple, exact.ExactEquilibria] = {}
-#: Vertex lists of their polytopes (`exact.bimatrix_equilibria`'s cache): points of a sweep that vary
-#: one player's payoffs share the other's polytope.
+#: Vertex lists of the polytopes enumerated so far (`exact.bimatrix_equilibria`'s cache): points of a
+#: sweep that vary one player's payoffs share the other's polytope.
 _POLYTOPES: dict = {}
 
 
@@ -248,19 +243,17 @@ def _exact_game(pay: np.ndarray) -> exact.ExactEquilibria:
 
     The answer is a function of the float payoffs alone (`_fractions` reads each float the same way
     every time), so games repeated within a sweep, and across the many small sweeps of one
-    `negosim explain`, are enumerated once; the caches are bounded and only ever read back whole.
+    `negosim explain`, are enumerated once; the caches are bounded.
     """
-    key = (pay.shape, pay.dtype.str, pay.tobytes())
-    found = _GAMES.get(key)
-    if found is None:
-        if len(_GAMES) >= GAME_CACHE:
-            _GAMES.clear()
-        if len(_POLYTOPES) >= GAME_CACHE:
-            _POLYTOPES.clear()
-        found = exact.bimatrix_equilibria(_fractions(pay[0]), _fractions(pay[1]), cache=_POLYTOPES)
-        _GAMES[key] = found
-    return found
+    return _exact_game_of(pay.shape, pay.dtype.str, pay.tobytes())
 
+
+@lru_cache(maxsize=GAME_CACHE)
+def _exact_game_of(shape: tuple, dtype: str, data: bytes) -> exact.ExactEquilibria:
+    pay = np.frombuffer(data, dtype=dtype).reshape(shape)
+    if len(_POLYTOPES) >= GAME_CACHE:
+        _POLYTOPES.clear()
+    return exact.bimatrix_equilibria(_fractions(pay[0]), _fractions(pay[1]), cache=_POLYTOPES)
 
 #: `exact.simple_fraction` remembered: a game's payoffs repeat across its cells and a sweep's points.
 _simple_fraction = lru_cache(maxsize=1 << 16)(exact.simple_fraction)

@@ -27,7 +27,7 @@ from ..game.ties import TieRules
 from ..game.tree import CHANCE, DECISION, TERMINAL, GameTree
 from .result import Solution, at_points
 from .subgames import best_responses, columns, reach_by, solve_simultaneous, subgame_roots
-from .tolerance import NOISE, RTOL, scaled_tol
+from .tolerance import RTOL, checked_tol, scaled_tol
 
 
 def subgame_perfect(tree: GameTree, *, ties: TieRules | None = None, rtol: float = RTOL) -> Solution:
@@ -209,10 +209,9 @@ def _verify(tree, seq, payoffs, probs, tol, values, behavior, choice, outcome_pr
     """Raise VerificationError unless every choice is optimal within tol, the root value matches the
     outcome distribution, and no player gains by deviating in the whole game; return the regrets.
 
-    The checks allow `tol` plus the rounding of sums through chance nodes (`NOISE` times the largest
-    payoff): where every payoff is equal, `tol` alone is ``rtol * 1e-12``, below a sum's last bit."""
+    The checks allow `tolerance.checked_tol` (`tol` plus the rounding of sums through chance nodes)."""
     ok = ~failed
-    tol = tol + NOISE * np.abs(payoffs).max(axis=(0, 1), initial=0.0)
+    tol = checked_tol(tol, payoffs, axis=(0, 1))
 
     def check(gap, what):
         bad = ok & (gap > tol)

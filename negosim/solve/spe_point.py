@@ -42,7 +42,7 @@ from ..errors import VerificationError
 from ..game.ties import TieRules
 from ..game.tree import DECISION, GameTree
 from .result import Solution
-from .tolerance import NOISE, scaled_tol
+from .tolerance import checked_tol, scaled_tol
 
 
 @dataclass(frozen=True, eq=False)
@@ -326,7 +326,7 @@ def _assemble(tree: GameTree, s: _Structure, ties: TieRules, pay: np.ndarray, to
         from .spe_chance import chance_tree_checks
 
         reach, outcome_probs, expected, replies = chance_tree_checks(tree, s, pay, one_hot, _preorder(tree, s))
-    _verify(tree, s, tol + NOISE * float(np.abs(pay).max(initial=0.0)), values, choice, expected, root_value, replies)
+    _verify(tree, s, float(checked_tol(tol, pay)), values, choice, expected, root_value, replies)
     regret = np.maximum((replies - root_value).max(axis=0), 0.0)
     node_tied = n_tied > 1
     tied = np.array([node_tied.any()])

@@ -55,6 +55,35 @@ def scaled_tol(payoff_range, rtol: float = RTOL) -> np.ndarray:
     return rtol * np.maximum(np.asarray(payoff_range, dtype=float), 1e-12)
 
 
+def checked_tol(tol, payoffs: np.ndarray, axis=None) -> np.ndarray:
+    """The tolerance a tree solver's verification allows: `tol` plus the rounding of sums through chance
+    nodes, `NOISE` times the largest |payoff| (reduced over `axis`; all of it by default).
+
+    Where every payoff is equal `scaled_tol` gives ``rtol * 1e-12``, below the last bit of a chance-weighted
+    sum; decisions keep `tol` itself, only the checks of the answer allow the rounding.
+
+    Parameters
+    ----------
+    tol : float or numpy.ndarray
+        The decision tolerance (`scaled_tol`).
+    payoffs : numpy.ndarray
+        The game's payoffs.
+    axis : int or tuple of int, optional
+        The axes reduced to one largest payoff per point (default: all).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``tol + NOISE * max |payoffs|``.
+
+    Examples
+    --------
+    >>> float(checked_tol(1e-21, np.array([[0.1, 0.1]]))) > 1e-15
+    True
+    """
+    return tol + NOISE * np.abs(payoffs).max(axis=axis, initial=0.0)
+
+
 def player_exponents(pay: np.ndarray) -> np.ndarray:
     """Exponents ``e`` (ints, shape ``(P, n_players)``) with each player's largest |payoff| / 2**e in [0.5, 1).
 

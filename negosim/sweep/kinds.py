@@ -179,43 +179,6 @@ def locate_kind_boundaries(scenario, parameter: str, lo, hi, base_params: Mappin
 KIND_COLUMN = "pbe_kind"
 
 
-def read_point_kinds(results_csv, points: int) -> np.ndarray:
-    """Each point's `KIND_COLUMN` value from a sweep's ``results.csv`` (object array of `points` labels).
-
-    A point with no row keeps `NO_EQUILIBRIUM`.
-
-    Parameters
-    ----------
-    results_csv : str or Path
-        The sweep's ``results.csv``.
-    points : int
-        The sweep's number of points.
-
-    Returns
-    -------
-    numpy.ndarray
-        Object array of `points` kinds.
-
-    Examples
-    --------
-    >>> import os
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     path = os.path.join(folder, "results.csv")
-    ...     with open(path, "w") as fh:
-    ...         _ = fh.write("point,pbe_kind\\n0,pooling\\n")
-    ...     read_point_kinds(path, 2).tolist()
-    ['pooling', 'no equilibrium found']
-    """
-    import csv
-
-    kinds = np.full(points, NO_EQUILIBRIUM, dtype=object)
-    with open(results_csv, newline="") as fh:
-        for row in csv.DictReader(fh):
-            kinds[int(row["point"])] = row[KIND_COLUMN]
-    return kinds
-
-
 def point_kinds(found: dict[str, np.ndarray], points: int) -> np.ndarray:
     """Each point's `KIND_COLUMN` value from a sweep's result columns ``point`` and `KIND_COLUMN` (as
     `negosim.sweep.output.read_columns` returns them, from either table format); a point with no row
@@ -291,5 +254,5 @@ def sweep_kinds(scenario, kinds: np.ndarray, name: str | None, values: np.ndarra
 
 
 __all__ = ["NOT_SIGNALLING", "KIND_COLUMN", "NO_EQUILIBRIUM", "game_kind_labels", "is_signalling", "kind_labels",
-           "locate_kind_boundaries", "point_kinds", "read_point_kinds",
+           "locate_kind_boundaries", "point_kinds",
            "sweep_kinds"]
