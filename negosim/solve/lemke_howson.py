@@ -242,14 +242,14 @@ def lemke_howson(game: NormalFormGame, *, rtol: float = RTOL, max_seconds: float
         x, y = x[ok], y[ok]
         keep: list[int] = []
         count: list[int] = []
-        for i in range(len(x)):
-            same = [k for k, j in enumerate(keep)
-                    if np.abs(x[i] - x[j]).max() <= MERGE and np.abs(y[i] - y[j]).max() <= MERGE]
-            if same:
-                count[same[0]] += 1
-            else:
-                keep.append(i)
-                count.append(1)
+        for i in range(len(x)):  # each path's end joins the first kept one within MERGE, or is kept
+            if keep:
+                near = (np.abs(x[keep] - x[i]).max(axis=1) <= MERGE) & (np.abs(y[keep] - y[i]).max(axis=1) <= MERGE)
+                if near.any():
+                    count[int(near.argmax())] += 1
+                    continue
+            keep.append(i)
+            count.append(1)
         points.append(np.full(len(keep), p))
         xs.append(x[keep])
         ys.append(y[keep])
