@@ -178,3 +178,50 @@ def test_method_lemke_is_asked_for_on_a_small_game_and_refused_where_it_does_not
         solve(bos, "nash", method="lemke", exact=True)
     with pytest.raises(UsageError):
         solve(bos, "nash", method="simplex")
+
+
+def _paths_both_ways(monkeypatch, A: np.ndarray, B: np.ndarray, **kwargs):
+    """`paths` with the compiled kernel and with numpy (NEGOSIM_NATIVE=0)."""
+    monkeypatch.setenv("NEGOSIM_NATIVE", "1")
+    native = paths(A, B, **kwargs)
+    monkeypatch.setenv("NEGOSIM_NATIVE", "0")
+    numpy_path = paths(A, B, **kwargs)
+    return native, numpy_path
+
+
+@pytest.mark.parametrize("kind", ["uniform", "integer halves", "zero-one"])
+def test_the_compiled_paths_pivot_exactly_as_numpy_does(monkeypatch, kind):
+    # The kernel repeats numpy's arithmetic operation for operation: the same end points bit for bit
+    # and the same pivot counts, on generic games and on degenerate ones (integer payoffs, where the
+    # lexicographic tie-break decides), and with a pivot bound that cuts paths short.
+    pytest.importorskip("negosim.native._lemke_howson")
+    rng = np.random.default_rng({"uniform": 1, "integer halves": 2, "zero-one": 3}[kind])
+    for trial in range(60):
+        m, n = (int(v) for v in rng.integers(1, 9, 2))
+        if kind == "uniform":
+            A, B = rng.uniform(1, 2, (2, m, n))
+        elif kind == "integer halves":
+            A, B = 1 + rng.integers(0, 3, (2, m, n)) / 2
+        else:
+            A, B = 1.0 + rng.integers(0, 2, (2, m, n))
+        bound = {"max_pivots": 3} if trial % 5 == 0 else {}
+        native, numpy_path = _paths_both_ways(monkeypatch, A, B, **bound)
+        for ours, theirs in zip(native, numpy_path):
+            assert ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes(), (kind, trial, m, n)
+
+
+def test_the_compiled_kernel_refuses_buffers_that_do_not_fit():
+    kernel = pytest.importorskip("negosim.native._lemke_howson")
+    P0 = np.ones((2, 5))
+    Q0 = np.ones((2, 5))
+    x, y = np.zeros(2), np.zeros(2)
+    with pytest.raises(ValueError, match="do not fit"):
+        kernel.follow(P0, Q0, 2, 4, 10, 1.0, x, y)  # label 4 of a 2 x 2 game does not exist
+    with pytest.raises(ValueError, match="do not fit"):
+        kernel.follow(np.ones((2, 4)), Q0, 2, 0, 10, 1.0, x, y)
+    with pytest.raises(ValueError, match="do not fit"):
+        kernel.follow(P0, Q0, 2, 0, 10, 1.0, np.zeros(3), y)
+    with pytest.raises(ValueError, match="float64"):
+        kernel.follow(P0.astype(np.float32), Q0, 2, 0, 10, 1.0, x, y)
+    with pytest.raises((ValueError, BufferError)):
+        kernel.follow(P0, Q0, 2, 0, 10, 1.0, x[::2], y)  # not contiguous

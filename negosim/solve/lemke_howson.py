@@ -10,7 +10,10 @@ in the minimum-ratio test are broken lexicographically on the rows of the basis 
 out cycling in degenerate games). Every path has a pivot bound (`MAX_PIVOTS_PER_ROW` times m + n)
 and the whole run a wall-clock bound (`MAX_SECONDS`); a path that exceeds either is dropped.
 Each pivot updates a contiguous stack of tableaux in place (paths that start on the same side stay
-in step), with finished paths masked and dropped from the stack once a quarter has finished.
+in step), with finished paths masked and dropped from the stack once a quarter has finished. Where
+the compiled kernel ``negosim/native/lemke_howson.c`` was built, the paths are followed one after
+another in C with the same arithmetic, operation for operation, so they end at the same points
+(only which paths a wall-clock bound cuts short can differ).
 
 The equilibria found are verified like every other method's and reported with ``complete: False``:
 Lemke-Howson finds some equilibria, never a guarantee of all.
@@ -31,6 +34,7 @@ import numpy as np
 
 from ..errors import GameError
 from ..game.normal import NormalFormGame
+from ..native import load
 from .polytope import rescaled
 from .result import Solution
 from .tolerance import RTOL
@@ -166,6 +170,14 @@ def paths(A: np.ndarray, B: np.ndarray, max_seconds: float = MAX_SECONDS,
     # Q: m rows r + A y = 1, columns r (labels 0..m-1), y (labels m..L-1), rhs.
     P0 = np.concatenate([B.T, np.eye(n), np.ones((n, 1))], axis=1)
     Q0 = np.concatenate([np.eye(m), A, np.ones((m, 1))], axis=1)
+    native = load("lemke_howson")
+    if native is not None:  # the same pivots in C, one path after another (see negosim/native/lemke_howson.c)
+        for k in range(L):
+            remaining = deadline - time.monotonic()
+            if remaining < 0:
+                break
+            ok[k], pivots[k] = native.follow(P0, Q0, m, k, max_pivots, remaining, x[k], y[k])
+        return _normalised(x, y, ok, pivots)
     chunk = max(1, MAX_STACK_NUMBERS // (L * (L + 1)))  # one path holds (n + m) rows of L + 1 numbers
     for labels, in_P in ((np.arange(m), True), (np.arange(m, L), False)):
         # Dropping a row label lets x_k enter P first; dropping a column label lets y_j enter Q first.
@@ -174,6 +186,12 @@ def paths(A: np.ndarray, B: np.ndarray, max_seconds: float = MAX_SECONDS,
             G = len(start)
             _follow(np.repeat(P0[None], G, axis=0), np.repeat(Q0[None], G, axis=0), start, m, in_P,
                     max_pivots, deadline, x, y, ok, pivots)
+    return _normalised(x, y, ok, pivots)
+
+
+def _normalised(x: np.ndarray, y: np.ndarray, ok: np.ndarray,
+                pivots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The paths' end points as probability vectors; a path whose x or y is all zero did not reach one."""
     x, y = np.maximum(x, 0.0), np.maximum(y, 0.0)
     ok &= (x.sum(axis=1) > 0) & (y.sum(axis=1) > 0)
     x = x / np.where(ok, x.sum(axis=1), 1.0)[:, None]
@@ -224,14 +242,14 @@ def lemke_howson(game: NormalFormGame, *, rtol: float = RTOL, max_seconds: float
         x, y = x[ok], y[ok]
         keep: list[int] = []
         count: list[int] = []
-        for i in range(len(x)):
-            same = [k for k, j in enumerate(keep)
-                    if np.abs(x[i] - x[j]).max() <= MERGE and np.abs(y[i] - y[j]).max() <= MERGE]
-            if same:
-                count[same[0]] += 1
-            else:
-                keep.append(i)
-                count.append(1)
+        for i in range(len(x)):  # each path's end joins the first kept one within MERGE, or is kept
+            if keep:
+                near = (np.abs(x[keep] - x[i]).max(axis=1) <= MERGE) & (np.abs(y[keep] - y[i]).max(axis=1) <= MERGE)
+                if near.any():
+                    count[int(near.argmax())] += 1
+                    continue
+            keep.append(i)
+            count.append(1)
         points.append(np.full(len(keep), p))
         xs.append(x[keep])
         ys.append(y[keep])
