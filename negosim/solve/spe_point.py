@@ -226,6 +226,15 @@ def point_solution(tree: GameTree, ties: TieRules, rtol: float) -> Solution | No
     if tree.payoffs.size != len(tree.outcomes) * tree.n_players or any(
             p.size != p.shape[-1] for p in tree.chance_probs.values()):
         return None  # more than one point
+    from ..native import load
+
+    kernel = load("spe_point")
+    if kernel is not None:  # the compiled pass: the same answer (`spe_native`)
+        from .spe_native import native_solution
+
+        answer = native_solution(kernel, tree, ties, rtol)
+        if answer is not NotImplemented:
+            return answer
     s = _structure(tree)
     if s is None:
         return None
@@ -383,9 +392,17 @@ def _verify(tree: GameTree, s: _Structure, tol: float, values: np.ndarray, choic
         pre = _preorder_decisions(tree, s)
         i = int(pre[::-1][bad[np.searchsorted(dec, pre[::-1])]][0])
         fail(float(gap[np.searchsorted(dec, i)]), f"the choice at {tree.nodes[i].id!r} is not best")
+    check_root_and_deviations(tree, tol, expected, root_value, replies)
+
+
+def check_root_and_deviations(tree: GameTree, tol: float, expected: np.ndarray, root_value: np.ndarray,
+                              replies: np.ndarray) -> None:
+    """The last two checks of `spe._verify` at one point: the root value equal to the outcome
+    distribution's payoffs (`expected`) and no player gaining more than tol per move by deviating."""
     off = float(np.abs(expected - root_value).max())
     if off > tol:
-        fail(off, "the root value differs from the outcome distribution's payoffs")
+        raise VerificationError(f"spe: the root value differs from the outcome distribution's payoffs by {off:.3g} "
+                                f"at point 0 (tol {tol:.3g})")
     regret = float(max((replies - root_value).max(), 0.0))
     if regret > tol:  # (within tol, dividing by the number of moves cannot make it fail)
         from ..game.reduce import tree_sequences
@@ -393,4 +410,5 @@ def _verify(tree: GameTree, s: _Structure, tol: float, values: np.ndarray, choic
         seq = tree_sequences(tree)
         depth = max([len(q) for p in range(tree.n_players) for q in seq.leaf_seq[p]] + [1])
         if regret / depth > tol:
-            fail(regret / depth, f"a player gains (per move, over up to {depth} moves) from deviating")
+            raise VerificationError(f"spe: a player gains (per move, over up to {depth} moves) from deviating by "
+                                    f"{regret / depth:.3g} at point 0 (tol {tol:.3g})")

@@ -1,0 +1,231 @@
+"""The compiled one-point kernel of subgame-perfect equilibrium (`spe_native`, ``negosim/native/spe_point.c``)
+against the numpy pass (`spe_point` with ``NEGOSIM_NATIVE=0``) and the batched path: the same `Solution`
+field by field on random trees with chance nodes, ties (integer payoffs), tie rules and payoffs scaled
+by 2**-900 .. 2**900; the same `VerificationError` when an answer is wrong; and a clear exception, never a
+crash, on malformed input to the kernel."""
+
+import os
+import sys
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_spe_point import (
+    NUMPY_PASS,
+    SCENARIOS,
+    assert_same_solution,
+    batched,
+    random_point_tree,
+    trees,
+    wrong_choice_at_root,
+    wrong_root_value,
+)
+
+from negosim.api import open_source
+from negosim.errors import VerificationError
+from negosim.game.tree import DECISION, TERMINAL, Node
+from negosim.native import load
+from negosim.solve import spe_native
+from negosim.solve.spe import subgame_perfect
+from negosim.solve.ties import TieRules
+
+KERNEL = load("spe_point")
+pytestmark = pytest.mark.skipif(KERNEL is None, reason="the compiled kernel spe_point is not built")
+
+
+def three_ways(tree, **kw):
+    """(compiled, numpy pass, batched) solutions, or the three VerificationError messages."""
+    calls = []
+    real = spe_native.native_solution
+
+    def spy(*args):
+        calls.append("called")  # (replaced by the answer unless the kernel's answer fails verification)
+        calls[-1] = real(*args)
+        return calls[-1]
+
+    answers = []
+    for solve in (lambda: _with(spy, tree, kw), lambda: _numpy(tree, kw), lambda: batched(tree, **kw)):
+        try:
+            answers.append(solve())
+        except VerificationError as error:
+            answers.append(str(error))
+    assert calls and calls[0] is not NotImplemented, "the kernel declined"
+    return answers
+
+
+def _with(spy, tree, kw):
+    with mock.patch.object(spe_native, "native_solution", spy):
+        return subgame_perfect(tree, **kw)
+
+
+def _numpy(tree, kw):
+    with mock.patch.dict(os.environ, NUMPY_PASS):
+        return subgame_perfect(tree, **kw)
+
+
+def assert_all_the_same(tree, **kw):
+    compiled, numpy_pass, slow = three_ways(tree, **kw)
+    if isinstance(slow, str):  # the batched path refuses its answer: so must both one-point passes, alike
+        assert compiled == numpy_pass == slow
+        return
+    assert_same_solution(numpy_pass, slow)
+    assert_same_solution(compiled, slow)
+
+
+@settings(max_examples=200, deadline=None)
+@given(shape=trees, seed=st.integers(0, 2**32 - 1))
+def test_the_kernel_gives_the_numpy_pass_and_the_batched_solution_field_by_field(shape, seed):
+    assert_all_the_same(random_point_tree(np.random.default_rng(seed), **shape))
+
+
+@settings(max_examples=80, deadline=None)
+@given(shape=trees, seed=st.integers(0, 2**32 - 1))
+def test_chance_nodes_round_in_the_kernel_as_in_the_batched_path(shape, seed):
+    """Probabilities such as 1/3 and 2/7 round: values, reach, outcome distribution and best replies
+    must be formed in the batched path's order."""
+    tree = random_point_tree(np.random.default_rng(seed), **{**shape, "chance": 0.5, "depth": max(shape["depth"], 3)})
+    assert_all_the_same(tree)
+
+
+@settings(max_examples=60, deadline=None)
+@given(shape=trees, seed=st.integers(0, 2**32 - 1), rtol=st.sampled_from([1e-9, 1e-3, 0.3]),
+       rules=st.sampled_from([TieRules(), TieRules(prefer=("wait", "hold")), TieRules(prefer=("take",))]))
+def test_tolerances_and_tie_rules_choose_as_in_the_batched_path(shape, seed, rtol, rules):
+    """Wide tolerances tie most actions; the tie rules (asked from the kernel only at tied nodes) choose."""
+    tree = random_point_tree(np.random.default_rng(seed), **{**shape, "spread": 2})
+    assert_all_the_same(tree, ties=rules, rtol=rtol)
+
+
+@pytest.mark.parametrize("depth", [4, 6])
+def test_the_benchmark_trees_are_solved_the_same_three_ways(depth):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from tree_yaml import tree_yaml
+
+    from negosim.scenario.build import build_game
+    from negosim.scenario.validate import scenario_from_document
+    from negosim.scenario.yamlio import parse_yaml
+
+    tree = build_game(scenario_from_document(parse_yaml(tree_yaml(depth, formulas=5).encode(), "t.yaml")))
+    compiled, numpy_pass, slow = three_ways(tree)
+    assert compiled.extra["tie_descriptions"]  # five payoff pairs over 729 leaves: ties everywhere
+    assert_same_solution(numpy_pass, slow)
+    assert_same_solution(compiled, slow)
+
+
+def corrupt_kernel(change):
+    """A stand-in for the kernel whose `solve` changes the outputs it wrote (the `gaps` check is the real one)."""
+
+    class Corrupt:
+        gaps = staticmethod(KERNEL.gaps)
+
+        @staticmethod
+        def solve(nodes, root, pay, n_players, chance, rtol, priority, outputs):
+            answer = KERNEL.solve(nodes, root, pay, n_players, chance, rtol, priority, outputs)
+            change(root, outputs)
+            return answer
+
+    return Corrupt
+
+
+def worst_choice_at_root(root, outputs):
+    values, choice, kids, spans, code = outputs[0], outputs[1], outputs[4], outputs[6], outputs[11]
+    own = values[kids[spans[root, 0]:spans[root, 1]], code[root]]
+    choice[root] = int(np.argmin(own))
+
+
+def root_value_plus_one(root, outputs):
+    outputs[0][root] += 1.0
+
+
+@pytest.mark.parametrize("change, batched_side", [(worst_choice_at_root, wrong_choice_at_root),
+                                                  (root_value_plus_one, wrong_root_value)])
+def test_a_wrong_answer_from_the_kernel_raises_the_batched_paths_verification_error(change, batched_side):
+    tree = open_source(str(SCENARIOS / "entry_deterrence.yaml")).game
+    with pytest.raises(VerificationError) as slow:
+        batched_side(tree, False)
+    with mock.patch("negosim.native.load", lambda name: corrupt_kernel(change)), \
+            pytest.raises(VerificationError) as fast:
+        subgame_perfect(tree)
+    assert str(fast.value) == str(slow.value)
+
+
+def test_trees_the_one_point_pass_leaves_to_the_batched_path_are_left_alike():
+    imperfect = open_source(str(SCENARIOS / "beer_quiche.yaml")).game
+    assert spe_native.native_solution(KERNEL, imperfect, imperfect.ties, 1e-9) is None
+    leaf_only = open_source(str(SCENARIOS / "entry_deterrence.yaml")).game
+    nodes = (Node("only", TERMINAL, outcome=0),)
+    assert KERNEL.solve(nodes, 0, leaf_only.payoffs.reshape(-1), 2, None, 1e-9, None, outputs(1, 2, 3)) is None
+
+
+def outputs(n, players, n_out):
+    """Arrays of the sizes and dtypes `spe_native` passes."""
+    i8 = np.int64
+    return (np.empty((n, players)), np.empty(n, i8), np.empty(n), np.empty(n - 1, bool), np.empty(n - 1, i8),
+            np.empty(n - 1), np.empty((n, 2), i8), np.empty(n, i8), np.empty(n, i8), np.empty((n_out, 1)),
+            np.empty((players, 1)), np.empty(n, i8))
+
+
+def two_leaves(children=(1, 2), player=0, outcome=0):
+    return (Node("r", DECISION, ("a", "b"), children, player=player, infoset="r"),
+            Node("x", TERMINAL, outcome=outcome), Node("y", TERMINAL, outcome=1))
+
+
+PAY = np.array([1.0, 0.0, 0.0, 1.0])
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda: KERNEL.solve(two_leaves(), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), None),
+    (lambda: KERNEL.solve(two_leaves((1, 7)), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
+    (lambda: KERNEL.solve(two_leaves((1, 1)), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
+    (lambda: KERNEL.solve(two_leaves((0, 2)), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
+    (lambda: KERNEL.solve(two_leaves(player=5), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
+    (lambda: KERNEL.solve(two_leaves(player=None), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
+    (lambda: KERNEL.solve(two_leaves(outcome=-1), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
+    (lambda: KERNEL.solve(two_leaves(), 3, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
+    (lambda: KERNEL.solve(two_leaves(), 0, PAY[:3], 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
+    (lambda: KERNEL.solve(two_leaves(), 0, PAY.astype(np.float32), 2, None, 1e-9, None, outputs(3, 2, 2)),
+     ValueError),
+    (lambda: KERNEL.solve(two_leaves(), 0, PAY, 2, None, 1e-9, None, outputs(4, 2, 2)), ValueError),
+    (lambda: KERNEL.solve(two_leaves(), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)[:-1]), ValueError),
+    (lambda: KERNEL.solve(two_leaves(), 0, PAY, 2, {1: np.ones(5)}, 1e-9, None, outputs(3, 2, 2)), ValueError),
+    (lambda: KERNEL.solve(two_leaves(), 0, PAY, 2, {9: np.ones(2)}, 1e-9, None, outputs(3, 2, 2)), ValueError),
+    (lambda: KERNEL.solve(two_leaves(), 0, PAY, 2, None, 1e-9, 3, outputs(3, 2, 2)), ValueError),
+    (lambda: KERNEL.solve((1, 2, 3), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), AttributeError),
+    (lambda: KERNEL.gaps(*[np.zeros(3, np.int64)] * 4, np.zeros(6), np.zeros(3, np.int64), np.zeros(3)),
+     ValueError),
+])
+def test_malformed_input_to_the_kernel_raises_instead_of_crashing(call, error):
+    if error is None:
+        assert call()[0] == 1  # (the well-formed tree: one decision)
+    else:
+        with pytest.raises(error):
+            call()
+
+
+def test_the_kernel_asks_the_tie_rules_only_at_tied_nodes_and_passes_their_errors_on():
+    both_one = np.array([1.0, 1.0, 1.0, 1.0])
+    out = outputs(3, 2, 2)
+    asked = []
+    assert KERNEL.solve(two_leaves(), 0, both_one, 2, None, 1e-9, lambda i: asked.append(i) or [1, 0], out)[4] == [0]
+    assert asked == [0] and out[1][0] == 1
+    KERNEL.solve(two_leaves(), 0, PAY, 2, None, 1e-9, lambda i: asked.append(i) or [1, 0], out)  # no tie: not asked
+    assert asked == [0] and out[1][0] == 0
+
+    def broken(i):
+        raise KeyError("rules")
+
+    with pytest.raises(KeyError):
+        KERNEL.solve(two_leaves(), 0, both_one, 2, None, 1e-9, broken, out)
+    with pytest.raises(TypeError):
+        KERNEL.solve(two_leaves(), 0, both_one, 2, None, 1e-9, lambda i: 5, out)
+    KERNEL.solve(two_leaves(), 0, both_one, 2, None, 1e-9, lambda i: [7, -1], out)  # no tied action listed
+    assert out[1][0] == 0  # the first tied action
+
+
+def test_a_payoff_that_is_not_finite_is_left_to_the_numpy_pass():
+    pay = PAY.copy()
+    pay[3] = np.nan
+    assert KERNEL.solve(two_leaves(), 0, pay, 2, None, 1e-9, None, outputs(3, 2, 2)) is NotImplemented
