@@ -161,11 +161,11 @@ def test_trees_the_one_point_pass_leaves_to_the_batched_path_are_left_alike():
 
 
 def outputs(n, players, n_out):
-    """Arrays of the sizes and dtypes `spe_native` passes."""
+    """Arrays of the sizes and dtypes `spe_native` passes (zeros: the kernel leaves the ends of some unwritten)."""
     i8 = np.int64
-    return (np.empty((n, players)), np.empty(n, i8), np.empty(n), np.empty(n - 1, bool), np.empty(n - 1, i8),
-            np.empty(n - 1), np.empty((n, 2), i8), np.empty(n, i8), np.empty(n, i8), np.empty((n_out, 1)),
-            np.empty((players, 1)), np.empty(n, i8))
+    return (np.zeros((n, players)), np.zeros(n, i8), np.zeros(n), np.zeros(n - 1, bool), np.zeros(n - 1, i8),
+            np.zeros(n - 1), np.zeros((n, 2), i8), np.zeros(n, i8), np.zeros(n, i8), np.zeros((n_out, 1)),
+            np.zeros((players, 1)), np.zeros(n, i8))
 
 
 def two_leaves(children=(1, 2), player=0, outcome=0):
@@ -182,7 +182,8 @@ PAY = np.array([1.0, 0.0, 0.0, 1.0])
     (lambda: KERNEL.solve(two_leaves((1, 1)), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
     (lambda: KERNEL.solve(two_leaves((0, 2)), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
     (lambda: KERNEL.solve(two_leaves(player=5), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
-    (lambda: KERNEL.solve(two_leaves(player=None), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
+    (lambda: KERNEL.solve(two_leaves(player=None), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), TypeError),
+    (lambda: KERNEL.solve(two_leaves(player=0.0), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), TypeError),
     (lambda: KERNEL.solve(two_leaves(outcome=-1), 0, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
     (lambda: KERNEL.solve(two_leaves(), 3, PAY, 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
     (lambda: KERNEL.solve(two_leaves(), 0, PAY[:3], 2, None, 1e-9, None, outputs(3, 2, 2)), ValueError),
@@ -223,6 +224,17 @@ def test_the_kernel_asks_the_tie_rules_only_at_tied_nodes_and_passes_their_error
         KERNEL.solve(two_leaves(), 0, both_one, 2, None, 1e-9, lambda i: 5, out)
     KERNEL.solve(two_leaves(), 0, both_one, 2, None, 1e-9, lambda i: [7, -1], out)  # no tied action listed
     assert out[1][0] == 0  # the first tied action
+
+
+def test_numpy_integers_and_lists_in_nodes_are_read_as_python_ones():
+    nodes = (Node("r", DECISION, ("a", "b"), [np.int64(1), np.int32(2)], player=np.int64(1), infoset="r"),
+             Node("x", TERMINAL, outcome=np.int16(0)), Node("y", TERMINAL, outcome=1))
+    out, plain = outputs(3, 2, 2), outputs(3, 2, 2)
+    assert KERNEL.solve(nodes, 0, PAY, 2, None, 1e-9, None, out) == KERNEL.solve(
+        two_leaves(player=1), 0, PAY, 2, None, 1e-9, None, plain)
+    for a, b in zip(out, plain):
+        np.testing.assert_array_equal(a, b)
+    assert out[1][0] == 1  # player 1 gets 1.0 from y
 
 
 def test_a_payoff_that_is_not_finite_is_left_to_the_numpy_pass():

@@ -19,7 +19,7 @@ from negosim.game import GameTree
 from negosim.game.tree import CHANCE, DECISION, TERMINAL, Node, Outcome
 from negosim.solve import solve, spe, spe_point
 from negosim.solve.spe import subgame_perfect
-from negosim.solve.spe_point import PointNodeArrays
+from negosim.solve.spe_shared import PointNodeArrays
 from negosim.solve.ties import TieRules
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

@@ -56,19 +56,26 @@ static void free_tree(Tree *t) {
     PyMem_Free(t->br);
 }
 
-/* An int attribute of a node as a Py_ssize_t in [0, bound); -1 with ValueError/TypeError set otherwise. */
-static Py_ssize_t index_attr(PyObject *node, PyObject *name, Py_ssize_t bound, Py_ssize_t i) {
-    PyObject *obj = PyObject_GetAttr(node, name);
-    if (obj == NULL)
-        return -1;
-    Py_ssize_t v = PyLong_Check(obj) ? PyLong_AsSsize_t(obj) : -1;
-    Py_DECREF(obj);
+/* An index (an int, or anything with __index__ such as numpy's integers) in [0, bound); -1 with an
+   exception set otherwise (TypeError for a non-integer, ValueError out of range). */
+static Py_ssize_t as_index(PyObject *obj, Py_ssize_t bound, const char *what, Py_ssize_t i) {
+    Py_ssize_t v = PyLong_Check(obj) ? PyLong_AsSsize_t(obj) : PyNumber_AsSsize_t(obj, PyExc_OverflowError);
     if (v == -1 && PyErr_Occurred())
         return -1;
     if (v < 0 || v >= bound) {
-        PyErr_Format(PyExc_ValueError, "node %zd: %U out of range [0, %zd)", i, name, bound);
+        PyErr_Format(PyExc_ValueError, "node %zd: %s out of range [0, %zd)", i, what, bound);
         return -1;
     }
+    return v;
+}
+
+/* An index attribute of a node (see `as_index`). */
+static Py_ssize_t index_attr(PyObject *node, PyObject *name, Py_ssize_t bound, const char *what, Py_ssize_t i) {
+    PyObject *obj = PyObject_GetAttr(node, name);
+    if (obj == NULL)
+        return -1;
+    Py_ssize_t v = as_index(obj, bound, what, i);
+    Py_DECREF(obj);
     return v;
 }
 
@@ -121,26 +128,22 @@ static int read_tree(Tree *t, PyObject *nodes, Py_ssize_t root, PyObject *chance
             goto done;
         }
         while (PyDict_Next(chance_probs, &pos, &key, &value)) {
-            Py_ssize_t i = PyLong_Check(key) ? PyLong_AsSsize_t(key) : -1;
-            if (i < 0 || i >= n) {
-                if (!PyErr_Occurred())
-                    PyErr_SetString(PyExc_ValueError, "chance probabilities: a node index out of range");
+            Py_ssize_t i = as_index(key, n, "chance node", -1);
+            if (i < 0)
                 goto done;
-            }
             t->chance[i] = 1;
         }
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *node = PyTuple_GET_ITEM(nodes, i);
-        PyObject *children = PyObject_GetAttr(node, s_children);
+        PyObject *attr = PyObject_GetAttr(node, s_children);
+        if (attr == NULL)
+            goto done;
+        PyObject *children = PySequence_Fast(attr, "children must be a sequence");  /* (a tuple: itself) */
+        Py_DECREF(attr);
         if (children == NULL)
             goto done;
-        if (!PyTuple_Check(children)) {
-            Py_DECREF(children);
-            PyErr_Format(PyExc_TypeError, "node %zd: children must be a tuple", i);
-            goto done;
-        }
-        Py_ssize_t k = PyTuple_GET_SIZE(children);
+        Py_ssize_t k = PySequence_Fast_GET_SIZE(children);
         if (k > n - 1 - edges) {  /* a tree has n - 1 edges */
             Py_DECREF(children);
             PyErr_SetString(PyExc_ValueError, "more edges than a tree of this many nodes has");
@@ -149,24 +152,21 @@ static int read_tree(Tree *t, PyObject *nodes, Py_ssize_t root, PyObject *chance
         t->count[i] = k;
         t->offset[i] = edges;
         for (Py_ssize_t j = 0; j < k; j++) {
-            PyObject *c = PyTuple_GET_ITEM(children, j);
-            Py_ssize_t v = PyLong_Check(c) ? PyLong_AsSsize_t(c) : -1;
-            if (v < 0 || v >= n) {
+            Py_ssize_t v = as_index(PySequence_Fast_GET_ITEM(children, j), n, "a child index", i);
+            if (v < 0) {
                 Py_DECREF(children);
-                if (!PyErr_Occurred())
-                    PyErr_Format(PyExc_ValueError, "node %zd: a child index out of range", i);
                 goto done;
             }
             t->kids[edges++] = v;
         }
         Py_DECREF(children);
         if (k == 0) {
-            if ((t->code[i] = index_attr(node, s_outcome, t->n_out, i)) < 0)
+            if ((t->code[i] = index_attr(node, s_outcome, t->n_out, "outcome", i)) < 0)
                 goto done;
         } else if (t->chance[i]) {
             t->code[i] = -1;
         } else {
-            if ((t->code[i] = index_attr(node, s_player, P, i)) < 0)
+            if ((t->code[i] = index_attr(node, s_player, P, "player", i)) < 0)
                 goto done;
             PyObject *infoset = PyObject_GetAttr(node, s_infoset);
             if (infoset == NULL)

@@ -25,7 +25,7 @@ from ..errors import VerificationError
 from ..game.ties import TieRules
 from ..game.tree import GameTree
 from .result import Solution
-from .spe_point import PointNodeArrays, check_root_and_deviations
+from .spe_shared import PointNodeArrays, check_root_and_deviations
 from .tolerance import checked_tol, scaled_tol
 
 
@@ -78,7 +78,7 @@ def native_solution(kernel: ModuleType, tree: GameTree, ties: TieRules, rtol: fl
     tied_edges, behavior, kids = np.empty(n - 1, bool), np.empty(n - 1), np.empty(n - 1, np.int64)
     spans = np.empty((n, 2), np.int64)  # per node: [first, last + 1) of its edges
     outcome_probs, replies = np.empty((n_out, 1)), np.empty((n_players, 1))
-    answer = kernel.solve(nodes, tree.root, pay, n_players, chance or None, float(rtol), priority,
+    answer = kernel.solve(nodes, int(tree.root), pay, n_players, chance or None, float(rtol), priority,
                           (values, choice, reach, tied_edges, kids, behavior, spans, dec, pre, outcome_probs, replies,
                            code))
     if answer is None or answer is NotImplemented:

@@ -24,6 +24,11 @@ The answer is the one `spe.subgame_perfect` gives at that point, field by field 
 compare the two on random trees): values are copies of leaf payoffs or the same sums, and without chance
 nodes reach probabilities are 0 or 1 and every sum the batched path forms has one non-zero term.
 
+Where the compiled kernel ``negosim/native/spe_point.c`` is built, `point_solution` hands the tree to it
+first (`spe_native`: one C call for the whole pass, the same floats in the same order); this numpy pass
+is what runs without it (not built, ``NEGOSIM_NATIVE=0``) and where it declines (a payoff that is not
+finite).
+
 Not handled here (`point_solution` returns None and the batched path runs): trees with an information
 set of several nodes (simultaneous moves, imperfect information: those need Nash solves of subgames),
 batches of more than one point, and a tree without any decision.
@@ -31,9 +36,7 @@ batches of more than one point, and a tree without any decision.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from itertools import chain, compress
 
 import numpy as np
@@ -42,41 +45,8 @@ from ..errors import VerificationError
 from ..game.ties import TieRules
 from ..game.tree import DECISION, GameTree
 from .result import Solution
+from .spe_shared import PointNodeArrays, check_root_and_deviations
 from .tolerance import checked_tol, scaled_tol
-
-
-@dataclass(frozen=True, eq=False)
-class PointNodeArrays(Mapping):
-    """Node id -> that node's ``(1, ...)`` array, cut from one stacked array when looked up.
-
-    `order` lists the node indices that are keys, in iteration order. Without `spans` a node's array
-    is ``data[i:i + 1]``; with `spans` (a ``(n_nodes, 2)`` array of [start, stop) into `data`) it is
-    ``data[start:stop]`` as one row (the tied actions of a node, whose count varies by node).
-    """
-
-    tree: GameTree
-    order: np.ndarray
-    data: np.ndarray
-    spans: np.ndarray | None = None
-
-    @cached_property
-    def _index(self) -> dict[str, int]:
-        nodes = self.tree.nodes
-        return {nodes[i].id: i for i in self.order.tolist()}
-
-    def __getitem__(self, node_id: str) -> np.ndarray:
-        i = self._index[node_id]
-        if self.spans is None:
-            return self.data[i:i + 1]
-        lo, hi = self.spans[i]
-        return self.data[lo:hi][None]
-
-    def __iter__(self) -> Iterator[str]:
-        nodes = self.tree.nodes
-        return (nodes[i].id for i in self.order.tolist())
-
-    def __len__(self) -> int:
-        return len(self.order)
 
 
 @dataclass(frozen=True)
@@ -394,21 +364,3 @@ def _verify(tree: GameTree, s: _Structure, tol: float, values: np.ndarray, choic
         fail(float(gap[np.searchsorted(dec, i)]), f"the choice at {tree.nodes[i].id!r} is not best")
     check_root_and_deviations(tree, tol, expected, root_value, replies)
 
-
-def check_root_and_deviations(tree: GameTree, tol: float, expected: np.ndarray, root_value: np.ndarray,
-                              replies: np.ndarray) -> None:
-    """The last two checks of `spe._verify` at one point: the root value equal to the outcome
-    distribution's payoffs (`expected`) and no player gaining more than tol per move by deviating."""
-    off = float(np.abs(expected - root_value).max())
-    if off > tol:
-        raise VerificationError(f"spe: the root value differs from the outcome distribution's payoffs by {off:.3g} "
-                                f"at point 0 (tol {tol:.3g})")
-    regret = float(max((replies - root_value).max(), 0.0))
-    if regret > tol:  # (within tol, dividing by the number of moves cannot make it fail)
-        from ..game.reduce import tree_sequences
-
-        seq = tree_sequences(tree)
-        depth = max([len(q) for p in range(tree.n_players) for q in seq.leaf_seq[p]] + [1])
-        if regret / depth > tol:
-            raise VerificationError(f"spe: a player gains (per move, over up to {depth} moves) from deviating by "
-                                    f"{regret / depth:.3g} at point 0 (tol {tol:.3g})")
