@@ -1,14 +1,14 @@
 """`subgame_perfect` at one parameter point against a plain Python backward-induction loop, per node.
 
 ``python benchmarks/bench_spe.py [DEPTH ...]`` prints a row (the ratio, then both times per node) for
-ternary trees of 1,093, 9,841 and 88,573 nodes (`tree_yaml.py`: depths 6, 8, 10); `run_all.py` takes
-the same rows from `run()`. The reference walks the same tree bottom-up with
-Python floats (each mover takes the first best action, no ties, no verification, no result
-assembly); negosim's time includes reading the tree's structure from its nodes (nothing is cached
-between calls), its verification and the full `Solution`. Where the compiled kernel is built, the row
-also gives the numpy pass's time (``NEGOSIM_NATIVE=0``: what `subgame_perfect` does without it). CPU
-times (`time.process_time`, the least of several runs, negosim's and the loop's alternating), since
-the machine is shared.
+ternary trees of 1,093, 9,841 and 88,573 nodes (`tree_yaml.py`: depths 6, 8, 10), and without DEPTH a
+last row with the cost of one call on a 5-node tree; `run_all.py` takes the same rows from `run()`.
+The reference walks the same tree bottom-up with Python floats (each mover takes the first best
+action, no ties, no verification, no result assembly); negosim's time includes reading the tree's
+structure from its nodes (nothing is cached between calls), its verification and the full `Solution`.
+Where the compiled kernel is built, the row also gives the numpy pass's time (``NEGOSIM_NATIVE=0``:
+what `subgame_perfect` does without it). CPU times (`time.process_time`, the least of several runs,
+negosim's and the loop's alternating), since the machine is shared.
 """
 
 from __future__ import annotations
@@ -112,7 +112,26 @@ def run(quick: bool = False, depths: tuple[int, ...] | None = None) -> list[Row]
         also = f"; numpy pass {numpy_pass[0] / nodes * 1e6:.2f} us/node" if compiled else "; no compiled kernel"
         rows.append(Row(f"subgame_perfect at one point, {nodes:,} nodes, against a plain loop",
                         f"{ours / ref:.1f}x ({ours / nodes * 1e6:.2f} vs {ref / nodes * 1e6:.2f} us/node, CPU{also})"))
+    if depths is None:
+        rows.append(fixed_cost())
     return rows
+
+
+def fixed_cost(calls: int = 2000) -> Row:
+    """The cost of one call on a 5-node tree (the shipped entry-deterrence scenario): what a notebook,
+    `explain` or the classroom explorer pays per small game, with the kernel and with the numpy pass."""
+    from negosim.api import open_source
+
+    tree = open_source(str(Path(__file__).resolve().parent.parent / "scenarios" / "entry_deterrence.yaml")).game
+
+    def many() -> None:
+        for _ in range(calls):
+            subgame_perfect(tree)
+
+    ours, numpy_pass = interleaved(many, many, repeat=7, native=(True, False))
+    also = f"; numpy pass {numpy_pass / calls * 1e6:.0f} us" if load("spe_point") is not None else ""
+    return Row("subgame_perfect at one point, 5 nodes (entry_deterrence), per call",
+               f"{ours / calls * 1e6:.0f} us (CPU{also})", target="fixed cost, no target of its own")
 
 
 if __name__ == "__main__":
