@@ -28,7 +28,7 @@ from negosim.api import open_source
 from negosim.errors import VerificationError
 from negosim.game.tree import DECISION, TERMINAL, Node
 from negosim.native import load
-from negosim.solve import spe_native
+from negosim.solve import spe_native, spe_point
 from negosim.solve.spe import subgame_perfect
 from negosim.solve.ties import TieRules
 
@@ -115,6 +115,19 @@ def test_the_benchmark_trees_are_solved_the_same_three_ways(depth):
     assert_same_solution(compiled, slow)
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_large_random_trees_are_solved_as_the_numpy_pass_solves_them(seed):
+    """Thousands of nodes, chance nodes and ties: the kernel against the numpy pass (itself compared with
+    the batched path above, which is slow at this size)."""
+    shape = dict(players=3, depth=10, branch=4, chance=0.2, spread=3, scale=0, shuffle=True, batch_rank=0,
+                 shared=True)
+    tree = random_point_tree(np.random.default_rng(seed), **shape)
+    assert len(tree.nodes) > 500
+    compiled, numpy_pass = subgame_perfect(tree), _numpy(tree, {})
+    assert compiled.extra["tie_descriptions"]
+    assert_same_solution(compiled, numpy_pass)
+
+
 def corrupt_kernel(change):
     """A stand-in for the kernel whose `solve` changes the outputs it wrote (the `gaps` check is the real one)."""
 
@@ -146,7 +159,7 @@ def test_a_wrong_answer_from_the_kernel_raises_the_batched_paths_verification_er
     tree = open_source(str(SCENARIOS / "entry_deterrence.yaml")).game
     with pytest.raises(VerificationError) as slow:
         batched_side(tree, False)
-    with mock.patch("negosim.native.load", lambda name: corrupt_kernel(change)), \
+    with mock.patch.object(spe_point, "_kernel", lambda: corrupt_kernel(change)), \
             pytest.raises(VerificationError) as fast:
         subgame_perfect(tree)
     assert str(fast.value) == str(slow.value)
@@ -235,6 +248,19 @@ def test_numpy_integers_and_lists_in_nodes_are_read_as_python_ones():
     for a, b in zip(out, plain):
         np.testing.assert_array_equal(a, b)
     assert out[1][0] == 1  # player 1 gets 1.0 from y
+
+
+def test_the_kernel_is_looked_for_once_and_switched_off_at_every_call(monkeypatch):
+    tree = open_source(str(SCENARIOS / "entry_deterrence.yaml")).game
+    used = []
+    real = spe_native.native_solution
+    monkeypatch.setattr(spe_native, "native_solution", lambda *a: used.append(1) or real(*a))
+    subgame_perfect(tree)
+    monkeypatch.setenv("NEGOSIM_NATIVE", "0")
+    subgame_perfect(tree)
+    monkeypatch.delenv("NEGOSIM_NATIVE")
+    subgame_perfect(tree)
+    assert used == [1, 1] and spe_point._built_kernel.cache_info().currsize == 1
 
 
 def test_a_payoff_that_is_not_finite_is_left_to_the_numpy_pass():

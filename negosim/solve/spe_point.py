@@ -37,13 +37,16 @@ batches of more than one point, and a tree without any decision.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain, compress
+from types import ModuleType
 
 import numpy as np
 
 from ..errors import VerificationError
 from ..game.ties import TieRules
 from ..game.tree import DECISION, GameTree
+from ..native import enabled, load
 from .result import Solution
 from .spe_shared import PointNodeArrays, check_root_and_deviations
 from .tolerance import checked_tol, scaled_tol
@@ -163,6 +166,18 @@ def _preorder_decisions(tree: GameTree, s: _Structure) -> np.ndarray:
     return pre[(s.count[pre] > 0) & (True if s.chance is None else ~s.chance[pre])]
 
 
+@cache
+def _built_kernel() -> ModuleType | None:
+    """``negosim.native._spe_point``, or None when it was not built (looked for once: a failed import
+    costs tens of microseconds, as much as solving a small tree)."""
+    return load("spe_point")
+
+
+def _kernel() -> ModuleType | None:
+    """The compiled kernel, unless it was not built or ``NEGOSIM_NATIVE=0`` (read at every call)."""
+    return _built_kernel() if enabled() else None
+
+
 def point_solution(tree: GameTree, ties: TieRules, rtol: float) -> Solution | None:
     """The verified subgame-perfect equilibrium of a one-point perfect-information tree, or None.
 
@@ -196,9 +211,7 @@ def point_solution(tree: GameTree, ties: TieRules, rtol: float) -> Solution | No
     if tree.payoffs.size != len(tree.outcomes) * tree.n_players or any(
             p.size != p.shape[-1] for p in tree.chance_probs.values()):
         return None  # more than one point
-    from ..native import load
-
-    kernel = load("spe_point")
+    kernel = _kernel()
     if kernel is not None:  # the compiled pass: the same answer (`spe_native`)
         from .spe_native import native_solution
 
