@@ -22,7 +22,7 @@
    (each decision's best value minus its chosen child's, as `spe._verify` checks it).
 
    The compiler must not contract a * b + c into a fused multiply-add (that rounds once, numpy twice):
-   setup.py compiles with -std=c99, under which GCC and Clang leave FP contraction off.
+   each compiler is told so below (GCC also leaves it off under setup.py's -std=c99).
 
    Never crashes on bad input: every index is checked against its range, the walk visits each node at
    most once (a cycle or a shared child is a ValueError), and every buffer's size and item format are
@@ -33,6 +33,14 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#elif defined(_MSC_VER)
+#pragma fp_contract(off)
+#endif
 
 enum { OUT_VALUES, OUT_CHOICE, OUT_REACH, OUT_TIED, OUT_KIDS, OUT_BEHAVIOR, OUT_SPANS, OUT_DEC, OUT_PRE,
        OUT_OUTCOME_PROBS, OUT_REPLIES, OUT_CODE, N_OUT };
