@@ -11,7 +11,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from test_spe_point import (
     NUMPY_PASS,
@@ -267,3 +267,40 @@ def test_a_payoff_that_is_not_finite_is_left_to_the_numpy_pass():
     pay = PAY.copy()
     pay[3] = np.nan
     assert KERNEL.solve(two_leaves(), 0, pay, 2, None, 1e-9, None, outputs(3, 2, 2)) is NotImplemented
+
+
+index_like = st.one_of(st.integers(-3, 12), st.none(), st.just(2**70), st.just(1.5), st.just("0"),
+                       st.integers(0, 6).map(np.int64))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), n=st.integers(1, 10), players=st.integers(1, 3), n_out=st.integers(1, 4))
+def test_any_node_structure_gives_an_answer_or_an_exception_never_a_crash(data, n, players, n_out):
+    """Children out of range, shared, cyclic or not integers, movers and outcomes of any type, chance
+    probabilities of any length: the kernel returns or raises, and what it returns has the promised form."""
+    nodes = []
+    tree_like = data.draw(st.booleans())  # children from random parents (a tree), else anything
+    parents = [data.draw(st.integers(0, i - 1)) for i in range(1, n)]
+    for i in range(n):
+        children = ([c for c, p in enumerate(parents, 1) if p == i] if tree_like
+                    else data.draw(st.lists(index_like, max_size=4)))
+        nodes.append(Node(f"n{i}", DECISION if children else TERMINAL, tuple("abcd"[:len(children)]), tuple(children),
+                          player=data.draw(st.integers(0, players - 1) if tree_like else index_like),
+                          infoset=data.draw(st.sampled_from(["s", f"n{i}", f"n{i}"])),
+                          outcome=data.draw(st.integers(0, n_out - 1) if tree_like else index_like)))
+    chance = data.draw(st.one_of(st.none(), st.dictionaries(st.integers(-1, n), st.integers(0, 4).map(
+        lambda k: np.full(k, 1.0 / max(k, 1))), max_size=3)))
+    pay = np.arange(float(data.draw(st.sampled_from([n_out * players, n_out * players + 1]))))
+    root = 0 if tree_like else data.draw(st.integers(-1, n))
+    out = outputs(n, players, n_out)
+    try:
+        answer = KERNEL.solve(tuple(nodes), root, pay, players, chance, 1e-9, None, out)
+    except (ValueError, TypeError, OverflowError):
+        return
+    assert answer is None or (isinstance(answer, tuple) and len(answer) == 5 and 1 <= answer[0] <= n)
+    event("solved" if answer is not None else "not for this pass")
+    if answer is not None:  # a valid tree: the choices are actions and the gaps of the choices are 0
+        dec = out[7][:answer[0]]
+        gap = np.zeros(n)
+        KERNEL.gaps(dec, out[6], out[4], out[11], out[0], out[1], gap)
+        assert (out[1][dec] < out[6][dec, 1] - out[6][dec, 0]).all() and (gap[dec] <= 1e-9 * 100).all()
