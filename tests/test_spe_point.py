@@ -1,7 +1,10 @@
-"""The one-point levelised pass of subgame-perfect equilibrium (`spe_point`) against the batched path:
-the same `Solution` field by field on random trees, on the shipped tree scenarios, across batch
-sizes, and the same `VerificationError` when an answer is wrong."""
+"""The one-point pass of subgame-perfect equilibrium (`spe_point`) against the batched path: the same
+`Solution` field by field on random trees, on the shipped tree scenarios, across batch sizes, and the
+same `VerificationError` when an answer is wrong. `subgame_perfect` takes the compiled kernel where it
+is built (`test_spe_native.py` compares it with the numpy pass); the corruption tests here patch the
+numpy pass, so they switch the kernel off."""
 
+import os
 from pathlib import Path
 from unittest import mock
 
@@ -16,11 +19,12 @@ from negosim.game import GameTree
 from negosim.game.tree import CHANCE, DECISION, TERMINAL, Node, Outcome
 from negosim.solve import solve, spe, spe_point
 from negosim.solve.spe import subgame_perfect
-from negosim.solve.spe_point import PointNodeArrays
+from negosim.solve.spe_shared import PointNodeArrays
 from negosim.solve.ties import TieRules
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 LABELS = ("give", "take", "hold", "wait")
+NUMPY_PASS = {"NEGOSIM_NATIVE": "0"}  # (the compiled kernel off: `spe_point`'s numpy pass)
 
 
 def batched(tree, **kw):
@@ -230,7 +234,7 @@ def wrong_choice_at_root(tree, fast_side):
             choice[root] = int(np.argmin(own))
             return tuple(out)
 
-        with mock.patch.object(spe_point, "_backward", corrupt):
+        with mock.patch.object(spe_point, "_backward", corrupt), mock.patch.dict(os.environ, NUMPY_PASS):
             return subgame_perfect(tree)
     real_decide = spe._decide
 
@@ -254,7 +258,7 @@ def wrong_root_value(tree, fast_side):
             out[3][tree.root] += 1.0
             return tuple(out)
 
-        with mock.patch.object(spe_point, "_backward", corrupt):
+        with mock.patch.object(spe_point, "_backward", corrupt), mock.patch.dict(os.environ, NUMPY_PASS):
             return subgame_perfect(tree)
     real_decide = spe._decide
 

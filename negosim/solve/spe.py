@@ -50,14 +50,15 @@ def subgame_perfect(tree: GameTree, *, ties: TieRules | None = None, rtol: float
 
     `ties` defaults to the tree's own rules (`GameTree.ties`, from the scenario that built it).
 
-    At one parameter point a perfect-information tree (chance nodes allowed) is solved by a levelised
-    numpy pass (`spe_point.point_solution`), which gives this same solution field by field; trees with
-    information sets of several nodes, and batches, take the path below. On the one-point pass the
-    per-node mappings of `extra` are built on demand (`spe_point.PointNodeArrays`).
+    At one parameter point a perfect-information tree (chance nodes allowed) is solved in one pass by a
+    compiled kernel (`spe_native`), or where it is not built by a levelised numpy pass
+    (`spe_point.point_solution`); both give this same solution field by field; trees with information
+    sets of several nodes, and batches, take the path below. On the one-point pass the per-node
+    mappings of `extra` are built on demand (`spe_shared.PointNodeArrays`).
     """
     if ties is None:
         ties = tree.ties
-    from .spe_point import point_solution  # one point: a levelised pass, where it applies (the same answer)
+    from .spe_point import point_solution  # one point: one pass, where it applies (the same answer)
 
     solution = point_solution(tree, ties, rtol)
     if solution is not None:

@@ -24,6 +24,11 @@ The answer is the one `spe.subgame_perfect` gives at that point, field by field 
 compare the two on random trees): values are copies of leaf payoffs or the same sums, and without chance
 nodes reach probabilities are 0 or 1 and every sum the batched path forms has one non-zero term.
 
+Where the compiled kernel ``negosim/native/spe_point.c`` is built, `point_solution` hands the tree to it
+first (`spe_native`: one C call for the whole pass, the same floats in the same order); this numpy pass
+is what runs without it (not built, ``NEGOSIM_NATIVE=0``) and where it declines (a payoff that is not
+finite).
+
 Not handled here (`point_solution` returns None and the batched path runs): trees with an information
 set of several nodes (simultaneous moves, imperfect information: those need Nash solves of subgames),
 batches of more than one point, and a tree without any decision.
@@ -31,52 +36,20 @@ batches of more than one point, and a tree without any decision.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache
 from itertools import chain, compress
+from types import ModuleType
 
 import numpy as np
 
 from ..errors import VerificationError
 from ..game.ties import TieRules
 from ..game.tree import DECISION, GameTree
+from ..native import enabled, load
 from .result import Solution
+from .spe_shared import PointNodeArrays, check_root_and_deviations
 from .tolerance import checked_tol, scaled_tol
-
-
-@dataclass(frozen=True, eq=False)
-class PointNodeArrays(Mapping):
-    """Node id -> that node's ``(1, ...)`` array, cut from one stacked array when looked up.
-
-    `order` lists the node indices that are keys, in iteration order. Without `spans` a node's array
-    is ``data[i:i + 1]``; with `spans` (a ``(n_nodes, 2)`` array of [start, stop) into `data`) it is
-    ``data[start:stop]`` as one row (the tied actions of a node, whose count varies by node).
-    """
-
-    tree: GameTree
-    order: np.ndarray
-    data: np.ndarray
-    spans: np.ndarray | None = None
-
-    @cached_property
-    def _index(self) -> dict[str, int]:
-        nodes = self.tree.nodes
-        return {nodes[i].id: i for i in self.order.tolist()}
-
-    def __getitem__(self, node_id: str) -> np.ndarray:
-        i = self._index[node_id]
-        if self.spans is None:
-            return self.data[i:i + 1]
-        lo, hi = self.spans[i]
-        return self.data[lo:hi][None]
-
-    def __iter__(self) -> Iterator[str]:
-        nodes = self.tree.nodes
-        return (nodes[i].id for i in self.order.tolist())
-
-    def __len__(self) -> int:
-        return len(self.order)
 
 
 @dataclass(frozen=True)
@@ -193,6 +166,18 @@ def _preorder_decisions(tree: GameTree, s: _Structure) -> np.ndarray:
     return pre[(s.count[pre] > 0) & (True if s.chance is None else ~s.chance[pre])]
 
 
+@cache
+def _built_kernel() -> ModuleType | None:
+    """``negosim.native._spe_point``, or None when it was not built (looked for once: a failed import
+    costs tens of microseconds, as much as solving a small tree)."""
+    return load("spe_point")
+
+
+def _kernel() -> ModuleType | None:
+    """The compiled kernel, unless it was not built or ``NEGOSIM_NATIVE=0`` (read at every call)."""
+    return _built_kernel() if enabled() else None
+
+
 def point_solution(tree: GameTree, ties: TieRules, rtol: float) -> Solution | None:
     """The verified subgame-perfect equilibrium of a one-point perfect-information tree, or None.
 
@@ -226,6 +211,13 @@ def point_solution(tree: GameTree, ties: TieRules, rtol: float) -> Solution | No
     if tree.payoffs.size != len(tree.outcomes) * tree.n_players or any(
             p.size != p.shape[-1] for p in tree.chance_probs.values()):
         return None  # more than one point
+    kernel = _kernel()
+    if kernel is not None:  # the compiled pass: the same answer (`spe_native`)
+        from .spe_native import native_solution
+
+        answer = native_solution(kernel, tree, ties, rtol)
+        if answer is not NotImplemented:
+            return answer
     s = _structure(tree)
     if s is None:
         return None
@@ -383,14 +375,5 @@ def _verify(tree: GameTree, s: _Structure, tol: float, values: np.ndarray, choic
         pre = _preorder_decisions(tree, s)
         i = int(pre[::-1][bad[np.searchsorted(dec, pre[::-1])]][0])
         fail(float(gap[np.searchsorted(dec, i)]), f"the choice at {tree.nodes[i].id!r} is not best")
-    off = float(np.abs(expected - root_value).max())
-    if off > tol:
-        fail(off, "the root value differs from the outcome distribution's payoffs")
-    regret = float(max((replies - root_value).max(), 0.0))
-    if regret > tol:  # (within tol, dividing by the number of moves cannot make it fail)
-        from ..game.reduce import tree_sequences
+    check_root_and_deviations(tree, tol, expected, root_value, replies)
 
-        seq = tree_sequences(tree)
-        depth = max([len(q) for p in range(tree.n_players) for q in seq.leaf_seq[p]] + [1])
-        if regret / depth > tol:
-            fail(regret / depth, f"a player gains (per move, over up to {depth} moves) from deviating")
