@@ -116,7 +116,7 @@ class _Painter:
         self.c = c
         self.w = round((c.width + 2 * _MARGIN_IN) * PNG_DPI)
         self.h = round((c.height + 2 * _MARGIN_IN) * PNG_DPI)
-        self.canvas = np.ones((self.h, self.w, 3), dtype=np.float32)
+        self.canvas = np.full((self.h, self.w, 3), 255, dtype=np.uint8)  # 8 bits a channel, as the PNG
         self.texts: list[PlacedText] = []
         self.handles: list[tuple[str, tuple[int, int, int, int]]] = []
         self.x0, self.y0 = round(self.fx(c.left)), round(self.fy(c.below + PLOT_H))
@@ -144,7 +144,13 @@ class _Painter:
         box = (self.x0 - 12, self.y0 - 12, self.x1 + 12, self.y1 + 12)  # markers may stand past the frame
         if c.boundaries:
             lines = [np.column_stack([self.dx(s[:, 0]), self.dy(s[:, 1])]) for s in c.boundaries]
-            self.stroke(box, INK, lambda d, t: _polylines(d, lines, t, BOUNDARY_PT * PX))
+            groups = [[line] for line in lines] if len(lines) <= 16 else [lines]
+            for group in groups:  # strokes are drawn in layers only as large as they need
+                pts = np.concatenate(group)
+                reach = BOUNDARY_PT * PX + 2
+                around = (int(pts[:, 0].min() - reach), int(pts[:, 1].min() - reach),
+                          int(pts[:, 0].max() + reach) + 1, int(pts[:, 1].max() + reach) + 1)
+                self.stroke(around, INK, lambda d, t, g=group: _polylines(d, g, t, BOUNDARY_PT * PX))
         if c.kinds is not None and c.kinds.segments:
             segs = [np.array([[self.dx(a[0]), self.dy(a[1])], [self.dx(b[0]), self.dy(b[1])]]) for a, b in
                     c.kinds.segments]
@@ -179,20 +185,17 @@ class _Painter:
             index = np.zeros((h, w), dtype=np.intp)
         else:
             index = _region_index(c, w, h)
-        image = colours[index]
+        # A pixel's colour is its region's fill under that region's hatch, the hatch's cover quantised to
+        # 8 bits: one table lookup per pixel, in bytes (the plot is a million pixels).
+        shade = np.zeros((h, w), dtype=np.uint8)
         for k, r in enumerate(c.regions):
-            if not r.hatch:
-                continue
-            inside = index == k
-            rows = np.flatnonzero(inside.any(axis=1))
-            if not len(rows):
-                continue
-            r0, r1 = rows[0], rows[-1] + 1
-            cover = self.hatch(r.hatch, self.x0, self.y0 + r0, w, r1 - r0)
-            cover *= inside[r0:r1]
-            part = image[r0:r1]
-            part += (INK - part) * cover[..., None]
-        self.canvas[self.y0:self.y1, self.x0:self.x1] = image
+            if r.hatch and (len(c.regions) == 1 or (index == k).any()):
+                tile = np.rint(self.hatch(r.hatch, self.x0, self.y0, w, h) * 255).astype(np.uint8)
+                shade = tile if len(c.regions) == 1 else np.where(index == k, tile, shade)
+        level = np.arange(256, dtype=np.float32)[None, :, None] / 255
+        table = colours[:, None, :] + (INK - colours[:, None, :]) * level  # (k, 256, 3)
+        table = np.rint(table * 255).astype(np.uint8)
+        self.canvas[self.y0:self.y1, self.x0:self.x1] = table[index, shade]
 
     def hatch(self, hatch: str, left: int, top: int, w: int, h: int) -> np.ndarray:
         """The hatch's cover (times its ink's opacity) of the canvas pixels from (left, top), h by w. A
@@ -220,8 +223,20 @@ class _Painter:
 
         draw(ImageDraw.Draw(layer), to_layer)
         cover = np.asarray(layer.reduce(SS), dtype=np.float32) * np.float32(alpha / 255)
-        part = self.canvas[y0:y1, x0:x1]
-        part += (color - part) * cover[..., None]
+        _blend(self.canvas[y0:y1, x0:x1], color, cover)
+
+    def rect(self, left: float, top: float, right: float, bottom: float, color: np.ndarray,
+             alpha: float = 1.0) -> None:
+        """Fill the rectangle (canvas pixels, fractional) in `color`, edge pixels in proportion to how much
+        of them it covers (anti-aliased)."""
+        c0, r0 = max(0, math.floor(left)), max(0, math.floor(top))
+        c1, r1 = min(self.w, math.ceil(right)), min(self.h, math.ceil(bottom))
+        if c1 <= c0 or r1 <= r0:
+            return
+        cols = np.clip(np.minimum(np.arange(c0, c1) + 1, right) - np.maximum(np.arange(c0, c1), left), 0, 1)
+        rows = np.clip(np.minimum(np.arange(r0, r1) + 1, bottom) - np.maximum(np.arange(r0, r1), top), 0, 1)
+        cover = (rows[:, None] * cols[None, :] * alpha).astype(np.float32)
+        _blend(self.canvas[r0:r1, c0:c1], color, cover)
 
     def markers(self, box, r: Region, pts: np.ndarray) -> None:
         """`r`'s marker at each of the pixel positions `pts`: filled in its colour, edged in ink."""
@@ -243,16 +258,14 @@ class _Painter:
         xt = [(float(self.dx(v)), text) for v, text in c.x_ticks]
         yt = [(float(self.dy(v)), text) for v, text in c.y_ticks]
 
-        def draw(d, t):
-            sw, tw = _SPINE_PT * PX * SS, _TICK_PT * PX * SS
-            d.line(t(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]])), fill=255, width=round(sw),
-                   joint="curve")
-            for px, _ in xt:
-                d.line(t(np.array([[px, y1], [px, y1 + tick]])), fill=255, width=round(tw))
-            for py, _ in yt:
-                d.line(t(np.array([[x0, py], [x0 - tick, py]])), fill=255, width=round(tw))
-
-        self.stroke((x0 - 16, y0 - 16, x1 + 16, y1 + 16), BLACK, draw)
+        sw, tw = _SPINE_PT * PX / 2, _TICK_PT * PX / 2
+        for a, b, top, bottom in ((x0 - sw, x1 + sw, y0 - sw, y0 + sw), (x0 - sw, x1 + sw, y1 - sw, y1 + sw),
+                                  (x0 - sw, x0 + sw, y0 - sw, y1 + sw), (x1 - sw, x1 + sw, y0 - sw, y1 + sw)):
+            self.rect(a, top, b, bottom, BLACK)
+        for px, _ in xt:
+            self.rect(px - tw, y1, px + tw, y1 + tick, BLACK)
+        for py, _ in yt:
+            self.rect(x0 - tick, py - tw, x0, py + tw, BLACK)
         below = y1 + tick + _TICK_PAD_PT * PX
         bottom = below
         for px, text in xt:
@@ -314,13 +327,13 @@ class _Painter:
             top, bottom = round(mid - _PATCH_H_PT * PX / 2), round(mid + _PATCH_H_PT * PX / 2)
             left, right = round(x), round(x + patch_w)
             part = self.canvas[top:bottom, left:right]
-            part[:] = filled(r.color)
+            part[:] = np.rint(filled(r.color) * 255).astype(np.uint8)
             if r.hatch:
-                cover = self.hatch(r.hatch, left, top, right - left, bottom - top)
-                part += (INK - part) * cover[..., None]
-            edge = np.array([[left, top], [right, top], [right, bottom], [left, bottom], [left, top]], float)
-            self.stroke((left - 3, top - 3, right + 3, bottom + 3), INK,
-                        lambda d, t: d.line(t(edge), fill=255, width=round(PX * SS), joint="curve"), alpha=EDGE_ALPHA)
+                _blend(part, INK, self.hatch(r.hatch, left, top, right - left, bottom - top))
+            e = PX / 2  # a 1-point edge, centred on the patch's outline
+            for a, b, c, d in ((left - e, top - e, right + e, top + e), (left - e, bottom - e, right + e, bottom + e),
+                               (left - e, top + e, left + e, bottom - e), (right - e, top + e, right + e, bottom - e)):
+                self.rect(a, b, c, d, INK, EDGE_ALPHA)
             self.handles.append((r.label, (left, top, right, bottom)))
         if not r.has_area or both:
             at = x + width - patch_w / 2 if both else x + width / 2
@@ -353,10 +366,9 @@ class _Painter:
         if backdrop:  # a white box at 80% behind the text, as the matplotlib painter's bbox
             p = round(1.5 * PX)
             part = self.canvas[top - p:top + bh + p, left - p:left + bw + p]
-            part += (WHITE - part) * np.float32(0.8)
+            _blend(part, WHITE, np.full(part.shape[:2], 0.8, dtype=np.float32))
         cover = np.asarray(layer, dtype=np.float32) / 255
-        part = self.canvas[top:top + bh, left:left + bw]
-        part += (color - part) * cover[..., None]
+        _blend(self.canvas[top:top + bh, left:left + bw], color, cover)
         self.texts.append(PlacedText(text, box, size, role))
         return box
 
@@ -375,12 +387,9 @@ class _Painter:
         pad = round(_PAD_IN * PNG_DPI)
         left, top = max(0, min(b[0] for b in boxes) - pad), max(0, min(b[1] for b in boxes) - pad)
         right, bottom = min(self.w, max(b[2] for b in boxes) + pad), min(self.h, max(b[3] for b in boxes) + pad)
-        part = self.canvas[top:bottom, left:right]
-        part *= 255
-        part += 0.5
-        out = Image.fromarray(part.astype(np.uint8))
+        out = Image.fromarray(np.ascontiguousarray(self.canvas[top:bottom, left:right]))
         buf = io.BytesIO()
-        out.save(buf, format="png", dpi=(PNG_DPI, PNG_DPI), compress_level=2)
+        out.save(buf, format="png", dpi=(PNG_DPI, PNG_DPI), compress_level=1)
 
         def moved(box):
             return (box[0] - left, box[1] - top, box[2] - left, box[3] - top)
@@ -392,6 +401,15 @@ class _Painter:
 
 
 # --- helpers --------------------------------------------------------------------------------
+def _blend(part: np.ndarray, color: np.ndarray, cover: np.ndarray) -> None:
+    """Paint `color` (floats in [0, 1]) over the 8-bit pixels `part` in place, each pixel by `cover`."""
+    if part.size == 0:
+        return
+    cover = cover[:part.shape[0], :part.shape[1], None]
+    mixed = part + (color * 255 - part) * cover
+    part[:] = np.rint(mixed).astype(np.uint8)
+
+
 def _region_index(c: RegimeMapContent, w: int, h: int) -> np.ndarray:
     """The region at each pixel of the plot (h rows from the top, w columns): the outcome whose field,
     interpolated bilinearly at the pixel's centre, is largest. Where the four grid points around a pixel
@@ -401,7 +419,7 @@ def _region_index(c: RegimeMapContent, w: int, h: int) -> np.ndarray:
     (a, b), (lo, hi) = c.x_lim, c.y_lim
     i, s = _linear(gx, a + (np.arange(w) + 0.5) / w * (b - a))
     j, t = _linear(gy, hi - (np.arange(h) + 0.5) / h * (hi - lo))  # rows run down
-    best = np.argmax(fields, axis=0).astype(np.int16)  # (nx, ny)
+    best = _largest(fields)  # (nx, ny)
     mixed = ((best[:-1, :-1] != best[1:, :-1]) | (best[:-1, :-1] != best[:-1, 1:])
              | (best[:-1, :-1] != best[1:, 1:]))
     near = np.where(s[:, None] < 0.5, 0, 1)[:, 0]
@@ -413,6 +431,17 @@ def _region_index(c: RegimeMapContent, w: int, h: int) -> np.ndarray:
               + fields[:, ii, jj + 1] * (1 - ss) * tt + fields[:, ii + 1, jj + 1] * ss * tt)
         index[rows, cols] = np.argmax(at, axis=0)
     return index
+
+
+def _largest(fields: np.ndarray) -> np.ndarray:
+    """The index of the largest of the fields at each point (the first where several are equal)."""
+    best = np.zeros(fields.shape[1:], dtype=np.int16)
+    top = fields[0].copy()
+    for k in range(1, len(fields)):
+        more = fields[k] > top
+        best[more] = k
+        np.maximum(top, fields[k], out=top)
+    return best
 
 
 def _linear(grid: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
