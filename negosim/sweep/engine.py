@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +49,7 @@ from .executors import run_on
 from .identity import RECORD, SweepIdentity, check_same, make_identity, read_record, record
 from .lock import FolderLock
 from .table import Coded, Column, ResultRows, parquet_bytes
+from .versions import installed_version
 
 BOUNDARY_TOL = 1e-9
 #: The largest chunk: a chunk is solved in memory at once, at a few kilobytes per point.
@@ -720,18 +720,11 @@ def _prepare(out: Path, identity: SweepIdentity, scenario_path: str, resuming: b
     output.write_json(out / RECORD, record(identity, scenario_path))
 
 
-def _version(package: str) -> str | None:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def _manifest(scenario, identity: SweepIdentity, command: str, wall: float, n_chunks: int, executor,
               files: dict[str, dict]) -> dict:
     from .. import __version__
 
-    libs = {name: _version(name) for name in ("scipy", "nashpy", "matplotlib", "ruamel.yaml", "pyarrow",
+    libs = {name: installed_version(name) for name in ("scipy", "nashpy", "matplotlib", "ruamel.yaml", "pyarrow",
                                               "distributed")}
     spec = record(identity, str(scenario.path))
     return {"negosim": __version__, "numpy": np.__version__, **{k: v for k, v in libs.items() if v},
