@@ -159,6 +159,28 @@ def inside_ring(points: np.ndarray, ring: np.ndarray) -> np.ndarray:
     return inside
 
 
+def first_in_blocks(codes: np.ndarray, k: int, step: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The first grid point (in row-major order) equal to `k` in each block of `step` grid points that
+    has one, as (rows, columns) in row-major order; blocks start at row and column 0.
+
+    Examples
+    --------
+    >>> first_in_blocks(np.array([[0, 1, 1], [1, 0, 1]]), 1, (2, 2))
+    (array([0, 0]), array([1, 2]))
+    """
+    (h, w), (sx, sy) = codes.shape, step
+    nb_r, nb_c = -(-h // sx), -(-w // sy)
+    hit = np.zeros((nb_r * sx, nb_c * sy), dtype=bool)
+    hit[:h, :w] = codes == k
+    blocks = hit.reshape(nb_r, sx, nb_c, sy).transpose(0, 2, 1, 3).reshape(nb_r, nb_c, sx * sy)
+    first = blocks.argmax(axis=2)  # 0 where a block has none: told apart below
+    bi, bj = np.nonzero(blocks[np.arange(nb_r)[:, None], np.arange(nb_c)[None, :], first])
+    f = first[bi, bj]
+    i, j = bi * sx + f // sy, bj * sy + f % sy
+    order = np.argsort(i * w + j, kind="stable")
+    return i[order], j[order]
+
+
 def marked_points(codes: np.ndarray, k: int, x: np.ndarray, y: np.ndarray, parts: list,
                   step: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Grid points of outcome `k` to mark because no visible part of its region covers them: at most
@@ -168,13 +190,9 @@ def marked_points(codes: np.ndarray, k: int, x: np.ndarray, y: np.ndarray, parts
     band = step[0] * max(1, (1 << 20) // max(1, step[0] * codes.shape[1]))
     rows, cols = [], []
     for r0 in range(0, codes.shape[0], band):
-        i, j = np.nonzero(codes[r0:r0 + band] == k)
-        i += r0
-        block = (i // step[0]) * (codes.shape[1] // step[1] + 1) + j // step[1]
-        _, keep = np.unique(block, return_index=True)
-        keep.sort()
-        rows.append(i[keep])
-        cols.append(j[keep])
+        i, j = first_in_blocks(codes[r0:r0 + band], k, step)
+        rows.append(i + r0)
+        cols.append(j)
     px, py = x[np.concatenate(rows)], y[np.concatenate(cols)]
     if parts and len(px):
         # points on the frame lie on their region's outline: test them a hair inside it
@@ -210,13 +228,16 @@ def contours(x: np.ndarray, y: np.ndarray, fields: np.ndarray) -> tuple[list[Fil
 
     fills: list[Fill | None] = []
     lines: list[list[np.ndarray]] = []
-    mx, my = np.meshgrid(x, y)  # once for all fields (contourpy would build it for each)
+    # The (nx, ny) fields are contoured as they lie, x down the rows (contourpy's z is (ny, nx), so its
+    # "x" is our y): no transposed copy; the points' columns are swapped back.
+    my, mx = np.meshgrid(y, x)  # once for all fields (contourpy would build it for each)
     for g in fields:
-        gen = contourpy.contour_generator(mx, my, g.T, fill_type=contourpy.FillType.OuterOffset,
+        gen = contourpy.contour_generator(my, mx, np.asarray(g, dtype=np.float64),
+                                          fill_type=contourpy.FillType.OuterOffset,
                                           line_type=contourpy.LineType.Separate)
         filled: Any = gen.filled(0.0, 2.0)  # OuterOffset: (list of points, list of ring offsets)
-        fills.append(list(zip(filled[0], filled[1])) or None)
-        lines.append([np.asarray(seg) for seg in gen.lines(0.0)])
+        fills.append([(pts[:, ::-1], offs) for pts, offs in zip(filled[0], filled[1])] or None)
+        lines.append([np.asarray(seg)[:, ::-1] for seg in gen.lines(0.0)])
     return fills, lines
 
 
