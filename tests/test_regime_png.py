@@ -156,3 +156,27 @@ def test_svg_still_comes_from_matplotlib_with_the_same_content(tmp_path):
     svg = (out / "regime-map-p-mu.svg").read_text()
     assert "<svg" in svg and 'id="regime-0-truce_aid"' in svg
     assert (out / "regime-map-p-mu.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_first_in_blocks_finds_what_a_search_of_every_point_finds():
+    """The points to mark, one per block: the first of the outcome in each block in row-major order, in
+    row-major order, as the search over every point (nonzero, then the first of each block) found them."""
+    from negosim.present.figures.regime_geometry import first_in_blocks
+
+    def every_point(codes, k, step):
+        i, j = np.nonzero(codes == k)
+        block = (i // step[0]) * (codes.shape[1] // step[1] + 1) + j // step[1]
+        _, keep = np.unique(block, return_index=True)
+        keep.sort()
+        return i[keep], j[keep]
+
+    rng = np.random.default_rng(0)
+    for t in range(200):
+        h, w = (int(v) for v in rng.integers(1, 50, 2))
+        codes = rng.integers(0, int(rng.integers(1, 5)), size=(h, w))
+        if t % 3 == 0:
+            codes = (np.add.outer(np.arange(h), np.arange(w)) // int(rng.integers(1, 20))) % 3
+        step = (int(rng.integers(1, 9)), int(rng.integers(1, 9)))
+        for k in range(4):
+            want, got = every_point(codes, k, step), first_in_blocks(codes, k, step)
+            assert np.array_equal(want[0], got[0]) and np.array_equal(want[1], got[1])
