@@ -229,10 +229,23 @@ def contours(x: np.ndarray, y: np.ndarray, fields: np.ndarray) -> tuple[list[Fil
     fills: list[Fill | None] = []
     lines: list[list[np.ndarray]] = []
     # The (nx, ny) fields are contoured as they lie, x down the rows (contourpy's z is (ny, nx), so its
-    # "x" is our y): no transposed copy; the points' columns are swapped back.
-    my, mx = np.meshgrid(y, x)  # once for all fields (contourpy would build it for each)
+    # "x" is our y): no transposed copy; the points' columns are swapped back. Each field is contoured
+    # only over the box of its non-negative points and one cell around it: outside, every cell's corners
+    # are negative, so nothing there is filled or crossed, and a region covering a third of the map
+    # costs a third of the grid.
     for g in fields:
-        gen = contourpy.contour_generator(my, mx, np.asarray(g, dtype=np.float64),
+        rows, cols = np.flatnonzero((g >= 0).any(axis=1)), np.flatnonzero((g >= 0).any(axis=0))
+        if not len(rows):
+            fills.append(None)
+            lines.append([])
+            continue
+        r0, r1 = max(0, rows[0] - 1), min(g.shape[0], rows[-1] + 2)
+        c0, c1 = max(0, cols[0] - 1), min(g.shape[1], cols[-1] + 2)
+        if r1 - r0 < 2 or c1 - c0 < 2:  # contourpy needs two points along each axis
+            r0, r1 = (max(0, r1 - 2), max(r1, 2)) if r1 - r0 < 2 else (r0, r1)
+            c0, c1 = (max(0, c1 - 2), max(c1, 2)) if c1 - c0 < 2 else (c0, c1)
+        my, mx = np.meshgrid(y[c0:c1], x[r0:r1])
+        gen = contourpy.contour_generator(my, mx, np.asarray(g[r0:r1, c0:c1], dtype=np.float64),
                                           fill_type=contourpy.FillType.OuterOffset,
                                           line_type=contourpy.LineType.Separate)
         filled: Any = gen.filled(0.0, 2.0)  # OuterOffset: (list of points, list of ring offsets)
