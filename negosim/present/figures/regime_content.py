@@ -105,9 +105,9 @@ class RegimeMapContent:
     below: float
     legend_top: float
     curve_legend_top: float
-    #: The refined grid (x, y) and the fields (k, nx, ny) whose largest is the region at each point
-    #: (their zero contours are the fills); None for one region.
-    field_grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+    #: The refined grid (x, y), the fields (k, nx, ny) whose largest is the region at each point (their
+    #: zero contours are the fills) and that region at each grid point (nx, ny); None for one region.
+    field_grid: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None
     kinds: KindMarks | None = field(default=None)
 
 
@@ -345,7 +345,9 @@ def _content(axis_labels, x, y, codes, outcomes, names, curves, title, legend_ti
         refine = (max(1, math.ceil(cell[0] / FINE_PX)), max(1, math.ceil(cell[1] / FINE_PX)))
         fields = side_fields(drawn, k_count, sigma, refine)
         gx, gy = refined_axis(xs, refine[0]), refined_axis(ys, refine[1])
-        field_grid = (gx, gy, fields)
+        # the region at each point of the fields' grid: unsmoothed and unrefined, the grid's own outcome
+        best = drawn if sigma is None and refine == (1, 1) else largest_field(fields)
+        field_grid = (gx, gy, fields, best)
         fills, lines = contours(gx, gy, fields)
         parts = [visible_parts(fill, to_px) for fill in fills]
         has_area = [bool(p) for p in parts]
@@ -370,6 +372,24 @@ def _content(axis_labels, x, y, codes, outcomes, names, curves, title, legend_ti
         y_ticks=tuple(zip(y_ticks, tick_labels(y_ticks))), regions=tuple(regions), boundaries=boundaries,
         curves=drawn_curves, legend_columns=cols, width=width, height=height, left=left, below=below,
         legend_top=legend_top, curve_legend_top=legend_top - outcome_h - 0.15, field_grid=field_grid)
+
+
+def largest_field(fields: np.ndarray) -> np.ndarray:
+    """The index of the largest of the (k, nx, ny) fields at each point, the first where several are equal
+    (as numpy's argmax, by a running comparison: argmax along the first of three axes is slow).
+
+    Examples
+    --------
+    >>> largest_field(np.array([[[0.0, 2.0]], [[1.0, 2.0]]])).tolist()
+    [[1, 0]]
+    """
+    best = np.zeros(fields.shape[1:], dtype=np.int16)
+    top = fields[0].copy()
+    for k in range(1, len(fields)):
+        more = fields[k] > top
+        best[more] = k
+        np.maximum(top, fields[k], out=top)
+    return best
 
 
 def _sigma(cell_px: float) -> float:

@@ -191,19 +191,22 @@ class _Painter:
         shade = np.zeros((h, w), dtype=np.uint8)
         for k, r in enumerate(c.regions):
             if r.hatch and (len(c.regions) == 1 or (index == k).any()):
-                tile = np.rint(self.hatch(r.hatch, self.x0, self.y0, w, h) * 255).astype(np.uint8)
+                tile = self.hatch(r.hatch, self.x0, self.y0, w, h, levels=True)
                 shade = tile if len(c.regions) == 1 else np.where(index == k, tile, shade)
         level = np.arange(256, dtype=np.float32)[None, :, None] / 255
         table = colours[:, None, :] + (INK - colours[:, None, :]) * level  # (k, 256, 3)
         table = np.rint(table * 255).astype(np.uint8)
         self.canvas[self.y0:self.y1, self.x0:self.x1] = table[index, shade]
 
-    def hatch(self, hatch: str, left: int, top: int, w: int, h: int) -> np.ndarray:
-        """The hatch's cover (times its ink's opacity) of the canvas pixels from (left, top), h by w. A
-        hatch repeats every inch: one inch square of it is computed and tiled."""
+    def hatch(self, hatch: str, left: int, top: int, w: int, h: int, levels: bool = False) -> np.ndarray:
+        """The hatch's cover (times its ink's opacity) of the canvas pixels from (left, top), h by w; with
+        `levels`, quantised to 0-255. A hatch repeats every inch: one inch square of it is computed and
+        tiled."""
         n = PNG_DPI
         ys, xs = self.hatch_coordinates(left, top, n, n)
         tile = _hatch(hatch, xs, ys) * np.float32(EDGE_ALPHA)
+        if levels:
+            tile = np.rint(tile * 255).astype(np.uint8)
         return np.tile(tile, (-(-h // n), -(-w // n)))[:h, :w]
 
     def hatch_coordinates(self, left: int, top: int, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
@@ -442,15 +445,14 @@ def _region_index(c: RegimeMapContent, w: int, h: int) -> np.ndarray:
     interpolated bilinearly at the pixel's centre, is largest. Where the four grid points around a pixel
     agree, that is their outcome (fields are compared only in the cells a boundary crosses)."""
     assert c.field_grid is not None
-    gx, gy, fields = c.field_grid
+    gx, gy, fields, best = c.field_grid
     (a, b), (lo, hi) = c.x_lim, c.y_lim
     i, s = _linear(gx, a + (np.arange(w) + 0.5) / w * (b - a))
     j, t = _linear(gy, hi - (np.arange(h) + 0.5) / h * (hi - lo))  # rows run down
-    best = _largest(fields)  # (nx, ny)
     mixed = ((best[:-1, :-1] != best[1:, :-1]) | (best[:-1, :-1] != best[:-1, 1:])
              | (best[:-1, :-1] != best[1:, 1:]))
     near = np.where(s[:, None] < 0.5, 0, 1)[:, 0]
-    index = best[(i + near)[None, :], (j + np.where(t < 0.5, 0, 1))[:, None]].astype(np.intp)  # nearest grid point
+    index = best[(i + near)[None, :], (j + np.where(t < 0.5, 0, 1))[:, None]]  # the nearest grid point's
     rows, cols = np.nonzero(mixed[i[None, :], j[:, None]])
     if len(rows):
         ii, jj, ss, tt = i[cols], j[rows], s[cols], t[rows]
@@ -458,17 +460,6 @@ def _region_index(c: RegimeMapContent, w: int, h: int) -> np.ndarray:
               + fields[:, ii, jj + 1] * (1 - ss) * tt + fields[:, ii + 1, jj + 1] * ss * tt)
         index[rows, cols] = np.argmax(at, axis=0)
     return index
-
-
-def _largest(fields: np.ndarray) -> np.ndarray:
-    """The index of the largest of the fields at each point (the first where several are equal)."""
-    best = np.zeros(fields.shape[1:], dtype=np.int16)
-    top = fields[0].copy()
-    for k in range(1, len(fields)):
-        more = fields[k] > top
-        best[more] = k
-        np.maximum(top, fields[k], out=top)
-    return best
 
 
 def _linear(grid: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
