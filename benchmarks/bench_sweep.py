@@ -466,23 +466,28 @@ def run(n: int = FULL_N, repeat: int = 1, loop_limit: int | None = None) -> list
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     total = n * n
     grid_flags = ["--vary", f"p={P_RANGE[0]}:{P_RANGE[1]}:{n}", "--vary", f"mu={MU_RANGE[0]}:{MU_RANGE[1]}:{n}"]
-    neg, ref = [], []
+    neg, ref, bare = [], [], []
     keep = tempfile.TemporaryDirectory(prefix="bench-sweep-")
     pairs = []
-    for k in range(repeat):
+    for k in range(repeat):  # interleaved: the CLI with its figure, the reference, the CLI without figures
         mine, theirs = Path(keep.name) / f"negosim-{k}", Path(keep.name) / f"reference-{k}"
         m = run_measured([sys.executable, "-m", "negosim", "sweep", str(SEED), *grid_flags, "-o", str(mine),
                           "--quiet"], ROOT)
         if m.returncode != 0:
             raise RuntimeError(f"negosim sweep failed (exit {m.returncode}): {m.stderr.strip()[-300:]}")
         r, _ = _reference(["vectorised", "--n", str(n), "-o", str(theirs)])
+        b = run_measured([sys.executable, "-m", "negosim", "sweep", str(SEED), *grid_flags, "-o",
+                          str(Path(keep.name) / f"bare-{k}"), "--quiet", "--figures", "none"], ROOT)
         neg.append((m, _folder_bytes(mine)))
         ref.append((r, _folder_bytes(theirs)))
+        bare.append(b)
         pairs.append((mine, theirs / "results.parquet"))
     loop_m, loop_out = _reference(["loop", "--n", str(n), *(["--limit", str(loop_limit)] if loop_limit else [])])
     loop_s = loop_out["seconds"] * total / loop_out["points"]
     neg_wall, ref_wall = min(m.wall for m, _ in neg), min(m.wall for m, _ in ref)
     neg_cpu, ref_cpu = min(m.cpu for m, _ in neg), min(m.cpu for m, _ in ref)
+    med = {what: (float(np.median([m.wall for m in runs])), float(np.median([m.cpu for m in runs])))
+           for what, runs in (("neg", [m for m, _ in neg]), ("ref", [m for m, _ in ref]), ("bare", bare))}
     neg_rss, ref_rss = max(m.largest for m, _ in neg), max(m.largest for m, _ in ref)
     neg_disk, ref_disk = neg[0][1], ref[0][1]
     # Compared last, in this process: reading the tables raises its resident size, which a child forked
@@ -496,6 +501,12 @@ def run(n: int = FULL_N, repeat: int = 1, loop_limit: int | None = None) -> list
          f"{neg_wall:.2f} s", f"{ref_wall:.2f} s", f"{neg_wall / ref_wall:.2f}"),
         ("the same, CPU time (user + system; steadier than wall time on a loaded machine)",
          f"{neg_cpu:.2f} s", f"{ref_cpu:.2f} s", f"{neg_cpu / ref_cpu:.2f}"),
+        (f"the same, medians of {repeat} interleaved runs: wall / CPU",
+         f"{med['neg'][0]:.2f} s / {med['neg'][1]:.2f} s", f"{med['ref'][0]:.2f} s / {med['ref'][1]:.2f} s",
+         f"{med['neg'][0] / med['ref'][0]:.2f} / {med['neg'][1] / med['ref'][1]:.2f}"),
+        ("the CLI with --figures none / hand-vectorised numpy, medians: wall / CPU",
+         f"{med['bare'][0]:.2f} s / {med['bare'][1]:.2f} s", f"{med['ref'][0]:.2f} s / {med['ref'][1]:.2f} s",
+         f"{med['bare'][0] / med['ref'][0]:.2f} / {med['bare'][1] / med['ref'][1]:.2f}"),
         (f"sweep {pts} end to end / plain Python loop, no output{loop_what} (target <= 0.1, i.e. 10x)",
          f"{neg_wall:.2f} s", f"{loop_s:.2f} s", f"{neg_wall / loop_s:.3f} ({loop_s / neg_wall:.1f}x faster)"),
         ("the same, CPU time (user + system) / the loop's", f"{neg_cpu:.2f} s",

@@ -1,5 +1,22 @@
-"""Interchange: Gambit .nfg/.efg files and the JSON of `negosim solve --json`."""
+"""Interchange: Gambit .nfg/.efg files and the JSON of `negosim solve --json`.
 
-from .gambit import format_number, read_efg, read_game, read_nfg, write_efg, write_nfg
+The Gambit readers and writers are imported on first use (PEP 562), so that code needing only
+`negosim.io.atomic` (every sweep) does not import the Gambit parsers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .gambit import format_number, read_efg, read_game, read_nfg, write_efg, write_nfg
 
 __all__ = ["read_game", "read_nfg", "read_efg", "write_nfg", "write_efg", "format_number"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from . import gambit
+
+        return getattr(gambit, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

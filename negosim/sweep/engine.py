@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +49,7 @@ from .executors import run_on
 from .identity import RECORD, SweepIdentity, check_same, make_identity, read_record, record
 from .lock import FolderLock
 from .table import Coded, Column, ResultRows, parquet_bytes
+from .versions import installed_version
 
 BOUNDARY_TOL = 1e-9
 #: The largest chunk: a chunk is solved in memory at once, at a few kilobytes per point.
@@ -308,11 +308,14 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     if progress is not None and done:
         progress(done, total)
 
+    fresh: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # labels of the chunks written by this run
+
     def finished(place: ChunkPlace, result: tuple[bytes, int, np.ndarray, np.ndarray]) -> None:
         nonlocal done
         lock.check()
         data, count, names, codes = result
         chunks.write_chunk(out, place, data, names, codes, table, count)
+        fresh[place.index] = (np.asarray(names), np.asarray(codes))
         done += place.stop - place.start
         if progress is not None:
             progress(done, total)
@@ -333,7 +336,9 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         files["results.csv"] = {"bytes": (out / "results.csv").stat().st_size, "sha256": results_sha}
     else:  # the part files are the results: each verified or just written, recorded as its sidecar has it
         files.update({chunks.part_name(p.index): chunks.part_digest(out, p) for p in places})
-    names, codes = output.merge_labels([chunks.read_labels(out, p, table) for p in places])
+    # a chunk this run wrote is merged from memory (what it just wrote); one found on disk is read and verified
+    names, codes = output.merge_labels([fresh.pop(p.index) if p.index in fresh else chunks.read_labels(out, p, table)
+                                        for p in places])
     output.write_points(out, {k: points.points(0, total)[k] for k in vary} if design != "grid" else {}, names, codes)
     files["points.npz"] = output.file_digest(out / "points.npz")
     counts = np.bincount(codes, minlength=len(names))
@@ -720,18 +725,11 @@ def _prepare(out: Path, identity: SweepIdentity, scenario_path: str, resuming: b
     output.write_json(out / RECORD, record(identity, scenario_path))
 
 
-def _version(package: str) -> str | None:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def _manifest(scenario, identity: SweepIdentity, command: str, wall: float, n_chunks: int, executor,
               files: dict[str, dict]) -> dict:
     from .. import __version__
 
-    libs = {name: _version(name) for name in ("scipy", "nashpy", "matplotlib", "ruamel.yaml", "pyarrow",
+    libs = {name: installed_version(name) for name in ("scipy", "nashpy", "matplotlib", "ruamel.yaml", "pyarrow",
                                               "distributed")}
     spec = record(identity, str(scenario.path))
     return {"negosim": __version__, "numpy": np.__version__, **{k: v for k, v in libs.items() if v},

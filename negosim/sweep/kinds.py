@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..game.tree import GameTree
+from ..game.tree import CHANCE, GameTree
 from . import boundaries
 
 #: The label of a point with no perfect Bayesian equilibrium found.
@@ -49,10 +49,10 @@ def is_signalling(game) -> bool:
     >>> is_signalling(load_scenario("scenarios/ceasefire_2025.yaml").build())
     False
     """
+    if not isinstance(game, GameTree) or game.nodes[game.root].kind != CHANCE:
+        return False  # a signalling game opens with nature's draw of the sender's type
     from ..solve.signalling import signalling_structure
 
-    if not isinstance(game, GameTree):
-        return False
     infoset_of = {i: k for k, (_, _, nodes) in enumerate(game.infosets()) for i in nodes}
     return signalling_structure(game, infoset_of) is not None
 

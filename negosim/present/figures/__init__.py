@@ -10,19 +10,43 @@
 >>> os.path.getsize(path) > 0
 True
 
-Importing this package imports matplotlib; the command line imports it only when it draws.
+Importing this package imports neither matplotlib nor the figure modules; each is imported when
+first used, matplotlib only when a figure is drawn with it.
 """
 
-from .best_response import best_response_figure
-from .indices import indices_figure
-from .matrix import matrix_figure
-from .outcome import outcome_figure, regime_boundaries
-from .regime_map import regime_map_figure
-from .save import figure_svg, save_figure
-from .shares import outcome_share_figure
-from .tornado import tornado_figure
-from .tree import tree_figure, tree_layout
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# `tree_layout` is also a submodule's name: importing `.tree` binds the package attribute to that
+# submodule, so the function is bound here, after it, and never looked up lazily.
+from .tree import tree_layout
+
+if TYPE_CHECKING:
+    from .best_response import best_response_figure
+    from .indices import indices_figure
+    from .matrix import matrix_figure
+    from .outcome import outcome_figure, regime_boundaries
+    from .regime_map import regime_map_figure
+    from .save import figure_svg, save_figure
+    from .shares import outcome_share_figure
+    from .tornado import tornado_figure
+    from .tree import tree_figure
+
+#: Where each public name lives: modules are imported on first use (PEP 562), so that drawing one
+#: figure (the sweep's regime map) does not import every other figure's module.
+_HOME = {"best_response_figure": "best_response", "indices_figure": "indices", "matrix_figure": "matrix",
+         "outcome_figure": "outcome", "regime_boundaries": "outcome", "regime_map_figure": "regime_map",
+         "figure_svg": "save", "save_figure": "save", "outcome_share_figure": "shares",
+         "tornado_figure": "tornado", "tree_figure": "tree"}
 
 __all__ = ["best_response_figure", "figure_svg", "indices_figure", "matrix_figure", "outcome_figure",
            "outcome_share_figure", "regime_boundaries", "regime_map_figure", "save_figure", "tornado_figure",
            "tree_figure", "tree_layout"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(import_module(f".{_HOME[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,9 +18,8 @@ neighbouring cells of different kinds and each kind's name at the median row and
 
 from __future__ import annotations
 
-import numpy as np
-
 from . import style
+from .regime_content import KIND_DASH, KIND_PT, KindMarks, kind_marks
 
 #: The gid of the marks (for tests and SVG readers).
 KIND_GID = "pbe-kind"
@@ -82,29 +81,20 @@ def mark_kinds_map(ax, x_values, y_values, kinds) -> None:
     >>> sorted(t.get_text() for t in ax.texts), len(ax.collections)
     (['kind: a', 'kind: b'], 1)
     """
+    draw_kind_marks(ax, kind_marks(x_values, y_values, kinds))
+
+
+def draw_kind_marks(ax, marks: KindMarks) -> None:
+    """Draw `marks` (`regime_content.kind_marks`) on the regime map `ax`: the dotted edges and the names."""
     from matplotlib.collections import LineCollection
 
-    x, y = np.asarray(x_values, float), np.asarray(y_values, float)
-    kinds = np.asarray(kinds, dtype=object)
-    xm = np.concatenate([[x[0]], (x[1:] + x[:-1]) / 2, [x[-1]]])
-    ym = np.concatenate([[y[0]], (y[1:] + y[:-1]) / 2, [y[-1]]])
-    segs = []
-    for i, j in zip(*np.nonzero(kinds[1:, :] != kinds[:-1, :])):  # x-neighbours differ: a vertical edge
-        segs.append([(xm[i + 1], ym[j]), (xm[i + 1], ym[j + 1])])
-    for i, j in zip(*np.nonzero(kinds[:, 1:] != kinds[:, :-1])):
-        segs.append([(xm[i], ym[j + 1]), (xm[i + 1], ym[j + 1])])
-    if not segs:
+    if not marks.segments:
         return
-    ax.add_collection(LineCollection(segs, colors=style.INK, linewidths=1.4, linestyles=(0, (1, 2)), zorder=4,
-                                     gid=style.gid(KIND_GID, "edges")))
-    for k, kind in enumerate(sorted(set(kinds.ravel().tolist()))):
-        i, j = np.nonzero(kinds == kind)
-        # kept off the frame, where a one-row region's name would be cut in half
-        at_x = float(np.clip(x[int(np.median(i))], *np.quantile(x, [0.15, 0.85])))
-        at_y = float(np.clip(y[int(np.median(j))], *np.quantile(y, [0.05, 0.95])))
-        ax.text(at_x, at_y, f"kind: {kind}", ha="center",
-                va="center", color=style.INK, fontsize=style.SMALL_SIZE, zorder=5, gid=style.gid(KIND_GID, "text", k),
-                bbox=dict(fc="white", ec="none", alpha=0.8, pad=1.5))
+    ax.add_collection(LineCollection(marks.segments, colors=style.INK, linewidths=KIND_PT,
+                                     linestyles=(0, KIND_DASH), zorder=4, gid=style.gid(KIND_GID, "edges")))
+    for k, (text, at_x, at_y) in enumerate(marks.labels):
+        ax.text(at_x, at_y, text, ha="center", va="center", color=style.INK, fontsize=style.SMALL_SIZE, zorder=5,
+                gid=style.gid(KIND_GID, "text", k), bbox=dict(fc="white", ec="none", alpha=0.8, pad=1.5))
 
 
-__all__ = ["KIND_GID", "mark_kinds_line", "mark_kinds_map"]
+__all__ = ["KIND_GID", "draw_kind_marks", "mark_kinds_line", "mark_kinds_map"]

@@ -59,26 +59,48 @@ def plot_folder(folder, formats=("png",), *, out_dir=None) -> list[Path]:
         raise UsageError(f"{folder}: no such folder")
     if (folder / "sensitivity.json").exists():
         try:
-            figures = sensitivity_figures(folder)
+            figures: list[tuple[str, object]] = list(sensitivity_figures(folder))
         except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
             from ...sweep.identity import DamagedFolderError
 
             raise DamagedFolderError(folder / "sensitivity.json", f"damaged ({type(exc).__name__}: {exc}); run the "
                                      "analysis again") from None
     elif (folder / "sweep.json").exists():
-        figures = sweep_figures(folder)
+        figures = sweep_drawings(folder)
     else:
         raise UsageError(f"{folder}: holds no sweep (sweep.json) or sensitivity analysis (sensitivity.json)")
     out.mkdir(parents=True, exist_ok=True)
+    from .regime_content import RegimeMapContent
     from .save import save_figure
 
     paths = []
-    for stem, fig in figures:
+    for stem, drawing in figures:
+        fig = None
         for fmt in formats:
             path = out / f"{stem}.{fmt}"
-            save_figure(fig, path)
+            if isinstance(drawing, RegimeMapContent) and fmt == "png":
+                # painted with numpy and Pillow: the PNG without importing matplotlib
+                from ...io.atomic import write_atomic
+                from .regime_png import paint_png
+
+                write_atomic(path, paint_png(drawing).png)
+            else:
+                if fig is None:
+                    fig = _as_figure(drawing)
+                save_figure(fig, path)
             paths.append(path)
     return paths
+
+
+def _as_figure(drawing):
+    """A figure to save: `drawing` itself, or the matplotlib painting of a regime map's content."""
+    from .regime_content import RegimeMapContent
+
+    if isinstance(drawing, RegimeMapContent):
+        from .regime_map import paint_figure
+
+        return paint_figure(drawing)
+    return drawing
 
 
 def _read_json(path: Path, hint: str) -> dict:
@@ -116,6 +138,12 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
     >>> [stem for stem, _ in sweep_figures(folder)]
     ['outcome-rep']
     """
+    return [(stem, _as_figure(drawing)) for stem, drawing in sweep_drawings(folder)]
+
+
+def sweep_drawings(folder: Path) -> list[tuple[str, object]]:
+    """The (file stem, drawing) pairs of the sweep saved in `folder`, as `sweep_figures`, except that a
+    regime map is its `RegimeMapContent` (what both its painters draw), not yet a `Figure`."""
     from ...sweep.identity import DamagedFolderError, read_record
     from ...sweep.output import finished_files, read_point_codes, verified_path
 
@@ -137,16 +165,16 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
         axes = [np.linspace(a, b, int(n or 2)) for a, b, n in vary.values()]  # a grid always has its counts
         if len(names) == 2 and not values and len(codes) == len(axes[0]) * len(axes[1]):
             # The regime map reads the compact codes: no meshgrid of values, no label per point.
-            from .regime_map import regime_map_figure
+            from .regime_content import regime_map_content
 
             x, y = names
-            fig = regime_map_figure(x, axes[0], y, axes[1], (label_names, codes.reshape(len(axes[0]), len(axes[1]))),
+            fig = regime_map_content(x, axes[0], y, axes[1], (label_names, codes.reshape(len(axes[0]), len(axes[1]))),
                                     names=outcome_names, title=title, x_unit=params.get(x, {}).get("unit"),
                                     y_unit=params.get(y, {}).get("unit"), order=summary.get("outcome_order", ()),
                                     x_description=params.get(x, {}).get("description", ""),
                                     y_description=params.get(y, {}).get("description", ""),
-                                    legend_title=summary.get("outcome_kind", "equilibrium outcome"))
-            _mark_kinds_map(fig, folder, summary, axes)
+                                    legend_title=summary.get("outcome_kind", "equilibrium outcome"),
+                                    kinds=_map_kinds(folder, summary, axes))
             return [(f"regime-map-{x}-{y}", fig)]
         if not values:
             mesh = np.meshgrid(*axes, indexing="ij")
@@ -158,16 +186,16 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
         (name,) = names
         return [(f"outcome-{name}", _outcome_figure(folder, name, values[name], labels, summary, title))]
     if design == "grid" and len(names) == 2:
-        from .regime_map import regime_map_figure
+        from .regime_content import regime_map_content
 
         x, y = names
-        fig = regime_map_figure(x, axes[0], y, axes[1], labels.reshape(len(axes[0]), len(axes[1])),
+        fig = regime_map_content(x, axes[0], y, axes[1], labels.reshape(len(axes[0]), len(axes[1])),
                                 names=outcome_names, title=title, x_unit=params.get(x, {}).get("unit"),
                                 y_unit=params.get(y, {}).get("unit"), order=summary.get("outcome_order", ()),
                                 x_description=params.get(x, {}).get("description", ""),
                                 y_description=params.get(y, {}).get("description", ""),
-                                legend_title=summary.get("outcome_kind", "equilibrium outcome"))
-        _mark_kinds_map(fig, folder, summary, axes)
+                                legend_title=summary.get("outcome_kind", "equilibrium outcome"),
+                                kinds=_map_kinds(folder, summary, axes))
         return [(f"regime-map-{x}-{y}", fig)]
     from .shares import outcome_share_figure
 
@@ -221,16 +249,15 @@ def _outcome_figure(folder: Path, name: str, values: np.ndarray, labels: np.ndar
     return fig
 
 
-def _mark_kinds_map(fig, folder: Path, summary: dict, axes: list[np.ndarray]) -> None:
-    """Draw a signalling game's kinds (the result table's ``pbe_kind``) over the regime map `fig`."""
+def _map_kinds(folder: Path, summary: dict, axes: list[np.ndarray]) -> np.ndarray | None:
+    """A signalling game's kinds (the result table's ``pbe_kind``) on the regime map's grid, else None."""
     if "kinds" not in summary:
-        return
+        return None
     from ...sweep.kinds import KIND_COLUMN, point_kinds
     from ...sweep.output import read_columns
-    from .kinds_overlay import mark_kinds_map
 
     kinds = point_kinds(read_columns(folder, ["point", KIND_COLUMN]), int(summary["points"]))
-    mark_kinds_map(fig.axes[0], axes[0], axes[1], kinds.reshape(len(axes[0]), len(axes[1])))
+    return kinds.reshape(len(axes[0]), len(axes[1]))
 
 
 def _outcome_words(summary: dict, quantities: bool) -> tuple[str, str, str] | None:
@@ -306,4 +333,4 @@ def _floats(values) -> np.ndarray:
     return np.array(values, dtype=object).astype(float) if values is not None else np.array([])
 
 
-__all__ = ["plot_folder", "sensitivity_figures", "sweep_figures"]
+__all__ = ["plot_folder", "sensitivity_figures", "sweep_drawings", "sweep_figures"]

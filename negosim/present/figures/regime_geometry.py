@@ -1,0 +1,278 @@
+"""The geometry of the regime map, in numpy and contourpy only (no matplotlib): which grid values
+to contour, the smoothed fields whose zero contours are the regions' outlines, those outlines, the
+pieces of a region large enough to read as areas, and the grid points to mark where a region is too
+small or thin to see. Both painters of the map (matplotlib and Pillow) draw what these compute.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+MIN_AREA_PX = 64.0  # a region drawn on fewer square pixels than this is marked with points too,
+MIN_WIDTH_PX = 3.0  # and so is one thinner than this on average
+SMOOTH_PX = 1.8  # grid cells smaller than this (in pixels) are contoured as they are
+FINE_PX = 3.0  # regions are compared on a grid at least this fine (in pixels)
+_SIDE = 1e-3  # how far inside its own side a grid point is pushed before contouring
+
+#: A filled region: its polygons, each a (points, offsets) pair of rings (outer ring first, then its holes;
+#: each ring closed, its last point equal to its first), as contourpy's OuterOffset fill type gives them.
+Fill = list[tuple[np.ndarray, np.ndarray]]
+
+
+def thin_out(n: int, pixels: float) -> np.ndarray:
+    """Indices of the grid values to contour: all of them unless there are more than two per pixel."""
+    if n <= 2 * pixels:
+        return np.arange(n)
+    return np.unique(np.round(np.linspace(0, n - 1, int(pixels) + 1)).astype(int))
+
+
+def _gaussian(sigma: float) -> np.ndarray:
+    r = max(1, math.ceil(2.5 * sigma))
+    t = np.arange(-r, r + 1, dtype=float)
+    w = np.exp(-t * t / (2 * sigma * sigma))
+    return w / w.sum()
+
+
+def _correlate(a: np.ndarray, w: np.ndarray, axis: int) -> np.ndarray:
+    """`a` correlated with the odd-length kernel `w` along `axis`, nothing beyond the frame."""
+    r = len(w) // 2
+    pad = [(0, 0), (0, 0)]
+    pad[axis] = (r, r)
+    p = np.pad(a, pad)
+    n = a.shape[axis]
+    return sum(w[i] * (p[i:i + n] if axis == 0 else p[:, i:i + n]) for i in range(len(w)))
+
+
+def local_linear(fields: np.ndarray, sigma: tuple[float, float]) -> np.ndarray:
+    """Each (nx, ny) field of `fields` smoothed by a local linear fit with Gaussian weights `sigma`
+    grid steps wide along x and along y. Inside the grid this is a Gaussian blur; near the frame,
+    where part of the window is missing, the linear term removes the bias a blur would have, so a
+    boundary meeting the frame at a slant keeps its slope up to it."""
+    kernels = []
+    for s in sigma:
+        w = _gaussian(s)
+        d = np.arange(len(w), dtype=float) - len(w) // 2
+        kernels.append((w, d * w, d * d * w))
+    (wx, dx, ddx), (wy, dy, ddy) = kernels
+
+    def smooth(a, kx, ky):
+        return _correlate(_correlate(a, kx, 0), ky, 1)
+
+    one = np.ones(fields.shape[1:])
+    s0, sx, sy = smooth(one, wx, wy), smooth(one, dx, wy), smooth(one, wx, dy)
+    sxx, syy, sxy = smooth(one, ddx, wy), smooth(one, wx, ddy), smooth(one, dx, dy)
+    normal = np.stack([np.stack(row, -1) for row in ((s0, sx, sy), (sx, sxx, sxy), (sy, sxy, syy))], -2)
+    intercept = np.linalg.inv(normal)[..., 0, :]  # the fitted value's weights on the three moments
+    out = []
+    for a in fields:
+        moments = np.stack([smooth(a, wx, wy), smooth(a, dx, wy), smooth(a, wx, dy)], -1)
+        out.append((intercept * moments).sum(-1))
+    return np.stack(out)
+
+
+def _refine(a: np.ndarray, f: int, axis: int) -> np.ndarray:
+    """`a` linearly interpolated onto `f` times finer steps along `axis` (the old points kept)."""
+    if f == 1:
+        return a
+    n = a.shape[axis]
+    t = np.arange((n - 1) * f + 1) / f
+    i = np.minimum(t.astype(int), n - 2)
+    frac = (t - i).reshape((-1, 1) if axis == 0 else (1, -1))
+    lo, hi = np.take(a, i, axis=axis), np.take(a, i + 1, axis=axis)
+    return lo * (1 - frac) + hi * frac
+
+
+def refined_axis(v: np.ndarray, f: int) -> np.ndarray:
+    """Grid values `v` with f - 1 evenly spaced values inserted between neighbours."""
+    return _refine(v[:, None], f, 0)[:, 0]
+
+
+def side_fields(codes: np.ndarray, k_count: int, sigma: tuple[float, float] | None = None,
+                refine: tuple[int, int] = (1, 1)) -> np.ndarray:
+    """For each outcome k, a field positive on its grid points and negative elsewhere, whose zero
+    contour is that region's boundary: the indicator of k, smoothed by `local_linear` with
+    `sigma` (None: not smoothed), minus the largest such indicator of any other outcome, with
+    every grid point kept on its own side.
+
+    With `refine` (fx, fy) above 1 the indicators are interpolated onto a grid that many times
+    finer before they are compared, so the regions tile the map even where three meet in one cell.
+    """
+    own = np.stack([codes == k for k in range(k_count)])
+    if sigma is None and tuple(refine) == (1, 1):  # contour the indicators as they are
+        return np.where(own, np.float32(1), np.float32(-1))
+    smooth = own.astype(float) if sigma is None else local_linear(own.astype(float), sigma)
+    fx, fy = refine
+    smooth = np.stack([_refine(_refine(a, fx, 0), fy, 1) for a in smooth])
+    on_grid = np.zeros(smooth.shape, dtype=bool)  # k's own grid points, on the finer grid
+    on_grid[:, ::fx, ::fy] = own
+    at_point = np.zeros(smooth.shape[1:], dtype=bool)
+    at_point[::fx, ::fy] = True
+    top2 = np.sort(smooth, axis=0)[-2:] if k_count > 1 else np.stack([np.zeros_like(smooth[0]), smooth[0]])
+    rival = np.where(smooth >= top2[1], top2[0], top2[1])  # the best other outcome at each point
+    g = smooth - rival
+    forced = np.where(on_grid, np.maximum(g, _SIDE), np.minimum(g, -_SIDE))
+    return np.where(at_point, forced, g).astype(np.float32)
+
+
+def outer_rings(fill: Fill | None) -> list[np.ndarray]:
+    """The outer ring of each polygon of a filled region, as (m, 2) arrays."""
+    return [pts[offs[0]:offs[1]] for pts, offs in (fill or [])]
+
+
+def visible_parts(fill: Fill | None, to_px: tuple[float, float]) -> list[np.ndarray]:
+    """The pieces of a filled region that read as areas, as closed rings: outer rings of at least
+    `MIN_AREA_PX` square pixels that are on average `MIN_WIDTH_PX` wide (twice the area over the
+    perimeter). `to_px` scales data units to pixels. Holes are ignored."""
+    parts = []
+    for poly in outer_rings(fill):
+        px = poly * np.asarray(to_px)
+        nx, ny = np.roll(px[:, 0], -1), np.roll(px[:, 1], -1)
+        area = abs(0.5 * float(np.sum(px[:, 0] * ny - nx * px[:, 1])))
+        perimeter = float(np.hypot(nx - px[:, 0], ny - px[:, 1]).sum())
+        if area >= MIN_AREA_PX and 2 * area / max(perimeter, 1e-12) >= MIN_WIDTH_PX:
+            parts.append(poly)
+    return parts
+
+
+def inside_ring(points: np.ndarray, ring: np.ndarray) -> np.ndarray:
+    """Which of the (n, 2) `points` lie inside the closed `ring` (even-odd rule; a point exactly on the
+    outline may fall either way).
+
+    Examples
+    --------
+    >>> square = np.array([[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]], float)
+    >>> inside_ring(np.array([[0.5, 0.5], [1.5, 0.5]]), square).tolist()
+    [True, False]
+    """
+    inside = np.zeros(len(points), dtype=bool)
+    ring = _without_straight_runs(ring)
+    a, b = ring[:-1], ring[1:]
+    for s in range(0, len(points), 256):  # (256, edges) at a time: memory bounded by the ring
+        px, py = points[s:s + 256, :1], points[s:s + 256, 1:]
+        crosses = (a[:, 1] > py) != (b[:, 1] > py)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            at_x = a[:, 0] + (py - a[:, 1]) * (b[:, 0] - a[:, 0]) / (b[:, 1] - a[:, 1])
+        inside[s:s + 256] = (np.count_nonzero(crosses & (px < at_x), axis=1) % 2) == 1
+    return inside
+
+
+def first_in_blocks(codes: np.ndarray, k: int, step: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The first grid point (in row-major order) equal to `k` in each block of `step` grid points that
+    has one, as (rows, columns) in row-major order; blocks start at row and column 0.
+
+    Examples
+    --------
+    >>> first_in_blocks(np.array([[0, 1, 1], [1, 0, 1]]), 1, (2, 2))
+    (array([0, 0]), array([1, 2]))
+    """
+    (h, w), (sx, sy) = codes.shape, step
+    nb_r, nb_c = -(-h // sx), -(-w // sy)
+    hit = np.zeros((nb_r * sx, nb_c * sy), dtype=bool)
+    hit[:h, :w] = codes == k
+    blocks = hit.reshape(nb_r, sx, nb_c, sy).transpose(0, 2, 1, 3).reshape(nb_r, nb_c, sx * sy)
+    first = blocks.argmax(axis=2)  # 0 where a block has none: told apart below
+    bi, bj = np.nonzero(blocks[np.arange(nb_r)[:, None], np.arange(nb_c)[None, :], first])
+    f = first[bi, bj]
+    i, j = bi * sx + f // sy, bj * sy + f % sy
+    order = np.argsort(i * w + j, kind="stable")
+    return i[order], j[order]
+
+
+def marked_points(codes: np.ndarray, k: int, x: np.ndarray, y: np.ndarray, parts: list,
+                  step: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Grid points of outcome `k` to mark because no visible part of its region covers them: at most
+    one per block of `step` grid points, so the markers do not pile up."""
+    # Band by band of whole blocks (about a million grid points each), so that memory does not grow
+    # with the grid; bands are disjoint and in row order, so the points come out as from the whole.
+    band = step[0] * max(1, (1 << 20) // max(1, step[0] * codes.shape[1]))
+    rows, cols = [], []
+    for r0 in range(0, codes.shape[0], band):
+        i, j = first_in_blocks(codes[r0:r0 + band], k, step)
+        rows.append(i + r0)
+        cols.append(j)
+    px, py = x[np.concatenate(rows)], y[np.concatenate(cols)]
+    if parts and len(px):
+        # points on the frame lie on their region's outline: test them a hair inside it
+        ex, ey = 1e-9 * (x[-1] - x[0]), 1e-9 * (y[-1] - y[0])
+        pts = np.column_stack([np.clip(px, x[0] + ex, x[-1] - ex), np.clip(py, y[0] + ey, y[-1] - ey)])
+        covered = np.zeros(len(pts), dtype=bool)
+        for part in parts:
+            covered |= inside_ring(pts, part)
+        px, py = px[~covered], py[~covered]
+    return px, py
+
+
+
+def _without_straight_runs(ring: np.ndarray) -> np.ndarray:
+    """The closed `ring` without the vertices in the middle of straight runs (contours of a straight
+    boundary have one per grid cell), which cannot change what lies inside it."""
+    if len(ring) < 5:
+        return ring
+    prev, here, nxt = np.roll(ring[:-1], 1, axis=0), ring[:-1], np.roll(ring[:-1], -1, axis=0)
+    cross = (here[:, 0] - prev[:, 0]) * (nxt[:, 1] - here[:, 1]) - (here[:, 1] - prev[:, 1]) * (nxt[:, 0] - here[:, 0])
+    scale = np.hypot(*(here - prev).T) * np.hypot(*(nxt - here).T)
+    keep = np.abs(cross) > 1e-12 * np.maximum(scale, 1e-300)
+    if keep.sum() < 3:
+        return ring
+    kept = here[keep]
+    return np.vstack([kept, kept[:1]])
+
+
+def contours(x: np.ndarray, y: np.ndarray, fields: np.ndarray) -> tuple[list[Fill | None], list[list[np.ndarray]]]:
+    """The filled region (zero and above) and the zero lines (polylines, a closed one ending where it
+    starts) of each field on the grid `x` by `y`."""
+    import contourpy
+
+    fills: list[Fill | None] = []
+    lines: list[list[np.ndarray]] = []
+    # The (nx, ny) fields are contoured as they lie, x down the rows (contourpy's z is (ny, nx), so its
+    # "x" is our y): no transposed copy; the points' columns are swapped back. Each field is contoured
+    # only over the box of its non-negative points and one cell around it: outside, every cell's corners
+    # are negative, so nothing there is filled or crossed, and a region covering a third of the map
+    # costs a third of the grid.
+    for g in fields:
+        rows, cols = np.flatnonzero((g >= 0).any(axis=1)), np.flatnonzero((g >= 0).any(axis=0))
+        if not len(rows):
+            fills.append(None)
+            lines.append([])
+            continue
+        r0, r1 = max(0, rows[0] - 1), min(g.shape[0], rows[-1] + 2)
+        c0, c1 = max(0, cols[0] - 1), min(g.shape[1], cols[-1] + 2)
+        if r1 - r0 < 2 or c1 - c0 < 2:  # contourpy needs two points along each axis
+            r0, r1 = (max(0, r1 - 2), max(r1, 2)) if r1 - r0 < 2 else (r0, r1)
+            c0, c1 = (max(0, c1 - 2), max(c1, 2)) if c1 - c0 < 2 else (c0, c1)
+        my, mx = np.meshgrid(y[c0:c1], x[r0:r1])
+        gen = contourpy.contour_generator(my, mx, np.asarray(g[r0:r1, c0:c1], dtype=np.float64),
+                                          fill_type=contourpy.FillType.OuterOffset,
+                                          line_type=contourpy.LineType.Separate)
+        filled: Any = gen.filled(0.0, 2.0)  # OuterOffset: (list of points, list of ring offsets)
+        fills.append([(pts[:, ::-1], offs) for pts, offs in zip(filled[0], filled[1])] or None)
+        lines.append([np.asarray(seg)[:, ::-1] for seg in gen.lines(0.0)])
+    return fills, lines
+
+
+def crosses_box(x: np.ndarray, y: np.ndarray, box: tuple[float, float, float, float]) -> bool:
+    """Whether the polyline through (`x`, `y`) passes through the box (x0, y0, x1, y1), edges included.
+
+    Examples
+    --------
+    >>> crosses_box(np.array([-1.0, 2.0]), np.array([0.5, 0.5]), (0, 0, 1, 1))
+    True
+    >>> crosses_box(np.array([2.0, 3.0]), np.array([2.0, 3.0]), (0, 0, 1, 1))
+    False
+    """
+    x0, y0, x1, y1 = box
+    ax, ay, dx, dy = x[:-1], y[:-1], np.diff(x), np.diff(y)
+    lo, hi = np.zeros(len(ax)), np.ones(len(ax))
+    ok = np.ones(len(ax), dtype=bool)
+    for p, q in ((-dx, ax - x0), (dx, x1 - ax), (-dy, ay - y0), (dy, y1 - ay)):  # Liang-Barsky clipping
+        para = p == 0
+        ok &= ~(para & (q < 0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(para, 0.0, q / np.where(para, 1.0, p))
+        lo = np.where(~para & (p < 0), np.maximum(lo, t), lo)
+        hi = np.where(~para & (p > 0), np.minimum(hi, t), hi)
+    return bool(np.any(ok & (lo <= hi)))
