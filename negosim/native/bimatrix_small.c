@@ -91,6 +91,55 @@ static int next_combination(int *c, int k, int n) {
     return 1;
 }
 
+/* In-place Gauss-Jordan inversion of the k x k matrix W (row-major) with partial pivoting: the row
+ * interchanges of M become column interchanges of its inverse, undone in reverse order at the end.
+ * z: the inverse's row sums; *norm: its largest absolute row sum. 0 on a zero pivot or overflow. */
+static inline __attribute__((always_inline)) int gauss_jordan(double *W, const int k, double *z, double *norm) {
+    int piv[MAX_S];
+    for (int col = 0; col < k; col++) {
+        int p = col;
+        for (int r = col + 1; r < k; r++)
+            if (fabs(W[r * k + col]) > fabs(W[p * k + col])) p = r;
+        if (!(W[p * k + col] != 0.0)) return 0;
+        piv[col] = p;
+        if (p != col)
+            for (int j = 0; j < k; j++) {
+                double tmp = W[col * k + j];
+                W[col * k + j] = W[p * k + j];
+                W[p * k + j] = tmp;
+            }
+        double inv = 1.0 / W[col * k + col];
+        W[col * k + col] = 1.0;
+        for (int j = 0; j < k; j++) W[col * k + j] *= inv;
+        for (int r = 0; r < k; r++) {
+            if (r == col) continue;
+            double f = W[r * k + col];
+            W[r * k + col] = 0.0;
+            for (int j = 0; j < k; j++) W[r * k + j] -= f * W[col * k + j];
+        }
+    }
+    for (int col = k - 1; col >= 0; col--)
+        if (piv[col] != col)
+            for (int r = 0; r < k; r++) {
+                double tmp = W[r * k + col];
+                W[r * k + col] = W[r * k + piv[col]];
+                W[r * k + piv[col]] = tmp;
+            }
+    double best = 0.0;
+    for (int i = 0; i < k; i++) {
+        double r = 0.0, a = 0.0;
+        for (int t = 0; t < k; t++) {
+            r += W[i * k + t];
+            a += fabs(W[i * k + t]);
+        }
+        if (!isfinite(r) || !isfinite(a)) return 0;
+        z[i] = r;
+        if (a > best) best = a;
+    }
+    *norm = best;
+    return 1;
+}
+
 /* One system M z = 1 (M[t][i], k x k): the row sums r of the inverse (z), its condition estimate
  * 2k max_i sum_t |inv[i][t]| and the determinant's sign convention of polytope._solve_ones (k <= 3:
  * adjugate over determinant; larger: Gauss-Jordan with partial pivoting). Returns 0 on an exactly
@@ -133,51 +182,16 @@ static int solve_system(double M[MAX_S][MAX_S], int k, double *z, double *cond) 
         *cond = 2 * k * norm / fabs(det);
         return isfinite(*cond);
     }
-    /* in-place Gauss-Jordan inversion with partial pivoting: the row interchanges of M become column
-     * interchanges of its inverse, undone in reverse order at the end */
-    double W[MAX_S][MAX_S];
-    int piv[MAX_S];
+    double W[MAX_S * MAX_S];
     for (int t = 0; t < k; t++)
-        for (int i = 0; i < k; i++) W[t][i] = M[t][i];
-    for (int col = 0; col < k; col++) {
-        int p = col;
-        for (int r = col + 1; r < k; r++)
-            if (fabs(W[r][col]) > fabs(W[p][col])) p = r;
-        if (!(W[p][col] != 0.0)) return 0;
-        piv[col] = p;
-        if (p != col)
-            for (int j = 0; j < k; j++) {
-                double tmp = W[col][j];
-                W[col][j] = W[p][j];
-                W[p][j] = tmp;
-            }
-        double inv = 1.0 / W[col][col];
-        W[col][col] = 1.0;
-        for (int j = 0; j < k; j++) W[col][j] *= inv;
-        for (int r = 0; r < k; r++) {
-            if (r == col) continue;
-            double f = W[r][col];
-            W[r][col] = 0.0;
-            for (int j = 0; j < k; j++) W[r][j] -= f * W[col][j];
-        }
+        for (int i = 0; i < k; i++) W[t * k + i] = M[t][i];
+    int ok;
+    switch (k) { /* a constant size each: the compiler unrolls the loops */
+    case 4: ok = gauss_jordan(W, 4, z, &norm); break;
+    case 5: ok = gauss_jordan(W, 5, z, &norm); break;
+    default: ok = gauss_jordan(W, 6, z, &norm); break;
     }
-    for (int col = k - 1; col >= 0; col--)
-        if (piv[col] != col)
-            for (int r = 0; r < k; r++) {
-                double tmp = W[r][col];
-                W[r][col] = W[r][piv[col]];
-                W[r][piv[col]] = tmp;
-            }
-    for (int i = 0; i < k; i++) {
-        double r = 0.0, a = 0.0;
-        for (int t = 0; t < k; t++) {
-            r += W[i][t];
-            a += fabs(W[i][t]);
-        }
-        if (!isfinite(r) || !isfinite(a)) return 0;
-        z[i] = r;
-        if (a > norm) norm = a;
-    }
+    if (!ok) return 0;
     *cond = 2 * k * norm;
     return 1;
 }
@@ -451,12 +465,18 @@ static int lean_equilibria(Game *g, double rtol) {
         if (!(scale > 0)) scale = 1.0;
         for (int a = 0; a < mn; a++) res[p][a] = (u[a] - lo) / scale + 1.0;
     }
+    static double CT[2][MAX_CELLS];
+    for (int r = 0; r < m; r++)
+        for (int j = 0; j < n; j++) {
+            CT[0][r * n + j] = res[1][r * n + j];
+            CT[1][j * m + r] = res[0][r * n + j];
+        }
     int nv[2] = {0, 0};
     for (int k = 1; k <= s; k++)
         for (int player = 0; player < 2; player++) {
             int d = player == 0 ? m : n, c = player == 0 ? n : m;
-            /* C[r][j]: P's constraints are B' (m x n), Q's A'^T (n x m) */
-            const double *C = player == 0 ? res[1] : res[0];
+            /* C[r * c + j]: P's constraints are B' (m x n), Q's A'^T (n x m) */
+            const double *C = CT[player];
             int K[MAX_S], T[MAX_S];
             for (int i = 0; i < k; i++) K[i] = i;
             do {
@@ -465,7 +485,7 @@ static int lean_equilibria(Game *g, double rtol) {
                     double M[MAX_S][MAX_S], z[MAX_S], cond;
                     for (int t = 0; t < k; t++)
                         for (int i = 0; i < k; i++)
-                            M[t][i] = player == 0 ? C[K[i] * n + T[t]] : C[T[t] * n + K[i]];
+                            M[t][i] = C[K[i] * c + T[t]];
                     if (!solve_system(M, k, z, &cond)) return UNDECIDED; /* singular: decided exactly elsewhere */
                     double total = 0.0;
                     for (int i = 0; i < k; i++) total += z[i];
@@ -483,8 +503,7 @@ static int lean_equilibria(Game *g, double rtol) {
                     int ti = 0;
                     for (int j = 0; j < c; j++) {
                         double v = 0.0;
-                        for (int i = 0; i < k; i++)
-                            v += z[i] * (player == 0 ? C[K[i] * n + j] : C[j * n + K[i]]);
+                        for (int i = 0; i < k; i++) v += z[i] * C[K[i] * c + j];
                         v -= inv_s;
                         if (ti < k && T[ti] == j) {
                             ti++;

@@ -25,7 +25,7 @@ import numpy as np
 from ..game.checks import PROB_TOL
 from ..game.normal import NormalFormGame
 from ..native import enabled, load
-from .result import Solution
+from .result import Solution, assembled
 from .verify import TieDescriptions
 
 #: The kernel's codes for a game it does not answer.
@@ -103,24 +103,30 @@ def solve_small(module: ModuleType, game: NormalFormGame, rtol: float) -> Soluti
     if type(out) is int:
         return out
     E, floats, flags, point_tol = out
-    f = np.frombuffer(floats)
-    b = np.frombuffer(flags, dtype=bool)
-    em, en = E * m, E * n
-    x, y = f[:em].reshape(E, m), f[em:em + en].reshape(E, n)
-    rest = em + en
-    payoffs, regret, player_tol = f[rest:rest + 2 * E].reshape(E, 2), f[rest + 2 * E:rest + 3 * E], f[rest + 3 * E:]
-    player_tied = b[em + en:em + en + 2 * E].reshape(E, 2)
-    rest = em + en + 2 * E
-    brs = (b[:em].reshape(E, m), b[em:em + en].reshape(E, n))
-    tied_actions = (b[rest:rest + em].reshape(E, m), b[rest + em:rest + em + en].reshape(E, n))
-    tied = b[rest + em + en:]
-    extra = {"best_responses": brs, "tied_actions": tied_actions,
-             "tie_descriptions": TieDescriptions(game.players, game.actions, brs, player_tied),
-             "player_tol": player_tol.reshape(E, 2), "rtol": float(rtol), "exact_rows": np.zeros(E, dtype=bool)}
-    return Solution(concept="nash", method="vertex enumeration", game=game, batch_shape=(),
-                    point=np.zeros(E, dtype=np.int64), payoffs=payoffs, regret=regret, tied=tied,
-                    complete=np.array(True), degenerate=np.array(False), tol=np.array(point_tol),
-                    strategies=(x, y), notes=(), extra=extra)
+    # views into the kernel's two buffers (layout in bimatrix_small.c), one array constructor each
+    em, en, e2 = E * m * 8, E * n * 8, E * 16
+    x = _array((E, m), _F8, floats, 0)
+    y = _array((E, n), _F8, floats, em)
+    player_tol = _array((E, 2), _F8, floats, em + en + e2 + E * 8)
+    bm, bn = E * m, E * n
+    brs = (_array((E, m), _B, flags, 0), _array((E, n), _B, flags, bm))
+    player_tied = _array((E, 2), _B, flags, bm + bn)
+    return assembled({
+        "concept": "nash", "method": "vertex enumeration", "game": game, "batch_shape": (),
+        "point": np.zeros(E, dtype=np.int64), "payoffs": _array((E, 2), _F8, floats, em + en),
+        "regret": _array((E,), _F8, floats, em + en + e2), "tied": _array((E,), _B, flags, 2 * (bm + bn) + 2 * E),
+        "complete": np.array(True), "degenerate": np.array(False), "tol": np.array(point_tol),
+        "strategies": (x, y), "behavior": (), "outcome_probs": np.zeros((0, 0)), "notes": (),
+        "extra": {"best_responses": brs,
+                  "tied_actions": (_array((E, m), _B, flags, bm + bn + 2 * E),
+                                   _array((E, n), _B, flags, 2 * bm + bn + 2 * E)),
+                  "tie_descriptions": TieDescriptions(game.players, game.actions, brs, player_tied),
+                  "player_tol": player_tol, "rtol": float(rtol), "exact_rows": np.zeros(E, dtype=bool)},
+        "parameters": {}})
+
+
+_array = np.ndarray
+_F8, _B = np.dtype(np.float64), np.dtype(bool)
 
 
 __all__ = ["PYTHON", "UNDECIDED", "kernel", "solve_small"]

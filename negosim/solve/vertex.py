@@ -398,7 +398,7 @@ def _one_small_game(game: NormalFormGame, rtol: float) -> Solution | None:
     The compiled kernel (`bimatrix_native`) makes the same decisions for every shape `bimatrix_lean.fits`
     accepts, those `hull` takes included (its answers are the subset enumeration's, which `hull`'s are);
     where it hands a game back (`bimatrix_native.PYTHON`) the Python path runs as without it."""
-    m, n = game.shape
+    m, n = game.payoffs.shape[1:]
     module = kernel()
     if module is not None and _fits(m, n):
         found = solve_small(module, game, rtol)
