@@ -132,6 +132,16 @@ def test_the_kernel_decides_each_game_as_the_lean_path_does(shape, kind, seed):
 
 
 @needs_kernel
+@pytest.mark.parametrize("shape, seed", [((4, 4), 8246), ((5, 5), 7810), ((3, 4), 27801), ((4, 5), 3201)])
+def test_games_handed_back_get_the_python_paths_answer_bit_for_bit(shape, seed):
+    """An equilibrium vertex ill-conditioned enough for rational arithmetic: the kernel hands the game back."""
+    A, B = np.random.default_rng(seed).standard_normal((2, *shape))
+    game = NormalFormGame.from_bimatrix(A, B)
+    assert solve_small(kernel(), game, 1e-9) == PYTHON  # type: ignore[arg-type]
+    assert_same(nash_equilibria(game), python_path(game), game, exact=True)
+
+
+@needs_kernel
 def test_the_kernel_refuses_bad_buffers_without_crashing():
     module = kernel()
     assert module is not None
