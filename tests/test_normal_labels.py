@@ -54,3 +54,8 @@ def test_from_bimatrix_gives_the_same_game_for_one_game_and_for_a_batch():
     assert batch.batch_shape == (1,) and (batch.payoffs[0] == one.payoffs).all()
     listed = NormalFormGame.from_bimatrix(A.tolist(), B.tolist(), players=["Row", "Col"])
     assert listed.players == ("Row", "Col") and (listed.payoffs == one.payoffs).all()
+
+
+def test_labels_given_as_arrays_are_converted():
+    g = NormalFormGame(np.array(["R", "C"]), np.array([["a", "b"], ["c", "d"]]), np.zeros((2, 2, 2)))
+    assert g.players == ("R", "C") and g.actions == (("a", "b"), ("c", "d"))

@@ -99,8 +99,7 @@ class NormalFormGame:
         `at`, `flat`) skips these checks. Returns (players, number of actions of each)."""
         players = tuple(str(p) for p in self.players)
         actions = tuple(tuple(str(a) for a in acts) for acts in self.actions)
-        canonical = self.players == players and self.actions == actions and _exact_str_labels(self.players,
-                                                                                             self.actions)
+        canonical = _exact_str_labels(self.players, self.actions)  # then already equal to their conversion
         if not canonical:
             object.__setattr__(self, "players", players)
             object.__setattr__(self, "actions", actions)

@@ -395,9 +395,10 @@ def _two_by_two(game: NormalFormGame, rtol: float) -> Solution | None:
 def _one_small_game(game: NormalFormGame, rtol: float) -> Solution | None:
     """One 2-player game of at most 64 cells by the 2x2 closed form or `bimatrix_lean`, or None (the general path).
 
-    The compiled kernel (`bimatrix_native`) makes the same decisions for every shape `bimatrix_lean.fits`
-    accepts, those `hull` takes included (its answers are the subset enumeration's, which `hull`'s are);
-    where it hands a game back (`bimatrix_native.PYTHON`) the Python path runs as without it."""
+    The compiled kernel (`bimatrix_native`) makes `bimatrix_lean`'s decisions for every shape it `fits`,
+    the shapes `hull` takes for one game included (`hull` gives the subset enumeration's answers, which
+    those decisions follow); where it hands a game back (`bimatrix_native.PYTHON`) the Python path runs
+    as without the kernel."""
     m, n = game.payoffs.shape[1:]
     module = kernel()
     if module is not None and _fits(m, n):
