@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
 from ..errors import GameError
 from ..limits import MAX_PLAYERS
 from .ties import NO_TIE_RULES, TieRules
+
+#: Label objects (players, actions) already checked, by their ids: tuples of str, immutable all the way
+#: down, so a game built again from the same objects (`from_bimatrix`'s defaults, `at`, `flat`) needs no
+#: second check. Bounded: emptied when full.
+_checked_labels: dict[tuple[int, int], tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[int, ...]]] = {}
+_CHECKED_LABELS_MAX = 512
+
+
+def _exact_str_labels(players: object, actions: object) -> bool:
+    """Whether the labels are tuples of exact `str` (not a subclass, not a list): immutable, safe to remember."""
+    return (type(players) is tuple and all(type(p) is str for p in players) and type(actions) is tuple
+            and all(type(acts) is tuple and all(type(a) is str for a in acts) for acts in actions))
+
+
+@cache
+def _numbered_actions(m: int, n: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The default action labels of an m x n bimatrix game, numbered from "1" (one object per shape)."""
+    return tuple(str(i + 1) for i in range(m)), tuple(str(j + 1) for j in range(n))
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,12 +75,34 @@ class NormalFormGame:
     ties: TieRules = field(default=NO_TIE_RULES, repr=False)
 
     def __post_init__(self):
-        players = tuple(str(p) for p in self.players)
-        actions = tuple(tuple(str(a) for a in acts) for acts in self.actions)
-        object.__setattr__(self, "players", players)
-        object.__setattr__(self, "actions", actions)
         payoffs = np.asarray(self.payoffs, dtype=float)
         object.__setattr__(self, "payoffs", payoffs)
+        labels = _checked_labels.get((id(self.players), id(self.actions)))
+        if labels is not None and labels[0] is self.players and labels[1] is self.actions:
+            players, shape = self.players, labels[2]  # the same label objects as a game checked before
+        else:
+            players, shape = self._check_labels()
+        n = len(players)
+        if payoffs.ndim < n + 1 or payoffs.shape[-(n + 1):] != (n, *shape):
+            raise GameError(
+                f"payoff array has shape {payoffs.shape}; expected (*batch, {n}, {', '.join(map(str, shape))})"
+            )
+        if self.outcomes is not None:
+            outcomes = np.asarray(self.outcomes, dtype=object)
+            if outcomes.shape != shape:
+                raise GameError(f"outcome array has shape {outcomes.shape}; expected {shape}")
+            object.__setattr__(self, "outcomes", outcomes)
+
+    def _check_labels(self) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """Convert the labels to str and check them (`GameError` if they do not fit); remember label objects
+        that were already tuples of str, so that the next game built from them (`from_bimatrix`'s defaults,
+        `at`, `flat`) skips these checks. Returns (players, number of actions of each)."""
+        players = tuple(str(p) for p in self.players)
+        actions = tuple(tuple(str(a) for a in acts) for acts in self.actions)
+        canonical = _exact_str_labels(self.players, self.actions)  # then already equal to their conversion
+        if not canonical:
+            object.__setattr__(self, "players", players)
+            object.__setattr__(self, "actions", actions)
         n = len(players)
         if n < 1:
             raise GameError("a game needs at least one player")
@@ -77,15 +118,12 @@ class NormalFormGame:
         if len(set(players)) != n:
             raise GameError(f"repeated player labels {list(players)}")
         shape = tuple(len(a) for a in actions)
-        if payoffs.ndim < n + 1 or payoffs.shape[-(n + 1):] != (n, *shape):
-            raise GameError(
-                f"payoff array has shape {payoffs.shape}; expected (*batch, {n}, {', '.join(map(str, shape))})"
-            )
-        if self.outcomes is not None:
-            outcomes = np.asarray(self.outcomes, dtype=object)
-            if outcomes.shape != shape:
-                raise GameError(f"outcome array has shape {outcomes.shape}; expected {shape}")
-            object.__setattr__(self, "outcomes", outcomes)
+        if canonical:
+            if len(_checked_labels) >= _CHECKED_LABELS_MAX:
+                _checked_labels.clear()
+            # the value holds the label objects, so their ids stay theirs while the entry lives
+            _checked_labels[(id(self.players), id(self.actions))] = (self.players, self.actions, shape)
+        return players, shape
 
     @property
     def n_players(self) -> int:
@@ -154,8 +192,12 @@ class NormalFormGame:
         """
         A = np.asarray(A, dtype=float)
         B = np.asarray(B, dtype=float)
-        A, B = np.broadcast_arrays(A, B)
+        if A.ndim == 2 and A.shape == B.shape:  # one game: no broadcasting to do (the fixed cost of one game)
+            pay = np.array((A, B))
+        else:
+            A, B = np.broadcast_arrays(A, B)
+            pay = np.stack([A, B], axis=-3)
         m, n = A.shape[-2:]
         if actions is None:
-            actions = (tuple(str(i + 1) for i in range(m)), tuple(str(j + 1) for j in range(n)))
-        return cls(tuple(players), actions, np.stack([A, B], axis=-3), title)
+            actions = _numbered_actions(m, n)
+        return cls(players if type(players) is tuple else tuple(players), actions, pay, title)

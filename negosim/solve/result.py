@@ -362,4 +362,33 @@ class Solution:
         return path
 
 
+def assembled(fields: dict[str, Any]) -> Solution:
+    """A `Solution` from a dict of ALL its fields, without the dataclass ``__init__``'s one frozen setattr per field.
+
+    The same object as ``Solution(**fields)`` (still frozen: attributes cannot be set afterwards) for a
+    fraction of the cost: the fixed cost of one small game (`bimatrix_native`). Every field must be
+    given, defaults included.
+
+    Parameters
+    ----------
+    fields : dict
+        Field name to value, for every field of `Solution`.
+
+    Returns
+    -------
+    Solution
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> names = [f.name for f in dataclasses.fields(Solution)]
+    >>> sol = assembled(dict.fromkeys(names, ()))
+    >>> sol.notes, vars(sol).keys() == set(names)
+    ((), True)
+    """
+    solution = object.__new__(Solution)
+    solution.__dict__.update(fields)
+    return solution
+
+
 __all__ = ["CONCEPTS", "Equilibrium", "Solution", "CHANCE", "DECISION", "TERMINAL"]

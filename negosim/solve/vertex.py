@@ -23,6 +23,7 @@ Labels are boolean arrays, so players may have any number of actions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from math import comb
 
 import numpy as np
@@ -30,6 +31,7 @@ import numpy as np
 from ..errors import GameError
 from ..game.normal import NormalFormGame
 from . import confirm
+from .bimatrix_native import PYTHON, kernel, solve_small
 from .confirm import ExactBudget, exact_matrices, exactly_at_coarse_points, expand, settle
 from .polytope import Thresholds, _subsets, candidates, rescaled
 from .result import Solution, at_points
@@ -391,8 +393,20 @@ def _two_by_two(game: NormalFormGame, rtol: float) -> Solution | None:
 
 
 def _one_small_game(game: NormalFormGame, rtol: float) -> Solution | None:
-    """One 2-player game of at most 64 cells by the 2x2 closed form or `bimatrix_lean`, or None (the general path)."""
-    m, n = game.shape
+    """One 2-player game of at most 64 cells by the 2x2 closed form or `bimatrix_lean`, or None (the general path).
+
+    The compiled kernel (`bimatrix_native`) makes `bimatrix_lean`'s decisions for every shape it `fits`,
+    the shapes `hull` takes for one game included (`hull` gives the subset enumeration's answers, which
+    those decisions follow); where it hands a game back (`bimatrix_native.PYTHON`) the Python path runs
+    as without the kernel."""
+    m, n = game.payoffs.shape[1:]
+    module = kernel()
+    if module is not None and _fits(m, n):
+        found = solve_small(module, game, rtol)
+        if type(found) is not int:
+            return found  # type: ignore[return-value]
+        if found != PYTHON:
+            return None
     if uses_hull(m, n):
         return None
     if m == 2 and n == 2:
@@ -402,6 +416,13 @@ def _one_small_game(game: NormalFormGame, rtol: float) -> Solution | None:
     from .bimatrix_lean import fits, one_game
 
     return one_game(game, rtol) if fits(m, n) else None  # None where it cannot be sure of the general answer
+
+
+@cache
+def _fits(m: int, n: int) -> bool:
+    from .bimatrix_lean import fits
+
+    return fits(m, n)
 
 
 def _kernel(game: NormalFormGame):
