@@ -29,6 +29,7 @@ from ..solve.spe import subgame_perfect
 from ..solve.tolerance import RTOL
 from .bisection import LOOKAHEAD_POINTS, bisect_brackets
 from .boundary_flags import TIE_RTOL, _points, flags_and_sides, selection_at_boundary, tied_at_boundary  # noqa: F401
+from .tree_points import point_labels
 
 if TYPE_CHECKING:
     from ..scenario.model import Scenario
@@ -297,7 +298,11 @@ def _base(scenario, base_params: Mapping | None) -> dict[str, float]:
 
 
 def _labels_at(scenario, base, names, values) -> np.ndarray:
-    return outcome_labels(scenario, _points(scenario, base, names, np.asarray(values, float))).reshape(-1)
+    params = _points(scenario, base, names, np.asarray(values, float))
+    # A tree of perfect information: solved without building it again, its parameter-free part once
+    # (`negosim.sweep.tree_points`; the same labels, or None where the usual path must decide).
+    labels = point_labels(scenario, params)
+    return labels if labels is not None else outcome_labels(scenario, params).reshape(-1)
 
 
 def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter, labels_at=None, max_points=None):
