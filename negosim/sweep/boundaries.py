@@ -29,7 +29,7 @@ from ..solve.spe import subgame_perfect
 from ..solve.tolerance import RTOL
 from .bisection import LOOKAHEAD_POINTS, bisect_brackets
 from .boundary_flags import TIE_RTOL, _points, flags_and_sides, selection_at_boundary, tied_at_boundary  # noqa: F401
-from .tree_points import point_labels
+from .tree_points import point_labels, prepared
 
 if TYPE_CHECKING:
     from ..scenario.model import Scenario
@@ -197,7 +197,8 @@ def locate_boundaries(scenario: Scenario, parameter: str, lo: ArrayLike, hi: Arr
         return _labels_at(scenario, base, names[which], values)
 
     # The ends are labelled in the first look-ahead solve; a bracket whose ends agree is refused then.
-    out = bisect_brackets(labels_at, low, high, tol, max_iter, max_points=max_points)
+    out = bisect_brackets(labels_at, low, high, tol, max_iter, max_points=max_points,
+                          balance=_balance(scenario, base, names, low))
     same = out.at_lo == out.at_hi
     if same.any():
         i = int(np.flatnonzero(same)[0])
@@ -319,8 +320,19 @@ def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter, labels_a
     def labels_of(which: np.ndarray, values: np.ndarray) -> np.ndarray:
         return np.asarray(label(scenario, base, names[which], values))
 
-    out = bisect_brackets(labels_of, lo, hi, tol, max_iter, at_lo=at_lo, at_hi=at_hi, max_points=max_points)
+    balance = _balance(scenario, base, names, lo) if labels_at is None else None
+    out = bisect_brackets(labels_of, lo, hi, tol, max_iter, at_lo=at_lo, at_hi=at_hi, max_points=max_points,
+                          balance=balance)
     return out.lo, out.hi, out.at_hi
+
+
+def _balance(scenario, base, names, values) -> float | None:
+    """The look-ahead's cost model where `negosim.sweep.tree_points` labels the points (its solves have a
+    far smaller fixed cost than a build and `subgame_perfect`), else None (the default model)."""
+    if not len(values):
+        return None
+    plan = prepared(scenario, _points(scenario, base, np.asarray(names), np.asarray(values, float)))
+    return None if plan is None else plan.balance_points()
 
 
 def lookahead_points(scenario) -> int:
