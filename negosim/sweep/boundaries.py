@@ -27,9 +27,9 @@ from ..solve import primary
 from ..solve.primary import NO_EQUILIBRIUM, NO_PURE, joined_codes, joined_labels, label_names
 from ..solve.spe import subgame_perfect
 from ..solve.tolerance import RTOL
+from . import tree_points
 from .bisection import LOOKAHEAD_POINTS, bisect_brackets
 from .boundary_flags import TIE_RTOL, _points, flags_and_sides, selection_at_boundary, tied_at_boundary  # noqa: F401
-from .tree_points import point_labels, prepared
 
 if TYPE_CHECKING:
     from ..scenario.model import Scenario
@@ -302,7 +302,7 @@ def _labels_at(scenario, base, names, values) -> np.ndarray:
     params = _points(scenario, base, names, np.asarray(values, float))
     # A tree of perfect information: solved without building it again, its parameter-free part once
     # (`negosim.sweep.tree_points`; the same labels, or None where the usual path must decide).
-    labels = point_labels(scenario, params)
+    labels = tree_points.point_labels(scenario, params)
     return labels if labels is not None else outcome_labels(scenario, params).reshape(-1)
 
 
@@ -331,7 +331,7 @@ def _balance(scenario, base, names, values) -> float | None:
     far smaller fixed cost than a build and `subgame_perfect`), else None (the default model)."""
     if not len(values):
         return None
-    plan = prepared(scenario, _points(scenario, base, np.asarray(names), np.asarray(values, float)))
+    plan = tree_points.prepared(scenario, _points(scenario, base, np.asarray(names), np.asarray(values, float)))
     return None if plan is None else plan.balance_points()
 
 

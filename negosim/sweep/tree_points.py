@@ -52,6 +52,7 @@ import numpy as np
 
 from ..expr.shapes import FormulaShapes
 from ..game.tree import DECISION, TERMINAL
+from ..scenario.gcpause import cycle_collection_paused
 from ..solve.tolerance import RTOL, checked_tol, scaled_tol
 
 #: Tie check at a boundary (the value of `negosim.sweep.boundary_flags.TIE_RTOL`, which imports this module).
@@ -450,7 +451,8 @@ def prepared(scenario, params: Mapping[str, np.ndarray]) -> TreePoints | None:
         if applies(scenario) and all(name in scenario.parameters for name in params):
             try:
                 base = {**scenario.values(), **dict(held)}
-                plans[key] = TreePoints(scenario, varied, base)
+                with cycle_collection_paused():  # (a big tree's preparation makes many small objects)
+                    plans[key] = TreePoints(scenario, varied, base)
             except Exception:  # noqa: BLE001 - any failure: the usual path builds, solves and reports it
                 plans[key] = None
     return plans[key]
