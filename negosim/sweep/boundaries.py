@@ -7,8 +7,9 @@ of a tree under its tie rules, the set of pure equilibria of a normal form) is d
 `nearest_boundaries` scans every declared parameter over its declared range (one batched solve for
 all parameters, the others held at their base values), takes the outcome changes nearest to the base
 value on each side, and refines each by `locate_boundaries`' bisection: all brackets in one batch,
-several steps per solve (`negosim.sweep.bisection`). No matplotlib here: sweeps and presentation
-build on these functions.
+several steps per solve (`negosim.sweep.bisection`); a tree of perfect information is labelled for it
+without being built again, its parameter-free part solved once (`negosim.sweep.tree_points`, the same
+labels). No matplotlib here: sweeps and presentation build on these functions.
 """
 
 from __future__ import annotations
