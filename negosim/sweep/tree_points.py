@@ -53,23 +53,11 @@ import numpy as np
 from ..expr.shapes import FormulaShapes
 from ..game.tree import DECISION, TERMINAL
 from ..scenario.gcpause import cycle_collection_paused
+from ..solve.spe_levels import NodeGroup, solve_group, tied_pattern
 from ..solve.tolerance import RTOL, checked_tol, scaled_tol
 
 #: Tie check at a boundary (the value of `negosim.sweep.boundary_flags.TIE_RTOL`, which imports this module).
 TIE_RTOL = 1e-6
-
-
-@dataclass(frozen=True)
-class _Group:
-    """Decision nodes of one height and one number of actions, solved together."""
-
-    rows: np.ndarray  # (g,) their value rows
-    reply: np.ndarray  # (g,) their best-reply rows
-    kids: np.ndarray  # (g, k) their children's value rows
-    kids_reply: np.ndarray  # (g, k) their children's best-reply rows (a leaf's is its value row)
-    mover: np.ndarray  # (g,) the player who moves
-    rank: np.ndarray  # (g, k) int8: each action's place in the tie rules' order (0 wins a tie)
-    dec: np.ndarray  # (g,) their indices among the decisions (choice rows)
 
 
 @dataclass(frozen=True)
@@ -198,7 +186,7 @@ class TreePoints:
         p = self.scenario.parameters[name]
         return float((p.low + p.high) / 2) if p.high > p.low else float(p.value) + 1.0
 
-    def _groups(self, decisions: list[int], height: dict[int, int], ties) -> list[_Group]:
+    def _groups(self, decisions: list[int], height: dict[int, int], ties) -> list[NodeGroup]:
         by: dict[tuple[int, int], list[int]] = {}
         for i in decisions:
             by.setdefault((height[i], len(self.nodes[i].children)), []).append(i)
@@ -211,7 +199,7 @@ class TreePoints:
             kids = np.array([[self.row[c] for c in self.nodes[i].children] for i in members],
                             dtype=np.intp).reshape(len(members), k)
             rows = np.array([self.row[i] for i in members], dtype=np.intp)
-            groups.append(_Group(rows, rows + D, kids, np.where(kids >= O, kids + D, kids),
+            groups.append(NodeGroup(rows, rows + D, kids, np.where(kids >= O, kids + D, kids),
                                  np.array([int(self.nodes[i].player or 0) for i in members], dtype=np.intp),
                                  rank, rows - O))
         return groups
@@ -237,10 +225,10 @@ class TreePoints:
         any_tied = np.zeros(1, dtype=bool)
         gap = 0.0
         for g in self.static_groups:
-            worst, _ = _solve_group(g, X, np.array([tol]), any_tied, choice)
+            worst, _ = solve_group(g, X, np.array([tol]), any_tied, choice)
             gap = max(gap, float(worst[0]))
         kids, real, mover = self._static_kids
-        tied = _tied_pattern(X[mover[:, None], kids, 0], real, tol)
+        tied = tied_pattern(X[mover[:, None], kids, 0], real, tol)
         next_node = self.child[:, 0].copy()
         sd = self.static_decisions
         next_node[sd] = self.child[sd, choice[self.dec_of[sd], 0]]
@@ -256,8 +244,8 @@ class TreePoints:
                 return self._fixed
             kids, real, mover = self._static_kids
             vals = self._fixed.values[mover[:, None], kids]
-            if (_tied_pattern(vals, real, tmin) == self._fixed.tied).all() and \
-                    (_tied_pattern(vals, real, tmax) == self._fixed.tied).all():
+            if (tied_pattern(vals, real, tmin) == self._fixed.tied).all() and \
+                    (tied_pattern(vals, real, tmax) == self._fixed.tied).all():
                 return self._fixed
         return None
 
@@ -303,7 +291,7 @@ class TreePoints:
                 return None
             thirds = (np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
         for g in self.moving_groups:
-            worst, M = _solve_group(g, X, tol, any_tied, choice)
+            worst, M = solve_group(g, X, tol, any_tied, choice)
             bad |= worst > ctol
             if thirds is not None:
                 _near_flags(M, ttol, n, thirds)
@@ -365,33 +353,6 @@ class TreePoints:
         return self.outcome_of[cur]
 
 
-def _solve_group(g: _Group, X: np.ndarray, tol: np.ndarray, any_tied: np.ndarray,
-                 choice: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`subgame_perfect._decide` for a group of nodes, and their best-reply values: write both and the
-    choices; return the largest best - taken at each point (`subgame_perfect._verify`'s choice check)
-    and the movers' values (g, k, B)."""
-    k = g.kids.shape[1]
-    M = X[g.mover[:, None], g.kids]  # (g, k, B) the mover's value of each action
-    best = M[:, 0]
-    for j in range(1, k):  # (the running maximum in action order, as `_decide` takes it)
-        best = np.maximum(best, M[:, j])
-    tied = M >= (best - tol)[:, None]
-    c = np.where(tied, g.rank[:, :, None], np.int8(k)).argmin(axis=1)  # the most preferred tied action
-    if k > 1:
-        any_tied |= (tied.sum(axis=1, dtype=np.int8) > 1).any(axis=0)
-    chosen = np.take_along_axis(g.kids, c, axis=1)
-    chosen_reply = np.take_along_axis(g.kids_reply, c, axis=1)
-    points = np.arange(X.shape[2])
-    for p in range(X.shape[0]):
-        Xp = X[p]
-        Xp[g.rows] = Xp[chosen, points]
-        Xp[g.reply] = Xp[chosen_reply, points]  # the others follow the choice
-    X[g.mover, g.reply] = X[g.mover[:, None], g.kids_reply].max(axis=1)  # the mover deviates at will
-    choice[g.dec] = c
-    taken = np.take_along_axis(M, c[:, None, :], axis=1)[:, 0]
-    return (best - taken).max(axis=0), M
-
-
 def _near_flags(M: np.ndarray, ttol: np.ndarray, n: int, thirds: tuple[np.ndarray, np.ndarray]) -> None:
     """Or into `thirds` whether a node (of the movers' values `M`, (g, k, B)) has a near-best action at a
     boundary point (the batch's first third) that is not near-best at its left (second third) or right
@@ -400,15 +361,6 @@ def _near_flags(M: np.ndarray, ttol: np.ndarray, n: int, thirds: tuple[np.ndarra
     m, l_, r = near[:, :, :n], near[:, :, n:2 * n], near[:, :, 2 * n:]
     thirds[0][:] |= (m & ~l_).any(axis=(0, 1))
     thirds[1][:] |= (m & ~r).any(axis=(0, 1))
-
-
-def _tied_pattern(vals: np.ndarray, real: np.ndarray, tol: float) -> np.ndarray:
-    """Tied actions of the static decisions at one tolerance (running maximum in action order)."""
-    masked = np.where(real, vals, -np.inf)
-    best = masked[:, 0]
-    for j in range(1, masked.shape[1]):
-        best = np.maximum(best, masked[:, j])
-    return real & (masked >= (best - tol)[:, None])
 
 
 def _preorder(nodes) -> list[int]:
