@@ -1,15 +1,15 @@
 """Bisection's labels and boundary flags for a tree of perfect information, its parameter-free part solved once.
 
-Boundary bisection labels a few hundred points per batched solve, several times per sweep. Building
-the game and running `subgame_perfect` at every solve costs far more than the points do (the tree's
-Python walk, every payoff formula evaluated again, the game's structural checks), so a solve of a few
-points of a big tree costs about as much as the sweep's whole grid. Here the tree is prepared once
+Boundary bisection labels a few points per bracket per batched solve, several times per sweep.
+Building the game and running `subgame_perfect` at every solve costs far more than the points do (the
+tree's Python walk, every payoff formula evaluated again, the game's structural checks), so a solve of
+a few points of a big tree cost about as much as the sweep's whole grid. Here the tree is prepared once
 per scenario, set of varied parameters and values of the others (a `TreePoints`), and each solve then
 does only what depends on the points:
 
 - **Formulas**: payoff formulas that read no varied parameter (directly or through a derived value)
-  are evaluated once; the others are evaluated at the points (the same `Formula.run` calls on the
-  same arrays as `Scenario.build`).
+  are evaluated once; the others at the points, those that differ only in their numbers together
+  (`negosim.expr.shapes`, each formula's own values bit for bit).
 - **Parameter-free subtrees**: a decision node whose leaves all pay parameter-free payoffs is solved
   once (its choice, value, ties and deviation values are constants), and each solve feeds the values
   of the highest such nodes to their parents as constants. The decision tolerance still varies with
@@ -18,9 +18,9 @@ does only what depends on the points:
   largest tolerance of its points, which (a comparison with ``best - tol`` being monotone in tol)
   makes them the same at every point; otherwise the points are handed to the usual path.
 - **The rest** is backward induction level by level (all decision nodes of one height and number of
-  actions in a few numpy calls), with `subgame_perfect`'s arithmetic: running maximum of the mover's
-  values in action order, actions within ``best - tol`` tied, the tie rules' most preferred tied
-  action chosen, the node's values copied from that child.
+  actions in a few numpy calls, `negosim.solve.spe_levels`), with `subgame_perfect`'s arithmetic:
+  running maximum of the mover's values in action order, actions within ``best - tol`` tied, the tie
+  rules' most preferred tied action chosen, the node's values copied from that child.
 
 Answers are those of ``Scenario.build`` then `subgame_perfect` and `primary.outcome_labels`, point by
 point (the tests compare them on random trees): the label is the id of the outcome the choices reach;
