@@ -70,7 +70,7 @@ class Bisected:
 
 def bisect_brackets(labels_at: LabelsAt, lo: np.ndarray, hi: np.ndarray, tol: float, max_iter: int, *,
                     at_lo: np.ndarray | None = None, at_hi: np.ndarray | None = None,
-                    max_points: int = LOOKAHEAD_POINTS) -> Bisected:
+                    max_points: int = LOOKAHEAD_POINTS, balance: float | None = None) -> Bisected:
     """Return every bracket ``[lo[i], hi[i]]`` shrunk by bisection to width at most `tol` (at most
     `max_iter` steps), keeping the label at its low end, with several steps per batched solve.
 
@@ -95,6 +95,9 @@ def bisect_brackets(labels_at: LabelsAt, lo: np.ndarray, hi: np.ndarray, tol: fl
     max_points : int
         The most points labelled in one solve (a memory bound; at least one point per open bracket
         is always labelled).
+    balance : float, optional
+        The points whose labelling costs as much as one solve's fixed cost (default `BALANCE_POINTS`):
+        the cost model that picks the look-ahead; the answer does not depend on it, only the solves do.
 
     Returns
     -------
@@ -120,7 +123,7 @@ def bisect_brackets(labels_at: LabelsAt, lo: np.ndarray, hi: np.ndarray, tol: fl
         if not ends and not len(open_):
             break
         extra = 2 * n if ends else 0
-        depth = _depth(hi[open_] - lo[open_], tol, max_iter - steps, max(max_points - extra, len(open_)))
+        depth = _depth(hi[open_] - lo[open_], tol, max_iter - steps, max(max_points - extra, len(open_)), balance)
         mids = _dyadic_midpoints(lo[open_], hi[open_], depth)  # (open, 2**depth - 1), level by level
         which = np.repeat(open_, mids.shape[1])
         values = mids.reshape(-1)
@@ -140,7 +143,7 @@ def bisect_brackets(labels_at: LabelsAt, lo: np.ndarray, hi: np.ndarray, tol: fl
     return Bisected(lo, hi, at_lo, at_hi, solves)
 
 
-def _depth(widths: np.ndarray, tol: float, steps_left: int, points: int) -> int:
+def _depth(widths: np.ndarray, tol: float, steps_left: int, points: int, balance: float | None = None) -> int:
     """Steps to look ahead: no more than `points` allow for these open brackets or bisection needs (the
     widest bracket's steps to reach `tol`), at the least estimated cost, spread evenly over the solves."""
     if not len(widths):
@@ -148,7 +151,8 @@ def _depth(widths: np.ndarray, tol: float, steps_left: int, points: int) -> int:
     need = max(1, math.ceil(math.log2(float(widths.max()) / tol))) if tol > 0 else steps_left
     need = min(need, steps_left)
     fit = min(need, max(1, int(math.floor(math.log2(points / len(widths) + 1)))))
-    cost = [math.ceil(need / d) * (1 + len(widths) * (2 ** d - 1) / BALANCE_POINTS) for d in range(1, fit + 1)]
+    balance = BALANCE_POINTS if balance is None else max(float(balance), 1e-9)
+    cost = [math.ceil(need / d) * (1 + len(widths) * (2 ** d - 1) / balance) for d in range(1, fit + 1)]
     solves = math.ceil(need / (1 + int(np.argmin(cost))))
     return max(1, math.ceil(need / solves))
 

@@ -7,8 +7,9 @@ of a tree under its tie rules, the set of pure equilibria of a normal form) is d
 `nearest_boundaries` scans every declared parameter over its declared range (one batched solve for
 all parameters, the others held at their base values), takes the outcome changes nearest to the base
 value on each side, and refines each by `locate_boundaries`' bisection: all brackets in one batch,
-several steps per solve (`negosim.sweep.bisection`). No matplotlib here: sweeps and presentation
-build on these functions.
+several steps per solve (`negosim.sweep.bisection`); a tree of perfect information is labelled for it
+without being built again, its parameter-free part solved once (`negosim.sweep.tree_points`, the same
+labels). No matplotlib here: sweeps and presentation build on these functions.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..solve import primary
 from ..solve.primary import NO_EQUILIBRIUM, NO_PURE, joined_codes, joined_labels, label_names
 from ..solve.spe import subgame_perfect
 from ..solve.tolerance import RTOL
+from . import tree_points
 from .bisection import LOOKAHEAD_POINTS, bisect_brackets
 from .boundary_flags import TIE_RTOL, _points, flags_and_sides, selection_at_boundary, tied_at_boundary  # noqa: F401
 
@@ -196,7 +198,8 @@ def locate_boundaries(scenario: Scenario, parameter: str, lo: ArrayLike, hi: Arr
         return _labels_at(scenario, base, names[which], values)
 
     # The ends are labelled in the first look-ahead solve; a bracket whose ends agree is refused then.
-    out = bisect_brackets(labels_at, low, high, tol, max_iter, max_points=max_points)
+    out = bisect_brackets(labels_at, low, high, tol, max_iter, max_points=max_points,
+                          balance=_balance(scenario, base, names, low))
     same = out.at_lo == out.at_hi
     if same.any():
         i = int(np.flatnonzero(same)[0])
@@ -297,7 +300,11 @@ def _base(scenario, base_params: Mapping | None) -> dict[str, float]:
 
 
 def _labels_at(scenario, base, names, values) -> np.ndarray:
-    return outcome_labels(scenario, _points(scenario, base, names, np.asarray(values, float))).reshape(-1)
+    params = _points(scenario, base, names, np.asarray(values, float))
+    # A tree of perfect information: solved without building it again, its parameter-free part once
+    # (`negosim.sweep.tree_points`; the same labels, or None where the usual path must decide).
+    labels = tree_points.point_labels(scenario, params)
+    return labels if labels is not None else outcome_labels(scenario, params).reshape(-1)
 
 
 def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter, labels_at=None, max_points=None):
@@ -314,8 +321,19 @@ def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter, labels_a
     def labels_of(which: np.ndarray, values: np.ndarray) -> np.ndarray:
         return np.asarray(label(scenario, base, names[which], values))
 
-    out = bisect_brackets(labels_of, lo, hi, tol, max_iter, at_lo=at_lo, at_hi=at_hi, max_points=max_points)
+    balance = _balance(scenario, base, names, lo) if labels_at is None else None
+    out = bisect_brackets(labels_of, lo, hi, tol, max_iter, at_lo=at_lo, at_hi=at_hi, max_points=max_points,
+                          balance=balance)
     return out.lo, out.hi, out.at_hi
+
+
+def _balance(scenario, base, names, values) -> float | None:
+    """The look-ahead's cost model where `negosim.sweep.tree_points` labels the points (its solves have a
+    far smaller fixed cost than a build and `subgame_perfect`), else None (the default model)."""
+    if not len(values):
+        return None
+    plan = tree_points.prepared(scenario, _points(scenario, base, np.asarray(names), np.asarray(values, float)))
+    return None if plan is None else plan.balance_points()
 
 
 def lookahead_points(scenario) -> int:

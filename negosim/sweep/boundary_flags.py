@@ -13,9 +13,9 @@ from ..game.normal import NormalFormGame
 from ..solve import primary
 from ..solve.spe import subgame_perfect
 from ..solve.tolerance import scaled_tol
+from .tree_points import TIE_RTOL, point_flags
 
-#: Tie check at a refined boundary: payoffs within this relative tolerance count as tied.
-TIE_RTOL = 1e-6
+# TIE_RTOL: the tie check at a refined boundary (payoffs within this relative tolerance count as tied).
 
 
 def _points(scenario, base: dict, names: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
@@ -57,7 +57,11 @@ def boundary_flags(scenario, base, names, mid, left, right) -> tuple[np.ndarray,
     n = len(mid)
     if getattr(scenario, "form", None) == "bargaining":  # a closed form has no ties and selects nothing
         return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    game = scenario.build(_points(scenario, base, np.tile(names, 3), np.concatenate([mid, left, right])))
+    params = _points(scenario, base, np.tile(names, 3), np.concatenate([mid, left, right]))
+    fast = point_flags(scenario, params, n)  # a tree of perfect information: `negosim.sweep.tree_points`
+    if fast is not None:
+        return fast[0], fast[1]
+    game = scenario.build(params)
     sol = None if isinstance(game, NormalFormGame) else subgame_perfect(game)
     return _tied(_near_best(game, sol), n), _selected(game, sol, n, skip=n)
 
@@ -100,7 +104,11 @@ def flags_and_sides(scenario, base, names, mid, left, right) -> tuple[np.ndarray
 
         tied, chosen = boundary_flags(scenario, base, names, mid, left, right)
         return tied, chosen, _labels_at(scenario, base, np.concatenate([names, names]), np.concatenate([left, right]))
-    game = scenario.build(_points(scenario, base, np.tile(names, 3), np.concatenate([mid, left, right])))
+    params = _points(scenario, base, np.tile(names, 3), np.concatenate([mid, left, right]))
+    fast = point_flags(scenario, params, n)  # a tree of perfect information: `negosim.sweep.tree_points`
+    if fast is not None:
+        return fast
+    game = scenario.build(params)
     sol = None if isinstance(game, NormalFormGame) else subgame_perfect(game)
     labels = primary.outcome_labels(game, solution=sol).reshape(-1)  # a normal form's: its pure equilibria
     return _tied(_near_best(game, sol), n), _selected(game, sol, n, skip=n), labels[n:]
