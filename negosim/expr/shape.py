@@ -41,9 +41,10 @@ from .parse import MAX_LENGTH, formula_text_and_tree, parse_formula
 
 # A number the tokenizer reads as one NUMBER token whatever its digits: decimal, no leading zeros,
 # no separators, not touching a letter, digit, `_` or `.` (so never part of a name, of `1if`, of a
-# complex `1j` or of `0x1f`). Anything else stays in the shape's text as written.
-_NUMBER = re.compile(r"(?<![\w.])((?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)"
-                     r"(?![\w.])")
+# complex `1j` or of `0x1f`). Anything else stays in the shape's text as written. (The lookahead
+# first: most characters fail it at once.)
+_NUMBER = re.compile(r"(?=[0-9.])(?<![\w.])"
+                     r"((?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)(?![\w.])")
 # float() of a number the parser reads as a too-large int or float (no NaN or sign can match _NUMBER)
 _INFINITY = float("inf")
 # Operations whose float64 result is exactly rounded (IEEE 754), hence the same on an array as on
@@ -173,7 +174,7 @@ def parse_shaped(source: str | int | float, known: frozenset[str] | None, shapes
     if _INFINITY in values:  # a number too large for a float: the parser words the refusal
         return full()
     if shape.deferred:
-        return Formula(source, shape.names, file, line, path, None, ShapedRun(shape, values))
+        return Formula.located(source, shape.names, file, line, path, None, ShapedRun(shape, values))
     try:
         run = shape.closure(values)
     except ExponentTooLarge:
@@ -184,7 +185,7 @@ def parse_shaped(source: str | int | float, known: frozenset[str] | None, shapes
             constant = float(run({}))
         if not np.isfinite(constant):
             return full()
-    return Formula(source, shape.names, file, line, path, constant, ShapedRun(shape, values, run))
+    return Formula.located(source, shape.names, file, line, path, constant, ShapedRun(shape, values, run))
 
 
 def _numbers(parts: list[str]) -> tuple[float, ...]:

@@ -126,7 +126,7 @@ class Checker:
         line, where = self.line(path), format_path(path)
         seen = self._formulas.get(key)
         if seen is not None:  # the same Formula a new parse would give, at this place
-            return Formula(seen.source, seen.names, self.file, line, where, seen.constant, seen.run)
+            return Formula.located(seen.source, seen.names, self.file, line, where, seen.constant, seen.run)
         try:
             formula = parse_shaped(value, known, self._shapes, file=self.file, line=line, path=where)
         except FormulaError as error:
