@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from negosim.errors import FormulaError, ScenarioError
 from negosim.expr import parse_formula
 from negosim.expr.shape import ShapedRun, parse_shaped
+from negosim.scenario import build as build_module
 from negosim.scenario import load_scenario
 from negosim.scenario.build import payoff_table
 from negosim.scenario.model import OutcomeSpec
@@ -163,7 +164,12 @@ def test_a_payoff_table_by_shape_is_the_table_formula_by_formula(groups, players
             payoff_table(outcomes, env, batch)
         assert str(caught.value) == str(error)  # the first formula that is not finite, as before
         return
-    got = payoff_table(outcomes, env, batch)
+    block = data.draw(st.sampled_from([build_module._SHAPE_BLOCK, 1, 5]))  # per shape at once, or in blocks
+    saved, build_module._SHAPE_BLOCK = build_module._SHAPE_BLOCK, block
+    try:
+        got = payoff_table(outcomes, env, batch)
+    finally:
+        build_module._SHAPE_BLOCK = saved
     assert got.shape == want.shape and np.array_equal(got, want)
 
 

@@ -53,10 +53,10 @@ class Formula:
     @classmethod
     def located(cls, source: str, names: frozenset[str], file: str | None, line: int | None, path: str | None,
                 constant: float | None, run: Callable[[Mapping[str, np.ndarray]], np.ndarray] | None) -> Formula:
-        """Return ``Formula(source, names, file, line, path, constant, run)``, made at a third of the cost.
+        """Return ``Formula(source, names, file, line, path, constant, run)``, made at two thirds of the cost.
 
-        A big game tree makes one per payoff; the frozen dataclass's ``__init__`` sets each field
-        through ``object.__setattr__``, which is most of its cost (there is no ``__post_init__``).
+        A big game tree makes one per payoff; the frozen dataclass's ``__init__`` looks up
+        ``object.__setattr__`` for each field it sets (there is no ``__post_init__``).
 
         Parameters
         ----------
@@ -77,8 +77,14 @@ class Formula:
         True
         """
         formula = object.__new__(cls)
-        formula.__dict__.update(source=source, names=names, file=file, line=line, path=path, constant=constant,
-                                run=run)
+        put = object.__setattr__  # as the dataclass's __init__ does, but bound once (no __dict__ made)
+        put(formula, "source", source)
+        put(formula, "names", names)
+        put(formula, "file", file)
+        put(formula, "line", line)
+        put(formula, "path", path)
+        put(formula, "constant", constant)
+        put(formula, "run", run)
         return formula
 
     def evaluate(self, env: Mapping[str, float | np.ndarray]) -> np.ndarray:

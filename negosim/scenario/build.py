@@ -125,19 +125,27 @@ def _payoffs_by_shape(outcomes: tuple[OutcomeSpec, ...], env: Mapping, batch: tu
                 rest.append((k, i, formula))
     flat = out.reshape(-1, *batch)  # a view: `out` is new and contiguous
     pad = (1,) * len(batch)
+    # Formulas per evaluation: their temporaries stay within _SHAPE_BLOCK values whatever the batch.
+    block = max(1, _SHAPE_BLOCK // max(1, int(np.prod(batch, dtype=np.int64))))
     for shape, (rows, numbers) in groups.items():
         vector = shape.vector_run()
         assert vector is not None  # exact shapes have one
         local = {name: np.asarray(env[name], dtype=np.float64) for name in shape.names}
         table = np.array(numbers, dtype=np.float64).reshape(len(rows), len(shape.slots))
-        for j, name in enumerate(slot_names(len(shape.slots))):
-            local[name] = table[:, j].reshape(-1, *pad)
-        with np.errstate(all="ignore"):
-            result = np.asarray(vector(local), dtype=np.float64)
-        if not np.isfinite(result).all():
-            return None
-        flat[rows] = result
+        slots = slot_names(len(shape.slots))
+        for start in range(0, len(rows), block):
+            for j, name in enumerate(slots):
+                local[name] = table[start:start + block, j].reshape(-1, *pad)
+            with np.errstate(all="ignore"):
+                result = np.asarray(vector(local), dtype=np.float64)
+            if not np.isfinite(result).all():
+                return None
+            flat[rows[start:start + block]] = result
     return rest
+
+
+# Values (formulas x points) evaluated at once per shape in `_payoffs_by_shape`: 8 MB per temporary.
+_SHAPE_BLOCK = 1 << 20
 
 
 def _normal_form(scenario: Scenario, spec: NormalSpec, env: Mapping, batch: tuple[int, ...]) -> NormalFormGame:
