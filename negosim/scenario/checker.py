@@ -7,7 +7,8 @@ import math
 import re
 
 from ..errors import FormulaError, Problem
-from ..expr import Formula, parse_formula
+from ..expr import Formula
+from ..expr.shape import FormulaShape, parse_shaped
 from .yamlio import DocPath, YamlDocument, format_path, kind
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -37,6 +38,9 @@ class Checker:
         # (formula as written, the names it may use) -> its Formula at its first place: a big tree
         # repeats a few payoff formulas at many leaves, and each distinct text is parsed once.
         self._formulas: dict[tuple, Formula] = {}
+        # (formula with its numbers as '#', the names it may use) -> its checked syntax tree: the many
+        # formulas of a tree that differ only in their numbers are parsed and checked once.
+        self._shapes: dict[tuple, FormulaShape | None] = {}
 
     def report(self, path: DocPath, message: str, line: int | None = None) -> None:
         """Record a problem at `path` (and the line of `path` unless `line` is given)."""
@@ -122,9 +126,9 @@ class Checker:
         line, where = self.line(path), format_path(path)
         seen = self._formulas.get(key)
         if seen is not None:  # the same Formula a new parse would give, at this place
-            return Formula(seen.source, seen.names, self.file, line, where, seen.constant, seen.run)
+            return Formula.located(seen.source, seen.names, self.file, line, where, seen.constant, seen.run)
         try:
-            formula = parse_formula(value, known, file=self.file, line=line, path=where)
+            formula = parse_shaped(value, known, self._shapes, file=self.file, line=line, path=where)
         except FormulaError as error:
             self.problems.extend(error.problems)
             return None

@@ -392,8 +392,34 @@ class Scenario:
         arrays: batch shape ``()``). Values are not range-checked here; formulas must give finite
         payoffs and valid chance probabilities at every point, else FormulaError/ScenarioError.
         """
+        if not params:
+            # The game `load_scenario`'s baseline checks built, handed to the first caller only (a
+            # second caller gets a new one, so no two callers ever share a game's arrays).
+            kept = self.__dict__.get(_BASELINE_GAME)
+            if kept:
+                try:
+                    return kept.pop()  # list.pop is atomic: two threads cannot both take it
+                except IndexError:
+                    pass
         with cycle_collection_paused():  # a big tree builds in about half the time
             return _build.build_game(self, params)
+
+    def keep_baseline_game(self, game: NormalFormGame | GameTree) -> None:
+        """Keep `game`, just built at the baseline (``build()``), for the next ``build()`` to return.
+
+        `load_scenario` builds a tree once to check it; the solve that follows would build the same
+        game again. Not kept by `with_overrides`, copies or pickles (`__getstate__`).
+        """
+        object.__setattr__(self, _BASELINE_GAME, [game])
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop(_BASELINE_GAME, None)  # a pickle (a sweep's workers) carries no game
+        return state
+
+
+# Not a dataclass field: `dataclasses.replace`, `fields` and comparisons never see it.
+_BASELINE_GAME = "_baseline_game"
 
 
 __all__ = [

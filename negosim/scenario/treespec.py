@@ -246,36 +246,36 @@ def _tree_spec(c: Checker, root: str, drafts: dict, outcomes: dict, players) -> 
     """Return the tree in preorder (root first), with one terminal node per action that ends the game."""
     if players is None or any(o is None for o in outcomes.values()):
         return None
-    order: list = []  # node id, or (parent, action, outcome id) for a terminal node
-    stack: list = [root]
+    order: list = []  # node id, or (parent's draft, action, outcome id) for a terminal node
+    kids: list[list[int]] = []  # for each entry of `order`: its children's positions, in action order
+    stack: list = [(root, -1)]
     while stack:
-        key = stack.pop()
+        key, parent = stack.pop()
+        here = len(order)
+        if parent >= 0:
+            kids[parent].append(here)  # children are reached in action order (preorder)
         order.append(key)
+        kids.append([])
         if isinstance(key, str):
             d = drafts[key]
-            stack.extend(reversed([t if t in drafts else (d.id, a, t) for a, t, _ in d.edges]))
-    index = {key: i for i, key in enumerate(order)}
+            stack.extend(reversed([(t if t in drafts else (d, a, t), here) for a, t, _ in d.edges]))
     outcome_index = {oid: k for k, oid in enumerate(outcomes)}
     nodes, chance, lines = [], [], {}
-    for key in order:
+    for key, children in zip(order, kids):
         if not isinstance(key, str):
-            parent, action, oid = key
-            nid = f"{parent}.{action}"
+            d, action, oid = key
+            nid = f"{d.id}.{action}"
             nodes.append(Node(nid, TERMINAL, outcome=outcome_index[oid], label=outcomes[oid].label))
-            lines[nid] = c.line(
-                drafts[parent].path + (("chance" if drafts[parent].kind == CHANCE else "actions"), action)
-            )
+            lines[nid] = c.line(d.path + (("chance" if d.kind == CHANCE else "actions"), action))
             continue
         d = drafts[key]
         lines[d.id] = c.line(d.path)
         actions = tuple(a for a, _, _ in d.edges)
-        children = tuple(index[t if t in drafts else (d.id, a, t)] for a, t, _ in d.edges)
         if d.kind == CHANCE:
             chance.append((len(nodes), tuple(d.probs), c.line(d.path)))
-            nodes.append(Node(d.id, CHANCE, actions, children, label=d.label))
+            nodes.append(Node(d.id, CHANCE, actions, tuple(children), label=d.label))
         else:
             player = players.index(d.player)
-            nodes.append(
-                Node(d.id, DECISION, actions, children, player=player, infoset=d.infoset or d.id, label=d.label)
-            )
+            nodes.append(Node(d.id, DECISION, actions, tuple(children), player=player, infoset=d.infoset or d.id,
+                              label=d.label))
     return TreeSpec(tuple(nodes), tuple(outcomes.values()), tuple(chance), lines)

@@ -3,7 +3,8 @@
 `negosim.scenario.yamlio` reads scenario files with ruamel.yaml, whose pure-Python scanner and
 parser cost about half a millisecond per game-tree node (twice: once to scan for problems, once
 to load). Most files hold nothing but plain mappings, lists, numbers and text, and for those
-libyaml's composer builds the same nodes, with their lines, about twenty times faster.
+libyaml's parser gives the same values, with their lines, about twenty times faster: its events are
+read one by one into dicts and lists (composing PyYAML's node objects first cost a third more).
 `fast_load` returns the same data and lines as the ruamel path for such files and ``None``
 for anything else (tags, anchors, merge keys, tabs, duplicate or non-text keys, values whose meaning
 under ruamel's YAML 1.2 rules this module does not reproduce, control characters, long numbers,
@@ -27,10 +28,10 @@ from ..limits import MAX_NUMBER_CHARS, MAX_YAML_DEPTH
 from .yamlscan import _NON_PRINTABLE
 
 # Characters that start a tag (!), an anchor (&) or a merge key (<<) anywhere in the text: a file
-# holding one goes the careful way (aliases need an anchor, so `*` alone is safe: libyaml refuses
-# an alias to an undefined anchor as a syntax error). So does a tab: libyaml reads `a: x<TAB>y` as
-# the text "x<TAB>y" where ruamel refuses the tab with its line.
-_CAREFUL = re.compile(r"[!&\t]|<<")
+# holding one goes the careful way (an alias `*x` without an anchor is refused event by event, so it
+# goes the careful way too). So does a tab: libyaml reads `a: x<TAB>y` as the text "x<TAB>y" where
+# ruamel refuses the tab with its line.
+_CAREFUL = ("!", "&", "\t", "<<")  # (searched for one by one: one `in` each is ten times faster than a regex)
 # Plain scalars whose YAML 1.2 meaning (ruamel's resolver) this module reproduces.
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+|\.[0-9]+)\Z")
@@ -71,118 +72,116 @@ def fast_load(text: str) -> tuple[Any, dict] | None:
         1-based line of every key and item by path (with ``()`` for the document), or None
         when the file holds anything this reader does not reproduce exactly.
     """
-    if _CAREFUL.search(text) or _NON_PRINTABLE.search(text):
+    if any(mark in text for mark in _CAREFUL) or _NON_PRINTABLE.search(text):
         return None
     try:
         import yaml
-        loader = _composer(yaml)(text)
-    except (ImportError, AttributeError):  # no libyaml: the careful path is always right
+        from yaml.cyaml import CParser
+    except ImportError:  # no libyaml: the careful path is always right
         return None
+    parser = CParser(text)
     try:
-        root = loader.get_single_node()
-    except yaml.YAMLError:
+        return _read(parser, yaml)
+    except (yaml.YAMLError, _NotPlain):
         return None
     finally:
-        loader.dispose()
-    if root is None or not isinstance(root, yaml.MappingNode):
-        return None
-    walk = _Walk(yaml)
-    try:
-        data = walk.mapping(root, (), 1)
-    except _NotPlain:
-        return None
-    walk.lines[()] = root.start_mark.line + 1
-    return data, walk.lines
+        parser.dispose()
 
 
-def _composer(yaml: Any) -> Any:
-    """libyaml's composer without PyYAML's (YAML 1.1, pure-Python) tag resolution, which `_scalar` does itself."""
+def _read(parser: Any, yaml: Any) -> tuple[dict, dict]:
+    """Return the data and lines of the one document of `parser`'s stream, read event by event.
 
-    class Composer(yaml.cyaml.CParser):
-        # Explicit tags never get here (a file with `!` takes the careful path), so every node's tag
-        # would be an implicit one, which `_scalar` works out by ruamel's YAML 1.2 rules instead.
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-            return ""
-
-        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-            return None
-
-        def ascend_resolver(self) -> None:
-            return None
-
-    return Composer
-
-
-class _Walk:
-    """Turns libyaml's nodes into plain data and lines, one pass, each distinct plain scalar resolved once."""
-
-    def __init__(self, yaml: Any):
-        self.scalar_node, self.mapping_node, self.sequence_node = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-        self.lines: dict = {}
-        # A big tree repeats the same keys, player ids and action names thousands of times; each
-        # plain text is resolved (`_scalar`) once. Refusals (`_NotPlain`) end the walk, so only
-        # accepted values are ever stored.
-        self.plain: dict[str, Any] = {}
-
-    def scalar(self, node: Any) -> Any:
-        if node.style:  # quoted or block text: the same under either reader unless unprintable
-            return _scalar(node)
-        value = node.value
-        try:
-            return self.plain[value]
-        except KeyError:
-            resolved = self.plain[value] = _scalar(node)
-            return resolved
-
-    def value(self, node: Any, path: tuple, depth: int) -> Any:
-        """Return a node's value; `depth` is the nesting of the collection holding it."""
-        kind = node.__class__
-        if kind is self.scalar_node:
-            return self.scalar(node)
-        depth += 1
-        if depth > MAX_YAML_DEPTH:  # the careful path names the line
-            raise _NotPlain
-        if kind is self.mapping_node:
-            return self.mapping(node, path, depth)
-        if kind is self.sequence_node:
-            lines = self.lines
-            out = []
-            for i, item in enumerate(node.value):
-                here = (*path, i)
-                lines[here] = item.start_mark.line + 1
-                out.append(self.value(item, here, depth))
-            return out
+    libyaml's parser hands over its events (no nodes are composed, no tags resolved: a file with
+    `!` never gets here, so `_scalar` resolves every value by ruamel's YAML 1.2 rules). Raises
+    `_NotPlain` for anything the careful path must judge: a document that is not one mapping,
+    aliases, keys that are not text or appear twice, nesting deeper than `MAX_YAML_DEPTH`.
+    """
+    get = parser.get_event
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    if get().__class__ is not yaml.StreamStartEvent or get().__class__ is not yaml.DocumentStartEvent:
+        raise _NotPlain  # an empty stream: the careful path words it
+    event = get()
+    if event.__class__ is not mapping_start:
         raise _NotPlain
-
-    def mapping(self, node: Any, path: tuple, depth: int) -> dict:
-        lines, scalar_node, scalar = self.lines, self.scalar_node, self.scalar
-        out: dict = {}
-        for key_node, value_node in node.value:
-            if key_node.__class__ is not scalar_node:
-                raise _NotPlain
-            key = scalar(key_node)
-            if key.__class__ is not str or key in out:  # non-text or duplicate keys: ruamel words the message
-                raise _NotPlain
-            here = (*path, key)
-            lines[here] = key_node.start_mark.line + 1
-            if value_node.__class__ is scalar_node:
-                out[key] = scalar(value_node)
+    root_line = event.start_mark.line + 1
+    lines: dict = {}
+    # A big tree repeats the same keys, player ids and action names thousands of times; each plain
+    # text is resolved (`_scalar`) once. Refusals end the read, so only accepted values are stored.
+    plain: dict[str, Any] = {}
+    root: dict = {}
+    stack: list[tuple[Any, tuple, str | None]] = []  # the open collections holding the current one
+    here: Any = root  # the collection being read, its path, and (in a mapping) the key read last
+    path: tuple = ()
+    key: str | None = None
+    in_mapping = True
+    while True:
+        event = get()
+        kind = event.__class__
+        if kind is scalar_event:
+            text, style = event.value, event.style
+            if style:
+                value = _scalar(text, style)
             else:
-                out[key] = self.value(value_node, here, depth)
-        return out
+                value = plain.get(text, _UNSEEN)
+                if value is _UNSEEN:
+                    value = plain[text] = _scalar(text, style)
+            if not in_mapping:
+                lines[(*path, len(here))] = event.start_mark.line + 1
+                here.append(value)
+            elif key is None:  # a key
+                if value.__class__ is not str or value in here:  # ruamel words the message
+                    raise _NotPlain
+                key = value
+                lines[(*path, key)] = event.start_mark.line + 1
+            else:
+                here[key] = value
+                key = None
+        elif kind is mapping_start or kind is sequence_start:
+            if len(stack) + 2 > MAX_YAML_DEPTH:  # the careful path names the line
+                raise _NotPlain
+            inner: Any = {} if kind is mapping_start else []
+            if not in_mapping:
+                at = (*path, len(here))
+                lines[at] = event.start_mark.line + 1
+                here.append(inner)
+            elif key is None:  # a mapping or list as a key
+                raise _NotPlain
+            else:
+                at = (*path, key)
+                here[key] = inner
+            stack.append((here, path, key))
+            here, path, key, in_mapping = inner, at, None, kind is mapping_start
+        elif kind in ends:
+            if not stack:
+                break
+            here, path, key = stack.pop()
+            key = None
+            in_mapping = here.__class__ is dict
+        else:  # an alias (its anchor would have sent the file the careful way), or stray events
+            raise _NotPlain
+    if get().__class__ is not yaml.DocumentEndEvent or get().__class__ is not yaml.StreamEndEvent:
+        raise _NotPlain  # more than one document
+    lines[()] = root_line
+    return root, lines
 
 
-def _scalar(node: Any) -> Any:
-    value = node.value
-    if not value and not node.style:
+_UNSEEN = object()
+
+
+def _scalar(value: str, style: str | None) -> Any:
+    """Return a scalar as ruamel reads it (`style` empty or None for a plain one), or raise `_NotPlain`."""
+    if not value and not style:
         return None
     if first_unprintable(value, allowed="\n\t") is not None:
         raise _NotPlain
-    if node.style:  # quoted or block text (explicit tags never get here) is text under either reader
+    if style:  # quoted or block text (explicit tags never get here) is text under either reader
         return value
     if value[0] in _SPECIAL_START:
         if len(value) > MAX_NUMBER_CHARS:
             raise _NotPlain
+        if not _SPECIAL.match(value):  # text, such as a formula (_INT and _FLOAT match only within _SPECIAL)
+            return value
         if _INT.match(value):
             try:
                 return float(int(value))
@@ -190,9 +189,7 @@ def _scalar(node: Any) -> Any:
                 return float("inf") if value[0] != "-" else float("-inf")
         if _FLOAT.match(value):
             return float(value)
-        if _SPECIAL.match(value):
-            raise _NotPlain
-        return value
+        raise _NotPlain
     if value in _NULL:
         return None
     flag = _BOOL.get(value)

@@ -28,6 +28,11 @@ DocPath = tuple
 
 def format_path(path: DocPath) -> str:
     """Return a path as text: keys joined by dots, list items as ``[i]`` (``players[1].id``)."""
+    if "" not in path:  # (an empty key adds no dot below)
+        try:
+            return ".".join(path)  # keys only (the usual case: every node and payoff of a tree)
+        except TypeError:
+            pass
     out = ""
     for part in path:
         if isinstance(part, int):

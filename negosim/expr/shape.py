@@ -1,0 +1,225 @@
+"""Formulas that differ only in their numbers: one parse and check per shape, one evaluation per batch.
+
+A big game tree writes the same formula at thousands of leaves with other numbers
+(``0.2577 + a * 0.7079``, ``0.1134 + a * 0.5056``, ...). Their *shape* (the text with every
+number replaced by ``#``) parses into the same syntax tree with other constants, so
+`parse_shaped` parses and checks a shape once (`negosim.expr.parse.parse_formula`, whose
+answer decides) and afterwards only reads a new formula's numbers, checks each as the parser
+would, and puts them into the shape's tree. What it returns is what `parse_formula` returns for
+the same text: the same names, the same constant, a closure computing the same float64 values;
+any formula it is not sure of (a number that fails its check, a constant exponent, text that is
+not ASCII, a shape whose numbers do not line up with the parser's) is parsed in full, so its
+message is the parser's own.
+
+The formulas of a shape made only of exactly rounded operations (``+ - * /``, comparisons,
+``and or not``, ``a if c else b``, ``min max abs clip where sqrt``) can also be evaluated
+together, the numbers as arrays (`vector_run`), giving each formula the float64 values its own
+closure gives.
+
+>>> from negosim.expr.shape import parse_shaped
+>>> shapes = {}
+>>> f = parse_shaped("0.25 + a * 3", frozenset({"a"}), shapes)
+>>> g = parse_shaped("0.5 + a * 4", frozenset({"a"}), shapes)  # same shape: no new parse
+>>> len(shapes), sorted(g.names), float(g.evaluate({"a": 2.0}))
+(1, ['a'], 8.5)
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import dataclasses
+import re
+import threading
+from collections.abc import Mapping
+
+import numpy as np
+
+from .evaluate import ExponentTooLarge, Run, compile_tree
+from .formula import Formula
+from .parse import MAX_LENGTH, formula_text_and_tree, parse_formula
+
+# A number the tokenizer reads as one NUMBER token whatever its digits: decimal, no leading zeros,
+# no separators, not touching a letter, digit, `_` or `.` (so never part of a name, of `1if`, of a
+# complex `1j` or of `0x1f`). Anything else stays in the shape's text as written. (The lookahead
+# first: most characters fail it at once.)
+_NUMBER = re.compile(r"(?=[0-9.])(?<![\w.])"
+                     r"((?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)(?![\w.])")
+# float() of a number the parser reads as a too-large int or float (no NaN or sign can match _NUMBER)
+_INFINITY = float("inf")
+# Operations whose float64 result is exactly rounded (IEEE 754), hence the same on an array as on
+# one number; a shape with anything else (powers, exp, log) is never evaluated as a batch.
+_EXACT_NODES = (ast.Expression, ast.Constant, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp, ast.Compare, ast.BoolOp,
+                ast.IfExp, ast.Call, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd, ast.Not, ast.And,
+                ast.Or, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
+_EXACT_CALLS = frozenset(("min", "max", "abs", "clip", "where", "sqrt"))
+# A name no formula can use (not an identifier): the n-th number of a shape evaluated as a batch.
+_SLOT = "#{}"
+
+
+class FormulaShape:
+    """A checked syntax tree whose numbers (`slots`, in reading order) are put in per formula."""
+
+    def __init__(self, tree: ast.expr, slots: list[ast.Constant], names: frozenset[str]):
+        self.tree = tree
+        self.slots = slots
+        self.names = names
+        nodes = list(ast.walk(tree))
+        has_power = any(isinstance(n, ast.Pow) for n in nodes)
+        # Compiling can refuse only a constant exponent, and folds the whole formula only when it
+        # uses no names: otherwise a formula's closure is compiled when it is first run.
+        self.deferred = bool(names) and not has_power
+        self.exact = all(isinstance(n, _EXACT_NODES) for n in nodes) and all(
+            isinstance(n.func, ast.Name) and n.func.id in _EXACT_CALLS for n in nodes if isinstance(n, ast.Call))
+        self._lock = threading.Lock()  # the slots are filled in place: one compile at a time
+        self._vector: Run | None = None
+
+    def closure(self, values: tuple) -> Run:
+        """Return the closure of the formula with these numbers (as `compile_tree` makes it)."""
+        with self._lock:
+            for node, value in zip(self.slots, values):
+                node.value = value
+            return compile_tree(self.tree).run
+
+    def vector_run(self) -> Run | None:
+        """Return a closure computing every formula of this shape at once, or None if the shape is not exact.
+
+        Its environment holds the names and, as ``"#0"``, ``"#1"``, ..., arrays of the numbers (one
+        row per formula); each row of the result is what that formula's own closure computes.
+        """
+        if not self.exact:
+            return None
+        if self._vector is None:
+            with self._lock:
+                tree = _with_slot_names(self.tree, self.slots)
+                self._vector = compile_tree(tree).run
+        return self._vector
+
+
+class ShapedRun:
+    """A formula's closure, compiled from its shape when first called; it keeps its shape and numbers."""
+
+    __slots__ = ("shape", "values", "_run")
+
+    def __init__(self, shape: FormulaShape, values: tuple, run: Run | None = None):
+        self.shape = shape
+        self.values = values
+        self._run = run
+
+    def __call__(self, env: Mapping[str, np.ndarray]) -> np.ndarray:
+        run = self._run
+        if run is None:
+            run = self._run = self.shape.closure(self.values)
+        return run(env)
+
+
+def parse_shaped(source: str | int | float, known: frozenset[str] | None, shapes: dict, *, file: str | None = None,
+                 line: int | None = None, path: str | None = None) -> Formula:
+    """Return `parse_formula(source, known, ...)`, parsing and checking only once per shape in `shapes`.
+
+    Parameters
+    ----------
+    source : str, int or float
+        The formula as written.
+    known : frozenset of str or None
+        The names it may use (None: any).
+    shapes : dict
+        The shapes seen so far (filled here); one dict per document.
+    file, line, path : optional
+        Where it was written.
+
+    Returns
+    -------
+    Formula
+        Equal to `parse_formula`'s, with a closure computing the same values.
+
+    Raises
+    ------
+    FormulaError
+        `parse_formula`'s, for a formula with a problem.
+
+    Examples
+    --------
+    >>> shapes = {}
+    >>> f = parse_shaped("0.25 + a * 3", frozenset({"a"}), shapes)
+    >>> g = parse_shaped("0.5 + a * 4", frozenset({"a"}), shapes)  # the shape of f: its tree, new numbers
+    >>> list(shapes)
+    [('# + a * #', frozenset({'a'}))]
+    >>> g.source, sorted(g.names), float(g.evaluate({"a": 2.0}))
+    ('0.5 + a * 4', ['a'], 8.5)
+    >>> parse_shaped("1e999 + a * 4", frozenset({"a"}), shapes)  # the parser's own refusal
+    Traceback (most recent call last):
+    ...
+    negosim.errors.FormulaError: in formula '1e999 + a * 4': a number in it is too large
+    """
+    def full() -> Formula:  # the parser's own answer (and message)
+        return parse_formula(source, known, file=file, line=line, path=path)
+
+    if source.__class__ is not str or len(source) > MAX_LENGTH or "#" in source or not source.isascii():
+        return full()
+    # as the parser reads it (`parse._prepare`): lines joined, stripped
+    text = source.strip() if source.isprintable() else " ".join(source.splitlines()).strip()
+    parts = _NUMBER.split(text)  # text, number, text, ..., text
+    key = ("#".join(parts[::2]), known)
+    shape = shapes.get(key)
+    if shape is None:
+        if key in shapes:  # a shape whose numbers did not line up: always the full parse
+            return full()
+        formula, tree = formula_text_and_tree(source, known, file=file, line=line, path=path)
+        shape = shapes[key] = _shape_of(text, tree, formula.names) if tree is not None else None
+        if shape is None:
+            return formula
+        return dataclasses.replace(formula, run=ShapedRun(shape, _numbers(parts), formula.run))
+    values = _numbers(parts)
+    if _INFINITY in values:  # a number too large for a float: the parser words the refusal
+        return full()
+    if shape.deferred:
+        return Formula.located(source, shape.names, file, line, path, None, ShapedRun(shape, values))
+    try:
+        run = shape.closure(values)
+    except ExponentTooLarge:
+        return full()
+    constant = None
+    if not shape.names:
+        with np.errstate(all="ignore"):
+            constant = float(run({}))
+        if not np.isfinite(constant):
+            return full()
+    return Formula.located(source, shape.names, file, line, path, constant, ShapedRun(shape, values, run))
+
+
+def _numbers(parts: list[str]) -> tuple[float, ...]:
+    """Return the numbers of `_NUMBER.split`'s parts as floats (an integer literal's float is its float64)."""
+    return tuple(map(float, parts[1::2]))
+
+
+def _shape_of(text: str, tree: ast.expr, names: frozenset[str]) -> FormulaShape | None:
+    """Return the shape of a parsed formula, or None unless its numbers are exactly the parser's constants."""
+    starts = [m.start() for m in _NUMBER.finditer(text)]
+    constants = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Constant)), key=lambda n: n.col_offset)
+    if [n.col_offset for n in constants] != starts or any(getattr(n, "lineno", 1) != 1 for n in constants):
+        return None
+    return FormulaShape(tree, constants, names)
+
+
+def _with_slot_names(tree: ast.expr, slots: list[ast.Constant]) -> ast.expr:
+    """Return a copy of `tree` in which the n-th number (``slots[n]``) is the name ``#n``."""
+    twin = copy.deepcopy(tree)
+    slot_of = {id(node): i for i, node in enumerate(slots)}
+    # ast.walk visits a tree and its deep copy in the same order
+    names = {id(c): _SLOT.format(slot_of[id(o)]) for o, c in zip(ast.walk(tree), ast.walk(twin))
+             if isinstance(o, ast.Constant)}
+
+    class Swap(ast.NodeTransformer):
+        def visit_Constant(self, node: ast.Constant) -> ast.AST:
+            return ast.copy_location(ast.Name(id=names[id(node)], ctx=ast.Load()), node)
+
+    return Swap().visit(twin)
+
+
+def slot_names(count: int) -> list[str]:
+    """Return the environment names of a shape's numbers for `FormulaShape.vector_run`."""
+    return [_SLOT.format(i) for i in range(count)]
+
+
+__all__ = ["parse_shaped"]
