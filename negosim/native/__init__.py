@@ -5,14 +5,6 @@
 counterpart that gives the same answers; the callers use `load` and take the numpy path when it
 returns None: no compiler at install time, or the environment variable ``NEGOSIM_NATIVE=0`` (the
 tests set it to check that both paths agree).
-
-Examples
---------
->>> import os
->>> os.environ["NEGOSIM_NATIVE"] = "0"
->>> load("no_such_kernel") is None
-True
->>> del os.environ["NEGOSIM_NATIVE"]
 """
 
 from __future__ import annotations
@@ -23,7 +15,23 @@ from types import ModuleType
 
 
 def enabled() -> bool:
-    """Whether compiled kernels may be used (the environment variable ``NEGOSIM_NATIVE`` is not ``"0"``)."""
+    """Whether compiled kernels may be used (the environment variable ``NEGOSIM_NATIVE`` is not ``"0"``).
+
+    Returns
+    -------
+    bool
+        False when ``NEGOSIM_NATIVE=0``, else True.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["NEGOSIM_NATIVE"] = "0"
+    >>> enabled()
+    False
+    >>> del os.environ["NEGOSIM_NATIVE"]
+    >>> enabled()
+    True
+    """
     return os.environ.get("NEGOSIM_NATIVE", "1") != "0"
 
 
@@ -39,6 +47,11 @@ def load(name: str) -> ModuleType | None:
     -------
     module or None
         The extension module; None if ``NEGOSIM_NATIVE=0`` or the module cannot be imported.
+
+    Examples
+    --------
+    >>> load("no_such_kernel") is None  # never built: the callers take their numpy path
+    True
     """
     if not enabled():
         return None
