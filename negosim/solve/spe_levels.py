@@ -33,6 +33,17 @@ class NodeGroup:
         ``(g, k)`` int8: each action's place in the tie rules' order (`TieRules.priority`; 0 wins a tie).
     dec : numpy.ndarray
         ``(g,)`` the nodes' rows in the caller's choice array.
+
+    Examples
+    --------
+    One node (value row 2, best-reply row 3) of player 0 over two leaves (rows 0 and 1):
+
+    >>> import numpy as np
+    >>> g = NodeGroup(rows=np.array([2]), reply=np.array([3]), kids=np.array([[0, 1]]),
+    ...               kids_reply=np.array([[0, 1]]), mover=np.array([0]),
+    ...               rank=np.array([[0, 1]], dtype=np.int8), dec=np.array([0]))
+    >>> g.kids.shape  # one node, two actions
+    (1, 2)
     """
 
     rows: np.ndarray  # (g,) their value rows
@@ -104,7 +115,6 @@ def solve_group(g: NodeGroup, X: np.ndarray, tol: np.ndarray, any_tied: np.ndarr
     choice[g.dec] = c
     taken = np.take_along_axis(M, c[:, None, :], axis=1)[:, 0]
     return (best - taken).max(axis=0), M
-
 
 
 def tied_pattern(vals: np.ndarray, real: np.ndarray, tol: float) -> np.ndarray:
