@@ -63,7 +63,7 @@ class PlacedText:
     Attributes
     ----------
     text : str
-        What the text says (one line of a wrapped label per piece).
+        What the text says (a wrapped label with its newlines, as one block).
     box : tuple of int
         Its box (left, top, right, bottom) in pixels of the final image.
     size : float
