@@ -19,6 +19,20 @@ from importlib import machinery
 def installed_version(package: str) -> str | None:
     """The installed version of `package` as `importlib.metadata.version` gives it, None if not installed.
 
+    A sweep's manifest records the versions of the libraries that computed it; this reads them from
+    the ``.dist-info`` folders directly where that gives the same answer, and asks
+    `importlib.metadata` otherwise.
+
+    Parameters
+    ----------
+    package : str
+        The distribution's name (``-``, ``_`` and ``.`` are interchangeable, case is ignored).
+
+    Returns
+    -------
+    str or None
+        The version string, or None when the package is not installed.
+
     Examples
     --------
     >>> from importlib import metadata

@@ -54,6 +54,23 @@ def house_font(size_px: float, bold: bool = False) -> ImageFont.FreeTypeFont:
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """The width in points of one line of `text` in the house font at `size` points.
 
+    Both painters of a figure wrap their labels by this measure, so a label breaks at the same word
+    whether matplotlib or Pillow draws it.
+
+    Parameters
+    ----------
+    text : str
+        One line of text (no newline).
+    size : float
+        The font size in points.
+    bold : bool, default False
+        Measure in the bold face.
+
+    Returns
+    -------
+    float
+        The advance width in points.
+
     Examples
     --------
     >>> round(text_width("0.25", 12), 1)

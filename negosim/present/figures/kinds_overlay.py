@@ -85,7 +85,28 @@ def mark_kinds_map(ax, x_values, y_values, kinds) -> None:
 
 
 def draw_kind_marks(ax, marks: KindMarks) -> None:
-    """Draw `marks` (`regime_content.kind_marks`) on the regime map `ax`: the dotted edges and the names."""
+    """Draw `marks` (`regime_content.kind_marks`) on the regime map `ax`: the dotted edges and the names.
+
+    This is the matplotlib painter's half of the kinds overlay; `regime_png` paints the same marks
+    without matplotlib.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The regime map's axes, in data coordinates of the two swept parameters.
+    marks : KindMarks
+        The edges between cells of different kinds and each kind's label (no edges: nothing drawn).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from negosim.present.figures.regime_content import kind_marks
+    >>> ax = Figure().add_subplot()
+    >>> draw_kind_marks(ax, kind_marks([0, 1, 2], [0, 1], [["pooling"] * 2, ["pooling", "separating"],
+    ...                                                     ["separating"] * 2]))
+    >>> sorted(t.get_text() for t in ax.texts), len(ax.collections)
+    (['kind: pooling', 'kind: separating'], 1)
+    """
     from matplotlib.collections import LineCollection
 
     if not marks.segments:

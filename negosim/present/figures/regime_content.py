@@ -77,7 +77,24 @@ class Curve:
 @dataclass(frozen=True)
 class KindMarks:
     """A signalling game's kinds on the map: dotted edges between cells of different kinds, and each
-    kind's name (text, x, y)."""
+    kind's name (text, x, y).
+
+    Built by `kind_marks` from a sweep's kinds (separating, pooling, semi-separating perfect Bayesian
+    equilibria); both painters draw them over the outcome regions.
+
+    Attributes
+    ----------
+    segments : tuple of ((x0, y0), (x1, y1))
+        The dotted edges, in data coordinates of the two swept parameters (empty: one kind everywhere).
+    labels : tuple of (str, float, float)
+        Each kind's text (``"kind: pooling"``) and where it is written.
+
+    Examples
+    --------
+    >>> marks = KindMarks(segments=(((0.5, 0.0), (0.5, 1.0)),), labels=(("kind: pooling", 0.25, 0.5),))
+    >>> len(marks.segments), marks.labels[0][0]
+    (1, 'kind: pooling')
+    """
 
     segments: tuple[tuple[tuple[float, float], tuple[float, float]], ...]
     labels: tuple[tuple[str, float, float], ...]
@@ -120,6 +137,46 @@ def regime_map_content(x_name: str, x_values, y_name: str, y_values, labels, *,
     `regime_map.regime_map_figure`; `kinds`, an (nx, ny) array of a signalling game's kinds, adds
     `KindMarks`).
 
+    Everything either painter needs is decided here: regions in colour order with their outlines and
+    marked grid points, boundary lines, curves, ticks, wrapped labels and the layout in inches.
+
+    Parameters
+    ----------
+    x_name, y_name : str
+        The swept parameters' symbols.
+    x_values, y_values : array-like
+        The ascending grid values along each axis, (nx,) and (ny,), at least two each.
+    labels : array-like or tuple
+        The (nx, ny) outcome label at each grid point, or a pair ``(names, codes)`` of distinct labels
+        and an (nx, ny) integer array indexing them.
+    names : mapping of str to str, optional
+        Label -> the outcome's name in the legend.
+    overlays : sequence of mapping
+        Curves ``{"x": array, "y": array, "label": str}`` drawn on top.
+    title : str, optional
+        The figure's title.
+    x_unit, y_unit : str, optional
+        The parameters' units.
+    order : sequence of str
+        Labels whose colours are taken first (to match other figures).
+    x_description, y_description : str
+        The parameters' descriptions, for the axis labels.
+    legend_title : str, default "equilibrium outcome"
+        What the regions are.
+    kinds : array-like, optional
+        The (nx, ny) kind of each grid point's perfect Bayesian equilibrium.
+
+    Returns
+    -------
+    RegimeMapContent
+        What the map shows and where, in inches from the figure's bottom left.
+
+    Raises
+    ------
+    ValueError
+        For grid values that are not ascending and finite, labels of the wrong shape, or a malformed
+        overlay.
+
     Examples
     --------
     >>> x, y = np.linspace(0, 1, 5), np.linspace(0, 1, 4)
@@ -156,6 +213,22 @@ def axis_label(symbol: str, description: str = "", unit: str | None = None, widt
     symbol and unit in parentheses, wrapped to `width` points; just the symbol (and unit) without a
     description.
 
+    Parameters
+    ----------
+    symbol : str
+        The parameter's symbol in the scenario.
+    description : str
+        The parameter's description in words ("": the label is the symbol alone).
+    unit : str, optional
+        The parameter's unit.
+    width : float, default 460.0
+        The longest line in points (the plot's side), measured in the house font.
+
+    Returns
+    -------
+    str
+        The label, lines separated by newlines.
+
     Examples
     --------
     >>> axis_label("s", "Damage new US sanctions do to Russia if imposed.")
@@ -179,6 +252,29 @@ def factorize(flat: np.ndarray, names=None) -> tuple[np.ndarray, list[str]]:
 
     With `names`, `flat` holds integer codes and label ``names[flat[i]]`` (distinct names).
     Grids of outcomes come in long runs of one label, so only the start of each run is looked up.
+
+    Parameters
+    ----------
+    flat : numpy.ndarray
+        The outcome labels of a flattened grid, or (with `names`) integer codes into `names`.
+    names : sequence of str, optional
+        The distinct labels the codes in `flat` index.
+
+    Returns
+    -------
+    codes : numpy.ndarray
+        One integer per entry of `flat` (int16 for fewer than 32768 labels), indexing `labels`.
+    labels : list of str
+        The labels in order of first appearance in `flat`.
+
+    Examples
+    --------
+    >>> codes, labels = factorize(np.array(["peace", "peace", "war", "war", "peace"], dtype=object))
+    >>> codes.tolist(), labels
+    ([0, 0, 1, 1, 0], ['peace', 'war'])
+    >>> codes, labels = factorize(np.array([1, 1, 0]), names=["war", "peace"])
+    >>> codes.tolist(), labels
+    ([0, 0, 1], ['peace', 'war'])
     """
     if flat.size == 0:
         return np.zeros(0, dtype=np.intp), []
@@ -211,7 +307,25 @@ def _overlay(o: Mapping, k: int) -> tuple[np.ndarray, np.ndarray, str]:
 
 
 def percent(share: float) -> str:
-    """A share as a legend percentage: 64.4%, 25%, <0.1%, >99.9%."""
+    """A share as a legend percentage: 64.4%, 25%, <0.1%, >99.9%.
+
+    A share that is not zero is never written as 0%, nor one short of the whole as 100%.
+
+    Parameters
+    ----------
+    share : float
+        A fraction of the points, in [0, 1].
+
+    Returns
+    -------
+    str
+        The percentage with at most one decimal.
+
+    Examples
+    --------
+    >>> [percent(s) for s in (0.644, 0.25, 0.0004, 0.9996, 1.0, 0.0)]
+    ['64.4%', '25%', '<0.1%', '>99.9%', '100%', '0%']
+    """
     if share <= 0:
         return "0%"
     if share < 0.001:
@@ -223,7 +337,33 @@ def percent(share: float) -> str:
 
 def wrap_label(text: str, width: float = 72, measure: Callable[[str], float] = len) -> str:
     """`text` in lines at most `width` long as `measure` gives it (default: characters), broken after
-    ' + ' where it can, else at spaces (a word longer than `width` stays whole)."""
+    ' + ' where it can, else at spaces (a word longer than `width` stays whole).
+
+    Parameters
+    ----------
+    text : str
+        One line of text, such as an outcome's legend name or an axis label.
+    width : float, default 72
+        The longest line, in `measure`'s units.
+    measure : callable, default len
+        The length of a line (`fonts.text_width` for points in the house font).
+
+    Returns
+    -------
+    str
+        `text` with newlines where it breaks.
+
+    Examples
+    --------
+    >>> print(wrap_label("accept + reject + counter-offer", 16))
+    accept +
+    reject +
+    counter-offer
+    >>> print(wrap_label("the incumbent fights entry", 12))
+    the
+    incumbent
+    fights entry
+    """
     if measure(text) <= width:
         return text
     parts = text.replace(" + ", " +\x00").split("\x00") if " + " in text else [text]
@@ -248,19 +388,80 @@ def wrap_label(text: str, width: float = 72, measure: Callable[[str], float] = l
 
 def legend_text_width(handlelength: float, size: float = style.TEXT_SIZE) -> float:
     """The width in points left for label text in a legend anchored at the plot's left edge whose
-    labels must end by its right edge (matplotlib's default legend paddings, in font sizes)."""
+    labels must end by its right edge (matplotlib's default legend paddings, in font sizes).
+
+    Parameters
+    ----------
+    handlelength : float
+        The legend handle's length in font sizes (`LEGEND_HANDLE` for regions, `CURVE_HANDLE` for curves).
+    size : float, default style.TEXT_SIZE
+        The legend's font size in points.
+
+    Returns
+    -------
+    float
+        The width in points a label may take.
+
+    Examples
+    --------
+    >>> round(legend_text_width(LEGEND_HANDLE, size=11), 1)
+    415.7
+    """
     return PLOT_W * 72 - (0.5 + 0.4 + handlelength + 0.8) * size
 
 
 def outcome_name(label: str, names: Mapping[str, str]) -> str:
-    """The legend text of an outcome: its name, and the label in brackets when they differ."""
+    """The legend text of an outcome: its name, and the label in brackets when they differ.
+
+    Parameters
+    ----------
+    label : str
+        The outcome's label, as the solver reports it.
+    names : mapping of str to str
+        Label -> the scenario's name for that outcome (a missing or empty name: the label).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> outcome_name("war", {"war": "Russia escalates"})
+    'Russia escalates (war)'
+    >>> outcome_name("peace", {})
+    'peace'
+    """
     name = names.get(label) or label
     return name if name == label else f"{name} ({label})"
 
 
 def legend_height(rows: int, extra_lines: int, *, row: float = 0.25) -> float:
     """Height in inches of a titled legend at the house font sizes: `rows` entries (patch handles
-    1.3 font sizes tall unless `row` says otherwise) and `extra_lines` lines of wrapped labels."""
+    1.3 font sizes tall unless `row` says otherwise) and `extra_lines` lines of wrapped labels.
+
+    Figures reserve this much room below the plot, so the legend never overlaps the axis labels.
+
+    Parameters
+    ----------
+    rows : int
+        The legend's entries (its rows, for a legend in columns).
+    extra_lines : int
+        The lines wrapped labels add beyond one per entry.
+    row : float, default 0.25
+        The height of one entry in inches.
+
+    Returns
+    -------
+    float
+        The height in inches, title included.
+
+    Examples
+    --------
+    >>> legend_height(3, 1)
+    1.25
+    >>> legend_height(2, 0, row=0.23)
+    0.76
+    """
     return 0.3 + row * rows + 0.2 * extra_lines
 
 

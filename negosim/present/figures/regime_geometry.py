@@ -50,7 +50,29 @@ def local_linear(fields: np.ndarray, sigma: tuple[float, float]) -> np.ndarray:
     """Each (nx, ny) field of `fields` smoothed by a local linear fit with Gaussian weights `sigma`
     grid steps wide along x and along y. Inside the grid this is a Gaussian blur; near the frame,
     where part of the window is missing, the linear term removes the bias a blur would have, so a
-    boundary meeting the frame at a slant keeps its slope up to it."""
+    boundary meeting the frame at a slant keeps its slope up to it.
+
+    Parameters
+    ----------
+    fields : numpy.ndarray
+        The (k, nx, ny) fields, one per outcome (its indicator on the grid).
+    sigma : tuple of float
+        The Gaussian weights' widths along x and y, in grid steps.
+
+    Returns
+    -------
+    numpy.ndarray
+        The smoothed fields, (k, nx, ny); a field linear in the grid indices comes back unchanged.
+
+    Examples
+    --------
+    >>> i = np.arange(6.0)[:, None] * np.ones(5)
+    >>> bool(np.allclose(local_linear(np.stack([2 * i + 1]), (1.0, 1.0)), 2 * i + 1))
+    True
+    >>> step = np.stack([(i >= 3).astype(float)])  # outcome 0 from the fourth row on
+    >>> local_linear(step, (1.0, 1.0))[0, :, 0].round(2).tolist()
+    [-0.01, 0.04, 0.3, 0.7, 0.96, 1.01]
+    """
     kernels = []
     for s in sigma:
         w = _gaussian(s)
@@ -86,7 +108,27 @@ def _refine(a: np.ndarray, f: int, axis: int) -> np.ndarray:
 
 
 def refined_axis(v: np.ndarray, f: int) -> np.ndarray:
-    """Grid values `v` with f - 1 evenly spaced values inserted between neighbours."""
+    """Grid values `v` with f - 1 evenly spaced values inserted between neighbours.
+
+    The axis of the finer grid `side_fields` compares the outcomes on (with the same `f`).
+
+    Parameters
+    ----------
+    v : numpy.ndarray
+        Ascending grid values, (n,).
+    f : int
+        How many times finer (1: `v` as it is).
+
+    Returns
+    -------
+    numpy.ndarray
+        The (f * (n - 1) + 1,) values, every f-th one a value of `v`.
+
+    Examples
+    --------
+    >>> refined_axis(np.array([0.0, 1.0, 3.0]), 2).tolist()
+    [0.0, 0.5, 1.0, 2.0, 3.0]
+    """
     return _refine(v[:, None], f, 0)[:, 0]
 
 
@@ -99,6 +141,31 @@ def side_fields(codes: np.ndarray, k_count: int, sigma: tuple[float, float] | No
 
     With `refine` (fx, fy) above 1 the indicators are interpolated onto a grid that many times
     finer before they are compared, so the regions tile the map even where three meet in one cell.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray
+        The (nx, ny) outcome index at each grid point, 0 to `k_count` - 1.
+    k_count : int
+        The number of outcomes.
+    sigma : tuple of float, optional
+        The smoothing widths along x and y, in grid steps (None: the indicators as they are).
+    refine : tuple of int, default (1, 1)
+        How many times finer along x and y the fields are computed (see `refined_axis`).
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 fields, (k_count, fx * (nx - 1) + 1, fy * (ny - 1) + 1).
+
+    Examples
+    --------
+    >>> codes = np.array([[0, 0, 0], [0, 0, 1], [1, 1, 1]])
+    >>> (side_fields(codes, 2)[0] > 0).astype(int).tolist()
+    [[1, 1, 1], [1, 1, 0], [0, 0, 0]]
+    >>> fields = side_fields(codes, 2, sigma=(1.0, 1.0), refine=(2, 2))
+    >>> fields.shape, bool(np.all((fields[0, ::2, ::2] > 0) == (codes == 0)))
+    ((2, 5, 5), True)
     """
     own = np.stack([codes == k for k in range(k_count)])
     if sigma is None and tuple(refine) == (1, 1):  # contour the indicators as they are
@@ -125,7 +192,30 @@ def outer_rings(fill: Fill | None) -> list[np.ndarray]:
 def visible_parts(fill: Fill | None, to_px: tuple[float, float]) -> list[np.ndarray]:
     """The pieces of a filled region that read as areas, as closed rings: outer rings of at least
     `MIN_AREA_PX` square pixels that are on average `MIN_WIDTH_PX` wide (twice the area over the
-    perimeter). `to_px` scales data units to pixels. Holes are ignored."""
+    perimeter). `to_px` scales data units to pixels. Holes are ignored.
+
+    A region with no visible part is marked on its grid points instead (`marked_points`), so no
+    outcome on the grid goes unseen.
+
+    Parameters
+    ----------
+    fill : Fill or None
+        The region's polygons, as `contours` gives them (None: no region).
+    to_px : tuple of float
+        Pixels per data unit along x and y.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        The outer rings, (m, 2) each, of the pieces that read as areas.
+
+    Examples
+    --------
+    >>> square = np.array([[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]], dtype=float)
+    >>> fill = [(square, np.array([0, 5]))]
+    >>> len(visible_parts(fill, (100, 100))), len(visible_parts(fill, (5, 5))), len(visible_parts(fill, (100, 1)))
+    (1, 0, 0)
+    """
     parts = []
     for poly in outer_rings(fill):
         px = poly * np.asarray(to_px)

@@ -121,7 +121,7 @@ def regime_map_figure(x_name: str, x_values, y_name: str, y_values, labels, *,
         legend_title=legend_title, kinds=kinds))
 
 
-def fill_path(fill):
+def _fill_path(fill):
     """A filled region's polygons (`regime_geometry.Fill`) as one matplotlib Path (holes stay holes)."""
     from matplotlib.path import Path
 
@@ -135,7 +135,7 @@ def fill_path(fill):
     return Path(np.concatenate(verts), np.concatenate(codes))
 
 
-def polyline_path(lines: Sequence[np.ndarray]):
+def _polyline_path(lines: Sequence[np.ndarray]):
     """Polylines as one compound matplotlib Path."""
     from matplotlib.path import Path
 
@@ -148,7 +148,31 @@ def polyline_path(lines: Sequence[np.ndarray]):
 
 
 def paint_figure(content: RegimeMapContent):
-    """The regime map `content` as a pyplot-free matplotlib `Figure`."""
+    """The regime map `content` as a pyplot-free matplotlib `Figure`.
+
+    The matplotlib painter of `regime_content.regime_map_content`, for SVG, PDF and callers that want a
+    `Figure`; `regime_png.paint_png` paints the same content as a PNG without matplotlib.
+
+    Parameters
+    ----------
+    content : RegimeMapContent
+        What the map shows and where.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, `content.width` by `content.height` inches, not registered with pyplot.
+
+    Examples
+    --------
+    >>> x, y = np.linspace(0, 1, 5), np.linspace(0, 1, 4)
+    >>> content = regime_map_content("p", x, "c", y, np.where(x[:, None] > y, "war", "peace"))
+    >>> fig = paint_figure(content)
+    >>> [round(v, 2) for v in fig.get_size_inches()] == [round(content.width, 2), round(content.height, 2)]
+    True
+    >>> [t.get_text() for t in fig.legends[0].get_texts()]
+    ['peace', 'war']
+    """
     with style.context():
         return _paint(content)
 
@@ -172,10 +196,10 @@ def _paint(c: RegimeMapContent):
             ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fc=to_rgba(r.color, FILL_ALPHA), ec=edge, lw=0,
                                    hatch=r.hatch, zorder=0, gid=gid))
         elif r.fill is not None:
-            ax.add_artist(PathPatch(fill_path(r.fill), fc=to_rgba(r.color, FILL_ALPHA), ec=edge, lw=0, hatch=r.hatch,
+            ax.add_artist(PathPatch(_fill_path(r.fill), fc=to_rgba(r.color, FILL_ALPHA), ec=edge, lw=0, hatch=r.hatch,
                                     zorder=0, gid=gid))
     if c.boundaries:
-        ax.add_artist(PathPatch(polyline_path(c.boundaries), fc="none", ec=style.INK, lw=BOUNDARY_PT, zorder=2,
+        ax.add_artist(PathPatch(_polyline_path(c.boundaries), fc="none", ec=style.INK, lw=BOUNDARY_PT, zorder=2,
                                 capstyle="round", joinstyle="round", gid=BOUNDARY_GID))
     for k, r in enumerate(c.regions):
         if len(r.marks[0]):
@@ -225,7 +249,6 @@ def _marker(r: Region) -> dict:
 
 
 __all__ = ["BOUNDARY_GID", "FILL_ALPHA", "KIND_DASH", "KIND_PT", "KindMarks", "MARKS_GID", "OVERLAY_GID",
-           "PLOT_H", "PLOT_W", "REGIME_GID", "REGION_MARKERS", "axis_label", "factorize", "fill_path",
-           "legend_height", "legend_text_width", "local_linear", "outcome_name", "paint_figure", "percent",
-           "polyline_path", "refined_axis", "regime_map_content", "regime_map_figure", "side_fields",
-           "visible_parts", "wrap_label"]
+           "PLOT_H", "PLOT_W", "REGIME_GID", "REGION_MARKERS", "axis_label", "factorize", "legend_height",
+           "legend_text_width", "local_linear", "outcome_name", "paint_figure", "percent", "refined_axis",
+           "regime_map_content", "regime_map_figure", "side_fields", "visible_parts", "wrap_label"]

@@ -55,7 +55,29 @@ _PATCH_H_PT = 11.3  # the legend patch's height
 class PlacedText:
     """A piece of text as painted: what it says, its box (left, top, right, bottom) in pixels of the
     final image, its size in points and its role (title, x-label, y-label, x-tick, y-tick,
-    legend-title, legend, curves-title, curve, kind)."""
+    legend-title, legend, curves-title, curve, kind).
+
+    `paint_png` reports every text it wrote, so a test or a web page can find a label on the image
+    without reading pixels.
+
+    Attributes
+    ----------
+    text : str
+        What the text says (a wrapped label with its newlines, as one block).
+    box : tuple of int
+        Its box (left, top, right, bottom) in pixels of the final image.
+    size : float
+        Its font size in points.
+    role : str
+        What it labels: ``"title"``, ``"x-label"``, ``"y-label"``, ``"x-tick"``, ``"y-tick"``,
+        ``"legend-title"``, ``"legend"``, ``"curves-title"``, ``"curve"`` or ``"kind"``.
+
+    Examples
+    --------
+    >>> label = PlacedText("war", (10, 20, 40, 32), 11.0, "legend")
+    >>> label.role, label.box[2] - label.box[0]
+    ('legend', 30)
+    """
 
     text: str
     box: tuple[int, int, int, int]
@@ -67,7 +89,35 @@ class PlacedText:
 class RasterMap:
     """A painted regime map: the PNG's bytes, its size in pixels, the texts and legend handles as
     placed (boxes in pixels of the image), and the plot's frame (left, top, right, bottom) in pixels
-    with the data range it spans, so a pixel can be found for a point of the map."""
+    with the data range it spans, so a pixel can be found for a point of the map.
+
+    Attributes
+    ----------
+    png : bytes
+        The PNG file's bytes (written at `regime_content.PNG_DPI`).
+    size : tuple of int
+        The image's (width, height) in pixels.
+    texts : tuple of PlacedText
+        Every text painted, with its box.
+    handles : tuple of (str, tuple of int)
+        Each outcome's label and its legend patch's box (left, top, right, bottom).
+    plot_box : tuple of int
+        The plot's frame (left, top, right, bottom) in pixels.
+    x_lim, y_lim : tuple of float
+        The data range the frame spans along x and y.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.present.figures.regime_content import regime_map_content
+    >>> x, y = np.linspace(0, 1, 5), np.linspace(0, 1, 4)
+    >>> raster = paint_png(regime_map_content("p", x, "c", y, np.where(x[:, None] > y, "war", "peace")))
+    >>> left, top, right, bottom = raster.plot_box
+    >>> raster.pixel(0.0, 1.0) == (left, top), raster.pixel(1.0, 0.0) == (right, bottom)
+    (True, True)
+    >>> [label for label, _ in raster.handles]
+    ['peace', 'war']
+    """
 
     png: bytes
     size: tuple[int, int]
@@ -99,6 +149,19 @@ INK, BLACK, WHITE = rgb(style.INK), np.zeros(3, np.float32), np.ones(3, np.float
 
 def paint_png(c: RegimeMapContent) -> RasterMap:
     """The regime map `content` as PNG bytes, with where each text and legend handle went.
+
+    The sweep's default PNG, painted with numpy and Pillow (no matplotlib import) from the same content
+    `regime_map.paint_figure` draws with matplotlib.
+
+    Parameters
+    ----------
+    c : RegimeMapContent
+        What the map shows and where (`regime_content.regime_map_content`).
+
+    Returns
+    -------
+    RasterMap
+        The PNG's bytes, with the boxes of its texts, legend handles and plot frame.
 
     Examples
     --------

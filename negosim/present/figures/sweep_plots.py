@@ -143,7 +143,36 @@ def sweep_figures(folder: Path) -> list[tuple[str, object]]:
 
 def sweep_drawings(folder: Path) -> list[tuple[str, object]]:
     """The (file stem, drawing) pairs of the sweep saved in `folder`, as `sweep_figures`, except that a
-    regime map is its `RegimeMapContent` (what both its painters draw), not yet a `Figure`."""
+    regime map is its `RegimeMapContent` (what both its painters draw), not yet a `Figure`.
+
+    `plot_folder` paints such content as a PNG without importing matplotlib; the other figures (one
+    parameter, outcome shares) are matplotlib `Figure` objects already.
+
+    Parameters
+    ----------
+    folder : Path
+        A finished sweep's folder (``sweep.json``, ``summary.json``, ``points.npz``, ``manifest.json``).
+
+    Returns
+    -------
+    list of tuple
+        ``(file stem, drawing)`` per figure, the drawing a `RegimeMapContent` or a `Figure`.
+
+    Raises
+    ------
+    DamagedFolderError
+        For a file that does not match the checksums its manifest recorded, or points that do not match
+        the sweep's record.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import negosim as ns
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = ns.load("scenarios/entry_deterrence.yaml").sweep({"rep": (0, 4, 5), "e": (0, 2, 3)}, out=folder)
+    >>> [(stem, type(drawing).__name__) for stem, drawing in sweep_drawings(folder)]
+    [('regime-map-rep-e', 'RegimeMapContent')]
+    """
     from ...sweep.identity import DamagedFolderError, read_record
     from ...sweep.output import finished_files, read_point_codes, verified_path
 

@@ -15,6 +15,18 @@ def nice_ticks(lo: float, hi: float, nbins: int = 9) -> list[float]:
     """The tick values within [lo, hi]: multiples of the smallest step 1, 2, 2.5 or 5 times a power of
     ten that gives at most `nbins` intervals, at least two ticks.
 
+    Parameters
+    ----------
+    lo, hi : float
+        The axis range (data units); ``hi <= lo`` gives the single tick `lo`.
+    nbins : int, default 9
+        The most tick intervals the axis has room for.
+
+    Returns
+    -------
+    list of float
+        Ascending tick values, rounded to the step's decimals.
+
     Examples
     --------
     >>> nice_ticks(0.2, 0.8)
@@ -50,6 +62,19 @@ def _clean(v: float, step: float) -> float:
 def tick_labels(ticks: list[float]) -> list[str]:
     """The ticks written with the fewest decimals that show every one of them exactly (the same number
     for all), with a typographic minus.
+
+    Very large or very small magnitudes (from a million, or below 0.0001) are written with three
+    significant digits instead.
+
+    Parameters
+    ----------
+    ticks : list of float
+        The tick values, as `nice_ticks` gives them.
+
+    Returns
+    -------
+    list of str
+        One label per tick, in the same order.
 
     Examples
     --------
