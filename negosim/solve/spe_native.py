@@ -25,7 +25,7 @@ from ..errors import VerificationError
 from ..game.ties import TieRules
 from ..game.tree import GameTree
 from .result import Solution
-from .spe_shared import PointNodeArrays, check_root_and_deviations
+from .spe_shared import check_root_and_deviations, one_point_solution
 from .tolerance import checked_tol, scaled_tol
 
 
@@ -102,45 +102,13 @@ def native_solution(kernel: ModuleType, tree: GameTree, ties: TieRules, rtol: fl
     else:  # one outcome has probability 1 and the others 0, so any order of summation gives `spe`'s einsum
         expected = pay.T @ outcome_probs
     check_root_and_deviations(tree, ctol, expected, root_value, replies)
-    return _assemble(tree, ties, values, choice, reach, tied_edges, behavior, spans, dec, pre, outcome_probs,
-                     replies, root_value, tol_point, width, tied_nodes)
-
-
-def _assemble(tree: GameTree, ties: TieRules, values: np.ndarray, choice: np.ndarray, reach: np.ndarray,
-              tied_edges: np.ndarray, behavior: np.ndarray, spans: np.ndarray, dec: np.ndarray, pre: np.ndarray,
-              outcome_probs: np.ndarray, replies: np.ndarray, root_value: np.ndarray, tol_point: np.ndarray,
-              width: int, tied_nodes: list[int]) -> Solution:
-    """The `Solution` `spe_point._assemble` builds, from the kernel's outputs."""
-    from .spe import SpeTieDescriptions, _notes
-
-    regret = np.maximum((replies - root_value).max(axis=0), 0.0)
-    tied = np.array([bool(tied_nodes)])
-    on_path = np.array([any(reach[i] > 0 for i in tied_nodes)])
     if width:  # every decision has as many actions: one reshape gives every row
         rows = tuple(behavior[:len(pre) * width].reshape(-1, 1, width))
     else:
         k = (spans[pre, 1] - spans[pre, 0]).tolist()
         starts = np.cumsum([0] + k).tolist()
         rows = tuple(behavior[a:a + b][None] for a, b in zip(starts, k))
-    bottom_up = pre[::-1]
-    extra = {
-        "choice": PointNodeArrays(tree, dec, choice),
-        "values": PointNodeArrays(tree, np.arange(len(values)), values),
-        "reach": PointNodeArrays(tree, np.arange(len(values)), reach),
-        "tied_actions": PointNodeArrays(tree, bottom_up, tied_edges, spans),
-        "tied_on_path": on_path,
-        "selected": np.zeros(1, dtype=bool),
-        "subgames": {},
-        "tie_rules": ties.describe(),
-        "tie_descriptions": SpeTieDescriptions(
-            tree, tuple((i, choice[i:i + 1]) for i in tied_nodes),
-            tuple((i, np.ones(1, dtype=bool), tied_edges[spans[i, 0]:spans[i, 1]][None], reach[i:i + 1])
-                  for i in tied_nodes), ()),
-    }
-    shape = tree.batch_shape if tree.chance_probs else tree.payoffs.shape[:-2]  # (without chance: the same)
-    return Solution(
-        concept="spe", method="backward induction", game=tree, batch_shape=shape, point=np.arange(1),
-        payoffs=root_value.T, regret=regret, tied=tied, complete=(~tied).reshape(shape),
-        degenerate=tied.reshape(shape), tol=tol_point.reshape(shape), behavior=rows,
-        outcome_probs=outcome_probs.T, notes=_notes(tree, ties, tied, []), extra=extra,
-    )
+    return one_point_solution(tree, ties, values=values, choice=choice, reach=reach, tied_edges=tied_edges,
+                              spans=spans, dec=dec, bottom_up=pre[::-1], tied_nodes=tied_nodes, behavior=rows,
+                              outcome_probs=outcome_probs, replies=replies, root_value=root_value,
+                              tol_point=tol_point)

@@ -48,7 +48,7 @@ from ..game.ties import TieRules
 from ..game.tree import DECISION, GameTree
 from ..native import enabled, load
 from .result import Solution
-from .spe_shared import PointNodeArrays, check_root_and_deviations
+from .spe_shared import check_root_and_deviations, one_point_solution
 from .tolerance import checked_tol, scaled_tol
 
 
@@ -296,7 +296,6 @@ def _assemble(tree: GameTree, s: _Structure, ties: TieRules, pay: np.ndarray, to
               values: np.ndarray, best_reply: np.ndarray, choice: np.ndarray, tied_edges: np.ndarray,
               n_tied: np.ndarray) -> Solution:
     """Verify the pass's answer and build the `Solution` `spe._solution` builds at one point."""
-    from .spe import SpeTieDescriptions, _notes
 
     dec, offset, count = s.decisions, s.offset, s.count
     one_hot = np.zeros(len(s.kids))
@@ -319,10 +318,7 @@ def _assemble(tree: GameTree, s: _Structure, ties: TieRules, pay: np.ndarray, to
 
         reach, outcome_probs, expected, replies = chance_tree_checks(tree, s, pay, one_hot, _preorder(tree, s))
     _verify(tree, s, float(checked_tol(tol, pay)), values, choice, expected, root_value, replies)
-    regret = np.maximum((replies - root_value).max(axis=0), 0.0)
     node_tied = n_tied > 1
-    tied = np.array([node_tied.any()])
-    on_path = np.array([(node_tied & (reach > 0)).any()])
     pre = _preorder_decisions(tree, s)
     bottom_up = pre[::-1]  # the order `spe` decides nodes in, which its tie mappings keep
     k = count[pre]
@@ -331,29 +327,11 @@ def _assemble(tree: GameTree, s: _Structure, ties: TieRules, pay: np.ndarray, to
         behavior = tuple((rows if np.array_equal(pre, dec) else rows[np.searchsorted(dec, pre)])[:, None, :])
     else:
         behavior = tuple(one_hot[a:a + b][None] for a, b in zip(offset[pre].tolist(), k.tolist()))
-    spans = np.stack([offset, offset + count], axis=1)
-    tied_nodes = bottom_up[node_tied[bottom_up]].tolist()
-    extra = {
-        "choice": PointNodeArrays(tree, dec, choice),
-        "values": PointNodeArrays(tree, np.arange(len(count)), values),
-        "reach": PointNodeArrays(tree, np.arange(len(count)), reach),
-        "tied_actions": PointNodeArrays(tree, bottom_up, tied_edges, spans),
-        "tied_on_path": on_path,
-        "selected": np.zeros(1, dtype=bool),
-        "subgames": {},
-        "tie_rules": ties.describe(),
-        "tie_descriptions": SpeTieDescriptions(
-            tree, tuple((i, choice[i:i + 1]) for i in tied_nodes),
-            tuple((i, np.ones(1, dtype=bool), tied_edges[offset[i]:offset[i] + count[i]][None], reach[i:i + 1])
-                  for i in tied_nodes), ()),
-    }
-    shape = tree.batch_shape if s.chance is not None else tree.payoffs.shape[:-2]  # (without chance: the same)
-    return Solution(
-        concept="spe", method="backward induction", game=tree, batch_shape=shape, point=np.arange(1),
-        payoffs=root_value.T, regret=regret, tied=tied, complete=(~tied).reshape(shape),
-        degenerate=tied.reshape(shape), tol=tol_point.reshape(shape), behavior=behavior,
-        outcome_probs=outcome_probs.T, notes=_notes(tree, ties, tied, []), extra=extra,
-    )
+    return one_point_solution(tree, ties, values=values, choice=choice, reach=reach, tied_edges=tied_edges,
+                              spans=np.stack([offset, offset + count], axis=1), dec=dec, bottom_up=bottom_up,
+                              tied_nodes=bottom_up[node_tied[bottom_up]].tolist(), behavior=behavior,
+                              outcome_probs=outcome_probs, replies=replies, root_value=root_value,
+                              tol_point=tol_point)
 
 
 def _verify(tree: GameTree, s: _Structure, tol: float, values: np.ndarray, choice: np.ndarray, expected: np.ndarray,
