@@ -48,6 +48,7 @@ import numpy as np
 from . import confirm, exact
 from .confirm import ExactBudget, exact_matrices, exactly_at_coarse_points, expand, settle
 from .hull_batch import simple_game
+from .hull_native import native_game
 from .polytope import COND_LIMIT, Candidates, Thresholds, paired_candidates, rescaled
 from .vertex import ChunkResult, _extreme_equilibria, subsets_feasible
 
@@ -222,6 +223,11 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
     empty = Outcome(np.zeros((0, m)), np.zeros((0, n)), np.zeros(0, dtype=bool), False, True, False)
     if min(m, n) < 2:
         return empty  # qhull needs 2 dimensions; a 1 x n game is a handful of systems for vertex.py
+    found = native_game(small, big, db <= FULL_CHECK_DIM, budget)  # the compiled walk, where it is sure
+    if found is not None:
+        zs, zb, ex = found
+        x, y = (zs, zb) if swap else (zb, zs)
+        return Outcome(x, y, ex, False, False, bool(budget.exhausted[0]))
     labels = proposals(Cs)
     if labels is None:
         return Outcome(empty.x, empty.y, empty.exact, False, True, False, ("qhull failed",))

@@ -176,10 +176,9 @@ def simple_game(small: tuple, big: tuple, labels: np.ndarray, big_labels: np.nda
     (see the module docstring); nothing is charged to `budget` then. Proposals are taken `BLOCK` at a
     time (a 20 x 20 game has millions), which changes no number.
     """
-    Cs, th_s, exact_s = small
-    Cb, th_b, exact_b = big
-    ds, cs = Cs.shape[1:]
-    db, cb = Cb.shape[1:]
+    Cs, th_s, _ = small
+    Cb, th_b, _ = big
+    ds, db = Cs.shape[1], Cb.shape[1]
     own_parts, partner_parts = [], []
     big_sets = [] if big_labels is None else \
         [(Cb[0], th_b, *label_rows(big_labels[lo:lo + BLOCK], db)) for lo in range(0, len(big_labels), BLOCK)]
@@ -209,7 +208,16 @@ def simple_game(small: tuple, big: tuple, labels: np.ndarray, big_labels: np.nda
         other = evaluate(*one)
         if (other.state != VALID).any() or (other.loose > db).any():
             return None
-    own, partner = _joined(own_parts, ds), _joined(partner_parts, ds)
+    return assembled(_joined(own_parts, ds), _joined(partner_parts, ds), small, big, budget)
+
+
+def assembled(own: Rows, partner: Rows, small: tuple, big: tuple,
+              budget: ExactBudget) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The equilibria (small side, large side, exact flags) of matched vertices `own` and their partners
+    (both decided VALID), the ill-conditioned ones recomputed exactly; None when that exceeds the budget."""
+    (Cs, _, exact_s), (Cb, _, exact_b) = small, big
+    ds, cs = Cs.shape[1:]
+    db, cb = Cb.shape[1:]
     at = np.arange(len(own.k))
     refines = int((partner.cond > confirm.REFINE_COND).sum() + (own.cond > confirm.REFINE_COND).sum())
     if refines > budget.left[0]:

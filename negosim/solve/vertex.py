@@ -284,6 +284,8 @@ def _distinct_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lexicographic sort of P rows); every row is then compared with the row it was matched to, and a
     collision, should one ever occur, falls back to the exact row sort.
     """
+    if len(key) == 1:  # one game (the common call): nothing to tell apart
+        return np.zeros(1, dtype=np.intp), np.zeros(1, dtype=np.intp)
     words = key.view(np.uint64)
     h = np.zeros(len(key), dtype=np.uint64)
     for j in range(words.shape[1]):  # (a multiply-xorshift mix per word; uint64 arithmetic wraps)
