@@ -3,8 +3,8 @@
  * A polytope here is {z >= 0, C^T z <= 1} with C (d x c, row-major, entries in [1, 2]); its labels are
  * i < d for z_i = 0 and d + j for constraint j tight. A vertex is stored as its d labels, sorted. From the
  * origin (labels 0..d-1) a breadth-first walk of the vertex graph proposes, for each label of a vertex, the
- * neighbour along the edge that frees that label (a ratio test), and a hash set of label sets keeps each
- * vertex once. Every vertex is then decided on its own, from scratch: its square system C[K, T]^T z_K = 1 is
+ * neighbour along the edge that frees that label (a ratio test), and a hash set of label sets (bit masks)
+ * keeps each vertex once. Every vertex is then decided on its own, from scratch: its square system C[K, T]^T z_K = 1 is
  * inverted (Gauss-Jordan, partial pivoting) and every coordinate and slack must clear zero, and the loose
  * tolerances of the degeneracy test, by a margin of `margin` times the system's condition estimate
  * (2k max_i sum_t |inv[i][t]|, the estimate of negosim.solve.polytope). A proposal is only a proposal:
@@ -201,42 +201,47 @@ static int decide(const Poly *P, int k, const int *K, const int *T, Work *w)
     return bad ? INVALID : (doubt ? UNDECIDED : VALID);
 }
 
-/* ---- a set of label sets (d labels each, uint16), in discovery order, with an open-addressing index ---- */
+/* ---- a set of label sets (bit masks of W 64-bit words), in discovery order, with an open-addressing index ---- */
 typedef struct {
-    int d;
-    uint16_t *labs;
+    int W;
+    uint64_t *keys;
+    uint64_t *done; /* per vertex: the labels whose edge was already followed from its other end */
     size_t n, cap, max_n;
     uint32_t *table; /* index + 1, 0 = empty */
     size_t tcap;
 } VSet;
 
-static uint64_t hash_labels(const uint16_t *l, int d)
+static uint64_t hash_key(const uint64_t *key, int W)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (int i = 0; i < d; i++) {
-        h ^= l[i];
-        h *= 1099511628211ULL;
+    uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (int i = 0; i < W; i++) { /* splitmix64 of each word, chained */
+        uint64_t x = key[i] + h;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+        h = x ^ (x >> 31);
     }
-    return h ^ (h >> 29);
+    return h;
 }
 
 static void vset_free(VSet *v)
 {
-    free(v->labs);
+    free(v->keys);
+    free(v->done);
     free(v->table);
     memset(v, 0, sizeof(*v));
 }
 
-static int vset_init(VSet *v, int d, size_t max_n)
+static int vset_init(VSet *v, int W, size_t max_n)
 {
     memset(v, 0, sizeof(*v));
-    v->d = d;
+    v->W = W;
     v->max_n = max_n;
     v->cap = 256;
     v->tcap = 1024;
-    v->labs = malloc(v->cap * (size_t)d * sizeof(uint16_t));
+    v->keys = malloc(v->cap * (size_t)W * sizeof(uint64_t));
+    v->done = malloc(v->cap * (size_t)W * sizeof(uint64_t));
     v->table = calloc(v->tcap, sizeof(uint32_t));
-    if (!v->labs || !v->table) {
+    if (!v->keys || !v->done || !v->table) {
         vset_free(v);
         return 0;
     }
@@ -250,7 +255,7 @@ static int vset_grow_table(VSet *v)
     if (!table)
         return 0;
     for (size_t q = 0; q < v->n; q++) {
-        size_t h = (size_t)hash_labels(v->labs + q * v->d, v->d) & (tcap - 1);
+        size_t h = (size_t)hash_key(v->keys + q * v->W, v->W) & (tcap - 1);
         while (table[h])
             h = (h + 1) & (tcap - 1);
         table[h] = (uint32_t)(q + 1);
@@ -261,26 +266,35 @@ static int vset_grow_table(VSet *v)
     return 1;
 }
 
-/* Add a label set: 1 if new, 0 if present, ST_TOO_MANY / ST_NOMEM as negative codes. */
-static int vset_add(VSet *v, const uint16_t *l)
+/* Add a label set: 1 if new, 0 if present (its index in *at either way), ST_TOO_MANY / ST_NOMEM as
+ * negative codes. */
+static int vset_add(VSet *v, const uint64_t *key, size_t *at)
 {
-    int d = v->d;
-    size_t h = (size_t)hash_labels(l, d) & (v->tcap - 1);
+    int W = v->W;
+    size_t h = (size_t)hash_key(key, W) & (v->tcap - 1);
     while (v->table[h]) {
-        if (memcmp(v->labs + (size_t)(v->table[h] - 1) * d, l, (size_t)d * sizeof(uint16_t)) == 0)
+        if (memcmp(v->keys + (size_t)(v->table[h] - 1) * W, key, (size_t)W * sizeof(uint64_t)) == 0) {
+            *at = v->table[h] - 1;
             return 0;
+        }
         h = (h + 1) & (v->tcap - 1);
     }
     if (v->n >= v->max_n)
         return -ST_TOO_MANY;
     if (v->n == v->cap) {
-        uint16_t *labs = realloc(v->labs, v->cap * 2 * (size_t)d * sizeof(uint16_t));
-        if (!labs)
+        uint64_t *keys = realloc(v->keys, v->cap * 2 * (size_t)W * sizeof(uint64_t));
+        if (!keys)
             return -ST_NOMEM;
-        v->labs = labs;
+        v->keys = keys;
+        uint64_t *done = realloc(v->done, v->cap * 2 * (size_t)W * sizeof(uint64_t));
+        if (!done)
+            return -ST_NOMEM;
+        v->done = done;
         v->cap *= 2;
     }
-    memcpy(v->labs + v->n * d, l, (size_t)d * sizeof(uint16_t));
+    memcpy(v->keys + v->n * W, key, (size_t)W * sizeof(uint64_t));
+    memset(v->done + v->n * W, 0, (size_t)W * sizeof(uint64_t));
+    *at = v->n;
     v->table[h] = (uint32_t)(v->n + 1);
     v->n++;
     if (2 * v->n > v->tcap && !vset_grow_table(v))
@@ -316,81 +330,53 @@ static int pairs_add(Pairs *p, int k, const int *K, const int *T)
     return 1;
 }
 
-/* The new label set: `from` without `out`, with `in`, sorted. */
-static void swap_label(const uint16_t *from, int d, int out, int in, uint16_t *to)
-{
-    int n = 0;
-    for (int i = 0; i < d; i++)
-        if (from[i] != out)
-            to[n++] = from[i];
-    int pos = n;
-    while (pos > 0 && to[pos - 1] > in) {
-        to[pos] = to[pos - 1];
-        pos--;
-    }
-    to[pos] = (uint16_t)in;
-}
+#define HAS(key, l) (((key)[(l) >> 6] >> ((l) & 63)) & 1ULL)
+#define FLIP(key, l) ((key)[(l) >> 6] ^= 1ULL << ((l) & 63))
 
 /* Walk the vertices of P; with Q, match each nonzero vertex with its partner. Returns an ST_ code;
  * *count the vertices found. */
 static int walk(const Poly *P, const Poly *Q, Pairs *pairs, size_t max_n, size_t *count)
 {
-    int d = P->d, c = P->c;
+    int d = P->d, c = P->c, W = (d + c + 63) / 64;
     int status = ST_DECIDED;
     VSet v;
     Work w, wq;
-    uint16_t *next = malloc(((size_t)d + 1) * sizeof(uint16_t));
     int big = d > c ? d : c;
+    uint64_t *cur = malloc(3 * (size_t)W * sizeof(uint64_t)), *next = cur ? cur + W : NULL;
+    uint64_t *skip = cur ? cur + 2 * W : NULL;
+    size_t at = 0;
+    double *CKt = malloc(((size_t)big * (size_t)c + 1) * sizeof(double)); /* C[K, :] transposed: c x k */
+    double *b = malloc(((size_t)big + 1) * sizeof(double));
     *count = 0;
-    if (!next)
-        return ST_NOMEM;
-    if (!vset_init(&v, d, max_n)) {
-        free(next);
+    if (!cur || !CKt || !b || !vset_init(&v, W, max_n)) {
+        free(cur); free(CKt); free(b);
         return ST_NOMEM;
     }
     if (!work_alloc(&w, big, c) || !work_alloc(&wq, big, d)) {
         work_free(&w);
         vset_free(&v);
-        free(next);
+        free(cur); free(CKt); free(b);
         return ST_NOMEM;
     }
+    memset(next, 0, (size_t)W * sizeof(uint64_t));
     for (int i = 0; i < d; i++)
-        next[i] = (uint16_t)i;
-    int added = vset_add(&v, next);
+        FLIP(next, i);
+    int added = vset_add(&v, next, &at);
     if (added < 0)
         status = -added;
     for (size_t q = 0; status == ST_DECIDED && q < v.n; q++) {
-        const uint16_t *l = v.labs + q * d;
-        uint16_t cur[512];
-        const uint16_t *lab = l;
-        uint16_t *heap = NULL;
-        if (d <= 512) {
-            memcpy(cur, l, (size_t)d * sizeof(uint16_t)); /* v.labs may move when it grows */
-            lab = cur;
-        } else {
-            heap = malloc((size_t)d * sizeof(uint16_t));
-            if (!heap) {
-                status = ST_NOMEM;
-                break;
-            }
-            memcpy(heap, l, (size_t)d * sizeof(uint16_t));
-            lab = heap;
-        }
-        int k = 0, nown = 0;
+        memcpy(cur, v.keys + q * W, (size_t)W * sizeof(uint64_t)); /* v.keys may move when it grows */
+        memcpy(skip, v.done + q * W, (size_t)W * sizeof(uint64_t));
+        int k = 0, nt = 0;
         for (int i = 0; i < d; i++)
-            if (lab[i] < d)
-                nown++;
-        k = d - nown;
-        {
-            int a = 0, ki = 0;
-            for (int i = 0; i < d; i++) { /* K: own labels missing; labels are sorted */
-                if (a < nown && lab[a] == i)
-                    a++;
-                else
-                    w.K[ki++] = i;
-            }
-            for (int t = 0; t < k; t++)
-                w.T[t] = lab[nown + t] - d;
+            if (!HAS(cur, i))
+                w.K[k++] = i;
+        for (int j = 0; j < c; j++)
+            if (HAS(cur, d + j))
+                w.T[nt++] = j;
+        if (nt != k) { /* a label set of the wrong size cannot come from a pivot; never trust it */
+            status = ST_UNDECIDED;
+            break;
         }
         if (k == 0) {
             for (int j = 0; j < c; j++) {
@@ -401,64 +387,60 @@ static int walk(const Poly *P, const Poly *Q, Pairs *pairs, size_t max_n, size_t
             int st = decide(P, k, w.K, w.T, &w);
             if (st != VALID) {
                 status = ST_UNDECIDED;
-                free(heap);
                 break;
             }
             if (Q) {
                 int sq = decide(Q, k, w.T, w.K, &wq);
                 if (sq == UNDECIDED) {
                     status = ST_UNDECIDED;
-                    free(heap);
                     break;
                 }
                 if (sq == VALID && !pairs_add(pairs, k, w.K, w.T)) {
                     status = ST_NOMEM;
-                    free(heap);
                     break;
                 }
             }
         }
+        for (int j = 0; j < c; j++)
+            for (int i = 0; i < k; i++)
+                CKt[(size_t)j * k + i] = P->C[(size_t)w.K[i] * c + j];
         /* one edge per label: free it, move until the first coordinate or slack reaches zero */
-        for (int e = 0; e < d && status == ST_DECIDED; e++) {
-            int out = lab[e];
+        for (int e = 0; e < d + c && status == ST_DECIDED; e++) {
+            if (!HAS(cur, e) || HAS(skip, e))
+                continue; /* not a label, or its edge leads to a vertex decided before (the one that found it) */
             double best = INFINITY;
             int in = -1;
-            if (out >= d) { /* a tight constraint T[p] becomes slack: z_K moves by -inv[:, p] */
-                int p = e - nown;
+            const double *own = NULL;
+            if (e >= d) { /* a tight constraint T[p] becomes slack: z_K moves by -inv[:, p] */
+                int p = 0;
+                while (w.T[p] != e - d)
+                    p++;
                 for (int i = 0; i < k; i++)
                     w.delta[i] = -w.inv[i * k + p];
-            } else { /* z_out grows from 0; the tight constraints stay tight */
+            } else { /* z_e grows from 0; the tight constraints stay tight */
+                own = P->C + (size_t)e * c;
+                for (int t = 0; t < k; t++)
+                    b[t] = own[w.T[t]];
                 for (int i = 0; i < k; i++) {
+                    const double *row = w.inv + (size_t)i * k;
                     double a = 0.0;
                     for (int t = 0; t < k; t++)
-                        a += w.inv[i * k + t] * P->C[(size_t)out * c + w.T[t]];
+                        a += row[t] * b[t];
                     w.delta[i] = -a;
                 }
             }
             for (int i = 0; i < k; i++)
-                if (w.delta[i] < 0.0) {
-                    double r = w.zraw[i] / -w.delta[i];
-                    if (r < best) {
-                        best = r;
-                        in = w.K[i];
-                    }
+                if (w.delta[i] < 0.0 && w.zraw[i] < best * -w.delta[i]) { /* z_i / -delta_i < best */
+                    best = w.zraw[i] / -w.delta[i];
+                    in = w.K[i];
                 }
-            double *rates = w.rate;
-            if (out < d)
-                memcpy(rates, P->C + (size_t)out * c, (size_t)c * sizeof(double));
-            else
-                for (int j = 0; j < c; j++)
-                    rates[j] = 0.0;
-            for (int i = 0; i < k; i++) {
-                const double *row = P->C + (size_t)w.K[i] * c;
-                double di = w.delta[i];
-                for (int j = 0; j < c; j++)
-                    rates[j] += row[j] * di;
-            }
             for (int j = 0; j < c; j++) {
                 if (w.inT[j])
                     continue;
-                double rate = rates[j];
+                const double *col = CKt + (size_t)j * k;
+                double rate = own ? own[j] : 0.0;
+                for (int i = 0; i < k; i++)
+                    rate += col[i] * w.delta[i];
                 if (rate > 0.0 && w.s[j] < best * rate) { /* s_j / rate < best, without dividing */
                     best = w.s[j] / rate;
                     in = d + j;
@@ -468,18 +450,21 @@ static int walk(const Poly *P, const Poly *Q, Pairs *pairs, size_t max_n, size_t
                 status = ST_UNDECIDED;
                 break;
             }
-            swap_label(lab, d, out, in, next);
-            added = vset_add(&v, next);
+            memcpy(next, cur, (size_t)W * sizeof(uint64_t));
+            FLIP(next, e);
+            FLIP(next, in);
+            added = vset_add(&v, next, &at);
             if (added < 0)
                 status = -added;
+            else /* from the vertex reached, freeing `in` leads back here: nothing left to find there */
+                v.done[at * W + (in >> 6)] |= 1ULL << (in & 63);
         }
-        free(heap);
     }
     *count = v.n;
     work_free(&w);
     work_free(&wq);
     vset_free(&v);
-    free(next);
+    free(cur); free(CKt); free(b);
     return status;
 }
 
