@@ -201,6 +201,89 @@ static int decide(const Poly *P, int k, const int *K, const int *T, Work *w)
     return bad ? INVALID : (doubt ? UNDECIDED : VALID);
 }
 
+/* A quick INVALID for a partner system, without its inverse: LU with partial pivoting solves it, and
+ * ||S^-1|| <= ||M(U)^-1 1|| ||M(L)^-1 1|| (M the comparison matrix of a triangular factor; infinity norms)
+ * bounds the condition estimate from above (doubled against rounding). Returns INVALID only when a
+ * coordinate (or the sum) is below minus the margin of that bound, which is then larger than the margin
+ * `decide` would use; UNDECIDED means "ask `decide`". */
+static int quick_invalid(const Poly *P, int k, const int *K, const int *T, Work *w)
+{
+    int c = P->c;
+    double *S = w->S, *y = w->zraw, *u = w->zbar, *l = w->delta;
+    for (int t = 0; t < k; t++)
+        for (int i = 0; i < k; i++)
+            S[t * k + i] = P->C[(size_t)K[i] * c + T[t]];
+    for (int col = 0; col < k; col++) { /* S = P^T L U in place (L unit lower, below the diagonal) */
+        int piv = col;
+        double best = fabs(S[col * k + col]);
+        for (int r = col + 1; r < k; r++)
+            if (fabs(S[r * k + col]) > best) {
+                best = fabs(S[r * k + col]);
+                piv = r;
+            }
+        if (!(best > 0.0))
+            return UNDECIDED;
+        if (piv != col)
+            for (int j = 0; j < k; j++) {
+                double a = S[piv * k + j];
+                S[piv * k + j] = S[col * k + j];
+                S[col * k + j] = a;
+            }
+        double p = 1.0 / S[col * k + col];
+        for (int r = col + 1; r < k; r++) {
+            double f = S[r * k + col] * p;
+            S[r * k + col] = f;
+            if (f != 0.0)
+                for (int j = col + 1; j < k; j++)
+                    S[r * k + j] -= f * S[col * k + j];
+        }
+    }
+    /* the right-hand side is all ones, which the row permutation leaves unchanged */
+    for (int r = 0; r < k; r++) { /* L y = 1, and M(L) l = 1 */
+        double a = 1.0, b = 1.0;
+        for (int j = 0; j < r; j++) {
+            a -= S[r * k + j] * y[j];
+            b += fabs(S[r * k + j]) * l[j];
+        }
+        y[r] = a;
+        l[r] = b;
+    }
+    for (int r = k - 1; r >= 0; r--) { /* U z = y (into y), and M(U) u = 1 */
+        double a = y[r], b = 1.0;
+        for (int j = r + 1; j < k; j++) {
+            a -= S[r * k + j] * y[j];
+            b += fabs(S[r * k + j]) * u[j];
+        }
+        y[r] = a / S[r * k + r];
+        u[r] = b / fabs(S[r * k + r]);
+    }
+    double nl = 0.0, nu = 0.0;
+    for (int r = 0; r < k; r++) {
+        if (l[r] > nl)
+            nl = l[r];
+        if (u[r] > nu)
+            nu = u[r];
+    }
+    double cond = 2.0 * (2.0 * k * nu * nl);
+    if (!isfinite(cond) || !(cond < P->cond_limit))
+        return UNDECIDED;
+    double mg = P->margin * cond, sum = 0.0, abs_sum = 0.0;
+    for (int i = 0; i < k; i++) {
+        if (!isfinite(y[i]))
+            return UNDECIDED;
+        sum += y[i];
+        abs_sum += fabs(y[i]);
+    }
+    if (sum < -mg * abs_sum)
+        return INVALID;
+    if (!(sum > mg * abs_sum))
+        return UNDECIDED;
+    for (int i = 0; i < k; i++)
+        if (y[i] / sum < -mg)
+            return INVALID;
+    return UNDECIDED;
+}
+
 /* ---- a set of label sets (bit masks of W 64-bit words), in discovery order, with an open-addressing index ---- */
 typedef struct {
     int W;
@@ -390,7 +473,9 @@ static int walk(const Poly *P, const Poly *Q, Pairs *pairs, size_t max_n, size_t
                 break;
             }
             if (Q) {
-                int sq = decide(Q, k, w.T, w.K, &wq);
+                int sq = quick_invalid(Q, k, w.T, w.K, &wq);
+                if (sq != INVALID)
+                    sq = decide(Q, k, w.T, w.K, &wq);
                 if (sq == UNDECIDED) {
                     status = ST_UNDECIDED;
                     break;
