@@ -84,6 +84,11 @@ def evaluate(C: np.ndarray, th: Thresholds, k: np.ndarray, K: np.ndarray, T: np.
 
 def evaluate_many(sets: list[tuple]) -> list[Rows]:
     """`evaluate` of several sets ``(C, th, k, K, T)``, each size's systems of all sets solved in one call."""
+    return [_decided(C, th, k, K, T, *numbers) for (C, th, k, K, T), numbers in zip(sets, solved_many(sets))]
+
+
+def solved_many(sets: list[tuple]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """The numbers of `evaluate_many` before any decision: per set ``(z, cond, 1 / sum, usable)``, padded."""
     solved = [(np.zeros((len(K), K.shape[1])), np.zeros(len(K)), np.zeros(len(K)), np.zeros(len(K), dtype=bool))
               for _, _, _, K, _ in sets]
     sizes = np.unique(np.concatenate([k for _, _, k, _, _ in sets])).tolist()
@@ -99,7 +104,7 @@ def evaluate_many(sets: list[tuple]) -> list[Rows]:
             hi = lo + len(at)
             z[at, :size], cond[at], inv_s[at], usable[at] = zs[lo:hi], cd[lo:hi], inv[lo:hi], ok[lo:hi]
             lo = hi
-    return [_decided(C, th, k, K, T, *numbers) for (C, th, k, K, T), numbers in zip(sets, solved)]
+    return solved
 
 
 def _decided(C: np.ndarray, th: Thresholds, k: np.ndarray, K: np.ndarray, T: np.ndarray, z: np.ndarray,

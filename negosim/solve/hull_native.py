@@ -20,10 +20,10 @@ It answers only where the general path's answer is certainly the same:
   formula on the two inverses) agree to far better than the factor `SAFETY` leaves;
 - every partner is decided VALID (an equilibrium) or INVALID in the same sense, its condition estimate
   below ``COND_LIMIT / SAFETY``;
-- the matched systems are then evaluated again by the general path's own code
-  (`hull_batch.evaluate_many`, whose numbers for a system do not depend on the others in its call),
-  which must find each VALID with no extra label, and `hull_batch.assembled` computes the coordinates and
-  the exact recomputations of ill-conditioned equilibria: bit for bit the general path's equilibria.
+- the matched systems are then solved again by the general path's own code (`hull_batch.solved_many`,
+  whose numbers for a system do not depend on the others in its call), and `hull_batch.assembled`
+  computes the coordinates and the exact recomputations of ill-conditioned equilibria from them: bit for
+  bit the general path's equilibria.
 
 Anything else (a tie, a near-zero coordinate or slack, a singular or ill-conditioned system, a degenerate
 game, more than `vertex.MAX_HULL_VERTICES` vertices) returns None, and `hull.one_game` runs its qhull path,
@@ -36,7 +36,7 @@ import numpy as np
 
 from ..native import load
 from .confirm import ExactBudget
-from .hull_batch import VALID, assembled, evaluate_many
+from .hull_batch import VALID, Rows, assembled, solved_many
 from .polytope import COND_LIMIT, LOOSE, MARGIN
 from .vertex import MAX_HULL_VERTICES
 
@@ -100,11 +100,15 @@ def native_game(small: tuple, big: tuple, check_big: bool,
     for r, (support, tight) in enumerate(pairs):
         K[r, :len(support)] = support
         T[r, :len(tight)] = tight
-    # the general path's own numbers for the matched systems: they must agree with the kernel's decisions
-    own, partner = evaluate_many([(Cs[0], th_s, k, K, T), (Cb[0], th_b, k, T, K)])
-    if not ((own.state == VALID).all() and (own.loose <= ds).all() and (partner.state == VALID).all()
-            and (partner.loose <= db).all() and (partner.cond < COND_LIMIT).all()):
+    # the general path's own numbers for the matched systems (its decisions follow from the kernel's; a
+    # sign or a usable flag that disagreed would mean a defect, and the general path would answer)
+    (zs, cond_s, _, ok_s), (zb, cond_b, _, ok_b) = solved_many([(Cs[0], th_s, k, K, T), (Cb[0], th_b, k, T, K)])
+    pos = np.arange(ds)[None, :] < k[:, None]
+    if not (ok_s.all() and ok_b.all() and (~pos | (zs > 0)).all() and (~pos | (zb > 0)).all()
+            and (cond_b < COND_LIMIT).all()):
         return None
+    valid, loose = np.full(N, VALID, dtype=np.int8), np.zeros(N, dtype=np.intp)
+    own, partner = Rows(k, K, T, zs, cond_s, valid, loose), Rows(k, T, K, zb, cond_b, valid, loose)
     return assembled(own, partner, small, big, budget)
 
 
