@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import confirm
-from .confirm import ExactBudget, expand
+from .confirm import ExactBudget
 from .polytope import COND_LIMIT, LOOSE, MARGIN, Thresholds, _solve_ones
 
 #: Proposals evaluated at once (bounds memory: a 20 x 20 game has millions of vertices).
@@ -96,7 +96,8 @@ def solved_many(sets: list[tuple]) -> list[tuple[np.ndarray, np.ndarray, np.ndar
         ats = [np.flatnonzero(k == size) for _, _, k, _, _ in sets]
         # S[n, t, i] = C[K[n, i], T[n, t]]
         S = np.concatenate([C[K[at, None, :size], T[at, :size, None]] for (C, _, _, K, T), at in zip(sets, ats)])
-        rows = [[S[:, t, i] for i in range(size)] for t in range(size)]
+        # entrywise for the closed forms up to 3x3; beyond, `_solve_ones` reads only `S` (and the size)
+        rows = [[S[:, t, i] for i in range(size)] for t in range(size)] if size <= 3 else [None] * size
         zs, inv, cd, ok = _solve_ones(rows, S if size > 3 else None, singular_by_lu=True)
         zs = np.stack(zs, axis=-1)
         lo = 0
@@ -138,6 +139,8 @@ def _refined(rows: Rows, at: np.ndarray, exact_matrix, budget: ExactBudget, widt
     z = rows.z[at].copy()
     exact = np.zeros(len(at), dtype=bool)
     ill = np.flatnonzero(rows.cond[at] > confirm.REFINE_COND)
+    if not len(ill):
+        return z, exact
     for size in np.unique(rows.k[at[ill]]).tolist():
         sel = ill[rows.k[at[ill]] == size]
         r = at[sel]
@@ -150,12 +153,13 @@ def _refined(rows: Rows, at: np.ndarray, exact_matrix, budget: ExactBudget, widt
 
 
 def _expanded(z: np.ndarray, k: np.ndarray, K: np.ndarray, d: int) -> np.ndarray:
-    """`confirm.expand` of each row's first k values on its support, size by size (the same numbers)."""
-    out = np.zeros((len(z), d))
-    for size in np.unique(k).tolist():
-        at = np.flatnonzero(k == size)
-        out[at] = expand(z[at, :size], K[at, :size], d)
-    return out
+    """`confirm.expand` of each row's first k values on its support, all sizes at once (the same numbers:
+    the values are placed, then each row, contiguous and d long either way, is divided by its own sum)."""
+    pos = np.arange(z.shape[1])[None, :] < k[:, None]
+    full = np.zeros((len(z), d))
+    full[np.nonzero(pos)[0], K[pos]] = np.maximum(z[pos], 0.0)
+    total = full.sum(axis=1, keepdims=True)
+    return full / np.where(total > 0, total, 1.0)
 
 
 def _take(rows: Rows, at: np.ndarray) -> Rows:
