@@ -138,6 +138,10 @@ def test_random_games_agree_with_quantecon_and_with_the_numpy_path(k, monkeypatc
             ref = nash_equilibria(NormalFormGame.from_bimatrix(A, B))
         assert all(np.array_equal(a, b) for a, b in zip(sol.strategies, ref.strategies))
         assert np.array_equal(sol.extra["exact_rows"], ref.extra["exact_rows"]) and sol.notes == ref.notes
+        for field in ("point", "payoffs", "regret", "tied", "complete", "degenerate", "tol"):
+            assert np.array_equal(getattr(sol, field), getattr(ref, field)), field
+        assert np.array_equal(sol.extra["player_tol"], ref.extra["player_tol"])
+        assert all(np.array_equal(a, b) for a, b in zip(sol.extra["best_responses"], ref.extra["best_responses"]))
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -165,3 +169,15 @@ def test_switched_off_kernel_answers_nothing(monkeypatch):
     pay = draw(np.random.default_rng(0), 7, 7, "normal")
     A, B, th_A, th_B = rescaled(pay, 1e-9)
     assert hull_native.native_game((np.swapaxes(A, 1, 2), th_A, None), (B, th_B, None), True, None) is None
+
+
+def test_one_game_solution_answers_only_what_the_walk_certifies():
+    rng = np.random.default_rng(9)
+    game = NormalFormGame.from_bimatrix(*rng.standard_normal((2, 8, 8)))
+    sol = hull_native.one_game_solution(game, 1e-9)
+    assert sol is not None and bool(sol.complete.all()) and not bool(sol.degenerate.any())
+    tied = NormalFormGame.from_bimatrix(np.ones((7, 7)), np.eye(7))  # degenerate: the general path answers
+    assert hull_native.one_game_solution(tied, 1e-9) is None
+    assert bool(nash_equilibria(tied).degenerate.all())
+    coarse = NormalFormGame.from_bimatrix(1 + 1e-15 * rng.standard_normal((7, 7)), rng.standard_normal((7, 7)))
+    assert hull_native.one_game_solution(coarse, 1e-9) is None  # enumerated in rational arithmetic instead

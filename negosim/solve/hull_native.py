@@ -34,11 +34,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..game.normal import NormalFormGame
 from ..native import load
-from .confirm import ExactBudget
+from .confirm import ExactBudget, coarse_points
 from .hull_batch import VALID, Rows, assembled, solved_many
 from .polytope import COND_LIMIT, LOOSE, MARGIN
-from .vertex import MAX_HULL_VERTICES
+from .result import Solution
+from .verify import verified_solution
+from .vertex import MAX_HULL_VERTICES, dedupe
 
 #: The kernel's margins are this multiple of the general path's (and its condition limit this fraction).
 SAFETY = 4.0
@@ -112,4 +115,52 @@ def native_game(small: tuple, big: tuple, check_big: bool,
     return assembled(own, partner, small, big, budget)
 
 
-__all__ = ["SAFETY", "native_game"]
+def one_game_solution(game: NormalFormGame, rtol: float) -> Solution | None:
+    """`vertex.vertex_enumeration` of one 2-player game (batch shape ()) where the compiled walk answers it.
+
+    The general path for one game runs `hull.hull_equilibria` on one point through the chunk machinery of
+    `vertex`; for a game the walk certifies, that is `hull.one_game`'s walked outcome (complete, not
+    degenerate, the budget not exhausted), unchanged by `confirm.exactly_at_coarse_points` (the game is not
+    coarse), then `vertex.dedupe` and `verify.verified_solution` with no note. This is that sequence
+    without the machinery around it. None (the general path answers, and raises on bad payoffs) when the
+    kernel is missing or switched off, a payoff is not finite, the game is coarse, or the walk does not
+    answer.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        Two players, one game.
+    rtol : float
+        Relative tolerance for verification and ties.
+
+    Returns
+    -------
+    Solution or None
+        The verified solution (concept "nash", complete), or None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> game = NormalFormGame.from_bimatrix(*np.random.default_rng(1).standard_normal((2, 7, 7)))
+    >>> sol = one_game_solution(game, 1e-9)
+    >>> sol is None or (bool(sol.complete.all()) and len(sol.point) % 2 == 1)
+    True
+    """
+    from .hull import walked_game  # hull imports this module
+
+    if load("bimatrix_hull") is None or game.n_players != 2 or game.batch_shape != ():
+        return None
+    m, n = game.shape
+    pay = game.payoffs.reshape(1, 2, m, n)
+    if not np.isfinite(pay).all() or coarse_points(pay)[0]:
+        return None
+    got = walked_game(pay, rtol)
+    if got is None or got.unsettled or got.degenerate or got.exhausted:
+        return None
+    point, x, y, ex = dedupe(np.zeros(len(got.x), dtype=np.int64), got.x, got.y, got.exact, 1)
+    return verified_solution(game, concept="nash", method="vertex enumeration", point=point, strategies=(x, y),
+                             rtol=rtol, complete=np.ones(1, dtype=bool), degenerate=np.zeros(1, dtype=bool),
+                             notes=(), exact_rows=ex)
+
+
+__all__ = ["SAFETY", "native_game", "one_game_solution"]

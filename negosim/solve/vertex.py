@@ -451,6 +451,12 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
         if fast is not None:
             return fast
     check_two_player(game, "vertex enumeration")
+    if game.batch_shape == () and uses_hull(game.shape[0], game.shape[1], single=True):
+        from .hull_native import one_game_solution
+
+        walked = one_game_solution(game, rtol)  # the compiled walk's certified answer, without the chunk machinery
+        if walked is not None:
+            return walked
     # One game (batch shape ()), not a batch of one: a sweep's chunk of one point must round exactly as
     # its other chunks do, so that results never depend on the chunk size (the closed form's and the lean
     # path's last bits can differ from the batched enumeration's).
