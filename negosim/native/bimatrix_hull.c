@@ -132,6 +132,18 @@ static int invert(const Poly *P, int k, const int *K, const int *T, double *S, d
     return isfinite(*cond);
 }
 
+/* Whether a raw solution whose sum is within rounding of zero has a coordinate below -bound. Then the
+ * general path finds it invalid whichever sign its own sum takes: not positive, the system is unusable;
+ * positive, it is at most about twice the rounding band, and that coordinate divided by it is below -1,
+ * far beyond any margin. */
+static int clearly_negative(const double *z, int k, double bound)
+{
+    for (int i = 0; i < k; i++)
+        if (z[i] < -bound)
+            return 1;
+    return 0;
+}
+
 /* Decide the system with support K and tight set T (k of each, sorted) of polytope P: VALID (a vertex
  * with exactly these labels, every other coordinate and slack clear of the loose tolerances), INVALID
  * (some coordinate or slack clearly on the wrong side, or the solution's sum clearly negative) or
@@ -155,7 +167,7 @@ static int decide(const Poly *P, int k, const int *K, const int *T, Work *w)
         abs_sum += fabs(z);
     }
     if (!(sum > mg * abs_sum))
-        return (sum < -mg * abs_sum) ? INVALID : UNDECIDED;
+        return (sum < -mg * abs_sum || clearly_negative(w->zraw, k, 4.0 * mg * abs_sum)) ? INVALID : UNDECIDED;
     double inv_s = 1.0 / sum;
     int bad = 0, doubt = 0;
     for (int i = 0; i < k; i++) {
@@ -274,10 +286,8 @@ static int quick_invalid(const Poly *P, int k, const int *K, const int *T, Work 
         sum += y[i];
         abs_sum += fabs(y[i]);
     }
-    if (sum < -mg * abs_sum)
-        return INVALID;
     if (!(sum > mg * abs_sum))
-        return UNDECIDED;
+        return (sum < -mg * abs_sum || clearly_negative(y, k, 4.0 * mg * abs_sum)) ? INVALID : UNDECIDED;
     for (int i = 0; i < k; i++)
         if (y[i] / sum < -mg)
             return INVALID;
