@@ -222,7 +222,7 @@ def walked_game(pay: np.ndarray, rtol: float) -> Outcome | None:
     return _walked(*_sides(pay, rtol))
 
 
-def one_game(pay: np.ndarray, rtol: float) -> Outcome:
+def one_game(pay: np.ndarray, rtol: float, walk: bool = True) -> Outcome:
     """Extreme equilibria of one game from flat payoffs (1, 2, m, n) (see the module docstring).
 
     Parameters
@@ -231,6 +231,8 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
         The game's payoffs, (1, 2, m, n): the row player's then the column player's matrix.
     rtol : float
         Relative tolerance.
+    walk : bool
+        Try the compiled walk first (False when the caller has just tried it: the answer is the same).
 
     Returns
     -------
@@ -254,7 +256,7 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
     empty = Outcome(np.zeros((0, m)), np.zeros((0, n)), np.zeros(0, dtype=bool), False, True, False)
     if min(m, n) < 2:
         return empty  # qhull needs 2 dimensions; a 1 x n game is a handful of systems for vertex.py
-    walked = _walked(small, big, swap, budget)  # the compiled walk, where it is sure
+    walked = _walked(small, big, swap, budget) if walk else None  # the compiled walk, where it is sure
     if walked is not None:
         return walked
     labels = proposals(Cs)
@@ -321,7 +323,7 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
     return Outcome(x, y, ex, degenerate, unsettled, bool(budget.exhausted[0]), tuple(why))
 
 
-def hull_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
+def hull_equilibria(pay: np.ndarray, rtol: float, walk: bool = True) -> ChunkResult:
     """`vertex.ChunkResult` for a chunk of flat payoffs (P, 2, m, n), one game at a time by `one_game`.
 
     Games it cannot certify are solved again by the subset enumeration when that is feasible
@@ -333,6 +335,8 @@ def hull_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
         Payoffs of P games, (P, 2, m, n).
     rtol : float
         Relative tolerance.
+    walk : bool
+        Passed to `one_game`.
 
     Returns
     -------
@@ -352,7 +356,7 @@ def hull_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
     degenerate, exhausted, unresolved = (np.zeros(P, dtype=bool) for _ in range(3))
     redo = []
     for q in range(P):
-        got = one_game(pay[q:q + 1], rtol)
+        got = one_game(pay[q:q + 1], rtol, walk)
         if got.unsettled and subsets_feasible(m, n):
             redo.append(q)
             continue

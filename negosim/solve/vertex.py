@@ -23,6 +23,7 @@ Labels are boolean arrays, so players may have any number of actions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from math import comb
 
 import numpy as np
@@ -451,17 +452,19 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
         if fast is not None:
             return fast
     check_two_player(game, "vertex enumeration")
+    kernel = _kernel(game)
     if game.batch_shape == () and uses_hull(game.shape[0], game.shape[1], single=True):
         from .hull_native import one_game_solution
 
         walked = one_game_solution(game, rtol)  # the compiled walk's certified answer, without the chunk machinery
         if walked is not None:
             return walked
+        kernel = partial(kernel, walk=False)  # the walk was tried (or could not answer): not twice
     # One game (batch shape ()), not a batch of one: a sweep's chunk of one point must round exactly as
     # its other chunks do, so that results never depend on the chunk size (the closed form's and the lean
     # path's last bits can differ from the batched enumeration's).
     P = game.batch_size
-    r = drop_unconfirmed(game, _solve_chunks(game, rtol, _kernel(game)), rtol)
+    r = drop_unconfirmed(game, _solve_chunks(game, rtol, kernel), rtol)
     notes: tuple[str, ...] = ()
     if r.degenerate.any():
         notes = (f"the game is degenerate{at_points(int(r.degenerate.sum()), P)}: its equilibria "
