@@ -15,8 +15,9 @@ It answers only where the general path's answer is certainly the same:
 - every vertex of the enumerated polytope (and of the larger one, where `hull` checks it) is decided
   VALID with no extra label within the loose tolerances, with `SAFETY` times the margins: the two
   computations of a system (this one and LAPACK's or the closed forms of `polytope._solve_ones`) are
-  both backward stable, so they differ by less than the rounding bound the margin stands for, and a
-  value that clears ``SAFETY * margin`` here clears ``margin`` there; the condition estimates (the same
+  both backward stable, each within the rounding bound the margin stands for, so they differ by at
+  most twice that bound, and a value that clears ``SAFETY * margin`` (threshold included) here clears
+  ``margin`` and the threshold there; the condition estimates (the same
   formula on the two inverses) agree to far better than the factor `SAFETY` leaves;
 - every partner is decided VALID (an equilibrium) or INVALID in the same sense, its condition estimate
   below ``COND_LIMIT / SAFETY``;
@@ -44,7 +45,7 @@ from .verify import verified_solution
 from .vertex import MAX_HULL_VERTICES, dedupe
 
 #: The kernel's margins are this multiple of the general path's (and its condition limit this fraction).
-SAFETY = 4.0
+SAFETY = 3.0
 
 
 def native_game(small: tuple, big: tuple, check_big: bool,
