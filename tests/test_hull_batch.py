@@ -55,6 +55,7 @@ def per_size_path(pay: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> hull.Outc
     """`one_game` with the one-pass path switched off (the per-size path, as before)."""
     with monkeypatch.context() as mp:
         mp.setattr(hull, "simple_game", lambda *args: None)
+        mp.setenv("NEGOSIM_NATIVE", "0")  # nor the compiled walk (tests/test_hull_native.py)
         return one_game(pay, 1e-9)
 
 
@@ -114,6 +115,7 @@ def test_the_one_pass_path_answers_random_games_and_leaves_degenerate_ones(monke
         calls.append(got is not None)
         return got
     monkeypatch.setattr(hull, "simple_game", spy)
+    monkeypatch.setenv("NEGOSIM_NATIVE", "0")  # the compiled walk would answer first
     for _ in range(5):
         assert not one_game(draw(rng, 8, 8, "normal"), 1e-9).unsettled
     assert calls == [True] * 5

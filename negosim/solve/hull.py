@@ -24,6 +24,11 @@ Degeneracy is detected on the enumerated polytope and at every equilibrium, and 
 polytope too while it is small (`FULL_CHECK_DIM`); beyond that, a degenerate vertex of the larger
 polytope that lies in no equilibrium goes unflagged (it changes no equilibrium).
 
+Before qhull, `hull_native.native_game` tries the compiled vertex walk (``negosim/native/bimatrix_hull.c``):
+where it certifies a nondegenerate game it returns exactly the equilibria the one-pass path below would
+(the same systems solved by the same code), without qhull; otherwise (no kernel, ``NEGOSIM_NATIVE=0``, a
+tie, a doubtful or ill-conditioned system) it answers nothing and the paths below run as before.
+
 Two paths decide the proposals, with the same answers. The common case, a nondegenerate game whose
 every candidate is decided in floating point, is answered by `hull_batch.simple_game` in one pass
 per polytope (all support sizes together, the larger polytope's qhull shared). It answers only when
@@ -48,6 +53,7 @@ import numpy as np
 from . import confirm, exact
 from .confirm import ExactBudget, exact_matrices, exactly_at_coarse_points, expand, settle
 from .hull_batch import simple_game
+from .hull_native import native_game
 from .polytope import COND_LIMIT, Candidates, Thresholds, paired_candidates, rescaled
 from .vertex import ChunkResult, _extreme_equilibria, subsets_feasible
 
@@ -184,7 +190,39 @@ def _singular(exact_matrix, budget: ExactBudget, Ks: np.ndarray, Ts: np.ndarray)
     return False
 
 
-def one_game(pay: np.ndarray, rtol: float) -> Outcome:
+def _sides(pay: np.ndarray, rtol: float):
+    """``(small, big, swap, budget)``: each polytope as ``(C, Thresholds, exact_matrix)``, the enumerated one
+    first (the player with fewer actions': Q, dimension n, when n <= m; `swap` when it is P), and the
+    game's exact-arithmetic budget."""
+    _, _, m, n = pay.shape
+    A, B, th_A, th_B = rescaled(pay, rtol)
+    for_x, for_y = exact_matrices(pay)
+    budget = ExactBudget(np.full(1, confirm.EXACT_BUDGET), np.zeros(1, dtype=bool))
+    swap = n > m
+    small, big = ((B, th_B, for_x), (np.swapaxes(A, 1, 2), th_A, for_y)) if swap else \
+        ((np.swapaxes(A, 1, 2), th_A, for_y), (B, th_B, for_x))
+    return small, big, swap, budget
+
+
+def _walked(small: tuple, big: tuple, swap: bool, budget: ExactBudget) -> Outcome | None:
+    """`one_game`'s answer by the compiled walk (`hull_native.native_game`), or None where it does not answer."""
+    found = native_game(small, big, big[0].shape[1] <= FULL_CHECK_DIM, budget)
+    if found is None:
+        return None
+    zs, zb, ex = found
+    x, y = (zs, zb) if swap else (zb, zs)
+    return Outcome(x, y, ex, False, False, bool(budget.exhausted[0]))
+
+
+def walked_game(pay: np.ndarray, rtol: float) -> Outcome | None:
+    """`one_game` where the compiled walk answers it (a certified nondegenerate game), else None (nothing run
+    but the walk: the caller takes the general path)."""
+    if min(pay.shape[2:]) < 2:
+        return None
+    return _walked(*_sides(pay, rtol))
+
+
+def one_game(pay: np.ndarray, rtol: float, walk: bool = True) -> Outcome:
     """Extreme equilibria of one game from flat payoffs (1, 2, m, n) (see the module docstring).
 
     Parameters
@@ -193,6 +231,8 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
         The game's payoffs, (1, 2, m, n): the row player's then the column player's matrix.
     rtol : float
         Relative tolerance.
+    walk : bool
+        Try the compiled walk first (False when the caller has just tried it: the answer is the same).
 
     Returns
     -------
@@ -210,18 +250,15 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
     [[0.182, 0.273, 0.545]]
     """
     _, _, m, n = pay.shape
-    A, B, th_A, th_B = rescaled(pay, rtol)
-    for_x, for_y = exact_matrices(pay)
-    budget = ExactBudget(np.full(1, confirm.EXACT_BUDGET), np.zeros(1, dtype=bool))
-    # the enumerated side is the player with fewer actions: Q (dimension n) when n <= m
-    swap = n > m
-    small, big = ((B, th_B, for_x), (np.swapaxes(A, 1, 2), th_A, for_y)) if swap else \
-        ((np.swapaxes(A, 1, 2), th_A, for_y), (B, th_B, for_x))
+    small, big, swap, budget = _sides(pay, rtol)
     Cs, Cb = small[0][0], big[0][0]
     ds, db = Cs.shape[0], Cb.shape[0]
     empty = Outcome(np.zeros((0, m)), np.zeros((0, n)), np.zeros(0, dtype=bool), False, True, False)
     if min(m, n) < 2:
         return empty  # qhull needs 2 dimensions; a 1 x n game is a handful of systems for vertex.py
+    walked = _walked(small, big, swap, budget) if walk else None  # the compiled walk, where it is sure
+    if walked is not None:
+        return walked
     labels = proposals(Cs)
     if labels is None:
         return Outcome(empty.x, empty.y, empty.exact, False, True, False, ("qhull failed",))
@@ -286,7 +323,7 @@ def one_game(pay: np.ndarray, rtol: float) -> Outcome:
     return Outcome(x, y, ex, degenerate, unsettled, bool(budget.exhausted[0]), tuple(why))
 
 
-def hull_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
+def hull_equilibria(pay: np.ndarray, rtol: float, walk: bool = True) -> ChunkResult:
     """`vertex.ChunkResult` for a chunk of flat payoffs (P, 2, m, n), one game at a time by `one_game`.
 
     Games it cannot certify are solved again by the subset enumeration when that is feasible
@@ -298,6 +335,8 @@ def hull_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
         Payoffs of P games, (P, 2, m, n).
     rtol : float
         Relative tolerance.
+    walk : bool
+        Passed to `one_game`.
 
     Returns
     -------
@@ -317,7 +356,7 @@ def hull_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
     degenerate, exhausted, unresolved = (np.zeros(P, dtype=bool) for _ in range(3))
     redo = []
     for q in range(P):
-        got = one_game(pay[q:q + 1], rtol)
+        got = one_game(pay[q:q + 1], rtol, walk)
         if got.unsettled and subsets_feasible(m, n):
             redo.append(q)
             continue
@@ -350,4 +389,4 @@ def hull_equilibria(pay: np.ndarray, rtol: float) -> ChunkResult:
     return ChunkResult(point, x, y, ex, degenerate, exhausted, too_fine, unresolved)
 
 
-__all__ = ["FULL_CHECK_DIM", "Outcome", "hull_equilibria", "one_game", "proposals"]
+__all__ = ["FULL_CHECK_DIM", "Outcome", "hull_equilibria", "one_game", "proposals", "walked_game"]

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import confirm
-from .confirm import ExactBudget, expand
+from .confirm import ExactBudget
 from .polytope import COND_LIMIT, LOOSE, MARGIN, Thresholds, _solve_ones
 
 #: Proposals evaluated at once (bounds memory: a 20 x 20 game has millions of vertices).
@@ -84,6 +84,11 @@ def evaluate(C: np.ndarray, th: Thresholds, k: np.ndarray, K: np.ndarray, T: np.
 
 def evaluate_many(sets: list[tuple]) -> list[Rows]:
     """`evaluate` of several sets ``(C, th, k, K, T)``, each size's systems of all sets solved in one call."""
+    return [_decided(C, th, k, K, T, *numbers) for (C, th, k, K, T), numbers in zip(sets, solved_many(sets))]
+
+
+def solved_many(sets: list[tuple]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """The numbers of `evaluate_many` before any decision: per set ``(z, cond, 1 / sum, usable)``, padded."""
     solved = [(np.zeros((len(K), K.shape[1])), np.zeros(len(K)), np.zeros(len(K)), np.zeros(len(K), dtype=bool))
               for _, _, _, K, _ in sets]
     sizes = np.unique(np.concatenate([k for _, _, k, _, _ in sets])).tolist()
@@ -91,7 +96,8 @@ def evaluate_many(sets: list[tuple]) -> list[Rows]:
         ats = [np.flatnonzero(k == size) for _, _, k, _, _ in sets]
         # S[n, t, i] = C[K[n, i], T[n, t]]
         S = np.concatenate([C[K[at, None, :size], T[at, :size, None]] for (C, _, _, K, T), at in zip(sets, ats)])
-        rows = [[S[:, t, i] for i in range(size)] for t in range(size)]
+        # entrywise for the closed forms up to 3x3; beyond, `_solve_ones` reads only `S` (and the size)
+        rows = [[S[:, t, i] for i in range(size)] for t in range(size)] if size <= 3 else [None] * size
         zs, inv, cd, ok = _solve_ones(rows, S if size > 3 else None, singular_by_lu=True)
         zs = np.stack(zs, axis=-1)
         lo = 0
@@ -99,7 +105,7 @@ def evaluate_many(sets: list[tuple]) -> list[Rows]:
             hi = lo + len(at)
             z[at, :size], cond[at], inv_s[at], usable[at] = zs[lo:hi], cd[lo:hi], inv[lo:hi], ok[lo:hi]
             lo = hi
-    return [_decided(C, th, k, K, T, *numbers) for (C, th, k, K, T), numbers in zip(sets, solved)]
+    return solved
 
 
 def _decided(C: np.ndarray, th: Thresholds, k: np.ndarray, K: np.ndarray, T: np.ndarray, z: np.ndarray,
@@ -133,6 +139,8 @@ def _refined(rows: Rows, at: np.ndarray, exact_matrix, budget: ExactBudget, widt
     z = rows.z[at].copy()
     exact = np.zeros(len(at), dtype=bool)
     ill = np.flatnonzero(rows.cond[at] > confirm.REFINE_COND)
+    if not len(ill):
+        return z, exact
     for size in np.unique(rows.k[at[ill]]).tolist():
         sel = ill[rows.k[at[ill]] == size]
         r = at[sel]
@@ -145,12 +153,13 @@ def _refined(rows: Rows, at: np.ndarray, exact_matrix, budget: ExactBudget, widt
 
 
 def _expanded(z: np.ndarray, k: np.ndarray, K: np.ndarray, d: int) -> np.ndarray:
-    """`confirm.expand` of each row's first k values on its support, size by size (the same numbers)."""
-    out = np.zeros((len(z), d))
-    for size in np.unique(k).tolist():
-        at = np.flatnonzero(k == size)
-        out[at] = expand(z[at, :size], K[at, :size], d)
-    return out
+    """`confirm.expand` of each row's first k values on its support, all sizes at once (the same numbers:
+    the values are placed, then each row, contiguous and d long either way, is divided by its own sum)."""
+    pos = np.arange(z.shape[1])[None, :] < k[:, None]
+    full = np.zeros((len(z), d))
+    full[np.nonzero(pos)[0], K[pos]] = np.maximum(z[pos], 0.0)
+    total = full.sum(axis=1, keepdims=True)
+    return full / np.where(total > 0, total, 1.0)
 
 
 def _take(rows: Rows, at: np.ndarray) -> Rows:
@@ -176,10 +185,9 @@ def simple_game(small: tuple, big: tuple, labels: np.ndarray, big_labels: np.nda
     (see the module docstring); nothing is charged to `budget` then. Proposals are taken `BLOCK` at a
     time (a 20 x 20 game has millions), which changes no number.
     """
-    Cs, th_s, exact_s = small
-    Cb, th_b, exact_b = big
-    ds, cs = Cs.shape[1:]
-    db, cb = Cb.shape[1:]
+    Cs, th_s, _ = small
+    Cb, th_b, _ = big
+    ds, db = Cs.shape[1], Cb.shape[1]
     own_parts, partner_parts = [], []
     big_sets = [] if big_labels is None else \
         [(Cb[0], th_b, *label_rows(big_labels[lo:lo + BLOCK], db)) for lo in range(0, len(big_labels), BLOCK)]
@@ -209,7 +217,16 @@ def simple_game(small: tuple, big: tuple, labels: np.ndarray, big_labels: np.nda
         other = evaluate(*one)
         if (other.state != VALID).any() or (other.loose > db).any():
             return None
-    own, partner = _joined(own_parts, ds), _joined(partner_parts, ds)
+    return assembled(_joined(own_parts, ds), _joined(partner_parts, ds), small, big, budget)
+
+
+def assembled(own: Rows, partner: Rows, small: tuple, big: tuple,
+              budget: ExactBudget) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The equilibria (small side, large side, exact flags) of matched vertices `own` and their partners
+    (both decided VALID), the ill-conditioned ones recomputed exactly; None when that exceeds the budget."""
+    (Cs, _, exact_s), (Cb, _, exact_b) = small, big
+    ds, cs = Cs.shape[1:]
+    db, cb = Cb.shape[1:]
     at = np.arange(len(own.k))
     refines = int((partner.cond > confirm.REFINE_COND).sum() + (own.cond > confirm.REFINE_COND).sum())
     if refines > budget.left[0]:

@@ -153,6 +153,14 @@ def verify(solution: Solution) -> None:
     game = solution.game
     if not isinstance(game, NormalFormGame):
         raise TypeError("verify checks normal-form solutions (strategies over a NormalFormGame)")
+    _verify_checked(solution, check_profiles(game, solution.strategies, np.asarray(solution.point),
+                                             float(solution.extra.get("rtol", RTOL))))
+
+
+def _verify_checked(solution: Solution, check: ProfileCheck) -> None:
+    """`verify` with the profiles' `check_profiles` already computed (the same call `verify` makes)."""
+    game = solution.game
+    assert isinstance(game, NormalFormGame)
     point = np.asarray(solution.point)
     E = len(point)
     if E and (point.min() < 0 or point.max() >= game.batch_size or np.any(np.diff(point) < 0)):
@@ -165,7 +173,6 @@ def verify(solution: Solution) -> None:
         if bad.any():
             problems.append(f"{int(bad.sum())} strategies of {game.players[i]} are not probability vectors "
                             f"(first row {int(np.flatnonzero(bad)[0])})")
-    check = check_profiles(game, solution.strategies, point, float(solution.extra.get("rtol", RTOL)))
     exact_rows = np.asarray(solution.extra.get("exact_rows", np.zeros(E, dtype=bool)), dtype=bool)
     bad = ~check.passed & ~exact_rows
     if bad.any():
@@ -279,5 +286,7 @@ def verified_solution(game: NormalFormGame, *, concept: str, method: str, point:
         degenerate=np.asarray(degenerate, dtype=bool).reshape(shape),
         tol=tol_flat.reshape(shape), notes=tuple(notes), extra=extra,
     )
-    verify(solution)
+    # `verify(solution)` would recompute `check` from the same arrays (the solution holds `strategies`,
+    # `point` and `rtol` as given to it), so its checks run on this one
+    _verify_checked(solution, check)
     return solution

@@ -23,7 +23,7 @@ Labels are boolean arrays, so players may have any number of actions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from math import comb
 
 import numpy as np
@@ -286,6 +286,8 @@ def _distinct_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lexicographic sort of P rows); every row is then compared with the row it was matched to, and a
     collision, should one ever occur, falls back to the exact row sort.
     """
+    if len(key) == 1:  # one game (the common call): nothing to tell apart
+        return np.zeros(1, dtype=np.intp), np.zeros(1, dtype=np.intp)
     words = key.view(np.uint64)
     h = np.zeros(len(key), dtype=np.uint64)
     for j in range(words.shape[1]):  # (a multiply-xorshift mix per word; uint64 arithmetic wraps)
@@ -470,11 +472,19 @@ def vertex_enumeration(game: NormalFormGame, *, rtol: float = RTOL) -> Solution:
         if fast is not None:
             return fast
     check_two_player(game, "vertex enumeration")
+    kernel = _kernel(game)
+    if game.batch_shape == () and uses_hull(game.shape[0], game.shape[1], single=True):
+        from .hull_native import one_game_solution
+
+        walked = one_game_solution(game, rtol)  # the compiled walk's certified answer, without the chunk machinery
+        if walked is not None:
+            return walked
+        kernel = partial(kernel, walk=False)  # the walk was tried (or could not answer): not twice
     # One game (batch shape ()), not a batch of one: a sweep's chunk of one point must round exactly as
     # its other chunks do, so that results never depend on the chunk size (the closed form's and the lean
     # path's last bits can differ from the batched enumeration's).
     P = game.batch_size
-    r = drop_unconfirmed(game, _solve_chunks(game, rtol, _kernel(game)), rtol)
+    r = drop_unconfirmed(game, _solve_chunks(game, rtol, kernel), rtol)
     notes: tuple[str, ...] = ()
     if r.degenerate.any():
         notes = (f"the game is degenerate{at_points(int(r.degenerate.sum()), P)}: its equilibria "
