@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from negosim.game.normal import NormalFormGame
@@ -59,8 +59,16 @@ def subset_rows(A: np.ndarray, B: np.ndarray):
 
 
 def nashpy_rows(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """nashpy's vertex enumeration, keeping the profiles that are equilibria.
+
+    Its float matching of labels can pair vertices of two nearly coincident supports and report a
+    profile that is not an equilibrium (seed 1466437, 6x6: two extra profiles with regret 2.5e-6, where
+    pygambit and negosim list three), so each profile's regret is checked here before it is used.
+    """
     nashpy = pytest.importorskip("nashpy")
-    eqs = list(nashpy.Game(A, B).vertex_enumeration())
+    scale = max(np.abs(A).max(), np.abs(B).max())
+    eqs = [(x, y) for x, y in nashpy.Game(A, B).vertex_enumeration()
+           if max((A @ y).max() - x @ A @ y, (x @ B).max() - x @ B @ y) <= 1e-9 * scale]
     return np.array([np.concatenate(e) for e in eqs]).reshape(len(eqs), -1)
 
 
@@ -83,6 +91,7 @@ shapes = st.tuples(st.integers(2, 6), st.integers(2, 6))
 @pytest.mark.oracle
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shape=shapes, seed=st.integers(0, 2**32 - 1))
+@example(shape=(6, 6), seed=1466437)  # nashpy lists two non-equilibria here (see nashpy_rows)
 def test_random_games_agree_with_nashpys_vertex_enumeration(shape, seed):
     A, B = np.random.default_rng(seed).standard_normal((2, *shape))
     ours, r = hull_rows(A, B)

@@ -181,3 +181,34 @@ def test_one_game_solution_answers_only_what_the_walk_certifies():
     assert bool(nash_equilibria(tied).degenerate.all())
     coarse = NormalFormGame.from_bimatrix(1 + 1e-15 * rng.standard_normal((7, 7)), rng.standard_normal((7, 7)))
     assert hull_native.one_game_solution(coarse, 1e-9) is None  # enumerated in rational arithmetic instead
+
+
+def test_ctrl_c_stops_a_long_walk(tmp_path):
+    # The walk runs in C without the GIL; it looks at Ctrl-C every few hundred vertices, so an interrupt
+    # ends a walk that would take minutes (a 26 x 26 game) instead of waiting for it. Without the checks the
+    # child would still be walking when the guard below gives up on it.
+    pytest.importorskip("negosim.native._bimatrix_hull")
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    child = subprocess.Popen(
+        [sys.executable, "-c",
+         "import numpy as np\n"
+         "from negosim.game.normal import NormalFormGame\n"
+         "from negosim.solve.hull_native import one_game_solution\n"
+         "A, B = np.random.default_rng(7).standard_normal((2, 26, 26))\n"
+         "game = NormalFormGame.from_bimatrix(A, B)\n"
+         "print('walking', flush=True)\n"
+         "one_game_solution(game, 1e-9)\n"
+         "print('finished', flush=True)\n"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "walking"
+        time.sleep(1.0)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert "finished" not in out and "KeyboardInterrupt" in err, (out, err[-500:])

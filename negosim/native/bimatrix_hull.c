@@ -30,7 +30,18 @@
 #include <string.h>
 
 enum { INVALID = 0, VALID = 1, UNDECIDED = 2 };
-enum { ST_UNDECIDED = 0, ST_DECIDED = 1, ST_TOO_MANY = 2, ST_NOMEM = 3 };
+enum { ST_UNDECIDED = 0, ST_DECIDED = 1, ST_TOO_MANY = 2, ST_NOMEM = 3, ST_INTERRUPTED = 4 };
+/* Vertices walked between two looks at Ctrl-C: the walk runs without the GIL and can take seconds at 20x20. */
+#define CHECK_EVERY 512
+
+/* Whether a signal handler raised (KeyboardInterrupt): takes the GIL for the look, leaves the error set. */
+static int interrupted(void)
+{
+    PyGILState_STATE g = PyGILState_Ensure();
+    int raised = PyErr_CheckSignals() < 0;
+    PyGILState_Release(g);
+    return raised;
+}
 
 typedef struct {
     int d, c;
@@ -458,6 +469,10 @@ static int walk(const Poly *P, const Poly *Q, Pairs *pairs, size_t max_n, size_t
     if (added < 0)
         status = -added;
     for (size_t q = 0; status == ST_DECIDED && q < v.n; q++) {
+        if (q % CHECK_EVERY == CHECK_EVERY - 1 && interrupted()) {
+            status = ST_INTERRUPTED;
+            break;
+        }
         memcpy(cur, v.keys + q * W, (size_t)W * sizeof(uint64_t)); /* v.keys may move when it grows */
         memcpy(skip, v.done + q * W, (size_t)W * sizeof(uint64_t));
         int k = 0, nt = 0;
@@ -618,10 +633,11 @@ static PyObject *py_enumerate(PyObject *self, PyObject *args)
     if (status == ST_DECIDED && check_big)
         status = walk(&Q, NULL, NULL, (size_t)max_vertices, &n_big);
     Py_END_ALLOW_THREADS
-    if (status == ST_NOMEM) {
+    if (status == ST_NOMEM || status == ST_INTERRUPTED) {
         free(pairs.data);
-        PyErr_NoMemory();
-        goto done;
+        if (status == ST_NOMEM)
+            PyErr_NoMemory();
+        goto done; /* interrupted: the signal handler's exception (KeyboardInterrupt) is set */
     }
     PyObject *list = PyList_New(0);
     if (!list) {
