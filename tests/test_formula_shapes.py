@@ -243,6 +243,9 @@ def test_formulas_grouped_by_shape_get_each_formula_its_own_values(shape, data, 
             assert same_bits(out[j], f.run(env)), (sources[j], out[j], f.run(env))
     if slots:
         assert shapes.groups  # shared, not evaluated one by one
+    if read_by_shape:  # the loader's shapes are used as read, not read again
+        for group in shapes.groups:
+            assert group.run is formulas[group.members[0]].run.shape.vector_run()
 
 
 def test_exp_log_and_powers_are_evaluated_one_by_one_and_names_keep_their_digits():
