@@ -229,14 +229,17 @@ def slot_names(count: int) -> list[str]:
     return [_SLOT.format(i) for i in range(count)]
 
 
-def exact_run(formula: Formula, shapes: dict) -> ShapedRun | None:
+def exact_run(formula: Formula, shapes: dict | None) -> ShapedRun | None:
     """Return the formula's shape and numbers if its shape can be evaluated together, else None.
 
     A formula read by `parse_shaped` carries them; any other is read again here by its source
-    (`shapes` as for `parse_shaped`, with any name allowed: its names are already checked).
+    (`shapes` as for `parse_shaped`, with any name allowed: its names are already checked), unless
+    `shapes` is None.
     """
     run = formula.run
     if run.__class__ is not ShapedRun:
+        if shapes is None:
+            return None
         try:
             run = parse_shaped(formula.source, None, shapes).run
         except FormulaError:  # a formula built otherwise than by parsing its source: evaluated alone
@@ -275,6 +278,69 @@ class ShapeGroup:
     numbers: np.ndarray
     members: np.ndarray
 
+    def values(self, env: Mapping[str, np.ndarray], start: int = 0, stop: int | None = None,
+               pad: tuple[int, ...] = (1,)) -> np.ndarray:
+        """Return the values of members ``start:stop`` at `env`, a row each (shape ``(rows, *points)``).
+
+        Each member's numbers are a column, reshaped to ``(rows, *pad)`` against the names' arrays
+        (`pad`: a 1 per dimension of the points). Unchecked: inf and NaN included.
+        """
+        columns = {name: self.numbers[start:stop, c].reshape(-1, *pad) for c, name in enumerate(self.names)}
+        with np.errstate(all="ignore"):
+            return self.run({**env, **columns})
+
+
+def shape_groups(formulas: Sequence[Formula], read: dict | None, min_size: int = 1) -> tuple[list[ShapeGroup],
+                                                                                               list[int]]:
+    """Group formulas by exact shape (`exact_run`), in order of first appearance.
+
+    Parameters
+    ----------
+    formulas : sequence of Formula
+    read : dict or None
+        Shapes of formulas not read by `parse_shaped` (filled here), or None to leave those alone.
+    min_size : int
+        Shapes with fewer formulas are left alone.
+
+    Returns
+    -------
+    groups : list of ShapeGroup
+    alone : list of int
+        The positions of the formulas left to evaluate one by one, in order.
+
+    Examples
+    --------
+    >>> from negosim.expr import parse_formula
+    >>> groups, alone = shape_groups([parse_formula(s) for s in ("1 + 2 * a", "exp(a)", "3 + 4 * a")], {})
+    >>> [(g.members.tolist(), g.numbers.tolist()) for g in groups], alone
+    ([([0, 2], [[1.0, 2.0], [3.0, 4.0]])], [1])
+    >>> groups[0].values({"a": np.array([0.5, 1.0])}).tolist()
+    [[2.0, 3.0], [5.0, 7.0]]
+    """
+    by: dict[FormulaShape, tuple[list[int], list[tuple]]] = {}
+    alone: list[int] = []
+    for j, formula in enumerate(formulas):
+        run: ShapedRun | None = formula.run  # type: ignore[assignment]
+        if run.__class__ is not ShapedRun or not run.shape.exact:
+            run = exact_run(formula, read)  # (inline above: a big tree's build passes here per payoff)
+            if run is None:
+                alone.append(j)
+                continue
+        assert run is not None
+        members, numbers = by.setdefault(run.shape, ([], []))
+        members.append(j)
+        numbers.append(run.values)
+    groups = []
+    for shape, (members, numbers) in by.items():
+        vector = shape.vector_run()
+        if len(members) < min_size or vector is None:
+            alone.extend(members)
+            continue
+        k = len(shape.slots)
+        table = np.array(numbers, dtype=np.float64).reshape(len(members), k)
+        groups.append(ShapeGroup(vector, tuple(slot_names(k)), table, np.array(members, dtype=np.intp)))
+    return groups, sorted(alone)
+
 
 class FormulaShapes:
     """The formulas given, grouped by exact shape, each group evaluated in one call of its vectorised closure.
@@ -307,32 +373,11 @@ class FormulaShapes:
 
     def __init__(self, formulas: Sequence[Formula], probe: Mapping[str, np.ndarray], min_size: int = 2) -> None:
         self.formulas = tuple(formulas)
-        read: dict = {}  # shapes of formulas not read by `parse_shaped`
-        by: dict[FormulaShape, tuple[list[int], list[tuple]]] = {}
-        single: list[int] = []
-        for j, formula in enumerate(self.formulas):
-            run = exact_run(formula, read)
-            if run is None:
-                single.append(j)
-                continue
-            members, numbers = by.setdefault(run.shape, ([], []))
-            members.append(j)
-            numbers.append(run.values)
-        groups = []
-        for shape, (members, numbers) in by.items():
-            vector = shape.vector_run()
-            if len(members) < min_size or vector is None:
-                single.extend(members)
-                continue
-            k = len(shape.slots)
-            table = np.array(numbers, dtype=np.float64).reshape(len(members), k)
-            group = ShapeGroup(vector, tuple(slot_names(k)), table, np.array(members, dtype=np.intp))
-            if self._agrees(group, probe):
-                groups.append(group)
-            else:
-                single.extend(members)
-        self.groups = tuple(groups)
-        self.single = tuple(sorted(single))
+        groups, single = shape_groups(self.formulas, {}, min_size)
+        agree = [self._agrees(group, probe) for group in groups]
+        self.groups = tuple(group for group, ok in zip(groups, agree) if ok)
+        self.single = tuple(sorted([*single, *(j for group, ok in zip(groups, agree) if not ok
+                                                for j in group.members.tolist())]))
 
     def _agrees(self, group: ShapeGroup, probe: Mapping[str, np.ndarray]) -> bool:
         """Whether the group gives its members' own values at `probe`, bit for bit (`CHECKED` of them)."""
@@ -341,7 +386,7 @@ class FormulaShapes:
         size = max([np.size(v) for v in probe.values()] + [1])
         together, alone = np.empty((n, size)), np.empty((len(rows), size))
         with np.errstate(all="ignore"):
-            together[:] = group.run({**probe, **_columns(group)})
+            together[:] = group.values(probe)
             for r, j in enumerate(group.members[rows]):
                 alone[r] = self.formulas[j].run(probe)
         return together[rows].tobytes() == alone.tobytes()
@@ -352,14 +397,9 @@ class FormulaShapes:
         rows = np.arange(len(self.formulas)) if rows is None else rows
         with np.errstate(all="ignore"):
             for group in self.groups:
-                out[rows[group.members]] = group.run({**env, **_columns(group)})
+                out[rows[group.members]] = group.values(env)
             for j in self.single:
-                out[rows[j]] = self.formulas[j].run(env)  # type: ignore[misc]
+                out[rows[j]] = self.formulas[j].run(env)
 
 
-def _columns(group: ShapeGroup) -> dict[str, np.ndarray]:
-    """The group's numbers as columns ``(n, 1)``, one per slot, against the names' rows."""
-    return {name: group.numbers[:, c:c + 1] for c, name in enumerate(group.names)}
-
-
-__all__ = ["CHECKED", "EXACT_CALLS", "FormulaShapes", "ShapeGroup", "exact_run", "parse_shaped"]
+__all__ = ["CHECKED", "EXACT_CALLS", "FormulaShapes", "ShapeGroup", "exact_run", "parse_shaped", "shape_groups"]
