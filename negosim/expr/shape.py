@@ -17,8 +17,9 @@ beside it) can also be evaluated together, the numbers as arrays (`FormulaShape.
 giving each formula the float64 values its own closure gives, whatever the arrays' layout (each of
 those operations is correctly rounded element by element; numpy's vectorised ``exp``, ``log`` and
 powers may differ from its scalar ones in the last bit, so a shape using them is never shared).
-`FormulaShapes` groups a list of formulas by shape this way and evaluates each group in one call,
-after checking each group against its members' own evaluation at probe values.
+`shape_groups` groups a list of formulas so (`ShapeGroup.values` evaluates a group: the payoff
+table of `negosim.scenario.build`), and `FormulaShapes` also checks each group against its members'
+own evaluation at probe values before it evaluates them (the bisection's trees, `negosim.sweep.tree_points`).
 
 >>> from negosim.expr.shape import parse_shaped
 >>> shapes = {}
