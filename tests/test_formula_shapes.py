@@ -2,9 +2,10 @@
 
 The old path is `parse_formula` on every formula and `Formula.evaluate` on every payoff; the new
 path parses and checks one formula per shape (text with its numbers as ``#``), puts each other
-formula's numbers into that tree, and evaluates the payoffs of one shape together. Random formulas
-with random numbers (written in every way Python reads, and in ways it refuses), random batches of
-parameter values, and scenarios whose games are compared array for array, messages included.
+formula's numbers into that tree, and evaluates the payoffs of one shape together (`payoff_table`,
+and `FormulaShapes` for the bisection's trees). Random formulas with random numbers (written in
+every way Python reads, and in ways it refuses), random batches of parameter values, and scenarios
+whose games are compared array for array, messages included.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import pickle
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from negosim.errors import FormulaError, ScenarioError
 from negosim.expr import parse_formula
-from negosim.expr.shape import ShapedRun, parse_shaped
+from negosim.expr.shape import FormulaShapes, ShapedRun, parse_shaped
 from negosim.scenario import build as build_module
 from negosim.scenario import load_scenario
 from negosim.scenario.build import payoff_table
@@ -187,6 +188,114 @@ def test_payoffs_of_a_shape_are_evaluated_together(monkeypatch):
     table = payoff_table(tuple(OutcomeSpec(f"o{k}", "", (f,)) for k, f in enumerate(formulas)),
                          {"a": np.float64(2.0)}, ())
     assert calls == [] and table[:, 0].tolist() == [k / 10 + 2.0 * k for k in range(20)]
+
+
+def test_payoffs_of_a_shape_land_at_their_outcome_and_player_when_outcomes_pay_unevenly():
+    shapes: dict = {}
+    pay = [parse_shaped(f"{k} + a * 2", KNOWN, shapes) for k in range(4)]
+    outcomes = (OutcomeSpec("o0", "", (pay[0], pay[1])), OutcomeSpec("o1", "", (pay[2],)),
+                OutcomeSpec("o2", "", (pay[3], parse_shaped("c", KNOWN, shapes))))
+    table = payoff_table(outcomes, {"a": np.float64(1.0), "c": np.float64(-1.0)}, ())
+    assert table[:, 0].tolist() == [2.0, 4.0, 5.0] and table[0, 1] == 3.0 and table[2, 1] == -1.0
+
+
+# --- formulas grouped by shape and evaluated together (`FormulaShapes`) ------------------------------------
+
+NAMES = ["a", "b", "x2"]
+# Numbers every formula reads as written (the refused ones are in NUMBER above).
+READ_NUMBER = st.one_of(st.integers(0, 20).map(str), st.floats(0, 1e3, allow_nan=False).map(repr),
+                        st.sampled_from(["0.1", "1e-3", "2.5E+2", ".5", "3.", "0"]))
+
+
+def skeleton(depth: int):
+    """A formula of exactly rounded operations with `{}` where a number goes (one shape for any numbers)."""
+    leaf = st.sampled_from(["{}", *NAMES])
+    if depth == 0:
+        return leaf
+    sub = skeleton(depth - 1)
+    return st.one_of(
+        leaf,
+        st.tuples(sub, st.sampled_from(["+", "-", "*", "/"]), sub).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        sub.map(lambda s: f"-{s}"),
+        st.tuples(st.sampled_from(["min", "max"]), sub, sub).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        sub.map(lambda s: f"abs({s})"),
+        sub.map(lambda s: f"sqrt(abs({s}))"),
+        st.tuples(sub, st.sampled_from(["<", "<=", ">", "=="]), sub, sub, sub).map(
+            lambda t: f"where({t[0]} {t[1]} {t[2]}, {t[3]}, {t[4]})"),
+        st.tuples(sub, sub, sub).map(lambda t: f"({t[0]} if {t[1]} > 1 else {t[2]})"),
+        st.tuples(sub, sub).map(lambda t: f"({t[0]} > 1 and not {t[1]} < 2)"),
+    )
+
+
+def same_bits(x: np.ndarray, y: np.ndarray) -> bool:
+    """Equal bit for bit where not NaN (the sign of zero included), NaN where NaN."""
+    x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    return bool((np.isnan(x) == np.isnan(y)).all()) and x[~np.isnan(x)].tobytes() == y[~np.isnan(y)].tobytes()
+
+
+@settings(max_examples=200, deadline=None)
+@given(shape=skeleton(3), data=st.data(), n=st.integers(2, 6), read_by_shape=st.booleans())
+def test_formulas_grouped_by_shape_get_each_formula_its_own_values(shape, data, n, read_by_shape):
+    slots = shape.count("{}")
+    sources = [shape.format(*data.draw(st.lists(READ_NUMBER, min_size=slots, max_size=slots))) for _ in range(n)]
+    read: dict = {}  # as the scenario loader reads them (a ShapedRun each), or by `parse_formula`
+    try:
+        formulas = [parse_shaped(s, frozenset(NAMES), read) if read_by_shape else parse_formula(s, NAMES)
+                    for s in sources]
+    except FormulaError:  # a formula without names whose constant is not finite (0 / 0)
+        reject()
+    values = st.floats(-5, 5, allow_nan=False)
+    env = {name: np.array(data.draw(st.lists(values, min_size=7, max_size=7))) for name in NAMES}
+    probe = {name: np.array([0.5, -1.25, 3.0]) for name in NAMES}
+    shapes = FormulaShapes(formulas, probe)
+    out = np.empty((n, 7))
+    shapes.evaluate(env, out)
+    with np.errstate(all="ignore"):
+        for j, f in enumerate(formulas):
+            assert same_bits(out[j], f.run(env)), (sources[j], out[j], f.run(env))
+    if slots:
+        assert shapes.groups  # shared, not evaluated one by one
+    if read_by_shape:  # the loader's shapes are used as read, not read again
+        for group in shapes.groups:
+            assert group.run is formulas[group.members[0]].run.shape.vector_run()
+
+
+def test_exp_log_and_powers_are_evaluated_one_by_one_and_names_keep_their_digits():
+    formulas = [parse_formula(s, [*NAMES, "expected"]) for s in (
+        "exp(a) + 1", "exp(a) + 2", "a ** 2", "a ** 3", "x2 + 1", "x2 + 7", "log(b) * 2", "log(b) * 3",
+        "expected - 1", "expected - 2.5")]
+    shapes = FormulaShapes(formulas, {name: np.array([0.5]) for name in [*NAMES, "expected"]})
+    assert shapes.single == (0, 1, 2, 3, 6, 7)
+    group, named = shapes.groups  # a name that merely contains "exp" is no call of exp
+    assert group.numbers.tolist() == [[1.0], [7.0]] and group.members.tolist() == [4, 5]
+    assert named.numbers.tolist() == [[1.0], [2.5]] and named.members.tolist() == [8, 9]
+    out = np.empty((10, 2))
+    env = {name: np.array([1.0, 2.0]) for name in [*NAMES, "expected"]}
+    shapes.evaluate(env, out, np.arange(10)[::-1])
+    assert out[::-1].tolist() == [[np.exp(1.0) + 1, np.exp(2.0) + 1], [np.exp(1.0) + 2, np.exp(2.0) + 2],
+                                  [1.0, 4.0], [1.0, 8.0], [2.0, 3.0], [8.0, 9.0],
+                                  [np.log(1.0) * 2, np.log(2.0) * 2], [np.log(1.0) * 3, np.log(2.0) * 3],
+                                  [0.0, 1.0], [-1.5, -0.5]]
+
+
+def test_a_shape_that_disagrees_with_its_formulas_at_the_probe_is_not_shared(monkeypatch):
+    from negosim.expr.shape import ShapeGroup
+
+    shared = ShapeGroup.values
+    monkeypatch.setattr(ShapeGroup, "values", lambda group, env, *args: shared(group, env, *args) + 1.0)
+    formulas = [parse_formula(s, NAMES) for s in ("a + 1", "a + 2")]
+    shapes = FormulaShapes(formulas, {"a": np.array([0.5])})
+    assert not shapes.groups and shapes.single == (0, 1)
+
+
+def test_formulas_without_numbers_or_of_a_lone_shape_are_grouped_only_when_shared():
+    formulas = [parse_formula(s, NAMES) for s in ("a + b", "a + b", "a * 2", "1.5")]
+    shapes = FormulaShapes(formulas, {name: np.array([0.5, 2.0]) for name in NAMES})
+    (group,) = shapes.groups
+    assert group.members.tolist() == [0, 1] and group.numbers.shape == (2, 0) and shapes.single == (2, 3)
+    out = np.empty((4, 2))
+    shapes.evaluate({name: np.array([1.0, 3.0]) for name in NAMES}, out)
+    assert out.tolist() == [[2.0, 6.0], [2.0, 6.0], [2.0, 6.0], [1.5, 1.5]]
 
 
 # --- the game the load built, handed to the solve --------------------------------------------------------

@@ -12,9 +12,14 @@ not ASCII, a shape whose numbers do not line up with the parser's) is parsed in 
 message is the parser's own.
 
 The formulas of a shape made only of exactly rounded operations (``+ - * /``, comparisons,
-``and or not``, ``a if c else b``, ``min max abs clip where sqrt``) can also be evaluated
-together, the numbers as arrays (`vector_run`), giving each formula the float64 values its own
-closure gives.
+``and or not``, ``a if c else b``, ``min max abs clip where sqrt``: `EXACT_CALLS` and the nodes
+beside it) can also be evaluated together, the numbers as arrays (`FormulaShape.vector_run`),
+giving each formula the float64 values its own closure gives, whatever the arrays' layout (each of
+those operations is correctly rounded element by element; numpy's vectorised ``exp``, ``log`` and
+powers may differ from its scalar ones in the last bit, so a shape using them is never shared).
+`shape_groups` groups a list of formulas so (`ShapeGroup.values` evaluates a group: the payoff
+table of `negosim.scenario.build`), and `FormulaShapes` also checks each group against its members'
+own evaluation at probe values before it evaluates them (the bisection's trees, `negosim.sweep.tree_points`).
 
 >>> from negosim.expr.shape import parse_shaped
 >>> shapes = {}
@@ -31,10 +36,12 @@ import copy
 import dataclasses
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import FormulaError
 from .evaluate import ExponentTooLarge, Run, compile_tree
 from .formula import Formula
 from .parse import MAX_LENGTH, formula_text_and_tree, parse_formula
@@ -52,7 +59,8 @@ _INFINITY = float("inf")
 _EXACT_NODES = (ast.Expression, ast.Constant, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp, ast.Compare, ast.BoolOp,
                 ast.IfExp, ast.Call, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.USub, ast.UAdd, ast.Not, ast.And,
                 ast.Or, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
-_EXACT_CALLS = frozenset(("min", "max", "abs", "clip", "where", "sqrt"))
+#: The functions whose float64 result is exactly rounded (see `_EXACT_NODES`).
+EXACT_CALLS = frozenset(("min", "max", "abs", "clip", "where", "sqrt"))
 # A name no formula can use (not an identifier): the n-th number of a shape evaluated as a batch.
 _SLOT = "#{}"
 
@@ -70,7 +78,7 @@ class FormulaShape:
         # uses no names: otherwise a formula's closure is compiled when it is first run.
         self.deferred = bool(names) and not has_power
         self.exact = all(isinstance(n, _EXACT_NODES) for n in nodes) and all(
-            isinstance(n.func, ast.Name) and n.func.id in _EXACT_CALLS for n in nodes if isinstance(n, ast.Call))
+            isinstance(n.func, ast.Name) and n.func.id in EXACT_CALLS for n in nodes if isinstance(n, ast.Call))
         self._lock = threading.Lock()  # the slots are filled in place: one compile at a time
         self._vector: Run | None = None
 
@@ -222,4 +230,177 @@ def slot_names(count: int) -> list[str]:
     return [_SLOT.format(i) for i in range(count)]
 
 
-__all__ = ["parse_shaped"]
+def exact_run(formula: Formula, shapes: dict | None) -> ShapedRun | None:
+    """Return the formula's shape and numbers if its shape can be evaluated together, else None.
+
+    A formula read by `parse_shaped` carries them; any other is read again here by its source
+    (`shapes` as for `parse_shaped`, with any name allowed: its names are already checked), unless
+    `shapes` is None.
+    """
+    run = formula.run
+    if run.__class__ is not ShapedRun:
+        if shapes is None:
+            return None
+        try:
+            run = parse_shaped(formula.source, None, shapes).run
+        except FormulaError:  # a formula built otherwise than by parsing its source: evaluated alone
+            return None
+        if run.__class__ is not ShapedRun:
+            return None
+    assert isinstance(run, ShapedRun)
+    return run if run.shape.exact else None
+
+
+# --- formulas of one shape evaluated together --------------------------------------------------------
+
+#: Members of a shape checked against their own evaluation when `FormulaShapes` is built (evenly spaced;
+#: the shape's operations are the same for every member, so a difference would show in any of them).
+CHECKED = 64
+
+
+@dataclass(frozen=True)
+class ShapeGroup:
+    """Formulas of one exact shape: its vectorised closure, its numbers' names and each formula's numbers.
+
+    Attributes
+    ----------
+    run : callable
+        The shape's `FormulaShape.vector_run`.
+    names : tuple of str
+        The environment names of its numbers (`slot_names`), in reading order.
+    numbers : numpy.ndarray
+        ``(n, len(names))`` each member's numbers.
+    members : numpy.ndarray
+        ``(n,)`` the members' positions in the list given to `FormulaShapes`.
+    """
+
+    run: Callable
+    names: tuple[str, ...]
+    numbers: np.ndarray
+    members: np.ndarray
+
+    def values(self, env: Mapping[str, np.ndarray], start: int = 0, stop: int | None = None,
+               pad: tuple[int, ...] = (1,)) -> np.ndarray:
+        """Return the values of members ``start:stop`` at `env`, a row each (shape ``(rows, *points)``).
+
+        Each member's numbers are a column, reshaped to ``(rows, *pad)`` against the names' arrays
+        (`pad`: a 1 per dimension of the points). Unchecked: inf and NaN included.
+        """
+        columns = {name: self.numbers[start:stop, c].reshape(-1, *pad) for c, name in enumerate(self.names)}
+        with np.errstate(all="ignore"):
+            return self.run({**env, **columns})
+
+
+def shape_groups(formulas: Sequence[Formula], read: dict | None, min_size: int = 1) -> tuple[list[ShapeGroup],
+                                                                                               list[int]]:
+    """Group formulas by exact shape (`exact_run`), in order of first appearance.
+
+    Parameters
+    ----------
+    formulas : sequence of Formula
+    read : dict or None
+        Shapes of formulas not read by `parse_shaped` (filled here), or None to leave those alone.
+    min_size : int
+        Shapes with fewer formulas are left alone.
+
+    Returns
+    -------
+    groups : list of ShapeGroup
+    alone : list of int
+        The positions of the formulas left to evaluate one by one, in order.
+
+    Examples
+    --------
+    >>> from negosim.expr import parse_formula
+    >>> groups, alone = shape_groups([parse_formula(s) for s in ("1 + 2 * a", "exp(a)", "3 + 4 * a")], {})
+    >>> [(g.members.tolist(), g.numbers.tolist()) for g in groups], alone
+    ([([0, 2], [[1.0, 2.0], [3.0, 4.0]])], [1])
+    >>> groups[0].values({"a": np.array([0.5, 1.0])}).tolist()
+    [[2.0, 3.0], [5.0, 7.0]]
+    """
+    by: dict[FormulaShape, tuple[list[int], list[tuple]]] = {}
+    alone: list[int] = []
+    for j, formula in enumerate(formulas):
+        run: ShapedRun | None = formula.run  # type: ignore[assignment]
+        if run.__class__ is not ShapedRun or not run.shape.exact:
+            run = exact_run(formula, read)  # (inline above: a big tree's build passes here per payoff)
+            if run is None:
+                alone.append(j)
+                continue
+        assert run is not None
+        members, numbers = by.setdefault(run.shape, ([], []))
+        members.append(j)
+        numbers.append(run.values)
+    groups = []
+    for shape, (members, numbers) in by.items():
+        vector = shape.vector_run()
+        if len(members) < min_size or vector is None:
+            alone.extend(members)
+            continue
+        k = len(shape.slots)
+        table = np.array(numbers, dtype=np.float64).reshape(len(members), k)
+        groups.append(ShapeGroup(vector, tuple(slot_names(k)), table, np.array(members, dtype=np.intp)))
+    return groups, sorted(alone)
+
+
+class FormulaShapes:
+    """The formulas given, grouped by exact shape, each group evaluated in one call of its vectorised closure.
+
+    Each group is checked when built: at `probe`, the group's values for `CHECKED` of its members must
+    equal those members' own closures' values bit for bit, or the group's formulas are evaluated
+    one by one.
+
+    Parameters
+    ----------
+    formulas : sequence of Formula
+    probe : dict
+        Values of every name the formulas use (arrays of one length, or numbers).
+    min_size : int
+        Shapes with fewer formulas are evaluated formula by formula.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.expr import parse_formula
+    >>> fs = [parse_formula(s, ["a"]) for s in ("0.5 + a * 2", "1.5 + a * 3", "exp(a)")]
+    >>> shapes = FormulaShapes(fs, {"a": np.array([0.0, 1.0])})
+    >>> len(shapes.groups), shapes.single
+    (1, (2,))
+    >>> out = np.empty((3, 2))
+    >>> shapes.evaluate({"a": np.array([1.0, 2.0])}, out)
+    >>> out[:2].tolist()
+    [[2.5, 4.5], [4.5, 7.5]]
+    """
+
+    def __init__(self, formulas: Sequence[Formula], probe: Mapping[str, np.ndarray], min_size: int = 2) -> None:
+        self.formulas = tuple(formulas)
+        groups, single = shape_groups(self.formulas, {}, min_size)
+        agree = [self._agrees(group, probe) for group in groups]
+        self.groups = tuple(group for group, ok in zip(groups, agree) if ok)
+        self.single = tuple(sorted([*single, *(j for group, ok in zip(groups, agree) if not ok
+                                                for j in group.members.tolist())]))
+
+    def _agrees(self, group: ShapeGroup, probe: Mapping[str, np.ndarray]) -> bool:
+        """Whether the group gives its members' own values at `probe`, bit for bit (`CHECKED` of them)."""
+        n = len(group.members)
+        rows = np.unique(np.linspace(0, n - 1, min(n, CHECKED)).astype(np.intp))
+        size = max([np.size(v) for v in probe.values()] + [1])
+        together, alone = np.empty((n, size)), np.empty((len(rows), size))
+        with np.errstate(all="ignore"):
+            together[:] = group.values(probe)
+            for r, j in enumerate(group.members[rows]):
+                alone[r] = self.formulas[j].run(probe)
+        return together[rows].tobytes() == alone.tobytes()
+
+    def evaluate(self, env: Mapping[str, np.ndarray], out: np.ndarray, rows: np.ndarray | None = None) -> None:
+        """Write formula j's values at `env` into ``out[rows[j]]`` (default ``out[j]``; `out` is 2-d, a row
+        per point set), unchecked (inf and NaN included: the caller checks)."""
+        rows = np.arange(len(self.formulas)) if rows is None else rows
+        with np.errstate(all="ignore"):
+            for group in self.groups:
+                out[rows[group.members]] = group.values(env)
+            for j in self.single:
+                out[rows[j]] = self.formulas[j].run(env)
+
+
+__all__ = ["CHECKED", "EXACT_CALLS", "FormulaShapes", "ShapeGroup", "exact_run", "parse_shaped", "shape_groups"]

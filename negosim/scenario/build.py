@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import FormulaError, GameError, Problem, ScenarioError
-from ..expr.shape import FormulaShape, ShapedRun, slot_names
+from ..expr.shape import shape_groups
 from ..game import GameTree, NormalFormGame, Outcome
 from ..game.checks import PROB_TOL
 from .gcpause import cycle_collection_paused
@@ -112,36 +112,32 @@ def _payoffs_by_shape(outcomes: tuple[OutcomeSpec, ...], env: Mapping, batch: tu
     one by one, in order, or None (nothing kept) if any value came out inf or NaN.
     """
     n = out.shape[1]
-    groups: dict[FormulaShape, tuple[list[int], list[tuple]]] = {}
-    rest: list[tuple[int, int, Formula]] = []
-    for k, outcome in enumerate(outcomes):
-        for i, formula in enumerate(outcome.payoffs):
-            run = formula.run
-            if run.__class__ is ShapedRun and run.shape.exact and formula.names <= env.keys():
-                rows, numbers = groups.setdefault(run.shape, ([], []))
-                rows.append(k * n + i)
-                numbers.append(run.values)
-            else:
-                rest.append((k, i, formula))
+    formulas = [formula for outcome in outcomes for formula in outcome.payoffs]
+    # Each formula's place (outcome, player): formula j is at (j // n, j % n) when every outcome has n
+    # payoffs (as validated; none has more, `out` has n places each), else listed.
+    places = None if len(formulas) == n * len(outcomes) else \
+        [(k, i) for k, outcome in enumerate(outcomes) for i in range(len(outcome.payoffs))]
+    rows = None if places is None else np.array([k * n + i for k, i in places], dtype=np.intp)
+    groups, alone = shape_groups(formulas, None)
     flat = out.reshape(-1, *batch)  # a view: `out` is new and contiguous
     pad = (1,) * len(batch)
     # Formulas per evaluation: their temporaries stay within _SHAPE_BLOCK values whatever the batch.
     block = max(1, _SHAPE_BLOCK // max(1, int(np.prod(batch, dtype=np.int64))))
-    for shape, (rows, numbers) in groups.items():
-        vector = shape.vector_run()
-        assert vector is not None  # exact shapes have one
-        local = {name: np.asarray(env[name], dtype=np.float64) for name in shape.names}
-        table = np.array(numbers, dtype=np.float64).reshape(len(rows), len(shape.slots))
-        slots = slot_names(len(shape.slots))
-        for start in range(0, len(rows), block):
-            for j, name in enumerate(slots):
-                local[name] = table[start:start + block, j].reshape(-1, *pad)
-            with np.errstate(all="ignore"):
-                result = np.asarray(vector(local), dtype=np.float64)
+    for group in groups:
+        names = formulas[group.members[0]].names
+        if not names <= env.keys():  # a name the environment lacks: each formula says so on its own
+            alone.extend(group.members.tolist())
+            continue
+        local = {name: np.asarray(env[name], dtype=np.float64) for name in names}
+        for start in range(0, len(group.members), block):
+            result = np.asarray(group.values(local, start, start + block, pad), dtype=np.float64)
             if not np.isfinite(result).all():
                 return None
-            flat[rows[start:start + block]] = result
-    return rest
+            members = group.members[start:start + block]
+            flat[members if rows is None else rows[members]] = result
+    if places is None:
+        return [(j // n, j % n, formulas[j]) for j in sorted(alone)]
+    return [(*places[j], formulas[j]) for j in sorted(alone)]
 
 
 # Values (formulas x points) evaluated at once per shape in `_payoffs_by_shape`: 8 MB per temporary.

@@ -9,7 +9,7 @@ does only what depends on the points:
 
 - **Formulas**: payoff formulas that read no varied parameter (directly or through a derived value)
   are evaluated once; the others at the points, those that differ only in their numbers together
-  (`negosim.expr.shapes`, each formula's own values bit for bit).
+  (`negosim.expr.shape`, each formula's own values bit for bit).
 - **Parameter-free subtrees**: a decision node whose leaves all pay parameter-free payoffs is solved
   once (its choice, value, ties and deviation values are constants), and each solve feeds the values
   of the highest such nodes to their parents as constants. The decision tolerance still varies with
@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..expr.shapes import FormulaShapes
+from ..expr.shape import FormulaShapes
 from ..game.tree import DECISION, TERMINAL
 from ..scenario.gcpause import cycle_collection_paused
 from ..solve.spe_levels import NodeGroup, solve_group, tied_pattern
@@ -114,7 +114,7 @@ class TreePoints:
                 else:  # (a FormulaError if not finite: the caller's usual path reports it)
                     self.fixed_payoffs[p, r] = f.evaluate(env)
         self.formula_rows = np.array(written, dtype=np.intp)
-        # Formulas of one shape are evaluated together (`negosim.expr.shapes`), checked at probe values first.
+        # Formulas of one shape are evaluated together (`negosim.expr.shape`), checked at probe values first.
         probe = {name: np.array([float(base[name]), self._probe(name)]) for name in varied}
         self.shapes = FormulaShapes(formulas, scenario.evaluate({**{k: float(v) for k, v in base.items()
                                                                     if k in scenario.parameters}, **probe}))
