@@ -233,9 +233,38 @@ def slot_names(count: int) -> list[str]:
 def exact_run(formula: Formula, shapes: dict | None) -> ShapedRun | None:
     """Return the formula's shape and numbers if its shape can be evaluated together, else None.
 
-    A formula read by `parse_shaped` carries them; any other is read again here by its source
-    (`shapes` as for `parse_shaped`, with any name allowed: its names are already checked), unless
-    `shapes` is None.
+    A shape can be evaluated for many formulas at once only when every operation in it is exactly
+    rounded (``+ - * /``, comparisons, ``min``, ``max``, ``abs``, ``clip``, ``where``, ``sqrt``: see
+    `EXACT_CALLS`), so that each formula's row of the batch is its own value bit for bit; a power,
+    ``exp`` or ``log`` keeps the formula to itself. A formula read by `parse_shaped` carries its shape
+    and numbers; any other is read again here by its source, unless `shapes` is None.
+
+    Parameters
+    ----------
+    formula : Formula
+        A payoff or derived-value formula, already parsed and checked.
+    shapes : dict or None
+        The shapes seen so far, as for `parse_shaped` (filled here; any name allowed, since the
+        formula's names are already checked), or None to look only at what `formula` carries.
+
+    Returns
+    -------
+    ShapedRun or None
+        The formula's closure with its shape (``.shape``) and numbers (``.values``, in reading
+        order), or None if the shape is not exact or the formula has no shape.
+
+    Examples
+    --------
+    >>> from negosim.expr import parse_formula
+    >>> run = exact_run(parse_formula("1 + 2 * a"), {})
+    >>> run.values, float(run({"a": 3.0}))
+    ((1.0, 2.0), 7.0)
+    >>> exact_run(parse_formula("exp(a)"), {}) is None  # exp is not exactly rounded: evaluated alone
+    True
+    >>> exact_run(parse_formula("1 + 2 * a"), None) is None  # not read by parse_shaped, and not read again
+    True
+    >>> exact_run(parse_shaped("0.5 + a * 4", frozenset({"a"}), {}), None).values
+    (0.5, 4.0)
     """
     run = formula.run
     if run.__class__ is not ShapedRun:
@@ -271,7 +300,22 @@ class ShapeGroup:
     numbers : numpy.ndarray
         ``(n, len(names))`` each member's numbers.
     members : numpy.ndarray
-        ``(n,)`` the members' positions in the list given to `FormulaShapes`.
+        ``(n,)`` the members' positions in the list given to `FormulaShapes` (or `shape_groups`).
+
+    Examples
+    --------
+    Three payoffs that differ only in their numbers (shares of a stake v) form one group, evaluated
+    at two points in one call, a row per member:
+
+    >>> from negosim.expr import parse_formula
+    >>> groups, alone = shape_groups([parse_formula(s) for s in ("0.5 * v", "0.25 * v", "2 * v")], {})
+    >>> group = groups[0]
+    >>> group.members.tolist(), group.numbers.ravel().tolist(), alone
+    ([0, 1, 2], [0.5, 0.25, 2.0], [])
+    >>> group.values({"v": np.array([4.0, 8.0])}).tolist()
+    [[2.0, 4.0], [1.0, 2.0], [8.0, 16.0]]
+    >>> group.values({"v": np.array([4.0, 8.0])}, start=1).tolist()  # members 1 and 2 only
+    [[1.0, 2.0], [8.0, 16.0]]
     """
 
     run: Callable

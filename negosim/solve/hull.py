@@ -215,8 +215,49 @@ def _walked(small: tuple, big: tuple, swap: bool, budget: ExactBudget) -> Outcom
 
 
 def walked_game(pay: np.ndarray, rtol: float) -> Outcome | None:
-    """`one_game` where the compiled walk answers it (a certified nondegenerate game), else None (nothing run
-    but the walk: the caller takes the general path)."""
+    """`one_game`'s answer where the compiled vertex walk gives it, else None.
+
+    The walk (``negosim/native/bimatrix_hull.c``, through `hull_native.native_game`) answers only a game
+    it certifies nondegenerate, with every system decided in floating point: then its equilibria are
+    exactly those `one_game` finds, complete. Nothing but the walk runs here, so a None (no kernel,
+    ``NEGOSIM_NATIVE=0``, a game with fewer than 2 actions for a player, a tie or a doubtful system)
+    costs little, and the caller takes the general path (`hull_native.one_game_solution` does).
+
+    Parameters
+    ----------
+    pay : numpy.ndarray
+        The game's payoffs, ``(1, 2, m, n)``: the row player's then the column player's matrix.
+    rtol : float
+        Relative tolerance, as for `one_game`.
+
+    Returns
+    -------
+    Outcome or None
+        The extreme equilibria, certified complete and nondegenerate, or None where the walk does not answer.
+
+    Examples
+    --------
+    The battle of the sexes: two pure equilibria and one mixed. The walk answers exactly when the kernel
+    is built, and then as `one_game`'s general path does:
+
+    >>> import numpy as np
+    >>> from negosim import native
+    >>> pay = np.array([[[[2.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 2.0]]]])
+    >>> got = walked_game(pay, 1e-9)
+    >>> (got is not None) == (native.load("bimatrix_hull") is not None)
+    True
+    >>> general = one_game(pay, 1e-9, walk=False)
+    >>> sorted(general.x.round(3).tolist()), general.degenerate, general.unsettled
+    ([[0.0, 1.0], [0.667, 0.333], [1.0, 0.0]], False, False)
+    >>> got is None or (sorted(got.x.round(3).tolist()) == sorted(general.x.round(3).tolist())
+    ...                 and sorted(got.y.round(3).tolist()) == sorted(general.y.round(3).tolist()))
+    True
+
+    A degenerate game (the row player indifferent against the second column) is left to the general path:
+
+    >>> walked_game(np.array([[[[1.0, 1.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]]]]), 1e-9) is None
+    True
+    """
     if min(pay.shape[2:]) < 2:
         return None
     return _walked(*_sides(pay, rtol))

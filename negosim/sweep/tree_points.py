@@ -78,6 +78,35 @@ class TreePoints:
     and a reachable leaf uses first, then the other moving ones, then the parameter-free ones), then every
     reachable decision's value, then every decision's best-reply value (each player's best deviation
     value there, the others following their choices: the deviation check's backward pass).
+
+    Build it with `prepared`, which keeps one per scenario, varied set and held values, and checks
+    first that the module `applies`; `solve` then labels a batch of points.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        An extensive-form scenario for which `applies` is true.
+    varied : frozenset of str
+        The parameters that change from point to point (the others are held at `base`).
+    base : dict
+        Every parameter's value: the held ones' values, and a value of each varied one (the first
+        probe at which formulas of one shape are checked against their own evaluation).
+
+    Examples
+    --------
+    In the 2025 ceasefire, the US's aid decision after Ukraine rejects reads no sanction: with the
+    sanctions' damage ``s`` varied it is solved once, and each solve handles only the rest of the tree.
+
+    >>> import numpy as np
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/ceasefire_2025.yaml")
+    >>> plan = TreePoints(sc, frozenset({"s"}), sc.values())
+    >>> plan.n_players, plan.n_outcomes, plan.n_decisions
+    (3, 6, 7)
+    >>> [sc.game.nodes[i].id for i in plan.static_decisions]
+    ['us_aid']
+    >>> [str(x) for x in plan.solve({**sc.values(), "s": np.array([0.0, 0.1])})]
+    ['truce_frozen', 'truce_aid']
     """
 
     def __init__(self, scenario, varied: frozenset[str], base: Mapping[str, float]) -> None:
@@ -374,7 +403,28 @@ def _preorder(nodes) -> list[int]:
 
 def applies(scenario) -> bool:
     """Whether `scenario` is a tree this module solves: perfect information (every reachable decision
-    alone in its information set) and no chance node."""
+    alone in its information set) and no chance node.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Any loaded scenario (a normal-form, bargaining or repeated one is simply not a tree).
+
+    Returns
+    -------
+    bool
+        True for an extensive-form scenario of perfect information without chance.
+
+    Examples
+    --------
+    >>> from negosim.scenario import load_scenario
+    >>> applies(load_scenario("scenarios/entry_deterrence.yaml"))
+    True
+    >>> applies(load_scenario("scenarios/beer_quiche.yaml"))  # a chance move, and a receiver who does not see it
+    False
+    >>> applies(load_scenario("scenarios/chicken.yaml"))  # a normal-form game
+    False
+    """
     from ..scenario.model import TreeSpec
 
     spec = getattr(scenario, "game", None)
@@ -391,7 +441,35 @@ _PLANS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def prepared(scenario, params: Mapping[str, np.ndarray]) -> TreePoints | None:
     """The `TreePoints` of `scenario` for these points (the parameters given as arrays vary, the others
     are held at their values), prepared once per scenario, varied set and held values; None if the
-    module does not apply."""
+    module does not apply.
+
+    A preparation that fails for any reason is also None (and remembered as such): the caller's usual
+    path then builds and solves the points, and reports whatever went wrong.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    params : dict
+        Every parameter's value: a 1-d array for the varied ones, a number for the others.
+
+    Returns
+    -------
+    TreePoints or None
+        The prepared tree, the same object for every batch with the same varied set and held values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/ceasefire_2025.yaml")
+    >>> plan = prepared(sc, {**sc.values(), "s": np.array([0.0, 0.1])})
+    >>> plan is prepared(sc, {**sc.values(), "s": np.array([0.2, 0.25, 0.3])})  # other points, same plan
+    True
+    >>> plan is prepared(sc, {**sc.values(), "mu": 0.2, "s": np.array([0.0, 0.1])})  # another held value
+    False
+    >>> prepared(load_scenario("scenarios/chicken.yaml"), {}) is None  # not a tree
+    True
+    """
     if getattr(scenario, "form", None) != "extensive":
         return None
     plans = _PLANS.setdefault(scenario, {})
@@ -424,6 +502,23 @@ def point_labels(scenario, params: Mapping[str, np.ndarray]) -> np.ndarray | Non
     -------
     numpy.ndarray or None
         ``(N,)`` object array of labels.
+
+    Examples
+    --------
+    The 2025 ceasefire as the sanctions' damage ``s`` grows: without sanctions Russia holds out for a
+    truce with aid frozen; a credible sanction secures a truce with aid flowing. The labels are those of
+    building and solving every point:
+
+    >>> import numpy as np
+    >>> from negosim.scenario import load_scenario
+    >>> from negosim.sweep import outcome_labels
+    >>> sc = load_scenario("scenarios/ceasefire_2025.yaml")
+    >>> s = np.array([0.0, 0.02, 0.1, 0.3])
+    >>> labels = point_labels(sc, {**sc.values(), "s": s})
+    >>> [str(x) for x in labels]
+    ['truce_frozen', 'truce_aid', 'truce_aid', 'truce_aid']
+    >>> labels.tolist() == outcome_labels(sc, {"s": s}).tolist()
+    True
     """
     plan = prepared(scenario, params)
     if plan is None:
@@ -436,7 +531,39 @@ def point_labels(scenario, params: Mapping[str, np.ndarray]) -> np.ndarray | Non
 
 def point_flags(scenario, params: Mapping[str, np.ndarray], n: int):
     """`negosim.sweep.boundary_flags.flags_and_sides` at `n` boundaries whose mid, left and right points
-    are the thirds of `params`' arrays: (tied, selected, labels at left then right), or None."""
+    are the thirds of `params`' arrays: (tied, selected, labels at left then right), or None.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    params : dict
+        Every parameter's value: a ``(3n,)`` array for the varied ones (the boundaries' points, then the
+        points just below them, then those just above), a number for the others.
+    n : int
+        The number of boundaries.
+
+    Returns
+    -------
+    tuple of numpy.ndarray, or None
+        ``(tied, selected, sides)``: ``(n,)`` bools, whether the boundary is a tie (at the boundary point
+        some decision has a near-best action that is not near-best at the left point, and one that is not
+        near-best at the right point), and whether a selection decided it (never, in a tree of perfect
+        information); ``(2n,)`` the outcome labels at every left point, then at every right point. None
+        where the usual path must decide.
+
+    Examples
+    --------
+    Entry deterrence: at ``rep = 2`` a price war pays the Incumbent ``w + rep = d``, what accommodating
+    pays, so the boundary is a tie; below it entry is accommodated, above it the threat is credible and the
+    Entrant stays out. At ``rep = 3`` nothing changes:
+
+    >>> import numpy as np
+    >>> from negosim.scenario import load_scenario
+    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
+    >>> tied, selected, sides = point_flags(sc, {**sc.values(), "rep": np.array([2.0, 3.0, 1.9, 2.9, 2.1, 3.1])}, 2)
+    >>> tied.tolist(), selected.tolist(), [str(x) for x in sides]
+    ([True, False], [False, False], ['shared_market', 'stay_out', 'stay_out', 'stay_out'])
+    """
     plan = prepared(scenario, params)
     if plan is None:
         return None
