@@ -155,6 +155,11 @@ def test_random_games_agree_with_quantecons_vertex_enumeration(k):
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), m=st.integers(2, 6), n=st.integers(2, 6))
 def test_hull_path_agrees_with_gambits_rational_enummixed(seed, m, n):
+    agrees_with_gambits_rational_enummixed(seed, m, n)
+
+
+def agrees_with_gambits_rational_enummixed(seed: int, m: int, n: int):
+    """Check `one_game` on an integer game (few ties) against pygambit's rational enumeration; its outcome."""
     pygambit = pytest.importorskip("pygambit")
     pay = draw(np.random.default_rng(seed), m, n, "integer")
     pay = pay * 7 + np.random.default_rng(seed + 1).integers(-3, 4, pay.shape)  # fewer ties, some remain
@@ -168,6 +173,7 @@ def test_hull_path_agrees_with_gambits_rational_enummixed(seed, m, n):
     else:
         ours = np.concatenate([got.x, got.y], axis=1)
     assert matched(np.unique(ours.round(9), axis=0), np.unique(theirs.round(9), axis=0))
+    return got, pay
 
 
 @pytest.mark.parametrize("shape", [(6, 6), (5, 8)])

@@ -24,8 +24,14 @@ from negosim.solve import hull, hull_native
 from negosim.solve.hull import one_game, proposals
 from negosim.solve.mixed import nash_equilibria
 from negosim.solve.polytope import COND_LIMIT, MARGIN, rescaled
-from negosim.solve.vertex import _extreme_equilibria
-from tests.test_hull_batch import KINDS, assert_same_outcome, draw, matched, rows_of
+from tests.test_hull_batch import (
+    KINDS,
+    agrees_with_gambits_rational_enummixed,
+    assert_same_outcome,
+    draw,
+    matched,
+    rows_of,
+)
 
 KERNEL = load("bimatrix_hull")
 pytestmark = pytest.mark.skipif(KERNEL is None, reason="the compiled kernel is not built")
@@ -148,19 +154,7 @@ def test_random_games_agree_with_quantecon_and_with_the_numpy_path(k, monkeypatc
                                                                  HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1), m=st.integers(3, 7), n=st.integers(3, 7))
 def test_agrees_with_gambits_rational_enummixed(seed, m, n, monkeypatch):
-    pygambit = pytest.importorskip("pygambit")
-    pay = draw(np.random.default_rng(seed), m, n, "integer")
-    pay = pay * 7 + np.random.default_rng(seed + 1).integers(-3, 4, pay.shape)  # fewer ties, some remain
-    got = one_game(pay, 1e-9)
-    g = pygambit.Game.from_arrays(pay[0, 0].astype(int), pay[0, 1].astype(int))
-    eqs = pygambit.nash.enummixed_solve(g, rational=True).equilibria
-    theirs = np.array([[float(eq[s]) for p in g.players for s in p.strategies] for eq in eqs]).reshape(len(eqs), -1)
-    if got.unsettled:  # degenerate: the caller uses the subset enumeration, which lists every extreme one
-        r = _extreme_equilibria(pay, 1e-9)
-        ours = np.concatenate([r.x, r.y], axis=1)
-    else:
-        ours = np.concatenate([got.x, got.y], axis=1)
-    assert matched(np.unique(ours.round(9), axis=0), np.unique(theirs.round(9), axis=0))
+    got, pay = agrees_with_gambits_rational_enummixed(seed, m, n)  # with the kernel, as test_hull_batch's
     assert_same_outcome(got, general(pay, monkeypatch))
 
 

@@ -83,6 +83,19 @@ static int work_alloc(Work *w, int n, int m)
     return 1;
 }
 
+/* The row r >= col of the k x k matrix S with the largest |S[r][col]| (the first such), and that magnitude. */
+static int pivot_row(const double *S, int k, int col, double *best)
+{
+    int piv = col;
+    *best = fabs(S[col * k + col]);
+    for (int r = col + 1; r < k; r++)
+        if (fabs(S[r * k + col]) > *best) {
+            *best = fabs(S[r * k + col]);
+            piv = r;
+        }
+    return piv;
+}
+
 /* inv = S^-1 for S[t][i] = C[K_i, T_t] (k x k) by Gauss-Jordan with partial pivoting; the condition
  * estimate 2k max_i sum_t |inv[i][t]| in *cond. Returns 0 when a pivot is exactly zero or a number is
  * not finite. */
@@ -95,13 +108,8 @@ static int invert(const Poly *P, int k, const int *K, const int *T, double *S, d
             inv[t * k + i] = (t == i) ? 1.0 : 0.0;
         }
     for (int col = 0; col < k; col++) {
-        int piv = col;
-        double best = fabs(S[col * k + col]);
-        for (int r = col + 1; r < k; r++)
-            if (fabs(S[r * k + col]) > best) {
-                best = fabs(S[r * k + col]);
-                piv = r;
-            }
+        double best;
+        int piv = pivot_row(S, k, col, &best);
         if (!(best > 0.0))
             return 0;
         if (piv != col)
@@ -237,13 +245,8 @@ static int quick_invalid(const Poly *P, int k, const int *K, const int *T, Work 
         for (int i = 0; i < k; i++)
             S[t * k + i] = P->C[(size_t)K[i] * c + T[t]];
     for (int col = 0; col < k; col++) { /* S = P^T L U in place (L unit lower, below the diagonal) */
-        int piv = col;
-        double best = fabs(S[col * k + col]);
-        for (int r = col + 1; r < k; r++)
-            if (fabs(S[r * k + col]) > best) {
-                best = fabs(S[r * k + col]);
-                piv = r;
-            }
+        double best;
+        int piv = pivot_row(S, k, col, &best);
         if (!(best > 0.0))
             return UNDECIDED;
         if (piv != col)
