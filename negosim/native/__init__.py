@@ -2,8 +2,9 @@
 
 ``pip install .`` (or ``pip install -e .``) compiles each ``negosim/native/NAME.c`` into the module
 ``negosim.native._NAME`` when a C compiler is present (``setup.py``). Every kernel has a numpy
-counterpart that gives the same answers; the callers use `load` and take the numpy path when it
-returns None: no compiler at install time, or the environment variable ``NEGOSIM_NATIVE=0`` (the
+counterpart that gives the same answers (bit for bit, except ``bimatrix_small`` beyond 2x2, whose own
+elimination gives the same decisions with floats equal within rounding); the callers use `load` and
+take the numpy path when it returns None: no compiler at install time, or the environment variable ``NEGOSIM_NATIVE=0`` (the
 tests set it to check that both paths agree).
 """
 
