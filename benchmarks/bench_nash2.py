@@ -19,7 +19,8 @@ process that solves; the machine is shared, so wall time would measure the other
   not timed.
 
 Every solver, negosim included, runs in a child process per size and round (first solving a warm-up
-game, not timed: of the same size for a peer, a 7x7 one for negosim, which compiles nothing), with a
+game of the same size, not timed; negosim, which compiles nothing at run time, warms up on a 7x7 game
+instead where the size is beyond 12x12, so that a 20x20 warm-up does not take minutes), with a
 budget of `--budget` wall seconds per game for a peer and `--own-budget` for negosim (plus 60 s for
 imports and JIT warm-up); one over budget is stopped and its row says "skipped". The solvers take
 turns: `--rounds` rounds of negosim, pygambit, QuantEcon vertex, QuantEcon support, so a change in
@@ -189,8 +190,10 @@ def run(sizes=SIZES, games: int = 40, budget: float = 60.0, seed: int = 0, quick
             for name in (NEGOSIM, *PEERS):
                 if got[name][0] != "ok":
                     continue  # over budget or failed once: not tried again
-                # negosim compiles nothing: its warm-up (imports, caches) is a 7x7 game, not another 20x20 one
-                first = draw("7", 1, seed + 7)[0] if name == NEGOSIM else warm
+                # the same size's warm-up for everyone (imports, first-call caches, the code path's first run);
+                # negosim compiles nothing, so beyond 12x12 a 7x7 game warms it up, not another 20x20 one
+                big = max(shape_of(size)) > 12
+                first = draw("7", 1, seed + 7)[0] if name == NEGOSIM and big else warm
                 status, times, sets, mb = solver_times(name, batch, first, own_budget if name == NEGOSIM else budget)
                 if status != "ok":
                     got[name] = (status, times, None, 0.0)
