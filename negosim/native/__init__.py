@@ -4,8 +4,8 @@
 ``negosim.native._NAME`` when a C compiler is present (``setup.py``). Every kernel has a numpy
 counterpart that gives the same answers (bit for bit, except ``bimatrix_small`` beyond 2x2, whose own
 elimination gives the same decisions with floats equal within rounding); the callers use `load` and
-take the numpy path when it returns None: no compiler at install time, or the environment variable ``NEGOSIM_NATIVE=0`` (the
-tests set it to check that both paths agree).
+take the numpy path when it returns None: no compiler at install time, or the environment variable
+``NEGOSIM_NATIVE=0`` (the tests set it to check that both paths agree).
 """
 
 from __future__ import annotations
