@@ -19,6 +19,7 @@ from negosim.solve.hull import hull_equilibria, one_game
 from negosim.solve.mixed import nash_equilibria
 from negosim.solve.verify import flat_payoffs
 from negosim.solve.vertex import _extreme_equilibria, uses_hull
+from tests.test_hull_batch import matched  # (the same ATOL)
 
 ATOL = 1e-6
 DATA = __import__("pathlib").Path(__file__).resolve().parent / "data"
@@ -34,16 +35,7 @@ def _distinct(rows: np.ndarray) -> list[np.ndarray]:
 
 def same_sets(ours: np.ndarray, theirs: np.ndarray) -> bool:
     """Same number of distinct profiles, each of `theirs` matched by a distinct one of `ours`."""
-    a, b = _distinct(ours), _distinct(theirs)
-    if len(a) != len(b):
-        return False
-    left = list(a)
-    for v in b:
-        hit = [i for i, w in enumerate(left) if np.abs(v - w).max() <= ATOL]
-        if not hit:
-            return False
-        left.pop(hit[0])
-    return True
+    return matched(np.array(_distinct(ours)), np.array(_distinct(theirs)))
 
 
 def hull_rows(A: np.ndarray, B: np.ndarray):

@@ -69,6 +69,12 @@ class BatchVertices:
     total: np.ndarray
     labels: np.ndarray
 
+    @classmethod
+    def none(cls, systems: int, k: int, labels: int) -> BatchVertices:
+        """`systems` rows of support size `k` with no vertex found (to be filled in), `labels` wide."""
+        return cls(np.zeros(systems, dtype=bool), np.zeros((systems, k), dtype=object),
+                   np.zeros(systems, dtype=object), np.zeros((systems, labels), dtype=bool))
+
 
 class MatrixTable:
     """The integer matrices of several points, as object arrays and residues modulo `PRIMES` (built once).
@@ -141,18 +147,15 @@ def integer_vertices(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np
     """
     N, k = K.shape
     Q, d, c = table.rows.shape
-    found = np.zeros(N, dtype=bool)
-    num = np.zeros((N, k), dtype=object)
-    total = np.zeros(N, dtype=object)
-    labels = np.zeros((N, d + c), dtype=bool)
+    out = BatchVertices.none(N, k, d + c)
     if not N:
-        return BatchVertices(found, num, total, labels)
+        return out
     live = np.flatnonzero(~certainly_no_vertex(table, which, K, T))
     live = live[~proven_singular(table, which[live], K[live], T[live])]
     if len(live):
         f, y, tot, lab = _by_elimination(table, which[live], K[live], T[live])
-        found[live], num[live], total[live], labels[live] = f, y, tot, lab
-    return BatchVertices(found, num, total, labels)
+        out.found[live], out.num[live], out.total[live], out.labels[live] = f, y, tot, lab
+    return out
 
 
 #: Batches at most this large are decided by `exact.integer_vertex` one system at a time (`scalar_vertices`):
@@ -192,21 +195,17 @@ def scalar_vertices(matrices: list[IntegerMatrix], which: np.ndarray, K: np.ndar
     from .exact import integer_vertex  # exact imports this module lazily; keep the two free of a cycle
 
     N, k = K.shape
-    d, c = len(matrices[0].rows), len(matrices[0].rows[0])
-    found = np.zeros(N, dtype=bool)
-    num = np.zeros((N, k), dtype=object)
-    total = np.zeros(N, dtype=object)
-    labels = np.zeros((N, d + c), dtype=bool)
+    out = BatchVertices.none(N, k, len(matrices[0].rows) + len(matrices[0].rows[0]))
     for n, (q, Kn, Tn) in enumerate(zip(which.tolist(), K.tolist(), T.tolist())):
         got = integer_vertex(matrices[q], Kn, Tn)
         if got is None:
             continue
         z, tot, lab = got
-        found[n] = True
-        num[n] = [z[i] for i in Kn]
-        total[n] = tot
-        labels[n, list(lab)] = True
-    return BatchVertices(found, num, total, labels)
+        out.found[n] = True
+        out.num[n] = [z[i] for i in Kn]
+        out.total[n] = tot
+        out.labels[n, list(lab)] = True
+    return out
 
 
 #: Permutations of up to 4 elements with their signs, for Leibniz's formula.
