@@ -179,12 +179,12 @@ def test_random_signalling_games_on_the_sequence_form_are_equilibria_of_the_norm
 def test_spe_on_the_sequence_form_agrees_with_the_normal_form_path(rng, monkeypatch):
     """With the normal-form limit forced down, spe takes the sequence-form path for the same subgame; both
     results are verified equilibria of the whole game (its only subgame), and a unique one coincides."""
-    import negosim.solve.policy as policy
+    import negosim.solve.size_limits as size_limits
 
     for types in (2, 3):
         tree = random_signalling(rng, types)
         by_normal_form = subgame_perfect(tree)
-        monkeypatch.setattr(policy, "MAX_STRATEGIES", 1)
+        monkeypatch.setattr(size_limits, "MAX_STRATEGIES", 1)
         by_sequence_form = subgame_perfect(tree)
         monkeypatch.undo()
         assert any("sequence form" in n for n in by_sequence_form.notes)
@@ -198,7 +198,7 @@ def test_spe_on_the_sequence_form_agrees_with_the_normal_form_path(rng, monkeypa
 
 
 def test_a_lone_mover_with_many_information_sets_gets_the_same_best_plan_either_way(monkeypatch):
-    import negosim.solve.policy as policy
+    import negosim.solve.size_limits as size_limits
 
     rng = np.random.default_rng(7)
     k = 4
@@ -223,7 +223,7 @@ def test_a_lone_mover_with_many_information_sets_gets_the_same_best_plan_either_
     payoffs = rng.integers(0, 3, size=(len(leaves), 1)).astype(float)  # ties are likely: the tie rules decide
     tree = GameTree(("A",), tuple(nodes), 0, tuple(leaves), payoffs, {0: np.full(k, 1 / k)})
     plain = subgame_perfect(tree)
-    monkeypatch.setattr(policy, "MAX_STRATEGIES", 1)
+    monkeypatch.setattr(size_limits, "MAX_STRATEGIES", 1)
     large = subgame_perfect(tree)
     assert any("backward induction over that player's information sets" in n for n in large.notes)
     np.testing.assert_allclose(large.payoffs, plain.payoffs)

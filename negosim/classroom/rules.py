@@ -5,157 +5,22 @@ A play is a list of `Move`s. For a game tree the moves walk from the root; for a
 every player moves once, simultaneously, at the decision named after the player. Everything here is
 pure: the session replays the stored moves through these rules, so a restarted server rebuilds every
 group's play exactly.
+
+The records of a play (`Move`, `Decision`, `Pending`, `MoveError`) are `negosim.classroom.moves`'; the
+prediction (`Prediction`, `CONCEPT_NAMES`) is computed by `negosim.classroom.prediction`. Both are
+importable from here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..game.normal import NormalFormGame
 from ..game.tree import CHANCE, DECISION, TERMINAL, GameTree
-
-CHANCE_ROLE = "Chance"
-
-
-class MoveError(ValueError):
-    """A move the rules do not allow; the message says why in the student's words.
-
-    Examples
-    --------
-    >>> from negosim.api import open_source
-    >>> rules = rules_for(open_source("scenarios/prisoners_dilemma.yaml"))
-    >>> rules.check([Move("Row", "Row", "defect")], Move("Row", "Row", "cooperate"))
-    Traceback (most recent call last):
-        ...
-    negosim.classroom.rules.MoveError: it is not your turn: waiting for Column player
-    """
-
-
-@dataclass(frozen=True)
-class Move:
-    """One recorded move: at `node` (a tree node id, or the player id in a normal-form game).
-
-    Attributes
-    ----------
-    node : str
-        Where the move was made: a tree node's id, or the player's id in a normal-form game.
-    role : str
-        Who made it: a player's id, or ``"Chance"``.
-    action : str
-        The action chosen.
-
-    Examples
-    --------
-    >>> from negosim.api import open_source
-    >>> rules = rules_for(open_source("scenarios/prisoners_dilemma.yaml"))
-    >>> rules.outcome([Move("Row", "Row", "cooperate"), Move("Column", "Column", "cooperate")])
-    ('mutual_cooperation', {'Row': 3.0, 'Column': 3.0})
-    """
-
-    node: str
-    role: str
-    action: str
-
-
-@dataclass(frozen=True)
-class Decision:
-    """A decision the class is asked about: a tree's information set or a normal-form player's choice.
-
-    Attributes
-    ----------
-    id : str
-        The information set's id (the player's id in a normal-form game).
-    role : str
-        The player who decides.
-    label : str
-        The information set's label (empty in a normal-form game).
-    actions : tuple of str
-        The actions to choose from.
-
-    Examples
-    --------
-    >>> from negosim.api import open_source
-    >>> rules = rules_for(open_source("scenarios/prisoners_dilemma.yaml"))
-    >>> rules.decision("Row")
-    Decision(id='Row', role='Row', label='', actions=('cooperate', 'defect'))
-    """
-
-    id: str
-    role: str
-    label: str
-    actions: tuple[str, ...]
-
-
-#: How the pages name the concept a prediction comes from.
-CONCEPT_NAMES = {"spe": "subgame-perfect equilibrium", "nash": "Nash equilibrium", "pure": "pure Nash equilibrium",
-                 "pbe": "perfect Bayesian equilibrium"}
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """What the equilibrium predicts: behaviour at every decision, the outcome distribution, payoffs.
-
-    Attributes
-    ----------
-    concept : str
-        The solution concept predicted with.
-    behavior : dict
-        ``{decision id: {action: probability}}``.
-    outcomes : dict
-        ``{outcome id: probability}``.
-    payoffs : dict
-        ``{player id: expected payoff}``.
-    count : int
-        How many equilibria were found (the prediction is one of them).
-    note : str
-        What the class should know about the prediction (empty when nothing).
-
-    Examples
-    --------
-    >>> from negosim.api import open_source
-    >>> p = rules_for(open_source("scenarios/prisoners_dilemma.yaml")).prediction
-    >>> p.concept, p.outcomes, p.payoffs, p.count
-    ('nash', {'mutual_defection': 1.0}, {'Row': 1.0, 'Column': 1.0}, 1)
-    """
-
-    concept: str
-    behavior: dict[str, dict[str, float]]
-    outcomes: dict[str, float]
-    payoffs: dict[str, float]
-    count: int
-    note: str
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A move the play waits for: `role` (a player id or "Chance") at `node`, in information set `decision`.
-
-    Attributes
-    ----------
-    node : str
-        Where the move is due (a tree node's id, or the player's id in a normal-form game).
-    role : str
-        Who moves: a player's id, or ``"Chance"``.
-    decision : str
-        The information set (the `Decision`'s id).
-    actions : tuple of str
-        The actions allowed.
-
-    Examples
-    --------
-    >>> from negosim.api import open_source
-    >>> rules = rules_for(open_source("scenarios/prisoners_dilemma.yaml"))
-    >>> rules.pending([Move("Row", "Row", "defect")])
-    [Pending(node='Column', role='Column', decision='Column', actions=('cooperate', 'defect'))]
-    """
-
-    node: str
-    role: str
-    decision: str
-    actions: tuple[str, ...]
+from .moves import CHANCE_ROLE, Decision, Move, MoveError, Pending
+from .prediction import CONCEPT_NAMES, Prediction, predict
 
 
 class Rules:
@@ -199,7 +64,7 @@ class Rules:
         else:
             self._init_normal(game)
         self.outcome_labels.update(outcome_labels or {})
-        self.prediction = self._predict()
+        self.prediction = predict(self)
 
     # --- structure ---------------------------------------------------------------------------------
     def _init_tree(self, tree: GameTree) -> None:
@@ -321,10 +186,11 @@ class Rules:
             chosen = {m.role: m.action for m in moves}
             profile = tuple(acts.index(chosen[p]) for p, acts in zip(self.players, self.game.actions))
             values = self.payoff_table[(slice(None), *profile)]
-            oid = self._profile_outcome(profile)
+            oid = self.profile_outcome(profile)
         return oid, {p: float(v) for p, v in zip(self.players, values)}
 
-    def _profile_outcome(self, profile: tuple[int, ...]) -> str:
+    def profile_outcome(self, profile: tuple[int, ...]) -> str:
+        """The outcome id of a pure profile of a normal-form game (its actions joined by '/' when unnamed)."""
         names = "/".join(acts[a] for acts, a in zip(self.game.actions, profile))
         if self.game.outcomes is not None and str(self.game.outcomes[profile]):
             return str(self.game.outcomes[profile])
@@ -375,60 +241,6 @@ class Rules:
             shown = [s for s in shown if s["role"] == role]
         return shown
 
-    # --- the prediction ------------------------------------------------------------------------------
-    def _predict(self) -> Prediction:
-        from ..errors import GameError
-        from ..solve import solve
-
-        # A tree with hidden moves or chance is predicted by its perfect Bayesian equilibria (behaviour
-        # rational off the path given beliefs); one of perfect information by backward induction.
-        concept = "nash" if not self.tree else "spe" if self.perfect_information else "pbe"
-        try:
-            (sol,) = solve(self.game, concept, ties=self.ties)
-        except GameError as exc:  # too large for the method: fall back, and say so
-            if concept == "spe":
-                raise
-            fallback = "pure" if concept == "nash" else "spe"
-            (sol,) = solve(self.game, fallback, ties=self.ties)
-            why = str(exc).split(": ", 1)[-1]
-            what = {"nash": "Nash equilibria not enumerated", "pbe": "perfect Bayesian equilibria not computed"}
-            shown = {"pure": "pure ones shown", "spe": "the subgame-perfect equilibrium shown"}
-            concept, note0 = fallback, f"{what[concept]} ({why}); {shown[fallback]}. "
-        else:
-            note0 = ""
-        eqs = sol.equilibria_at(0)
-        if not eqs:
-            return Prediction(concept, {}, {}, {}, 0, note0 + "no equilibrium found")
-        eq = eqs[0]
-        if concept == "pbe" and len(eqs) > 1:
-            # Among several, show one that survives the Intuitive Criterion where one does (beer-quiche's
-            # pooling on beer, not on quiche), and say so.
-            passing = [e for e in eqs if e.intuitive_criterion is True]
-            if passing and eq.intuitive_criterion is False:
-                eq = passing[0]
-                note0 += "The one shown passes the Intuitive Criterion (Cho and Kreps). "
-        if eq.behavior is not None:
-            behavior = {s: dict(probs) for p in eq.behavior.values() for s, probs in p.items()}
-            outcomes = dict(eq.outcome_probs or {})
-        else:
-            behavior = {p: dict((eq.strategies or {})[p]) for p in self.players}
-            outcomes = self._normal_outcomes(behavior)
-        more = (f"{len(eqs)} equilibria; the {'first' if eq is eqs[0] else 'one'} shown is the one the computer "
-                "follows. " if len(eqs) > 1 else "")
-        tied = "A player is indifferent at some decision (a tie, broken by the scenario's tie rules). " \
-            if eq.tied else ""
-        return Prediction(concept, behavior, outcomes, dict(eq.payoffs), len(eqs), (note0 + more + tied).strip())
-
-    def _normal_outcomes(self, behavior: dict[str, dict[str, float]]) -> dict[str, float]:
-        out: dict[str, float] = {}
-        probs = [np.array([behavior[p][a] for a in acts]) for p, acts in zip(self.players, self.game.actions)]
-        for profile in np.ndindex(*self.game.shape):
-            q = float(np.prod([probs[k][a] for k, a in enumerate(profile)]))
-            if q > 0:
-                oid = self._profile_outcome(profile)
-                out[oid] = out.get(oid, 0.0) + q
-        return out
-
     def payoff_rows(self) -> list[dict]:
         """Every outcome with every player's payoff (the game itself is common knowledge): for a tree one
         row per outcome, for a normal-form game one row per action profile."""
@@ -450,7 +262,7 @@ class Rules:
             return [o.id for o in self.game.outcomes]
         seen: dict[str, None] = {}
         for profile in np.ndindex(*self.game.shape):
-            seen[self._profile_outcome(profile)] = None
+            seen[self.profile_outcome(profile)] = None
         return list(seen)
 
 

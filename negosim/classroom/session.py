@@ -2,108 +2,30 @@
 starts, pauses, reveals and changes parameters. All state is in memory and in the SQLite store, and
 every change is stored before it is acknowledged.
 
+What a request must hold, and the `Refusal` it gets otherwise, is `negosim.classroom.refusals`'; the
+groups, their matching and the moves made without waiting for a student, `negosim.classroom.groups`'.
+Both are importable from here.
+
 Every method runs on one thread at a time (the web layer holds `Classroom.lock`), so a move is
 checked against the state it changes.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from .rules import CHANCE_ROLE, Move, MoveError, Rules, rules_for
+from .groups import AutoMove, Group, auto_moves, match_groups, move_statement
+from .moves import Move, MoveError
+from .refusals import METHODS, Refusal, move_request, nickname_of, options_request, parameter_values, plan_request
+from .rules import Rules, rules_for
 from .store import Store
 
 MAX_STUDENTS = 2000
-NICKNAME_MAX = 24
-KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 STATUSES = ("lobby", "playing", "paused")
-#: How a round is played: move by move along the tree, or by the strategy method (each student states a
-#: full plan, a choice at every one of their decisions, off the path too, and the plans are played out).
-METHODS = ("play", "strategy")
-
-
-class Refusal(Exception):
-    """A request the session refuses: an HTTP status, a short code and a sentence for the user.
-
-    Parameters
-    ----------
-    status : int
-        The HTTP status of the answer.
-    code : str
-        A short machine-readable code.
-    message : str
-        The sentence shown to the user.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> tmp = tempfile.TemporaryDirectory()
-    >>> room = Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name, seed=1)
-    >>> try:
-    ...     room.join("   ")
-    ... except Refusal as refusal:
-    ...     print(refusal.status, refusal.code, refusal.message)
-    400 bad_nickname type a nickname
-    >>> room.store.close(); tmp.cleanup()
-    """
-
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-@dataclass
-class Group:
-    """One group's play in one round: who sits in which role (None: the computer) and the moves so far.
-
-    Attributes
-    ----------
-    round, number : int
-        The round, and the group's number in it (from 1).
-    seats : dict
-        ``{role: student id or None}`` (None: the computer plays the role).
-    rules : Rules
-        The rules of the round's game.
-    moves : list of Move
-        The moves so far, in order.
-    times : list of float
-        When each move was made (seconds since the epoch).
-    seat_kinds : list of str
-        ``"student"``, ``"computer"`` or ``"chance"``, per move.
-    method : str
-        ``"play"`` (move by move) or the strategy method.
-    plans : dict
-        ``{role: {decision: action}}`` the plans stated in a strategy-method round.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> tmp = tempfile.TemporaryDirectory()
-    >>> room = Classroom(["scenarios/prisoners_dilemma.yaml"], tmp.name, seed=1)
-    >>> ann, bob = room.join("Ann"), room.join("Bob")
-    >>> room.start()
-    >>> group = room.current_group(ann)
-    >>> group.round, group.number, group.seats == {"Row": bob, "Column": ann}, group.method
-    (1, 1, True, 'play')
-    >>> room.store.close(); tmp.cleanup()
-    """
-
-    round: int
-    number: int
-    seats: dict[str, str | None]
-    rules: Rules
-    moves: list[Move] = field(default_factory=list)
-    times: list[float] = field(default_factory=list)
-    seat_kinds: list[str] = field(default_factory=list)  # "student", "computer" or "chance", per move
-    method: str = "play"
-    plans: dict[str, dict[str, str]] = field(default_factory=dict)  # role -> decision -> action (stated plans)
 
 
 @dataclass(frozen=True)
@@ -265,13 +187,7 @@ class Classroom:
     # --- students -------------------------------------------------------------------------------------
     def join(self, nickname: object) -> str:
         """Add a student; return their id (kept in their signed cookie)."""
-        if not isinstance(nickname, str):
-            raise Refusal(400, "bad_nickname", "type a nickname")
-        nickname = " ".join("".join(ch for ch in nickname if ch.isprintable()).split())
-        if not nickname:
-            raise Refusal(400, "bad_nickname", "type a nickname")
-        if len(nickname) > NICKNAME_MAX:
-            raise Refusal(400, "bad_nickname", f"a nickname has at most {NICKNAME_MAX} characters")
+        nickname = nickname_of(nickname)
         if len(self.students) >= MAX_STUDENTS:
             raise Refusal(409, "full", f"this classroom is full ({MAX_STUDENTS} students)")
         sid = secrets.token_urlsafe(16)
@@ -283,32 +199,20 @@ class Classroom:
 
     def move(self, sid: str, body: object) -> dict:
         """Record a student's move; raise `Refusal` (and change nothing) unless it is theirs to make now."""
-        if not isinstance(body, dict):
-            raise Refusal(400, "bad_request", "send a JSON object")
-        key, rnd, node, role, action = (body.get(k) for k in ("key", "round", "node", "role", "action"))
-        if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
-            raise Refusal(400, "bad_request", "each move needs a key of 8 to 64 letters, digits, '-' or '_'")
-        if key in self.keys:
-            raise Refusal(409, "replayed", "this move was already recorded (a repeated request); nothing changed")
-        if not (isinstance(rnd, int) and not isinstance(rnd, bool)) or not all(
-                isinstance(x, str) and 0 < len(x) <= 64 for x in (node, role, action)):
-            raise Refusal(400, "bad_request", "a move names its round (a number), node, role and action")
-        group = self._own_group(sid, rnd, str(role), "move")
+        key, rnd, node, role, action = move_request(body, self.keys)
+        group = self._own_group(sid, rnd, role, "move")
         if group.method == "strategy":
             raise Refusal(409, "strategy_method", "this round uses the strategy method: send your whole plan")
-        move = Move(str(node), str(role), str(action))
+        move = Move(node, role, action)
         try:
             group.rules.check(group.moves, move)
         except MoveError as exc:
             raise Refusal(409, "refused", str(exc)) from None
         now = time.time()
-        new = [(move, "student", sid, key)] + self._auto_moves(group, [*group.moves, move])
-        self._commit([self._insert(group, m, kind, who, k, now) for m, kind, who, k in new])
+        new = [(move, "student", sid, key), *auto_moves(group, [*group.moves, move], self.meta["seed"])]
+        self._commit([move_statement(group, m, kind, who, k, now) for m, kind, who, k in new])
         self.keys.add(key)
-        for m, kind, _, _ in new:
-            group.moves.append(m)
-            group.times.append(now)
-            group.seat_kinds.append(kind)
+        group.record(new, now)
         return {"ok": True, "message": f"recorded: {action}"}
 
     def _own_group(self, sid: str, rnd: int, role: str, what: str) -> Group:
@@ -329,43 +233,11 @@ class Classroom:
                                              "your own seat")
         return self.groups[(rnd, grp)]
 
-    def _auto_moves(self, group: Group, moves: list[Move],
-                    plans: dict[str, dict[str, str]] | None = None) -> list[tuple[Move, str, str | None, None]]:
-        """The moves that follow `moves` without waiting for a student: chance and the computer's seats
-        (drawn with the session's seed) and, in a strategy-method round, the seats whose plan is in."""
-        out: list[tuple[Move, str, str | None, None]] = []
-        moves = list(moves)
-        plans = plans or {}
-        while True:
-            waiting = [p for p in group.rules.pending(moves)
-                       if p.role == CHANCE_ROLE or group.seats.get(p.role) is None or p.role in plans]
-            if not waiting:
-                return out
-            for p in waiting:
-                if p.role in plans:
-                    m = Move(p.node, p.role, plans[p.role][p.decision])
-                    moves.append(m)
-                    out.append((m, "student", group.seats.get(p.role), None))
-                    continue
-                rng = np.random.default_rng([self.meta["seed"], group.round, group.number, len(moves)])
-                m = Move(p.node, p.role, group.rules.auto_action(p, rng))
-                moves.append(m)
-                out.append((m, "chance" if p.role == CHANCE_ROLE else "computer", None, None))
-
     def submit_plan(self, sid: str, body: object) -> dict:
         """Record a student's full plan in a strategy-method round (a choice at every decision of their
         role); once every student of the group has sent one, the plans are played out. Raise `Refusal`
         (and change nothing) for a plan that is not theirs to send, incomplete or already sent."""
-        if not isinstance(body, dict):
-            raise Refusal(400, "bad_request", "send a JSON object")
-        key, rnd, role, plan = (body.get(k) for k in ("key", "round", "role", "plan"))
-        if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
-            raise Refusal(400, "bad_request", "each plan needs a key of 8 to 64 letters, digits, '-' or '_'")
-        if key in self.keys:
-            raise Refusal(409, "replayed", "this plan was already recorded (a repeated request); nothing changed")
-        if not (isinstance(rnd, int) and not isinstance(rnd, bool)) or not isinstance(role, str) \
-                or not isinstance(plan, dict):
-            raise Refusal(400, "bad_request", "a plan names its round (a number), role and plan (decision: action)")
+        key, rnd, role, plan = plan_request(body, self.keys)
         group = self._own_group(sid, rnd, role, "state a plan")
         grp = group.number
         if group.method != "strategy":
@@ -381,24 +253,15 @@ class Classroom:
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (rnd, grp, role, d, a, sid, key, now))
                       for d, a in stated.items()]
         plans = {**group.plans, role: stated}
-        played: list[tuple[Move, str, str | None, None]] = []
+        played: list[AutoMove] = []
         if all(r in plans for r, s in group.seats.items() if s is not None):
-            played = self._auto_moves(group, group.moves, plans)
-            statements += [self._insert(group, m, kind, who, None, now) for m, kind, who, _ in played]
+            played = auto_moves(group, group.moves, self.meta["seed"], plans)
+            statements += [move_statement(group, m, kind, who, None, now) for m, kind, who, _ in played]
         self._commit(statements)
         self.keys.add(key)
         group.plans = plans
-        for m, kind, _, _ in played:
-            group.moves.append(m)
-            group.times.append(now)
-            group.seat_kinds.append(kind)
+        group.record(played, now)
         return {"ok": True, "message": "your plan is recorded"}
-
-    @staticmethod
-    def _insert(group: Group, m: Move, kind: str, student: str | None, key: str | None, now: float) -> tuple:
-        return ("INSERT INTO moves (round, grp, node, role, action, seat, student, key, time) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (group.round, group.number, m.node, m.role, m.action, kind, student, key, now))
 
     # --- the teacher ------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -426,7 +289,7 @@ class Classroom:
         rnd = self.meta["round"] + 1
         params = self._params(scenario)
         rules = self.rules(scenario, params)
-        groups = self._match(rnd, rules.players)
+        groups = match_groups(self.students, rules.players, rnd, self.meta["seed"], self.meta.get("rotate", True))
         method = self.meta.get("method", "play")
         statements: list[tuple[str, tuple]] = [
             ("INSERT INTO rounds (round, scenario, params, started) VALUES (?, ?, ?, ?)",
@@ -439,16 +302,13 @@ class Classroom:
             statements += [("INSERT INTO seats (round, grp, role, student) VALUES (?, ?, ?, ?)",
                             (rnd, number, role, sid)) for role, sid in seats.items()]
             # In a strategy-method round nothing moves until every student's plan is in.
-            auto = self._auto_moves(g, []) if method == "play" else []
-            statements += [self._insert(g, m, kind, None, None, now) for m, kind, _, _ in auto]
+            auto = auto_moves(g, [], self.meta["seed"]) if method == "play" else []
+            statements += [move_statement(g, m, kind, None, None, now) for m, kind, _, _ in auto]
             made.append((g, auto))
         self._commit(statements, round=rnd, scenario=scenario, status="playing", revealed=0)
         self.groups = {}
         for g, auto in made:
-            for m, kind, _, _ in auto:
-                g.moves.append(m)
-                g.times.append(now)
-                g.seat_kinds.append(kind)
+            g.record(auto, now)
             self.groups[(rnd, g.number)] = g
             for role, sid in g.seats.items():
                 if sid is not None:
@@ -457,33 +317,11 @@ class Classroom:
     def next_scenario(self) -> None:
         self.next_round((self.meta["scenario"] + 1) % len(self.sources))
 
-    def _match(self, rnd: int, roles: tuple[str, ...]) -> list[dict[str, str | None]]:
-        """Groups for round `rnd`: a student's role rotates with the round (join order + round) unless the
-        teacher keeps roles fixed, and who plays with whom is shuffled with the session's seed; missing
-        roles go to the computer."""
-        k = len(roles)
-        shift = rnd if self.meta.get("rotate", True) else 0
-        buckets: list[list[str]] = [[] for _ in roles]
-        for sid, (seq, _) in sorted(self.students.items(), key=lambda kv: kv[1][0]):
-            buckets[(seq + shift) % k].append(sid)
-        rng = np.random.default_rng([self.meta["seed"], rnd, 1])
-        for b in buckets:
-            rng.shuffle(b)
-        n = max(len(b) for b in buckets)
-        return [{role: (b[i] if i < len(b) else None) for role, b in zip(roles, buckets)} for i in range(n)]
-
     def set_options(self, options: object) -> None:
         """Set how the next rounds are formed and played: ``{"rotate": false}`` keeps each student's role
         from round to round; ``{"method": "strategy"}`` asks every student for a full plan (a choice at each
         of their decisions, off the path too) instead of move-by-move play (``"play"``)."""
-        usage = 'send {"rotate": true|false} and/or {"method": "play"|"strategy"}'
-        if not isinstance(options, dict) or not options or not set(options) <= {"rotate", "method"}:
-            raise Refusal(400, "bad_request", usage)
-        if "rotate" in options and not isinstance(options["rotate"], bool):
-            raise Refusal(400, "bad_request", usage)
-        if "method" in options and options["method"] not in METHODS:
-            raise Refusal(400, "bad_request", usage)
-        self._commit([], **options)
+        self._commit([], **options_request(options))
 
     def set_params(self, values: object) -> dict:
         """Set parameters of the current scenario for the rounds to come (each within its declared range)."""
@@ -491,15 +329,7 @@ class Classroom:
 
         scenario = self.meta["scenario"]
         declared = {p.name: p for p in self.scenarios[scenario].parameters}
-        if not isinstance(values, dict) or len(values) > 200:
-            raise Refusal(400, "bad_request", "send the parameters as a JSON object of name: number")
-        clean: dict[str, float] = {}
-        for name, value in values.items():
-            if name not in declared:
-                raise Refusal(400, "bad_parameter", f"unknown parameter {name!r}")
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise Refusal(400, "bad_parameter", f"{name}: the value must be a number")
-            clean[name] = float(value)
+        clean = parameter_values(values, declared)
         params = {**self._params(scenario), **clean}
         params = {k: v for k, v in params.items() if v != declared[k].value}
         try:
