@@ -19,9 +19,9 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -40,9 +40,6 @@ from ..solve.primary import (
 )
 from ..solve.tolerance import RTOL
 from . import bargain_sweep, chunks, kinds, output
-from .bisection import LOOKAHEAD_POINTS
-from .boundaries import SIDE_STEP, Boundary, locate_boundaries
-from .boundary_flags import boundary_flags
 from .chunks import ChunkPlace
 from .designs import MAX_POINTS, Design, check_vary
 from .executors import run_on
@@ -50,6 +47,11 @@ from .identity import RECORD, SweepIdentity, check_same, make_identity, read_rec
 from .lock import FolderLock
 from .table import Coded, Column, ResultRows, parquet_bytes
 from .versions import installed_version
+
+if TYPE_CHECKING:  # (the boundary modules are imported when a one-parameter sweep bisects its boundaries)
+    from concurrent.futures import Executor
+
+    from .boundaries import Boundary
 
 BOUNDARY_TOL = 1e-9
 #: The largest chunk: a chunk is solved in memory at once, at a few kilobytes per point.
@@ -446,7 +448,9 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
     players = list(scenario.player_ids)
     col_names = ["point", *params, "concept", "outcome", *(f"payoff_{p}" for p in players), "tied"]
     cols: list[Column] = [np.asarray(start + sol.point, dtype=np.int64)]
-    cols += [np.asarray(v, dtype=float)[sol.point] for v in params.values()]
+    # The compiled program answers every point once, in order (its rows' points are arange(n)): no gather.
+    cols += [np.asarray(v, dtype=float) if compiled is not None else np.asarray(v, dtype=float)[sol.point]
+             for v in params.values()]
     cols.append(Coded((str(sol.concept),), np.zeros(len(sol.point), dtype=np.int8)))
     cols.append(outcome)
     cols += [np.ascontiguousarray(sol.payoffs[:, i], dtype=float) for i in range(sol.payoffs.shape[1])]
@@ -636,6 +640,10 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray,
         change_at = change
     if not len(change):
         return []
+    from .bisection import LOOKAHEAD_POINTS
+    from .boundaries import SIDE_STEP, Boundary, locate_boundaries
+    from .boundary_flags import boundary_flags
+
     lo, hi = values[change], values[change + 1]
     mids = np.array(locate_boundaries(scenario, name, lo, hi, tol=BOUNDARY_TOL,
                                       max_points=None if max_points is None else min(max_points, LOOKAHEAD_POINTS)))
