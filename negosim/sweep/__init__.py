@@ -12,8 +12,30 @@
 Nothing in this package imports matplotlib.
 """
 
-from .boundaries import Boundary, game_outcome_labels, locate_boundaries, nearest_boundaries, outcome_labels
-from .engine import SweepSummary, evaluate_points, run_sweep
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .boundaries import Boundary, game_outcome_labels, locate_boundaries, nearest_boundaries, outcome_labels
+    from .engine import SweepSummary, evaluate_points, run_sweep
+
+#: Where each public name lives: modules are imported on first use (PEP 562), so that a sweep of two
+#: parameters (the CLI imports `negosim.sweep.designs` first) never imports the boundary bisection.
+_HOME = {"Boundary": "boundaries", "game_outcome_labels": "boundaries", "locate_boundaries": "boundaries",
+         "nearest_boundaries": "boundaries", "outcome_labels": "boundaries", "SweepSummary": "engine",
+         "evaluate_points": "engine", "run_sweep": "engine"}
 
 __all__ = ["Boundary", "SweepSummary", "evaluate_points", "game_outcome_labels", "locate_boundaries",
            "nearest_boundaries", "outcome_labels", "run_sweep"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(import_module(f".{_HOME[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

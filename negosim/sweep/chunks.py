@@ -196,10 +196,6 @@ def _index(path: Path) -> int:
     return int(match.group(1)) if match else -1
 
 
-def _digest(data: bytes) -> dict:
-    return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-
-
 def write_chunk(out_dir: Path, place: ChunkPlace, rows: str | bytes, names: np.ndarray, codes: np.ndarray,
                 table: str = "csv", count: int | None = None) -> None:
     """Write chunk `place.index`: its labels, its rows, then the sidecar that vouches for both.
@@ -255,11 +251,12 @@ def write_chunk(out_dir: Path, place: ChunkPlace, rows: str | bytes, names: np.n
     elif count is None:
         raise ValueError(f"chunk {place.index}: a Parquet chunk needs its row count")
     side_path.unlink(missing_ok=True)  # a chunk being rewritten is unfinished until its new sidecar lands
-    write_atomic(npz_path, npz)
+    npz_sha = write_atomic(npz_path, npz)  # (the SHA-256 of the bytes written: each file is hashed once)
     rows_path.parent.mkdir(exist_ok=True)
-    write_atomic(rows_path, data)
+    rows_sha = write_atomic(rows_path, data)
     sidecar = {"sweep": place.sweep, "index": place.index, "start": place.start, "stop": place.stop,
-               "points": place.stop - place.start, "rows": count, table: _digest(data), "npz": _digest(npz)}
+               "points": place.stop - place.start, "rows": count, table: {"bytes": len(data), "sha256": rows_sha},
+               "npz": {"bytes": len(npz), "sha256": npz_sha}}
     write_atomic(side_path, json.dumps(sidecar, indent=1) + "\n")
 
 

@@ -19,9 +19,9 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -40,9 +40,6 @@ from ..solve.primary import (
 )
 from ..solve.tolerance import RTOL
 from . import bargain_sweep, chunks, kinds, output
-from .bisection import LOOKAHEAD_POINTS
-from .boundaries import SIDE_STEP, Boundary, locate_boundaries
-from .boundary_flags import boundary_flags
 from .chunks import ChunkPlace
 from .designs import MAX_POINTS, Design, check_vary
 from .executors import run_on
@@ -50,6 +47,11 @@ from .identity import RECORD, SweepIdentity, check_same, make_identity, read_rec
 from .lock import FolderLock
 from .table import Coded, Column, ResultRows, parquet_bytes
 from .versions import installed_version
+
+if TYPE_CHECKING:  # (the boundary modules are imported when a one-parameter sweep bisects its boundaries)
+    from concurrent.futures import Executor
+
+    from .boundaries import Boundary
 
 BOUNDARY_TOL = 1e-9
 #: The largest chunk: a chunk is solved in memory at once, at a few kilobytes per point.
@@ -126,8 +128,6 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     process, or on `executor` (any `concurrent.futures.Executor`: a process pool, a Dask client's
     executor); the results are the same either way. Without `chunk_size`, `auto_chunk_size` picks it
     from the game's size (100,000 points unless the game is big). A design of more than `max_points` points (or
-    random values) is refused.
-    executor); the results are the same either way. A design of more than `max_points` points (or
     random values) is refused. `concepts` ("qre" with `lambdas`, "ce") add columns to every row
     (`negosim.sweep.concept_columns`); the outcome and payoff columns stay the primary answer's.
 
@@ -446,7 +446,7 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: t
     players = list(scenario.player_ids)
     col_names = ["point", *params, "concept", "outcome", *(f"payoff_{p}" for p in players), "tied"]
     cols: list[Column] = [np.asarray(start + sol.point, dtype=np.int64)]
-    cols += [np.asarray(v, dtype=float)[sol.point] for v in params.values()]
+    cols += [np.asarray(v, dtype=float)[slice(None) if compiled is not None else sol.point] for v in params.values()]
     cols.append(Coded((str(sol.concept),), np.zeros(len(sol.point), dtype=np.int8)))
     cols.append(outcome)
     cols += [np.ascontiguousarray(sol.payoffs[:, i], dtype=float) for i in range(sol.payoffs.shape[1])]
@@ -636,18 +636,19 @@ def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray,
         change_at = change
     if not len(change):
         return []
+    from . import bisection, boundaries, boundary_flags  # (imported by a one-parameter sweep only)
     lo, hi = values[change], values[change + 1]
-    mids = np.array(locate_boundaries(scenario, name, lo, hi, tol=BOUNDARY_TOL,
-                                      max_points=None if max_points is None else min(max_points, LOOKAHEAD_POINTS)))
+    mids = np.array(boundaries.locate_boundaries(scenario, name, lo, hi, tol=BOUNDARY_TOL, max_points=None if max_points
+                                                 is None else min(max_points, bisection.LOOKAHEAD_POINTS)))
     p = scenario.parameters[name]
-    step = SIDE_STEP * (p.high - p.low)
+    step = boundaries.SIDE_STEP * (p.high - p.low)
     base = scenario.values()
     varied = np.full(len(mids), name, dtype=object)
     left, right = np.maximum(mids - step, p.low), np.minimum(mids + step, p.high)
-    tied, chosen = boundary_flags(scenario, base, varied, mids, left, right)
+    tied, chosen = boundary_flags.boundary_flags(scenario, base, varied, mids, left, right)
     if scenario.form == "repeated":  # a repeated game's labels change where a deviator is indifferent
         tied = np.ones(len(mids), dtype=bool)
-    return [Boundary(name, float(m), str(labels[k]), str(labels[k + 1]), bool(t), bool(c))
+    return [boundaries.Boundary(name, float(m), str(labels[k]), str(labels[k + 1]), bool(t), bool(c))
             for m, k, t, c in zip(mids, change_at, tied, chosen)]
 
 

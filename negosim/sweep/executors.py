@@ -13,10 +13,12 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+
+if TYPE_CHECKING:  # (concurrent.futures is imported when chunks are solved elsewhere: --jobs, --scheduler)
+    from concurrent.futures import Executor
 
 #: Seconds to wait for a Dask scheduler to answer before giving up.
 CONNECT_TIMEOUT = 15
@@ -126,6 +128,8 @@ def run_on(executor: Executor, todo: Sequence, task: Callable[[Any], tuple], fin
     """Run ``fn(*args)`` for ``(fn, *args) = task(place)`` of each place in `todo` on `executor`, at most
     MAX_IN_FLIGHT at a time, and call ``finished(place, result)`` in the places' order as they finish; on
     an error or interrupt cancel the rest (what finished has been handed over)."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     pending: dict = {}
     queue = list(todo)
     try:

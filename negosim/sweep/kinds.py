@@ -20,7 +20,6 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..game.tree import CHANCE, GameTree
-from . import boundaries
 
 #: The label of a point with no perfect Bayesian equilibrium found.
 NO_EQUILIBRIUM = "no equilibrium found"
@@ -123,6 +122,8 @@ def kind_labels(scenario, params: Mapping | None = None) -> np.ndarray:
 
 
 def _kinds_at(scenario, base, names, values) -> np.ndarray:
+    from . import boundaries  # (only a sweep of a signalling game bisects its kinds)
+
     return kind_labels(scenario, boundaries._points(scenario, base, names, np.asarray(values, float))).reshape(-1)
 
 
@@ -164,6 +165,8 @@ def locate_kind_boundaries(scenario, parameter: str, lo, hi, base_params: Mappin
     [0.5]
     """
     lo, hi = np.broadcast_arrays(np.atleast_1d(np.asarray(lo, float)), np.atleast_1d(np.asarray(hi, float)))
+    from . import boundaries
+
     names = np.full(lo.shape, parameter, dtype=object)
     base = boundaries._base(scenario, base_params)
     at_lo, at_hi = _kinds_at(scenario, base, names, lo), _kinds_at(scenario, base, names, hi)

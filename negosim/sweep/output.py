@@ -230,12 +230,17 @@ def merge_labels(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray
     """
     if not parts:
         return np.array([], dtype=str), np.array([], dtype=np.int32)
-    names = np.unique(np.concatenate([n for n, _ in parts]).astype(str))
+    joined = np.concatenate([n for n, _ in parts]).astype(str)
+    # sorted in Python: a few labels, and numpy's unique of values alone imports numpy.ma (10 ms)
+    names = np.array(sorted(set(joined.tolist())), dtype=joined.dtype)
     dtype = np.uint8 if len(names) <= 1 << 8 else np.uint16 if len(names) <= 1 << 16 else np.int32
     codes = np.empty(sum(len(c) for _, c in parts), dtype=dtype)
     at = 0
     for n, c in parts:  # chunk by chunk into one array: no per-chunk copies held, no joined copy
-        codes[at:at + len(c)] = np.searchsorted(names, n.astype(str)).astype(dtype)[c]
+        index = np.searchsorted(names, n.astype(str))
+        # a chunk that met every label already has the sweep's codes: copied, not looked up per point
+        same = len(index) == len(names) and bool(np.all(index == np.arange(len(names))))
+        codes[at:at + len(c)] = c if same else index.astype(dtype)[c]
         at += len(c)
     return names, codes
 

@@ -279,9 +279,17 @@ def factorize(flat: np.ndarray, names=None) -> tuple[np.ndarray, list[str]]:
     if flat.size == 0:
         return np.zeros(0, dtype=np.intp), []
     starts = np.concatenate([[0], np.flatnonzero(flat[1:] != flat[:-1]) + 1])
-    seen: dict[str, int] = {}
-    text = (lambda i: str(flat[i])) if names is None else (lambda i: str(names[flat[i]]))
-    run_codes = np.array([seen.setdefault(text(i), len(seen)) for i in starts], dtype=np.intp)
+    if names is not None:  # codes: each distinct code's first run, in numpy (a 1000 x 1000 map has 3,000 runs)
+        run_values = np.asarray(flat[starts], dtype=np.intp)
+        found, first = np.unique(run_values, return_index=True)
+        appearance = found[np.argsort(first, kind="stable")]
+        rank = np.zeros(int(found[-1]) + 1, dtype=np.intp)
+        rank[appearance] = np.arange(len(appearance))
+        seen = {str(names[c]): k for k, c in enumerate(appearance.tolist())}
+        run_codes = rank[run_values]
+    else:
+        seen = {}
+        run_codes = np.array([seen.setdefault(str(flat[i]), len(seen)) for i in starts], dtype=np.intp)
     if len(seen) < 2**15:  # 2 bytes a grid point, not 8: a 16M-point map's codes take 32 MB
         run_codes = run_codes.astype(np.int16)
     return np.repeat(run_codes, np.diff(np.append(starts, flat.size))), list(seen)
