@@ -176,6 +176,23 @@ def _confirmed(C: np.ndarray, th: Thresholds, exact_matrix, budget: ExactBudget,
     return out, confirmed, degenerate
 
 
+def _first_group_fails(small: tuple, budget: ExactBudget, labels: np.ndarray, ds: int) -> str:
+    """Why the per-size path's first group of proposals (the smallest support size), settled on a copy of
+    `budget`, fails: "degenerate" (a vertex with more labels than the dimension), "a vertex qhull proposed
+    was not confirmed", or "" (it does not fail).
+
+    Then `one_game`'s answer is unsettled: `simple_game` answers only where the per-size path certifies a
+    complete nondegenerate answer (and charges nothing where it does not), so the per-size path would
+    settle this same group with this same budget, and fail the same way.
+    """
+    first = next(iter(_pairs(labels, ds)), None)
+    if first is None:
+        return ""
+    trial = ExactBudget(budget.left.copy(), budget.exhausted.copy(), budget.matrices)
+    _, confirmed, degenerate = _confirmed(small[0], small[1], small[2], trial, [first])
+    return "degenerate" if degenerate else "" if confirmed else "a vertex qhull proposed was not confirmed"
+
+
 def _rows(cand: Candidates, at: np.ndarray) -> Candidates:
     """The paired candidates `at` of `cand`, as `paired_candidates` would compute them alone."""
     return Candidates(cand.k, cand.d, cand.c, [x[:, at] for x in cand.z], cand.cond[:, at], cand.state[:, at],
@@ -285,7 +302,9 @@ def one_game(pay: np.ndarray, rtol: float, walk: bool = True, redo: bool = False
         The caller solves an unsettled game again by another method and uses nothing else of this
         answer (`hull_equilibria` where the subset enumeration is feasible): stop as soon as the answer
         is certainly unsettled (a proposal not confirmed, or a degenerate vertex of the enumerated
-        polytope), and return `unsettled` with no equilibria.
+        polytope), and return `unsettled` with no equilibria. The smallest support size's proposals are
+        settled first, before `hull_batch.simple_game` (`_first_group_fails`): in a degenerate Bayesian
+        game a pure strategy's vertex usually has several tight constraints already.
 
     Returns
     -------
@@ -316,6 +335,10 @@ def one_game(pay: np.ndarray, rtol: float, walk: bool = True, redo: bool = False
     if labels is None:
         return Outcome(empty.x, empty.y, empty.exact, False, True, False, ("qhull failed",))
     big_labels = proposals(Cb) if db <= FULL_CHECK_DIM else None
+    gives_up = _first_group_fails(small, budget, labels, ds) if redo else ""
+    if gives_up:
+        STOPPED_EARLY[0] += 1
+        return Outcome(empty.x, empty.y, empty.exact, gives_up == "degenerate", True, False, (gives_up,))
     if db > FULL_CHECK_DIM or big_labels is not None:
         found = simple_game(small, big, labels, big_labels, budget)
         if found is not None:
