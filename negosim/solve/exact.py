@@ -271,41 +271,22 @@ def vertices(C: Matrix) -> Iterator[Vertex]:
     d, c = len(C), len(C[0])
     table = MatrixTable([integer_matrix(C)])
     seen: set[frozenset[int]] = set()
-    known = np.zeros((0, d + c), dtype=bool)  # the label sets in `seen`, as rows
     for k in range(1, min(d, c) + 1):
         Ks = np.array(list(itertools.combinations(range(d), k)), dtype=np.intp).reshape(-1, k)
         Ts = np.array(list(itertools.combinations(range(c), k)), dtype=np.intp).reshape(-1, k)
         n_systems = len(Ks) * len(Ts)
         for lo in range(0, n_systems, VERTEX_BLOCK):
             a, b = np.divmod(np.arange(lo, min(n_systems, lo + VERTEX_BLOCK)), len(Ts))  # K outer, T inner
-            # A system whose labels all belong to a vertex already listed is solved by that vertex (which
-            # is zero outside K and tight on T) or, singular, by none: it yields nothing new.
-            new = ~_covered(Ks[a], Ts[b], d, c, known)
-            a, b = a[new], b[new]
             got = integer_vertices(table, np.zeros(len(a), dtype=np.intp), Ks[a], Ts[b])
             for n in np.flatnonzero(got.found).tolist():
                 labels = frozenset(np.flatnonzero(got.labels[n]).tolist())
                 if labels in seen:
                     continue
                 seen.add(labels)
-                known = np.concatenate([known, got.labels[n][None]])
                 z = [0] * d
                 for i, v in zip(Ks[a[n]].tolist(), got.num[n]):
                     z[i] = v
                 yield Vertex(tuple(Fraction(v, got.total[n]) for v in z), labels)
-
-
-def _covered(Ks, Ts, d: int, c: int, known):
-    """Bool per system (Ks[n], Ts[n]): its own labels (coordinates outside K, constraints in T) all lie in
-    one row of `known` (label sets, (R, d + c) bool)."""
-    import numpy as np
-
-    from . import covered
-
-    if not covered.ENABLED or not len(known) or not len(Ks):
-        return np.zeros(len(Ks), dtype=bool)
-    lab = covered.own_labels_of(Ks, Ts, d, c)
-    return covered.covered_by(np.zeros(len(known), dtype=np.int64), known, np.zeros(len(Ks), dtype=np.int64), lab, 1)
 
 
 @dataclass(frozen=True)
