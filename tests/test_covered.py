@@ -59,6 +59,19 @@ def test_random_degenerate_batches_bit_for_bit_as_the_plain_path(m, n, points, t
     assert _identical(fast, plain)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(m=st.integers(2, 5), n=st.integers(2, 6), top=st.integers(1, 4), seed=st.integers(0, 2**32 - 1))
+def test_the_hull_gives_up_early_exactly_where_its_full_answer_is_unsettled(m, n, top, seed):
+    """`hull_equilibria` uses nothing of `one_game(redo=True)` but `unsettled` (the subsets redo the game)."""
+    pay = np.random.default_rng(seed).integers(0, top + 1, size=(1, 2, m, n)).astype(float)
+    full = hull.one_game(pay, 1e-9, walk=False)
+    early = hull.one_game(pay, 1e-9, walk=False, redo=True)
+    assert early.unsettled == full.unsettled
+    if not full.unsettled:  # a settled answer is returned whole
+        assert np.array_equal(early.x, full.x) and np.array_equal(early.y, full.y)
+        assert early.degenerate == full.degenerate
+
+
 def test_a_degenerate_game_leaves_systems_out_and_keeps_the_answer(monkeypatch):
     # duplicated columns of the column player's payoffs on the first rows: P has a vertex with many labels
     A = np.array([[3.0, 3, 1, 1, 0], [2, 0, 2, 0, 1], [0, 1, 0, 3, 2]])
