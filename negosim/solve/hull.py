@@ -61,6 +61,8 @@ from .vertex import ChunkResult, _extreme_equilibria, subsets_feasible
 FULL_CHECK_DIM = 12
 #: Proposed systems solved at once (bounds memory: a 20 x 20 game has millions of vertices).
 BLOCK = 40_000
+#: Games `one_game` gave up on early since the counter was reset (``redo``: certainly unsettled; for tests).
+STOPPED_EARLY = [0]
 
 
 @dataclass(frozen=True)
@@ -152,11 +154,14 @@ def _pairs(labels: np.ndarray, d: int):
             yield k, Ks, Ts
 
 
-def _confirmed(C: np.ndarray, th: Thresholds, exact_matrix, budget: ExactBudget, groups, refine: bool = False):
+def _confirmed(C: np.ndarray, th: Thresholds, exact_matrix, budget: ExactBudget, groups, refine: bool = False,
+               stop: bool = False):
     """Settle each group of proposed systems.
 
     Returns ``[(k, Settled, Candidates, indices of the confirmed ones)]``, whether every proposal
-    was confirmed, and whether any vertex has more labels than the dimension (degenerate).
+    was confirmed, and whether any vertex has more labels than the dimension (degenerate). With
+    `stop`, the groups after the first that leaves a proposal unconfirmed or finds a degenerate vertex
+    are not settled (the answer is then unsettled whatever they hold).
     """
     out, confirmed, degenerate = [], True, False
     d = C.shape[1]
@@ -166,7 +171,26 @@ def _confirmed(C: np.ndarray, th: Thresholds, exact_matrix, budget: ExactBudget,
         degenerate |= bool((cand.loose[got.p, got.a, got.b] > d).any() or (got.labels.sum(axis=1) > d).any())
         confirmed &= len(got.p) == len(Ks)
         out.append((k, got, cand, got.a))
+        if stop and (degenerate or not confirmed):
+            break
     return out, confirmed, degenerate
+
+
+def _first_group_fails(small: tuple, budget: ExactBudget, labels: np.ndarray, ds: int) -> str:
+    """Why the per-size path's first group of proposals (the smallest support size), settled on a copy of
+    `budget`, fails: "degenerate" (a vertex with more labels than the dimension), "a vertex qhull proposed
+    was not confirmed", or "" (it does not fail).
+
+    Then `one_game`'s answer is unsettled: `simple_game` answers only where the per-size path certifies a
+    complete nondegenerate answer (and charges nothing where it does not), so the per-size path would
+    settle this same group with this same budget, and fail the same way.
+    """
+    first = next(iter(_pairs(labels, ds)), None)
+    if first is None:
+        return ""
+    trial = ExactBudget(budget.left.copy(), budget.exhausted.copy(), budget.matrices)
+    _, confirmed, degenerate = _confirmed(small[0], small[1], small[2], trial, [first])
+    return "degenerate" if degenerate else "" if confirmed else "a vertex qhull proposed was not confirmed"
 
 
 def _rows(cand: Candidates, at: np.ndarray) -> Candidates:
@@ -263,7 +287,7 @@ def walked_game(pay: np.ndarray, rtol: float) -> Outcome | None:
     return _walked(*_sides(pay, rtol))
 
 
-def one_game(pay: np.ndarray, rtol: float, walk: bool = True) -> Outcome:
+def one_game(pay: np.ndarray, rtol: float, walk: bool = True, redo: bool = False) -> Outcome:
     """Extreme equilibria of one game from flat payoffs (1, 2, m, n) (see the module docstring).
 
     Parameters
@@ -274,6 +298,13 @@ def one_game(pay: np.ndarray, rtol: float, walk: bool = True) -> Outcome:
         Relative tolerance.
     walk : bool
         Try the compiled walk first (False when the caller has just tried it: the answer is the same).
+    redo : bool
+        The caller solves an unsettled game again by another method and uses nothing else of this
+        answer (`hull_equilibria` where the subset enumeration is feasible): stop as soon as the answer
+        is certainly unsettled (a proposal not confirmed, or a degenerate vertex of the enumerated
+        polytope), and return `unsettled` with no equilibria. The smallest support size's proposals are
+        settled first, before `hull_batch.simple_game` (`_first_group_fails`): in a degenerate Bayesian
+        game a pure strategy's vertex usually has several tight constraints already.
 
     Returns
     -------
@@ -304,15 +335,23 @@ def one_game(pay: np.ndarray, rtol: float, walk: bool = True) -> Outcome:
     if labels is None:
         return Outcome(empty.x, empty.y, empty.exact, False, True, False, ("qhull failed",))
     big_labels = proposals(Cb) if db <= FULL_CHECK_DIM else None
+    gives_up = _first_group_fails(small, budget, labels, ds) if redo else ""
+    if gives_up:
+        STOPPED_EARLY[0] += 1
+        return Outcome(empty.x, empty.y, empty.exact, gives_up == "degenerate", True, False, (gives_up,))
     if db > FULL_CHECK_DIM or big_labels is not None:
         found = simple_game(small, big, labels, big_labels, budget)
         if found is not None:
             zs, zb, ex = found
             x, y = (zs, zb) if swap else (zb, zs)
             return Outcome(x, y, ex, False, False, bool(budget.exhausted[0]))
-    settled, confirmed, degenerate = _confirmed(small[0], small[1], small[2], budget, _pairs(labels, ds))
+    settled, confirmed, degenerate = _confirmed(small[0], small[1], small[2], budget, _pairs(labels, ds), stop=redo)
     unsettled = not confirmed
     why = [] if confirmed else ["a vertex qhull proposed was not confirmed"]
+    if redo and (degenerate or unsettled):  # unsettled whatever follows: the caller redoes the game
+        STOPPED_EARLY[0] += 1
+        return Outcome(empty.x, empty.y, empty.exact, degenerate, True, bool(budget.exhausted[0]),
+                       (*why, *(["degenerate"] if degenerate else [])))
     zs_all, zb_all, ex_all = [], [], []
     for k, _, small_cand, chosen in settled:
         support, tight = small_cand.Ks[chosen], small_cand.Ts[chosen]
@@ -396,9 +435,10 @@ def hull_equilibria(pay: np.ndarray, rtol: float, walk: bool = True) -> ChunkRes
     points, xs, ys, exs = [], [], [], []
     degenerate, exhausted, unresolved = (np.zeros(P, dtype=bool) for _ in range(3))
     redo = []
+    again = subsets_feasible(m, n)  # unsettled games are solved again by subsets: one_game may stop early
     for q in range(P):
-        got = one_game(pay[q:q + 1], rtol, walk)
-        if got.unsettled and subsets_feasible(m, n):
+        got = one_game(pay[q:q + 1], rtol, walk, redo=again)
+        if got.unsettled and again:
             redo.append(q)
             continue
         points.append(np.full(len(got.x), q))

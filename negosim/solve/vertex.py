@@ -32,7 +32,8 @@ from ..errors import GameError
 from ..game.normal import NormalFormGame
 from . import confirm
 from .bimatrix_native import PYTHON, kernel, solve_small
-from .confirm import ExactBudget, exact_matrices, exactly_at_coarse_points, expand, settle
+from .confirm import ExactBudget, exact_matrices, exactly_at_coarse_points, expand
+from .covered import Known, settle_known
 from .polytope import Thresholds, _subsets, candidates, rescaled
 from .result import Solution, at_points
 from .tolerance import RTOL
@@ -115,9 +116,10 @@ def _vertices(C: np.ndarray, th: Thresholds, exact_matrix, budget: ExactBudget) 
     P, d, c = C.shape
     parts = []
     degenerate = np.zeros(P, dtype=bool)
+    known = Known()  # vertices settled so far: the rational work that would find them again is left out
     for k in range(1, min(d, c) + 1):
         cand = candidates(C, k, th)
-        got = settle(cand, exact_matrix, budget, th)
+        got = settle_known(cand, exact_matrix, budget, th, known)
         degenerate[got.p[cand.loose[got.p, got.a, got.b] > d]] = True
         degenerate[got.p[got.labels.sum(axis=1) > d]] = True
         parts.append((got.p, expand(got.zK, _subsets(d, k)[got.a], d), got.labels, got.exact))
