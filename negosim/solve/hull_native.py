@@ -29,6 +29,16 @@ It answers only where the general path's answer is certainly the same:
 Anything else (a tie, a near-zero coordinate or slack, a singular or ill-conditioned system, a degenerate
 game, more than `vertex.MAX_HULL_VERTICES` vertices) returns None, and `hull.one_game` runs its qhull path,
 which flags degeneracy and falls back as before. With ``NEGOSIM_NATIVE=0`` or no compiled kernel, None.
+
+One game on its own (`one_game_solution`, what `vertex.vertex_enumeration` calls first) goes through the
+kernel's ``solve`` instead, which runs the whole sequence in C: the walk, the matched systems solved as
+`polytope._solve_ones` solves them (its closed forms up to 3x3 operation for operation, LAPACK's inverse
+beyond through numpy's gufunc, `_inverses`), the checks above, `hull_batch._expanded`, `vertex.dedupe` and
+`verify.verified_solution`. Strategies, tolerances, best responses, ties and flags are bit for bit the
+Python path's; payoffs and regrets are sums in another order than numpy's einsum (equal within rounding),
+and a decision within a bound on that difference of its threshold is left to the Python code
+(`_general`), as is an equilibrium to recompute in rational arithmetic (then from the walk's pairs,
+without walking again).
 """
 
 from __future__ import annotations
