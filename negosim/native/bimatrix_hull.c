@@ -956,14 +956,22 @@ static int matched(Game1 *g, const Poly *Ps, const Poly *Pb, int swap, const Pai
         return R_PYTHON;
     int **Ks = NULL, **Ts = NULL, *ks = NULL;
     double *zs = NULL, *zb = NULL, *S = NULL, *inv = NULL, *full = NULL;
-    size_t kk = (size_t)ds * ds;
+    size_t kk = 0; /* room for the largest group of systems of one size: 2 per pair, k x k each */
+    for (int k = 1; k <= ds; k++) {
+        size_t cnt = 0;
+        for (size_t e = 0, at = 0; e < N; e++) {
+            cnt += pairs->data[at] == k;
+            at += 1 + 2 * (size_t)pairs->data[at];
+        }
+        kk = cnt * k * k > kk ? cnt * k * k : kk;
+    }
     ks = malloc((N + 1) * sizeof(int));
     Ks = malloc((N + 1) * sizeof(int *));
     Ts = malloc((N + 1) * sizeof(int *));
     zs = malloc((N * ds + 1) * sizeof(double));
     zb = malloc((N * ds + 1) * sizeof(double));
-    S = malloc((2 * N * kk + 1) * sizeof(double));
-    inv = malloc((2 * N * kk + 1) * sizeof(double));
+    S = malloc((2 * kk + 1) * sizeof(double));
+    inv = malloc((2 * kk + 1) * sizeof(double));
     full = malloc(((size_t)(db > ds ? db : ds) + 1) * sizeof(double));
     g->x = malloc((N * g->m + 1) * sizeof(double));
     g->y = malloc((N * g->n + 1) * sizeof(double));
