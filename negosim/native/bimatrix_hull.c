@@ -24,6 +24,7 @@
 #endif
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -581,6 +582,40 @@ static int walk(const Poly *P, const Poly *Q, Pairs *pairs, size_t max_n, size_t
     return status;
 }
 
+/* The matched pairs as a list of (K, T) tuples of ints (a new reference, NULL on a Python error). */
+static PyObject *pairs_list(const Pairs *pairs)
+{
+    PyObject *list = PyList_New(0);
+    if (!list)
+        return NULL;
+    size_t at = 0;
+    for (size_t e = 0; e < pairs->count; e++) {
+        int k = pairs->data[at++];
+        PyObject *K = PyTuple_New(k), *T = PyTuple_New(k), *pair = NULL;
+        if (K && T) {
+            int ok = 1;
+            for (int i = 0; i < k; i++) {
+                PyObject *a = PyLong_FromLong(pairs->data[at + i]), *b = PyLong_FromLong(pairs->data[at + k + i]);
+                PyTuple_SET_ITEM(K, i, a); /* a NULL item is released safely with its tuple */
+                PyTuple_SET_ITEM(T, i, b);
+                ok &= a != NULL && b != NULL;
+            }
+            if (ok)
+                pair = PyTuple_Pack(2, K, T);
+        }
+        Py_XDECREF(K);
+        Py_XDECREF(T);
+        at += 2 * (size_t)k;
+        if (!pair || PyList_Append(list, pair) < 0) {
+            Py_XDECREF(pair);
+            Py_DECREF(list);
+            return NULL;
+        }
+        Py_DECREF(pair);
+    }
+    return list;
+}
+
 static int read_poly(Py_buffer *buf, int d, int c, double prob_loose, double loose_pay, double margin,
                      double cond_limit, Poly *P)
 {
@@ -642,38 +677,10 @@ static PyObject *py_enumerate(PyObject *self, PyObject *args)
             PyErr_NoMemory();
         goto done; /* interrupted: the signal handler's exception (KeyboardInterrupt) is set */
     }
-    PyObject *list = PyList_New(0);
+    PyObject *list = status == ST_DECIDED ? pairs_list(&pairs) : PyList_New(0);
     if (!list) {
         free(pairs.data);
         goto done;
-    }
-    if (status == ST_DECIDED) {
-        size_t at = 0;
-        for (size_t e = 0; e < pairs.count; e++) {
-            int k = pairs.data[at++];
-            PyObject *K = PyTuple_New(k), *T = PyTuple_New(k), *pair = NULL;
-            if (K && T) {
-                int ok = 1;
-                for (int i = 0; i < k; i++) {
-                    PyObject *a = PyLong_FromLong(pairs.data[at + i]), *b = PyLong_FromLong(pairs.data[at + k + i]);
-                    PyTuple_SET_ITEM(K, i, a); /* a NULL item is released safely with its tuple */
-                    PyTuple_SET_ITEM(T, i, b);
-                    ok &= a != NULL && b != NULL;
-                }
-                if (ok)
-                    pair = PyTuple_Pack(2, K, T);
-            }
-            Py_XDECREF(K);
-            Py_XDECREF(T);
-            at += 2 * (size_t)k;
-            if (!pair || PyList_Append(list, pair) < 0) {
-                Py_XDECREF(pair);
-                Py_DECREF(list);
-                free(pairs.data);
-                goto done;
-            }
-            Py_DECREF(pair);
-        }
     }
     free(pairs.data);
     result = Py_BuildValue("(iNnn)", status == ST_DECIDED ? 1 : (status == ST_TOO_MANY ? 2 : 0), list,
@@ -684,8 +691,706 @@ done:
     return result;
 }
 
+/* ==== solve: one game end to end (negosim.solve.hull_native.one_game_solution) ====
+ *
+ * The qhull-free path of one game, from the payoffs to the verified solution's arrays, repeating the
+ * Python path's arithmetic operation for operation wherever its numbers reach the answer:
+ * player_exponents, confirm.coarse_points and polytope.rescaled (elementwise, exact); the walk above;
+ * the matched systems solved as polytope._solve_ones solves them (the closed forms up to 3x3 in the same
+ * order of operations, LAPACK's inverse beyond, through the `inverter` callable set by configure, which
+ * calls numpy's own gufunc: a system's inverse does not depend on the others in its call); the checks
+ * of hull_native.native_game; hull_batch._expanded (numpy's pairwise sum); vertex.dedupe; and
+ * verify.verified_solution's sort, tolerances, regrets and best responses. The strategies and
+ * tolerances are therefore bit for bit the Python path's. The action values are sums of products in
+ * another order than numpy's einsum, so payoffs and regrets may differ in the last bits; every decision
+ * they feed (a profile passing, an action a best response) is taken only when it clears its threshold
+ * by more than a bound on that difference, and otherwise the call answers R_PYTHON.
+ *
+ * Answers: R_NONE where one_game_solution's Python code returns None (a non-finite payoff, a coarse game,
+ * a walk that does not decide, a matched system the checks reject); where that code must finish (R_PYTHON:
+ * an equilibrium to recompute in rational arithmetic, a decision within rounding of its threshold, a
+ * profile that fails, a coordinate within PROB_TOL of zero but not zero), the walk's matched pairs as
+ * `enumerate` lists them, so that it need not walk again; else (E, floats, flags, point_tol) in the
+ * layout of bimatrix_small.solve. */
+enum { R_NONE = 0, R_PYTHON = 1 };
+#define MAX_ROWS 4096 /* equilibria answered here; more go to the Python path (none in a random game) */
+
+static double PROB_TOL = 1e-9, NOISE = 256 * 2.220446049250313e-16, MARGIN = 64 * 256 * 2.220446049250313e-16;
+static double LOOSE = 1.25, COND_LIMIT = 1e10, REFINE_COND = 1e3, RESOLUTION = 1.4551915228366852e-11;
+static double MERGE = 1e-9, SAFETY = 3.0;
+static Py_ssize_t MAX_VERTICES = 50000000, FULL_CHECK_DIM = 12;
+static PyObject *inverter = NULL; /* (bytes of N k x k doubles, N, k) -> C-contiguous float64 buffer of inverses */
+
+/* numpy's pairwise sum of n doubles (the reduction of a contiguous row: add.reduce), preceded by its 0.0 */
+static double np_pairwise(const double *a, size_t n)
+{
+    if (n < 8) {
+        double r = 0.0;
+        for (size_t i = 0; i < n; i++)
+            r += a[i];
+        return r;
+    }
+    if (n <= 128) {
+        double r[8];
+        size_t i;
+        for (int j = 0; j < 8; j++)
+            r[j] = a[j];
+        for (i = 8; i < n - (n % 8); i += 8)
+            for (int j = 0; j < 8; j++)
+                r[j] += a[i + j];
+        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; i++)
+            res += a[i];
+        return res;
+    }
+    size_t n2 = n / 2;
+    n2 -= n2 % 8;
+    return np_pairwise(a, n2) + np_pairwise(a + n2, n - n2);
+}
+
+static double np_sum(const double *a, size_t n) { return 0.0 + np_pairwise(a, n); }
+
+#define MAX_K 64 /* the largest system solved here; beyond, the Python path (a walk that size never ends anyway) */
+
+/* polytope._solve_ones for one k x k system M[t][i] (k <= 3: closed forms; else from LAPACK's inverse
+ * inv[i][t], NULL when that had a non-finite entry), k <= MAX_K: normalised z (k), condition estimate,
+ * usability. */
+static void solve_ones(int k, const double *M, const double *inv, double *z, double *cond, int *usable)
+{
+    double adj[9], det, r[MAX_K], a[MAX_K];
+    if (k <= 3) {
+        if (k == 1) {
+            adj[0] = 1.0;
+            det = M[0];
+        } else if (k == 2) {
+            double a0 = M[0], b0 = M[1], c0 = M[2], d0 = M[3];
+            adj[0] = d0;
+            adj[1] = -b0;
+            adj[2] = -c0;
+            adj[3] = a0;
+            det = a0 * d0 - b0 * c0;
+        } else { /* polytope._cross: the adjugate's columns */
+            const double *us[3][2] = {{M + 3, M + 6}, {M + 6, M}, {M, M + 3}};
+            double cols[3][3];
+            for (int t = 0; t < 3; t++) {
+                const double *u = us[t][0], *v = us[t][1];
+                cols[t][0] = u[1] * v[2] - u[2] * v[1];
+                cols[t][1] = u[2] * v[0] - u[0] * v[2];
+                cols[t][2] = u[0] * v[1] - u[1] * v[0];
+            }
+            for (int i = 0; i < 3; i++)
+                for (int t = 0; t < 3; t++)
+                    adj[i * 3 + t] = cols[t][i];
+            det = M[0] * cols[0][0] + M[1] * cols[0][1] + M[2] * cols[0][2];
+        }
+        double norm = 0.0;
+        for (int i = 0; i < k; i++) { /* _max of _sum: left to right, as the Python loops */
+            double s = fabs(adj[i * k]);
+            for (int t = 1; t < k; t++)
+                s = s + fabs(adj[i * k + t]);
+            norm = i == 0 || s > norm || isnan(s) ? s : norm;
+        }
+        *cond = det != 0.0 ? (double)(2 * k) * norm / fabs(det) : INFINITY;
+        inv = adj;
+    } else {
+        det = 1.0;
+        if (!inv || k > MAX_K) {
+            *cond = INFINITY;
+            *usable = 0;
+            return;
+        }
+        double norm = 0.0;
+        for (int i = 0; i < k; i++) { /* np.abs(inv).sum(-1).max(-1) */
+            for (int t = 0; t < k; t++)
+                a[t] = fabs(inv[i * k + t]);
+            double s = np_sum(a, (size_t)k);
+            norm = i == 0 || s > norm || isnan(s) ? s : norm;
+        }
+        *cond = (double)(2 * k) * norm;
+    }
+    for (int i = 0; i < k; i++) { /* _sum of each row of the adjugate (or inverse), then of those */
+        double s = inv[i * k];
+        for (int t = 1; t < k; t++)
+            s = s + inv[i * k + t];
+        r[i] = s;
+    }
+    double total = r[0];
+    for (int i = 1; i < k; i++)
+        total = total + r[i];
+    *usable = *cond < COND_LIMIT && total * det > 0.0;
+    if (!*usable)
+        total = 1.0;
+    for (int i = 0; i < k; i++)
+        z[i] = r[i] / total;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* confirm.coarse_points for one player's scaled payoffs (count values): 1 when coarse, -1 out of memory */
+static int coarse(const double *u, size_t count)
+{
+    double *s = malloc(count * sizeof(double));
+    if (!s)
+        return -1;
+    memcpy(s, u, count * sizeof(double));
+    qsort(s, count, sizeof(double), cmp_double);
+    double smallest = INFINITY;
+    for (size_t i = 1; i < count; i++) {
+        double gap = s[i] - s[i - 1];
+        if (gap > 0.0 && gap < smallest)
+            smallest = gap;
+    }
+    int out = smallest < RESOLUTION * (s[count - 1] - s[0]);
+    free(s);
+    return out;
+}
+
+static double round9(double v) { return rint(v * 1e9) / 1e9; }
+
+typedef struct {
+    int m, n, E;
+    int exps[2];
+    double *unit;  /* 2 * m * n: each player's payoffs / 2**exps */
+    double *CP;    /* m x n: B rescaled (P's constraints) */
+    double *CQ;    /* n x m: A rescaled, transposed (Q's constraints) */
+    double *x, *y; /* the equilibria, E x m and E x n */
+} Game1;
+
+static void game_free(Game1 *g)
+{
+    free(g->unit); free(g->CP); free(g->CQ); free(g->x); free(g->y);
+    memset(g, 0, sizeof(*g));
+}
+
+/* player_exponents, coarse_points and rescaled: R_NONE (not finite, coarse), -1 (no memory) or 2 (ready) */
+static int prepare(Game1 *g, const double *pay, double rtol)
+{
+    int m = g->m, n = g->n;
+    size_t mn = (size_t)m * n;
+    g->unit = malloc(2 * mn * sizeof(double));
+    g->CP = malloc(mn * sizeof(double));
+    g->CQ = malloc(mn * sizeof(double));
+    if (!g->unit || !g->CP || !g->CQ)
+        return -1;
+    for (int p = 0; p < 2; p++) {
+        const double *P = pay + p * mn;
+        double hi = P[0], lo = P[0];
+        for (size_t a = 0; a < mn; a++) {
+            if (!isfinite(P[a]))
+                return R_NONE;
+            hi = P[a] > hi ? P[a] : hi;
+            lo = P[a] < lo ? P[a] : lo;
+        }
+        double big = hi > -lo ? hi : -lo;
+        frexp(big, &g->exps[p]);
+        double *U = g->unit + p * mn;
+        for (size_t a = 0; a < mn; a++)
+            U[a] = ldexp(P[a], -g->exps[p]);
+    }
+    for (int p = 0; p < 2; p++) {
+        int c = coarse(g->unit + p * mn, mn);
+        if (c != 0)
+            return c < 0 ? -1 : R_NONE;
+    }
+    for (int p = 0; p < 2; p++) {
+        const double *U = g->unit + p * mn;
+        double hi = U[0], lo = U[0], mag = fabs(U[0]);
+        for (size_t a = 1; a < mn; a++) {
+            hi = U[a] > hi ? U[a] : hi;
+            lo = U[a] < lo ? U[a] : lo;
+            mag = fabs(U[a]) > mag ? fabs(U[a]) : mag;
+        }
+        double spread = hi - lo, floor_ = rtol * mag;
+        double scale = floor_ > spread ? floor_ : spread; /* np.maximum (no NaN here) */
+        if (!(scale > 0.0))
+            scale = 1.0;
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                double v = (U[(size_t)i * n + j] - lo) / scale + 1.0;
+                if (p == 0)
+                    g->CQ[(size_t)j * m + i] = v;
+                else
+                    g->CP[(size_t)i * n + j] = v;
+            }
+    }
+    return 2;
+}
+
+/* LAPACK's inverses of N k x k matrices (S, row-major) into out, through `inverter`: 1, 0 (a Python error) */
+static int inverses(const double *S, Py_ssize_t N, int k, double *out)
+{
+    Py_ssize_t len = N * k * k * (Py_ssize_t)sizeof(double);
+    PyObject *bytes = PyBytes_FromStringAndSize((const char *)S, len);
+    if (!bytes)
+        return 0;
+    PyObject *res = PyObject_CallFunction(inverter, "Oni", bytes, N, k);
+    Py_DECREF(bytes);
+    if (!res)
+        return 0;
+    Py_buffer view;
+    if (PyObject_GetBuffer(res, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        Py_DECREF(res);
+        return 0;
+    }
+    int ok = view.len == len && view.itemsize == 8 && view.format && strcmp(view.format, "d") == 0;
+    if (ok)
+        memcpy(out, view.buf, (size_t)len);
+    else
+        PyErr_SetString(PyExc_ValueError, "the inverter did not return N k x k float64 values");
+    PyBuffer_Release(&view);
+    Py_DECREF(res);
+    return ok;
+}
+
+/* Solve the matched pairs' systems (own on the small polytope, partner on the big one), check them as
+ * native_game does and expand them into g->x, g->y (E rows). R_NONE, R_PYTHON, 2 (done), -1 (Python error). */
+static int matched(Game1 *g, const Poly *Ps, const Poly *Pb, int swap, const Pairs *pairs)
+{
+    size_t N = pairs->count;
+    int ds = Ps->d, db = Pb->d, status = 2;
+    if (N > MAX_ROWS || ds > MAX_K)
+        return R_PYTHON;
+    int **Ks = NULL, **Ts = NULL, *ks = NULL;
+    double *zs = NULL, *zb = NULL, *S = NULL, *inv = NULL, *full = NULL;
+    size_t kk = 0; /* room for the largest group of systems of one size: 2 per pair, k x k each */
+    for (int k = 1; k <= ds; k++) {
+        size_t cnt = 0;
+        for (size_t e = 0, at = 0; e < N; e++) {
+            cnt += pairs->data[at] == k;
+            at += 1 + 2 * (size_t)pairs->data[at];
+        }
+        kk = cnt * k * k > kk ? cnt * k * k : kk;
+    }
+    ks = malloc((N + 1) * sizeof(int));
+    Ks = malloc((N + 1) * sizeof(int *));
+    Ts = malloc((N + 1) * sizeof(int *));
+    zs = malloc((N * ds + 1) * sizeof(double));
+    zb = malloc((N * ds + 1) * sizeof(double));
+    S = malloc((2 * kk + 1) * sizeof(double));
+    inv = malloc((2 * kk + 1) * sizeof(double));
+    full = malloc(((size_t)(db > ds ? db : ds) + 1) * sizeof(double));
+    g->x = malloc((N * g->m + 1) * sizeof(double));
+    g->y = malloc((N * g->n + 1) * sizeof(double));
+    if (!ks || !Ks || !Ts || !zs || !zb || !S || !inv || !full || !g->x || !g->y) {
+        PyErr_NoMemory();
+        status = -1;
+        goto out;
+    }
+    size_t at = 0;
+    for (size_t e = 0; e < N; e++) {
+        ks[e] = pairs->data[at];
+        Ks[e] = pairs->data + at + 1;
+        Ts[e] = pairs->data + at + 1 + ks[e];
+        at += 1 + 2 * (size_t)ks[e];
+    }
+    for (int k = 1; k <= ds && status == 2; k++) {
+        size_t cnt = 0; /* the systems of size k, own then partner per pair: as solved_many stacks them */
+        for (size_t e = 0; e < N; e++) {
+            if (ks[e] != k)
+                continue;
+            double *so = S + cnt * k * k, *sp = so + (size_t)k * k;
+            for (int t = 0; t < k; t++)
+                for (int i = 0; i < k; i++) {
+                    so[t * k + i] = Ps->C[(size_t)Ks[e][i] * Ps->c + Ts[e][t]];
+                    sp[t * k + i] = Pb->C[(size_t)Ts[e][i] * Pb->c + Ks[e][t]];
+                }
+            cnt += 2;
+        }
+        if (!cnt)
+            continue;
+        if (k > 3 && !inverses(S, (Py_ssize_t)cnt, k, inv)) {
+            status = -1;
+            break;
+        }
+        size_t q = 0;
+        for (size_t e = 0; e < N && status == 2; e++) {
+            if (ks[e] != k)
+                continue;
+            double cond[2];
+            int ok[2];
+            for (int side = 0; side < 2; side++, q++) {
+                const double *iv = NULL;
+                if (k > 3) {
+                    iv = inv + q * k * k;
+                    for (int a = 0; a < k * k; a++)
+                        if (!isfinite(iv[a])) {
+                            iv = NULL;
+                            break;
+                        }
+                }
+                solve_ones(k, S + q * k * k, iv, (side ? zb : zs) + e * ds, &cond[side], &ok[side]);
+            }
+            if (!ok[0] || !ok[1] || !(cond[1] < COND_LIMIT)) {
+                status = R_NONE;
+                break;
+            }
+            for (int i = 0; i < k; i++)
+                if (!(zs[e * ds + i] > 0.0) || !(zb[e * ds + i] > 0.0))
+                    status = R_NONE;
+            if (status == 2 && (cond[0] > REFINE_COND || cond[1] > REFINE_COND))
+                status = R_PYTHON; /* hull_batch.assembled recomputes it in rational arithmetic */
+        }
+    }
+    if (status != 2)
+        goto out;
+    for (size_t e = 0; e < N; e++) { /* hull_batch._expanded, both sides */
+        for (int side = 0; side < 2; side++) {
+            int d = side ? db : ds;
+            const int *sup = side ? Ts[e] : Ks[e];
+            const double *z = (side ? zb : zs) + e * ds;
+            for (int i = 0; i < d; i++)
+                full[i] = 0.0;
+            for (int i = 0; i < ks[e]; i++)
+                full[sup[i]] = z[i] > 0.0 ? z[i] : 0.0;
+            double total = np_sum(full, (size_t)d);
+            double div = total > 0.0 ? total : 1.0;
+            int is_x = (side == 0) == (swap != 0); /* small side is P (x) when swapped */
+            double *dst = is_x ? g->x + e * g->m : g->y + e * g->n;
+            for (int i = 0; i < d; i++)
+                dst[i] = full[i] / div;
+        }
+    }
+    g->E = (int)N;
+out:
+    free(ks); free(Ks); free(Ts); free(zs); free(zb); free(S); free(inv); free(full);
+    return status;
+}
+
+/* Row u of the E x (m + n) profiles (x then y) against row v: -1, 0, 1 by exact values, lexicographic */
+static int row_cmp(const Game1 *g, int u, int v)
+{
+    for (int c = 0; c < g->m + g->n; c++) {
+        double a = c < g->m ? g->x[u * g->m + c] : g->y[u * g->n + c - g->m];
+        double b = c < g->m ? g->x[v * g->m + c] : g->y[v * g->n + c - g->m];
+        if (a != b)
+            return a < b ? -1 : 1;
+    }
+    return 0;
+}
+
+/* vertex.dedupe (one point, no exact rows) then verified_solution's order: order[0..*E) the rows kept */
+static int ordered(const Game1 *g, int *order, int *E_out)
+{
+    int E = g->E, m = g->m, n = g->n, w = m + n;
+    for (int e = 0; e < E; e++)
+        order[e] = e;
+    for (int a = 1; a < E; a++) /* stable insertion sort, ascending (np.lexsort) */
+        for (int b = a; b > 0 && row_cmp(g, order[b], order[b - 1]) < 0; b--) {
+            int t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+    int kept = 0;
+    for (int a = 0; a < E; a++) /* identical rows: the first stays */
+        if (a == 0 || row_cmp(g, order[a], order[a - 1]) != 0)
+            order[kept++] = order[a];
+    int *keep = malloc(((size_t)kept + 1) * sizeof(int));
+    if (!keep)
+        return 0;
+    for (int j = 0; j < kept; j++) {
+        keep[j] = 1;
+        for (int i = 0; i < j && keep[j]; i++) { /* a later row within MERGE of an earlier one goes */
+            double dx = 0.0, dy = 0.0;
+            const double *xi = g->x + order[i] * m, *xj = g->x + order[j] * m;
+            const double *yi = g->y + order[i] * n, *yj = g->y + order[j] * n;
+            for (int c = 0; c < m; c++)
+                dx = fabs(xi[c] - xj[c]) > dx ? fabs(xi[c] - xj[c]) : dx;
+            for (int c = 0; c < n; c++)
+                dy = fabs(yi[c] - yj[c]) > dy ? fabs(yi[c] - yj[c]) : dy;
+            if (dx <= MERGE && dy <= MERGE)
+                keep[j] = 0;
+        }
+    }
+    int E2 = 0;
+    for (int j = 0; j < kept; j++)
+        if (keep[j])
+            order[E2++] = order[j];
+    free(keep);
+    /* verified_solution: decreasing in the strategies rounded to 9 decimals, stable */
+    for (int a = 1; a < E2; a++)
+        for (int b = a; b > 0; b--) {
+            int u = order[b], v = order[b - 1], less = 0;
+            for (int c = 0; c < w; c++) {
+                double ku = round9(c < m ? g->x[u * m + c] : g->y[u * n + c - m]);
+                double kv = round9(c < m ? g->x[v * m + c] : g->y[v * n + c - m]);
+                if (ku != kv) {
+                    less = ku > kv;
+                    break;
+                }
+            }
+            if (!less)
+                break;
+            order[b] = v;
+            order[b - 1] = u;
+        }
+    *E_out = E2;
+    return 1;
+}
+
+/* verify.verified_solution's numbers for the rows `order` (see the section comment): the result tuple,
+ * R_PYTHON, or NULL (a Python error) */
+static PyObject *verified_rows(const Game1 *g, const int *order, int E, double rtol)
+{
+    int m = g->m, n = g->n;
+    size_t mn = (size_t)m * n;
+    const double *UA = g->unit, *UB = g->unit + mn;
+    double top[2], bottom[2], big[2];
+    for (int p = 0; p < 2; p++) {
+        const double *U = g->unit + p * mn;
+        double hi = U[0], lo = U[0], mag = fabs(U[0]);
+        for (size_t a = 1; a < mn; a++) {
+            hi = U[a] > hi ? U[a] : hi;
+            lo = U[a] < lo ? U[a] : lo;
+            mag = fabs(U[a]) > mag ? fabs(U[a]) : mag;
+        }
+        top[p] = hi;
+        bottom[p] = lo;
+        big[p] = mag;
+    }
+    double *colmax = malloc(((size_t)n + 1) * sizeof(double)), *colmin = malloc(((size_t)n + 1) * sizeof(double));
+    double *rowmax = malloc(((size_t)m + 1) * sizeof(double)), *rowmin = malloc(((size_t)m + 1) * sizeof(double));
+    double *V = malloc(((size_t)(m > n ? m : n) + 1) * sizeof(double));
+    Py_ssize_t nf = (Py_ssize_t)E * (m + n + 5), nb = (Py_ssize_t)E * (2 * (m + n) + 3);
+    PyObject *fl = PyByteArray_FromStringAndSize(NULL, nf * (Py_ssize_t)sizeof(double) + 8);
+    PyObject *bo = PyByteArray_FromStringAndSize(NULL, nb + 1);
+    PyObject *result = NULL;
+    if (!colmax || !colmin || !rowmax || !rowmin || !V || !fl || !bo) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto out;
+    }
+    for (int j = 0; j < n; j++) { /* player 1 chooses among A's columns in y's support, player 2 among B's rows */
+        colmax[j] = colmin[j] = UA[j];
+        for (int i = 1; i < m; i++) {
+            double v = UA[(size_t)i * n + j];
+            colmax[j] = v > colmax[j] ? v : colmax[j];
+            colmin[j] = v < colmin[j] ? v : colmin[j];
+        }
+    }
+    for (int i = 0; i < m; i++) {
+        rowmax[i] = rowmin[i] = UB[(size_t)i * n];
+        for (int j = 1; j < n; j++) {
+            double v = UB[(size_t)i * n + j];
+            rowmax[i] = v > rowmax[i] ? v : rowmax[i];
+            rowmin[i] = v < rowmin[i] ? v : rowmin[i];
+        }
+    }
+    double *F = (double *)PyByteArray_AS_STRING(fl);
+    unsigned char *Bf = (unsigned char *)PyByteArray_AS_STRING(bo);
+    double *X = F, *Y = X + (size_t)E * m, *PAY = Y + (size_t)E * n, *REG = PAY + 2 * (size_t)E, *PTOL = REG + E;
+    unsigned char *BR1 = Bf, *BR2 = BR1 + (size_t)E * m, *PT = BR2 + (size_t)E * n, *TA1 = PT + 2 * (size_t)E;
+    unsigned char *TA2 = TA1 + (size_t)E * m, *TIED = TA2 + (size_t)E * n;
+    double point_tol = 0.0;
+    for (int p = 0; p < 2; p++) { /* point_tolerances */
+        double t = ldexp(rtol * (top[p] - bottom[p]) + NOISE * big[p], g->exps[p]);
+        point_tol = p == 0 ? t : (t > point_tol ? t : point_tol);
+    }
+    for (int r = 0; r < E; r++) {
+        const double *x = g->x + (size_t)order[r] * m, *y = g->y + (size_t)order[r] * n;
+        memcpy(X + (size_t)r * m, x, (size_t)m * sizeof(double));
+        memcpy(Y + (size_t)r * n, y, (size_t)n * sizeof(double));
+        double gain[2];
+        for (int p = 0; p < 2; p++) {
+            int d = p == 0 ? m : n, c = p == 0 ? n : m;
+            const double *own_s = p == 0 ? x : y, *opp = p == 0 ? y : x;
+            /* _verify_checked's probability-vector test (numbers bit for bit the Python path's) */
+            double smin = own_s[0];
+            for (int a = 1; a < d; a++)
+                smin = own_s[a] < smin ? own_s[a] : smin;
+            if (!(smin >= -PROB_TOL) || !(fabs(np_sum(own_s, (size_t)d) - 1.0) <= PROB_TOL))
+                goto python;
+            double umax = 0.0;
+            for (int a = 0; a < d; a++) {
+                double v = 0.0;
+                for (int b = 0; b < c; b++) {
+                    double u = p == 0 ? UA[(size_t)a * n + b] : UB[(size_t)b * n + a];
+                    v += u * opp[b];
+                    umax = fabs(u) > umax ? fabs(u) : umax;
+                }
+                V[a] = v;
+            }
+            double hi = -INFINITY, lo = INFINITY;
+            for (int b = 0; b < c; b++) {
+                if (opp[b] > PROB_TOL) {
+                    double h = p == 0 ? colmax[b] : rowmax[b], l = p == 0 ? colmin[b] : rowmin[b];
+                    hi = h > hi ? h : hi;
+                    lo = l < lo ? l : lo;
+                } else if (opp[b] != 0.0) {
+                    goto python; /* a stray probability: its share of the tolerance is left to the Python path */
+                }
+            }
+            double mag = hi > -lo ? hi : -lo;
+            double tol = rtol * (hi - lo) + NOISE * mag;
+            double own = 0.0, best = V[0];
+            for (int a = 0; a < d; a++)
+                own += V[a] * own_s[a];
+            for (int a = 1; a < d; a++)
+                best = V[a] > best ? V[a] : best;
+            /* how far this order of summation can be from einsum's: each value a sum of c products of
+             * payoffs (|u| <= umax) with probabilities summing to 1, each rounding within (c + 2) eps */
+            double band = 4.0 * (c + 4) * DBL_EPSILON * (umax > 1.0 ? umax : 1.0);
+            double diff = best - own;
+            gain[p] = diff > 0.0 ? diff : 0.0;
+            if (!(diff + band < tol))
+                goto python; /* fails, or within rounding of failing: the Python path decides (or raises) */
+            double edge = best - tol;
+            unsigned char *br = p == 0 ? BR1 + (size_t)r * d : BR2 + (size_t)r * d;
+            unsigned char *ta = p == 0 ? TA1 + (size_t)r * d : TA2 + (size_t)r * d;
+            int tied = 0;
+            for (int a = 0; a < d; a++) {
+                if (fabs(V[a] - edge) <= band + 4.0 * DBL_EPSILON * fabs(edge))
+                    goto python;
+                br[a] = V[a] >= edge;
+                if (br[a] && own_s[a] <= PROB_TOL)
+                    tied = 1;
+            }
+            for (int a = 0; a < d; a++)
+                ta[a] = br[a] && tied;
+            PT[2 * r + p] = (unsigned char)tied;
+            PTOL[2 * r + p] = ldexp(tol, g->exps[p]);
+            PAY[2 * r + p] = ldexp(own, g->exps[p]);
+        }
+        double r0 = ldexp(gain[0], g->exps[0]), r1 = ldexp(gain[1], g->exps[1]);
+        REG[r] = r1 > r0 ? r1 : r0;
+        TIED[r] = PT[2 * r] || PT[2 * r + 1];
+        double pt = PTOL[2 * r + 1] > PTOL[2 * r] ? PTOL[2 * r + 1] : PTOL[2 * r];
+        point_tol = pt > point_tol ? pt : point_tol;
+    }
+    result = Py_BuildValue("(nOOd)", (Py_ssize_t)E, fl, bo, point_tol);
+    goto out;
+python:
+    result = PyLong_FromLong(R_PYTHON);
+out:
+    Py_XDECREF(fl);
+    Py_XDECREF(bo);
+    free(colmax); free(colmin); free(rowmax); free(rowmin); free(V);
+    return result;
+}
+
+PyDoc_STRVAR(solve_doc,
+"solve(payoffs, m, n, rtol) -> (E, floats, flags, point_tol) | 0 | list\n\n"
+"One 2-player game (payoffs: 2*m*n float64, A then B, row-major) by the walk, verified: the arrays in the\n"
+"layout of bimatrix_small.solve; 0 where hull_native.one_game_solution's Python code answers None; where\n"
+"that code must finish (R_PYTHON), the walk's matched pairs as enumerate gives them. configure() first.");
+
+static PyObject *py_solve(PyObject *self, PyObject *args)
+{
+    (void)self;
+    Py_buffer buf;
+    int m, n;
+    double rtol;
+    if (!PyArg_ParseTuple(args, "y*iid", &buf, &m, &n, &rtol))
+        return NULL;
+    PyObject *result = NULL;
+    Game1 g;
+    memset(&g, 0, sizeof(g));
+    Pairs pairs = {NULL, 0, 0, 0};
+    if (!inverter) {
+        PyErr_SetString(PyExc_RuntimeError, "configure() was not called");
+        goto done;
+    }
+    if (m < 2 || n < 2 || m > 30000 || n > 30000 || m + n > 60000 ||
+        buf.len != 2 * (Py_ssize_t)m * n * (Py_ssize_t)sizeof(double) || !(rtol >= 0.0) || !isfinite(rtol)) {
+        PyErr_SetString(PyExc_ValueError, "payoffs must be 2 * m * n float64 values, m, n >= 2, rtol >= 0");
+        goto done;
+    }
+    g.m = m;
+    g.n = n;
+    int st = prepare(&g, (const double *)buf.buf, rtol);
+    if (st != 2) {
+        result = st < 0 ? PyErr_NoMemory() : PyLong_FromLong(st);
+        goto done;
+    }
+    int swap = n > m;
+    double lp = LOOSE * (rtol * 1.0); /* LOOSE * float(Thresholds.pay), the payoff tolerance rtol * 1.0 */
+    Poly Ps, Pb;
+    Ps.prob_loose = Pb.prob_loose = LOOSE * rtol;
+    Ps.loose_pay = Pb.loose_pay = lp;
+    Ps.margin = Pb.margin = SAFETY * MARGIN;
+    Ps.cond_limit = Pb.cond_limit = COND_LIMIT / SAFETY;
+    if (swap) { /* the enumerated polytope is the player with fewer actions' (P when n > m) */
+        Ps.d = m; Ps.c = n; Ps.C = g.CP;
+        Pb.d = n; Pb.c = m; Pb.C = g.CQ;
+    } else {
+        Ps.d = n; Ps.c = m; Ps.C = g.CQ;
+        Pb.d = m; Pb.c = n; Pb.C = g.CP;
+    }
+    size_t n_small = 0, n_big = 0;
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = walk(&Ps, &Pb, &pairs, (size_t)MAX_VERTICES, &n_small);
+    if (status == ST_DECIDED && Pb.d <= FULL_CHECK_DIM)
+        status = walk(&Pb, NULL, NULL, (size_t)MAX_VERTICES, &n_big);
+    Py_END_ALLOW_THREADS
+    if (status == ST_NOMEM || status == ST_INTERRUPTED) {
+        if (status == ST_NOMEM)
+            PyErr_NoMemory();
+        goto done;
+    }
+    if (status != ST_DECIDED) {
+        result = PyLong_FromLong(R_NONE);
+        goto done;
+    }
+    st = matched(&g, &Ps, &Pb, swap, &pairs);
+    if (st != 2) {
+        result = st < 0 ? NULL : (st == R_PYTHON ? pairs_list(&pairs) : PyLong_FromLong(st));
+        goto done;
+    }
+    int *order = malloc(((size_t)g.E + 1) * sizeof(int));
+    int E = 0;
+    if (!order || !ordered(&g, order, &E)) {
+        free(order);
+        PyErr_NoMemory();
+        goto done;
+    }
+    result = verified_rows(&g, order, E, rtol);
+    free(order);
+    if (result && PyLong_Check(result)) { /* R_PYTHON: the Python code finishes from the walk's pairs */
+        Py_DECREF(result);
+        result = pairs_list(&pairs);
+    }
+done:
+    free(pairs.data);
+    game_free(&g);
+    PyBuffer_Release(&buf);
+    return result;
+}
+
+PyDoc_STRVAR(configure_doc,
+"configure(inverter, PROB_TOL, NOISE, MARGIN, LOOSE, COND_LIMIT, REFINE_COND, RESOLUTION, MERGE, SAFETY,\n"
+"          MAX_VERTICES, FULL_CHECK_DIM)\n\nThe thresholds of the Python modules, and the callable giving\n"
+"LAPACK's inverses: inverter(bytes of N k x k float64, N, k) -> C-contiguous float64 buffer.");
+
+static PyObject *py_configure(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *inv;
+    double p[9];
+    Py_ssize_t maxv, full;
+    if (!PyArg_ParseTuple(args, "Oddddddddd" "nn", &inv, &p[0], &p[1], &p[2], &p[3], &p[4], &p[5], &p[6], &p[7],
+                          &p[8], &maxv, &full))
+        return NULL;
+    if (!PyCallable_Check(inv) || maxv < 1 || maxv > 0xFFFFFFF0LL) {
+        PyErr_SetString(PyExc_ValueError, "configure: inverter must be callable, MAX_VERTICES in range");
+        return NULL;
+    }
+    Py_INCREF(inv);
+    Py_XSETREF(inverter, inv);
+    PROB_TOL = p[0]; NOISE = p[1]; MARGIN = p[2]; LOOSE = p[3]; COND_LIMIT = p[4]; REFINE_COND = p[5];
+    RESOLUTION = p[6]; MERGE = p[7]; SAFETY = p[8];
+    MAX_VERTICES = maxv;
+    FULL_CHECK_DIM = full;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"enumerate", py_enumerate, METH_VARARGS, enumerate_doc},
+    {"solve", py_solve, METH_VARARGS, solve_doc},
+    {"configure", py_configure, METH_VARARGS, configure_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -29,20 +29,36 @@ It answers only where the general path's answer is certainly the same:
 Anything else (a tie, a near-zero coordinate or slack, a singular or ill-conditioned system, a degenerate
 game, more than `vertex.MAX_HULL_VERTICES` vertices) returns None, and `hull.one_game` runs its qhull path,
 which flags degeneracy and falls back as before. With ``NEGOSIM_NATIVE=0`` or no compiled kernel, None.
+
+One game on its own (`one_game_solution`, what `vertex.vertex_enumeration` calls first) goes through the
+kernel's ``solve`` instead, which runs the whole sequence in C: the walk, the matched systems solved as
+`polytope._solve_ones` solves them (its closed forms up to 3x3 operation for operation, LAPACK's inverse
+beyond through numpy's gufunc, `_inverses`), the checks above, `hull_batch._expanded`, `vertex.dedupe` and
+`verify.verified_solution`. Strategies, tolerances, best responses, ties and flags are bit for bit the
+Python path's; payoffs and regrets are sums in another order than numpy's einsum (equal within rounding),
+and a decision within a bound on that difference of its threshold is left to the Python code
+(`_general`), as is an equilibrium to recompute in rational arithmetic (then from the walk's pairs,
+without walking again).
 """
 
 from __future__ import annotations
 
+from functools import cache
+from types import ModuleType
+
 import numpy as np
 
+from ..game.checks import PROB_TOL
 from ..game.normal import NormalFormGame
-from ..native import load
-from .confirm import ExactBudget, coarse_points
-from .hull_batch import VALID, Rows, assembled, solved_many
-from .polytope import COND_LIMIT, LOOSE, MARGIN
-from .result import Solution
-from .verify import verified_solution
-from .vertex import MAX_HULL_VERTICES, dedupe
+from ..native import enabled, load
+from . import hull_batch
+from .confirm import REFINE_COND, RESOLUTION, ExactBudget, coarse_points
+from .hull_batch import VALID, Rows, solved_many
+from .polytope import COND_LIMIT, LOOSE, MARGIN, _lapack_inv
+from .result import Solution, assembled
+from .tolerance import NOISE
+from .verify import TieDescriptions, verified_solution
+from .vertex import MAX_HULL_VERTICES, MERGE, dedupe
 
 #: The kernel's margins are this multiple of the general path's (and its condition limit this fraction).
 SAFETY = 3.0
@@ -97,6 +113,14 @@ def native_game(small: tuple, big: tuple, check_big: bool,
         LOOSE * float(th_b.pay.flat[0]), SAFETY * MARGIN, COND_LIMIT / SAFETY, MAX_HULL_VERTICES)
     if status != 1 or float(th_s.prob_loose.flat[0]) != float(th_b.prob_loose.flat[0]):
         return None
+    return _finished(pairs, small, big, budget)
+
+
+def _finished(pairs: list, small: tuple, big: tuple,
+              budget: ExactBudget) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """`native_game` after a decided walk: the matched (K, T) `pairs` solved, checked and assembled."""
+    (Cs, th_s, _), (Cb, th_b, _) = small, big
+    ds = Cs.shape[1]
     N = len(pairs)
     k = np.array([len(K) for K, _ in pairs], dtype=np.intp)
     K = np.zeros((N, ds), dtype=np.intp)
@@ -113,7 +137,28 @@ def native_game(small: tuple, big: tuple, check_big: bool,
         return None
     valid, loose = np.full(N, VALID, dtype=np.int8), np.zeros(N, dtype=np.intp)
     own, partner = Rows(k, K, T, zs, cond_s, valid, loose), Rows(k, T, K, zb, cond_b, valid, loose)
-    return assembled(own, partner, small, big, budget)
+    return hull_batch.assembled(own, partner, small, big, budget)
+
+
+def _inverses(systems: bytes, count: int, k: int) -> np.ndarray:
+    """LAPACK's inverses of `count` k x k systems (row-major float64 bytes), as `polytope._solve_ones` takes
+    them (NaN where LAPACK meets a zero pivot): the kernel's `solve` calls this for its systems beyond 3x3."""
+    assert _lapack_inv is not None  # `_configured` passes this function to the kernel only then
+    return _lapack_inv(np.frombuffer(systems).reshape(count, k, k), signature="d->d")
+
+
+@cache
+def _configured() -> ModuleType | None:
+    """The compiled module with the thresholds of the Python modules set, or None if it was not built (or
+    numpy lacks the inverse gufunc the Python path uses: then the kernel could not repeat its numbers)."""
+    module = load("bimatrix_hull")
+    if module is None or _lapack_inv is None:
+        return None
+    from .hull import FULL_CHECK_DIM  # hull imports this module
+
+    module.configure(_inverses, PROB_TOL, NOISE, MARGIN, LOOSE, COND_LIMIT, REFINE_COND, RESOLUTION, MERGE, SAFETY,
+                     MAX_HULL_VERTICES, FULL_CHECK_DIM)
+    return module
 
 
 def one_game_solution(game: NormalFormGame, rtol: float) -> Solution | None:
@@ -122,10 +167,12 @@ def one_game_solution(game: NormalFormGame, rtol: float) -> Solution | None:
     The general path for one game runs `hull.hull_equilibria` on one point through the chunk machinery of
     `vertex`; for a game the walk certifies, that is `hull.one_game`'s walked outcome (complete, not
     degenerate, the budget not exhausted), unchanged by `confirm.exactly_at_coarse_points` (the game is not
-    coarse), then `vertex.dedupe` and `verify.verified_solution` with no note. This is that sequence
-    without the machinery around it. None (the general path answers, and raises on bad payoffs) when the
-    kernel is missing or switched off, a payoff is not finite, the game is coarse, or the walk does not
-    answer.
+    coarse), then `vertex.dedupe` and `verify.verified_solution` with no note. The kernel's ``solve`` runs
+    that whole sequence in C (see ``negosim/native/bimatrix_hull.c``): the same strategies and tolerances
+    bit for bit, the payoffs and regrets within rounding of numpy's sums, every decision the same (it
+    hands the game back wherever rounding could change one, and `_general` then runs the Python code).
+    None (the general path answers, and raises on bad payoffs) when the kernel is missing or switched off,
+    a payoff is not finite, the game is coarse, or the walk does not answer.
 
     Parameters
     ----------
@@ -147,21 +194,74 @@ def one_game_solution(game: NormalFormGame, rtol: float) -> Solution | None:
     >>> sol is None or (bool(sol.complete.all()) and len(sol.point) % 2 == 1)
     True
     """
-    from .hull import walked_game  # hull imports this module
-
-    if load("bimatrix_hull") is None or game.n_players != 2 or game.batch_shape != ():
+    if game.n_players != 2 or game.batch_shape != () or not enabled():
         return None
+    module = _configured()
+    if module is None:
+        return None
+    pay = game.payoffs
+    m, n = pay.shape[1:]
+    if m < 2 or n < 2 or pay.dtype != np.float64:
+        return _general(game, rtol)
+    out = module.solve(pay if pay.flags.c_contiguous else np.ascontiguousarray(pay), m, n, float(rtol))
+    if out is NONE:
+        return None
+    if type(out) is list:
+        return _general(game, rtol, out)
+    E, floats, flags, point_tol = out
+    # views into the kernel's two buffers (the layout of bimatrix_small.solve), one array constructor each
+    em, en, e2 = E * m * 8, E * n * 8, E * 16
+    x = _array((E, m), _F8, floats, 0)
+    y = _array((E, n), _F8, floats, em)
+    player_tol = _array((E, 2), _F8, floats, em + en + e2 + E * 8)
+    bm, bn = E * m, E * n
+    brs = (_array((E, m), _B, flags, 0), _array((E, n), _B, flags, bm))
+    player_tied = _array((E, 2), _B, flags, bm + bn)
+    return assembled({
+        "concept": "nash", "method": "vertex enumeration", "game": game, "batch_shape": (),
+        "point": np.zeros(E, dtype=np.int64), "payoffs": _array((E, 2), _F8, floats, em + en),
+        "regret": _array((E,), _F8, floats, em + en + e2), "tied": _array((E,), _B, flags, 2 * (bm + bn) + 2 * E),
+        "complete": np.array(True), "degenerate": np.array(False), "tol": np.array(point_tol),
+        "strategies": (x, y), "behavior": (), "outcome_probs": np.zeros((0, 0)), "notes": (),
+        "extra": {"best_responses": brs,
+                  "tied_actions": (_array((E, m), _B, flags, bm + bn + 2 * E),
+                                   _array((E, n), _B, flags, 2 * bm + bn + 2 * E)),
+                  "tie_descriptions": TieDescriptions(game.players, game.actions, brs, player_tied),
+                  "player_tol": player_tol, "rtol": float(rtol), "exact_rows": np.zeros(E, dtype=bool)},
+        "parameters": {}})
+
+
+def _general(game: NormalFormGame, rtol: float, pairs: list | None = None) -> Solution | None:
+    """`one_game_solution` by the Python code: the walk's outcome (`hull.walked_game`, or from the walk's
+    matched `pairs` where the kernel's ``solve`` gives them), `vertex.dedupe` and `verify.verified_solution`."""
+    from .hull import _sides, walked_game  # hull imports this module
+
     m, n = game.shape
     pay = game.payoffs.reshape(1, 2, m, n)
-    if not np.isfinite(pay).all() or coarse_points(pay)[0]:
-        return None
-    got = walked_game(pay, rtol)
-    if got is None or got.unsettled or got.degenerate or got.exhausted:
-        return None
-    point, x, y, ex = dedupe(np.zeros(len(got.x), dtype=np.int64), got.x, got.y, got.exact, 1)
+    if pairs is None:
+        if not np.isfinite(pay).all() or coarse_points(pay)[0]:
+            return None
+        got = walked_game(pay, rtol)
+        if got is None or got.unsettled or got.degenerate or got.exhausted:
+            return None
+        x, y, exact = got.x, got.y, got.exact
+    else:  # `hull._walked` after the kernel's walk (the same walk `native_game` would run)
+        small, big, swap, budget = _sides(pay, rtol)
+        found = _finished(pairs, small, big, budget)
+        if found is None or budget.exhausted[0]:
+            return None
+        zs, zb, exact = found
+        x, y = (zs, zb) if swap else (zb, zs)
+    point, x, y, ex = dedupe(np.zeros(len(x), dtype=np.int64), x, y, exact, 1)
     return verified_solution(game, concept="nash", method="vertex enumeration", point=point, strategies=(x, y),
                              rtol=rtol, complete=np.ones(1, dtype=bool), degenerate=np.zeros(1, dtype=bool),
                              notes=(), exact_rows=ex)
+
+
+#: The kernel's ``solve`` code where the Python code answers None.
+NONE = 0
+_array = np.ndarray
+_F8, _B = np.dtype(np.float64), np.dtype(bool)
 
 
 __all__ = ["SAFETY", "native_game", "one_game_solution"]
