@@ -93,8 +93,9 @@ def old_code(monkeypatch):
     def use_old():
         monkeypatch.setattr(boundaries, "_bisect", old_bisect)
         monkeypatch.setattr(boundaries, "flags_and_sides", old_flags_and_sides)
-        monkeypatch.setattr(engine, "locate_boundaries", old_locate)
-        monkeypatch.setattr(engine, "boundary_flags", old_flags)
+        # the sweep engine imports both modules when a one-parameter sweep needs them, and calls through them
+        monkeypatch.setattr(boundaries, "locate_boundaries", old_locate)
+        monkeypatch.setattr(boundary_flags, "boundary_flags", old_flags)
     return use_old
 
 

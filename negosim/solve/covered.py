@@ -49,6 +49,13 @@ class Known:
         (R,) point of each vertex.
     labels : numpy.ndarray
         (R, d + c) bool: its full label set.
+
+    Examples
+    --------
+    >>> known = Known()
+    >>> known.add(np.array([2, 0]), np.array([[True, False], [False, True]]))
+    >>> known.point.tolist(), known.labels.astype(int).tolist()
+    ([0, 2], [[0, 1], [1, 0]])
     """
 
     point: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -66,7 +73,19 @@ class Known:
 
 
 def own_labels_of(Ks: np.ndarray, Ts: np.ndarray, d: int, c: int) -> np.ndarray:
-    """(N, d + c) bool: the labels the systems (Ks[n], Ts[n]) name (coordinates outside K, constraints in T).
+    """The labels the systems (Ks[n], Ts[n]) name: the coordinates outside K, the constraints in T.
+
+    Parameters
+    ----------
+    Ks, Ts : numpy.ndarray
+        (N, k) support (coordinate indices) and (N, k) tight constraints of each system.
+    d, c : int
+        Number of coordinates and of constraints of the polytope.
+
+    Returns
+    -------
+    numpy.ndarray
+        (N, d + c) bool: coordinate labels first, then constraint labels.
 
     Examples
     --------
@@ -81,8 +100,8 @@ def own_labels_of(Ks: np.ndarray, Ts: np.ndarray, d: int, c: int) -> np.ndarray:
     return lab
 
 
-def own_labels(cand: Candidates, p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """(N, d + c) bool: the labels the candidates at (p, a, b) name (`own_labels_of` of their systems)."""
+def _own_labels(cand: Candidates, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(N, d + c) bool: the labels the candidates at indices (a, b) name (`own_labels_of` of their systems)."""
     return own_labels_of(cand.Ks[a], cand.tight_sets(a, b), cand.d, cand.c)
 
 
@@ -191,7 +210,7 @@ def settle_known(cand: Candidates, exact_matrix, budget: ExactBudget, th: Thresh
     up, ua, ub = up[pick], ua[pick], ub[pick]
     skip = np.zeros(len(up), dtype=bool)
     if len(up):
-        lab = own_labels(cand, up, ua, ub)
+        lab = _own_labels(cand, ua, ub)
         skip = covered_by(known.point, known.labels, up, lab, P)
         reps = _representatives(cand, up, ua, ub, ~skip)
         if len(reps):
@@ -228,4 +247,4 @@ def _representatives(cand: Candidates, p: np.ndarray, a: np.ndarray, b: np.ndarr
     return at[np.sort(first)]
 
 
-__all__ = ["Known", "covered_by", "own_labels", "own_labels_of", "settle_known"]
+__all__ = ["Known", "covered_by", "own_labels_of", "settle_known"]
