@@ -94,3 +94,14 @@ def test_region_colours_are_the_table_lookup_by_rows():
     flat = np.rint((colours[:, None, :] + (ink - colours[:, None, :]) * level) * 255).astype(np.uint8).reshape(-1, 3)
     assert np.array_equal(region_colours(colours, ink, index, shade),
                           np.take(flat, index.astype(np.intp) * 256 + shade, axis=0))
+
+
+@pytest.mark.parametrize("n, pixels", [(2, 960.0), (961, 960.0), (962, 960.0), (1000, 960.0), (1000, 720.0),
+                                       (4000, 960.0), (1441, 720.0)])
+def test_thin_out_keeps_both_ends_and_at_most_one_grid_value_per_pixel(n, pixels):
+    from negosim.present.figures.regime_geometry import thin_out
+
+    kept = thin_out(n, pixels)
+    assert kept[0] == 0 and kept[-1] == n - 1 and np.all(np.diff(kept) > 0)
+    assert len(kept) == n if n <= pixels + 1 else len(kept) <= pixels + 1
+    assert np.diff(kept).max() <= max(1, -(-(n - 1) // int(pixels)))  # no gap wider than a pixel's worth

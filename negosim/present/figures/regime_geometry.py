@@ -23,8 +23,8 @@ Fill = list[tuple[np.ndarray, np.ndarray]]
 
 
 def thin_out(n: int, pixels: float) -> np.ndarray:
-    """Indices of the grid values to contour: all of them unless there are more than two per pixel."""
-    if n <= 2 * pixels:
+    """Indices of the grid values to contour: all of them unless there are more than one per pixel."""
+    if n <= pixels + 1:
         return np.arange(n)
     return np.unique(np.round(np.linspace(0, n - 1, int(pixels) + 1)).astype(int))
 
@@ -323,7 +323,6 @@ def contours(x: np.ndarray, y: np.ndarray, fields: np.ndarray,
     # only over the box of its non-negative points and one cell around it: outside, every cell's corners
     # are negative, so nothing there is filled or crossed, and a region covering a third of the map
     # costs a third of the grid.
-    grid: tuple[np.ndarray, np.ndarray] | None = None  # the whole grid's coordinates, made once and sliced
     for k, g in enumerate(fields):
         nonneg = g >= 0
         rows, cols = np.flatnonzero(nonneg.any(axis=1)), np.flatnonzero(nonneg.any(axis=0))
@@ -336,9 +335,7 @@ def contours(x: np.ndarray, y: np.ndarray, fields: np.ndarray,
         if r1 - r0 < 2 or c1 - c0 < 2:  # contourpy needs two points along each axis
             r0, r1 = (max(0, r1 - 2), max(r1, 2)) if r1 - r0 < 2 else (r0, r1)
             c0, c1 = (max(0, c1 - 2), max(c1, 2)) if c1 - c0 < 2 else (c0, c1)
-        if grid is None:
-            grid = np.meshgrid(y, x)
-        my, mx = (np.ascontiguousarray(m[r0:r1, c0:c1]) for m in grid)  # no copy where a box spans the columns
+        my, mx = np.meshgrid(y[c0:c1], x[r0:r1])
         gen = _serial_generator(my, mx, np.ascontiguousarray(g[r0:r1, c0:c1], dtype=np.float64))
         filled: Any = gen.filled(0.0, 2.0)  # OuterOffset: (list of points, list of ring offsets)
         fills.append([(pts[:, ::-1], offs) for pts, offs in zip(filled[0], filled[1])] or None)
