@@ -1,6 +1,7 @@
 """The regime map's faster paths give what the slower ones gave: contours from contourpy's serial generator
 built directly (no numpy.ma) equal `contourpy.contour_generator`'s, point for point."""
 
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +106,23 @@ def test_thin_out_keeps_both_ends_and_at_most_one_grid_value_per_pixel(n, pixels
     assert kept[0] == 0 and kept[-1] == n - 1 and np.all(np.diff(kept) > 0)
     assert len(kept) == n if n <= pixels + 1 else len(kept) <= pixels + 1
     assert np.diff(kept).max() <= max(1, -(-(n - 1) // int(pixels)))  # no gap wider than a pixel's worth
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_straight_vertices_dropped_are_those_inserted_along_straight_runs(seed):
+    """Vertices inserted at grid steps along a polyline's segments are dropped again; its corners stay."""
+    from negosim.present.figures.regime_pixels import without_straight_vertices
+
+    rng = np.random.default_rng(seed)
+    corners = np.cumsum(rng.integers(-5, 6, size=(int(rng.integers(2, 8)), 2)), axis=0).astype(float)
+    keep = np.concatenate([[True], np.any(np.diff(corners, axis=0) != 0, axis=1)])
+    corners = corners[keep]  # no repeated points
+    if len(corners) > 2:  # no corner that is itself straight or a reversal on a line
+        d0, d1 = corners[1:-1] - corners[:-2], corners[2:] - corners[1:-1]
+        turn = (d0[:, 0] * d1[:, 1] != d0[:, 1] * d1[:, 0]) | ((d0 * d1).sum(axis=1) < 0)
+        corners = corners[np.concatenate([[True], turn, [True]])]
+    dense = [corners[0]]
+    for a, b in zip(corners[:-1], corners[1:]):
+        steps = math.gcd(*(int(v) for v in np.abs(b - a)))  # whole grid points along the segment, exactly
+        dense.extend(a + (b - a) // steps * k for k in range(1, steps + 1))
+    assert np.array_equal(without_straight_vertices(np.array(dense)), corners)

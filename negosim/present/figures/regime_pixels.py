@@ -79,3 +79,20 @@ def region_colours(colours: np.ndarray, ink: np.ndarray, index: np.ndarray, shad
     packed[:, :3] = np.rint(table * 255).astype(np.uint8).reshape(-1, 3)
     words = np.take(packed.view(np.uint32)[:, 0], index.astype(np.intp) * 256 + shade)
     return words.view(np.uint8).reshape(*index.shape, 4)[:, :, :3]
+
+
+def without_straight_vertices(line: np.ndarray) -> np.ndarray:
+    """The (m, 2) polyline `line` without the vertices in the middle of a straight run (the turn there exactly
+    zero): the same line, with fewer vertices for Pillow to join one by one in Python (a contour of a straight
+    boundary on a fine grid has a vertex per grid cell).
+
+    Examples
+    --------
+    >>> without_straight_vertices(np.array([[0.0, 0], [1, 0], [2, 0], [2, 1], [2, 2], [2, 1]])).tolist()
+    [[0.0, 0.0], [2.0, 0.0], [2.0, 2.0], [2.0, 1.0]]
+    """
+    if len(line) < 3:
+        return line
+    d0, d1 = line[1:-1] - line[:-2], line[2:] - line[1:-1]
+    straight = (d0[:, 0] * d1[:, 1] == d0[:, 1] * d1[:, 0]) & ((d0 * d1).sum(axis=1) > 0)
+    return line[np.concatenate([[True], ~straight, [True]])]

@@ -39,7 +39,7 @@ from .regime_content import (
     RegimeMapContent,
     Region,
 )
-from .regime_pixels import blend, region_colours, region_index
+from .regime_pixels import blend, region_colours, region_index, without_straight_vertices
 
 PX = PNG_DPI / 72  # pixels per point
 SS = 4  # strokes are drawn this many times larger, then averaged down
@@ -530,7 +530,7 @@ def _hatch(hatch: str, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
 def _polylines(d: ImageDraw.ImageDraw, lines, t, width_px: float, round_ends: bool = True) -> None:
     w = max(1, round(width_px * SS))
     for line in lines:
-        pts = t(line)
+        pts = t(without_straight_vertices(np.asarray(line, dtype=float)))  # Pillow joins vertex by vertex, in Python
         if len(pts) < 2:
             continue
         d.line(pts, fill=255, width=w, joint="curve")
