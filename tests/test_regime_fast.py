@@ -49,13 +49,14 @@ def test_the_direct_serial_generator_contours_as_contour_generator_does(seed):
         assert len(wl) == len(gl) and all(np.array_equal(a, b) for a, b in zip(wl, gl))
 
 
-def test_a_png_sweep_imports_neither_matplotlib_nor_numpy_ma(tmp_path):
+def test_a_png_sweep_imports_neither_matplotlib_nor_numpy_ma_nor_tempfile(tmp_path):
     code = f"""
 import sys
 from negosim.cli import main
 code = main(["sweep", {str(ROOT / "scenarios/ceasefire_2025.yaml")!r}, "--vary", "p=0.2:0.8:41", "--vary",
              "mu=0:0.3:31", "-o", {str(tmp_path / "out")!r}, "--quiet"])
-print(code, sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib" or m.split(".")[:2] == ["numpy", "ma"]))
+print(code, sorted(m for m in sys.modules if m.split(".")[0] in ("matplotlib", "tempfile")
+                   or m.split(".")[:2] == ["numpy", "ma"]))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip().splitlines()[-1] == "0 []"
