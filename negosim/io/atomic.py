@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,8 +57,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     done
     """
     final = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=final.parent if str(final.parent) else ".", prefix=f".{final.name}.",
-                               suffix=".tmp")
+    fd, tmp = _create_beside(final)
     os.close(fd)
     try:
         yield Path(tmp)
@@ -69,6 +67,21 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _create_beside(final: Path) -> tuple[int, str]:
+    """Create a new private file ``.NAME.RANDOM.tmp`` in `final`'s folder, as `tempfile.mkstemp` would (created
+    exclusively, mode 0600, symbolic links not followed), without importing `tempfile` (and `random` and
+    `shutil` with it: several milliseconds at the start of every CLI command that writes)."""
+    folder = final.parent if str(final.parent) else Path(".")
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):  # a name already taken (by another writer's temporary file) is drawn again
+        tmp = str(folder / f".{final.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, flags, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{folder}: no free temporary name for {final.name} after 100 tries")
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> str:

@@ -557,7 +557,7 @@ def _content(axis_labels, x, y, codes, outcomes, names, curves, title, legend_ti
         # the region at each point of the fields' grid: unsmoothed and unrefined, the grid's own outcome
         best = drawn if sigma is None and refine == (1, 1) else largest_field(fields)
         field_grid = (gx, gy, fields, best)
-        fills, lines = contours(gx, gy, fields)
+        fills, lines = contours(gx, gy, fields, last_lines=False)  # the last one's are all drawn by others
         parts = [visible_parts(fill, to_px) for fill in fills]
         has_area = [bool(p) for p in parts]
         # Grid points in pieces of a region too small or thin to see as areas are marked with points.

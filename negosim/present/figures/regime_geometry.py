@@ -23,8 +23,8 @@ Fill = list[tuple[np.ndarray, np.ndarray]]
 
 
 def thin_out(n: int, pixels: float) -> np.ndarray:
-    """Indices of the grid values to contour: all of them unless there are more than two per pixel."""
-    if n <= 2 * pixels:
+    """Indices of the grid values to contour: all of them unless there are more than one per pixel."""
+    if n <= pixels + 1:
         return np.arange(n)
     return np.unique(np.round(np.linspace(0, n - 1, int(pixels) + 1)).astype(int))
 
@@ -311,11 +311,11 @@ def _without_straight_runs(ring: np.ndarray) -> np.ndarray:
     return np.vstack([kept, kept[:1]])
 
 
-def contours(x: np.ndarray, y: np.ndarray, fields: np.ndarray) -> tuple[list[Fill | None], list[list[np.ndarray]]]:
+def contours(x: np.ndarray, y: np.ndarray, fields: np.ndarray,
+             last_lines: bool = True) -> tuple[list[Fill | None], list[list[np.ndarray]]]:
     """The filled region (zero and above) and the zero lines (polylines, a closed one ending where it
-    starts) of each field on the grid `x` by `y`."""
-    import contourpy
-
+    starts) of each field on the grid `x` by `y`; without `last_lines`, the last field's lines are not
+    traced (an empty list: the regime map draws each boundary from the regions before it)."""
     fills: list[Fill | None] = []
     lines: list[list[np.ndarray]] = []
     # The (nx, ny) fields are contoured as they lie, x down the rows (contourpy's z is (ny, nx), so its
@@ -323,8 +323,9 @@ def contours(x: np.ndarray, y: np.ndarray, fields: np.ndarray) -> tuple[list[Fil
     # only over the box of its non-negative points and one cell around it: outside, every cell's corners
     # are negative, so nothing there is filled or crossed, and a region covering a third of the map
     # costs a third of the grid.
-    for g in fields:
-        rows, cols = np.flatnonzero((g >= 0).any(axis=1)), np.flatnonzero((g >= 0).any(axis=0))
+    for k, g in enumerate(fields):
+        nonneg = g >= 0
+        rows, cols = np.flatnonzero(nonneg.any(axis=1)), np.flatnonzero(nonneg.any(axis=0))
         if not len(rows):
             fills.append(None)
             lines.append([])
@@ -335,13 +336,33 @@ def contours(x: np.ndarray, y: np.ndarray, fields: np.ndarray) -> tuple[list[Fil
             r0, r1 = (max(0, r1 - 2), max(r1, 2)) if r1 - r0 < 2 else (r0, r1)
             c0, c1 = (max(0, c1 - 2), max(c1, 2)) if c1 - c0 < 2 else (c0, c1)
         my, mx = np.meshgrid(y[c0:c1], x[r0:r1])
-        gen = contourpy.contour_generator(my, mx, np.asarray(g[r0:r1, c0:c1], dtype=np.float64),
-                                          fill_type=contourpy.FillType.OuterOffset,
-                                          line_type=contourpy.LineType.Separate)
+        gen = _serial_generator(my, mx, np.ascontiguousarray(g[r0:r1, c0:c1], dtype=np.float64))
         filled: Any = gen.filled(0.0, 2.0)  # OuterOffset: (list of points, list of ring offsets)
         fills.append([(pts[:, ::-1], offs) for pts, offs in zip(filled[0], filled[1])] or None)
-        lines.append([np.asarray(seg)[:, ::-1] for seg in gen.lines(0.0)])
+        wanted = last_lines or k < len(fields) - 1
+        lines.append([np.asarray(seg)[:, ::-1] for seg in gen.lines(0.0)] if wanted else [])
     return fills, lines
+
+
+def _serial_generator(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> Any:
+    """contourpy's serial contour generator of the finite (ny, nx) `z` on the 2-D grid `x`, `y`, with OuterOffset
+    fills and Separate lines, built as `contourpy.contour_generator` builds it with those arguments but
+    without its search for masked and invalid values: that goes through numpy.ma (imported on first use,
+    20-40 ms) and scans each million-point field, while these fields are always finite."""
+    import contourpy
+    from contourpy.chunk import calc_chunk_sizes
+
+    cls: Any = contourpy.SerialContourGenerator  # its stubs want a mask array; None (no mask) is what contourpy passes
+    y_chunk, x_chunk = calc_chunk_sizes(None, None, None, *z.shape)
+    kwargs: dict[str, Any] = {"x_chunk_size": x_chunk, "y_chunk_size": y_chunk,
+                              "line_type": contourpy.LineType.Separate, "fill_type": contourpy.FillType.OuterOffset}
+    if cls.supports_corner_mask():
+        kwargs["corner_mask"] = True
+    if cls.supports_quad_as_tri():
+        kwargs["quad_as_tri"] = False
+    if cls.supports_z_interp():
+        kwargs["z_interp"] = contourpy.ZInterp.Linear
+    return cls(x, y, z, None, **kwargs)
 
 
 def crosses_box(x: np.ndarray, y: np.ndarray, box: tuple[float, float, float, float]) -> bool:

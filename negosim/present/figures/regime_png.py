@@ -39,6 +39,7 @@ from .regime_content import (
     RegimeMapContent,
     Region,
 )
+from .regime_pixels import blend, region_colours, region_index, without_straight_vertices
 
 PX = PNG_DPI / 72  # pixels per point
 SS = 4  # strokes are drawn this many times larger, then averaged down
@@ -248,18 +249,16 @@ class _Painter:
         if c.field_grid is None:
             index = np.zeros((h, w), dtype=np.intp)
         else:
-            index = _region_index(c, w, h)
+            index = region_index(c, w, h)
         # A pixel's colour is its region's fill under that region's hatch, the hatch's cover quantised to
-        # 8 bits: one table lookup per pixel, in bytes (the plot is a million pixels).
+        # 8 bits: one table lookup per pixel (the plot is a million pixels).
         shade = np.zeros((h, w), dtype=np.uint8)
         for k, r in enumerate(c.regions):
-            if r.hatch and (len(c.regions) == 1 or (index == k).any()):
+            here = None if len(c.regions) == 1 or not r.hatch else index == k
+            if r.hatch and (here is None or here.any()):
                 tile = self.hatch(r.hatch, self.x0, self.y0, w, h, levels=True)
-                shade = tile if len(c.regions) == 1 else np.where(index == k, tile, shade)
-        level = np.arange(256, dtype=np.float32)[None, :, None] / 255
-        table = colours[:, None, :] + (INK - colours[:, None, :]) * level  # (k, 256, 3)
-        flat = np.rint(table * 255).astype(np.uint8).reshape(-1, 3)  # (k * 256, 3): np.take, 6x faster than indexing
-        self.canvas[self.y0:self.y1, self.x0:self.x1] = np.take(flat, index.astype(np.intp) * 256 + shade, axis=0)
+                shade = tile if here is None else np.where(here, tile, shade)
+        self.canvas[self.y0:self.y1, self.x0:self.x1] = region_colours(colours, INK, index, shade)
 
     def hatch(self, hatch: str, left: int, top: int, w: int, h: int, levels: bool = False) -> np.ndarray:
         """The hatch's cover (times its ink's opacity) of the canvas pixels from (left, top), h by w; with
@@ -290,7 +289,7 @@ class _Painter:
 
         draw(ImageDraw.Draw(layer), to_layer)
         cover = np.asarray(layer.reduce(SS), dtype=np.float32) * np.float32(alpha / 255)
-        _blend(self.canvas[y0:y1, x0:x1], color, cover)
+        blend(self.canvas[y0:y1, x0:x1], color, cover)
 
     def rect(self, left: float, top: float, right: float, bottom: float, color: np.ndarray,
              alpha: float = 1.0) -> None:
@@ -303,7 +302,7 @@ class _Painter:
         cols = np.clip(np.minimum(np.arange(c0, c1) + 1, right) - np.maximum(np.arange(c0, c1), left), 0, 1)
         rows = np.clip(np.minimum(np.arange(r0, r1) + 1, bottom) - np.maximum(np.arange(r0, r1), top), 0, 1)
         cover = (rows[:, None] * cols[None, :] * alpha).astype(np.float32)
-        _blend(self.canvas[r0:r1, c0:c1], color, cover)
+        blend(self.canvas[r0:r1, c0:c1], color, cover)
 
     def markers(self, box, r: Region, pts: np.ndarray) -> None:
         """`r`'s marker at each of the pixel positions `pts`: filled in its colour, edged in ink."""
@@ -396,7 +395,7 @@ class _Painter:
             part = self.canvas[top:bottom, left:right]
             part[:] = np.rint(filled(r.color) * 255).astype(np.uint8)
             if r.hatch:
-                _blend(part, INK, self.hatch(r.hatch, left, top, right - left, bottom - top))
+                blend(part, INK, self.hatch(r.hatch, left, top, right - left, bottom - top))
             e = PX / 2  # a 1-point edge, centred on the patch's outline
             for a, b, c, d in ((left - e, top - e, right + e, top + e), (left - e, bottom - e, right + e, bottom + e),
                                (left - e, top + e, left + e, bottom - e), (right - e, top + e, right + e, bottom - e)):
@@ -433,9 +432,9 @@ class _Painter:
         if backdrop:  # a white box at 80% behind the text, as the matplotlib painter's bbox
             p = round(1.5 * PX)
             part = self.canvas[top - p:top + bh + p, left - p:left + bw + p]
-            _blend(part, WHITE, np.full(part.shape[:2], 0.8, dtype=np.float32))
+            blend(part, WHITE, np.full(part.shape[:2], 0.8, dtype=np.float32))
         cover = np.asarray(layer, dtype=np.float32) / 255
-        _blend(self.canvas[top:top + bh, left:left + bw], color, cover)
+        blend(self.canvas[top:top + bh, left:left + bw], color, cover)
         self.texts.append(PlacedText(text, box, size, role))
         return box
 
@@ -494,44 +493,6 @@ def png_bytes(pixels: np.ndarray, dpi: float) -> bytes:
 
 
 
-def _blend(part: np.ndarray, color: np.ndarray, cover: np.ndarray) -> None:
-    """Paint `color` (floats in [0, 1]) over the 8-bit pixels `part` in place, each pixel by `cover`."""
-    if part.size == 0:
-        return
-    cover = cover[:part.shape[0], :part.shape[1], None]
-    mixed = part + (color * 255 - part) * cover
-    part[:] = np.rint(mixed).astype(np.uint8)
-
-
-def _region_index(c: RegimeMapContent, w: int, h: int) -> np.ndarray:
-    """The region at each pixel of the plot (h rows from the top, w columns): the outcome whose field,
-    interpolated bilinearly at the pixel's centre, is largest. Where the four grid points around a pixel
-    agree, that is their outcome (fields are compared only in the cells a boundary crosses)."""
-    assert c.field_grid is not None
-    gx, gy, fields, best = c.field_grid
-    (a, b), (lo, hi) = c.x_lim, c.y_lim
-    i, s = _linear(gx, a + (np.arange(w) + 0.5) / w * (b - a))
-    j, t = _linear(gy, hi - (np.arange(h) + 0.5) / h * (hi - lo))  # rows run down
-    mixed = ((best[:-1, :-1] != best[1:, :-1]) | (best[:-1, :-1] != best[:-1, 1:])
-             | (best[:-1, :-1] != best[1:, 1:]))
-    near = np.where(s[:, None] < 0.5, 0, 1)[:, 0]
-    index = best[(i + near)[None, :], (j + np.where(t < 0.5, 0, 1))[:, None]]  # the nearest grid point's
-    rows, cols = np.nonzero(mixed[i[None, :], j[:, None]])
-    if len(rows):
-        ii, jj, ss, tt = i[cols], j[rows], s[cols], t[rows]
-        at = (fields[:, ii, jj] * (1 - ss) * (1 - tt) + fields[:, ii + 1, jj] * ss * (1 - tt)
-              + fields[:, ii, jj + 1] * (1 - ss) * tt + fields[:, ii + 1, jj + 1] * ss * tt)
-        index[rows, cols] = np.argmax(at, axis=0)
-    return index
-
-
-def _linear(grid: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Left neighbours in the ascending `grid` of the values `at`, and the weights of the right ones."""
-    i = np.clip(np.searchsorted(grid, at) - 1, 0, len(grid) - 2)
-    t = np.clip((at - grid[i]) / (grid[i + 1] - grid[i]), 0, 1)
-    return i, t.astype(np.float32)
-
-
 def _hatch(hatch: str, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """How much of each pixel (centres `xs` (1, w), `ys` (h, 1) in inches) a matplotlib hatch covers:
     lines or dots `n` to the inch (6 per repeated character), strokes `_HATCH_PT` wide."""
@@ -569,7 +530,7 @@ def _hatch(hatch: str, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
 def _polylines(d: ImageDraw.ImageDraw, lines, t, width_px: float, round_ends: bool = True) -> None:
     w = max(1, round(width_px * SS))
     for line in lines:
-        pts = t(line)
+        pts = t(without_straight_vertices(np.asarray(line, dtype=float)))  # Pillow joins vertex by vertex, in Python
         if len(pts) < 2:
             continue
         d.line(pts, fill=255, width=w, joint="curve")
