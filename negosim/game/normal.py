@@ -208,8 +208,11 @@ class NormalFormGame:
             # Labels checked before (the defaults after the first game) on payoffs of the shape they name: what
             # `__post_init__` would check holds, so the fields are set as the dataclass's `__init__` would set
             # them, without its frozen setattr per field (half the cost of building one small game).
-            game = object.__new__(NormalFormGame)
-            game.__dict__.update(players=players, actions=actions, payoffs=pay, title=title, outcomes=None,
-                                 ties=NO_TIE_RULES)
+            game = _new(NormalFormGame)
+            _set(game, "__dict__", {"players": players, "actions": actions, "payoffs": pay, "title": title,
+                                    "outcomes": None, "ties": NO_TIE_RULES})
             return game
         return cls(players, actions, pay, title)
+
+
+_new, _set = object.__new__, object.__setattr__

@@ -390,7 +390,8 @@ def lean(fields: dict[str, Any], build: Callable[[str, Any], Any], data: Any) ->
     Parameters
     ----------
     fields : dict
-        Field name to value for the fields given now (the others are built on first read).
+        Field name to value for the fields given now (the others are built on first read). The
+        solution takes the dict over as its ``__dict__``: the caller must not use it afterwards.
     build : callable
         ``build(name, data)``: the value of field `name`.
     data : object
@@ -410,14 +411,14 @@ def lean(fields: dict[str, Any], build: Callable[[str, Any], Any], data: Any) ->
     >>> all(getattr(sol, name) == () for name in names if name != "notes")
     True
     """
-    solution = object.__new__(Solution)
-    state = solution.__dict__
-    state.update(fields)
-    state["_recipe"] = (build, data)
+    solution = _new(Solution)
+    fields["_recipe"] = (build, data)
+    _set(solution, "__dict__", fields)  # the dict itself becomes the instance's: no copy
     return solution
 
 
 _FIELD_NAMES = frozenset(Solution.__dataclass_fields__)
+_new, _set = object.__new__, object.__setattr__
 
 
 __all__ = ["CONCEPTS", "Equilibrium", "Solution", "CHANCE", "DECISION", "TERMINAL"]
