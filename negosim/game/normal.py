@@ -200,4 +200,19 @@ class NormalFormGame:
         m, n = A.shape[-2:]
         if actions is None:
             actions = _numbered_actions(m, n)
-        return cls(players if type(players) is tuple else tuple(players), actions, pay, title)
+        if type(players) is not tuple:
+            players = tuple(players)
+        labels = _checked_labels.get((id(players), id(actions)))
+        if (cls is NormalFormGame and labels is not None and labels[0] is players and labels[1] is actions
+                and labels[2] == (m, n)):
+            # Labels checked before (the defaults after the first game) on payoffs of the shape they name: what
+            # `__post_init__` would check holds, so the fields are set as the dataclass's `__init__` would set
+            # them, without its frozen setattr per field (half the cost of building one small game).
+            game = _new(NormalFormGame)
+            _set(game, "__dict__", {"players": players, "actions": actions, "payoffs": pay, "title": title,
+                                    "outcomes": None, "ties": NO_TIE_RULES})
+            return game
+        return cls(players, actions, pay, title)
+
+
+_new, _set = object.__new__, object.__setattr__

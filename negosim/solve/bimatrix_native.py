@@ -25,7 +25,7 @@ import numpy as np
 from ..game.checks import PROB_TOL
 from ..game.normal import NormalFormGame
 from ..native import enabled, load
-from .result import Solution, assembled
+from .result import Solution, lean
 from .verify import TieDescriptions
 
 #: The kernel's codes for a game it does not answer.
@@ -102,27 +102,42 @@ def solve_small(module: ModuleType, game: NormalFormGame, rtol: float) -> Soluti
     out = module.solve(pay, m, n, float(rtol))
     if type(out) is int:
         return out
-    E, floats, flags, point_tol = out
-    # views into the kernel's two buffers (layout in bimatrix_small.c), one array constructor each
-    em, en, e2 = E * m * 8, E * n * 8, E * 16
-    x = _array((E, m), _F8, floats, 0)
-    y = _array((E, n), _F8, floats, em)
-    player_tol = _array((E, 2), _F8, floats, em + en + e2 + E * 8)
-    bm, bn = E * m, E * n
-    brs = (_array((E, m), _B, flags, 0), _array((E, n), _B, flags, bm))
-    player_tied = _array((E, 2), _B, flags, bm + bn)
-    return assembled({
-        "concept": "nash", "method": "vertex enumeration", "game": game, "batch_shape": (),
-        "point": np.zeros(E, dtype=np.int64), "payoffs": _array((E, 2), _F8, floats, em + en),
-        "regret": _array((E,), _F8, floats, em + en + e2), "tied": _array((E,), _B, flags, 2 * (bm + bn) + 2 * E),
-        "complete": np.array(True), "degenerate": np.array(False), "tol": np.array(point_tol),
-        "strategies": (x, y), "behavior": (), "outcome_probs": np.zeros((0, 0)), "notes": (),
-        "extra": {"best_responses": brs,
-                  "tied_actions": (_array((E, m), _B, flags, bm + bn + 2 * E),
-                                   _array((E, n), _B, flags, 2 * bm + bn + 2 * E)),
-                  "tie_descriptions": TieDescriptions(game.players, game.actions, brs, player_tied),
-                  "player_tol": player_tol, "rtol": float(rtol), "exact_rows": np.zeros(E, dtype=bool)},
-        "parameters": {}})
+    E, floats = out[0], out[1]
+    # the strategies now (every caller reads them), the other fields on first read (`_field`): views into
+    # the kernel's two buffers (layout in bimatrix_small.c), one array constructor each
+    return lean({"concept": "nash", "method": "vertex enumeration", "game": game, "batch_shape": (),
+                 "strategies": (_array((E, m), _F8, floats, 0), _array((E, n), _F8, floats, E * m * 8)),
+                 "behavior": (), "notes": (), "parameters": {}}, _field, (out, m, n, float(rtol), game))
+
+
+def _field(name: str, data: tuple) -> object:
+    """The field `name` of `solve_small`'s solution, from the kernel's output (`data`: (output, m, n, rtol, game))."""
+    (E, floats, flags, point_tol), m, n, rtol, game = data
+    em, en, bm, bn = E * m * 8, E * n * 8, E * m, E * n
+    if name == "payoffs":
+        return _array((E, 2), _F8, floats, em + en)
+    if name == "regret":
+        return _array((E,), _F8, floats, em + en + E * 16)
+    if name == "tied":
+        return _array((E,), _B, flags, 2 * (bm + bn) + 2 * E)
+    if name == "point":
+        return np.zeros(E, dtype=np.int64)
+    if name in ("complete", "degenerate"):
+        return np.array(name == "complete")
+    if name == "tol":
+        return np.array(point_tol)
+    if name == "outcome_probs":
+        return np.zeros((0, 0))
+    if name == "extra":
+        brs = (_array((E, m), _B, flags, 0), _array((E, n), _B, flags, bm))
+        player_tied = _array((E, 2), _B, flags, bm + bn)
+        return {"best_responses": brs,
+                "tied_actions": (_array((E, m), _B, flags, bm + bn + 2 * E),
+                                 _array((E, n), _B, flags, 2 * bm + bn + 2 * E)),
+                "tie_descriptions": TieDescriptions(game.players, game.actions, brs, player_tied),
+                "player_tol": _array((E, 2), _F8, floats, em + en + E * 24), "rtol": rtol,
+                "exact_rows": np.zeros(E, dtype=bool)}
+    raise AttributeError(f"'Solution' object has no attribute {name!r}")
 
 
 _array = np.ndarray

@@ -7,9 +7,10 @@ gives the labelled equilibria of one point; sweeps read the arrays directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -173,6 +174,18 @@ class Solution:
     notes: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     parameters: dict[str, np.ndarray] = field(default_factory=dict)
+
+    if not TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any attribute name on a Solution
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only for a name missing from the instance: the fields of a lean solution (`lean`) not
+            # read yet, built now from its recipe and kept, so the next read is an ordinary attribute.
+            recipe = self.__dict__.get("_recipe")
+            if recipe is not None and name in _FIELD_NAMES:
+                build, data = recipe
+                value = self.__dict__[name] = build(name, data)
+                return value
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self)
 
     # --- display and export (negosim.solve.views) ---------------------------------------------
     def __repr__(self) -> str:
@@ -362,17 +375,27 @@ class Solution:
         return path
 
 
-def assembled(fields: dict[str, Any]) -> Solution:
-    """A `Solution` from a dict of ALL its fields, without the dataclass ``__init__``'s one frozen setattr per field.
+def lean(fields: dict[str, Any], build: Callable[[str, Any], Any], data: Any) -> Solution:
+    """A `Solution` holding some fields now and building each of the others on its first read.
 
-    The same object as ``Solution(**fields)`` (still frozen: attributes cannot be set afterwards) for a
-    fraction of the cost: the fixed cost of one small game (`bimatrix_native`). Every field must be
-    given, defaults included.
+    For the fixed cost of one small game (`bimatrix_native`): a caller that reads only the strategies
+    does not pay for the dozen other arrays. A field not in `fields` is ``build(name, data)`` when
+    first read (by attribute, `getattr`, `dataclasses.replace`, `to_dict`, ...) and then stored, so it
+    is the same object on every later read; values are those an eager construction would give. The
+    fields with a default on the class (`strategies`, `behavior`, `notes`) must be given: a read of
+    them never reaches `build`. `build`
+    must be a module-level function and `data` picklable for the solution to pickle. Reading a field
+    for the first time from two threads at once may build it twice (the same values); one is kept.
 
     Parameters
     ----------
     fields : dict
-        Field name to value, for every field of `Solution`.
+        Field name to value for the fields given now (the others are built on first read). The
+        solution takes the dict over as its ``__dict__``: the caller must not use it afterwards.
+    build : callable
+        ``build(name, data)``: the value of field `name`.
+    data : object
+        What `build` needs (kept until the solution is dropped).
 
     Returns
     -------
@@ -382,13 +405,20 @@ def assembled(fields: dict[str, Any]) -> Solution:
     --------
     >>> import dataclasses
     >>> names = [f.name for f in dataclasses.fields(Solution)]
-    >>> sol = assembled(dict.fromkeys(names, ()))
-    >>> sol.notes, vars(sol).keys() == set(names)
-    ((), True)
+    >>> sol = lean({"notes": ("a note",)}, lambda name, data: data, ())
+    >>> sol.notes, sol.regret, sol.regret is sol.regret
+    (('a note',), (), True)
+    >>> all(getattr(sol, name) == () for name in names if name != "notes")
+    True
     """
-    solution = object.__new__(Solution)
-    solution.__dict__.update(fields)
+    solution = _new(Solution)
+    fields["_recipe"] = (build, data)
+    _set(solution, "__dict__", fields)  # the dict itself becomes the instance's: no copy
     return solution
+
+
+_FIELD_NAMES = frozenset(Solution.__dataclass_fields__)
+_new, _set = object.__new__, object.__setattr__
 
 
 __all__ = ["CONCEPTS", "Equilibrium", "Solution", "CHANCE", "DECISION", "TERMINAL"]
