@@ -102,16 +102,50 @@ def solve_small(module: ModuleType, game: NormalFormGame, rtol: float) -> Soluti
     out = module.solve(pay, m, n, float(rtol))
     if type(out) is int:
         return out
+    return kernel_solution(game, out, float(rtol))
+
+
+def kernel_solution(game: NormalFormGame, out: tuple, rtol: float) -> Solution:
+    """The `Solution` of one game from a compiled kernel's answer ``(E, floats, flags, point_tol)``.
+
+    Both kernels that answer one 2-player game whole (``bimatrix_small.c`` and ``bimatrix_hull.c``'s
+    ``solve``) give their E equilibria in this layout: `floats` holds x (E, m), y (E, n), the payoffs
+    (E, 2), the regrets (E,) and the players' tolerances (E, 2); `flags` the best responses (E, m) and
+    (E, n), the players' ties (E, 2), the tied actions (E, m) and (E, n) and the equilibria's ties (E,).
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        The game solved (two players, batch shape ()).
+    out : tuple
+        The kernel's answer: E, the two buffers and the point's tolerance.
+    rtol : float
+        The relative tolerance it was solved with.
+
+    Returns
+    -------
+    Solution
+        Its strategies now, every other field built on first read: views into the two buffers, one
+        array constructor each.
+
+    Examples
+    --------
+    >>> g = NormalFormGame.from_bimatrix([[1.0]], [[2.0]])
+    >>> floats = np.array([1.0, 1.0, 1.0, 2.0, 0.0, 1e-9, 1e-9]).tobytes()
+    >>> flags = np.array([1, 1, 0, 0, 0, 0, 0], dtype=bool).tobytes()
+    >>> sol = kernel_solution(g, (1, floats, flags, 1e-9), 1e-9)
+    >>> sol.payoffs.tolist(), sol.extra["best_responses"][0].tolist()
+    ([[1.0, 2.0]], [[True]])
+    """
     E, floats = out[0], out[1]
-    # the strategies now (every caller reads them), the other fields on first read (`_field`): views into
-    # the kernel's two buffers (layout in bimatrix_small.c), one array constructor each
+    m, n = game.payoffs.shape[1:]
     return lean({"concept": "nash", "method": "vertex enumeration", "game": game, "batch_shape": (),
                  "strategies": (_array((E, m), _F8, floats, 0), _array((E, n), _F8, floats, E * m * 8)),
-                 "behavior": (), "notes": (), "parameters": {}}, _field, (out, m, n, float(rtol), game))
+                 "behavior": (), "notes": (), "parameters": {}}, _field, (out, m, n, rtol, game))
 
 
 def _field(name: str, data: tuple) -> object:
-    """The field `name` of `solve_small`'s solution, from the kernel's output (`data`: (output, m, n, rtol, game))."""
+    """The field `name` of `kernel_solution`'s solution from the kernel's output (`data`: (out, m, n, rtol, game))."""
     (E, floats, flags, point_tol), m, n, rtol, game = data
     em, en, bm, bn = E * m * 8, E * n * 8, E * m, E * n
     if name == "payoffs":
@@ -144,4 +178,4 @@ _array = np.ndarray
 _F8, _B = np.dtype(np.float64), np.dtype(bool)
 
 
-__all__ = ["PYTHON", "UNDECIDED", "kernel", "solve_small"]
+__all__ = ["PYTHON", "UNDECIDED", "kernel", "kernel_solution", "solve_small"]

@@ -52,12 +52,13 @@ from ..game.checks import PROB_TOL
 from ..game.normal import NormalFormGame
 from ..native import enabled, load
 from . import hull_batch
+from .bimatrix_native import kernel_solution
 from .confirm import REFINE_COND, RESOLUTION, ExactBudget, coarse_points
 from .hull_batch import VALID, Rows, solved_many
 from .polytope import COND_LIMIT, LOOSE, MARGIN, _lapack_inv
-from .result import Solution, assembled
+from .result import Solution
 from .tolerance import NOISE
-from .verify import TieDescriptions, verified_solution
+from .verify import verified_solution
 from .vertex import MAX_HULL_VERTICES, MERGE, dedupe
 
 #: The kernel's margins are this multiple of the general path's (and its condition limit this fraction).
@@ -208,27 +209,7 @@ def one_game_solution(game: NormalFormGame, rtol: float) -> Solution | None:
         return None
     if type(out) is list:
         return _general(game, rtol, out)
-    E, floats, flags, point_tol = out
-    # views into the kernel's two buffers (the layout of bimatrix_small.solve), one array constructor each
-    em, en, e2 = E * m * 8, E * n * 8, E * 16
-    x = _array((E, m), _F8, floats, 0)
-    y = _array((E, n), _F8, floats, em)
-    player_tol = _array((E, 2), _F8, floats, em + en + e2 + E * 8)
-    bm, bn = E * m, E * n
-    brs = (_array((E, m), _B, flags, 0), _array((E, n), _B, flags, bm))
-    player_tied = _array((E, 2), _B, flags, bm + bn)
-    return assembled({
-        "concept": "nash", "method": "vertex enumeration", "game": game, "batch_shape": (),
-        "point": np.zeros(E, dtype=np.int64), "payoffs": _array((E, 2), _F8, floats, em + en),
-        "regret": _array((E,), _F8, floats, em + en + e2), "tied": _array((E,), _B, flags, 2 * (bm + bn) + 2 * E),
-        "complete": np.array(True), "degenerate": np.array(False), "tol": np.array(point_tol),
-        "strategies": (x, y), "behavior": (), "outcome_probs": np.zeros((0, 0)), "notes": (),
-        "extra": {"best_responses": brs,
-                  "tied_actions": (_array((E, m), _B, flags, bm + bn + 2 * E),
-                                   _array((E, n), _B, flags, 2 * bm + bn + 2 * E)),
-                  "tie_descriptions": TieDescriptions(game.players, game.actions, brs, player_tied),
-                  "player_tol": player_tol, "rtol": float(rtol), "exact_rows": np.zeros(E, dtype=bool)},
-        "parameters": {}})
+    return kernel_solution(game, out, float(rtol))
 
 
 def _general(game: NormalFormGame, rtol: float, pairs: list | None = None) -> Solution | None:
@@ -260,8 +241,6 @@ def _general(game: NormalFormGame, rtol: float, pairs: list | None = None) -> So
 
 #: The kernel's ``solve`` code where the Python code answers None.
 NONE = 0
-_array = np.ndarray
-_F8, _B = np.dtype(np.float64), np.dtype(bool)
 
 
 __all__ = ["SAFETY", "native_game", "one_game_solution"]
