@@ -15,8 +15,9 @@ tolerances and bounded work.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .alternating import attrition_hazard, delay_rounds, outside_options, rubinstein
@@ -29,12 +30,12 @@ if TYPE_CHECKING:
 #: Where each public name lives. Modules are imported on first use (PEP 562): every scenario loader
 #: imports this package (the bargaining models' table names its functions), and a game's sweep uses
 #: none of them.
-_HOME = {"attrition_hazard": "alternating", "delay_rounds": "alternating", "outside_options": "alternating",
-         "rubinstein": "alternating", "kalai_smorodinsky": "axiomatic", "nash_solution": "axiomatic",
-         "CeasefireOffer": "ceasefire", "ceasefire_private_cost": "ceasefire", "RiskReturn": "fearon",
-         "bargaining_range": "fearon", "risk_return": "fearon", "take_it_or_leave_it": "fearon",
-         "audience_cost_fight_probability": "power", "contest_success": "power", "powell_war": "power",
-         "grim_trigger_threshold": "repeated"}
+_HOME = {"attrition_hazard": ".alternating", "delay_rounds": ".alternating", "outside_options": ".alternating",
+         "rubinstein": ".alternating", "kalai_smorodinsky": ".axiomatic", "nash_solution": ".axiomatic",
+         "CeasefireOffer": ".ceasefire", "ceasefire_private_cost": ".ceasefire", "RiskReturn": ".fearon",
+         "bargaining_range": ".fearon", "risk_return": ".fearon", "take_it_or_leave_it": ".fearon",
+         "audience_cost_fight_probability": ".power", "contest_success": ".power", "powell_war": ".power",
+         "grim_trigger_threshold": ".repeated"}
 
 __all__ = [
     "CeasefireOffer",
@@ -56,13 +57,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        value = getattr(import_module(f".{_HOME[name]}", __name__), name)
-        globals()[name] = value  # found once: later lookups do not come back here
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)

@@ -6,7 +6,9 @@ The Gambit readers and writers are imported on first use (PEP 562), so that code
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .gambit import format_number, read_efg, read_game, read_nfg, write_efg, write_nfg
@@ -14,9 +16,4 @@ if TYPE_CHECKING:
 __all__ = ["read_game", "read_nfg", "read_efg", "write_nfg", "write_efg", "format_number"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from . import gambit
-
-        return getattr(gambit, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(__all__, ".gambit"))

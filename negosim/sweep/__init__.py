@@ -14,8 +14,9 @@ Nothing in this package imports matplotlib.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .boundaries import Boundary, game_outcome_labels, locate_boundaries, nearest_boundaries, outcome_labels
@@ -23,19 +24,12 @@ if TYPE_CHECKING:
 
 #: Where each public name lives: modules are imported on first use (PEP 562), so that a sweep of two
 #: parameters (the CLI imports `negosim.sweep.designs` first) never imports the boundary bisection.
-_HOME = {"Boundary": "boundaries", "game_outcome_labels": "boundaries", "locate_boundaries": "boundaries",
-         "nearest_boundaries": "boundaries", "outcome_labels": "boundaries", "SweepSummary": "engine",
-         "evaluate_points": "engine", "run_sweep": "engine"}
+_HOME = {"Boundary": ".boundaries", "game_outcome_labels": ".boundaries", "locate_boundaries": ".boundaries",
+         "nearest_boundaries": ".boundaries", "outcome_labels": ".boundaries", "SweepSummary": ".engine",
+         "evaluate_points": ".engine", "run_sweep": ".engine"}
 
 __all__ = ["Boundary", "SweepSummary", "evaluate_points", "game_outcome_labels", "locate_boundaries",
            "nearest_boundaries", "outcome_labels", "run_sweep"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        return getattr(import_module(f".{_HOME[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)

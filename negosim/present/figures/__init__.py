@@ -16,8 +16,9 @@ first used, matplotlib only when a figure is drawn with it.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ...lazy import lazy_exports
 
 # `tree_layout` is also a submodule's name: importing `.tree` binds the package attribute to that
 # submodule, so the function is bound here, after it, and never looked up lazily.
@@ -36,17 +37,14 @@ if TYPE_CHECKING:
 
 #: Where each public name lives: modules are imported on first use (PEP 562), so that drawing one
 #: figure (the sweep's regime map) does not import every other figure's module.
-_HOME = {"best_response_figure": "best_response", "indices_figure": "indices", "matrix_figure": "matrix",
-         "outcome_figure": "outcome", "regime_boundaries": "outcome", "regime_map_figure": "regime_map",
-         "figure_svg": "save", "save_figure": "save", "outcome_share_figure": "shares",
-         "tornado_figure": "tornado", "tree_figure": "tree"}
+_HOME = {"best_response_figure": ".best_response", "indices_figure": ".indices", "matrix_figure": ".matrix",
+         "outcome_figure": ".outcome", "regime_boundaries": ".outcome", "regime_map_figure": ".regime_map",
+         "figure_svg": ".save", "save_figure": ".save", "outcome_share_figure": ".shares",
+         "tornado_figure": ".tornado", "tree_figure": ".tree"}
 
 __all__ = ["best_response_figure", "figure_svg", "indices_figure", "matrix_figure", "outcome_figure",
            "outcome_share_figure", "regime_boundaries", "regime_map_figure", "save_figure", "tornado_figure",
            "tree_figure", "tree_layout"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        return getattr(import_module(f".{_HOME[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, _HOME)
