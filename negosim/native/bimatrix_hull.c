@@ -855,6 +855,7 @@ typedef struct {
     int m, n, E;
     int exps[2];
     double *unit;  /* 2 * m * n: each player's payoffs / 2**exps */
+    double top[2], bottom[2], big[2]; /* each player's largest, smallest and largest absolute unit payoff */
     double *CP;    /* m x n: B rescaled (P's constraints) */
     double *CQ;    /* n x m: A rescaled, transposed (Q's constraints) */
     double *x, *y; /* the equilibria, E x m and E x n */
@@ -904,6 +905,9 @@ static int prepare(Game1 *g, const double *pay, double rtol)
             lo = U[a] < lo ? U[a] : lo;
             mag = fabs(U[a]) > mag ? fabs(U[a]) : mag;
         }
+        g->top[p] = hi;
+        g->bottom[p] = lo;
+        g->big[p] = mag; /* verified_rows' tolerances read them */
         double spread = hi - lo, floor_ = rtol * mag;
         double scale = floor_ > spread ? floor_ : spread; /* np.maximum (no NaN here) */
         if (!(scale > 0.0))
@@ -1138,19 +1142,6 @@ static PyObject *verified_rows(const Game1 *g, const int *order, int E, double r
     int m = g->m, n = g->n;
     size_t mn = (size_t)m * n;
     const double *UA = g->unit, *UB = g->unit + mn;
-    double top[2], bottom[2], big[2];
-    for (int p = 0; p < 2; p++) {
-        const double *U = g->unit + p * mn;
-        double hi = U[0], lo = U[0], mag = fabs(U[0]);
-        for (size_t a = 1; a < mn; a++) {
-            hi = U[a] > hi ? U[a] : hi;
-            lo = U[a] < lo ? U[a] : lo;
-            mag = fabs(U[a]) > mag ? fabs(U[a]) : mag;
-        }
-        top[p] = hi;
-        bottom[p] = lo;
-        big[p] = mag;
-    }
     double *colmax = malloc(((size_t)n + 1) * sizeof(double)), *colmin = malloc(((size_t)n + 1) * sizeof(double));
     double *rowmax = malloc(((size_t)m + 1) * sizeof(double)), *rowmin = malloc(((size_t)m + 1) * sizeof(double));
     double *V = malloc(((size_t)(m > n ? m : n) + 1) * sizeof(double));
@@ -1186,7 +1177,7 @@ static PyObject *verified_rows(const Game1 *g, const int *order, int E, double r
     unsigned char *TA2 = TA1 + (size_t)E * m, *TIED = TA2 + (size_t)E * n;
     double point_tol = 0.0;
     for (int p = 0; p < 2; p++) { /* point_tolerances */
-        double t = ldexp(rtol * (top[p] - bottom[p]) + NOISE * big[p], g->exps[p]);
+        double t = ldexp(rtol * (g->top[p] - g->bottom[p]) + NOISE * g->big[p], g->exps[p]);
         point_tol = p == 0 ? t : (t > point_tol ? t : point_tol);
     }
     for (int r = 0; r < E; r++) {
