@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import first_unprintable
 from ..limits import MAX_NUMBER_CHARS, MAX_YAML_DEPTH
-from .yamlscan import _NON_PRINTABLE
+from .yamlscan import non_printable
 
 # Characters that start a tag (!), an anchor (&) or a merge key (<<) anywhere in the text: a file
 # holding one goes the careful way (an alias `*x` without an anchor is refused event by event, so it
@@ -72,7 +72,7 @@ def fast_load(text: str) -> tuple[Any, dict] | None:
         1-based line of every key and item by path (with ``()`` for the document), or None
         when the file holds anything this reader does not reproduce exactly.
     """
-    if any(mark in text for mark in _CAREFUL) or _NON_PRINTABLE.search(text):
+    if any(mark in text for mark in _CAREFUL) or non_printable(text):
         return None
     try:
         import yaml

@@ -20,10 +20,27 @@ import re
 from ..errors import Problem
 from ..limits import MAX_NUMBER_CHARS, MAX_YAML_DEPTH
 
-# The characters YAML 1.2 refuses in a stream (ruamel.yaml's Reader.NON_PRINTABLE).
-_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The characters YAML 1.2 refuses in a stream (ruamel.yaml's Reader.NON_PRINTABLE), and the ASCII ones
+# among them: most files are ASCII, and the full class takes milliseconds to compile.
+_NON_PRINTABLE_CLASS = "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+_NON_PRINTABLE_ASCII = re.compile("[^\x09\x0a\x0d\x20-\x7e]")
 # A plain scalar YAML would read as a number (decimal, hexadecimal, octal, with separators).
 _NUMBERISH = re.compile(r"[-+]?\.?[0-9][0-9a-fA-FxXoO_.:+-]*")
+
+
+def non_printable(text: str) -> re.Match | None:
+    """The first character of `text` that YAML refuses in a stream (a control character), or None.
+
+    Examples
+    --------
+    >>> non_printable("a: 1\\n") is None
+    True
+    >>> non_printable("a: \\x07").start(), non_printable("é: \\x00").group()
+    (3, '\\x00')
+    """
+    if text.isascii():
+        return _NON_PRINTABLE_ASCII.search(text)
+    return re.compile(_NON_PRINTABLE_CLASS).search(text)  # (compiled once: `re` keeps its compiled patterns)
 
 
 def scan_problems(text: str, file: str) -> list[Problem]:
@@ -32,7 +49,7 @@ def scan_problems(text: str, file: str) -> list[Problem]:
     A control character or a nesting deeper than `MAX_YAML_DEPTH` stops the scan (one problem);
     tags, merge keys and numbers longer than `MAX_NUMBER_CHARS` are all reported.
     """
-    bad = _NON_PRINTABLE.search(text)
+    bad = non_printable(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1

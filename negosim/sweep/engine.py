@@ -45,6 +45,7 @@ from .designs import MAX_POINTS, Design, check_vary
 from .executors import run_on
 from .identity import RECORD, SweepIdentity, check_same, make_identity, read_record, record
 from .lock import FolderLock
+from .pipeline import ChunkWriter
 from .table import Coded, Column, ResultRows, parquet_bytes
 from .versions import installed_version
 
@@ -125,7 +126,8 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     `design` is "grid" (`vary` gives ``{name: (start, stop, num)}``), or "lhs" / "sobol" (`vary` gives
     the ranges, num ignored; `samples` points drawn from `seed`; with no seed a fresh one is drawn and
     recorded, and a resume reuses the recorded one). Chunks of `chunk_size` points are solved in this
-    process, or on `executor` (any `concurrent.futures.Executor`: a process pool, a Dask client's
+    process (each encoded and written on a writer thread while the next is solved,
+    `negosim.sweep.pipeline`), or on `executor` (any `concurrent.futures.Executor`: a process pool, a Dask client's
     executor); the results are the same either way. Without `chunk_size`, `auto_chunk_size` picks it
     from the game's size (100,000 points unless the game is big). A design of more than `max_points` points (or
     random values) is refused. `concepts` ("qre" with `lambdas`, "ce") add columns to every row
@@ -242,7 +244,7 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
         points = Design(design, dict(vary), samples=samples, seed=seed, max_points=max_points)
         table = table or (found.table if found is not None else "parquet")
         if table == "parquet":
-            output.require_parquet()
+            output.require_parquet(load=executor is not None)  # (in this process, the writer thread loads it)
         identity = make_identity(scenario.sha256, overrides, design, vary, samples, seed, chunk_size, concepts, lambdas,
                                  table)
         if found is not None:
@@ -323,9 +325,13 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     def task(place: ChunkPlace):
         return base, points.points(place.start, place.stop), place.start, identity.concepts, identity.lambdas, table
 
-    if executor is None:
-        for place in todo:
-            finished(place, encoded_chunk(*task(place)))
+    if executor is None:  # solve here while the chunk before is encoded and written on a thread
+        def write(place: ChunkPlace, solved: tuple[ResultRows, np.ndarray, np.ndarray]) -> None:
+            finished(place, encoded_rows(*solved, table))
+
+        with ChunkWriter(write, prepare=output.require_parquet if table == "parquet" else None) as writer:
+            for place in todo:
+                writer.put(place, solve_chunk(*task(place)[:-1]))
     else:
         run_on(executor, todo, lambda place: (encoded_chunk, *task(place)), finished)
 
@@ -495,7 +501,13 @@ def encoded_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts:
     >>> data, count
     (b'0,0.0,spe,shared_market,1.0,2.0,false\\n1,4.0,spe,stay_out,0.0,4.0,false\\n', 2)
     """
-    rows, names, codes = solve_chunk(scenario, params, start, concepts, lambdas)
+    return encoded_rows(*solve_chunk(scenario, params, start, concepts, lambdas), table)
+
+
+def encoded_rows(rows: ResultRows, names: np.ndarray, codes: np.ndarray,
+                 table: str = "parquet") -> tuple[bytes, int, np.ndarray, np.ndarray]:
+    """Return `solve_chunk`'s answer ``(rows, names, codes)`` as `encoded_chunk` does: the rows encoded
+    as the chunk file of the `table` format, their count, and the labels."""
     data = parquet_bytes(rows) if table == "parquet" else rows.csv_text().encode()
     return data, len(rows), names, codes
 
@@ -743,5 +755,5 @@ def _manifest(scenario, identity: SweepIdentity, command: str, wall: float, n_ch
             "chunks": n_chunks, "sweep": identity.sha256, "files": files}
 
 
-__all__ = ["PointOutputs", "SweepSummary", "encoded_chunk", "evaluate_points", "grid_boundaries", "run_sweep",
-           "solve_chunk"]
+__all__ = ["PointOutputs", "SweepSummary", "encoded_chunk", "encoded_rows", "evaluate_points", "grid_boundaries",
+           "run_sweep", "solve_chunk"]

@@ -245,8 +245,14 @@ def merge_labels(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray
     return names, codes
 
 
-def require_parquet() -> None:
+def require_parquet(*, load: bool = True) -> None:
     """Raise UsageError unless pyarrow can be imported (checked before a Parquet sweep starts).
+
+    Parameters
+    ----------
+    load : bool, default True
+        Import pyarrow now; with False only check that it is installed (a sweep in this process imports
+        it on its writer thread while the first chunk is solved, `negosim.sweep.pipeline`).
 
     Raises
     ------
@@ -265,6 +271,12 @@ def require_parquet() -> None:
     True
     """
     try:
+        if not load:
+            import importlib.util
+
+            if importlib.util.find_spec("pyarrow") is None:
+                raise ImportError("pyarrow")
+            return
         import pyarrow  # noqa: F401
         import pyarrow.parquet  # noqa: F401
     except ImportError:

@@ -26,7 +26,8 @@ def thin_out(n: int, pixels: float) -> np.ndarray:
     """Indices of the grid values to contour: all of them unless there are more than one per pixel."""
     if n <= pixels + 1:
         return np.arange(n)
-    return np.unique(np.round(np.linspace(0, n - 1, int(pixels) + 1)).astype(int))
+    at = np.round(np.linspace(0, n - 1, int(pixels) + 1)).astype(int)  # ascending: drop repeats of the one before
+    return at[np.concatenate(([True], at[1:] != at[:-1]))]  # (not np.unique, whose first call imports numpy.ma)
 
 
 def _gaussian(sigma: float) -> np.ndarray:
