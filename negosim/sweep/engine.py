@@ -507,7 +507,29 @@ def encoded_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts:
 def encoded_rows(rows: ResultRows, names: np.ndarray, codes: np.ndarray,
                  table: str = "parquet") -> tuple[bytes, int, np.ndarray, np.ndarray]:
     """Return `solve_chunk`'s answer ``(rows, names, codes)`` as `encoded_chunk` does: the rows encoded
-    as the chunk file of the `table` format, their count, and the labels."""
+    as the chunk file of the `table` format, their count, and the labels.
+
+    Parameters
+    ----------
+    rows : ResultRows
+        The chunk's rows.
+    names, codes : numpy.ndarray
+        Each point's outcome label (`solve_chunk`).
+    table : {"parquet", "csv"}
+        The format.
+
+    Returns
+    -------
+    tuple
+        ``(data, count, names, codes)``, as `encoded_chunk`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rows = ResultRows(("point", "tied"), (np.array([0, 1]), np.array([False, True])))
+    >>> encoded_rows(rows, np.array(["a"]), np.array([0, 0]), table="csv")[:2]
+    (b'0,false\\n1,true\\n', 2)
+    """
     data = parquet_bytes(rows) if table == "parquet" else rows.csv_text().encode()
     return data, len(rows), names, codes
 
