@@ -39,7 +39,7 @@ from .regime_content import (
     RegimeMapContent,
     Region,
 )
-from .regime_pixels import blend, region_colours, region_index, without_straight_vertices
+from .regime_pixels import blend, paint_regions, without_straight_vertices
 
 PX = PNG_DPI / 72  # pixels per point
 SS = 4  # strokes are drawn this many times larger, then averaged down
@@ -246,30 +246,28 @@ class _Painter:
         c = self.c
         w, h = self.x1 - self.x0, self.y1 - self.y0
         colours = np.stack([filled(r.color) for r in c.regions])
-        if c.field_grid is None:
-            index = np.zeros((h, w), dtype=np.intp)
-        else:
-            index = region_index(c, w, h)
-        # A pixel's colour is its region's fill under that region's hatch, the hatch's cover quantised to
-        # 8 bits: one table lookup per pixel (the plot is a million pixels).
-        shade = np.zeros((h, w), dtype=np.uint8)
+        # Each region's hatch as its shade (cover times the ink's opacity, quantised to 8 bits) over one inch
+        # square from the plot's top left, which repeats: the plot is painted by one table lookup per pixel.
+        n = PNG_DPI
+        tiles = np.zeros((len(c.regions), n, n), dtype=np.uint8)
         for k, r in enumerate(c.regions):
-            here = None if len(c.regions) == 1 or not r.hatch else index == k
-            if r.hatch and (here is None or here.any()):
-                tile = self.hatch(r.hatch, self.x0, self.y0, w, h, levels=True)
-                shade = tile if here is None else np.where(here, tile, shade)
-        self.canvas[self.y0:self.y1, self.x0:self.x1] = region_colours(colours, INK, index, shade)
+            if r.hatch:
+                tiles[k] = self.hatch_tile(r.hatch, self.x0, self.y0)
+        paint_regions(self.canvas, self.x0, self.y0, w, h, c, colours, INK, tiles)
 
-    def hatch(self, hatch: str, left: int, top: int, w: int, h: int, levels: bool = False) -> np.ndarray:
-        """The hatch's cover (times its ink's opacity) of the canvas pixels from (left, top), h by w; with
-        `levels`, quantised to 0-255. A hatch repeats every inch: one inch square of it is computed and
-        tiled."""
+    def hatch(self, hatch: str, left: int, top: int, w: int, h: int) -> np.ndarray:
+        """The hatch's cover (times its ink's opacity) of the canvas pixels from (left, top), h by w. A hatch
+        repeats every inch: one inch square of it is computed and tiled."""
         n = PNG_DPI
         ys, xs = self.hatch_coordinates(left, top, n, n)
         tile = _hatch(hatch, xs, ys) * np.float32(EDGE_ALPHA)
-        if levels:
-            tile = np.rint(tile * 255).astype(np.uint8)
         return np.tile(tile, (-(-h // n), -(-w // n)))[:h, :w]
+
+    def hatch_tile(self, hatch: str, left: int, top: int) -> np.ndarray:
+        """One inch square of the hatch's cover from the canvas pixel (left, top), quantised to 0-255."""
+        n = PNG_DPI
+        ys, xs = self.hatch_coordinates(left, top, n, n)
+        return np.rint(_hatch(hatch, xs, ys) * np.float32(EDGE_ALPHA) * 255).astype(np.uint8)
 
     def hatch_coordinates(self, left: int, top: int, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
         """Pixel centres in inches from the figure's bottom left: y (h, 1) and x (1, w)."""
