@@ -83,6 +83,28 @@ def test_the_png_is_byte_for_byte_the_old_painters(name, native, monkeypatch):
     assert _digests(paint_png(_content(name)).png) == OLD[name]
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_png_bytes_are_zlibs_single_call_on_the_filtered_rows(seed):
+    """The rows handed to zlib one by one (from a view into a larger canvas) give the file one call gives."""
+    import struct
+    import zlib
+
+    from negosim.present.figures.regime_png import png_bytes
+
+    rng = np.random.default_rng(seed)
+    h, w = (int(v) for v in rng.integers(1, 300, 2))
+    canvas = np.full((h + 4, w + 5, 3), 255, np.uint8)
+    pixels = canvas[2:2 + h, 3:3 + w]
+    pixels[:] = rng.integers(0, 256, size=(h, w, 3)) * (rng.uniform(size=(h, w, 1)) < 0.1)
+    data = png_bytes(pixels, 150)
+    raw = np.zeros((h, 1 + 3 * w), np.uint8)
+    raw[:, 1:] = pixels.reshape(h, 3 * w)
+    idat = zlib.compress(raw.tobytes(), 1)
+    assert data[33 + 21:33 + 21 + 8] == struct.pack(">I", len(idat)) + b"IDAT"  # after the IHDR and pHYs chunks
+    assert data[33 + 21 + 8:33 + 21 + 8 + len(idat)] == idat
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(data))), pixels)
+
+
 def test_the_kernel_and_numpy_paint_the_same_bytes(monkeypatch):
     """Whatever the versions: both paths give the same file (drawn once each, same process)."""
     if load("regime_paint") is None:
@@ -121,10 +143,17 @@ def test_the_kernel_paints_regions_as_numpy_does(seed, monkeypatch):
         pytest.skip("negosim.native._regime_paint is not built")
     rng = np.random.default_rng(seed)
     nx, ny = (int(v) for v in rng.integers(2, 60, 2))
+    if seed % 4 == 3:  # more values than pixels: contoured unsmoothed, the fields int8 signs
+        nx, ny = int(rng.integers(962, 1100)), int(rng.integers(722, 800))
     k = 1 if seed % 10 == 0 else int(rng.integers(2, 7))
-    codes = rng.integers(0, k, size=(nx, ny)) if seed % 2 else (np.add.outer(np.arange(nx), np.arange(ny)) // 7) % k
+    if seed % 4 == 1:  # random codes: many small regions
+        codes = rng.integers(0, k, size=(nx, ny))
+    else:  # bands at a slant (on a large grid, random codes would take long to contour)
+        codes = (np.add.outer(np.arange(nx), np.arange(ny)) // max(7, nx // 9)) % k
     x, y = np.cumsum(rng.uniform(0.1, 1, nx)), np.cumsum(rng.uniform(0.1, 1, ny))
     content = regime_map_content("x", x, "y", y, (np.array([f"o{i}" for i in range(k)]), codes))
+    if seed % 4 == 3 and k > 1:
+        assert content.field_grid is not None and content.field_grid[2].dtype == np.int8
     want = _painted(content, np.random.default_rng(seed), False, monkeypatch)
     got = _painted(content, np.random.default_rng(seed), True, monkeypatch)
     assert np.array_equal(want, got)

@@ -66,8 +66,8 @@ enum { B_CANVAS, B_BEST, B_FIELDS, B_CI, B_CS, B_RJ, B_RT, B_TILES, B_TABLE, N_B
 /* regions(canvas, width, height, x0, y0, w, h, best, nx, ny, fields, k, ci, cs, rj, rt, tiles, n, table)
 
    canvas: (height, width, 3) uint8, written at rows y0..y0+h-1, columns x0..x0+w-1.
-   best: (nx, ny) int16, the outcome at each grid point; fields: (k, nx, ny) float32 or None (the outcome
-   at the nearest grid point everywhere). ci, cs: (w,) int64 and float32, the grid cell left of each
+   best: (nx, ny) int16, the outcome at each grid point; fields: (k, nx, ny) float32 or int8 (turned into
+   float32 exactly, as numpy does), or None (the outcome at the nearest grid point everywhere). ci, cs: (w,) int64 and float32, the grid cell left of each
    column's centre and the weight of its right neighbour; rj, rt: (h,) the same for each row.
    tiles: (k, n, n) uint8 hatch shades; table: (k * 256, 3) uint8 colours. */
 static PyObject *regions(PyObject *self, PyObject *args) {
@@ -97,7 +97,20 @@ static PyObject *regions(PyObject *self, PyObject *args) {
     for (int b = 0; b < N_BUF && ok; b++) {
         if (b == B_FIELDS && obj[b] == Py_None)
             continue;
-        ok = get_buffer(obj[b], &v[b], b == B_CANVAS, counts[b], sizes[b], formats[b], names[b]) == 0;
+        Py_ssize_t size = sizes[b];
+        const char *format = formats[b];
+        if (b == B_FIELDS) { /* float32 or int8: read the item size first */
+            if (PyObject_GetBuffer(obj[b], &v[b], PyBUF_C_CONTIGUOUS) < 0) {
+                ok = 0;
+                break;
+            }
+            if (v[b].itemsize == 1) {
+                size = 1;
+                format = "b";
+            }
+            PyBuffer_Release(&v[b]);
+        }
+        ok = get_buffer(obj[b], &v[b], b == B_CANVAS, counts[b], size, format, names[b]) == 0;
         got[b] = ok;
     }
     if (ok) {
@@ -119,7 +132,8 @@ static PyObject *regions(PyObject *self, PyObject *args) {
     if (ok) {
         uint8_t *canvas = v[B_CANVAS].buf;
         const int16_t *best = v[B_BEST].buf;
-        const float *fields = got[B_FIELDS] ? (const float *)v[B_FIELDS].buf : NULL;
+        const float *fields = got[B_FIELDS] && v[B_FIELDS].itemsize == 4 ? (const float *)v[B_FIELDS].buf : NULL;
+        const int8_t *signs = got[B_FIELDS] && v[B_FIELDS].itemsize == 1 ? (const int8_t *)v[B_FIELDS].buf : NULL;
         const int64_t *ci = v[B_CI].buf, *rj = v[B_RJ].buf;
         const float *cs = v[B_CS].buf, *rt = v[B_RT].buf;
         const uint8_t *tiles = v[B_TILES].buf, *table = v[B_TABLE].buf;
@@ -135,7 +149,7 @@ static PyObject *regions(PyObject *self, PyObject *args) {
                 const Py_ssize_t i = (Py_ssize_t)ci[c];
                 const float s = cs[c];
                 Py_ssize_t at = best[(i + (s >= 0.5f)) * ny + jn];
-                if (fields) {
+                if (fields || signs) {
                     const Py_ssize_t q = i * ny + j;
                     const int16_t b00 = best[q];
                     if (b00 != best[q + ny] || b00 != best[q + 1] || b00 != best[q + ny + 1]) {
@@ -143,14 +157,20 @@ static PyObject *regions(PyObject *self, PyObject *args) {
                         const float sm = 1.0f - s;
                         float top = 0.0f;
                         for (Py_ssize_t o = 0; o < k; o++) {
-                            const float *f = fields + o * plane + q;
-                            float a = f[0] * sm;
+                            const Py_ssize_t p = o * plane + q;
+                            float f00, f10, f01, f11;
+                            if (fields) {
+                                f00 = fields[p], f10 = fields[p + ny], f01 = fields[p + 1], f11 = fields[p + ny + 1];
+                            } else {
+                                f00 = signs[p], f10 = signs[p + ny], f01 = signs[p + 1], f11 = signs[p + ny + 1];
+                            }
+                            float a = f00 * sm;
                             a = a * u;
-                            float b = f[ny] * s;
+                            float b = f10 * s;
                             b = b * u;
-                            float d = f[1] * sm;
+                            float d = f01 * sm;
                             d = d * t;
-                            float e = f[ny + 1] * s;
+                            float e = f11 * s;
                             e = e * t;
                             const float value = ((a + b) + d) + e;
                             if (o == 0 || value > top) {

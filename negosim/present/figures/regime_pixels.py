@@ -48,6 +48,29 @@ def blend(part: np.ndarray, color: np.ndarray, cover: np.ndarray) -> None:
     part[:] = np.rint(mixed).astype(np.uint8)
 
 
+def blend_levels(part: np.ndarray, color: np.ndarray, levels: np.ndarray, scale: float, divide: bool) -> None:
+    """`blend` by the cover of 8-bit `levels` (a layer Pillow drew): ``levels / scale`` with `divide`, else
+    ``levels * float32(scale)``, in float32 (the kernel turns each level into a cover as it blends, with no
+    float32 copy of the layer).
+
+    Examples
+    --------
+    >>> part = np.full((1, 2, 3), 255, dtype=np.uint8)
+    >>> blend_levels(part, np.zeros(3, np.float32), np.array([[255, 51]], np.uint8), 255, divide=True)
+    >>> part[0, :, 0].tolist()
+    [0, 204]
+    """
+    if part.size == 0:
+        return
+    levels = levels[:part.shape[0], :part.shape[1]]
+    native = load("regime_paint")
+    if native is not None and _native_pixels(part) and color.dtype == np.float32 and levels.dtype == np.uint8:
+        native.blend(part, np.ascontiguousarray(color), np.ascontiguousarray(levels), 1 if divide else 2, scale)
+        return
+    cover = np.asarray(levels, dtype=np.float32)
+    blend(part, color, cover / scale if divide else cover * np.float32(scale))
+
+
 def _native_pixels(part: np.ndarray) -> bool:
     """Whether the kernel can paint `part` in place: (h, w, 3) uint8 with contiguous pixels, rows anywhere."""
     return (part.dtype == np.uint8 and part.ndim == 3 and part.shape[2] == 3 and part.strides[1:] == (3, 1)
@@ -84,7 +107,8 @@ def paint_regions(canvas: np.ndarray, left: int, top: int, w: int, h: int, c: Re
     if native is not None and canvas.flags.c_contiguous and _native_pixels(canvas) and plot.shape[:2] == (h, w):
         native.regions(canvas, canvas.shape[1], canvas.shape[0], left, top, w, h,
                        np.ascontiguousarray(best, dtype=np.int16), best.shape[0], best.shape[1],
-                       None if fields is None else np.ascontiguousarray(fields, dtype=np.float32), k,
+                       None if fields is None else np.ascontiguousarray(
+                           fields, dtype=np.int8 if fields.dtype == np.int8 else np.float32), k,
                        i.astype(np.int64), s, j.astype(np.int64), t, np.ascontiguousarray(tiles, dtype=np.uint8),
                        tiles.shape[1], table)
         return

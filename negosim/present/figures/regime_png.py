@@ -39,7 +39,7 @@ from .regime_content import (
     RegimeMapContent,
     Region,
 )
-from .regime_pixels import blend, paint_regions, without_straight_vertices
+from .regime_pixels import blend, blend_levels, paint_regions, without_straight_vertices
 
 PX = PNG_DPI / 72  # pixels per point
 SS = 4  # strokes are drawn this many times larger, then averaged down
@@ -286,8 +286,7 @@ class _Painter:
             return [((px - x0) * SS, (py - y0) * SS) for px, py in np.asarray(pts, dtype=float).tolist()]
 
         draw(ImageDraw.Draw(layer), to_layer)
-        cover = np.asarray(layer.reduce(SS), dtype=np.float32) * np.float32(alpha / 255)
-        blend(self.canvas[y0:y1, x0:x1], color, cover)
+        blend_levels(self.canvas[y0:y1, x0:x1], color, np.asarray(layer.reduce(SS)), alpha / 255, divide=False)
 
     def rect(self, left: float, top: float, right: float, bottom: float, color: np.ndarray,
              alpha: float = 1.0) -> None:
@@ -431,8 +430,7 @@ class _Painter:
             p = round(1.5 * PX)
             part = self.canvas[top - p:top + bh + p, left - p:left + bw + p]
             blend(part, WHITE, np.full(part.shape[:2], 0.8, dtype=np.float32))
-        cover = np.asarray(layer, dtype=np.float32) / 255
-        blend(self.canvas[top:top + bh, left:left + bw], color, cover)
+        blend_levels(self.canvas[top:top + bh, left:left + bw], color, np.asarray(layer), 255, divide=True)
         self.texts.append(PlacedText(text, box, size, role))
         return box
 
@@ -468,6 +466,11 @@ def png_bytes(pixels: np.ndarray, dpi: float) -> bytes:
     (the map's flat fills compress well as they are; Pillow's adaptive row filters took twice as long
     for a larger file), its resolution recorded in a pHYs chunk. The same pixels give the same bytes.
 
+    The rows are handed to zlib one by one, straight from `pixels` (a view into the painter's canvas): no
+    copy of the image with each row's filter byte in front (4 MB of fresh memory for the sweep's map).
+    zlib's output does not depend on how its input is cut into pieces, so the file is the one a single
+    call would give.
+
     Examples
     --------
     >>> import io
@@ -478,8 +481,14 @@ def png_bytes(pixels: np.ndarray, dpi: float) -> bytes:
     ((3, 2), 'RGB', (200, 200, 200), 150)
     """
     h, w, _ = pixels.shape
-    raw = np.zeros((h, 1 + 3 * w), dtype=np.uint8)  # each row: filter type 0 (none), then its bytes
-    raw[:, 1:] = pixels.reshape(h, 3 * w)
+    deflate = zlib.compressobj(1)
+    parts = []
+    rows = pixels.reshape(h, 3 * w) if pixels.strides[1:] == (3, 1) else np.ascontiguousarray(pixels).reshape(h, 3 * w)
+    unfiltered = b"\x00"  # each row: its filter type (0, none), then its bytes
+    for row in rows:
+        parts.append(deflate.compress(unfiltered))
+        parts.append(deflate.compress(row.data))
+    parts.append(deflate.flush())
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
@@ -487,8 +496,7 @@ def png_bytes(pixels: np.ndarray, dpi: float) -> bytes:
     per_metre = round(dpi / 0.0254)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
             + chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
-            + chunk(b"IDAT", zlib.compress(raw.tobytes(), 1)) + chunk(b"IEND", b""))
-
+            + chunk(b"IDAT", b"".join(parts)) + chunk(b"IEND", b""))
 
 
 def _hatch(hatch: str, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
