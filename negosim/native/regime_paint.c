@@ -129,6 +129,17 @@ static PyObject *regions(PyObject *self, PyObject *args) {
         if (!ok)
             PyErr_SetString(PyExc_ValueError, "an outcome code lies outside [0, k)");
     }
+    /* per column, worked out once: the nearest grid row's offset in `best`, the cell's, the tile column */
+    Py_ssize_t *near = NULL, *cell = NULL, *tile_col = NULL;
+    if (ok) {
+        near = PyMem_Malloc((size_t)(w ? w : 1) * sizeof(Py_ssize_t));
+        cell = PyMem_Malloc((size_t)(w ? w : 1) * sizeof(Py_ssize_t));
+        tile_col = PyMem_Malloc((size_t)(w ? w : 1) * sizeof(Py_ssize_t));
+        if (!near || !cell || !tile_col) {
+            PyErr_NoMemory();
+            ok = 0;
+        }
+    }
     if (ok) {
         uint8_t *canvas = v[B_CANVAS].buf;
         const int16_t *best = v[B_BEST].buf;
@@ -137,8 +148,13 @@ static PyObject *regions(PyObject *self, PyObject *args) {
         const int64_t *ci = v[B_CI].buf, *rj = v[B_RJ].buf;
         const float *cs = v[B_CS].buf, *rt = v[B_RT].buf;
         const uint8_t *tiles = v[B_TILES].buf, *table = v[B_TABLE].buf;
-        const Py_ssize_t plane = nx * ny;
+        const Py_ssize_t plane = nx * ny, tile_size = n * n;
         Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t c = 0; c < w; c++) {
+            cell[c] = (Py_ssize_t)ci[c] * ny;
+            near[c] = ((Py_ssize_t)ci[c] + (cs[c] >= 0.5f)) * ny;
+            tile_col[c] = c % n;
+        }
         for (Py_ssize_t r = 0; r < h; r++) {
             const Py_ssize_t j = (Py_ssize_t)rj[r];
             const float t = rt[r], u = 1.0f - t;
@@ -146,15 +162,13 @@ static PyObject *regions(PyObject *self, PyObject *args) {
             const uint8_t *tile_row = tiles + (r % n) * n;
             uint8_t *out = canvas + ((y0 + r) * width + x0) * 3;
             for (Py_ssize_t c = 0; c < w; c++, out += 3) {
-                const Py_ssize_t i = (Py_ssize_t)ci[c];
-                const float s = cs[c];
-                Py_ssize_t at = best[(i + (s >= 0.5f)) * ny + jn];
+                Py_ssize_t at = best[near[c] + jn];
                 if (fields || signs) {
-                    const Py_ssize_t q = i * ny + j;
+                    const Py_ssize_t q = cell[c] + j;
                     const int16_t b00 = best[q];
                     if (b00 != best[q + ny] || b00 != best[q + 1] || b00 != best[q + ny + 1]) {
                         /* a cell some boundary crosses: the largest interpolated field, the first of equals */
-                        const float sm = 1.0f - s;
+                        const float s = cs[c], sm = 1.0f - s;
                         float top = 0.0f;
                         for (Py_ssize_t o = 0; o < k; o++) {
                             const Py_ssize_t p = o * plane + q;
@@ -180,7 +194,7 @@ static PyObject *regions(PyObject *self, PyObject *args) {
                         }
                     }
                 }
-                const uint8_t *colour = table + (at * 256 + tile_row[at * n * n + c % n]) * 3;
+                const uint8_t *colour = table + (at * 256 + tile_row[at * tile_size + tile_col[c]]) * 3;
                 out[0] = colour[0];
                 out[1] = colour[1];
                 out[2] = colour[2];
@@ -188,6 +202,9 @@ static PyObject *regions(PyObject *self, PyObject *args) {
         }
         Py_END_ALLOW_THREADS
     }
+    PyMem_Free(near);
+    PyMem_Free(cell);
+    PyMem_Free(tile_col);
     for (int b = 0; b < N_BUF; b++)
         if (got[b])
             PyBuffer_Release(&v[b]);
