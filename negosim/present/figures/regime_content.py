@@ -197,10 +197,12 @@ def regime_map_content(x_name: str, x_values, y_name: str, y_values, labels, *,
         raise ValueError(f"labels have shape {grid.shape}; expected ({len(x)}, {len(y)}) "
                          "(labels[i, j] at x_values[i], y_values[j])")
     curves = [_overlay(o, k) for k, o in enumerate(overlays)]
-    codes, found = factorize(grid.reshape(-1), label_names)
+    flat = grid.reshape(-1)
+    starts, run_codes, found = _runs(flat, label_names)
     outcomes = list(dict.fromkeys([str(o) for o in order if str(o) in found] + found))
-    remap = np.array([outcomes.index(o) for o in found], dtype=codes.dtype)
-    codes = remap[codes].reshape(grid.shape)
+    # each run's code put in colour order, then the runs spread over the grid: one pass over the points
+    remap = np.array([outcomes.index(o) for o in found], dtype=run_codes.dtype)
+    codes = np.repeat(remap[run_codes], np.diff(np.append(starts, flat.size))).reshape(grid.shape)
     x_label = axis_label(x_name, x_description, x_unit, PLOT_W * 72)
     y_label = axis_label(y_name, y_description, y_unit, PLOT_H * 72)
     content = _content((x_label, y_label), x, y, codes, outcomes, dict(names or {}), curves, title, legend_title)
@@ -281,6 +283,13 @@ def factorize(flat: np.ndarray, names=None) -> tuple[np.ndarray, list[str]]:
     """
     if flat.size == 0:
         return np.zeros(0, dtype=np.intp), []
+    starts, run_codes, labels = _runs(flat, names)
+    return np.repeat(run_codes, np.diff(np.append(starts, flat.size))), labels
+
+
+def _runs(flat: np.ndarray, names=None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """`factorize` by runs: where each run of equal entries of the non-empty `flat` starts, its code, and
+    the labels in order of first appearance."""
     starts = np.concatenate([[0], np.flatnonzero(flat[1:] != flat[:-1]) + 1])
     if names is not None:  # codes: each distinct code's first run, in numpy (a 1000 x 1000 map has 3,000 runs)
         run_values = np.asarray(flat[starts], dtype=np.intp)
@@ -295,7 +304,7 @@ def factorize(flat: np.ndarray, names=None) -> tuple[np.ndarray, list[str]]:
         run_codes = np.array([seen.setdefault(str(flat[i]), len(seen)) for i in starts], dtype=np.intp)
     if len(seen) < 2**15:  # 2 bytes a grid point, not 8: a 16M-point map's codes take 32 MB
         run_codes = run_codes.astype(np.int16)
-    return np.repeat(run_codes, np.diff(np.append(starts, flat.size))), list(seen)
+    return starts, run_codes, list(seen)
 
 
 def _axis(values, what: str) -> np.ndarray:
