@@ -256,3 +256,24 @@ print([p.name for p in plot_folder({str(folder)!r})], "negosim.present.figures.t
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['regime-map-rep-e.png'] False ['_LazyModule', '_LazyModule']"
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_blocks_cut_once_find_the_points_each_outcome_finds_alone(seed):
+    """`marked_points_each` (the grid cut into blocks once) marks what `first_in_blocks` finds outcome by
+    outcome from the grid itself, for grids that fill their blocks or not, signed or unsigned codes."""
+    from negosim.present.figures.regime_geometry import first_in_blocks, in_blocks, marked_points_each
+
+    rng = np.random.default_rng(seed)
+    h, w = (int(v) for v in rng.integers(1, 60, 2))
+    k = int(rng.integers(1, 5))
+    codes = rng.integers(0, k, size=(h, w)).astype(rng.choice([np.int16, np.uint8, np.intp]))
+    step = (int(rng.integers(1, 9)), int(rng.integers(1, 9)))
+    blocks = in_blocks(codes, step)
+    x, y = np.cumsum(rng.uniform(0.1, 1, h)), np.cumsum(rng.uniform(0.1, 1, w))
+    marks = marked_points_each(codes, list(range(k)), x, y, [[] for _ in range(k)], step)
+    for o in range(k):
+        want = first_in_blocks(codes, o, step)
+        got = first_in_blocks(codes, o, step, blocks)
+        assert all(np.array_equal(a, b) for a, b in zip(want, got))
+        assert np.array_equal(marks[o][0], x[want[0]]) and np.array_equal(marks[o][1], y[want[1]])

@@ -24,7 +24,7 @@ from .regime_geometry import (
     Fill,
     contours,
     crosses_box,
-    marked_points,
+    marked_points_each,
     refined_axis,
     side_fields,
     thin_out,
@@ -574,7 +574,7 @@ def _content(axis_labels, x, y, codes, outcomes, names, curves, title, legend_ti
         parts = [visible_parts(fill, to_px) for fill in fills]
         has_area = [bool(p) for p in parts]
         # Grid points in pieces of a region too small or thin to see as areas are marked with points.
-        marks = [marked_points(codes, k, x, y, parts[k], step) for k in range(k_count)]
+        marks = marked_points_each(codes, list(range(k_count)), x, y, parts, step)
     regions = []
     for k, label in enumerate(outcomes):
         color, hatch = style.regime_style(k)
