@@ -21,7 +21,9 @@ def _defer_pillow_tag_tables() -> None:
     functions (EXIF and TIFF handling), and building their enums is about 4 ms of the 12 ms the sweep's
     regime map spends importing Pillow. The standard library's `importlib.util.LazyLoader` puts each in
     `sys.modules` as a module whose code runs on its first attribute access, so any code that uses them
-    gets the same module. Nothing is done once `PIL.Image` (or the table itself) is imported already."""
+    gets the same module. Nothing is done once `PIL.Image` (or the table itself) is imported already.
+    (Before Python 3.12, two threads reading a lazy module's first attribute at the same moment could see it
+    half loaded: EXIF or TIFF work in threads that start together should import `PIL.ExifTags` first.)"""
     if "PIL.Image" in sys.modules:
         return
     import PIL
