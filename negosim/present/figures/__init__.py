@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING
 
 from ...lazy import lazy_exports
 
-# `tree_layout` is also a submodule's name: importing `.tree` binds the package attribute to that
-# submodule, so the function is bound here, after it, and never looked up lazily.
-from .tree import tree_layout
+# `tree_layout` is also a submodule's name: importing it binds the package attribute to that submodule,
+# so the function is bound here, right after, and never looked up lazily. Only that small module is
+# imported, not `.tree` (the tree figure, with the text formatting it uses): a sweep's regime map needs
+# neither.
+from .tree_layout import tree_layout
 
 if TYPE_CHECKING:
     from .best_response import best_response_figure

@@ -24,7 +24,7 @@ from .regime_geometry import (
     Fill,
     contours,
     crosses_box,
-    marked_points,
+    marked_points_each,
     refined_axis,
     side_fields,
     thin_out,
@@ -49,7 +49,10 @@ _AXIS_ZONE = 0.8  # inches below the plot for tick labels and the axis label
 LEGEND_HANDLE, CURVE_HANDLE = 2.4, 3.2  # legend handle lengths, in font sizes
 
 
-@dataclass(frozen=True)
+# `Region`, `Curve` and `RegimeMapContent` hold numpy arrays, whose ``==`` is an array, so a generated
+# ``__eq__`` could only raise for two distinct objects: with eq=False they compare by identity, and the
+# classes are built faster when the module is imported (once per sweep, for its regime map).
+@dataclass(frozen=True, eq=False)
 class Region:
     """One outcome on the map: its label, legend text, look, outline and marked grid points."""
 
@@ -63,7 +66,7 @@ class Region:
     marks: tuple[np.ndarray, np.ndarray]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # numpy arrays: see `Region`
 class Curve:
     """A curve drawn on top of the regions and listed in the second legend."""
 
@@ -100,7 +103,7 @@ class KindMarks:
     labels: tuple[tuple[str, float, float], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # numpy arrays: see `Region`
 class RegimeMapContent:
     """Everything the regime map shows and where (inches from the figure's bottom left)."""
 
@@ -194,10 +197,12 @@ def regime_map_content(x_name: str, x_values, y_name: str, y_values, labels, *,
         raise ValueError(f"labels have shape {grid.shape}; expected ({len(x)}, {len(y)}) "
                          "(labels[i, j] at x_values[i], y_values[j])")
     curves = [_overlay(o, k) for k, o in enumerate(overlays)]
-    codes, found = factorize(grid.reshape(-1), label_names)
+    flat = grid.reshape(-1)
+    starts, run_codes, found = _runs(flat, label_names)
     outcomes = list(dict.fromkeys([str(o) for o in order if str(o) in found] + found))
-    remap = np.array([outcomes.index(o) for o in found], dtype=codes.dtype)
-    codes = remap[codes].reshape(grid.shape)
+    # each run's code put in colour order, then the runs spread over the grid: one pass over the points
+    remap = np.array([outcomes.index(o) for o in found], dtype=run_codes.dtype)
+    codes = np.repeat(remap[run_codes], np.diff(np.append(starts, flat.size))).reshape(grid.shape)
     x_label = axis_label(x_name, x_description, x_unit, PLOT_W * 72)
     y_label = axis_label(y_name, y_description, y_unit, PLOT_H * 72)
     content = _content((x_label, y_label), x, y, codes, outcomes, dict(names or {}), curves, title, legend_title)
@@ -278,6 +283,13 @@ def factorize(flat: np.ndarray, names=None) -> tuple[np.ndarray, list[str]]:
     """
     if flat.size == 0:
         return np.zeros(0, dtype=np.intp), []
+    starts, run_codes, labels = _runs(flat, names)
+    return np.repeat(run_codes, np.diff(np.append(starts, flat.size))), labels
+
+
+def _runs(flat: np.ndarray, names=None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """`factorize` by runs: where each run of equal entries of the non-empty `flat` starts, its code, and
+    the labels in order of first appearance."""
     starts = np.concatenate([[0], np.flatnonzero(flat[1:] != flat[:-1]) + 1])
     if names is not None:  # codes: each distinct code's first run, in numpy (a 1000 x 1000 map has 3,000 runs)
         run_values = np.asarray(flat[starts], dtype=np.intp)
@@ -292,7 +304,7 @@ def factorize(flat: np.ndarray, names=None) -> tuple[np.ndarray, list[str]]:
         run_codes = np.array([seen.setdefault(str(flat[i]), len(seen)) for i in starts], dtype=np.intp)
     if len(seen) < 2**15:  # 2 bytes a grid point, not 8: a 16M-point map's codes take 32 MB
         run_codes = run_codes.astype(np.int16)
-    return np.repeat(run_codes, np.diff(np.append(starts, flat.size))), list(seen)
+    return starts, run_codes, list(seen)
 
 
 def _axis(values, what: str) -> np.ndarray:
@@ -514,7 +526,8 @@ def _content(axis_labels, x, y, codes, outcomes, names, curves, title, legend_ti
     k_count = len(outcomes)
     px_w, px_h = PLOT_W * PNG_DPI, PLOT_H * PNG_DPI
     ix, iy = thin_out(len(x), px_w), thin_out(len(y), px_h)
-    drawn = codes[np.ix_(ix, iy)]
+    # rows, then columns (np.take along each axis is several times faster than indexing with np.ix_)
+    drawn = np.take(np.take(codes, ix, axis=0), iy, axis=1)
 
     # Legend labels are wrapped to end by the plot's right edge, so they never widen the figure.
     texts = [outcome_name(o, names) for o in outcomes]
@@ -561,7 +574,7 @@ def _content(axis_labels, x, y, codes, outcomes, names, curves, title, legend_ti
         parts = [visible_parts(fill, to_px) for fill in fills]
         has_area = [bool(p) for p in parts]
         # Grid points in pieces of a region too small or thin to see as areas are marked with points.
-        marks = [marked_points(codes, k, x, y, parts[k], step) for k in range(k_count)]
+        marks = marked_points_each(codes, list(range(k_count)), x, y, parts, step)
     regions = []
     for k, label in enumerate(outcomes):
         color, hatch = style.regime_style(k)

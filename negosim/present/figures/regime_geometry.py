@@ -157,7 +157,8 @@ def side_fields(codes: np.ndarray, k_count: int, sigma: tuple[float, float] | No
     Returns
     -------
     numpy.ndarray
-        float32 fields, (k_count, fx * (nx - 1) + 1, fy * (ny - 1) + 1).
+        The fields, (k_count, fx * (nx - 1) + 1, fy * (ny - 1) + 1): float32, or int8 (+1 and -1, the same
+        values) when neither smoothed nor refined.
 
     Examples
     --------
@@ -169,8 +170,11 @@ def side_fields(codes: np.ndarray, k_count: int, sigma: tuple[float, float] | No
     ((2, 5, 5), True)
     """
     own = np.stack([codes == k for k in range(k_count)])
-    if sigma is None and tuple(refine) == (1, 1):  # contour the indicators as they are
-        return np.where(own, np.float32(1), np.float32(-1))
+    if sigma is None and tuple(refine) == (1, 1):  # contour the indicators as they are: +1 on k's points, else -1
+        signs = own.view(np.int8)  # in place, one byte a point (float32 took four: 8 MB more for the sweep's map)
+        signs *= 2
+        signs -= 1
+        return signs
     smooth = own.astype(float) if sigma is None else local_linear(own.astype(float), sigma)
     fx, fy = refine
     smooth = np.stack([_refine(_refine(a, fx, 0), fy, 1) for a in smooth])
@@ -250,9 +254,29 @@ def inside_ring(points: np.ndarray, ring: np.ndarray) -> np.ndarray:
     return inside
 
 
-def first_in_blocks(codes: np.ndarray, k: int, step: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+def in_blocks(codes: np.ndarray, step: tuple[int, int]) -> np.ndarray:
+    """`codes` cut into blocks of `step` grid points: (block rows, block columns, points), each block's points
+    in row-major order, -1 past the grid's edge (so equal to no outcome).
+
+    Examples
+    --------
+    >>> in_blocks(np.array([[0, 1, 1], [1, 0, 1]]), (2, 2))[0].tolist()
+    [[0, 1, 1, 0], [1, -1, 1, -1]]
+    """
+    (h, w), (sx, sy) = codes.shape, step
+    nb_r, nb_c = -(-h // sx), -(-w // sy)
+    if (nb_r * sx, nb_c * sy) != (h, w):
+        padded = np.full((nb_r * sx, nb_c * sy), -1, dtype=np.result_type(codes.dtype, np.int8))
+        padded[:h, :w] = codes
+        codes = padded
+    return codes.reshape(nb_r, sx, nb_c, sy).transpose(0, 2, 1, 3).reshape(nb_r, nb_c, sx * sy)
+
+
+def first_in_blocks(codes: np.ndarray, k: int, step: tuple[int, int],
+                    blocks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The first grid point (in row-major order) equal to `k` in each block of `step` grid points that
-    has one, as (rows, columns) in row-major order; blocks start at row and column 0.
+    has one, as (rows, columns) in row-major order; blocks start at row and column 0. `blocks`, the codes
+    as `in_blocks` cuts them, saves cutting them again for each outcome.
 
     Examples
     --------
@@ -261,11 +285,14 @@ def first_in_blocks(codes: np.ndarray, k: int, step: tuple[int, int]) -> tuple[n
     """
     (h, w), (sx, sy) = codes.shape, step
     nb_r, nb_c = -(-h // sx), -(-w // sy)
-    hit = np.zeros((nb_r * sx, nb_c * sy), dtype=bool)
-    hit[:h, :w] = codes == k
-    blocks = hit.reshape(nb_r, sx, nb_c, sy).transpose(0, 2, 1, 3).reshape(nb_r, nb_c, sx * sy)
-    first = blocks.argmax(axis=2)  # 0 where a block has none: told apart below
-    bi, bj = np.nonzero(blocks[np.arange(nb_r)[:, None], np.arange(nb_c)[None, :], first])
+    if blocks is None:
+        hit = np.zeros((nb_r * sx, nb_c * sy), dtype=bool)
+        hit[:h, :w] = codes == k
+        hits = hit.reshape(nb_r, sx, nb_c, sy).transpose(0, 2, 1, 3).reshape(nb_r, nb_c, sx * sy)
+    else:
+        hits = blocks == k
+    first = hits.argmax(axis=2)  # 0 where a block has none: told apart below
+    bi, bj = np.nonzero(hits[np.arange(nb_r)[:, None], np.arange(nb_c)[None, :], first])
     f = first[bi, bj]
     i, j = bi * sx + f // sy, bj * sy + f % sy
     order = np.argsort(i * w + j, kind="stable")
@@ -276,25 +303,45 @@ def marked_points(codes: np.ndarray, k: int, x: np.ndarray, y: np.ndarray, parts
                   step: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """Grid points of outcome `k` to mark because no visible part of its region covers them: at most
     one per block of `step` grid points, so the markers do not pile up."""
+    return marked_points_each(codes, [k], x, y, [parts], step)[0]
+
+
+def marked_points_each(codes: np.ndarray, outcomes: list[int], x: np.ndarray, y: np.ndarray, parts: list[list],
+                       step: tuple[int, int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """`marked_points` of each of `outcomes` (with its visible `parts`), the grid cut into blocks once for all.
+
+    Examples
+    --------
+    >>> codes = np.array([[0, 0, 1], [0, 0, 0]])
+    >>> [(px.tolist(), py.tolist()) for px, py in marked_points_each(codes, [0, 1], np.arange(2.0),
+    ...                                                               np.arange(3.0), [[], []], (1, 2))]
+    [([0.0, 1.0, 1.0], [0.0, 0.0, 2.0]), ([0.0], [2.0])]
+    """
     # Band by band of whole blocks (about a million grid points each), so that memory does not grow
     # with the grid; bands are disjoint and in row order, so the points come out as from the whole.
     band = step[0] * max(1, (1 << 20) // max(1, step[0] * codes.shape[1]))
-    rows, cols = [], []
+    rows: list[list[np.ndarray]] = [[] for _ in outcomes]
+    cols: list[list[np.ndarray]] = [[] for _ in outcomes]
     for r0 in range(0, codes.shape[0], band):
-        i, j = first_in_blocks(codes[r0:r0 + band], k, step)
-        rows.append(i + r0)
-        cols.append(j)
-    px, py = x[np.concatenate(rows)], y[np.concatenate(cols)]
-    if parts and len(px):
-        # points on the frame lie on their region's outline: test them a hair inside it
-        ex, ey = 1e-9 * (x[-1] - x[0]), 1e-9 * (y[-1] - y[0])
-        pts = np.column_stack([np.clip(px, x[0] + ex, x[-1] - ex), np.clip(py, y[0] + ey, y[-1] - ey)])
-        covered = np.zeros(len(pts), dtype=bool)
-        for part in parts:
-            covered |= inside_ring(pts, part)
-        px, py = px[~covered], py[~covered]
-    return px, py
-
+        part = codes[r0:r0 + band]
+        blocks = in_blocks(part, step)
+        for n, k in enumerate(outcomes):
+            i, j = first_in_blocks(part, k, step, blocks)
+            rows[n].append(i + r0)
+            cols[n].append(j)
+    marks = []
+    for n in range(len(outcomes)):
+        px, py = x[np.concatenate(rows[n])], y[np.concatenate(cols[n])]
+        if parts[n] and len(px):
+            # points on the frame lie on their region's outline: test them a hair inside it
+            ex, ey = 1e-9 * (x[-1] - x[0]), 1e-9 * (y[-1] - y[0])
+            pts = np.column_stack([np.clip(px, x[0] + ex, x[-1] - ex), np.clip(py, y[0] + ey, y[-1] - ey)])
+            covered = np.zeros(len(pts), dtype=bool)
+            for ring in parts[n]:
+                covered |= inside_ring(pts, ring)
+            px, py = px[~covered], py[~covered]
+        marks.append((px, py))
+    return marks
 
 
 def _without_straight_runs(ring: np.ndarray) -> np.ndarray:
@@ -324,25 +371,43 @@ def contours(x: np.ndarray, y: np.ndarray, fields: np.ndarray,
     # only over the box of its non-negative points and one cell around it: outside, every cell's corners
     # are negative, so nothing there is filled or crossed, and a region covering a third of the map
     # costs a third of the grid.
-    for k, g in enumerate(fields):
-        nonneg = g >= 0
-        rows, cols = np.flatnonzero(nonneg.any(axis=1)), np.flatnonzero(nonneg.any(axis=0))
-        if not len(rows):
+    boxes = [_box(g) for g in fields]
+    # The grid's coordinates and the field, as contourpy wants them (float64, (rows, columns) of the box), are
+    # written into one scratch buffer reused from field to field: in a fresh process, every megabyte of
+    # fresh memory costs about a millisecond of page faults.
+    largest = max(((r1 - r0) * (c1 - c0) for r0, r1, c0, c1 in filter(None, boxes)), default=0)
+    scratch = np.empty((3, largest))
+    for k, (g, box) in enumerate(zip(fields, boxes)):
+        if box is None:
             fills.append(None)
             lines.append([])
             continue
-        r0, r1 = max(0, rows[0] - 1), min(g.shape[0], rows[-1] + 2)
-        c0, c1 = max(0, cols[0] - 1), min(g.shape[1], cols[-1] + 2)
-        if r1 - r0 < 2 or c1 - c0 < 2:  # contourpy needs two points along each axis
-            r0, r1 = (max(0, r1 - 2), max(r1, 2)) if r1 - r0 < 2 else (r0, r1)
-            c0, c1 = (max(0, c1 - 2), max(c1, 2)) if c1 - c0 < 2 else (c0, c1)
-        my, mx = np.meshgrid(y[c0:c1], x[r0:r1])
-        gen = _serial_generator(my, mx, np.ascontiguousarray(g[r0:r1, c0:c1], dtype=np.float64))
+        r0, r1, c0, c1 = box
+        my, mx, z = (scratch[q, :(r1 - r0) * (c1 - c0)].reshape(r1 - r0, c1 - c0) for q in range(3))
+        np.copyto(my, y[None, c0:c1])
+        np.copyto(mx, x[r0:r1, None])
+        np.copyto(z, g[r0:r1, c0:c1])
+        gen = _serial_generator(my, mx, z)
         filled: Any = gen.filled(0.0, 2.0)  # OuterOffset: (list of points, list of ring offsets)
         fills.append([(pts[:, ::-1], offs) for pts, offs in zip(filled[0], filled[1])] or None)
         wanted = last_lines or k < len(fields) - 1
         lines.append([np.asarray(seg)[:, ::-1] for seg in gen.lines(0.0)] if wanted else [])
     return fills, lines
+
+
+def _box(g: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The rows r0:r1 and columns c0:c1 of the field `g` around its non-negative points and one more
+    around them (at least two each, as contourpy needs), or None when it has none."""
+    nonneg = g >= 0
+    rows, cols = np.flatnonzero(nonneg.any(axis=1)), np.flatnonzero(nonneg.any(axis=0))
+    if not len(rows):
+        return None
+    r0, r1 = max(0, int(rows[0]) - 1), min(g.shape[0], int(rows[-1]) + 2)
+    c0, c1 = max(0, int(cols[0]) - 1), min(g.shape[1], int(cols[-1]) + 2)
+    if r1 - r0 < 2 or c1 - c0 < 2:  # contourpy needs two points along each axis
+        r0, r1 = (max(0, r1 - 2), max(r1, 2)) if r1 - r0 < 2 else (r0, r1)
+        c0, c1 = (max(0, c1 - 2), max(c1, 2)) if c1 - c0 < 2 else (c0, c1)
+    return r0, r1, c0, c1
 
 
 def _serial_generator(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> Any:

@@ -39,7 +39,7 @@ from .regime_content import (
     RegimeMapContent,
     Region,
 )
-from .regime_pixels import blend, region_colours, region_index, without_straight_vertices
+from .regime_pixels import blend, blend_levels, paint_regions, without_straight_vertices
 
 PX = PNG_DPI / 72  # pixels per point
 SS = 4  # strokes are drawn this many times larger, then averaged down
@@ -246,30 +246,28 @@ class _Painter:
         c = self.c
         w, h = self.x1 - self.x0, self.y1 - self.y0
         colours = np.stack([filled(r.color) for r in c.regions])
-        if c.field_grid is None:
-            index = np.zeros((h, w), dtype=np.intp)
-        else:
-            index = region_index(c, w, h)
-        # A pixel's colour is its region's fill under that region's hatch, the hatch's cover quantised to
-        # 8 bits: one table lookup per pixel (the plot is a million pixels).
-        shade = np.zeros((h, w), dtype=np.uint8)
+        # Each region's hatch as its shade (cover times the ink's opacity, quantised to 8 bits) over one inch
+        # square from the plot's top left, which repeats: the plot is painted by one table lookup per pixel.
+        n = PNG_DPI
+        tiles = np.zeros((len(c.regions), n, n), dtype=np.uint8)
         for k, r in enumerate(c.regions):
-            here = None if len(c.regions) == 1 or not r.hatch else index == k
-            if r.hatch and (here is None or here.any()):
-                tile = self.hatch(r.hatch, self.x0, self.y0, w, h, levels=True)
-                shade = tile if here is None else np.where(here, tile, shade)
-        self.canvas[self.y0:self.y1, self.x0:self.x1] = region_colours(colours, INK, index, shade)
+            if r.hatch:
+                tiles[k] = self.hatch_tile(r.hatch, self.x0, self.y0)
+        paint_regions(self.canvas, self.x0, self.y0, w, h, c, colours, INK, tiles)
 
-    def hatch(self, hatch: str, left: int, top: int, w: int, h: int, levels: bool = False) -> np.ndarray:
-        """The hatch's cover (times its ink's opacity) of the canvas pixels from (left, top), h by w; with
-        `levels`, quantised to 0-255. A hatch repeats every inch: one inch square of it is computed and
-        tiled."""
+    def hatch(self, hatch: str, left: int, top: int, w: int, h: int) -> np.ndarray:
+        """The hatch's cover (times its ink's opacity) of the canvas pixels from (left, top), h by w. A hatch
+        repeats every inch: one inch square of it is computed and tiled."""
         n = PNG_DPI
         ys, xs = self.hatch_coordinates(left, top, n, n)
         tile = _hatch(hatch, xs, ys) * np.float32(EDGE_ALPHA)
-        if levels:
-            tile = np.rint(tile * 255).astype(np.uint8)
         return np.tile(tile, (-(-h // n), -(-w // n)))[:h, :w]
+
+    def hatch_tile(self, hatch: str, left: int, top: int) -> np.ndarray:
+        """One inch square of the hatch's cover from the canvas pixel (left, top), quantised to 0-255."""
+        n = PNG_DPI
+        ys, xs = self.hatch_coordinates(left, top, n, n)
+        return np.rint(_hatch(hatch, xs, ys) * np.float32(EDGE_ALPHA) * 255).astype(np.uint8)
 
     def hatch_coordinates(self, left: int, top: int, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
         """Pixel centres in inches from the figure's bottom left: y (h, 1) and x (1, w)."""
@@ -288,8 +286,7 @@ class _Painter:
             return [((px - x0) * SS, (py - y0) * SS) for px, py in np.asarray(pts, dtype=float).tolist()]
 
         draw(ImageDraw.Draw(layer), to_layer)
-        cover = np.asarray(layer.reduce(SS), dtype=np.float32) * np.float32(alpha / 255)
-        blend(self.canvas[y0:y1, x0:x1], color, cover)
+        blend_levels(self.canvas[y0:y1, x0:x1], color, np.asarray(layer.reduce(SS)), alpha / 255, divide=False)
 
     def rect(self, left: float, top: float, right: float, bottom: float, color: np.ndarray,
              alpha: float = 1.0) -> None:
@@ -433,8 +430,7 @@ class _Painter:
             p = round(1.5 * PX)
             part = self.canvas[top - p:top + bh + p, left - p:left + bw + p]
             blend(part, WHITE, np.full(part.shape[:2], 0.8, dtype=np.float32))
-        cover = np.asarray(layer, dtype=np.float32) / 255
-        blend(self.canvas[top:top + bh, left:left + bw], color, cover)
+        blend_levels(self.canvas[top:top + bh, left:left + bw], color, np.asarray(layer), 255, divide=True)
         self.texts.append(PlacedText(text, box, size, role))
         return box
 
@@ -470,6 +466,11 @@ def png_bytes(pixels: np.ndarray, dpi: float) -> bytes:
     (the map's flat fills compress well as they are; Pillow's adaptive row filters took twice as long
     for a larger file), its resolution recorded in a pHYs chunk. The same pixels give the same bytes.
 
+    The rows are handed to zlib one by one, straight from `pixels` (a view into the painter's canvas): no
+    copy of the image with each row's filter byte in front (4 MB of fresh memory for the sweep's map).
+    zlib's output does not depend on how its input is cut into pieces, so the file is the one a single
+    call would give.
+
     Examples
     --------
     >>> import io
@@ -480,8 +481,14 @@ def png_bytes(pixels: np.ndarray, dpi: float) -> bytes:
     ((3, 2), 'RGB', (200, 200, 200), 150)
     """
     h, w, _ = pixels.shape
-    raw = np.zeros((h, 1 + 3 * w), dtype=np.uint8)  # each row: filter type 0 (none), then its bytes
-    raw[:, 1:] = pixels.reshape(h, 3 * w)
+    deflate = zlib.compressobj(1)
+    parts = []
+    rows = pixels.reshape(h, 3 * w) if pixels.strides[1:] == (3, 1) else np.ascontiguousarray(pixels).reshape(h, 3 * w)
+    unfiltered = b"\x00"  # each row: its filter type (0, none), then its bytes
+    for row in rows:
+        parts.append(deflate.compress(unfiltered))
+        parts.append(deflate.compress(row.data))
+    parts.append(deflate.flush())
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
@@ -489,8 +496,7 @@ def png_bytes(pixels: np.ndarray, dpi: float) -> bytes:
     per_metre = round(dpi / 0.0254)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
             + chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
-            + chunk(b"IDAT", zlib.compress(raw.tobytes(), 1)) + chunk(b"IEND", b""))
-
+            + chunk(b"IDAT", b"".join(parts)) + chunk(b"IEND", b""))
 
 
 def _hatch(hatch: str, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 import textwrap
 
-from ..text import fmt_number
-
 # Okabe, M. and Ito, K. (2008), Color Universal Design.
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -130,6 +128,8 @@ def fmt_payoff(x: float) -> str:
     >>> fmt_payoff(0.3275), fmt_payoff(-1.0), fmt_payoff(2.5)
     ('0.3275', '-1', '2.5')
     """
+    from ..text import fmt_number  # here: the regime map, which uses this module, formats no payoff
+
     return fmt_number(float(x))
 
 

@@ -71,7 +71,6 @@ def plot_folder(folder, formats=("png",), *, out_dir=None) -> list[Path]:
         raise UsageError(f"{folder}: holds no sweep (sweep.json) or sensitivity analysis (sensitivity.json)")
     out.mkdir(parents=True, exist_ok=True)
     from .regime_content import RegimeMapContent
-    from .save import save_figure
 
     paths = []
     for stem, drawing in figures:
@@ -85,6 +84,8 @@ def plot_folder(folder, formats=("png",), *, out_dir=None) -> list[Path]:
 
                 write_atomic(path, paint_png(drawing).png)
             else:
+                from .save import save_figure
+
                 if fig is None:
                     fig = _as_figure(drawing)
                 save_figure(fig, path)
