@@ -9,43 +9,11 @@ alike, so both painters break a label at the same word.
 from __future__ import annotations
 
 import importlib.util
-import sys
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import cast
 
-
-def _defer_pillow_tag_tables() -> None:
-    """Make Pillow's EXIF and TIFF tag tables (`PIL.ExifTags`, `PIL.TiffTags`) load when first used rather
-    than when `PIL.Image` is imported: `PIL.Image` imports both at its top but reads them only inside
-    functions (EXIF and TIFF handling), and building their enums is about 4 ms of the 12 ms the sweep's
-    regime map spends importing Pillow. The standard library's `importlib.util.LazyLoader` puts each in
-    `sys.modules` as a module whose code runs on its first attribute access, so any code that uses them
-    gets the same module. Nothing is done once `PIL.Image` (or the table itself) is imported already.
-    (Before Python 3.12, two threads reading a lazy module's first attribute at the same moment could see it
-    half loaded: EXIF or TIFF work in threads that start together should import `PIL.ExifTags` first.)"""
-    if "PIL.Image" in sys.modules:
-        return
-    import PIL
-
-    for name in ("ExifTags", "TiffTags"):
-        full = f"PIL.{name}"
-        if full in sys.modules:
-            continue
-        spec = importlib.util.find_spec(full)
-        if spec is None or spec.loader is None:
-            continue
-        loader = importlib.util.LazyLoader(spec.loader)
-        spec.loader = loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[full] = module
-        setattr(PIL, name, module)  # as the import system binds a submodule on its package
-        loader.exec_module(module)
-
-
-_defer_pillow_tag_tables()
-
-from PIL import ImageFont  # noqa: E402  (after the tag tables are deferred)
+from PIL import ImageFont
 
 _MEASURE_PX = 256  # widths are measured at this size and scaled: no hinting distorts them
 
