@@ -432,10 +432,13 @@ def tied_pure_reply(pay: np.ndarray) -> bool:
 
     Examples
     --------
+    A 2 x 3 game enumerates the row player's polytope: the column player's replies to each row count.
+
     >>> import numpy as np
-    >>> tied_pure_reply(np.array([[[2.0, 0.0], [0.0, 1.0]], [[1.0, 1.0], [0.0, 2.0]]]))  # row 1: columns tie
+    >>> A = [[2.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+    >>> tied_pure_reply(np.array([A, [[1.0, 1.0, 0.0], [0.0, 2.0, 1.0]]]))  # to the first row: columns 1 and 2
     True
-    >>> tied_pure_reply(np.array([[[2.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 2.0]]]))
+    >>> tied_pure_reply(np.array([A, [[1.0, 0.0, 0.0], [0.0, 2.0, 1.0]]]))
     False
     """
     _, m, n = pay.shape
