@@ -246,7 +246,10 @@ def candidates(C: np.ndarray, k: int, th: Thresholds, pairs: tuple[np.ndarray, n
     state = np.where(clear, VALID, np.where((cond < COND_LIMIT) & bad, INVALID, UNDECIDED)).astype(np.int8)
     # a system with two equal rows or columns is singular in the game's own payoffs too (rescaling maps
     # equal payoffs to equal numbers), and some other system of the same vertex is regular
-    state[(state == UNDECIDED) & ~usable & _repeats(rows)] = INVALID
+    # (the equal-rows test only where it can change the state: a singular system that is still undecided)
+    open_ = np.nonzero((state == UNDECIDED) & ~usable)
+    if len(open_[0]):
+        state[open_] = np.where(_repeats([[x[open_] for x in row] for row in rows]), INVALID, UNDECIDED)
     return Candidates(k, d, c, z, cond, state, tolerant, loose, Ks, Ts, paired)
 
 
