@@ -256,6 +256,8 @@ def system_count(d: int, c: int) -> int:
 
 #: Systems decided together by `vertices` (bounds the memory of the object arrays).
 VERTEX_BLOCK = 4096
+#: The coordinate 0 of every vertex (fractions are immutable: one object serves them all).
+_ZERO = Fraction(0)
 
 
 def vertices(C: Matrix) -> Iterator[Vertex]:
@@ -286,7 +288,8 @@ def vertices(C: Matrix) -> Iterator[Vertex]:
                 z = [0] * d
                 for i, v in zip(Ks[a[n]].tolist(), got.num[n]):
                     z[i] = v
-                yield Vertex(tuple(Fraction(v, got.total[n]) for v in z), labels)
+                total = got.total[n]
+                yield Vertex(tuple(Fraction(v, total) if v else _ZERO for v in z), labels)  # mostly zeros
 
 
 @dataclass(frozen=True)

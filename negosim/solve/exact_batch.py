@@ -263,18 +263,32 @@ def certainly_mixed(table: MatrixTable, which: np.ndarray, K: np.ndarray, T: np.
 
 
 def _signs(M: np.ndarray, perms, slack: float, positive: np.ndarray, negative: np.ndarray):
-    """Which systems have a Cramer numerator certainly positive, and which one certainly negative."""
+    """Which systems have a Cramer numerator certainly positive, and which one certainly negative.
+
+    Numerator i is Leibniz's sum over `perms` for M with column i replaced by ones. Each term is the product
+    of its factors in row order; a factor 1.0 changes no product, so it is left out, and products that
+    start alike are formed once (every number is the one the row-by-row product gives).
+    """
     N, k = M.shape[0], M.shape[1]
+    cols = [[np.ascontiguousarray(M[:, t, j]) for j in range(k)] for t in range(k)]
     for i in range(k):
-        Mi = M.copy()
-        Mi[:, :, i] = 1.0
         value = np.zeros(N)
         size = np.zeros(N)
+        prefix: dict[tuple, np.ndarray] = {}
         for perm, sign in perms:
-            term = Mi[:, 0, perm[0]]
-            for t in range(1, k):
-                term = term * Mi[:, t, perm[t]]
-            value += sign * term
+            factors = tuple((t, perm[t]) for t in range(k) if perm[t] != i)
+            term = cols[factors[0][0]][factors[0][1]] if factors else np.ones(N)
+            for depth in range(2, len(factors) + 1):
+                key = factors[:depth]
+                got = prefix.get(key)
+                if got is None:
+                    t, j = factors[depth - 1]
+                    got = prefix[key] = term * cols[t][j]
+                term = got
+            if sign > 0:
+                value += term
+            else:
+                value -= term
             size += term  # every entry is positive
         bound = slack * size
         positive |= value > bound

@@ -63,6 +63,10 @@ FULL_CHECK_DIM = 12
 BLOCK = 40_000
 #: Games `one_game` gave up on early since the counter was reset (``redo``: certainly unsettled; for tests).
 STOPPED_EARLY = [0]
+#: Games `hull_equilibria` handed to the subset enumeration without trying `one_game` (`tied_pure_reply`).
+SKIPPED = [0]
+#: Whether `hull_equilibria` skips the games `tied_pure_reply` finds (False: try every game; for tests).
+SKIP_TIED = True
 
 
 @dataclass(frozen=True)
@@ -403,11 +407,55 @@ def one_game(pay: np.ndarray, rtol: float, walk: bool = True, redo: bool = False
     return Outcome(x, y, ex, degenerate, unsettled, bool(budget.exhausted[0]), tuple(why))
 
 
+def tied_pure_reply(pay: np.ndarray) -> bool:
+    """Whether `one_game(pay, redo=True)` is certainly unsettled: a pure strategy of the player whose polytope
+    it enumerates has two best replies with the same payoff, bit for bit.
+
+    That player (the one with fewer actions, the column player when m == n, as `_sides` chooses) has a
+    vertex ``e_i / max_j C[i, j]`` for each pure strategy i, whose tight constraints are the other player's
+    best replies to i. Two of them with equal payoffs are equal after
+    rescaling and in the exact fractions too, so that vertex has more labels than its dimension, and every
+    system naming it leaves the other reply's slack at exactly zero: the compiled walk cannot decide it (its
+    first step from the origin along z_i reaches it), `hull_batch.simple_game` cannot pass it (an extra
+    label within the loose tolerance), and `_confirmed` settles it as degenerate or leaves it unconfirmed,
+    or qhull fails; each makes the answer unsettled, and `hull_equilibria` then redoes the game by subsets,
+    using nothing else of it. Checked against `one_game` on random games by the tests.
+
+    Parameters
+    ----------
+    pay : numpy.ndarray
+        One game's flat payoffs, (2, m, n).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    A 2 x 3 game enumerates the row player's polytope: the column player's replies to each row count.
+
+    >>> import numpy as np
+    >>> A = [[2.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+    >>> tied_pure_reply(np.array([A, [[1.0, 1.0, 0.0], [0.0, 2.0, 1.0]]]))  # to the first row: columns 1 and 2
+    True
+    >>> tied_pure_reply(np.array([A, [[1.0, 0.0, 0.0], [0.0, 2.0, 1.0]]]))
+    False
+    """
+    _, m, n = pay.shape
+    # as in `_sides`: n > m enumerates P (the row player's strategies, the column player's replies in pay[1]
+    # rows), else Q (the column player's strategies, the row player's replies in pay[0] columns)
+    replies = pay[1] if n > m else pay[0].T
+    best = replies.max(axis=1, keepdims=True)
+    return bool(((replies == best).sum(axis=1) > 1).any())
+
+
 def hull_equilibria(pay: np.ndarray, rtol: float, walk: bool = True) -> ChunkResult:
     """`vertex.ChunkResult` for a chunk of flat payoffs (P, 2, m, n), one game at a time by `one_game`.
 
     Games it cannot certify are solved again by the subset enumeration when that is feasible
-    (`vertex.subsets_feasible`), else reported `unresolved` with what was found.
+    (`vertex.subsets_feasible`), else reported `unresolved` with what was found. Where the subsets are
+    feasible, a game `tied_pure_reply` finds is not tried here at all (it would be redone whatever one_game
+    found; a degenerate Bayesian game's strategic form usually is such a game).
 
     Parameters
     ----------
@@ -437,6 +485,10 @@ def hull_equilibria(pay: np.ndarray, rtol: float, walk: bool = True) -> ChunkRes
     redo = []
     again = subsets_feasible(m, n)  # unsettled games are solved again by subsets: one_game may stop early
     for q in range(P):
+        if again and SKIP_TIED and min(m, n) >= 2 and tied_pure_reply(pay[q]):
+            SKIPPED[0] += 1  # unsettled whatever `one_game` would find: the subsets answer
+            redo.append(q)
+            continue
         got = one_game(pay[q:q + 1], rtol, walk, redo=again)
         if got.unsettled and again:
             redo.append(q)

@@ -209,9 +209,17 @@ def candidates(C: np.ndarray, k: int, th: Thresholds, pairs: tuple[np.ndarray, n
     paired = pairs is not None
     Ks, Ts = pairs if pairs is not None else (_subsets(d, k), _subsets(c, k))
     # struct of arrays: one (P, nK, nT) array per matrix entry (nT = 1 for explicit pairs), since k is tiny
-    t_index = (lambda t: Ts[:, t][:, None]) if paired else (lambda t: Ts[:, t][None, :])
-    rows = [[C[:, Ks[:, i][:, None], t_index(t)] for i in range(k)] for t in range(k)]
-    z, inv_s, cond, usable = _solve_ones(rows)
+    if k > 3:
+        # LAPACK's systems gathered in one indexing, stacked[..., t, i] = C[:, K_i, T_t] (the same contiguous
+        # array `_solve_ones` would stack from the entries, so the same numbers); the entries are its views
+        T_index = Ts[:, None, :, None] if paired else Ts[None, :, :, None]
+        stacked = C[:, Ks[:, None, None, :], T_index]
+        rows = [[stacked[..., t, i] for i in range(k)] for t in range(k)]
+    else:
+        t_index = (lambda t: Ts[:, t][:, None]) if paired else (lambda t: Ts[:, t][None, :])
+        rows = [[C[:, Ks[:, i][:, None], t_index(t)] for i in range(k)] for t in range(k)]
+        stacked = None
+    z, inv_s, cond, usable = _solve_ones(rows, stacked)
     margin = MARGIN * np.where(np.isfinite(cond), cond, 0.0)
     in_T = np.zeros((len(Ts), c), dtype=bool)
     in_T[np.arange(len(Ts))[:, None], Ts] = True
@@ -238,7 +246,10 @@ def candidates(C: np.ndarray, k: int, th: Thresholds, pairs: tuple[np.ndarray, n
     state = np.where(clear, VALID, np.where((cond < COND_LIMIT) & bad, INVALID, UNDECIDED)).astype(np.int8)
     # a system with two equal rows or columns is singular in the game's own payoffs too (rescaling maps
     # equal payoffs to equal numbers), and some other system of the same vertex is regular
-    state[(state == UNDECIDED) & ~usable & _repeats(rows)] = INVALID
+    # (the equal-rows test only where it can change the state: a singular system that is still undecided)
+    open_ = np.nonzero((state == UNDECIDED) & ~usable)
+    if len(open_[0]):
+        state[open_] = np.where(_repeats([[x[open_] for x in row] for row in rows]), INVALID, UNDECIDED)
     return Candidates(k, d, c, z, cond, state, tolerant, loose, Ks, Ts, paired)
 
 
