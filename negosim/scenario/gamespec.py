@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .bargainspec import BargainSpec, check_bargaining_section
 from .model import NormalSpec, TreeSpec
 from .normalspec import check_normal_section
 from .repeatedspec import check_repeated_section
 from .treespec import check_tree_section
 
 if TYPE_CHECKING:
+    from .bargainspec import BargainSpec
     from .checker import Checker
 
 FORMS = ("normal", "extensive", "repeated", "bargaining")
@@ -43,6 +43,9 @@ def check_game(c: Checker, value, path, players: tuple[str, ...] | None,
         return None
     before = len(c.problems)
     if form == "bargaining":
+        # imported here: the bargaining models (and `negosim.bargain`) are not loaded for a game's scenario
+        from .bargainspec import check_bargaining_section
+
         bargain = check_bargaining_section(c, value, path, players, known)
         return GameInfo(form, bargain if len(c.problems) == before else None, frozenset())
     prefer: dict[str, tuple[str, ...]]

@@ -8,7 +8,6 @@ batch of parameter points into a `NormalFormGame` or `GameTree` in one vectorise
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -372,6 +371,8 @@ class Scenario:
         """Return the message for a name that is not a parameter (with a suggestion if one is close)."""
         if name in self.derived:
             return f"{name!r} is a derived value, not a parameter; set the parameters it is computed from"
+        import difflib  # (a misspelt name only)
+
         close = difflib.get_close_matches(name, list(self.parameters), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f"; parameters are {', '.join(self.parameters)}"
         return f"unknown parameter {name!r}{hint}" if self.parameters else f"unknown parameter {name!r}; none declared"
