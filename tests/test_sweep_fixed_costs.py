@@ -18,13 +18,14 @@ def _modules_after(code: str) -> set[str]:
     return set(done.stdout.split())
 
 
-def test_a_tree_sweep_imports_no_bargaining_model_no_schema_and_no_difflib(tmp_path):
+def test_a_tree_sweep_imports_no_bargaining_model_no_schema_no_solution_type_and_no_difflib(tmp_path):
     loaded = _modules_after(
         "from negosim.cli import main\n"
         f"assert main(['sweep', {SEED!r}, '--vary', 'mu=0:0.3:7', '--vary', 'p=0.2:0.8:5', '-o', "
         f"{str(tmp_path / 'o')!r}, '--quiet', '--figures', 'none']) == 0")
     unused = {"negosim.bargain", "negosim.scenario.bargainmodels", "negosim.scenario.bargainspec",
-              "negosim.scenario.bargainsolve", "negosim.scenario.schema", "difflib"}
+              "negosim.scenario.bargainsolve", "negosim.scenario.schema", "difflib",
+              "negosim.solve.result"}  # (the compiled tree program makes no Solution)
     assert "negosim.sweep.engine" in loaded
     assert not unused & loaded
 
@@ -46,3 +47,12 @@ def test_json_schema_is_still_a_name_of_the_scenario_package():
     assert "json_schema" in dir(scenario)
     assert scenario.json_schema()["title"] == "negosim scenario file, version 1"
     assert "bargaining_game" in scenario.json_schema()["$defs"]
+
+
+def test_the_solve_package_still_exports_its_result_types():
+    import negosim.solve as solve
+    from negosim.solve import CONCEPTS, Equilibrium, Solution
+    from negosim.solve.result import Solution as Defined
+
+    assert Solution is Defined and solve.Equilibrium is Equilibrium and "spe" in CONCEPTS
+    assert {"CONCEPTS", "Equilibrium", "Solution"} <= set(dir(solve))
