@@ -56,3 +56,21 @@ def test_the_solve_package_still_exports_its_result_types():
 
     assert Solution is Defined and solve.Equilibrium is Equilibrium and "spe" in CONCEPTS
     assert {"CONCEPTS", "Equilibrium", "Solution"} <= set(dir(solve))
+
+
+def test_the_manifest_records_each_final_file_as_it_is_on_disk(tmp_path):
+    # points.npz and summary.json are recorded from the bytes written, not read back: the record must
+    # still be the file's own size and SHA-256
+    import json
+
+    from negosim.scenario import load_scenario
+    from negosim.sweep import run_sweep
+    from negosim.sweep.output import file_digest, finished_files
+
+    out = tmp_path / "o"
+    run_sweep(load_scenario(ROOT / SEED), {"mu": (0.0, 0.3, 40), "p": (0.2, 0.8, 5)}, out_dir=out, chunk_size=64)
+    files = json.loads((out / "manifest.json").read_text())["files"]
+    assert {"points.npz", "summary.json"} <= set(files)
+    for name, record in files.items():
+        assert record == file_digest(out / name), name
+    assert finished_files(out) == files  # what a reader of the folder checks

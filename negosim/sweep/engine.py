@@ -251,7 +251,7 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
             check_same(identity, found, out)
         _prepare(out, identity, str(scenario.path), found is not None)
         return _run_locked(scenario, base, vary, points, identity, out, lock, progress, command, executor,
-                           started, notify or (lambda line: None))
+                           started, notify or (lambda line: None), resuming=found is not None)
 
 
 def auto_chunk_size(game) -> int:
@@ -283,13 +283,14 @@ def check_chunk_size(chunk_size: int) -> None:
 
 def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, out: Path, lock: FolderLock,
                 progress, command: str, executor, started: float,
-                notify: Callable[[str], None]) -> SweepSummary:
-    """The body of `run_sweep` once it holds the folder's lock and has checked or written sweep.json."""
+                notify: Callable[[str], None], resuming: bool = True) -> SweepSummary:
+    """The body of `run_sweep` once it holds the folder's lock and has checked or written sweep.json
+    (`resuming` False: `_prepare` found the folder without a chunk file, so none is looked for)."""
     design, seed, chunk_size, table = points.kind, points.seed, identity.chunk_size, identity.table
     total = points.total
     n_chunks = max(1, math.ceil(total / chunk_size))
     places = [ChunkPlace(identity.sha256, c, c * chunk_size, min(total, (c + 1) * chunk_size)) for c in range(n_chunks)]
-    for path in chunks.stray_chunk_files(out, n_chunks):
+    for path in chunks.stray_chunk_files(out, n_chunks) if resuming else ():
         if path.parent.name == chunks.PARQUET_DIR:  # a tool reading the folder as a dataset would take it in
             path.unlink()
             notify(f"{path}: not a part of this sweep ({n_chunks} chunks); removed from the result table")
@@ -300,7 +301,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     offsets: list[int | None] = chunks.joined_offsets(out, places, header) if table == "csv" else [None] * len(places)
     todo = []
     for place, offset in zip(places, offsets):
-        if not chunks.chunk_started(out, place.index):
+        if not resuming or not chunks.chunk_started(out, place.index):
             todo.append(place)
         elif (problem := chunks.verify_chunk(out, place, offset, table)) is not None:
             notify(f"{problem}; solving chunk {place.index} again")
@@ -345,8 +346,10 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     # a chunk this run wrote is merged from memory (what it just wrote); one found on disk is read and verified
     names, codes = output.merge_labels([fresh.pop(p.index) if p.index in fresh else chunks.read_labels(out, p, table)
                                         for p in places])
-    output.write_points(out, {k: points.points(0, total)[k] for k in vary} if design != "grid" else {}, names, codes)
-    files["points.npz"] = output.file_digest(out / "points.npz")
+    # recorded from the bytes just written (their digest, the file's size): not read back and hashed again
+    digest = output.write_points(out, {k: points.points(0, total)[k] for k in vary} if design != "grid" else {},
+                                 names, codes)
+    files["points.npz"] = _written(out / "points.npz", digest)
     counts = np.bincount(codes, minlength=len(names))
     outcomes = {str(n): int(k) for n, k in zip(names, counts) if k}
     boundaries: list[Boundary] = []
@@ -368,8 +371,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         name = next(iter(vary)) if len(vary) == 1 else None
         found = kinds.point_kinds(output.read_columns(out, ["point", kinds.KIND_COLUMN], files), total)
         summary.update(kinds.sweep_kinds(base, found, name, points.points(0, total)[name] if name else None))
-    output.write_json(out / "summary.json", summary)
-    files["summary.json"] = output.file_digest(out / "summary.json")
+    files["summary.json"] = _written(out / "summary.json", output.write_json(out / "summary.json", summary))
     wall = time.perf_counter() - started
     lock.check()
     output.write_json(out / "manifest.json", _manifest(scenario, identity, command, wall, n_chunks, executor, files))
@@ -722,6 +724,12 @@ def _canonical(game, label: str) -> tuple[tuple[int, ...], str]:
     rank = {n: i for i, n in enumerate(names)}
     # (ranks, label), not ranks + (label,): a label whose parts extend another's would compare str with int
     return tuple(rank.get(part, len(names)) for part in label.split(" + ")), label
+
+
+def _written(path: Path, sha256: str) -> dict:
+    """A file's record in the manifest (as `output.file_digest` gives it) from the digest of the bytes just
+    written to it atomically: its size is asked of the filesystem, its bytes are not read again."""
+    return {"bytes": path.stat().st_size, "sha256": sha256}
 
 
 def _prepare(out: Path, identity: SweepIdentity, scenario_path: str, resuming: bool) -> None:
