@@ -311,14 +311,16 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     if progress is not None and done:
         progress(done, total)
 
-    fresh: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # labels of the chunks written by this run
+    # labels of the chunks solved by this run (a chunk found on disk is read and verified at the end)
+    fresh: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def finished(place: ChunkPlace, result: tuple[bytes, int, np.ndarray, np.ndarray]) -> None:
         nonlocal done
         lock.check()
         data, count, names, codes = result
         chunks.write_chunk(out, place, data, names, codes, table, count)
-        fresh[place.index] = (np.asarray(names), np.asarray(codes))
+        if executor is not None:  # (in this process, the solving thread keeps them: `fresh` below)
+            fresh[place.index] = (np.asarray(names), np.asarray(codes))
         done += place.stop - place.start
         if progress is not None:
             progress(done, total)
@@ -326,15 +328,32 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     def task(place: ChunkPlace):
         return base, points.points(place.start, place.stop), place.start, identity.concepts, identity.lambdas, table
 
+    def labels_and_points() -> tuple[np.ndarray, np.ndarray, dict]:
+        """Every point's label, merged from memory and from the chunks found on disk, and points.npz
+        written: recorded from the bytes just written (their digest, the file's size), not read back."""
+        lock.check()
+        names, codes = output.merge_labels([fresh.pop(p.index) if p.index in fresh
+                                            else chunks.read_labels(out, p, table) for p in places])
+        digest = output.write_points(out, {k: points.points(0, total)[k] for k in vary} if design != "grid" else {},
+                                     names, codes)
+        return names, codes, _written(out / "points.npz", digest)
+
     if executor is None:  # solve here while the chunk before is encoded and written on a thread
         def write(place: ChunkPlace, solved: tuple[ResultRows, np.ndarray, np.ndarray]) -> None:
             finished(place, encoded_rows(*solved, table))
 
         with ChunkWriter(write, prepare=output.require_parquet if table == "parquet" else None) as writer:
             for place in todo:
-                writer.put(place, solve_chunk(*task(place)[:-1]))
+                solved = solve_chunk(*task(place)[:-1])
+                fresh[place.index] = (np.asarray(solved[1]), np.asarray(solved[2]))
+                writer.put(place, solved)
+            # While the writer encodes and writes the last chunks: the labels and points.npz, which read no
+            # result file of this run. (An error of the writer's is still raised when this block ends, before
+            # summary.json and manifest.json, which a finished folder is recognised by, are written.)
+            names, codes, points_file = labels_and_points()
     else:
         run_on(executor, todo, lambda place: (encoded_chunk, *task(place)), finished)
+        names, codes, points_file = labels_and_points()
 
     lock.check()
     files = {}
@@ -343,13 +362,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         files["results.csv"] = {"bytes": (out / "results.csv").stat().st_size, "sha256": results_sha}
     else:  # the part files are the results: each verified or just written, recorded as its sidecar has it
         files.update({chunks.part_name(p.index): chunks.part_digest(out, p) for p in places})
-    # a chunk this run wrote is merged from memory (what it just wrote); one found on disk is read and verified
-    names, codes = output.merge_labels([fresh.pop(p.index) if p.index in fresh else chunks.read_labels(out, p, table)
-                                        for p in places])
-    # recorded from the bytes just written (their digest, the file's size): not read back and hashed again
-    digest = output.write_points(out, {k: points.points(0, total)[k] for k in vary} if design != "grid" else {},
-                                 names, codes)
-    files["points.npz"] = _written(out / "points.npz", digest)
+    files["points.npz"] = points_file
     counts = np.bincount(codes, minlength=len(names))
     outcomes = {str(n): int(k) for n, k in zip(names, counts) if k}
     boundaries: list[Boundary] = []
