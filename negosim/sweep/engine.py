@@ -338,6 +338,29 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
                                      names, codes)
         return names, codes, _written(out / "points.npz", digest)
 
+    def summarised(names: np.ndarray, codes: np.ndarray) -> tuple[dict, dict[str, int], list[Boundary]]:
+        """summary.json but a signalling game's kinds (which are read from the result files), the points per
+        outcome and the boundaries."""
+        counts = np.bincount(codes, minlength=len(names))
+        outcomes = {str(n): int(k) for n, k in zip(names, counts) if k}
+        boundaries: list[Boundary] = []
+        summary: dict = {"points": total, "design": design, "outcomes": outcomes}
+        if len(vary) == 1:
+            (name,) = vary
+            values = points.points(0, total)[name]
+            if np.all(values[1:] >= values[:-1]):  # a grid: in order already (no index array per point)
+                boundaries = grid_boundaries(base, name, values, codes, names=names, max_points=chunk_size)
+            else:
+                order = np.argsort(values, kind="stable")
+                boundaries = grid_boundaries(base, name, values[order], codes[order], names=names,
+                                             max_points=chunk_size)
+            summary["boundaries"] = [vars(b) for b in boundaries]
+        else:
+            summary["boundaries"] = []
+            summary["note"] = "boundaries are located for one-parameter sweeps only"
+        summary.update(_describe(base, vary, names))
+        return summary, outcomes, boundaries
+
     if executor is None:  # solve here while the chunk before is encoded and written on a thread
         def write(place: ChunkPlace, solved: tuple[ResultRows, np.ndarray, np.ndarray]) -> None:
             finished(place, encoded_rows(*solved, table))
@@ -347,13 +370,15 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
                 solved = solve_chunk(*task(place)[:-1])
                 fresh[place.index] = (np.asarray(solved[1]), np.asarray(solved[2]))
                 writer.put(place, solved)
-            # While the writer encodes and writes the last chunks: the labels and points.npz, which read no
-            # result file of this run. (An error of the writer's is still raised when this block ends, before
-            # summary.json and manifest.json, which a finished folder is recognised by, are written.)
+            # While the writer encodes and writes the last chunks: the labels, points.npz and the summary,
+            # which read no result file of this run. (An error of the writer's is still raised when this block
+            # ends, before summary.json and manifest.json, which a finished folder is recognised by, are written.)
             names, codes, points_file = labels_and_points()
+            summary, outcomes, boundaries = summarised(names, codes)
     else:
         run_on(executor, todo, lambda place: (encoded_chunk, *task(place)), finished)
         names, codes, points_file = labels_and_points()
+        summary, outcomes, boundaries = summarised(names, codes)
 
     lock.check()
     files = {}
@@ -363,23 +388,6 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     else:  # the part files are the results: each verified or just written, recorded as its sidecar has it
         files.update({chunks.part_name(p.index): chunks.part_digest(out, p) for p in places})
     files["points.npz"] = points_file
-    counts = np.bincount(codes, minlength=len(names))
-    outcomes = {str(n): int(k) for n, k in zip(names, counts) if k}
-    boundaries: list[Boundary] = []
-    summary: dict = {"points": total, "design": design, "outcomes": outcomes}
-    if len(vary) == 1:
-        (name,) = vary
-        values = points.points(0, total)[name]
-        if np.all(values[1:] >= values[:-1]):  # a grid: in order already (no index array per point)
-            boundaries = grid_boundaries(base, name, values, codes, names=names, max_points=chunk_size)
-        else:
-            order = np.argsort(values, kind="stable")
-            boundaries = grid_boundaries(base, name, values[order], codes[order], names=names, max_points=chunk_size)
-        summary["boundaries"] = [vars(b) for b in boundaries]
-    else:
-        summary["boundaries"] = []
-        summary["note"] = "boundaries are located for one-parameter sweeps only"
-    summary.update(_describe(base, vary, names))
     if not bargain_sweep.is_bargaining(scenario) and kinds.is_signalling(scenario.build()):
         name = next(iter(vary)) if len(vary) == 1 else None
         found = kinds.point_kinds(output.read_columns(out, ["point", kinds.KIND_COLUMN], files), total)
