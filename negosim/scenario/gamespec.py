@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from .model import NormalSpec, TreeSpec
 from .normalspec import check_normal_section
 from .repeatedspec import check_repeated_section

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from ..errors import Problem, ScenarioError
 from ..expr import Formula
 from ..game import GameTree, Node, NormalFormGame
 from ..game.ties import TieRules
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from . import build as _build
 from .gcpause import cycle_collection_paused
 from .yamlio import number_text

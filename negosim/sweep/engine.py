@@ -19,7 +19,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ import numpy as np
 from ..errors import UsageError
 from ..game.normal import NormalFormGame
 from ..game.profiles import profile_names
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from ..scenario.compiled import solve_tree_chunk
 from ..solve.primary import (
     NO_EQUILIBRIUM,
