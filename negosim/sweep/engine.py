@@ -53,6 +53,7 @@ from .versions import installed_version
 if TYPE_CHECKING:  # (the boundary modules are imported when a one-parameter sweep bisects its boundaries)
     from concurrent.futures import Executor
 
+    from ..game.tree import GameTree
     from .boundaries import Boundary
 
 BOUNDARY_TOL = 1e-9
@@ -204,13 +205,21 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     started = time.perf_counter()
     if not vary:
         raise UsageError("nothing to vary: give --vary NAME=START:STOP:NUM or a --sweep from the scenario")
+    built: list = []
+
+    def baseline_game():
+        """The scenario's game at its baseline, built once for what the sweep asks of its form (chunk size,
+        columns, kinds, outcome names and order): it is only read, so one build serves them all."""
+        if not built:
+            built.append(scenario.build())
+        return built[0]
     bargaining = bargain_sweep.is_bargaining(scenario)
     if bargaining and (concepts or lambdas):
         raise UsageError(f"{scenario.path}: a bargaining scenario's sweep has its model's quantities as columns; "
                          "--concept and --lambda add columns of a game's equilibria")
     if chunk_size is None:
         # A bargaining model has no game: its closed forms cost a few numbers a point.
-        chunk_size = DEFAULT_CHUNK_SIZE if bargaining else auto_chunk_size(scenario.build())
+        chunk_size = DEFAULT_CHUNK_SIZE if bargaining else auto_chunk_size(baseline_game())
     check_chunk_size(chunk_size)
     if parquet:
         table = table or "parquet"
@@ -225,7 +234,7 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
         from ..solve.policy import TooLargeError
         from ..solve.qre_ce import refusal
 
-        why = next((r for r in (refusal(scenario.build(), c) for c in concepts) if r), None)
+        why = next((r for r in (refusal(baseline_game(), c) for c in concepts) if r), None)
         if why:
             raise TooLargeError(f"{scenario.path}: {why}")
     out = Path(out_dir)
@@ -252,7 +261,8 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
             check_same(identity, found, out)
         _prepare(out, identity, str(scenario.path), found is not None)
         return _run_locked(scenario, base, vary, points, identity, out, lock, progress, command, executor,
-                           started, notify or (lambda line: None), resuming=found is not None)
+                           started, notify or (lambda line: None), resuming=found is not None,
+                           baseline_game=baseline_game)
 
 
 def auto_chunk_size(game) -> int:
@@ -284,9 +294,12 @@ def check_chunk_size(chunk_size: int) -> None:
 
 def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, out: Path, lock: FolderLock,
                 progress, command: str, executor, started: float,
-                notify: Callable[[str], None], resuming: bool = True) -> SweepSummary:
+                notify: Callable[[str], None], resuming: bool = True,
+                baseline_game: Callable[[], NormalFormGame | GameTree] | None = None) -> SweepSummary:
     """The body of `run_sweep` once it holds the folder's lock and has checked or written sweep.json
-    (`resuming` False: `_prepare` found the folder without a chunk file, so none is looked for)."""
+    (`resuming` False: `_prepare` found the folder without a chunk file, so none is looked for;
+    `baseline_game()` gives `scenario.build()`, built once)."""
+    baseline_game = baseline_game or scenario.build
     design, seed, chunk_size, table = points.kind, points.seed, identity.chunk_size, identity.table
     total = points.total
     n_chunks = max(1, math.ceil(total / chunk_size))
@@ -297,7 +310,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
             notify(f"{path}: not a part of this sweep ({n_chunks} chunks); removed from the result table")
         else:
             notify(f"{path}: not a chunk of this sweep ({n_chunks} chunks); ignored")
-    header = _header(scenario, vary, identity.concepts, identity.lambdas)
+    header = _header(scenario, vary, identity.concepts, identity.lambdas, baseline_game)
     # A finished CSV folder's rows are in results.csv only; a Parquet sweep's stay in their part files.
     offsets: list[int | None] = chunks.joined_offsets(out, places, header) if table == "csv" else [None] * len(places)
     todo = []
@@ -359,7 +372,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         else:
             summary["boundaries"] = []
             summary["note"] = "boundaries are located for one-parameter sweeps only"
-        summary.update(_describe(base, vary, names))
+        summary.update(_describe(base, vary, names, baseline_game if base is scenario else None))
         return summary, outcomes, boundaries
 
     if executor is None:  # solve here while the chunk before is encoded and written on a thread
@@ -389,7 +402,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     else:  # the part files are the results: each verified or just written, recorded as its sidecar has it
         files.update({chunks.part_name(p.index): chunks.part_digest(out, p) for p in places})
     files["points.npz"] = points_file
-    if not bargain_sweep.is_bargaining(scenario) and kinds.is_signalling(scenario.build()):
+    if not bargain_sweep.is_bargaining(scenario) and kinds.is_signalling(baseline_game()):
         name = next(iter(vary)) if len(vary) == 1 else None
         found = kinds.point_kinds(output.read_columns(out, ["point", kinds.KIND_COLUMN], files), total)
         summary.update(kinds.sweep_kinds(base, found, name, points.points(0, total)[name] if name else None))
@@ -699,7 +712,8 @@ def _labels(scenario, game: NormalFormGame, params) -> np.ndarray:
     return outcome_labels(game)
 
 
-def _header(scenario, vary, concepts: tuple[str, ...] = (), lambdas: tuple[float, ...] = ()) -> str:
+def _header(scenario, vary, concepts: tuple[str, ...] = (), lambdas: tuple[float, ...] = (),
+            baseline_game: Callable[[], NormalFormGame | GameTree] | None = None) -> str:
     if bargain_sweep.is_bargaining(scenario):
         return bargain_sweep.header(scenario, vary)
     players = list(scenario.player_ids)
@@ -707,13 +721,13 @@ def _header(scenario, vary, concepts: tuple[str, ...] = (), lambdas: tuple[float
     if concepts:
         from .concept_columns import column_names
 
-        extra = [str(c) for c in output.csv_text(column_names(scenario.build(), concepts, lambdas))]
-    if kinds.is_signalling(scenario.build()):
+        extra = [str(c) for c in output.csv_text(column_names((baseline_game or scenario.build)(), concepts, lambdas))]
+    if kinds.is_signalling((baseline_game or scenario.build)()):
         extra.append(kinds.KIND_COLUMN)
     return ",".join(["point", *vary, "concept", "outcome", *(f"payoff_{p}" for p in players), "tied", *extra])
 
 
-def _describe(scenario, vary, labels) -> dict:
+def _describe(scenario, vary, labels, baseline_game: Callable[[], NormalFormGame | GameTree] | None = None) -> dict:
     """What a figure needs to draw the sweep without the scenario: players, the varied parameters'
     ranges and meanings, and a readable name for every outcome label."""
     params = {}
@@ -724,7 +738,7 @@ def _describe(scenario, vary, labels) -> dict:
     if bargain_sweep.is_bargaining(scenario):
         return {"scenario": {"id": scenario.id, "title": scenario.title}, "players": list(scenario.player_ids),
                 "parameters": params, "outcome_kind": "regime", **bargain_sweep.describe(scenario, labels)}
-    game = scenario.build()
+    game = (baseline_game or scenario.build)()
     labels = [str(x) for x in labels]
     return {"scenario": {"id": scenario.id, "title": scenario.title}, "players": list(scenario.player_ids),
             "parameters": params, "outcome_names": label_names(game, labels),
