@@ -389,10 +389,12 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
             # ends, before summary.json and manifest.json, which a finished folder is recognised by, are written.)
             names, codes, points_file = labels_and_points()
             summary, outcomes, boundaries = summarised(names, codes)
+            libs = _libraries()  # (read from the installed packages' metadata files)
     else:
         run_on(executor, todo, lambda place: (encoded_chunk, *task(place)), finished)
         names, codes, points_file = labels_and_points()
         summary, outcomes, boundaries = summarised(names, codes)
+        libs = _libraries()
 
     lock.check()
     files = {}
@@ -409,7 +411,8 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     files["summary.json"] = _written(out / "summary.json", output.write_json(out / "summary.json", summary))
     wall = time.perf_counter() - started
     lock.check()
-    output.write_json(out / "manifest.json", _manifest(scenario, identity, command, wall, n_chunks, executor, files))
+    manifest = _manifest(scenario, identity, command, wall, n_chunks, executor, files, libs)
+    output.write_json(out / "manifest.json", manifest)
     if table == "csv":
         chunks.drop_joined_rows(out, places)  # results.csv, now recorded, holds them: the results once on disk
     return SweepSummary(out, total, outcomes, boundaries, wall, design, seed, summary.get("kinds", {}),
@@ -782,12 +785,17 @@ def _prepare(out: Path, identity: SweepIdentity, scenario_path: str, resuming: b
     output.write_json(out / RECORD, record(identity, scenario_path))
 
 
+def _libraries() -> dict[str, str | None]:
+    """The versions of the libraries a manifest names (None: not installed)."""
+    return {name: installed_version(name) for name in ("scipy", "nashpy", "matplotlib", "ruamel.yaml", "pyarrow",
+                                                       "distributed")}
+
+
 def _manifest(scenario, identity: SweepIdentity, command: str, wall: float, n_chunks: int, executor,
-              files: dict[str, dict]) -> dict:
+              files: dict[str, dict], libs: dict[str, str | None] | None = None) -> dict:
     from .. import __version__
 
-    libs = {name: installed_version(name) for name in ("scipy", "nashpy", "matplotlib", "ruamel.yaml", "pyarrow",
-                                              "distributed")}
+    libs = _libraries() if libs is None else libs
     spec = record(identity, str(scenario.path))
     return {"negosim": __version__, "numpy": np.__version__, **{k: v for k, v in libs.items() if v},
             "python": platform.python_version(), "platform": sys.platform, "command": command,
