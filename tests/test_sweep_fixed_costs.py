@@ -25,7 +25,8 @@ def test_a_tree_sweep_imports_no_bargaining_model_no_schema_no_solution_type_and
         f"{str(tmp_path / 'o')!r}, '--quiet', '--figures', 'none']) == 0")
     unused = {"negosim.bargain", "negosim.scenario.bargainmodels", "negosim.scenario.bargainspec",
               "negosim.scenario.bargainsolve", "negosim.scenario.schema", "difflib",
-              "negosim.solve.result"}  # (the compiled tree program makes no Solution)
+              "negosim.solve.result",  # (the compiled tree program makes no Solution)
+              "negosim.scenario.normalspec", "negosim.scenario.repeatedspec"}
     assert "negosim.sweep.engine" in loaded
     assert not unused & loaded
 
