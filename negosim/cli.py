@@ -482,8 +482,8 @@ def _print_error(exc: NegosimError, limit: int = COMMAND_PROBLEMS) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = _parser()
     argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(argv[0] if argv and argv[0] in COMMANDS else None)  # (only the subcommand named is made)
     try:
         args = parser.parse_args(argv)
         args.argv = argv

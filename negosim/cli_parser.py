@@ -6,6 +6,7 @@ Kept apart from `cli.py` so that the parser, the longest part of the command lin
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from . import __version__
 from .errors import NegosimUsageError
@@ -24,7 +25,30 @@ class _Parser(argparse.ArgumentParser):
         raise CommandLineError(f"{message} (see '{self.prog} --help')")
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Unused:
+    """Stands for the parser of a subcommand that is not the one on the command line, which is not made:
+    making the fourteen subcommands and their hundred arguments is several milliseconds of every command's
+    start (argparse looks up a translation of its own words, on disk, for each parser it makes)."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class _Subcommands:
+    """`add_subparsers`' action, making only the subcommand `only` (all of them when it is None)."""
+
+    def __init__(self, action: Any, only: str | None) -> None:
+        self._action, self._only = action, only
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        return self._action.add_parser(name, **kwargs) if self._only in (None, name) else _Unused()
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. With `command`, a subcommand's name that is the command line's first word,
+    only that subcommand is made: the parser then reads that command line as the full one does (its first
+    word chooses the subcommand, which reads the rest), and `negosim --help` or anything else that does not
+    start with a subcommand's name gets the full parser."""
     parser = _Parser(
         prog="negosim",
         description="Negotiation game-theory simulator: scenario files to verified equilibria.",
@@ -33,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
         "5 a filesystem error (disk full, no permission), 6 a game too large for a method asked for.",
     )
     parser.add_argument("--version", action="version", version=f"negosim {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = _Subcommands(parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser), command)
 
     def add_set(p):
         p.add_argument(

@@ -15,7 +15,8 @@ True
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+
+from .records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 
 # Characters that would act on a terminal or forge a line rather than print: controls (C0, DEL,
 # C1), format characters (bidirectional overrides, zero-width ones) and line/paragraph separators.

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import numpy as np
 
 from ..errors import FormulaError, Problem
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ bounded, and constant exponents are bounded while compiling (see `evaluate`).
 from __future__ import annotations
 
 import ast
-import difflib
 import math
 import numbers
 import re
@@ -337,6 +336,8 @@ def _check_name(name: str, known: frozenset[str] | None) -> None:
         raise _Rejected(f"{name!r} is a function; call it, e.g. {_SIGNATURE.get(name, name + '(x)')}")
     if known is None or name in known:
         return
+    import difflib  # (an unknown name only)
+
     close = difflib.get_close_matches(name, sorted(known), n=1)
     if close:
         raise _Rejected(f"unknown name {name!r}; did you mean {close[0]!r}?")

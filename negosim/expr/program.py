@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 import numpy as np
+
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 
 FLOAT, BOOL, CODE = np.dtype(np.float64), np.dtype(np.bool_), np.dtype(np.int16)
 #: A block's registers take at most this many bytes (they are reused for every block). Larger blocks

@@ -37,11 +37,11 @@ import dataclasses
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import FormulaError
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from .evaluate import ExponentTooLarge, Run, compile_tree
 from .formula import Formula
 from .parse import MAX_LENGTH, formula_text_and_tree, parse_formula

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 
 import numpy as np
 
 from ..errors import GameError
 from ..limits import MAX_PLAYERS
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from .ties import NO_TIE_RULES, TieRules
 
 #: Label objects (players, actions) already checked, by their ids: tuples of str, immutable all the way

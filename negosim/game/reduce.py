@@ -14,10 +14,9 @@ probabilities.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from .normal import NormalFormGame
 from .tree import DECISION, TERMINAL, GameTree
 

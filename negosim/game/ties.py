@@ -7,8 +7,10 @@ so every solver applies them without being told again.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
+
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 import numpy as np
 
 from ..errors import GameError
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from .ties import NO_TIE_RULES, TieRules
 
 DECISION = "decision"

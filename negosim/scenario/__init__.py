@@ -10,9 +10,20 @@
 The format is described in docs/scenario-format.md; `json_schema()` returns it as JSON Schema.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 from .load import load_scenario, parse_overrides
 from .model import Parameter, Player, Question, Scenario, SweepSpec
-from .schema import json_schema
+
+if TYPE_CHECKING:
+    from .schema import json_schema
+
+# The schema (which lists the bargaining models, importing them) is built on first use: loading and
+# solving a game's scenario needs neither.
+__getattr__, __dir__ = lazy_exports(__name__, {"json_schema": ".schema"})
 
 __all__ = [
     "Parameter", "Player", "Question", "Scenario", "SweepSpec", "json_schema", "load_scenario", "parse_overrides",

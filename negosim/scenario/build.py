@@ -64,11 +64,11 @@ def batch_shape(params: Mapping | None) -> tuple[int, ...]:
 
 def build_game(scenario: Scenario, params: Mapping | None = None) -> NormalFormGame | GameTree:
     """Return the scenario's game at `params` (see `Scenario.build`)."""
-    from .bargainspec import BargainSpec
     from .model import NormalSpec, TreeSpec
 
     spec = scenario.game
-    if isinstance(spec, BargainSpec):
+    # (a game's spec is tested first: the bargaining modules are imported by bargaining scenarios only)
+    if not isinstance(spec, (NormalSpec, TreeSpec)):  # a BargainSpec
         from ..errors import NegosimUsageError
 
         raise NegosimUsageError(f"{scenario.path}: a bargaining scenario (model {spec.model.name}) has no "
@@ -79,7 +79,6 @@ def build_game(scenario: Scenario, params: Mapping | None = None) -> NormalFormG
     players = scenario.player_ids
     if isinstance(spec, NormalSpec):
         return _normal_form(scenario, spec, env, batch)
-    assert isinstance(spec, TreeSpec)  # the three forms' specs
     payoffs = payoff_table(spec.outcomes, env, batch)
     chance: dict[int, np.ndarray] = {}
     for index, formulas, line in spec.chance:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 
@@ -20,6 +19,8 @@ def suggest(name: str, candidates) -> str:
     """Return " (did you mean 'x'?)" for the closest candidate, else a short list of them, else ""."""
     candidates = [str(c) for c in candidates]
     same = [c for c in candidates if c.lower() == str(name).lower()]
+    import difflib  # (a misspelt name only)
+
     close = same or difflib.get_close_matches(str(name), candidates, n=1)
     if close:
         return f" (did you mean {close[0]!r}?)"

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -34,6 +33,7 @@ from ..errors import VerificationError
 from ..expr.plan import FormulaCompiler, NotCompilable, finite_check
 from ..expr.program import CODE, Program, ProgramBuilder, ProgramTooLarge
 from ..game.tree import GameTree
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from ..solve.spe_plan import emit_backward_induction, perfect_information
 
 #: The flag a run raises where a derived value or a payoff is inf or NaN.

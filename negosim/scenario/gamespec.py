@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
-from .bargainspec import BargainSpec, check_bargaining_section
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from .model import NormalSpec, TreeSpec
-from .normalspec import check_normal_section
-from .repeatedspec import check_repeated_section
 from .treespec import check_tree_section
 
 if TYPE_CHECKING:
+    from .bargainspec import BargainSpec
     from .checker import Checker
 
 FORMS = ("normal", "extensive", "repeated", "bargaining")
@@ -42,14 +41,22 @@ def check_game(c: Checker, value, path, players: tuple[str, ...] | None,
                  f"{c.suggest(str(form), FORMS)}")
         return None
     before = len(c.problems)
+    # Each form's checks are imported for its own scenarios: loading a tree imports neither the bargaining
+    # models (nor `negosim.bargain`) nor the normal-form and repeated-game checks.
     if form == "bargaining":
+        from .bargainspec import check_bargaining_section
+
         bargain = check_bargaining_section(c, value, path, players, known)
         return GameInfo(form, bargain if len(c.problems) == before else None, frozenset())
     prefer: dict[str, tuple[str, ...]]
     if form == "normal":
+        from .normalspec import check_normal_section
+
         spec, actions = check_normal_section(c, value, path, players, known)
         prefer = {}
     elif form == "repeated":
+        from .repeatedspec import check_repeated_section
+
         spec, actions = check_repeated_section(c, value, path, players, known)
         prefer = {}
     else:

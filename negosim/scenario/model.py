@@ -8,10 +8,9 @@ batch of parameter points into a `NormalFormGame` or `GameTree` in one vectorise
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -21,6 +20,7 @@ from ..errors import Problem, ScenarioError
 from ..expr import Formula
 from ..game import GameTree, Node, NormalFormGame
 from ..game.ties import TieRules
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from . import build as _build
 from .gcpause import cycle_collection_paused
 from .yamlio import number_text
@@ -372,6 +372,8 @@ class Scenario:
         """Return the message for a name that is not a parameter (with a suggestion if one is close)."""
         if name in self.derived:
             return f"{name!r} is a derived value, not a parameter; set the parameters it is computed from"
+        import difflib  # (a misspelt name only)
+
         close = difflib.get_close_matches(name, list(self.parameters), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f"; parameters are {', '.join(self.parameters)}"
         return f"unknown parameter {name!r}{hint}" if self.parameters else f"unknown parameter {name!r}; none declared"

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from ..errors import NegosimInputError, Problem, ScenarioError, first_unprintable
 from ..limits import MAX_SCENARIO_BYTES, size_text
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from .yamlfast import fast_load
 from .yamlscan import scan_problems
 

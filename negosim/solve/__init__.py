@@ -11,13 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..game.normal import NormalFormGame
 from ..game.ties import TieRules
 from ..game.tree import GameTree
-from .result import CONCEPTS, Equilibrium, Solution
+from ..lazy import lazy_exports
 from .tolerance import RTOL
+
+if TYPE_CHECKING:
+    from .result import CONCEPTS, Equilibrium, Solution
+
+# The result types load on first use: a sweep's compiled tree program (negosim.scenario.compiled)
+# imports this package's modules without ever making a `Solution`.
+__getattr__, __dir__ = lazy_exports(__name__, {name: ".result" for name in ("CONCEPTS", "Equilibrium", "Solution")})
 
 __all__ = ["CONCEPTS", "Equilibrium", "Solution", "TieRules", "applicable_concepts", "valid_concepts", "solve"]
 
@@ -171,6 +179,8 @@ def solve(game: NormalFormGame | GameTree, concepts: str | Sequence[str] | None 
     elif isinstance(concepts, str):
         concepts = (concepts,)
     concepts = tuple(concepts)
+    from .result import CONCEPTS
+
     for c in concepts:
         if c not in valid:
             form = "a game tree" if isinstance(game, GameTree) else "a normal-form game"

@@ -32,13 +32,17 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..game.normal import NormalFormGame
 from ..game.profiles import profile_names
 from ..game.tree import GameTree
-from .result import Solution
 from .tolerance import RTOL
+
+if TYPE_CHECKING:  # (a sweep's compiled tree program makes no Solution: the module loads where one is made)
+    from .result import Solution
 
 NO_PURE = "mixed only"
 NO_EQUILIBRIUM = "no equilibrium found"

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..game.normal import NormalFormGame
 from ..game.tree import CHANCE, DECISION, TERMINAL, GameTree
+
+if TYPE_CHECKING:  # (`fractions` types the exact mode's fields only: not imported for them)
+    from fractions import Fraction
 
 CONCEPTS = ("pure", "nash", "spe", "pbe", "qre", "ce")
 

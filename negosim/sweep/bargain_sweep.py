@@ -19,7 +19,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..scenario.bargainsolve import CONCEPT, solve_bargaining
+# (`negosim.scenario.bargainsolve`, and the bargaining models with it, are imported by the functions that
+# solve a model: the engine imports this module for every sweep, and a game's sweep needs none of them)
 from . import output
 from .table import Coded, Column, ResultRows
 
@@ -96,6 +97,8 @@ def regime_labels(scenario, params: Mapping | None = None) -> np.ndarray:
     >>> regime_labels(s, {"cU": np.array([0.1, 0.5])}).tolist()
     ['risky_offer', 'safe_offer']
     """
+    from ..scenario.bargainsolve import solve_bargaining
+
     return solve_bargaining(scenario, params).regimes
 
 
@@ -133,6 +136,8 @@ def solve_chunk(scenario, params: dict[str, np.ndarray], start: int) -> tuple[Re
     >>> names.tolist(), codes.tolist()
     (['risky_offer', 'safe_offer'], [0, 1])
     """
+    from ..scenario.bargainsolve import CONCEPT, solve_bargaining
+
     n = len(next(iter(params.values())))
     sol = solve_bargaining(scenario, params)
     regimes = np.broadcast_to(sol.regimes, (n,))
@@ -198,6 +203,8 @@ def quantity_table(scenario, params: Mapping) -> tuple[np.ndarray, np.ndarray]:
     >>> regimes.tolist(), values[:, 0].tolist()
     (['risky_offer', 'safe_offer'], [0.5, 0.6])
     """
+    from ..scenario.bargainsolve import solve_bargaining
+
     sol = solve_bargaining(scenario, params)
     n = sol.regimes.size
     values = np.stack([np.asarray(sol.quantities[q]).reshape(-1) for q in sol.model.quantities], axis=1)

@@ -27,11 +27,11 @@ import io
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from .identity import DamagedFolderError
 from .output import write_atomic
 

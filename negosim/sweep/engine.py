@@ -19,7 +19,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ import numpy as np
 from ..errors import UsageError
 from ..game.normal import NormalFormGame
 from ..game.profiles import profile_names
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from ..scenario.compiled import solve_tree_chunk
 from ..solve.primary import (
     NO_EQUILIBRIUM,
@@ -52,6 +53,7 @@ from .versions import installed_version
 if TYPE_CHECKING:  # (the boundary modules are imported when a one-parameter sweep bisects its boundaries)
     from concurrent.futures import Executor
 
+    from ..game.tree import GameTree
     from .boundaries import Boundary
 
 BOUNDARY_TOL = 1e-9
@@ -203,13 +205,21 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
     started = time.perf_counter()
     if not vary:
         raise UsageError("nothing to vary: give --vary NAME=START:STOP:NUM or a --sweep from the scenario")
+    built: list = []
+
+    def baseline_game():
+        """The scenario's game at its baseline, built once for what the sweep asks of its form (chunk size,
+        columns, kinds, outcome names and order): it is only read, so one build serves them all."""
+        if not built:
+            built.append(scenario.build())
+        return built[0]
     bargaining = bargain_sweep.is_bargaining(scenario)
     if bargaining and (concepts or lambdas):
         raise UsageError(f"{scenario.path}: a bargaining scenario's sweep has its model's quantities as columns; "
                          "--concept and --lambda add columns of a game's equilibria")
     if chunk_size is None:
         # A bargaining model has no game: its closed forms cost a few numbers a point.
-        chunk_size = DEFAULT_CHUNK_SIZE if bargaining else auto_chunk_size(scenario.build())
+        chunk_size = DEFAULT_CHUNK_SIZE if bargaining else auto_chunk_size(baseline_game())
     check_chunk_size(chunk_size)
     if parquet:
         table = table or "parquet"
@@ -224,7 +234,7 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
         from ..solve.policy import TooLargeError
         from ..solve.qre_ce import refusal
 
-        why = next((r for r in (refusal(scenario.build(), c) for c in concepts) if r), None)
+        why = next((r for r in (refusal(baseline_game(), c) for c in concepts) if r), None)
         if why:
             raise TooLargeError(f"{scenario.path}: {why}")
     out = Path(out_dir)
@@ -251,7 +261,8 @@ def run_sweep(scenario, vary: dict[str, tuple[float, float, int | None]], *, des
             check_same(identity, found, out)
         _prepare(out, identity, str(scenario.path), found is not None)
         return _run_locked(scenario, base, vary, points, identity, out, lock, progress, command, executor,
-                           started, notify or (lambda line: None))
+                           started, notify or (lambda line: None), resuming=found is not None,
+                           baseline_game=baseline_game)
 
 
 def auto_chunk_size(game) -> int:
@@ -283,24 +294,28 @@ def check_chunk_size(chunk_size: int) -> None:
 
 def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, out: Path, lock: FolderLock,
                 progress, command: str, executor, started: float,
-                notify: Callable[[str], None]) -> SweepSummary:
-    """The body of `run_sweep` once it holds the folder's lock and has checked or written sweep.json."""
+                notify: Callable[[str], None], resuming: bool = True,
+                baseline_game: Callable[[], NormalFormGame | GameTree] | None = None) -> SweepSummary:
+    """The body of `run_sweep` once it holds the folder's lock and has checked or written sweep.json
+    (`resuming` False: `_prepare` found the folder without a chunk file, so none is looked for;
+    `baseline_game()` gives `scenario.build()`, built once)."""
+    baseline_game = baseline_game or scenario.build
     design, seed, chunk_size, table = points.kind, points.seed, identity.chunk_size, identity.table
     total = points.total
     n_chunks = max(1, math.ceil(total / chunk_size))
     places = [ChunkPlace(identity.sha256, c, c * chunk_size, min(total, (c + 1) * chunk_size)) for c in range(n_chunks)]
-    for path in chunks.stray_chunk_files(out, n_chunks):
+    for path in chunks.stray_chunk_files(out, n_chunks) if resuming else ():
         if path.parent.name == chunks.PARQUET_DIR:  # a tool reading the folder as a dataset would take it in
             path.unlink()
             notify(f"{path}: not a part of this sweep ({n_chunks} chunks); removed from the result table")
         else:
             notify(f"{path}: not a chunk of this sweep ({n_chunks} chunks); ignored")
-    header = _header(scenario, vary, identity.concepts, identity.lambdas)
+    header = _header(scenario, vary, identity.concepts, identity.lambdas, baseline_game)
     # A finished CSV folder's rows are in results.csv only; a Parquet sweep's stay in their part files.
     offsets: list[int | None] = chunks.joined_offsets(out, places, header) if table == "csv" else [None] * len(places)
     todo = []
     for place, offset in zip(places, offsets):
-        if not chunks.chunk_started(out, place.index):
+        if not resuming or not chunks.chunk_started(out, place.index):
             todo.append(place)
         elif (problem := chunks.verify_chunk(out, place, offset, table)) is not None:
             notify(f"{problem}; solving chunk {place.index} again")
@@ -310,14 +325,16 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     if progress is not None and done:
         progress(done, total)
 
-    fresh: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # labels of the chunks written by this run
+    # labels of the chunks solved by this run (a chunk found on disk is read and verified at the end)
+    fresh: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def finished(place: ChunkPlace, result: tuple[bytes, int, np.ndarray, np.ndarray]) -> None:
         nonlocal done
         lock.check()
         data, count, names, codes = result
         chunks.write_chunk(out, place, data, names, codes, table, count)
-        fresh[place.index] = (np.asarray(names), np.asarray(codes))
+        if executor is not None:  # (in this process, the solving thread keeps them: `fresh` below)
+            fresh[place.index] = (np.asarray(names), np.asarray(codes))
         done += place.stop - place.start
         if progress is not None:
             progress(done, total)
@@ -325,15 +342,59 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     def task(place: ChunkPlace):
         return base, points.points(place.start, place.stop), place.start, identity.concepts, identity.lambdas, table
 
+    def labels_and_points() -> tuple[np.ndarray, np.ndarray, dict]:
+        """Every point's label, merged from memory and from the chunks found on disk, and points.npz
+        written: recorded from the bytes just written (their digest, the file's size), not read back."""
+        lock.check()
+        names, codes = output.merge_labels([fresh.pop(p.index) if p.index in fresh
+                                            else chunks.read_labels(out, p, table) for p in places])
+        digest = output.write_points(out, {k: points.points(0, total)[k] for k in vary} if design != "grid" else {},
+                                     names, codes)
+        return names, codes, _written(out / "points.npz", digest)
+
+    def summarised(names: np.ndarray, codes: np.ndarray) -> tuple[dict, dict[str, int], list[Boundary]]:
+        """summary.json but a signalling game's kinds (which are read from the result files), the points per
+        outcome and the boundaries."""
+        counts = np.bincount(codes, minlength=len(names))
+        outcomes = {str(n): int(k) for n, k in zip(names, counts) if k}
+        boundaries: list[Boundary] = []
+        summary: dict = {"points": total, "design": design, "outcomes": outcomes}
+        if len(vary) == 1:
+            (name,) = vary
+            values = points.points(0, total)[name]
+            if np.all(values[1:] >= values[:-1]):  # a grid: in order already (no index array per point)
+                boundaries = grid_boundaries(base, name, values, codes, names=names, max_points=chunk_size)
+            else:
+                order = np.argsort(values, kind="stable")
+                boundaries = grid_boundaries(base, name, values[order], codes[order], names=names,
+                                             max_points=chunk_size)
+            summary["boundaries"] = [vars(b) for b in boundaries]
+        else:
+            summary["boundaries"] = []
+            summary["note"] = "boundaries are located for one-parameter sweeps only"
+        summary.update(_describe(base, vary, names, baseline_game if base is scenario else None))
+        return summary, outcomes, boundaries
+
     if executor is None:  # solve here while the chunk before is encoded and written on a thread
         def write(place: ChunkPlace, solved: tuple[ResultRows, np.ndarray, np.ndarray]) -> None:
             finished(place, encoded_rows(*solved, table))
 
         with ChunkWriter(write, prepare=output.require_parquet if table == "parquet" else None) as writer:
             for place in todo:
-                writer.put(place, solve_chunk(*task(place)[:-1]))
+                solved = solve_chunk(*task(place)[:-1])
+                fresh[place.index] = (np.asarray(solved[1]), np.asarray(solved[2]))
+                writer.put(place, solved)
+            # While the writer encodes and writes the last chunks: the labels, points.npz and the summary,
+            # which read no result file of this run. (An error of the writer's is still raised when this block
+            # ends, before summary.json and manifest.json, which a finished folder is recognised by, are written.)
+            names, codes, points_file = labels_and_points()
+            summary, outcomes, boundaries = summarised(names, codes)
+            libs = _libraries()  # (read from the installed packages' metadata files)
     else:
         run_on(executor, todo, lambda place: (encoded_chunk, *task(place)), finished)
+        names, codes, points_file = labels_and_points()
+        summary, outcomes, boundaries = summarised(names, codes)
+        libs = _libraries()
 
     lock.check()
     files = {}
@@ -342,37 +403,16 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         files["results.csv"] = {"bytes": (out / "results.csv").stat().st_size, "sha256": results_sha}
     else:  # the part files are the results: each verified or just written, recorded as its sidecar has it
         files.update({chunks.part_name(p.index): chunks.part_digest(out, p) for p in places})
-    # a chunk this run wrote is merged from memory (what it just wrote); one found on disk is read and verified
-    names, codes = output.merge_labels([fresh.pop(p.index) if p.index in fresh else chunks.read_labels(out, p, table)
-                                        for p in places])
-    output.write_points(out, {k: points.points(0, total)[k] for k in vary} if design != "grid" else {}, names, codes)
-    files["points.npz"] = output.file_digest(out / "points.npz")
-    counts = np.bincount(codes, minlength=len(names))
-    outcomes = {str(n): int(k) for n, k in zip(names, counts) if k}
-    boundaries: list[Boundary] = []
-    summary: dict = {"points": total, "design": design, "outcomes": outcomes}
-    if len(vary) == 1:
-        (name,) = vary
-        values = points.points(0, total)[name]
-        if np.all(values[1:] >= values[:-1]):  # a grid: in order already (no index array per point)
-            boundaries = grid_boundaries(base, name, values, codes, names=names, max_points=chunk_size)
-        else:
-            order = np.argsort(values, kind="stable")
-            boundaries = grid_boundaries(base, name, values[order], codes[order], names=names, max_points=chunk_size)
-        summary["boundaries"] = [vars(b) for b in boundaries]
-    else:
-        summary["boundaries"] = []
-        summary["note"] = "boundaries are located for one-parameter sweeps only"
-    summary.update(_describe(base, vary, names))
-    if not bargain_sweep.is_bargaining(scenario) and kinds.is_signalling(scenario.build()):
+    files["points.npz"] = points_file
+    if not bargain_sweep.is_bargaining(scenario) and kinds.is_signalling(baseline_game()):
         name = next(iter(vary)) if len(vary) == 1 else None
         found = kinds.point_kinds(output.read_columns(out, ["point", kinds.KIND_COLUMN], files), total)
         summary.update(kinds.sweep_kinds(base, found, name, points.points(0, total)[name] if name else None))
-    output.write_json(out / "summary.json", summary)
-    files["summary.json"] = output.file_digest(out / "summary.json")
+    files["summary.json"] = _written(out / "summary.json", output.write_json(out / "summary.json", summary))
     wall = time.perf_counter() - started
     lock.check()
-    output.write_json(out / "manifest.json", _manifest(scenario, identity, command, wall, n_chunks, executor, files))
+    manifest = _manifest(scenario, identity, command, wall, n_chunks, executor, files, libs)
+    output.write_json(out / "manifest.json", manifest)
     if table == "csv":
         chunks.drop_joined_rows(out, places)  # results.csv, now recorded, holds them: the results once on disk
     return SweepSummary(out, total, outcomes, boundaries, wall, design, seed, summary.get("kinds", {}),
@@ -697,7 +737,8 @@ def _labels(scenario, game: NormalFormGame, params) -> np.ndarray:
     return outcome_labels(game)
 
 
-def _header(scenario, vary, concepts: tuple[str, ...] = (), lambdas: tuple[float, ...] = ()) -> str:
+def _header(scenario, vary, concepts: tuple[str, ...] = (), lambdas: tuple[float, ...] = (),
+            baseline_game: Callable[[], NormalFormGame | GameTree] | None = None) -> str:
     if bargain_sweep.is_bargaining(scenario):
         return bargain_sweep.header(scenario, vary)
     players = list(scenario.player_ids)
@@ -705,13 +746,13 @@ def _header(scenario, vary, concepts: tuple[str, ...] = (), lambdas: tuple[float
     if concepts:
         from .concept_columns import column_names
 
-        extra = [str(c) for c in output.csv_text(column_names(scenario.build(), concepts, lambdas))]
-    if kinds.is_signalling(scenario.build()):
+        extra = [str(c) for c in output.csv_text(column_names((baseline_game or scenario.build)(), concepts, lambdas))]
+    if kinds.is_signalling((baseline_game or scenario.build)()):
         extra.append(kinds.KIND_COLUMN)
     return ",".join(["point", *vary, "concept", "outcome", *(f"payoff_{p}" for p in players), "tied", *extra])
 
 
-def _describe(scenario, vary, labels) -> dict:
+def _describe(scenario, vary, labels, baseline_game: Callable[[], NormalFormGame | GameTree] | None = None) -> dict:
     """What a figure needs to draw the sweep without the scenario: players, the varied parameters'
     ranges and meanings, and a readable name for every outcome label."""
     params = {}
@@ -722,7 +763,7 @@ def _describe(scenario, vary, labels) -> dict:
     if bargain_sweep.is_bargaining(scenario):
         return {"scenario": {"id": scenario.id, "title": scenario.title}, "players": list(scenario.player_ids),
                 "parameters": params, "outcome_kind": "regime", **bargain_sweep.describe(scenario, labels)}
-    game = scenario.build()
+    game = (baseline_game or scenario.build)()
     labels = [str(x) for x in labels]
     return {"scenario": {"id": scenario.id, "title": scenario.title}, "players": list(scenario.player_ids),
             "parameters": params, "outcome_names": label_names(game, labels),
@@ -746,6 +787,12 @@ def _canonical(game, label: str) -> tuple[tuple[int, ...], str]:
     return tuple(rank.get(part, len(names)) for part in label.split(" + ")), label
 
 
+def _written(path: Path, sha256: str) -> dict:
+    """A file's record in the manifest (as `output.file_digest` gives it) from the digest of the bytes just
+    written to it atomically: its size is asked of the filesystem, its bytes are not read again."""
+    return {"bytes": path.stat().st_size, "sha256": sha256}
+
+
 def _prepare(out: Path, identity: SweepIdentity, scenario_path: str, resuming: bool) -> None:
     """Create the folder and write sweep.json, unless resuming the sweep it already records; refuse to mix
     two sweeps (a folder holding chunks without --resume, or chunks without a sweep.json)."""
@@ -760,12 +807,17 @@ def _prepare(out: Path, identity: SweepIdentity, scenario_path: str, resuming: b
     output.write_json(out / RECORD, record(identity, scenario_path))
 
 
+def _libraries() -> dict[str, str | None]:
+    """The versions of the libraries a manifest names (None: not installed)."""
+    return {name: installed_version(name) for name in ("scipy", "nashpy", "matplotlib", "ruamel.yaml", "pyarrow",
+                                                       "distributed")}
+
+
 def _manifest(scenario, identity: SweepIdentity, command: str, wall: float, n_chunks: int, executor,
-              files: dict[str, dict]) -> dict:
+              files: dict[str, dict], libs: dict[str, str | None] | None = None) -> dict:
     from .. import __version__
 
-    libs = {name: installed_version(name) for name in ("scipy", "nashpy", "matplotlib", "ruamel.yaml", "pyarrow",
-                                              "distributed")}
+    libs = _libraries() if libs is None else libs
     spec = record(identity, str(scenario.path))
     return {"negosim": __version__, "numpy": np.__version__, **{k: v for k, v in libs.items() if v},
             "python": platform.python_version(), "platform": sys.platform, "command": command,

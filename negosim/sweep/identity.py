@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import NegosimInputError, Problem, UsageError
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 
 #: The layout of a sweep folder this version writes and reads (chunk sidecars, checksums in manifest.json).
 FORMAT = 2

@@ -21,12 +21,12 @@ point,x,outcome,tied
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
 from . import output
 
 #: Parquet settings: zstd at its fastest level, float columns split by byte (their exponents and
