@@ -38,6 +38,7 @@ from math import prod
 
 import numpy as np
 
+from ..errors import VerificationError
 from ..game.tree import CHANCE, TERMINAL, GameTree
 from .pbe_check import (
     bayes_beliefs,
@@ -115,17 +116,46 @@ def perfect_bayesian(tree: GameTree, *, rtol: float = RTOL, max_profiles: int = 
         for key, why in status.items():
             notes[key] = notes.get(key, 0) + 1
             complete[b] &= not why
-        if not found and status:
+        fallback = not found and bool(status)
+        if fallback:
             found = _subgame_perfect_fallback(tree, game, b, tol, rtol)
-            key = "fallback found" if found else "fallback failed"
-            notes[key] = notes.get(key, 0) + 1
         if tree.n_players > 2:
             complete[b] = False
-        for behaviour in found:
-            row = _equilibrium(game, sig, behaviour, tol, b)
+        kept, failed = _verified(game, sig, found, tol, b)
+        if failed:
+            notes["failed verification"] = notes.get("failed verification", 0) + 1
+            complete[b] = False
+        if not kept and not fallback:
+            # Every finite game has one: the search missed it (a mixed probability within the tolerance of
+            # zero, at a type almost never drawn, counts as a smaller support whose conditions then fail).
+            notes["none found"] = notes.get("none found", 0) + 1
+            complete[b] = False
+            fallback = True
+            kept, _ = _verified(game, sig, _subgame_perfect_fallback(tree, game, b, tol, rtol), tol, b)
+        if fallback:
+            key = "fallback found" if kept else "fallback failed"
+            notes[key] = notes.get(key, 0) + 1
+        for row in kept:
             degenerate[b] |= bool(row["ties"])
             rows.append(row)
     return _solution(tree, sig, rows, complete, degenerate, tols, _notes(notes, B, tree))
+
+
+def _verified(game: PointGame, sig, found: list, tol: float, point: int) -> tuple[list[dict], bool]:
+    """The rows of the profiles in `found` that pass verification, and whether any failed.
+
+    The search weighs each information set's conditions by how likely the play reaches it, so at a set
+    reached with a probability near zero (a type almost never drawn) a profile can meet them within the
+    tolerance and still be wrong given Bayes' belief there; or rounding, magnified by that small
+    probability, leaves a true equilibrium just outside the tolerance. Such a profile is not reported.
+    """
+    rows, failed = [], False
+    for behaviour in found:
+        try:
+            rows.append(_equilibrium(game, sig, behaviour, tol, point))
+        except VerificationError:
+            failed = True
+    return rows, failed
 
 
 def point_game(tree: GameTree, point: int = 0) -> PointGame:
@@ -354,6 +384,14 @@ def _notes(counts: dict, total: int, tree: GameTree) -> tuple[str, ...]:
             out.append(f"the search found nothing{where}, and the subgame-perfect equilibrium is not sequentially "
                        "rational for any belief there (or could not be computed): no perfect Bayesian equilibrium "
                        "is reported there")
+        elif key == "none found":
+            out.append(f"the search over support profiles found no equilibrium{where}, where one exists (a "
+                       "probability within the tolerance of zero, such as a type almost never drawn, reads as "
+                       "zero there)")
+        elif key == "failed verification":
+            out.append(f"a profile the search found failed verification{where} (an information set the play "
+                       "reaches with a probability near zero, where the search's conditions cannot tell the best "
+                       "reply within the tolerance); it is not reported, and other equilibria may exist there")
         elif key.startswith("time budget"):
             out.append(f"the {key}{where}; other equilibria may exist")
         else:

@@ -39,7 +39,7 @@ def vertices(a_eq: np.ndarray, b_eq: np.ndarray, g: np.ndarray, h: np.ndarray, *
              max_systems: int = MAX_SYSTEMS) -> Vertices:
     """The vertices of ``{x : a_eq x = b_eq, g x <= h}`` (assumed bounded), deduplicated.
 
-    Rows of `g` are scaled to unit length, so `tol` is a distance in the coordinates of `x`.
+    Rows of `g` and of `a_eq` are scaled to unit length, so `tol` is a distance in the coordinates of `x`.
 
     Parameters
     ----------
@@ -69,6 +69,13 @@ def vertices(a_eq: np.ndarray, b_eq: np.ndarray, g: np.ndarray, h: np.ndarray, *
     if np.any(~keep & (h < -tol)):  # 0 <= h fails: a constant constraint is violated
         return Vertices(np.zeros((0, n)), True)
     g, h = g[keep] / norms[keep, None], h[keep] / norms[keep]
+    # Equalities too: a condition whose coefficients are all small (an indifference weighted by a rarely
+    # reached type) is as binding as any other, and unscaled its singular value would read as rank lost.
+    eq_norms = np.linalg.norm(a_eq, axis=1)
+    if np.any((eq_norms <= 1e-14) & (np.abs(b_eq) > tol)):  # 0 = b fails
+        return Vertices(np.zeros((0, n)), True)
+    live = eq_norms > 1e-14
+    a_eq, b_eq = a_eq[live] / eq_norms[live, None], b_eq[live] / eq_norms[live]
     x0, basis = _affine_hull(a_eq, b_eq, n, tol)
     if x0 is None:
         return Vertices(np.zeros((0, n)), True)

@@ -84,7 +84,10 @@ def signalling_structure(tree: GameTree, infoset_of: dict) -> Signalling | None:
 def classify(sig: Signalling, behaviour: list) -> str:
     """'pooling', 'separating' or 'semi-separating' (a type mixes, or some types pool and others do not)."""
     plays = [behaviour[k] for k in sig.sender_sets]
-    if not all(np.isclose(p.max(), 1.0) for p in plays):
+    # A type mixes when it sends two messages with positive probability, however unequal: the search's
+    # supports are exact (an unused message has probability 0), and a type that sends one message 1 - 1e-6
+    # of the time still mixes (near a pooling or separating region's edge it does).
+    if any(np.count_nonzero(p > 0) > 1 for p in plays):
         return "semi-separating"
     sent = [int(p.argmax()) for p in plays]
     if len(set(sent)) == 1:
