@@ -133,14 +133,14 @@ def solve_profile(game: PointGame, support: tuple, allowed: tuple | None = None,
                 return ProfileSolutions([], True, True)
             continue
         weights = [reach[player][x] for x in nodes] if on_path[k] else [ONE]
-        total: Poly = {}
+        reached_by: Poly = {}
         for w in weights:
-            total = _add(total, w)
-        if on_path[k] and _degree(total) == 0 and total.get((), 0.0) > 0:
+            reached_by = _add(reached_by, w)
+        if on_path[k] and _degree(reached_by) == 0 and reached_by.get((), 0.0) > 0:
             # A reach that does not depend on the unknowns: divide it out, so that the conditions compare
             # payoffs given Bayes' belief and the tolerance means the same at a set reached rarely (an
             # unlikely type) as at one reached often; the solutions are the same.
-            weights = [{m: c / total[()] for m, c in w.items()} for w in weights]
+            weights = [{m: c / reached_by[()] for m, c in w.items()} for w in weights]
         value = []
         for j in range(len(allowed[k])):
             v: Poly = {}
