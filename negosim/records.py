@@ -36,7 +36,30 @@ if TYPE_CHECKING:
 else:
 
     def dataclass(cls=None, /, **options):
-        """`dataclasses.dataclass` with the same arguments; see the module's docstring."""
+        """`dataclasses.dataclass` with the same arguments and the same classes; a frozen class gets its
+        ``__repr__``, ``__eq__`` and ``__hash__`` as closures instead of compiled methods (see the module).
+
+        Parameters
+        ----------
+        cls : type, optional
+            The class (when used as ``@dataclass`` without arguments).
+        **options
+            The options of `dataclasses.dataclass`.
+
+        Returns
+        -------
+        type or callable
+            The data class, or the decorator that makes it.
+
+        Examples
+        --------
+        >>> @dataclass(frozen=True)
+        ... class Threat:
+        ...     target: str
+        ...     damage: float = 0.1
+        >>> Threat("RU"), Threat("RU") == Threat("RU", 0.1), dataclasses.fields(Threat)[1].default
+        (Threat(target='RU', damage=0.1), True, 0.1)
+        """
 
         def wrap(cls):
             return _frozen(cls, options) if _cheaper(options) else dataclasses.dataclass(cls, **options)
