@@ -334,7 +334,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         data, count, names, codes = result
         chunks.write_chunk(out, place, data, names, codes, table, count)
         if executor is not None:  # (in this process, the solving thread keeps them: `fresh` below)
-            fresh[place.index] = (np.asarray(names), np.asarray(codes))
+            fresh[place.index] = _compact(names, codes)
         done += place.stop - place.start
         if progress is not None:
             progress(done, total)
@@ -355,7 +355,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
     def summarised(names: np.ndarray, codes: np.ndarray) -> tuple[dict, dict[str, int], list[Boundary]]:
         """summary.json but a signalling game's kinds (which are read from the result files), the points per
         outcome and the boundaries."""
-        counts = np.bincount(codes, minlength=len(names))
+        counts = output.count_codes(codes, len(names))  # (not np.bincount at once: 8 bytes a point)
         outcomes = {str(n): int(k) for n, k in zip(names, counts) if k}
         boundaries: list[Boundary] = []
         summary: dict = {"points": total, "design": design, "outcomes": outcomes}
@@ -382,7 +382,7 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         with ChunkWriter(write, prepare=output.require_parquet if table == "parquet" else None) as writer:
             for place in todo:
                 solved = solve_chunk(*task(place)[:-1])
-                fresh[place.index] = (np.asarray(solved[1]), np.asarray(solved[2]))
+                fresh[place.index] = _compact(solved[1], solved[2])
                 writer.put(place, solved)
             # While the writer encodes and writes the last chunks: the labels, points.npz and the summary,
             # which read no result file of this run. (An error of the writer's is still raised when this block
@@ -417,6 +417,13 @@ def _run_locked(scenario, base, vary, points: Design, identity: SweepIdentity, o
         chunks.drop_joined_rows(out, places)  # results.csv, now recorded, holds them: the results once on disk
     return SweepSummary(out, total, outcomes, boundaries, wall, design, seed, summary.get("kinds", {}),
                         summary.get("kind_boundaries", []), table)
+
+
+def _compact(names, codes) -> tuple[np.ndarray, np.ndarray]:
+    """A chunk's labels as kept until the end of the sweep: its codes a byte a point where they fit (the
+    whole sweep's labels stay in memory; 16 million points hold 16 MB, not 64)."""
+    names = np.asarray(names)
+    return names, np.asarray(codes, dtype=np.uint8 if len(names) <= 1 << 8 else np.int32)
 
 
 def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: tuple[str, ...] = (),

@@ -205,6 +205,35 @@ def label_codes(labels) -> tuple[np.ndarray, np.ndarray]:
     return names, np.asarray(codes, dtype=np.int32).reshape(-1)
 
 
+def count_codes(codes: np.ndarray, n: int, block: int = 1 << 20) -> np.ndarray:
+    """How many points have each of the codes ``0 .. n - 1``: `np.bincount` a block at a time, since it
+    turns its input into 8-byte integers first (16 million byte codes would take 128 MB at once).
+
+    Parameters
+    ----------
+    codes : numpy.ndarray
+        Each point's code (any integer type).
+    n : int
+        The number of codes.
+    block : int
+        Points counted at once.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n,)`` counts.
+
+    Examples
+    --------
+    >>> count_codes(np.array([0, 2, 2], dtype=np.uint8), 4, block=2).tolist()
+    [1, 0, 2, 0]
+    """
+    counts = np.zeros(n, dtype=np.int64)
+    for at in range(0, len(codes), block):
+        counts += np.bincount(codes[at:at + block], minlength=n)[:n]
+    return counts
+
+
 def merge_labels(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """Join chunks' (names, codes) into one (sorted names, codes) without touching a string per point.
 
@@ -661,6 +690,7 @@ def read_points(out_dir: Path, files: dict[str, dict] | None = None) -> tuple[np
     return names.astype(object)[codes], values
 
 
-__all__ = ["LABEL_COLUMNS", "csv_lines", "csv_text", "file_digest", "finished_files", "float_text", "int_text",
-           "label_codes", "merge_labels", "object_strings", "read_columns", "read_point_codes", "read_points",
-           "require_parquet", "result_files", "verified_path", "write_atomic", "write_json", "write_points"]
+__all__ = ["LABEL_COLUMNS", "count_codes", "csv_lines", "csv_text", "file_digest", "finished_files", "float_text",
+           "int_text", "label_codes", "merge_labels", "object_strings", "read_columns", "read_point_codes",
+           "read_points", "require_parquet", "result_files", "verified_path", "write_atomic", "write_json",
+           "write_points"]
