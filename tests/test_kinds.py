@@ -12,7 +12,7 @@ SANCTIONS = "scenarios/sanctions_uncertain.yaml"
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_the_bluffing_equilibrium_turns_into_pooling_where_pi_times_d_reaches_kT(seed):
+def test_the_bluffing_equilibrium_turns_into_pooling_where_pi_times_d_reaches_kT(seed, monkeypatch):
     # Uncertain sender: if pi*d >= kT the target always complies and both types threaten (pooling);
     # otherwise the irresolute sender bluffs with probability pi*(d - kT)/((1 - pi)*kT) < 1 (semi-separating).
     rng = np.random.default_rng(seed)
@@ -23,9 +23,24 @@ def test_the_bluffing_equilibrium_turns_into_pooling_where_pi_times_d_reaches_kT
     values = np.array([edge * 0.6, edge + 0.4 * (1 - edge)])
     kinds = kind_labels(scenario, {"pi": values, "d": d, "kT": kT})
     assert kinds.tolist() == ["semi-separating", "pooling"]
+    labelled = []
+
+    def counting(scenario, base, names, values):
+        labelled.append(len(np.atleast_1d(values)))
+        return real(scenario, base, names, values)
+
+    import negosim.sweep.kinds as kinds_module
+
+    real = kinds_module._kinds_at
+    monkeypatch.setattr(kinds_module, "_kinds_at", counting)
     (found,) = locate_kind_boundaries(scenario, "pi", values[0], values[1], {"d": d, "kT": kT}, tol=1e-8)
-    # the bluff probability 1 - O(pi - edge) is classified pure within the search's tolerance (about 1e-5)
-    assert found == pytest.approx(edge, abs=1e-4)
+    # a bluff with probability 1 - O(pi - edge) still mixes, however close to 1: the change is at the edge,
+    # within the bisection's tolerance and the search's (a pooling profile passes within it just below)
+    assert found == pytest.approx(edge, abs=1e-8)
+    # plain bisection, one midpoint a solve (each point is a search of its own): the two ends, then a
+    # point per halving of the bracket down to the tolerance
+    steps = int(np.ceil(np.log2((values[1] - values[0]) / 1e-8)))
+    assert sum(labelled) <= 2 + steps
 
 
 def test_beer_quiche_is_pooling_at_every_prior_above_one_half():

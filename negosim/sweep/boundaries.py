@@ -307,12 +307,14 @@ def _labels_at(scenario, base, names, values) -> np.ndarray:
     return labels if labels is not None else outcome_labels(scenario, params).reshape(-1)
 
 
-def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter, labels_at=None, max_points=None):
+def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter, labels_at=None, max_points=None,
+            balance=None):
     """Shrink every bracket to width <= tol keeping different labels at its ends; return lo, hi, label at hi.
 
     `labels_at(scenario, base, names, values)` labels points (default: their outcome labels). Plain
     bisection's answer, several steps per batched solve of at most `max_points` points
-    (`negosim.sweep.bisection`; default: `lookahead_points` of the scenario).
+    (`negosim.sweep.bisection`; default: `lookahead_points` of the scenario); `balance` is the look-ahead's
+    cost model for a given `labels_at` (`bisection.bisect_brackets`; default its own).
     """
     label = labels_at or _labels_at
     if max_points is None:
@@ -321,7 +323,8 @@ def _bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter, labels_a
     def labels_of(which: np.ndarray, values: np.ndarray) -> np.ndarray:
         return np.asarray(label(scenario, base, names[which], values))
 
-    balance = _balance(scenario, base, names, lo) if labels_at is None else None
+    if labels_at is None:
+        balance = _balance(scenario, base, names, lo)
     out = bisect_brackets(labels_of, lo, hi, tol, max_iter, at_lo=at_lo, at_hi=at_hi, max_points=max_points,
                           balance=balance)
     return out.lo, out.hi, out.at_hi

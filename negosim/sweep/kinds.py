@@ -127,6 +127,12 @@ def _kinds_at(scenario, base, names, values) -> np.ndarray:
     return kind_labels(scenario, boundaries._points(scenario, base, names, np.asarray(values, float))).reshape(-1)
 
 
+#: The look-ahead's cost model for kinds (`bisection.bisect_brackets`'s `balance`): the perfect Bayesian search
+#: solves one point after another, tens of milliseconds each, with almost no cost per batch, so a look-ahead
+#: that labels midpoints bisection will not visit only adds points: one midpoint a bracket a solve.
+KIND_BALANCE = 0.5
+
+
 def locate_kind_boundaries(scenario, parameter: str, lo, hi, base_params: Mapping | None = None, *,
                            tol: float = 1e-9, max_iter: int = 100) -> list[float]:
     """For each bracket ``[lo[i], hi[i]]`` of `parameter` whose ends differ in kind, a value within `tol` of
@@ -174,7 +180,8 @@ def locate_kind_boundaries(scenario, parameter: str, lo, hi, base_params: Mappin
     if same.any():
         i = int(np.flatnonzero(same)[0])
         raise ValueError(f"{parameter}: both ends of the bracket [{lo[i]}, {hi[i]}] are {at_lo[i]!r}")
-    lo, hi, _ = boundaries._bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter, labels_at=_kinds_at)
+    lo, hi, _ = boundaries._bisect(scenario, base, names, lo, hi, at_lo, at_hi, tol, max_iter, labels_at=_kinds_at,
+                                   balance=KIND_BALANCE)
     return [float(x) for x in (lo + hi) / 2]
 
 
