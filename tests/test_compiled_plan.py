@@ -164,7 +164,7 @@ def test_a_sweep_chunk_writes_the_same_rows_and_labels_through_the_compiled_path
     rng = np.random.default_rng(3)
     params = _random_points(scenario, list(scenario.parameters)[:2], 3_000, rng)
     fast = solve_chunk(scenario, params, 17)
-    monkeypatch.setattr("negosim.sweep.engine.solve_tree_chunk", lambda s, p: None)
+    monkeypatch.setattr("negosim.sweep.chunk_solve.solve_tree_chunk", lambda s, p: None)
     slow = solve_chunk(scenario, params, 17)
     assert _same_rows(fast[0], slow[0])
     assert np.array_equal(fast[1], slow[1]) and np.array_equal(fast[2], slow[2])
@@ -376,7 +376,7 @@ def test_points_evaluated_for_sensitivity_are_the_same_through_the_compiled_path
     scenario = load_scenario(SCENARIOS / name)
     params = _random_points(scenario, list(scenario.parameters)[:3], 2_000, np.random.default_rng(11))
     fast = evaluate_points(scenario, params)
-    monkeypatch.setattr("negosim.sweep.engine.solve_tree_chunk", lambda s, p: None)
+    monkeypatch.setattr("negosim.sweep.point_outputs.solve_tree_chunk", lambda s, p: None)
     slow = evaluate_points(scenario, params)
     assert fast.labels.dtype == slow.labels.dtype == object
     assert fast.labels.tolist() == slow.labels.tolist()

@@ -150,21 +150,21 @@ def test_an_unreachable_scheduler_is_a_one_line_usage_error(tmp_path, capsys):
 
 
 def test_an_error_on_a_worker_keeps_the_finished_chunks(seed, tmp_path, monkeypatch):
-    from negosim.sweep import engine
+    from negosim.sweep import chunk_solve
 
-    real = engine.solve_chunk
+    real = chunk_solve.solve_chunk  # (what a worker's encoded_chunk calls)
 
     def fail_on_third(scenario, params, start, *options):
         if start == 20:
             raise RuntimeError("worker lost")
         return real(scenario, params, start, *options)
 
-    monkeypatch.setattr(engine, "solve_chunk", fail_on_third)
+    monkeypatch.setattr(chunk_solve, "solve_chunk", fail_on_third)
     with ThreadPoolExecutor(1) as ex, pytest.raises(RuntimeError, match="worker lost"):
         run_sweep(seed, {"mu": (0.0, 0.3, 40)}, out_dir=tmp_path, chunk_size=10, executor=ex)
     done = sorted(p.name for p in (tmp_path / "results.parquet").glob("part-*.parquet"))
     assert "part-00002.parquet" not in done and {"part-00000.parquet", "part-00001.parquet"} <= set(done)
-    monkeypatch.setattr(engine, "solve_chunk", real)
+    monkeypatch.setattr(chunk_solve, "solve_chunk", real)
     run_sweep(seed, {"mu": (0.0, 0.3, 40)}, out_dir=tmp_path, chunk_size=10, resume=True)
     assert len(read_rows(tmp_path)) == 40
 

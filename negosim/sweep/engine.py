@@ -29,25 +29,20 @@ from ..errors import UsageError
 from ..game.normal import NormalFormGame
 from ..game.profiles import profile_names
 from ..records import dataclass  # (frozen dataclasses made with less compiling: negosim.records)
-from ..scenario.compiled import solve_tree_chunk
 from ..solve.primary import (
-    NO_EQUILIBRIUM,
-    equilibrium_outcomes,
     label_names,
-    outcome_labels,
-    primary_concept,
-    primary_solution,
-    reached_codes,
 )
 from ..solve.tolerance import RTOL
 from . import bargain_sweep, chunks, kinds, output
+from .chunk_solve import encoded_chunk, encoded_rows, solve_chunk
 from .chunks import ChunkPlace
 from .designs import MAX_POINTS, Design, check_vary
 from .executors import run_on
 from .identity import RECORD, SweepIdentity, check_same, make_identity, read_record, record
 from .lock import FolderLock
 from .pipeline import ChunkWriter
-from .table import Coded, Column, ResultRows, parquet_bytes
+from .point_outputs import BOUNDARY_TOL, PointOutputs, evaluate_points, grid_boundaries
+from .table import ResultRows
 from .versions import installed_version
 
 if TYPE_CHECKING:  # (the boundary modules are imported when a one-parameter sweep bisects its boundaries)
@@ -56,7 +51,6 @@ if TYPE_CHECKING:  # (the boundary modules are imported when a one-parameter swe
     from ..game.tree import GameTree
     from .boundaries import Boundary
 
-BOUNDARY_TOL = 1e-9
 #: The largest chunk: a chunk is solved in memory at once, at a few kilobytes per point.
 MAX_CHUNK_SIZE = 1_000_000
 #: Points per chunk unless the game is big (`auto_chunk_size`) or --chunk-size says otherwise.
@@ -426,322 +420,7 @@ def _compact(names, codes) -> tuple[np.ndarray, np.ndarray]:
     return names, np.asarray(codes, dtype=np.uint8 if len(names) <= 1 << 8 else np.int32)
 
 
-def solve_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: tuple[str, ...] = (),
-                lambdas: tuple[float, ...] = ()) -> tuple[ResultRows, np.ndarray, np.ndarray]:
-    """Return one chunk of points (flat arrays in `params`, the first numbered `start`) solved: its rows
-    of the result table as typed columns (`negosim.sweep.table.ResultRows`: labels as codes, numbers as
-    floats, no text), and each point's outcome label as (sorted distinct labels, each point's index
-    into them). `concepts` add their columns (`negosim.sweep.concept_columns`) to every row.
-    A plain function of its arguments: executors run it in other processes or on other machines.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        The scenario (a bargaining one is handed to `negosim.sweep.bargain_sweep.solve_chunk`).
-    params : dict
-        Parameter name -> 1-d array of the chunk's values (all the same length).
-    start : int
-        The chunk's first point number.
-    concepts : tuple of str
-        Column concepts (``"qre"``, ``"ce"``) whose columns are added.
-    lambdas : tuple of float
-        The QRE's lambdas.
-
-    Returns
-    -------
-    rows : ResultRows
-        The chunk's rows (one per equilibrium row of the primary answer).
-    names : numpy.ndarray
-        The sorted distinct outcome labels.
-    codes : numpy.ndarray
-        Each point's index into `names`.
-
-    Raises
-    ------
-    ValueError
-        When the built game's batch is not one point per parameter point.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from negosim.scenario import load_scenario
-    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
-    >>> rows, names, codes = solve_chunk(s, {"rep": np.array([0.0, 4.0])}, 0)
-    >>> print(rows.header())
-    point,rep,concept,outcome,payoff_Entrant,payoff_Incumbent,tied
-    >>> print(rows.csv_text(), end="")
-    0,0.0,spe,shared_market,1.0,2.0,false
-    1,4.0,spe,stay_out,0.0,4.0,false
-    >>> names.tolist(), codes.tolist()
-    (['shared_market', 'stay_out'], [0, 1])
-    """
-    if bargain_sweep.is_bargaining(scenario):
-        return bargain_sweep.solve_chunk(scenario, params, start)
-    n = len(next(iter(params.values())))
-    # A tree of perfect information runs its compiled program (the same answers; None where it does not apply).
-    compiled = None if concepts else solve_tree_chunk(scenario, params)
-    game = scenario.build(params) if compiled is None else None
-    if game is not None and game.batch_size != n:  # a varied parameter that no payoff uses
-        raise ValueError(f"built a batch of {game.batch_size} points for {n} parameter points")
-    sol = compiled if compiled is not None else primary_solution(game)  # type: ignore[arg-type]
-    if isinstance(game, NormalFormGame):
-        outcome = Coded(*_texts_codes(output.label_codes(equilibrium_outcomes(sol))))  # type: ignore[arg-type]
-        names, codes = output.label_codes(_labels(scenario, game, params).reshape(-1))
-    else:
-        texts, row_codes = (compiled.texts, compiled.codes) if compiled is not None else reached_codes(sol)  # type: ignore[arg-type]
-        outcome = Coded(tuple(str(t) for t in texts), row_codes)
-        if len(sol.point) == n:
-            names, codes = texts, row_codes
-        else:  # points where a 3+ player subgame has no pure equilibrium have no row
-            names = np.unique(np.append(texts, NO_EQUILIBRIUM))
-            codes = np.full(n, int(np.searchsorted(names, NO_EQUILIBRIUM)), dtype=np.int32)
-            codes[sol.point] = np.searchsorted(names, texts)[row_codes]
-    players = list(scenario.player_ids)
-    col_names = ["point", *params, "concept", "outcome", *(f"payoff_{p}" for p in players), "tied"]
-    cols: list[Column] = [np.asarray(start + sol.point, dtype=np.int64)]
-    cols += [np.asarray(v, dtype=float)[slice(None) if compiled is not None else sol.point] for v in params.values()]
-    cols.append(Coded((str(sol.concept),), np.zeros(len(sol.point), dtype=np.int8)))
-    cols.append(outcome)
-    cols += [np.ascontiguousarray(sol.payoffs[:, i], dtype=float) for i in range(sol.payoffs.shape[1])]
-    cols.append(np.asarray(sol.tied, dtype=bool))
-    if concepts:
-        from .concept_columns import column_names, point_columns
-
-        extra = point_columns(game, concepts, lambdas)  # type: ignore[arg-type]  # (built: no compiled path with concepts)
-        col_names += column_names(game, concepts, lambdas)  # type: ignore[arg-type]
-        cols += [np.asarray(extra[sol.point, j], dtype=float) for j in range(extra.shape[1])]
-    if game is not None and kinds.is_signalling(game):
-        kind_names, kind_codes = np.unique(kinds.game_kind_labels(game).astype(str), return_inverse=True)
-        col_names.append(kinds.KIND_COLUMN)
-        cols.append(Coded(tuple(kind_names.tolist()), np.asarray(kind_codes).reshape(-1)[sol.point]))
-    return ResultRows(tuple(col_names), tuple(cols)), names, codes
-
-
-def encoded_chunk(scenario, params: dict[str, np.ndarray], start: int, concepts: tuple[str, ...] = (),
-                  lambdas: tuple[float, ...] = (), table: str = "parquet") -> tuple[bytes, int, np.ndarray, np.ndarray]:
-    """Return `solve_chunk`'s answer with its rows encoded as the chunk file of the `table` format (a
-    Parquet file, or CSV text), and their count: what an executor sends back (bytes, not objects, and
-    the encoding done where the solving was).
-
-    Parameters
-    ----------
-    scenario, params, start, concepts, lambdas
-        As `solve_chunk`.
-    table : {"parquet", "csv"}
-        The format.
-
-    Returns
-    -------
-    data : bytes
-        The chunk's rows file.
-    count : int
-        Its number of rows.
-    names, codes : numpy.ndarray
-        Each point's outcome label, as `solve_chunk`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from negosim.scenario import load_scenario
-    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
-    >>> data, count, names, codes = encoded_chunk(s, {"rep": np.array([0.0, 4.0])}, 0, table="csv")
-    >>> data, count
-    (b'0,0.0,spe,shared_market,1.0,2.0,false\\n1,4.0,spe,stay_out,0.0,4.0,false\\n', 2)
-    """
-    return encoded_rows(*solve_chunk(scenario, params, start, concepts, lambdas), table)
-
-
-def encoded_rows(rows: ResultRows, names: np.ndarray, codes: np.ndarray,
-                 table: str = "parquet") -> tuple[bytes, int, np.ndarray, np.ndarray]:
-    """Return `solve_chunk`'s answer ``(rows, names, codes)`` as `encoded_chunk` does: the rows encoded
-    as the chunk file of the `table` format, their count, and the labels.
-
-    Parameters
-    ----------
-    rows : ResultRows
-        The chunk's rows.
-    names, codes : numpy.ndarray
-        Each point's outcome label (`solve_chunk`).
-    table : {"parquet", "csv"}
-        The format.
-
-    Returns
-    -------
-    tuple
-        ``(data, count, names, codes)``, as `encoded_chunk`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> rows = ResultRows(("point", "tied"), (np.array([0, 1]), np.array([False, True])))
-    >>> encoded_rows(rows, np.array(["a"]), np.array([0, 0]), table="csv")[:2]
-    (b'0,false\\n1,true\\n', 2)
-    """
-    data = parquet_bytes(rows) if table == "parquet" else rows.csv_text().encode()
-    return data, len(rows), names, codes
-
-
-def _texts_codes(found: tuple[np.ndarray, np.ndarray]) -> tuple[tuple[str, ...], np.ndarray]:
-    return tuple(str(t) for t in found[0]), found[1]
-
-
-@dataclass(frozen=True)
-class PointOutputs:
-    """What one batched solve says about each of N points: its outcome label (see
-    `negosim.sweep.boundaries`), each player's equilibrium payoff, and whether that payoff is defined.
-
-    `payoffs` (N, n_players) holds the subgame-perfect payoffs of a tree (unique under the tie rules),
-    for a bargaining scenario the model's quantities (N, n_quantities, `bargain_sweep.output_names`),
-    and for a normal form the payoffs of its equilibrium where the solver guarantees there is exactly
-    one (2 players, complete enumeration, one equilibrium); NaN elsewhere, with `defined` False.
-
-    Attributes
-    ----------
-    labels : numpy.ndarray
-        ``(N,)`` object array: each point's outcome label.
-    payoffs : numpy.ndarray
-        ``(N, n_players)`` (or ``(N, n_quantities)``) floats, NaN where not defined.
-    defined : numpy.ndarray
-        ``(N,)`` bools: whether the point's row of `payoffs` is defined.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from negosim.scenario import load_scenario
-    >>> from negosim.sweep.engine import evaluate_points
-    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
-    >>> out = evaluate_points(s, {"rep": np.array([0.0, 4.0])})
-    >>> [str(x) for x in out.labels], out.payoffs.tolist(), out.defined.tolist()
-    (['shared_market', 'stay_out'], [[1.0, 2.0], [0.0, 4.0]], [True, True])
-    """
-
-    labels: np.ndarray
-    payoffs: np.ndarray
-    defined: np.ndarray
-
-
-def evaluate_points(scenario, params: dict[str, np.ndarray]) -> PointOutputs:
-    """Return the `PointOutputs` of `scenario` at the N points of the flat arrays in `params` (others at
-    the scenario's baseline), in one batched build and solve.
-
-    Parameters
-    ----------
-    scenario : Scenario
-    params : dict
-        Parameter name -> ``(N,)`` values.
-
-    Returns
-    -------
-    PointOutputs
-        Each point's outcome label, the players' payoffs (NaN where the answer is not one
-        equilibrium) and whether they are defined.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from negosim.sweep import evaluate_points
-    >>> from negosim.scenario import load_scenario
-    >>> sc = load_scenario("scenarios/entry_deterrence.yaml")
-    >>> out = evaluate_points(sc, {"rep": np.array([0.0, 3.0])})
-    >>> [str(x) for x in out.labels], out.payoffs.tolist()
-    (['shared_market', 'stay_out'], [[1.0, 2.0], [0.0, 4.0]])
-    """
-    n = len(next(iter(params.values()))) if params else 1
-    full = {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in params.items()}
-    if bargain_sweep.is_bargaining(scenario):  # the model's quantities stand where payoffs would
-        labels, values = bargain_sweep.quantity_table(scenario, full)
-        return PointOutputs(labels, values, np.isfinite(values).all(axis=1))
-    if (compiled := solve_tree_chunk(scenario, full)) is not None:  # a tree of perfect information
-        return PointOutputs(compiled.labels(), compiled.payoffs, np.ones(n, dtype=bool))
-    game = scenario.build(full)
-    pays = np.full((n, game.n_players), np.nan)
-    if isinstance(game, NormalFormGame):
-        labels = _labels(scenario, game, full).reshape(-1)
-        if primary_concept(game) == "nash":
-            sol = primary_solution(game)
-            count = np.bincount(sol.point, minlength=n)
-            one = (count == 1) & sol.complete.reshape(-1)
-            rows = one[sol.point]
-            pays[sol.point[rows]] = sol.payoffs[rows]
-    else:
-        sol = primary_solution(game)
-        labels = outcome_labels(game, solution=sol).reshape(-1)
-        pays[sol.point] = sol.payoffs
-    return PointOutputs(labels, pays, np.asarray(~np.isnan(pays).any(axis=1)))
-
-
-def grid_boundaries(scenario, name: str, values: np.ndarray, labels: np.ndarray,
-                    names: np.ndarray | None = None, max_points: int | None = None) -> list[Boundary]:
-    """Return the boundaries between consecutive grid values of `name` whose labels differ, each refined
-    to `BOUNDARY_TOL` by batched bisection (all brackets together, several steps per solve). With
-    `names`, `labels` holds each point's index into them (the compact form: no string per point).
-
-    Parameters
-    ----------
-    scenario : Scenario
-        The scenario swept.
-    name : str
-        The one varied parameter.
-    values : numpy.ndarray
-        The grid's values of `name`, in increasing order.
-    labels : numpy.ndarray
-        Each grid point's outcome label (or, with `names`, its index into `names`).
-    names : numpy.ndarray, optional
-        The distinct labels `labels` indexes.
-    max_points : int, optional
-        The most points one bisection solve may hold (a sweep passes its chunk size; at most
-        `negosim.sweep.bisection.LOOKAHEAD_POINTS`; default: `negosim.sweep.boundaries.lookahead_points`).
-
-    Returns
-    -------
-    list of Boundary
-        One per change of label between consecutive values, with the labels below and above, whether
-        a player is indifferent at it (``tied``; always for a repeated game) and whether a selection
-        rule picks the equilibrium there (``selection``).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from negosim.scenario import load_scenario
-    >>> s = load_scenario("scenarios/entry_deterrence.yaml")
-    >>> values = np.array([0.0, 1.0, 2.5, 4.0])
-    >>> labels = np.array(["shared_market", "shared_market", "stay_out", "stay_out"], dtype=object)
-    >>> [(round(b.value, 6), b.below, b.above) for b in grid_boundaries(s, "rep", values, labels)]
-    [(2.0, 'shared_market', 'stay_out')]
-    """
-    change = np.flatnonzero(labels[1:] != labels[:-1])
-    if names is not None:  # only the labels either side of a change become strings
-        labels = np.asarray(names, dtype=object)[labels[np.union1d(change, change + 1)]]
-        change_at = np.searchsorted(np.union1d(change, change + 1), change)
-    else:
-        change_at = change
-    if not len(change):
-        return []
-    from . import bisection, boundaries, boundary_flags  # (imported by a one-parameter sweep only)
-    lo, hi = values[change], values[change + 1]
-    mids = np.array(boundaries.locate_boundaries(scenario, name, lo, hi, tol=BOUNDARY_TOL, max_points=None if max_points
-                                                 is None else min(max_points, bisection.LOOKAHEAD_POINTS)))
-    p = scenario.parameters[name]
-    step = boundaries.SIDE_STEP * (p.high - p.low)
-    base = scenario.values()
-    varied = np.full(len(mids), name, dtype=object)
-    left, right = np.maximum(mids - step, p.low), np.minimum(mids + step, p.high)
-    tied, chosen = boundary_flags.boundary_flags(scenario, base, varied, mids, left, right)
-    if scenario.form == "repeated":  # a repeated game's labels change where a deviator is indifferent
-        tied = np.ones(len(mids), dtype=bool)
-    return [boundaries.Boundary(name, float(m), str(labels[k]), str(labels[k + 1]), bool(t), bool(c))
-            for m, k, t, c in zip(mids, change_at, tied, chosen)]
-
-
 # --- helpers ------------------------------------------------------------------------------
-def _labels(scenario, game: NormalFormGame, params) -> np.ndarray:
-    """A normal form's outcome labels: its pure equilibria, or for a repeated game the profiles grim
-    trigger sustains (`negosim.scenario.repeated_analysis.repeated_labels`)."""
-    if scenario.form == "repeated":
-        from ..scenario.repeated_analysis import repeated_labels
-
-        return repeated_labels(scenario, params)
-    return outcome_labels(game)
 
 
 def _header(scenario, vary, concepts: tuple[str, ...] = (), lambdas: tuple[float, ...] = (),

@@ -1,7 +1,7 @@
 """Where a sweep's chunks run: this process, local worker processes (`--jobs N`), or a Dask cluster
 (`--scheduler tcp://HOST:PORT`, with the optional `distributed` extra).
 
-Every chunk is solved and encoded by the same function (`negosim.sweep.engine.encoded_chunk`, which
+Every chunk is solved and encoded by the same function (`negosim.sweep.chunk_solve.encoded_chunk`, which
 calls `solve_chunk`) from the same arguments, and the main process writes what comes back (the
 chunk's Parquet or CSV bytes and its labels), so the results are identical whichever
 executor runs them. From Python, `run_sweep(..., executor=...)` takes any

@@ -1,6 +1,6 @@
 """Sensitivity analysis: which parameters move a scenario's outcome and payoffs, and how much.
 
-Three methods, all on top of `negosim.sweep.engine.evaluate_points` (batched, in chunks):
+Three methods, all on top of `negosim.sweep.point_outputs.evaluate_points` (batched, in chunks):
 
 - `oat`: one at a time. Each parameter alone to the ends of its range, the others at baseline;
   plus, from `negosim.sweep.boundaries.nearest_boundaries`, the nearest outcome change on each side.
@@ -34,7 +34,7 @@ import numpy as np
 from ..errors import UsageError
 from .bargain_sweep import is_bargaining, output_names
 from .boundaries import Boundary, nearest_boundaries
-from .engine import evaluate_points
+from .point_outputs import evaluate_points
 from .sensitivity_indices import morris, sobol
 from .sensitivity_parameters import choose_parameters, plain_overrides
 from .sensitivity_results import Flip, IndicesResult, OatResult

@@ -1,7 +1,7 @@
 """Global sensitivity indices of a scenario's outputs: Sobol' (`sobol`) and Morris (`morris`), through SALib.
 
 Both vary every chosen parameter uniformly over its range at once (`negosim.sweep.sensitivity_parameters`),
-solve the samples in batched chunks (`negosim.sweep.engine.evaluate_points`), and attribute the variance
+solve the samples in batched chunks (`negosim.sweep.point_outputs.evaluate_points`), and attribute the variance
 of each output: the indicator of each outcome label seen (its mean is that outcome's share of the
 samples) and each player's equilibrium payoff where it is defined at every sample. SALib is optional
 and imported only here, only when a method is called.
@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import UsageError
 from .bargain_sweep import is_bargaining, output_names
-from .engine import evaluate_points
+from .point_outputs import evaluate_points
 from .sensitivity_parameters import baseline_and_parameters, plain_overrides
 from .sensitivity_results import IndicesResult, _num
 
