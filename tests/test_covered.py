@@ -20,29 +20,15 @@ from negosim.solve import confirm, covered, hull
 from negosim.solve.hull import hull_equilibria
 from negosim.solve.verify import flat_payoffs
 from negosim.solve.vertex import _extreme_equilibria
+from tests.switch_helpers import with_and_without
 from tests.test_hull import gambit_rows, same_sets
 
 FIELDS = ("point", "x", "y", "exact_rows", "degenerate", "incomplete", "too_fine")
 
 
-def _forget() -> None:
-    """Empty the exact enumeration's caches, so each path computes its own answers."""
-    confirm._exact_game_of.cache_clear()
-    confirm._POLYTOPES.clear()
-
-
 def _both(pay: np.ndarray, monkeypatch):
-    """`_extreme_equilibria` with and without the covering (and how many systems were left out)."""
-    _forget()
-    covered.LEFT_OUT[0] = 0
-    fast = _extreme_equilibria(pay, 1e-9)
-    left_out = covered.LEFT_OUT[0]
-    _forget()
-    with monkeypatch.context() as m:
-        m.setattr(covered, "ENABLED", False)
-        plain = _extreme_equilibria(pay, 1e-9)
-    _forget()
-    return fast, plain, left_out
+    """`_extreme_equilibria` with the speed-up (covered.ENABLED) and without it, and what covered.LEFT_OUT counted."""
+    return with_and_without(_extreme_equilibria, pay, covered, "ENABLED", covered.LEFT_OUT, monkeypatch)
 
 
 def _identical(a, b) -> bool:

@@ -16,31 +16,18 @@ from hypothesis import strategies as st
 
 from negosim.game.reduce import reduced_normal_form
 from negosim.scenario import load_scenario
-from negosim.solve import confirm, hull
+from negosim.solve import hull
 from negosim.solve.hull import hull_equilibria, one_game, tied_pure_reply
 from negosim.solve.verify import flat_payoffs
+from tests.switch_helpers import with_and_without
 from tests.test_hull import gambit_rows, same_sets
 
 FIELDS = ("point", "x", "y", "exact_rows", "degenerate", "incomplete", "too_fine", "unresolved")
 
 
-def _forget() -> None:
-    confirm._exact_game_of.cache_clear()
-    confirm._POLYTOPES.clear()
-
-
 def _both(pay: np.ndarray, monkeypatch):
-    """`hull_equilibria` with the skip, and with every game tried by `one_game` first (as before it)."""
-    _forget()
-    hull.SKIPPED[0] = 0
-    fast = hull_equilibria(pay, 1e-9)
-    skipped = hull.SKIPPED[0]
-    _forget()
-    with monkeypatch.context() as m:
-        m.setattr(hull, "SKIP_TIED", False)
-        plain = hull_equilibria(pay, 1e-9)
-    _forget()
-    return fast, plain, skipped
+    """`hull_equilibria` with the speed-up (hull.SKIP_TIED) and without it, and what hull.SKIPPED counted."""
+    return with_and_without(hull_equilibria, pay, hull, "SKIP_TIED", hull.SKIPPED, monkeypatch)
 
 
 def _identical(a, b) -> bool:
